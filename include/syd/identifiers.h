@@ -1,0 +1,31 @@
+// Named constants a rule may use: O_WRONLY, EPERM, SIGKILL ... generated from
+// the system headers by tools/gen_identifiers.
+#ifndef SYD_IDENTIFIERS_H_
+#define SYD_IDENTIFIERS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "absl/types/span.h"
+
+namespace syd {
+
+enum class IdentifierKind : uint8_t { kConstant, kErrno, kSignal };
+
+struct Identifier {
+  std::string_view name;
+  int64_t value;
+  IdentifierKind kind;
+};
+
+// Sorted by name.
+absl::Span<const Identifier> AllIdentifiers();
+const Identifier* FindIdentifier(std::string_view name);
+// The errno or signal name for a value ("EPERM" for 1), for reports.
+std::optional<std::string_view> ErrnoName(int value);
+std::optional<std::string_view> SignalName(int value);
+
+}  // namespace syd
+
+#endif  // SYD_IDENTIFIERS_H_

@@ -1,0 +1,112 @@
+#include <fcntl.h>
+
+#include <algorithm>
+
+#include "syd/syscall_sets.h"
+#include "syd/syscalls.h"
+
+namespace syd {
+namespace {
+
+enum class SetKind { kClass, kFileRead, kFileWrite, kExec, kNet };
+
+struct SetDef {
+  SetInfo info;
+  SetKind kind;
+  uint32_t classes;  // for kClass
+};
+
+constexpr SetDef kSets[] = {
+    {{"file", "syscalls that take a file name (strace's %file)"}, SetKind::kClass, kClassFile},
+    {{"process", "process management (strace's %process)"}, SetKind::kClass, kClassProcess},
+    {{"network", "network (strace's %network)"}, SetKind::kClass, kClassNetwork},
+    {{"signal", "signals (strace's %signal)"}, SetKind::kClass, kClassSignal},
+    {{"ipc", "System V IPC (strace's %ipc)"}, SetKind::kClass, kClassIpc},
+    {{"desc", "file descriptors (strace's %desc)"}, SetKind::kClass, kClassDesc},
+    {{"memory", "memory mapping (strace's %memory)"}, SetKind::kClass, kClassMemory},
+    {{"creds", "user and group ids, capabilities (strace's %creds)"}, SetKind::kClass, kClassCreds},
+    {{"clock", "reading or changing clocks (strace's %clock)"}, SetKind::kClass, kClassClock},
+    {{"stat", "stat(2) itself (strace's %stat; glibc's stat() uses newfstatat: see %%stat)"}, SetKind::kClass, kClassStat},
+    {{"lstat", "lstat(2) (strace's %lstat)"}, SetKind::kClass, kClassLstat},
+    {{"fstat", "fstat and fstatat variants (strace's %fstat)"}, SetKind::kClass, kClassFstat},
+    {{"%stat", "every stat variant (strace's %%stat)"}, SetKind::kClass, kClassStatAll},
+    {{"statfs", "statfs(2) (strace's %statfs)"}, SetKind::kClass, kClassStatfs},
+    {{"fstatfs", "fstatfs(2) (strace's %fstatfs)"}, SetKind::kClass, kClassFstatfs},
+    {{"%statfs", "every statfs variant (strace's %%statfs)"}, SetKind::kClass, kClassStatfsAll},
+    {{"pure", "syscalls that always succeed and take no arguments (strace's %pure)"}, SetKind::kClass, kClassPure},
+    {{"file_rd", "file-name syscalls that only read; open, openat, openat2 when their flags do not write"}, SetKind::kFileRead, 0},
+    {{"file_wr", "file-name syscalls that write, create or remove; open, openat, openat2 when their flags write"}, SetKind::kFileWrite, 0},
+    {{"exec", "execve and execveat"}, SetKind::kExec, 0},
+    {{"net", "bind and connect"}, SetKind::kNet, 0},
+};
+
+constexpr std::array<SetInfo, std::size(kSets)> SetInfos() {
+  std::array<SetInfo, std::size(kSets)> out{};
+  for (size_t i = 0; i < out.size(); ++i) out[i] = kSets[i].info;
+  return out;
+}
+constexpr auto kSetInfos = SetInfos();
+
+// How a file-name syscall touches its files: open-like, writes, or reads.
+enum class FileUse { kNone, kOpen, kWrite, kRead, kExec };
+
+FileUse UseOf(const SyscallInfo& s) {
+  bool any_path = false, open = false, write = false, exec = false;
+  for (int i = 0; i < s.nargs; ++i) {
+    if (!s.args[i].IsPath()) continue;
+    any_path = true;
+    switch (s.args[i].access) {
+      case PathAccess::kOpen: open = true; break;
+      case PathAccess::kWrite:
+      case PathAccess::kCreate:
+      case PathAccess::kDelete: write = true; break;
+      case PathAccess::kExec: exec = true; break;
+      default: break;
+    }
+  }
+  if (!any_path) return FileUse::kNone;
+  if (open) return FileUse::kOpen;
+  if (write) return FileUse::kWrite;
+  if (exec) return FileUse::kExec;
+  return FileUse::kRead;
+}
+
+}  // namespace
+
+uint64_t OpenWriteFlags() { return O_WRONLY | O_RDWR | O_CREAT | O_TRUNC; }
+
+absl::Span<const SetInfo> AllSets() { return kSetInfos; }
+
+std::optional<std::vector<SetMember>> ExpandSet(std::string_view name) {
+  const SetDef* def = nullptr;
+  for (const SetDef& d : kSets) {
+    if (d.info.name == name) def = &d;
+  }
+  if (def == nullptr) return std::nullopt;
+  std::vector<SetMember> out;
+  for (const SyscallInfo& s : AllSyscalls()) {
+    FileUse use = UseOf(s);
+    switch (def->kind) {
+      case SetKind::kClass:
+        if (s.HasClass(def->classes)) out.push_back({s.nr});
+        break;
+      case SetKind::kFileRead:
+        if (use == FileUse::kRead) out.push_back({s.nr});
+        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kReadOnly});
+        break;
+      case SetKind::kFileWrite:
+        if (use == FileUse::kWrite) out.push_back({s.nr});
+        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kWrites});
+        break;
+      case SetKind::kExec:
+        if (use == FileUse::kExec) out.push_back({s.nr});
+        break;
+      case SetKind::kNet:
+        if (s.name == "bind" || s.name == "connect") out.push_back({s.nr});
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace syd

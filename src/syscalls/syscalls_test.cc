@@ -1,0 +1,104 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "syd/syscall_sets.h"
+#include "syd/syscalls.h"
+
+namespace syd {
+namespace {
+
+std::vector<std::string> Names(const std::vector<SetMember>& members) {
+  std::vector<std::string> out;
+  for (const SetMember& m : members) out.emplace_back(FindSyscall(m.nr)->name);
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const char* name) {
+  return std::find(v.begin(), v.end(), name) != v.end();
+}
+
+TEST_CASE("numbers match the kernel's x86_64 table") {
+  CHECK(FindSyscall("read")->nr == 0);
+  CHECK(FindSyscall("openat")->nr == 257);
+  CHECK(FindSyscall("openat2")->nr == 437);
+  CHECK(FindSyscall("clone3")->nr == 435);
+  CHECK(FindSyscall("fchmodat2")->nr == 452);
+  CHECK(FindSyscall("mseal")->nr == 462);
+  CHECK(FindSyscall(59)->name == "execve");
+  CHECK(FindSyscall("setuid32") == nullptr);
+  CHECK(*SyscallNumber(Abi::kI386, "setuid32") == 213);
+  CHECK(*SyscallNumber(Abi::kI386, "openat2") == 437);
+  CHECK(*SyscallNumber(Abi::kX32, "read") == 0x40000000);
+  CHECK(*SyscallNumber(Abi::kX32, "fchmodat2") == 0x40000000 + 452);
+  CHECK(*SyscallName(Abi::kI386, 5) == "open");
+  CHECK(AllSyscalls().size() == SyscallNames(Abi::kX86_64).size());
+}
+
+TEST_CASE("argument schema: widths, kinds, access, dirfd") {
+  const SyscallInfo* openat = FindSyscall("openat");
+  CHECK(openat->nargs == 4);
+  CHECK(openat->args[0].kind == ArgKind::kDirFd);
+  CHECK(openat->args[0].width == 32);
+  CHECK(openat->args[1].IsPath());
+  CHECK(openat->args[1].access == PathAccess::kOpen);
+  CHECK(openat->args[1].dirfd == 0);
+  CHECK(openat->args[2].kind == ArgKind::kOpenFlags);
+  CHECK(openat->args[2].width == 32);
+  const SyscallInfo* renameat2 = FindSyscall("renameat2");
+  CHECK(renameat2->args[1].dirfd == 0);
+  CHECK(renameat2->args[3].dirfd == 2);
+  CHECK(renameat2->args[1].nofollow);
+  CHECK(FindSyscall("mmap")->args[1].width == 64);
+  CHECK(FindSyscall("symlink")->args[0].kind == ArgKind::kString);
+  CHECK(FindSyscall("bind")->args[1].IsAddress());
+  CHECK(FindSyscall("sendmsg")->args[1].IsAddress());
+  CHECK(!FindSyscall("accept")->args[1].IsAddress());
+  CHECK(FindSyscall("getpid")->nargs == 0);
+}
+
+TEST_CASE("strace's classes") {
+  auto file = Names(*ExpandSet("file"));
+  CHECK(file.size() >= 70);
+  CHECK(Has(file, "openat2"));
+  CHECK(Has(file, "execve"));
+  CHECK(Has(file, "getcwd"));
+  CHECK(!Has(file, "read"));
+  auto stat = Names(*ExpandSet("stat"));
+  CHECK(stat == std::vector<std::string>{"stat"});
+  auto all_stat = Names(*ExpandSet("%stat"));
+  CHECK(Has(all_stat, "newfstatat"));
+  CHECK(Has(all_stat, "statx"));
+  CHECK(Has(Names(*ExpandSet("network")), "socket"));
+  CHECK(Names(*ExpandSet("net")) == std::vector<std::string>{"connect", "bind"});
+  CHECK(Names(*ExpandSet("exec")) == std::vector<std::string>{"execve", "execveat"});
+  CHECK_FALSE(ExpandSet("nonsense"));
+}
+
+TEST_CASE("%file_wr holds writes, and open only with write flags") {
+  auto wr = *ExpandSet("file_wr");
+  auto rd = *ExpandSet("file_rd");
+  auto guard = [](const std::vector<SetMember>& v, const char* name) {
+    for (const SetMember& m : v) {
+      if (FindSyscall(m.nr)->name == name) return std::optional<OpenGuard>(m.guard);
+    }
+    return std::optional<OpenGuard>();
+  };
+  CHECK(guard(wr, "openat") == OpenGuard::kWrites);
+  CHECK(guard(rd, "openat") == OpenGuard::kReadOnly);
+  CHECK(guard(wr, "openat2") == OpenGuard::kWrites);
+  CHECK(guard(wr, "creat") == OpenGuard::kNone);
+  CHECK(guard(wr, "unlinkat") == OpenGuard::kNone);
+  CHECK(guard(wr, "rename") == OpenGuard::kNone);
+  CHECK(guard(wr, "fchmodat2") == OpenGuard::kNone);
+  CHECK(!guard(wr, "newfstatat"));
+  CHECK(guard(rd, "newfstatat") == OpenGuard::kNone);
+  CHECK(!guard(rd, "execve"));
+  CHECK(!guard(wr, "execve"));
+  CHECK(OpenWriteFlags() == 01 + 02 + 0100 + 01000);
+}
+
+}  // namespace
+}  // namespace syd
