@@ -1,0 +1,49 @@
+// Socket address patterns (@~ and @!) and the addresses they match.
+#ifndef SYD_NET_PATTERN_H_
+#define SYD_NET_PATTERN_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace syd {
+
+enum class AddressFamily : uint8_t { kInet, kInet6, kUnix, kUnixAbstract, kOther };
+
+// A socket address as the tracer decodes it.
+struct SocketAddress {
+  AddressFamily family = AddressFamily::kOther;
+  std::array<uint8_t, 16> ip{};  // kInet uses the first 4 bytes
+  uint16_t port = 0;
+  std::string path;  // kUnix: the path; kUnixAbstract: the name without its NUL
+  int raw_family = 0;  // the sa_family number, for kOther
+
+  std::string ToString() const;
+};
+
+// inet://ADDR[/PREFIX][@PORT[-PORT]], inet6://ADDR[/PREFIX][@PORTS],
+// LOOPBACK[@PORTS] (127.0.0.0/8), LOOPBACK6[@PORTS] (::1), unix:/path,
+// unix-abstract:name.
+struct NetPattern {
+  AddressFamily family = AddressFamily::kInet;
+  std::array<uint8_t, 16> ip{};
+  int prefix = 0;  // bits of `ip` that must match
+  uint16_t port_low = 0;
+  uint16_t port_high = 65535;
+  std::string path;
+
+  // The error says what is wrong and what the forms are.
+  static absl::StatusOr<NetPattern> Parse(std::string_view text);
+  bool Matches(const SocketAddress& a) const;
+  // Canonical text; Parse(ToString()) gives the same pattern.
+  std::string ToString() const;
+
+  friend bool operator==(const NetPattern& a, const NetPattern& b);
+};
+
+}  // namespace syd
+
+#endif  // SYD_NET_PATTERN_H_

@@ -1,0 +1,25 @@
+// Syntax tree to rules: names to numbers, identifiers to values, patterns
+// compiled, every user mistake reported with its location.
+#ifndef SYD_RESOLVE_H_
+#define SYD_RESOLVE_H_
+
+#include <vector>
+
+#include "syd/ast.h"
+#include "syd/rules.h"
+#include "syd/source.h"
+
+namespace syd {
+
+// Applies the statements in order (+ adds, - removes the same rule, ^
+// clears) and returns the rules that remain. Errors and warnings go to
+// `diags`; a statement with an error is left out.
+RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags);
+
+// Warnings about rules that resolve but are likely wrong: allow rules with
+// unanchored regexes, rules an earlier rule makes unreachable.
+void Lint(const RuleSet& rules, Diagnostics& diags);
+
+}  // namespace syd
+
+#endif  // SYD_RESOLVE_H_

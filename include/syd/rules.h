@@ -1,0 +1,116 @@
+// Rules after resolution: syscall sets expanded to numbers, identifiers
+// folded, patterns compiled, options checked. This is what the policy, the
+// compiler and the tracer work from.
+#ifndef SYD_RULES_H_
+#define SYD_RULES_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "re2/re2.h"
+#include "syd/ast.h"
+#include "syd/net_pattern.h"
+#include "syd/source.h"
+#include "syd/syscall_sets.h"
+
+namespace syd {
+
+// What a rule does to a call it matches.
+struct Verdict {
+  enum class Kind : uint8_t {
+    kAllow,
+    kErrno,          // value: the errno
+    kRetval,         // value: the return value (the syscall does not run)
+    kKillProcess,    // value: the signal (SIGSYS for the kernel's own kill)
+    kKillThread,     // value: the signal
+    kTrap,           // value: data for the SIGSYS handler (si_errno)
+    kLog,            // allow, and the kernel logs it (SECCOMP_RET_LOG)
+    kDetachProcess,  // value: signal to send on detaching, 0 for none
+    kDetachThread,
+    kPlugin,         // the rule's plugin decides
+  };
+  Kind kind = Kind::kAllow;
+  int64_t value = 0;
+
+  friend bool operator==(const Verdict& a, const Verdict& b) {
+    return a.kind == b.kind && a.value == b.value;
+  }
+};
+std::string VerdictText(const Verdict& v);
+
+// One test on one argument. Arithmetic values are kept in 64 bits; the
+// compiler and the evaluator reduce them to the argument's width.
+struct Condition {
+  enum class Kind : uint8_t { kArith, kString, kRegex, kGlob, kNet };
+  Kind kind = Kind::kArith;
+  int arg = 0;  // 0..5, or kArgAuto: every path or address argument
+  CmpOp op = CmpOp::kEq;
+  uint64_t value = 0;  // kArith
+  std::string text;    // kString: the string; kRegex, kGlob: the pattern as written
+  std::shared_ptr<const RE2> regex;  // kRegex, and kGlob translated
+  std::shared_ptr<const NetPattern> net;
+  Location location;
+
+  bool negated() const {
+    return op == CmpOp::kNe || op == CmpOp::kNotMatch || op == CmpOp::kNotGlob ||
+           op == CmpOp::kNetNotMatch;
+  }
+};
+
+struct RuleSyscall {
+  int nr;
+  OpenGuard guard = OpenGuard::kNone;  // from %file_wr / %file_rd
+};
+
+struct LogTarget {
+  enum class Kind : uint8_t { kNone, kFd, kSyslog };
+  Kind kind = Kind::kNone;
+  int fd = -1;
+};
+
+struct PluginRef {
+  std::string path;  // or a built-in module name such as magic_stat
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+struct Rule {
+  Action action = Action::kAllow;
+  Verdict verdict;
+  std::vector<RuleSyscall> syscalls;  // x86_64 numbers, ascending
+  std::vector<Condition> conditions;  // all must hold
+  LogTarget log;
+  std::string command_pattern;  // command= (the process name), "" for none
+  std::string cmdline_pattern;  // cmdline= (the whole command line)
+  std::shared_ptr<const RE2> command;
+  std::shared_ptr<const RE2> cmdline;
+  std::optional<PluginRef> plugin;
+  Location location;
+
+  // Whether the kernel alone can decide this rule.
+  bool NeedsUserSpace() const;
+};
+
+// Without a default/ statement, calls no rule decides are allowed: rule
+// files in the seed's style list what to deny.
+struct DefaultVerdict {
+  Verdict verdict{Verdict::Kind::kAllow, 0};
+  Location location;  // where it was set; empty for the built-in default
+};
+
+// The rules in first-match order after every + - ^ edit.
+struct RuleSet {
+  std::vector<Rule> rules;
+  DefaultVerdict default_verdict;
+};
+
+// Canonical text of one rule, with its syscalls listed by name: the form
+// `syd check --print` writes and `-` edits compare.
+std::string RuleText(const Rule& r);
+
+}  // namespace syd
+
+#endif  // SYD_RULES_H_

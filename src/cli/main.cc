@@ -1,0 +1,37 @@
+// syd: a syscall sandbox. This file only dispatches to the subcommands.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "src/cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: syd check [--print] [-m RULE]... FILE...   parse, resolve and lint rule files\n"
+    "       syd sets [NAME]...                          list syscall sets or their members\n"
+    "       syd --help | --version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return syd::cli::kExitUsage;
+  }
+  std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "check") return syd::cli::Check(args);
+  if (cmd == "sets") return syd::cli::Sets(args);
+  if (cmd == "--help" || cmd == "-h") {
+    std::fputs(kUsage, stdout);
+    return syd::cli::kExitOk;
+  }
+  if (cmd == "--version") {
+    std::puts("syd 0.1.0");
+    return syd::cli::kExitOk;
+  }
+  std::fprintf(stderr, "syd: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+  return syd::cli::kExitUsage;
+}

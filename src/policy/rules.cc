@@ -1,0 +1,144 @@
+#include "syd/rules.h"
+
+#include "absl/strings/str_format.h"
+#include "syd/identifiers.h"
+#include "syd/printer.h"
+#include "syd/strcat.h"
+#include "syd/syscalls.h"
+
+namespace syd {
+namespace {
+
+std::string ErrnoText(int64_t e) {
+  std::optional<std::string_view> n = ErrnoName(static_cast<int>(e));
+  return n ? std::string(*n) : StrCat(e);
+}
+
+std::string SignalText(int64_t s) {
+  std::optional<std::string_view> n = s > 0 ? SignalName(static_cast<int>(s)) : std::nullopt;
+  return n ? std::string(*n) : StrCat(s);
+}
+
+std::string Value(uint64_t v) {
+  return v < 4096 ? StrCat(v) : absl::StrFormat("%#x", v);
+}
+
+std::string Mask(uint64_t v) { return absl::StrFormat("%#x", v); }
+
+std::string ConditionText(const Condition& c) {
+  std::string out = c.arg == kArgAuto ? "arg_" : StrCat("arg", c.arg);
+  StrAppend(&out, CmpOpText(c.op));
+  switch (c.kind) {
+    case Condition::Kind::kArith:
+      StrAppend(&out, c.op == CmpOp::kMaskAny || c.op == CmpOp::kMaskNone ? Mask(c.value)
+                                                                          : Value(c.value));
+      break;
+    case Condition::Kind::kNet: StrAppend(&out, QuoteString(c.net->ToString())); break;
+    default: StrAppend(&out, QuoteString(c.text)); break;
+  }
+  return out;
+}
+
+// The options of a rule after its tests: verdict, log, process conditions.
+std::string OptionsText(const Rule& r) {
+  std::string out;
+  using K = Verdict::Kind;
+  const bool traced = r.action == Action::kTrace || r.action == Action::kUser;
+  const Verdict& v = r.verdict;
+  if (traced) {
+    switch (v.kind) {
+      case K::kAllow: StrAppend(&out, ":allow"); break;
+      case K::kErrno: StrAppend(&out, ":fault=", ErrnoText(v.value)); break;
+      case K::kRetval: StrAppend(&out, ":retval=", v.value); break;
+      case K::kKillProcess: StrAppend(&out, ":kill_process=", SignalText(v.value)); break;
+      case K::kKillThread: StrAppend(&out, ":kill_thread=", SignalText(v.value)); break;
+      case K::kDetachProcess: StrAppend(&out, ":detach_process=", SignalText(v.value)); break;
+      case K::kDetachThread: StrAppend(&out, ":detach_thread=", SignalText(v.value)); break;
+      case K::kTrap: StrAppend(&out, ":trap=", v.value); break;
+      case K::kLog: break;
+      case K::kPlugin: break;  // load= below
+    }
+  } else if (v.kind == K::kErrno) {
+    StrAppend(&out, ":error=", ErrnoText(v.value));
+  } else if (v.kind == K::kTrap && v.value != 0) {
+    StrAppend(&out, ":retval=", v.value);
+  }
+  if (r.log.kind == LogTarget::Kind::kSyslog) StrAppend(&out, ":log=syslog");
+  if (r.log.kind == LogTarget::Kind::kFd) StrAppend(&out, ":log=", r.log.fd);
+  if (r.command) StrAppend(&out, ":command=", QuoteString(r.command_pattern));
+  if (r.cmdline) StrAppend(&out, ":cmdline=", QuoteString(r.cmdline_pattern));
+  if (r.plugin) {
+    Option load{"load", r.plugin->path, {}, {}};
+    StrAppend(&out, ":", PrintOption(load));
+    for (const auto& [k, val] : r.plugin->options) {
+      StrAppend(&out, ":", PrintOption(Option{k, val, {}, {}}));
+    }
+  }
+  return out;
+}
+
+// The register that holds open flags, for the %file_wr guard.
+int OpenFlagsArg(const SyscallInfo& s) {
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i].kind == ArgKind::kOpenFlags) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string VerdictText(const Verdict& v) {
+  using K = Verdict::Kind;
+  switch (v.kind) {
+    case K::kAllow: return "allow";
+    case K::kErrno: return StrCat("fault=", ErrnoText(v.value));
+    case K::kRetval: return StrCat("retval=", v.value);
+    case K::kKillProcess: return v.value ? StrCat("kill_process=", SignalText(v.value)) : "kill_process";
+    case K::kKillThread: return v.value ? StrCat("kill_thread=", SignalText(v.value)) : "kill_thread";
+    case K::kTrap: return StrCat("trap=", v.value);
+    case K::kLog: return "log";
+    case K::kDetachProcess: return StrCat("detach_process=", SignalText(v.value));
+    case K::kDetachThread: return StrCat("detach_thread=", SignalText(v.value));
+    case K::kPlugin: return "plugin";
+  }
+  return "?";
+}
+
+bool Rule::NeedsUserSpace() const {
+  if (action == Action::kTrace || action == Action::kUser) return true;
+  if (log.kind != LogTarget::Kind::kNone || command || cmdline || plugin) return true;
+  for (const Condition& c : conditions) {
+    if (c.kind != Condition::Kind::kArith) return true;
+  }
+  return false;
+}
+
+std::string RuleText(const Rule& r) {
+  std::string tests;
+  for (const Condition& c : r.conditions) StrAppend(&tests, ":", ConditionText(c));
+  std::string options = OptionsText(r);
+  const std::string head = StrCat("sys/", ActionName(r.action), "+");
+  // Unguarded syscalls share one line; a guarded one gets its guard as a
+  // test on its flags register, or a comment where the flags are in memory.
+  std::string plain, out;
+  for (const RuleSyscall& s : r.syscalls) {
+    const SyscallInfo* info = FindSyscall(s.nr);
+    if (s.guard == OpenGuard::kNone) {
+      StrAppend(&plain, plain.empty() ? "" : ",", info->name);
+      continue;
+    }
+    const char* op = s.guard == OpenGuard::kWrites ? "&" : "!&";
+    int flags = OpenFlagsArg(*info);
+    std::string guard = flags >= 0
+                            ? StrCat(":arg", flags, op, Mask(OpenWriteFlags()))
+                            : "";
+    StrAppend(&out, head, info->name, guard, tests, options,
+              flags >= 0 ? "" : StrCat("  # and open_how.flags", op, Mask(OpenWriteFlags())),
+              "\n");
+  }
+  if (!plain.empty()) out = StrCat(head, plain, tests, options, "\n", out);
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+}  // namespace syd
