@@ -45,7 +45,9 @@ struct string_close : one<'"'> {};
 struct string_body : star<sor<seq<one<'\\'>, any>, not_one<'"', '\\'>>> {};
 struct quoted : seq<one<'"'>, string_body, must<string_close>> {};
 
-// Arithmetic, loosest first: | ^ & << >> + -, then unary ~ and -.
+// Arithmetic: operands joined by | ^ & << >> + -, each operand with any
+// number of unary ~ and -. Precedence (C's) is applied by the converter, so
+// the tree stays flat and cheap to build.
 struct expr;
 struct paren_close : one<')'> {};
 struct paren : seq<one<'('>, ws, must<expr>, ws, must<paren_close>> {};
@@ -53,17 +55,8 @@ struct expr_ident : identifier {};
 struct primary : sor<paren, number, expr_ident> {};
 struct unary_op : one<'~', '-'> {};
 struct operand : seq<star<unary_op, ws>, must<primary>> {};
-struct add_op : one<'+', '-'> {};
-struct add_expr : seq<operand, star<ws, add_op, ws, must<operand>>> {};
-struct shift_op : sor<string<'<', '<'>, string<'>', '>'>> {};
-struct shift_expr : seq<add_expr, star<ws, shift_op, ws, must<add_expr>>> {};
-struct and_op : one<'&'> {};
-struct and_expr : seq<shift_expr, star<ws, and_op, ws, must<shift_expr>>> {};
-struct xor_op : one<'^'> {};
-struct xor_expr : seq<and_expr, star<ws, xor_op, ws, must<and_expr>>> {};
-struct or_op : one<'|'> {};
-struct or_expr : seq<xor_expr, star<ws, or_op, ws, must<xor_expr>>> {};
-struct expr : or_expr {};
+struct binary_op : sor<string<'<', '<'>, string<'>', '>'>, one<'|', '^', '&', '+', '-'>> {};
+struct expr : seq<operand, star<ws, binary_op, ws, must<operand>>> {};
 
 // Syscall sets: names, numbers, /regex (whole-name match), %class, %%class.
 struct sys_set_name : identifier {};

@@ -13,6 +13,7 @@
 
 #include "re2/re2.h"
 #include "syd/ast.h"
+#include "syd/glob.h"
 #include "syd/net_pattern.h"
 #include "syd/source.h"
 #include "syd/syscall_sets.h"
@@ -51,7 +52,8 @@ struct Condition {
   CmpOp op = CmpOp::kEq;
   uint64_t value = 0;  // kArith
   std::string text;    // kString: the string; kRegex, kGlob: the pattern as written
-  std::shared_ptr<const RE2> regex;  // kRegex, and kGlob translated
+  std::shared_ptr<const RE2> regex;  // kRegex
+  std::shared_ptr<const Glob> glob;  // kGlob
   std::shared_ptr<const NetPattern> net;
   Location location;
 

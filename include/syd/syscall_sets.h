@@ -4,7 +4,6 @@
 #define SYD_SYSCALL_SETS_H_
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -33,8 +32,8 @@ struct SetInfo {
 
 absl::Span<const SetInfo> AllSets();
 // Members of set `name` (without the leading '%'), in number order, or
-// nullopt for an unknown set.
-std::optional<std::vector<SetMember>> ExpandSet(std::string_view name);
+// nullptr for an unknown set. The lists are built once and live forever.
+const std::vector<SetMember>* ExpandSet(std::string_view name);
 
 }  // namespace syd
 

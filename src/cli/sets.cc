@@ -18,7 +18,7 @@ int Sets(const std::vector<std::string>& args) {
   int status = kExitOk;
   for (std::string name : args) {
     if (!name.empty() && name[0] == '%') name.erase(0, 1);
-    std::optional<std::vector<SetMember>> members = ExpandSet(name);
+    const std::vector<SetMember>* members = ExpandSet(name);
     if (!members) {
       std::fprintf(stderr, "syd sets: unknown set '%%%s' (syd sets lists them)\n", name.c_str());
       status = kExitErrors;

@@ -55,3 +55,12 @@ std::string GlobToRegex(std::string_view glob) {
 }
 
 }  // namespace syd
+
+namespace syd {
+
+bool Glob::Matches(std::string_view path) const {
+  std::call_once(once_, [this] { re_ = std::make_unique<RE2>(GlobToRegex(glob_)); });
+  return RE2::FullMatch(re2::StringPiece(path.data(), path.size()), *re_);
+}
+
+}  // namespace syd

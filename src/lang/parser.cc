@@ -17,7 +17,6 @@ namespace {
 
 namespace pegtl = tao::pegtl;
 namespace g = grammar;
-using Node = pegtl::parse_tree::node;
 
 // What a failed `must<Rule>` says. Rules not listed here never fail a must.
 template <typename Rule>
@@ -66,13 +65,39 @@ struct Control : pegtl::normal<Rule> {
   }
 };
 
+// Parse-tree nodes come and go by the thousand per file: recycle them
+// instead of asking malloc each time.
+struct Node : pegtl::parse_tree::basic_node<Node> {
+  static void* operator new(size_t size) {
+    std::vector<void*>& pool = Pool();
+    if (size != sizeof(Node) || pool.empty()) return ::operator new(size);
+    void* p = pool.back();
+    pool.pop_back();
+    return p;
+  }
+  static void operator delete(void* p, size_t size) {
+    std::vector<void*>& pool = Pool();
+    if (size == sizeof(Node) && pool.size() < 4096) {
+      pool.push_back(p);
+    } else {
+      ::operator delete(p);
+    }
+  }
+
+ private:
+  static std::vector<void*>& Pool() {
+    // Intentionally leaked: nodes may be freed during thread exit.
+    thread_local auto* pool = new std::vector<void*>;
+    return *pool;
+  }
+};
+
 template <typename Rule>
 using Selector = pegtl::parse_tree::selector<
     Rule,
     pegtl::parse_tree::store_content::on<
-        g::number, g::string_body, g::expr_ident, g::unary_op, g::add_op, g::shift_op, g::and_op,
-        g::xor_op, g::or_op, g::operand, g::add_expr, g::shift_expr, g::and_expr, g::xor_expr,
-        g::expr, g::sys_set, g::sys_set_name, g::sys_regex_body, g::sys_number, g::sys_name,
+        g::number, g::string_body, g::expr_ident, g::unary_op, g::binary_op, g::operand, g::expr,
+        g::sys_set, g::sys_set_name, g::sys_regex_body, g::sys_number, g::sys_name,
         g::arg_expr, g::arg_ref, g::op_not_match, g::op_glob, g::op_not_glob, g::op_net_match,
         g::op_net_not_match, g::op_match, g::op_ne, g::op_mask_none, g::op_ge, g::op_le, g::op_eq,
         g::op_gt, g::op_lt, g::op_mask_any, g::option, g::option_key, g::option_bare,
@@ -86,9 +111,11 @@ class Converter {
   Converter(std::shared_ptr<const SourceFile> source, Diagnostics& diags)
       : source_(std::move(source)), diags_(diags) {}
 
+  // n.begin() would build a pegtl::position that refers to the input's
+  // source name, which is gone once the input is: read the iterator.
   Location Loc(const Node& n) const {
-    return Location{source_, static_cast<int>(n.begin().line),
-                    static_cast<int>(n.begin().column)};
+    return Location{source_, static_cast<int>(n.m_begin.line),
+                    static_cast<int>(n.m_begin.column)};
   }
 
   bool ok() const { return ok_; }
@@ -138,19 +165,41 @@ class Converter {
       }
       return e;
     }
-    // A binary level: operand (op operand)*, folded to the left.
-    std::optional<Expr> lhs = ExprFrom(*n.children.front());
-    for (size_t i = 1; lhs && i + 1 < n.children.size(); i += 2) {
-      std::optional<Expr> rhs = ExprFrom(*n.children[i + 1]);
+    // expr: operand (op operand)*, grouped by precedence climbing.
+    size_t next = 0;
+    return Climb(n, &next, 0);
+  }
+
+ private:
+  static int Precedence(Expr::Op op) {
+    switch (op) {
+      case Expr::Op::kOr: return 1;
+      case Expr::Op::kXor: return 2;
+      case Expr::Op::kAnd: return 3;
+      case Expr::Op::kShl:
+      case Expr::Op::kShr: return 4;
+      default: return 5;  // + -
+    }
+  }
+
+  // Parses children[*next...] of an expr node as operands joined by
+  // operators that bind tighter than `min`, left-associative.
+  std::optional<Expr> Climb(const Node& n, size_t* next, int min) {
+    std::optional<Expr> lhs = ExprFrom(*n.children[(*next)++]);
+    while (lhs && *next + 1 < n.children.size()) {
+      const Node& op_node = *n.children[*next];
+      Expr::Op op = BinaryOp(op_node);
+      int p = Precedence(op);
+      if (p <= min) break;
+      ++*next;
+      std::optional<Expr> rhs = Climb(n, next, p);
       if (!rhs) return std::nullopt;
-      Location loc = Loc(*n.children[i]);
-      *lhs = Expr::Binary(BinaryOp(*n.children[i]), std::move(*lhs), std::move(*rhs));
-      lhs->location = loc;
+      *lhs = Expr::Binary(op, std::move(*lhs), std::move(*rhs));
+      lhs->location = Loc(op_node);
     }
     return lhs;
   }
 
- private:
   static Expr::Op BinaryOp(const Node& op) {
     std::string_view s = op.string_view();
     if (s == "|") return Expr::Op::kOr;
@@ -380,11 +429,12 @@ std::unique_ptr<Node> ParseFragment(std::string_view text, const Location& loc,
     diags.Error(Location{loc.file, loc.line, loc.column + col - 1}, why);
     return nullptr;
   }
-  const std::string& name = loc.file ? loc.file->name() : std::string();
-  pegtl::memory_input<> in(text.data(), text.data() + text.size(), name, 0,
-                           static_cast<size_t>(loc.line), static_cast<size_t>(loc.column));
+  // The source name is only read for errors, which Location reports.
+  pegtl::memory_input<pegtl::tracking_mode::eager, pegtl::eol::lf_crlf, const char*> in(
+      text.data(), text.data() + text.size(), "", 0, static_cast<size_t>(loc.line),
+      static_cast<size_t>(loc.column));
   try {
-    return pegtl::parse_tree::parse<Rule, Selector, pegtl::nothing, Control>(in);
+    return pegtl::parse_tree::parse<Rule, Node, Selector, pegtl::nothing, Control>(in);
   } catch (const pegtl::parse_error& e) {
     const pegtl::position& p = e.positions().front();
     diags.Error(Location{loc.file, static_cast<int>(p.line), static_cast<int>(p.column)},

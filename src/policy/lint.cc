@@ -1,5 +1,7 @@
-#include <map>
+#include <cstdint>
 #include <string>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "syd/resolve.h"
 #include "syd/strcat.h"
@@ -21,9 +23,10 @@ void WarnUnanchored(const Rule& r, Diagnostics& diags) {
   }
 }
 
-// A key that is equal for two rules exactly when they test the same things.
-std::string TestKey(const Rule& r, OpenGuard guard) {
-  std::string key = StrCat(static_cast<int>(guard), "|", r.command_pattern, "|",
+// A key that is equal for two rules exactly when they test the same things
+// (the open-flags guard aside, which is per syscall).
+std::string TestKey(const Rule& r) {
+  std::string key = StrCat(r.command_pattern, "|",
                            r.cmdline_pattern, "|", r.command ? 1 : 0, r.cmdline ? 1 : 0);
   for (const Condition& c : r.conditions) {
     StrAppend(&key, "|", c.arg, CmpOpText(c.op), c.value, "\"", c.text, "\"",
@@ -38,19 +41,27 @@ bool Unconditional(const Rule& r, OpenGuard guard) {
          r.verdict.kind != Verdict::Kind::kPlugin;
 }
 
+// (syscall, guard, tests) packed in one integer: test keys are interned.
+uint64_t Slot(int nr, OpenGuard guard, uint64_t tests) {
+  return tests << 12 | static_cast<uint64_t>(guard) << 10 | static_cast<uint64_t>(nr);
+}
+
 }  // namespace
 
 void Lint(const RuleSet& rules, Diagnostics& diags) {
-  std::map<int, const Rule*> catch_all;                      // by syscall
-  std::map<std::pair<int, std::string>, const Rule*> same;  // by syscall and tests
+  static_assert(kMaxSyscallNr <= 1024, "Slot() packs syscall numbers in 10 bits");
+  absl::flat_hash_map<std::string, uint64_t> test_ids;
+  absl::flat_hash_map<int, const Rule*> catch_all;     // by syscall
+  absl::flat_hash_map<uint64_t, const Rule*> same;     // by Slot()
   for (const Rule& r : rules.rules) {
     WarnUnanchored(r, diags);
+    uint64_t tests = test_ids.try_emplace(TestKey(r), test_ids.size()).first->second;
     const Rule* shadow = nullptr;
     int shadowed_nr = -1;
     bool reachable = false;
     for (const RuleSyscall& s : r.syscalls) {
       auto all = catch_all.find(s.nr);
-      auto dup = same.find({s.nr, TestKey(r, s.guard)});
+      auto dup = same.find(Slot(s.nr, s.guard, tests));
       const Rule* first = all != catch_all.end() ? all->second
                           : dup != same.end()    ? dup->second
                                                  : nullptr;
@@ -70,7 +81,7 @@ void Lint(const RuleSet& rules, Diagnostics& diags) {
     }
     for (const RuleSyscall& s : r.syscalls) {
       if (Unconditional(r, s.guard)) catch_all.emplace(s.nr, &r);
-      same.emplace(std::make_pair(s.nr, TestKey(r, s.guard)), &r);
+      same.emplace(Slot(s.nr, s.guard, tests), &r);
     }
   }
 }

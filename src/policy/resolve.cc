@@ -1,10 +1,10 @@
 #include "syd/resolve.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "syd/expr.h"
-#include "syd/glob.h"
 #include "syd/identifiers.h"
 #include "syd/parser.h"
 #include "syd/strcat.h"
@@ -33,7 +33,6 @@ struct Member {
   int nr;
   OpenGuard guard;
   bool is_explicit;  // named, not from a set or regex
-  Location location;
 };
 
 class Resolver {
@@ -58,15 +57,18 @@ class Resolver {
 
   // ---- syscall sets ----
 
-  void AddMember(std::vector<Member>* members, Member m) {
-    for (Member& have : *members) {
-      if (have.nr != m.nr) continue;
+  // `where` maps a syscall number to its index in `members`, or -1.
+  static void AddMember(std::vector<Member>* members, std::vector<int>* where, Member m) {
+    int& at = (*where)[m.nr];
+    if (at >= 0) {
+      Member& have = (*members)[at];
       // Named explicitly, or under both guards, a syscall is in the rule
       // whatever its flags.
       if (m.is_explicit || have.guard != m.guard) have.guard = OpenGuard::kNone;
       have.is_explicit |= m.is_explicit;
       return;
     }
+    at = static_cast<int>(members->size());
     members->push_back(std::move(m));
   }
 
@@ -83,11 +85,12 @@ class Resolver {
 
   std::vector<Member> Syscalls(const std::vector<SyscallItem>& items) {
     std::vector<Member> members;
+    std::vector<int>& where = member_index_;
     for (const SyscallItem& item : items) {
       switch (item.kind) {
         case SyscallItem::Kind::kName: {
           if (const SyscallInfo* s = FindSyscall(item.text)) {
-            AddMember(&members, {s->nr, OpenGuard::kNone, true, item.location});
+            AddMember(&members, &where, {s->nr, OpenGuard::kNone, true});
           } else if (SyscallNumber(Abi::kI386, item.text) || SyscallNumber(Abi::kX32, item.text)) {
             OtherAbiWarning(item.text, item.location);
           } else {
@@ -102,7 +105,7 @@ class Resolver {
           if (s == nullptr) {
             Error(item.location, StrCat("no x86_64 syscall has number ", item.number));
           } else {
-            AddMember(&members, {s->nr, OpenGuard::kNone, true, item.location});
+            AddMember(&members, &where, {s->nr, OpenGuard::kNone, true});
           }
           break;
         }
@@ -115,14 +118,14 @@ class Resolver {
           size_t before = members.size();
           for (const SyscallInfo& s : AllSyscalls()) {
             if (RE2::FullMatch(re2::StringPiece(s.name.data(), s.name.size()), re)) {
-              AddMember(&members, {s.nr, OpenGuard::kNone, false, item.location});
+              AddMember(&members, &where, {s.nr, OpenGuard::kNone, false});
             }
           }
           if (members.size() == before) RegexMatchesNothing(item, re);
           break;
         }
         case SyscallItem::Kind::kSet: {
-          std::optional<std::vector<SetMember>> set = ExpandSet(item.text);
+          const std::vector<SetMember>* set = ExpandSet(item.text);
           if (!set) {
             std::vector<std::string_view> names;
             for (const SetInfo& s : AllSets()) names.push_back(s.name);
@@ -137,12 +140,13 @@ class Resolver {
                            "%%stat names every stat variant");
           }
           for (const SetMember& m : *set) {
-            AddMember(&members, {m.nr, m.guard, false, item.location});
+            AddMember(&members, &where, {m.nr, m.guard, false});
           }
           break;
         }
       }
     }
+    for (const Member& m : members) where[m.nr] = -1;
     std::sort(members.begin(), members.end(),
               [](const Member& a, const Member& b) { return a.nr < b.nr; });
     return members;
@@ -171,6 +175,12 @@ class Resolver {
   // ---- option values ----
 
   std::optional<int64_t> Number(const Option& o) {
+    int64_t plain = 0;
+    auto [end, ec] = std::from_chars(o.value->data(), o.value->data() + o.value->size(), plain);
+    if (ec == std::errc() && end == o.value->data() + o.value->size() && o.value->size() < 10 &&
+        (*o.value)[0] != '0') {
+      return plain;
+    }
     Diagnostics local;
     std::optional<Expr> e = ParseExpression(*o.value, o.value_location, local);
     std::optional<uint64_t> v = e ? EvaluateExpr(*e, local) : std::nullopt;
@@ -445,9 +455,13 @@ class Resolver {
       c.kind = Condition::Kind::kString;
       return c;
     }
-    bool glob = c.op == CmpOp::kGlob || c.op == CmpOp::kNotGlob;
-    c.kind = glob ? Condition::Kind::kGlob : Condition::Kind::kRegex;
-    c.regex = Regex(glob ? GlobToRegex(a.text) : a.text, a.value_location);
+    if (c.op == CmpOp::kGlob || c.op == CmpOp::kNotGlob) {
+      c.kind = Condition::Kind::kGlob;
+      c.glob = std::make_shared<Glob>(a.text);
+      return c;
+    }
+    c.kind = Condition::Kind::kRegex;
+    c.regex = Regex(a.text, a.value_location);
     if (!c.regex) return std::nullopt;
     return c;
   }
@@ -569,6 +583,7 @@ class Resolver {
   Diagnostics& diags_;
   RuleSet out_;
   bool ok_ = true;
+  std::vector<int> member_index_ = std::vector<int>(kMaxSyscallNr, -1);  // see AddMember
 };
 
 }  // namespace

@@ -142,3 +142,4 @@ std::string RuleText(const Rule& r) {
 }
 
 }  // namespace syd
+static_assert(std::is_nothrow_move_constructible_v<syd::Rule>);

@@ -71,18 +71,7 @@ FileUse UseOf(const SyscallInfo& s) {
   return FileUse::kRead;
 }
 
-}  // namespace
-
-uint64_t OpenWriteFlags() { return O_WRONLY | O_RDWR | O_CREAT | O_TRUNC; }
-
-absl::Span<const SetInfo> AllSets() { return kSetInfos; }
-
-std::optional<std::vector<SetMember>> ExpandSet(std::string_view name) {
-  const SetDef* def = nullptr;
-  for (const SetDef& d : kSets) {
-    if (d.info.name == name) def = &d;
-  }
-  if (def == nullptr) return std::nullopt;
+std::vector<SetMember> Members(const SetDef* def) {
   std::vector<SetMember> out;
   for (const SyscallInfo& s : AllSyscalls()) {
     FileUse use = UseOf(s);
@@ -107,6 +96,24 @@ std::optional<std::vector<SetMember>> ExpandSet(std::string_view name) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+uint64_t OpenWriteFlags() { return O_WRONLY | O_RDWR | O_CREAT | O_TRUNC; }
+
+absl::Span<const SetInfo> AllSets() { return kSetInfos; }
+
+const std::vector<SetMember>* ExpandSet(std::string_view name) {
+  static const auto* members = [] {
+    auto* all = new std::array<std::vector<SetMember>, std::size(kSets)>;
+    for (size_t i = 0; i < std::size(kSets); ++i) (*all)[i] = Members(&kSets[i]);
+    return all;
+  }();
+  for (size_t i = 0; i < std::size(kSets); ++i) {
+    if (kSets[i].info.name == name) return &(*members)[i];
+  }
+  return nullptr;
 }
 
 }  // namespace syd
