@@ -1,6 +1,7 @@
 #include "syd/resolve.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -202,6 +203,15 @@ class Resolver {
       v = id->value;
     } else if (id != nullptr) {
       Error(o.value_location, StrCat(o.key, "= needs ", what, "; ", *o.value, " is not one"));
+      return std::nullopt;
+    } else if (!o.value->empty() && (std::isalpha(static_cast<unsigned char>((*o.value)[0])) ||
+                                     (*o.value)[0] == '_')) {
+      std::vector<std::string_view> names;
+      for (const Identifier& i : AllIdentifiers()) {
+        if (i.kind == kind) names.push_back(i.name);
+      }
+      Error(o.value_location, StrCat("unknown ", kind == IdentifierKind::kErrno ? "errno" : "signal",
+                                     " '", *o.value, "'", DidYouMean(*o.value, names)));
       return std::nullopt;
     } else {
       v = Number(o);

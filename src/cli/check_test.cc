@@ -1,0 +1,98 @@
+// syd check and syd sets, run as a user runs them.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "src/testing/subprocess.h"
+
+namespace syd {
+namespace {
+
+using testing::Run;
+using testing::RunResult;
+
+const char kSyd[] = "src/cli/syd";
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  static const std::string dir = testing::MakeTempDir();
+  std::string path = dir + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST_CASE("a clean file exits 0 and says how many rules") {
+  RunResult r = Run({kSyd, "check", WriteFile("ok.syd", "sys/fault+ptrace:error=EPERM\n")});
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "1 rule, 0 errors, 0 warnings"));
+}
+
+TEST_CASE("the seed's samples check with warnings only") {
+  RunResult r = Run({kSyd, "check", "testdata/seed_samples.syd"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.err, "26 rules, 0 errors"));
+}
+
+TEST_CASE("errors exit 1 with file:line:col, the line and a caret") {
+  std::string path = WriteFile("bad.syd", "sys/allow+read\nsys/allow+opne:arg1=O_WRONLY\n");
+  RunResult r = Run({kSyd, "check", path});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, path + ":2:11: error: unknown syscall 'opne' (did you mean 'open'?)\n"
+                                "  sys/allow+opne:arg1=O_WRONLY\n"
+                                "            ^\n"));
+  CHECK(Contains(r.err, "1 error"));
+}
+
+TEST_CASE("usage errors exit 2") {
+  CHECK(Run({kSyd, "check"}).exit_code == 2);
+  CHECK(Run({kSyd, "check", "--bogus", "x"}).exit_code == 2);
+  CHECK(Run({kSyd, "frobnicate"}).exit_code == 2);
+  CHECK(Run({kSyd}).exit_code == 2);
+}
+
+TEST_CASE("a missing file is an error, not a crash") {
+  RunResult r = Run({kSyd, "check", "/nonexistent/x.syd"});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "/nonexistent/x.syd: error: cannot read"));
+}
+
+TEST_CASE("--print writes the resolved rules") {
+  std::string path = WriteFile(
+      "print.syd", "sys/allow+/openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\ndefault/fault:error=EPERM\n");
+  RunResult r = Run({kSyd, "check", "--print", path});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "sys/allow+openat:arg2!&0x43\ndefault/fault=EPERM\n");
+}
+
+TEST_CASE("-m rules are checked too") {
+  RunResult r = Run({kSyd, "check", "-m", "sys/trace+%file_wr:fault=EPRM"});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "-m#1:1:26: error: unknown errno 'EPRM' (did you mean 'EPERM'?)\n"
+                        "  sys/trace+%file_wr:fault=EPRM\n"
+                        "                           ^\n"));
+}
+
+TEST_CASE("binary junk is reported, never a crash") {
+  std::string junk(4096, '\0');
+  for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>(i * 7919 % 256);
+  RunResult r = Run({kSyd, "check", WriteFile("junk.syd", junk)});
+  CHECK(r.exit_code == 1);
+  CHECK(r.term_signal == 0);
+}
+
+TEST_CASE("syd sets lists sets and members") {
+  RunResult all = Run({kSyd, "sets"});
+  CHECK(all.exit_code == 0);
+  CHECK(Contains(all.out, "%file_wr"));
+  RunResult wr = Run({kSyd, "sets", "%file_wr"});
+  CHECK(Contains(wr.out, "openat  (when the flags write)\n"));
+  CHECK(Contains(wr.out, "\nunlinkat\n"));
+  CHECK(Run({kSyd, "sets", "nope"}).exit_code == 1);
+}
+
+}  // namespace
+}  // namespace syd
