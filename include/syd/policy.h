@@ -1,0 +1,85 @@
+// The policy: per syscall, the ordered chain of rules that may decide it,
+// and the reference evaluator that defines what a policy means. The BPF
+// program and the tracer must agree with Evaluate() on every call.
+#ifndef SYD_POLICY_H_
+#define SYD_POLICY_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "syd/net_pattern.h"
+#include "syd/rules.h"
+#include "syd/syscalls.h"
+
+namespace syd {
+
+struct ChainEntry {
+  uint32_t rule;  // index into Policy::rules
+  OpenGuard guard;
+};
+
+class Policy {
+ public:
+  explicit Policy(RuleSet rules);
+
+  const std::vector<Rule>& rules() const { return rules_.rules; }
+  const DefaultVerdict& default_verdict() const { return rules_.default_verdict; }
+  // The rules that can decide x86_64 syscall `nr`, in order.
+  const std::vector<ChainEntry>& chain(int nr) const;
+  // Syscalls with a non-empty chain, ascending.
+  const std::vector<int>& named_syscalls() const { return named_; }
+
+  // Whether the kernel can decide every test of `e` for syscall `nr`, so
+  // the rule never needs the tracer there.
+  bool KernelDecides(int nr, const ChainEntry& e) const;
+  // Whether any call at all may need the tracer.
+  bool NeedsTracer() const;
+
+ private:
+  RuleSet rules_;
+  std::array<std::vector<ChainEntry>, kMaxSyscallNr> chains_;
+  std::vector<int> named_;
+};
+
+// A syscall as the evaluator sees it. The kernel sees only the registers;
+// the tracer adds what it decoded from the tracee's memory.
+struct Event {
+  Abi abi = Abi::kX86_64;
+  int nr = 0;
+  std::array<uint64_t, 6> args{};
+
+  // Tracer data; absent in the kernel's view.
+  bool decoded = false;
+  std::array<std::optional<std::string>, 6> strings;  // paths, resolved; and string args
+  std::array<std::optional<SocketAddress>, 6> addresses;
+  std::optional<uint64_t> open_how_flags;  // openat2
+  std::string comm;
+  std::string cmdline;
+};
+
+struct Decision {
+  enum class Where : uint8_t { kKernel, kTracer };
+  Verdict verdict;
+  const Rule* rule = nullptr;  // nullptr: the default, or an ABI that is killed
+  // In the kernel's view, a rule that needs the tracer stops evaluation:
+  // `trace` is set and `chain_pos` is where the tracer resumes.
+  bool trace = false;
+  uint32_t chain_pos = 0;
+};
+
+// Evaluates `e` against `policy`. Without decoded data, returns the
+// kernel's view (the first rule that needs the tracer stops with `trace`).
+// With decoded data, starts at `start` in the chain and decides fully; a
+// syscall with two paths under arg_ is judged per path and the most
+// restrictive verdict wins.
+Decision Evaluate(const Policy& policy, const Event& e, uint32_t start = 0);
+
+// Higher is more restrictive: kill > trap > errno > ... > allow.
+int Severity(const Verdict& v);
+
+}  // namespace syd
+
+#endif  // SYD_POLICY_H_

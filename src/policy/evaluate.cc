@@ -1,0 +1,149 @@
+#include "syd/policy.h"
+
+namespace syd {
+namespace {
+
+bool Compare(CmpOp op, uint64_t x, uint64_t v) {
+  switch (op) {
+    case CmpOp::kEq: return x == v;
+    case CmpOp::kNe: return x != v;
+    case CmpOp::kGt: return x > v;
+    case CmpOp::kGe: return x >= v;
+    case CmpOp::kLt: return x < v;
+    case CmpOp::kLe: return x <= v;
+    case CmpOp::kMaskAny: return (x & v) != 0;
+    case CmpOp::kMaskNone: return (x & v) == 0;
+    default: return false;
+  }
+}
+
+int FlagsArg(const SyscallInfo& s) {
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i].kind == ArgKind::kOpenFlags) return i;
+  }
+  return -1;
+}
+
+// Register tests: what the kernel can decide. The open guard counts when
+// the flags are in a register.
+bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Event& e) {
+  for (const Condition& c : r.conditions) {
+    if (c.kind != Condition::Kind::kArith) continue;
+    uint64_t mask = s.args[c.arg].Mask();
+    if (!Compare(c.op, e.args[c.arg] & mask, c.value & mask)) return false;
+  }
+  if (guard != OpenGuard::kNone) {
+    int flags = FlagsArg(s);
+    if (flags >= 0) {
+      bool writes = (e.args[flags] & 0xffffffffu & OpenWriteFlags()) != 0;
+      if (writes != (guard == OpenGuard::kWrites)) return false;
+    }
+  }
+  return true;
+}
+
+struct Binding {
+  const std::string* path = nullptr;       // arg_ on a path
+  const SocketAddress* address = nullptr;  // arg_ on an address
+};
+
+bool StringMatches(const Condition& c, const std::string& s) {
+  bool hit = false;
+  switch (c.kind) {
+    case Condition::Kind::kString: hit = s == c.text; break;
+    case Condition::Kind::kRegex:
+      hit = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *c.regex);
+      break;
+    case Condition::Kind::kGlob: hit = c.glob->Matches(s); break;
+    default: break;
+  }
+  return c.negated() ? !hit : hit;
+}
+
+// The tests only the tracer can decide, on decoded data.
+bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Event& e,
+                  const Binding& b) {
+  if (guard != OpenGuard::kNone && FlagsArg(s) < 0) {
+    if (!e.open_how_flags) return false;
+    bool writes = (*e.open_how_flags & OpenWriteFlags()) != 0;
+    if (writes != (guard == OpenGuard::kWrites)) return false;
+  }
+  if (r.command && !RE2::PartialMatch(e.comm, *r.command)) return false;
+  if (r.cmdline && !RE2::PartialMatch(e.cmdline, *r.cmdline)) return false;
+  for (const Condition& c : r.conditions) {
+    if (c.kind == Condition::Kind::kArith) continue;
+    if (c.kind == Condition::Kind::kNet) {
+      const SocketAddress* a = c.arg == kArgAuto ? b.address
+                               : e.addresses[c.arg] ? &*e.addresses[c.arg]
+                                                    : nullptr;
+      if (a == nullptr) return false;
+      bool hit = c.net->Matches(*a);
+      if (c.negated() ? hit : !hit) return false;
+      continue;
+    }
+    const std::string* str = c.arg == kArgAuto ? b.path
+                             : e.strings[c.arg] ? &*e.strings[c.arg]
+                                                : nullptr;
+    if (str == nullptr || !StringMatches(c, *str)) return false;
+  }
+  return true;
+}
+
+Decision Run(const Policy& p, const SyscallInfo& s, const Event& e, uint32_t start,
+             const Binding& b) {
+  const std::vector<ChainEntry>& chain = p.chain(s.nr);
+  for (uint32_t pos = start; pos < chain.size(); ++pos) {
+    const ChainEntry& entry = chain[pos];
+    const Rule& r = p.rules()[entry.rule];
+    if (!RegistersMatch(s, r, entry.guard, e)) continue;
+    if (!p.KernelDecides(s.nr, entry)) {
+      if (!e.decoded) return Decision{r.verdict, &r, true, pos};
+      if (!DecodedMatch(s, r, entry.guard, e, b)) continue;
+    }
+    return Decision{r.verdict, &r, false, pos};
+  }
+  return Decision{p.default_verdict().verdict, nullptr, false,
+                  static_cast<uint32_t>(chain.size())};
+}
+
+}  // namespace
+
+int Severity(const Verdict& v) {
+  switch (v.kind) {
+    case Verdict::Kind::kKillProcess: return 7;
+    case Verdict::Kind::kKillThread: return 6;
+    case Verdict::Kind::kTrap: return 5;
+    case Verdict::Kind::kErrno: return 4;
+    case Verdict::Kind::kRetval: return 3;
+    case Verdict::Kind::kPlugin: return 2;
+    case Verdict::Kind::kDetachProcess:
+    case Verdict::Kind::kDetachThread: return 1;
+    case Verdict::Kind::kLog:
+    case Verdict::Kind::kAllow: return 0;
+  }
+  return 0;
+}
+
+Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
+  if (e.abi != Abi::kX86_64) {
+    return Decision{Verdict{Verdict::Kind::kKillProcess, 0}, nullptr, false, 0};
+  }
+  const SyscallInfo* s = FindSyscall(e.nr);
+  if (s == nullptr) return Decision{p.default_verdict().verdict, nullptr, false, 0};
+  if (!e.decoded) return Run(p, *s, e, start, Binding{});
+  // arg_ binds to each path (or address) argument in turn.
+  std::vector<Binding> bindings;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].IsPath() && e.strings[i]) bindings.push_back({&*e.strings[i], nullptr});
+    if (s->args[i].IsAddress() && e.addresses[i]) bindings.push_back({nullptr, &*e.addresses[i]});
+  }
+  if (bindings.empty()) bindings.push_back(Binding{});
+  Decision worst = Run(p, *s, e, start, bindings[0]);
+  for (size_t i = 1; i < bindings.size(); ++i) {
+    Decision d = Run(p, *s, e, start, bindings[i]);
+    if (Severity(d.verdict) > Severity(worst.verdict)) worst = d;
+  }
+  return worst;
+}
+
+}  // namespace syd

@@ -1,0 +1,49 @@
+#include "syd/policy.h"
+
+#include <algorithm>
+
+namespace syd {
+namespace {
+
+const std::vector<ChainEntry> kEmptyChain;
+
+}  // namespace
+
+Policy::Policy(RuleSet rules) : rules_(std::move(rules)) {
+  for (uint32_t i = 0; i < rules_.rules.size(); ++i) {
+    for (const RuleSyscall& s : rules_.rules[i].syscalls) {
+      chains_[s.nr].push_back({i, s.guard});
+    }
+  }
+  for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
+    if (!chains_[nr].empty()) named_.push_back(nr);
+  }
+}
+
+const std::vector<ChainEntry>& Policy::chain(int nr) const {
+  return nr >= 0 && nr < kMaxSyscallNr ? chains_[nr] : kEmptyChain;
+}
+
+bool Policy::KernelDecides(int nr, const ChainEntry& e) const {
+  const Rule& r = rules_.rules[e.rule];
+  if (r.NeedsUserSpace()) return false;
+  if (e.guard == OpenGuard::kNone) return true;
+  // The guard is a test on the flags register, unless the flags are in
+  // memory (openat2's struct open_how).
+  const SyscallInfo* s = FindSyscall(nr);
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].kind == ArgKind::kOpenFlags) return true;
+  }
+  return false;
+}
+
+bool Policy::NeedsTracer() const {
+  for (int nr : named_) {
+    for (const ChainEntry& e : chains_[nr]) {
+      if (!KernelDecides(nr, e)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace syd
