@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+
 namespace syd::cli {
 
 // Exit statuses of the tools (not of a sandboxed command).
@@ -13,8 +14,20 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitErrors = 1;
 inline constexpr int kExitUsage = 2;
 
+// Exit statuses of `syd ... -- COMMAND` when COMMAND never ran, as
+// env(1) and timeout(1) use them; otherwise COMMAND's own status passes
+// through (128+N when a signal N killed it).
+inline constexpr int kExitCommandUsage = 125;
+inline constexpr int kExitCannotRun = 126;
+inline constexpr int kExitNotFound = 127;
+
 int Check(const std::vector<std::string>& args);
 int Sets(const std::vector<std::string>& args);
+int Compile(const std::vector<std::string>& args);
+int Explain(const std::vector<std::string>& args);
+// syd POLICY... -- COMMAND [ARG]...
+int RunCommand(const std::vector<std::string>& args);
+
 
 }  // namespace syd::cli
 

@@ -9,9 +9,15 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: syd check [--print] [-m RULE]... FILE...   parse, resolve and lint rule files\n"
-    "       syd sets [NAME]...                          list syscall sets or their members\n"
-    "       syd --help | --version\n";
+    "usage: syd [-c FILE] [-m RULE] [-p PROFILE]... -- COMMAND [ARG]...\n"
+    "                                      run COMMAND in the sandbox\n"
+    "       syd check [--print] POLICY...  parse, resolve and lint rule files\n"
+    "       syd compile POLICY... [--pfc | --disasm | --bpf OUT] [--stats]\n"
+    "                                      write the seccomp filter\n"
+    "       syd explain POLICY... 'CALL'   which rule decides a call, and where\n"
+    "       syd sets [NAME]...             list syscall sets or their members\n"
+    "       syd --help | --version\n"
+    "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, docs/language.md.\n";
 
 }  // namespace
 
@@ -24,6 +30,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (cmd == "check") return syd::cli::Check(args);
   if (cmd == "sets") return syd::cli::Sets(args);
+  if (cmd == "compile") return syd::cli::Compile(args);
+  if (cmd == "explain") return syd::cli::Explain(args);
   if (cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
     return syd::cli::kExitOk;
@@ -32,6 +40,7 @@ int main(int argc, char** argv) {
     std::puts("syd 0.1.0");
     return syd::cli::kExitOk;
   }
+  if (cmd[0] == '-') return syd::cli::RunCommand(std::vector<std::string>(argv + 1, argv + argc));
   std::fprintf(stderr, "syd: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return syd::cli::kExitUsage;
 }

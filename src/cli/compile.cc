@@ -1,0 +1,80 @@
+// syd compile [-c FILE | -m RULE | -p NAME | FILE]... [--pfc|--disasm|--bpf OUT] [--stats]
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "src/cli/commands.h"
+#include "src/cli/policy_args.h"
+#include "syd/bpf.h"
+#include "syd/pfc.h"
+
+namespace syd::cli {
+
+int Compile(const std::vector<std::string>& args) {
+  PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/true);
+  enum class Out { kNone, kPfc, kDisasm, kBpf } out = Out::kNone;
+  bool stats = false;
+  std::string bpf_path;
+  for (size_t i = 0; i < pa.rest.size(); ++i) {
+    const std::string& a = pa.rest[i];
+    if (a == "--pfc") {
+      out = Out::kPfc;
+    } else if (a == "--disasm") {
+      out = Out::kDisasm;
+    } else if (a == "--bpf" && i + 1 < pa.rest.size()) {
+      out = Out::kBpf;
+      bpf_path = pa.rest[++i];
+    } else if (a == "--stats") {
+      stats = true;
+    } else if (a == "-h" || a == "--help") {
+      std::printf(
+          "usage: syd compile POLICY... [--pfc | --disasm | --bpf OUT] [--stats]\n"
+          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Writes the seccomp filter:\n"
+          "  --pfc     a readable listing, syscall by syscall (the default)\n"
+          "  --disasm  the BPF instructions\n"
+          "  --bpf OUT the raw filter (struct sock_filter[]), for seccomp(2)\n"
+          "  --stats   instructions, worst-case path, syscalls named\n");
+      return kExitOk;
+    } else {
+      pa.error = "unknown argument '" + a + "'";
+    }
+  }
+  if (!pa.error.empty() || pa.inputs.empty()) {
+    std::fprintf(stderr, "syd compile: %s\nusage: syd compile POLICY... [--pfc | --disasm | "
+                 "--bpf OUT] [--stats]\n",
+                 pa.error.empty() ? "no policy given" : pa.error.c_str());
+    return kExitUsage;
+  }
+  std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
+  if (!policy) return kExitErrors;
+  absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
+  if (!prog.ok()) {
+    std::fprintf(stderr, "syd compile: %s\n", std::string(prog.status().message()).c_str());
+    return kExitErrors;
+  }
+  if (out == Out::kNone && !stats) out = Out::kPfc;
+  if (out == Out::kPfc) std::fputs(PolicyPseudoCode(*policy).c_str(), stdout);
+  if (out == Out::kDisasm) std::fputs(DisassembleBpf(*prog).c_str(), stdout);
+  if (out == Out::kBpf) {
+    int fd = open(bpf_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    size_t bytes = prog->size() * sizeof(sock_filter);
+    if (fd < 0 || write(fd, prog->data(), bytes) != static_cast<ssize_t>(bytes)) {
+      std::perror(("syd compile: " + bpf_path).c_str());
+      if (fd >= 0) close(fd);
+      return kExitErrors;
+    }
+    close(fd);
+  }
+  if (stats) {
+    BpfStats s = AnalyzeBpf(*prog, policy->named_syscalls().size());
+    std::fprintf(stderr,
+                 "instructions: %zu of %zu\nworst-case path: %zu instructions\n"
+                 "syscalls named: %zu\nrules: %zu\ntracer needed: %s\n",
+                 s.instructions, kMaxBpfInstructions, s.worst_path, s.syscalls,
+                 policy->rules().size(), policy->NeedsTracer() ? "yes" : "no");
+  }
+  return kExitOk;
+}
+
+}  // namespace syd::cli

@@ -1,0 +1,94 @@
+#include "src/cli/policy_args.h"
+
+#include <limits.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "syd/resolve.h"
+
+namespace syd::cli {
+namespace {
+
+std::string SelfDir() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+}  // namespace
+
+PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files) {
+  PolicyArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      out.command.assign(args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    bool flag = a.size() >= 2 && a[0] == '-' && (a[1] == 'c' || a[1] == 'm' || a[1] == 'p');
+    if (flag && a.size() == 2 && i + 1 >= args.size()) {
+      out.error = a + " needs an argument";
+      return out;
+    }
+    if (flag) {
+      std::string value = a.size() > 2 ? a.substr(2) : args[++i];
+      if (a[1] == 'c') {
+        out.inputs.push_back({PolicyInput::Kind::kFile, value});
+      } else if (a[1] == 'm') {
+        out.inputs.push_back({PolicyInput::Kind::kRule, value});
+      } else if (std::optional<std::string> path = FindProfile(value)) {
+        out.inputs.push_back({PolicyInput::Kind::kFile, *path});
+      } else {
+        out.error = "no profile named '" + value + "' (looked in $SYD_PROFILE_PATH and " +
+                    SelfDir() + "/../share/syd/profiles)";
+        return out;
+      }
+    } else if (bare_files && !a.empty() && a[0] != '-') {
+      out.inputs.push_back({PolicyInput::Kind::kFile, a});
+    } else {
+      out.rest.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> FindProfile(const std::string& name) {
+  if (name.find('/') != std::string::npos) return Exists(name) ? std::optional(name) : std::nullopt;
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("SYD_PROFILE_PATH")) {
+    std::string path = env;
+    for (size_t start = 0; start <= path.size();) {
+      size_t end = path.find(':', start);
+      if (end == std::string::npos) end = path.size();
+      if (end > start) dirs.push_back(path.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  dirs.push_back(SelfDir() + "/../share/syd/profiles");
+  for (const std::string& d : dirs) {
+    std::string p = d + "/" + name + ".syd";
+    if (Exists(p)) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs, bool lint) {
+  Diagnostics diags;
+  RuleSet rules = Resolve(LoadInputs(inputs, diags), diags);
+  if (lint && !diags.has_errors()) Lint(rules, diags);
+  for (const Diagnostic& d : diags.all()) std::fputs(FormatDiagnostic(d).c_str(), stderr);
+  if (diags.has_errors()) {
+    std::fprintf(stderr, "syd: %d error%s in the policy; nothing was run\n", diags.error_count(),
+                 diags.error_count() == 1 ? "" : "s");
+    return std::nullopt;
+  }
+  return Policy(std::move(rules));
+}
+
+}  // namespace syd::cli

@@ -1,0 +1,36 @@
+// The policy options every subcommand shares: -c FILE, -m RULE, -p PROFILE,
+// in command-line order, and loading them into a Policy.
+#ifndef SYD_CLI_POLICY_ARGS_H_
+#define SYD_CLI_POLICY_ARGS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "syd/loader.h"
+#include "syd/policy.h"
+
+namespace syd::cli {
+
+struct PolicyArgs {
+  std::vector<PolicyInput> inputs;
+  std::vector<std::string> rest;     // other arguments before "--"
+  std::vector<std::string> command;  // everything after "--"
+  std::string error;              // a usage error, or ""
+};
+
+// Takes -c FILE, -m RULE, -p NAME (also -cFILE), and bare FILE arguments
+// when `bare_files` is set. Stops at "--": what follows is `command`.
+PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files);
+
+// Where -p NAME looks: $SYD_PROFILE_PATH (colon-separated), then
+// PREFIX/share/syd/profiles beside the installed binary.
+std::optional<std::string> FindProfile(const std::string& name);
+
+// Loads, resolves and lints; prints diagnostics to stderr. Returns nothing
+// when there were errors.
+std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs, bool lint);
+
+}  // namespace syd::cli
+
+#endif  // SYD_CLI_POLICY_ARGS_H_

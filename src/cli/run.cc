@@ -1,0 +1,104 @@
+// syd POLICY... -- COMMAND [ARG]...
+//
+// A policy that the kernel can decide alone (no rule needs the tracer) is
+// installed with no_new_privs and syd execs COMMAND in its own place: no
+// extra process, exit status and signals exactly as without syd.
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "src/cli/commands.h"
+#include "src/cli/policy_args.h"
+#include "src/trace/tracer.h"
+#include "syd/bpf.h"
+
+namespace syd::cli {
+namespace {
+
+// Finds COMMAND as execvp would, so that "not found" is reported before the
+// filter is in place.
+std::string Which(const std::string& cmd, int* error) {
+  if (cmd.find('/') != std::string::npos) {
+    *error = access(cmd.c_str(), X_OK) == 0 ? 0 : errno;
+    return cmd;
+  }
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  *error = ENOENT;
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    std::string candidate = dir + "/" + cmd;
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      if (access(candidate.c_str(), X_OK) == 0) {
+        *error = 0;
+        return candidate;
+      }
+      *error = EACCES;
+    }
+    start = end + 1;
+  }
+  return cmd;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args) {
+  PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
+  trace::Options options;
+  for (const std::string& a : pa.rest) {
+    if (a == "--log-format=json") {
+      options.json = true;
+    } else if (a == "--log-format=text") {
+      options.json = false;
+    } else if (pa.error.empty()) {
+      pa.error = "unknown option '" + a + "'";
+    }
+  }
+  if (!pa.error.empty() || pa.command.empty()) {
+    std::fprintf(stderr, "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
+                 "[--log-format=text|json] -- COMMAND [ARG]...\n",
+                 pa.error.empty() ? "no command given" : pa.error.c_str());
+    return kExitCommandUsage;
+  }
+  std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
+  if (!policy) return kExitCommandUsage;
+  absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
+  if (!prog.ok()) {
+    std::fprintf(stderr, "syd: %s\n", std::string(prog.status().message()).c_str());
+    return kExitCommandUsage;
+  }
+  int error = 0;
+  std::string path = Which(pa.command[0], &error);
+  if (error != 0) {
+    std::fprintf(stderr, "syd: %s: %s\n", pa.command[0].c_str(), strerror(error));
+    return error == ENOENT ? kExitNotFound : kExitCannotRun;
+  }
+  if (policy->NeedsTracer()) {
+    return trace::Tracer(*policy, *prog, options).Run(path, pa.command);
+  }
+  std::vector<char*> argv;
+  for (const std::string& a : pa.command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  sock_fprog fprog{static_cast<unsigned short>(prog->size()), prog->data()};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
+    std::fprintf(stderr, "syd: cannot install the filter: %s\n", strerror(errno));
+    return kExitCommandUsage;
+  }
+  execv(path.c_str(), argv.data());
+  // The filter is in place: this report may itself be refused.
+  std::fprintf(stderr, "syd: cannot execute %s: %s (does the policy allow execve?)\n",
+               path.c_str(), strerror(errno));
+  return kExitCannotRun;
+}
+
+}  // namespace syd::cli

@@ -1,0 +1,182 @@
+#include "src/trace/decode.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_format.h"
+#include "src/trace/memory.h"
+#include "src/trace/paths.h"
+#include "syd/loader.h"
+#include "syd/printer.h"
+#include "syd/strcat.h"
+
+namespace syd::trace {
+namespace {
+
+std::string ProcFile(pid_t pid, const char* name) {
+  std::string text, error;
+  ReadFile(StrCat("/proc/", pid, "/", name), &text, &error);
+  return text;
+}
+
+// Whether the last component of path argument `i` is followed.
+bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
+  const ArgSpec& a = s.args[i];
+  int at_flags = -1, open_flags = -1;
+  for (int j = 0; j < s.nargs; ++j) {
+    if (s.args[j].kind == ArgKind::kAtFlags) at_flags = static_cast<int>(e.args[j]);
+    if (s.args[j].kind == ArgKind::kOpenFlags) open_flags = static_cast<int>(e.args[j]);
+  }
+  if (s.name == "openat2" && e.open_how_flags) open_flags = static_cast<int>(*e.open_how_flags);
+  if (s.name == "linkat" && at_flags >= 0) return (at_flags & AT_SYMLINK_FOLLOW) != 0;
+  if (a.nofollow) return false;
+  if (open_flags >= 0) {
+    if (open_flags & O_NOFOLLOW) return false;
+    // O_CREAT|O_EXCL fails on any existing name, symlinks included.
+    if ((open_flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return false;
+    return true;
+  }
+  if (at_flags >= 0) return (at_flags & AT_SYMLINK_NOFOLLOW) == 0;
+  return true;
+}
+
+}  // namespace
+
+SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
+  SocketAddress a;
+  if (len < sizeof(sa_family_t)) return a;
+  sa_family_t family;
+  std::memcpy(&family, data, sizeof family);
+  a.raw_family = family;
+  if (family == AF_UNIX) {
+    const size_t off = offsetof(sockaddr_un, sun_path);
+    if (len > off && data[off] == '\0') {
+      a.family = AddressFamily::kUnixAbstract;
+      a.path.assign(reinterpret_cast<const char*>(data + off + 1), len - off - 1);
+    } else {
+      a.family = AddressFamily::kUnix;
+      const char* p = reinterpret_cast<const char*>(data + off);
+      a.path.assign(p, strnlen(p, len > off ? len - off : 0));
+    }
+  } else if (family == AF_INET && len >= sizeof(sockaddr_in)) {
+    sockaddr_in in;
+    std::memcpy(&in, data, sizeof in);
+    a.family = AddressFamily::kInet;
+    std::memcpy(a.ip.data(), &in.sin_addr, 4);
+    a.port = ntohs(in.sin_port);
+  } else if (family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 in6;
+    std::memcpy(&in6, data, sizeof in6);
+    a.family = AddressFamily::kInet6;
+    std::memcpy(a.ip.data(), &in6.sin6_addr, 16);
+    a.port = ntohs(in6.sin6_port);
+  }
+  return a;
+}
+
+DecodeResult Decode(pid_t pid, Event* e, bool want_process_names) {
+  e->decoded = true;
+  const SyscallInfo* s = FindSyscall(e->nr);
+  if (s == nullptr) return DecodeResult::kOk;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].kind == ArgKind::kOpenHow) {
+      uint64_t flags = 0;
+      if (!ReadMemory(pid, e->args[i], &flags, sizeof flags)) return DecodeResult::kFault;
+      e->open_how_flags = flags;
+    }
+  }
+  std::string root;
+  for (int i = 0; i < s->nargs; ++i) {
+    const ArgSpec& a = s->args[i];
+    if (a.IsPath()) {
+      // utimensat(fd, NULL, ...) works on fd; other NULL paths fault.
+      if (e->args[i] == 0 && s->name == "utimensat") continue;
+      std::optional<std::string> raw = ReadString(pid, e->args[i], PATH_MAX);
+      if (!raw) return DecodeResult::kFault;
+      int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
+      if (raw->empty()) {
+        // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
+        std::optional<std::string> self = BaseDirectory(pid, dirfd);
+        e->strings[i] = self ? *self : "";
+        continue;
+      }
+      std::optional<std::string> base =
+          (*raw)[0] == '/' ? std::optional<std::string>("/") : BaseDirectory(pid, dirfd);
+      if (!base) {
+        e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
+        continue;
+      }
+      if (root.empty()) {
+        char buf[PATH_MAX];
+        ssize_t n = readlink(StrCat("/proc/", pid, "/root").c_str(), buf, sizeof buf);
+        root = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/";
+      }
+      e->strings[i] = ResolvePath(root, *base, *raw, FollowsLast(*s, *e, i));
+    } else if (a.kind == ArgKind::kString) {
+      e->strings[i] = ReadString(pid, e->args[i], 4096);
+    } else if (a.kind == ArgKind::kSockaddr) {
+      if (e->args[i] == 0) continue;  // sendto on a connected socket
+      size_t len = i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
+      uint8_t buf[sizeof(sockaddr_storage)] = {};
+      len = std::min(len, sizeof buf);
+      if (!ReadMemory(pid, e->args[i], buf, len)) return DecodeResult::kFault;
+      e->addresses[i] = DecodeSockaddr(buf, len);
+    } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
+      // sendmmsg: the first message's address stands for all of them.
+      msghdr m;
+      if (!ReadMemory(pid, e->args[i], &m, sizeof m)) return DecodeResult::kFault;
+      if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
+      uint8_t buf[sizeof(sockaddr_storage)] = {};
+      size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
+      if (!ReadMemory(pid, reinterpret_cast<uint64_t>(m.msg_name), buf, len)) {
+        return DecodeResult::kFault;
+      }
+      e->addresses[i] = DecodeSockaddr(buf, len);
+    }
+  }
+  if (want_process_names) {
+    e->comm = ProcFile(pid, "comm");
+    if (!e->comm.empty() && e->comm.back() == '\n') e->comm.pop_back();
+    e->cmdline = ProcFile(pid, "cmdline");
+    while (!e->cmdline.empty() && e->cmdline.back() == '\0') e->cmdline.pop_back();
+    for (char& c : e->cmdline) {
+      if (c == '\0') c = ' ';
+    }
+  }
+  return DecodeResult::kOk;
+}
+
+std::string DescribeCall(const Event& e) {
+  const SyscallInfo* s = FindSyscall(e.nr);
+  if (s == nullptr) return StrCat("syscall_", e.nr, "()");
+  std::string out = StrCat(s->name, "(");
+  for (int i = 0; i < s->nargs; ++i) {
+    if (i > 0) out += ", ";
+    const ArgSpec& a = s->args[i];
+    if (e.strings[i]) {
+      out += QuoteString(*e.strings[i]);
+    } else if (e.addresses[i]) {
+      out += e.addresses[i]->ToString();
+    } else if (a.kind == ArgKind::kDirFd && static_cast<int>(e.args[i]) == AT_FDCWD) {
+      out += "AT_FDCWD";
+    } else if (a.width == 32) {
+      uint32_t v = static_cast<uint32_t>(e.args[i]);
+      out += (a.kind == ArgKind::kFd || a.kind == ArgKind::kDirFd || a.kind == ArgKind::kPid)
+                 ? StrCat(static_cast<int32_t>(v))
+                 : absl::StrFormat("%#x", v);
+    } else {
+      out += absl::StrFormat("%#x", e.args[i]);
+    }
+  }
+  return out + ")";
+}
+
+}  // namespace syd::trace

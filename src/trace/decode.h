@@ -1,0 +1,31 @@
+// A stopped syscall's arguments, decoded as the syscall table describes
+// them: paths read and resolved as the kernel will, socket addresses parsed.
+#ifndef SYD_TRACE_DECODE_H_
+#define SYD_TRACE_DECODE_H_
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "syd/policy.h"
+
+namespace syd::trace {
+
+enum class DecodeResult { kOk, kFault };
+
+// Fills `e` (nr and args already set) with what the tracer can see.
+// kFault: an argument the kernel would read is a NULL or bad pointer, and
+// the call should fail with EFAULT as the kernel would fail it.
+DecodeResult Decode(pid_t pid, Event* e, bool want_process_names);
+
+// `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
+std::string DescribeCall(const Event& e);
+
+// Decodes a struct sockaddr of `len` bytes.
+SocketAddress DecodeSockaddr(const uint8_t* data, size_t len);
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_DECODE_H_

@@ -1,0 +1,60 @@
+#include "src/trace/memory.h"
+
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace syd::trace {
+namespace {
+
+bool PeekData(pid_t pid, uint64_t addr, void* out, size_t size) {
+  auto* dst = static_cast<uint8_t*>(out);
+  uint64_t aligned = addr & ~7ull;
+  size_t skip = addr - aligned;
+  for (size_t done = 0; done < size; aligned += 8) {
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKDATA, pid, aligned, nullptr);
+    if (errno != 0) return false;
+    size_t n = std::min(size - done, 8 - skip);
+    std::memcpy(dst + done, reinterpret_cast<uint8_t*>(&word) + skip, n);
+    done += n;
+    skip = 0;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadMemory(pid_t pid, uint64_t addr, void* out, size_t size) {
+  if (addr == 0) return false;
+  iovec local{out, size};
+  iovec remote{reinterpret_cast<void*>(addr), size};
+  ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+  if (n == static_cast<ssize_t>(size)) return true;
+  if (n < 0 && errno != EPERM && errno != ENOSYS) return false;
+  return PeekData(pid, addr, out, size);
+}
+
+std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max) {
+  if (addr == 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  while (out.size() <= max) {
+    // Never read across a page boundary in one go: the next page may not
+    // exist although the string ends before it.
+    size_t room = 4096 - ((addr + out.size()) & 4095);
+    size_t want = std::min(room, sizeof buf);
+    if (!ReadMemory(pid, addr + out.size(), buf, want)) return std::nullopt;
+    const char* nul = static_cast<const char*>(std::memchr(buf, '\0', want));
+    if (nul != nullptr) {
+      out.append(buf, static_cast<size_t>(nul - buf));
+      return out.size() <= max ? std::optional(out) : std::nullopt;
+    }
+    out.append(buf, want);
+  }
+  return std::nullopt;
+}
+
+}  // namespace syd::trace

@@ -1,0 +1,23 @@
+// Reading a tracee's memory.
+#ifndef SYD_TRACE_MEMORY_H_
+#define SYD_TRACE_MEMORY_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace syd::trace {
+
+// Reads `size` bytes at `addr`; process_vm_readv, falling back to
+// PTRACE_PEEKDATA where it is refused. Nothing when the memory is not there.
+bool ReadMemory(pid_t pid, uint64_t addr, void* out, size_t size);
+
+// Reads a NUL-terminated string of at most `max` bytes (PATH_MAX for paths).
+// Nothing for a NULL or unreadable pointer, or a string without its NUL.
+std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max);
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_MEMORY_H_

@@ -1,0 +1,80 @@
+#include "src/trace/paths.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace syd::trace {
+namespace {
+
+std::optional<std::string> ReadLink(const std::string& path) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  if (n < 0 || n >= static_cast<ssize_t>(sizeof buf)) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
+  std::string link = dirfd == AT_FDCWD
+                         ? "/proc/" + std::to_string(pid) + "/cwd"
+                         : "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(dirfd);
+  return ReadLink(link);
+}
+
+std::string ResolvePath(const std::string& root, const std::string& base, const std::string& path,
+                        bool follow_last) {
+  const std::string host_root = root == "/" ? "" : root;
+  std::vector<std::string> todo = Split(path);
+  std::vector<std::string> done = path.empty() || path[0] != '/' ? Split(base) : std::vector<std::string>();
+  // Components are processed from the back of `todo` reversed into a stack.
+  std::vector<std::string> stack(todo.rbegin(), todo.rend());
+  int links = 0;
+  while (!stack.empty()) {
+    std::string part = std::move(stack.back());
+    stack.pop_back();
+    if (part == ".") continue;
+    if (part == "..") {
+      if (!done.empty()) done.pop_back();
+      continue;
+    }
+    bool last = stack.empty();
+    std::string candidate;
+    for (const std::string& d : done) candidate += "/" + d;
+    candidate += "/" + part;
+    if (last && !follow_last) {
+      done.push_back(part);
+      break;
+    }
+    std::optional<std::string> target =
+        links < 40 ? ReadLink(host_root + candidate) : std::nullopt;
+    if (!target) {
+      done.push_back(part);
+      continue;
+    }
+    ++links;
+    if (!target->empty() && (*target)[0] == '/') done.clear();
+    std::vector<std::string> more = Split(*target);
+    for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
+  }
+  std::string out;
+  for (const std::string& d : done) out += "/" + d;
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace syd::trace

@@ -1,0 +1,27 @@
+// File names as the kernel will resolve them for a tracee.
+#ifndef SYD_TRACE_PATHS_H_
+#define SYD_TRACE_PATHS_H_
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace syd::trace {
+
+// The directory a relative path starts from: the tracee's cwd for AT_FDCWD,
+// else what its descriptor `dirfd` names. Nothing for a bad descriptor.
+std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
+
+// Makes `path` absolute against `base`, removes "." and "..", and resolves
+// symlinks in every component but the last; the last is resolved when
+// `follow_last` is set (a dangling one resolves to the file it would
+// create). Components that do not exist are kept as written. Symlinks are
+// read inside `root` (the tracee's root, "/" normally). At most 40 links,
+// as the kernel.
+std::string ResolvePath(const std::string& root, const std::string& base,
+                        const std::string& path, bool follow_last);
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_PATHS_H_

@@ -1,0 +1,251 @@
+// syd running real programs: seccomp-only and traced policies, checked by
+// exit status, by what the program saw, and by the file system.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "src/testing/subprocess.h"
+
+namespace syd {
+namespace {
+
+using testing::Run;
+using testing::RunResult;
+
+const char kSyd[] = "src/cli/syd";
+const char kHelper[] = "testdata/progs/helper";
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+std::string Touch(const std::string& path) {
+  std::ofstream(path) << "data";
+  return path;
+}
+
+// A scratch tree: allowed/ may be written, denied/ may not.
+struct Tree {
+  std::string root = testing::MakeTempDir();
+  std::string allowed = root + "/allowed";
+  std::string denied = root + "/denied";
+  std::string policy = root + "/policy.syd";
+
+  Tree() {
+    mkdir(allowed.c_str(), 0755);
+    mkdir(denied.c_str(), 0755);
+    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed << "/***\"\n"
+                          << "sys/trace+%file_wr:fault=EPERM\n";
+  }
+
+  RunResult Helper(std::vector<std::string> args) const {
+    std::vector<std::string> argv = {kSyd, "-c", policy, "--", kHelper};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv);
+  }
+};
+
+TEST_CASE("seccomp-only: the filter decides, syd is not in the way") {
+  std::string dir = testing::MakeTempDir();
+  RunResult r = Run({kSyd, "-m", "sys/fault+mkdir,mkdirat:error=EACCES", "--", kHelper, "mkdir",
+                     dir + "/d"});
+  CHECK(r.exit_code == EACCES);
+  CHECK_FALSE(Exists(dir + "/d"));
+  // syd execs the command in its own place: its parent is our test.
+  RunResult p = Run({kSyd, "-m", "sys/fault+mkdir", "--", kHelper, "ppid"});
+  CHECK(p.out == std::to_string(getpid()) + "\n");
+}
+
+TEST_CASE("exit statuses and deaths by signal pass through") {
+  for (const char* policy : {"sys/fault+mkdir", "sys/trace+mkdir:fault=EPERM"}) {
+    CAPTURE(policy);
+    for (int code : {0, 1, 42}) {
+      CHECK(Run({kSyd, "-m", policy, "--", kHelper, "exit", std::to_string(code)}).exit_code ==
+            code);
+    }
+    // Seccomp-only, syd has become the command: it dies by the signal
+    // itself, exactly as without syd. Traced, syd exits with 128+N.
+    const bool traced = std::string(policy).find("trace") != std::string::npos;
+    for (auto [name, sig] : {std::pair{"TERM", SIGTERM}, {"SEGV", SIGSEGV}, {"ABRT", SIGABRT}}) {
+      RunResult r = Run({kSyd, "-m", policy, "--", kHelper, "signal", name});
+      if (traced) {
+        CHECK(r.exit_code == 128 + sig);
+      } else {
+        CHECK(r.term_signal == sig);
+      }
+    }
+  }
+  CHECK(Run({kSyd, "--", "/nonexistent/cmd"}).exit_code == 127);
+  CHECK(Run({kSyd, "-m", "sys/bogus+x", "--", kHelper, "exit", "0"}).exit_code == 125);
+}
+
+TEST_CASE("writes land only where the policy allows them") {
+  Tree t;
+  CHECK(t.Helper({"write", t.allowed + "/f"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/f"));
+  RunResult denied = t.Helper({"write", t.denied + "/f"});
+  CHECK(denied.exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/f"));
+  CHECK(denied.err.find("fault=EPERM") != std::string::npos);
+  CHECK(denied.err.find(t.denied + "/f") != std::string::npos);
+  CHECK(denied.err.find("policy.syd:2: sys/trace+%file_wr:fault=EPERM") != std::string::npos);
+  // Reading is not a write: allowed, and not even stopped.
+  Touch(t.denied + "/existing");
+  CHECK(t.Helper({"read", t.denied + "/existing"}).exit_code == 0);
+}
+
+TEST_CASE("every way of writing is checked") {
+  Tree t;
+  std::string src = Touch(t.allowed + "/src");
+  Touch(t.denied + "/victim");
+  struct Case {
+    std::vector<std::string> args;
+    std::string must_not_exist;
+  };
+  std::vector<Case> cases = {
+      {{"creat", t.denied + "/c"}, t.denied + "/c"},
+      {{"mkdir", t.denied + "/d"}, t.denied + "/d"},
+      {{"mknod", t.denied + "/n"}, t.denied + "/n"},
+      {{"openat2", t.denied + "/o2"}, t.denied + "/o2"},
+      {{"rename", src, t.denied + "/r"}, t.denied + "/r"},
+      {{"link", src, t.denied + "/l"}, t.denied + "/l"},
+      {{"symlink", "/etc/passwd", t.denied + "/s"}, t.denied + "/s"},
+      {{"openat", t.denied, "rel"}, t.denied + "/rel"},
+      {{"write", t.allowed + "/../denied/dotdot"}, t.denied + "/dotdot"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args[0]);
+    CHECK(t.Helper(c.args).exit_code == EPERM);
+    CHECK_FALSE(Exists(c.must_not_exist));
+  }
+  CHECK(Exists(src));  // the refused rename left it where it was
+  for (const char* op : {"truncate", "chmod", "utimensat", "unlink"}) {
+    CAPTURE(op);
+    CHECK(t.Helper({op, t.denied + "/victim"}).exit_code == EPERM);
+  }
+  struct stat st;
+  REQUIRE(stat((t.denied + "/victim").c_str(), &st) == 0);
+  CHECK(st.st_size == 4);
+  CHECK((st.st_mode & 0777) != 0600);
+  // The same operations inside the allowed tree work.
+  CHECK(t.Helper({"mkdir", t.allowed + "/d"}).exit_code == 0);
+  CHECK(t.Helper({"openat", t.allowed, "rel"}).exit_code == 0);
+  CHECK(t.Helper({"openat2", t.allowed + "/o2"}).exit_code == 0);
+  CHECK(t.Helper({"rename", src, t.allowed + "/moved"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/moved"));
+}
+
+TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
+  Tree t;
+  REQUIRE(symlink(t.denied.c_str(), (t.allowed + "/escape").c_str()) == 0);
+  CHECK(t.Helper({"write", t.allowed + "/escape/f"}).exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/f"));
+  // A dangling last component: O_CREAT would create its target.
+  REQUIRE(symlink((t.denied + "/created").c_str(), (t.allowed + "/dangling").c_str()) == 0);
+  CHECK(t.Helper({"write", t.allowed + "/dangling"}).exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/created"));
+}
+
+TEST_CASE("the kernel's own errors stay the kernel's") {
+  Tree t;
+  std::string existing = Touch(t.allowed + "/exists");
+  CHECK(t.Helper({"excl", existing}).exit_code == EEXIST);
+  RunResult null_path = t.Helper({"nullpath"});
+  CHECK(null_path.exit_code == EFAULT);
+}
+
+TEST_CASE("bind and connect by address") {
+  // sun_path holds 108 bytes: Bazel's TEST_TMPDIR can be longer.
+  char tmpl[] = "/tmp/syd-net.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string policy = dir + "/net.syd";
+  std::ofstream(policy) << "sys/trace+bind:allow:arg_@~\"LOOPBACK@0\"\n"
+                           "sys/trace+bind:allow:arg_@~\"LOOPBACK6@0\"\n"
+                           "sys/trace+bind:allow:arg_@~\"unix:" << dir << "/ok.sock\"\n"
+                           "sys/trace+bind:allow:arg_@~\"unix-abstract:syd-ok\"\n"
+                           "sys/trace+bind:fault=EPERM\n"
+                           "sys/trace+connect:fault=ECONNREFUSED:arg_@~\"inet://10.0.0.0/8\"\n";
+  auto run = [&](const char* op, const std::string& addr) {
+    return Run({kSyd, "-c", policy, "--", kHelper, op, addr}).exit_code;
+  };
+  CHECK(run("bind", "inet:127.0.0.1@0") == 0);
+  CHECK(run("bind", "inet:0.0.0.0@0") == EPERM);
+  CHECK(run("bind", "inet:127.0.0.1@8080") == EPERM);
+  CHECK(run("bind", "inet6:::1@0") == 0);
+  CHECK(run("bind", "inet6:::@0") == EPERM);
+  CHECK(run("bind", "unix:" + dir + "/ok.sock") == 0);
+  CHECK(run("bind", "unix:" + dir + "/no.sock") == EPERM);
+  CHECK_FALSE(Exists(dir + "/no.sock"));
+  CHECK(run("bind", "abstract:syd-ok") == 0);
+  CHECK(run("bind", "abstract:syd-no") == EPERM);
+  CHECK(run("connect", "inet:10.1.2.3@80") == ECONNREFUSED);
+}
+
+TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
+  Tree t;
+  RunResult threads = t.Helper({"threads", "32", t.denied + "/t"});
+  CHECK(threads.out == "32 denied\n");
+  CHECK_FALSE(Exists(t.denied + "/t.0"));
+  CHECK(t.Helper({"threads", "32", t.allowed + "/t"}).out == "0 denied\n");
+  CHECK(Exists(t.allowed + "/t.31"));
+  CHECK(t.Helper({"forks", "256", t.denied + "/f"}).out == "256 denied\n");
+  CHECK(t.Helper({"forks", "16", t.allowed + "/f"}).out == "0 denied\n");
+  CHECK(t.Helper({"vforks", "4", t.denied + "/v"}).out.find("4 denied\n") != std::string::npos);
+  CHECK_FALSE(Exists(t.denied + "/v.0"));
+  CHECK(t.Helper({"exec-from-thread", t.denied + "/e"}).exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/e"));
+  // syd waits for the grandchild its command left behind.
+  CHECK(t.Helper({"daemon", t.allowed + "/late"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/late"));
+  CHECK(t.Helper({"daemon", t.denied + "/late"}).exit_code == 0);
+  CHECK_FALSE(Exists(t.denied + "/late"));
+}
+
+TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
+  Tree t;
+  std::string pidfile = t.allowed + "/pid";
+  pid_t syd = fork();
+  REQUIRE(syd >= 0);
+  if (syd == 0) {
+    execl(kSyd, kSyd, "-c", t.policy.c_str(), "--", kHelper, "sleep", pidfile.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  pid_t helper = 0;
+  std::ifstream(pidfile) >> helper;
+  REQUIRE(helper > 0);
+  kill(syd, SIGTERM);
+  int status = 0;
+  waitpid(syd, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+  CHECK(kill(helper, 0) == -1);
+  CHECK(errno == ESRCH);
+}
+
+TEST_CASE("violation reports as JSON lines") {
+  Tree t;
+  RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper, "write",
+                     t.denied + "/j"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(r.err.find("{\"call\":\"openat(AT_FDCWD, \\\"" + t.denied + "/j\\\"") == 0);
+  CHECK(r.err.find("\"decision\":\"fault=EPERM\"") != std::string::npos);
+  CHECK(r.err.find("\"location\":\"" + t.policy + ":2\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace syd

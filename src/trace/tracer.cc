@@ -1,0 +1,266 @@
+#include "src/trace/tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "src/trace/decode.h"
+#include "syd/loader.h"
+#include "syd/strcat.h"
+
+namespace syd::trace {
+namespace {
+
+volatile sig_atomic_t g_pending_signal = 0;
+
+// Signals a user sends to syd go on to the command. The terminal's own
+// (SIGINT from ^C) reach the command anyway: the kernel sends them to the
+// whole foreground process group.
+void OnSignal(int sig, siginfo_t* info, void*) {
+  if (info->si_code == SI_USER || info->si_code == SI_QUEUE) g_pending_signal = sig;
+}
+
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
+
+pid_t ThreadGroup(pid_t tid) {
+  std::string status, error;
+  if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error)) return tid;
+  size_t at = status.find("\nTgid:");
+  return at == std::string::npos ? tid : static_cast<pid_t>(std::atoi(status.c_str() + at + 6));
+}
+
+// The child: wait for the tracer, install the filter, become the command.
+[[noreturn]] void Child(const BpfProgram& prog, const std::string& path,
+                        const std::vector<std::string>& args) {
+  raise(SIGSTOP);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()), const_cast<sock_filter*>(prog.data())};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
+    std::fprintf(stderr, "syd: cannot install the filter: %s\n", strerror(errno));
+    _exit(125);
+  }
+  execv(path.c_str(), argv.data());
+  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(), strerror(errno));
+  _exit(126);
+}
+
+}  // namespace
+
+bool Tracer::Detached(pid_t pid) {
+  if (detached_threads_.count(pid)) return true;
+  return !detached_processes_.empty() && detached_processes_.count(ThreadGroup(pid));
+}
+
+int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
+  for (const Rule& r : policy_.rules()) {
+    if (r.plugin) {
+      std::fprintf(stderr,
+                   "syd: %s: load=%s: plugins are not supported yet; nothing was run\n",
+                   r.location.ToString(false).c_str(), r.plugin->path.c_str());
+      return 125;
+    }
+    if (r.command || r.cmdline) want_process_names_ = true;
+  }
+  struct sigaction sa {};
+  sa.sa_sigaction = OnSignal;
+  sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns to forward
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kForwarded) sigaction(sig, &sa, nullptr);
+
+  pid_t child = fork();
+  if (child < 0) {
+    std::fprintf(stderr, "syd: fork: %s\n", strerror(errno));
+    return 125;
+  }
+  if (child == 0) Child(prog_, path, argv);
+
+  int status = 0;
+  while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
+  }
+  const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+  if (!WIFSTOPPED(status) || ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
+    std::fprintf(stderr, "syd: cannot trace the command: %s\n", strerror(errno));
+    kill(child, SIGKILL);
+    return 125;
+  }
+  kill(child, SIGCONT);
+
+  std::unordered_set<pid_t> live = {child};
+  int result = 125;
+  for (;;) {
+    pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      if (errno == EINTR) {
+        if (int sig = g_pending_signal) {
+          g_pending_signal = 0;
+          // To the command; once it is gone, to whatever it left behind.
+          if (live.count(child)) {
+            kill(child, sig);
+          } else {
+            for (pid_t p : live) kill(p, sig);
+          }
+        }
+        continue;
+      }
+      break;  // ECHILD: every tracee has gone
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      live.erase(pid);
+      if (pid == child) result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      continue;
+    }
+    if (!WIFSTOPPED(status)) continue;
+    live.insert(pid);
+    const int sig = WSTOPSIG(status);
+    const int event = status >> 16;
+    if (event == PTRACE_EVENT_SECCOMP) {
+      OnSeccompStop(pid);
+      continue;
+    }
+    if (event == PTRACE_EVENT_STOP) {
+      // A group-stop keeps the tracee stopped until SIGCONT (PTRACE_LISTEN);
+      // other event stops (a new child's first stop) just go on.
+      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+        ptrace(PTRACE_LISTEN, pid, nullptr, nullptr);
+      } else {
+        ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+      }
+      continue;
+    }
+    if (event != 0) {  // fork, vfork, clone, exec
+      ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+      continue;
+    }
+    // A signal on its way to the tracee: deliver it.
+    ptrace(PTRACE_CONT, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig)));
+  }
+  return result;
+}
+
+void Tracer::OnSeccompStop(pid_t pid) {
+  unsigned long data = 0;
+  ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
+  user_regs_struct regs;
+  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return;  // it died meanwhile
+  if (Detached(pid)) {
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    return;
+  }
+  Event e;
+  e.nr = static_cast<int>(regs.orig_rax);
+  e.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+  auto skip = [&](int64_t ret) {
+    regs.orig_rax = static_cast<unsigned long long>(-1);
+    regs.rax = static_cast<unsigned long long>(ret);
+    ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
+  };
+  if (Decode(pid, &e, want_process_names_) == DecodeResult::kFault) {
+    skip(-EFAULT);
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    return;
+  }
+  uint32_t start = data == SECCOMP_RET_DATA ? 0 : static_cast<uint32_t>(data);
+  Decision d = Evaluate(policy_, e, start);
+  using K = Verdict::Kind;
+  switch (d.verdict.kind) {
+    case K::kAllow:
+    case K::kLog:
+      break;
+    case K::kErrno:
+      skip(-d.verdict.value);
+      break;
+    case K::kRetval:
+      skip(d.verdict.value);
+      break;
+    case K::kKillProcess:
+      skip(-EPERM);
+      kill(ThreadGroup(pid), d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
+      break;
+    case K::kKillThread:
+      skip(-EPERM);
+      syscall(SYS_tgkill, ThreadGroup(pid), pid,
+              d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
+      break;
+    case K::kTrap:
+      skip(-ENOSYS);
+      syscall(SYS_tgkill, ThreadGroup(pid), pid, SIGSYS);
+      break;
+    case K::kDetachProcess:
+    case K::kDetachThread:
+      if (d.verdict.kind == K::kDetachProcess) {
+        detached_processes_.insert(ThreadGroup(pid));
+      } else {
+        detached_threads_.insert(pid);
+      }
+      if (d.verdict.value) kill(pid, static_cast<int>(d.verdict.value));
+      break;
+    case K::kPlugin:
+      break;  // refused before the start
+  }
+  bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
+  if (denied || (d.rule && d.rule->log.kind != LogTarget::Kind::kNone)) Report(pid, e, d);
+  ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+}
+
+void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
+  std::string comm = e.comm;
+  std::string cwd;
+  if (comm.empty()) {
+    std::string error;
+    ReadFile(StrCat("/proc/", pid, "/comm"), &comm, &error);
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  }
+  char buf[4096];
+  ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
+  if (n > 0) cwd.assign(buf, static_cast<size_t>(n));
+  // The rule as its author wrote it.
+  std::string rule = "default";
+  if (d.rule && d.rule->location.file) {
+    std::string_view text = d.rule->location.file->Line(d.rule->location.line);
+    rule = std::string(text.substr(std::min(text.size(), size_t(d.rule->location.column - 1))));
+  }
+  std::string where = d.rule ? d.rule->location.ToString(false) : "";
+  std::string line;
+  if (options_.json) {
+    nlohmann::json j = {{"pid", pid},
+                        {"comm", comm},
+                        {"cwd", cwd},
+                        {"syscall", std::string(FindSyscall(e.nr)->name)},
+                        {"call", DescribeCall(e)},
+                        {"decision", VerdictText(d.verdict)},
+                        {"rule", rule},
+                        {"location", where}};
+    line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    line = StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (", comm, ") cwd ", cwd, ": ",
+                  DescribeCall(e), " by ", where.empty() ? "the default" : where, ": ", rule,
+                  "\n");
+  }
+  const LogTarget& target = d.rule ? d.rule->log : LogTarget{};
+  if (target.kind == LogTarget::Kind::kSyslog) {
+    syslog(LOG_WARNING, "%s", line.c_str());
+    return;
+  }
+  int fd = target.kind == LogTarget::Kind::kFd ? target.fd : STDERR_FILENO;
+  if (write(fd, line.data(), line.size()) < 0) {
+    // Nowhere better to say it.
+  }
+}
+
+}  // namespace syd::trace

@@ -1,0 +1,48 @@
+// Runs a command under the policy: the kernel filter decides what it can,
+// and every call it returns SECCOMP_RET_TRACE for stops here, is decoded,
+// evaluated from the chain position the filter gave, and decided.
+#ifndef SYD_TRACE_TRACER_H_
+#define SYD_TRACE_TRACER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "syd/bpf.h"
+#include "syd/policy.h"
+
+namespace syd::trace {
+
+struct Options {
+  bool json = false;  // violation reports as JSON lines
+};
+
+class Tracer {
+ public:
+  Tracer(const Policy& policy, const BpfProgram& prog, Options options)
+      : policy_(policy), prog_(prog), options_(options) {}
+
+  // Forks, execs `path` with `argv` under the filter and traces every
+  // process and thread it makes until the last has gone. Returns the
+  // command's exit status, 128+N if a signal N killed it, or 125/126/127
+  // when it could not be started.
+  int Run(const std::string& path, const std::vector<std::string>& argv);
+
+ private:
+  void OnSeccompStop(pid_t pid);
+  void Report(pid_t pid, const Event& e, const Decision& d);
+  bool Detached(pid_t pid);
+
+  const Policy& policy_;
+  const BpfProgram& prog_;
+  Options options_;
+  bool want_process_names_ = false;
+  std::unordered_set<pid_t> detached_threads_;
+  std::unordered_set<pid_t> detached_processes_;  // thread group ids
+};
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_TRACER_H_

@@ -1,0 +1,219 @@
+// A program for the end-to-end tests: does one thing named on its command
+// line and exits 0 on success or with the errno it got, so a test can tell
+// "denied with EPERM" from "worked". Prints what it did on stdout.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int report(int rc) {
+  if (rc < 0) {
+    printf("%s\n", strerror(errno));
+    return errno;
+  }
+  printf("ok\n");
+  return 0;
+}
+
+static int write_file(const char* path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return -1;
+  int rc = write(fd, "x", 1) == 1 ? 0 : -1;
+  close(fd);
+  return rc;
+}
+
+static int make_addr(const char* spec, struct sockaddr_storage* ss, socklen_t* len, int* family) {
+  memset(ss, 0, sizeof *ss);
+  char host[128];
+  int port = 0;
+  if (sscanf(spec, "inet:%127[^@]@%d", host, &port) == 2) {
+    struct sockaddr_in* in = (struct sockaddr_in*)ss;
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    inet_pton(AF_INET, host, &in->sin_addr);
+    *len = sizeof *in;
+    *family = AF_INET;
+  } else if (sscanf(spec, "inet6:%127[^@]@%d", host, &port) == 2) {
+    struct sockaddr_in6* in6 = (struct sockaddr_in6*)ss;
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    inet_pton(AF_INET6, host, &in6->sin6_addr);
+    *len = sizeof *in6;
+    *family = AF_INET6;
+  } else if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "abstract:", 9) == 0) {
+    struct sockaddr_un* un = (struct sockaddr_un*)ss;
+    un->sun_family = AF_UNIX;
+    int abstract = spec[0] == 'a';
+    const char* name = spec + (abstract ? 9 : 5);
+    strncpy(un->sun_path + abstract, name, sizeof un->sun_path - 2);
+    *len = offsetof(struct sockaddr_un, sun_path) + abstract + strlen(name) + (abstract ? 0 : 1);
+    *family = AF_UNIX;
+  } else {
+    return -1;
+  }
+  return 0;
+}
+
+struct thread_arg {
+  const char* prefix;
+  int index;
+  int result;
+};
+
+static void* thread_main(void* p) {
+  struct thread_arg* a = p;
+  char path[4096];
+  snprintf(path, sizeof path, "%s.%d", a->prefix, a->index);
+  a->result = write_file(path) == 0 ? 0 : errno;
+  return NULL;
+}
+
+static void* exec_thread(void* p) {
+  char** argv = p;
+  execv(argv[0], argv);
+  _exit(127);
+}
+
+int main(int argc, char** argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc < 2) return 2;
+  const char* op = argv[1];
+  const char* a = argc > 2 ? argv[2] : "";
+  const char* b = argc > 3 ? argv[3] : "";
+  if (!strcmp(op, "write")) return report(write_file(a));
+  if (!strcmp(op, "read")) return report(open(a, O_RDONLY));
+  if (!strcmp(op, "excl")) return report(open(a, O_WRONLY | O_CREAT | O_EXCL, 0644));
+  if (!strcmp(op, "creat")) return report(creat(a, 0644));
+  if (!strcmp(op, "mkdir")) return report(mkdir(a, 0755));
+  if (!strcmp(op, "mknod")) return report(mknod(a, S_IFIFO | 0644, 0));
+  if (!strcmp(op, "rename")) return report(rename(a, b));
+  if (!strcmp(op, "link")) return report(link(a, b));
+  if (!strcmp(op, "symlink")) return report(symlink(a, b));
+  if (!strcmp(op, "truncate")) return report(truncate(a, 0));
+  if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
+  if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
+  if (!strcmp(op, "unlink")) return report(unlink(a));
+  if (!strcmp(op, "nullpath")) return report(syscall(SYS_openat, AT_FDCWD, NULL, O_WRONLY | O_CREAT, 0644));
+  if (!strcmp(op, "openat")) {  // openat DIR NAME: relative to a directory fd
+    int dfd = open(a, O_RDONLY | O_DIRECTORY);
+    if (dfd < 0) return report(-1);
+    return report(openat(dfd, b, O_WRONLY | O_CREAT, 0644));
+  }
+  if (!strcmp(op, "openat2")) {
+    struct open_how how = {.flags = O_WRONLY | O_CREAT, .mode = 0644};
+    return report(syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof how));
+  }
+  if (!strcmp(op, "openat2-read")) {
+    struct open_how how = {.flags = O_RDONLY};
+    return report(syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof how));
+  }
+  if (!strcmp(op, "bind") || !strcmp(op, "connect")) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0) return report(-1);
+    if (!strcmp(op, "bind")) return report(bind(fd, (struct sockaddr*)&ss, len));
+    return report(connect(fd, (struct sockaddr*)&ss, len));
+  }
+  if (!strcmp(op, "exit")) return atoi(a);
+  if (!strcmp(op, "signal")) {
+    int sig = !strcmp(a, "TERM") ? SIGTERM : !strcmp(a, "SEGV") ? SIGSEGV : SIGABRT;
+    if (sig == SIGSEGV) {
+      volatile int* p = NULL;
+      return *p;
+    }
+    if (sig == SIGABRT) abort();
+    raise(sig);
+    return 0;
+  }
+  if (!strcmp(op, "threads")) {  // threads N PREFIX
+    int n = atoi(a);
+    pthread_t t[64];
+    struct thread_arg args[64];
+    for (int i = 0; i < n && i < 64; ++i) {
+      args[i] = (struct thread_arg){b, i, -1};
+      pthread_create(&t[i], NULL, thread_main, &args[i]);
+    }
+    int denied = 0;
+    for (int i = 0; i < n && i < 64; ++i) {
+      pthread_join(t[i], NULL);
+      denied += args[i].result != 0;
+    }
+    printf("%d denied\n", denied);
+    return 0;
+  }
+  if (!strcmp(op, "forks") || !strcmp(op, "vforks")) {  // forks N PREFIX
+    int n = atoi(a), denied = 0;
+    for (int i = 0; i < n; ++i) {
+      pid_t pid = !strcmp(op, "forks") ? fork() : vfork();
+      if (pid == 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s.%d", b, i);
+        if (!strcmp(op, "vforks")) {  // after vfork: only exec
+          char* args[] = {argv[0], "write", path, NULL};
+          execv(argv[0], args);
+          _exit(127);
+        }
+        _exit(write_file(path) == 0 ? 0 : errno);
+      }
+      int status;
+      waitpid(pid, &status, 0);
+      denied += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    printf("%d denied\n", denied);
+    return 0;
+  }
+  if (!strcmp(op, "exec-from-thread")) {  // exec-from-thread PATH: a thread execs `write PATH`
+    static char* args[4];
+    args[0] = argv[0];
+    args[1] = "write";
+    args[2] = (char*)a;
+    pthread_t t;
+    pthread_create(&t, NULL, exec_thread, args);
+    pthread_join(t, NULL);
+    return 127;
+  }
+  if (!strcmp(op, "daemon")) {  // daemon PATH: a grandchild writes PATH after we exit
+    pid_t pid = fork();
+    if (pid == 0) {
+      setsid();
+      if (fork() == 0) {
+        usleep(300000);
+        _exit(write_file(a) == 0 ? 0 : 1);
+      }
+      _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    return 0;
+  }
+  if (!strcmp(op, "sleep")) {  // sleep PIDFILE: write our pid, then wait
+    FILE* f = fopen(a, "w");
+    if (f) {
+      fprintf(f, "%d\n", getpid());
+      fclose(f);
+    }
+    for (;;) pause();
+  }
+  if (!strcmp(op, "ppid")) {
+    printf("%d\n", getppid());
+    return 0;
+  }
+  return 2;
+}
