@@ -36,12 +36,22 @@ class Policy {
   // the rule never needs the tracer there.
   bool KernelDecides(int nr, const ChainEntry& e) const;
   // Whether any call at all may need the tracer.
-  bool NeedsTracer() const;
+  bool NeedsTracer() const { return needs_tracer_; }
+  // Syscalls that change how paths resolve (chroot, pivot_root, setns).
+  // When the tracer runs, it sees every one that would run, so that it
+  // can trust what it caches about a process's root.
+  bool Watched(int nr) const;
+  // named_syscalls() and the watched ones, ascending: what the filter
+  // dispatches on.
+  const std::vector<int>& dispatched_syscalls() const { return dispatched_; }
 
  private:
   RuleSet rules_;
   std::array<std::vector<ChainEntry>, kMaxSyscallNr> chains_;
   std::vector<int> named_;
+  std::vector<int> dispatched_;
+  std::array<bool, kMaxSyscallNr> watched_{};
+  bool needs_tracer_ = false;
 };
 
 // A syscall as the evaluator sees it. The kernel sees only the registers;

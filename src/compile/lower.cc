@@ -52,7 +52,7 @@ class Lowering {
     a_.Load(offsetof(seccomp_data, nr));
     a_.JumpIf(BPF_JSET, kX32Bit, kill, native);
     a_.Bind(native);
-    const std::vector<int>& nrs = p_.named_syscalls();
+    const std::vector<int>& nrs = p_.dispatched_syscalls();
     std::vector<L> blocks;
     for (size_t i = 0; i < nrs.size(); ++i) blocks.push_back(a_.NewLabel());
     Dispatch(nrs, blocks, 0, nrs.size());
@@ -198,14 +198,26 @@ class Lowering {
         }
       }
       if (p_.KernelDecides(nr, e)) {
-        a_.Ret(KernelReturn(r.verdict));
+        a_.Ret(Kernel(nr, r.verdict, pos));
       } else {
         a_.Ret(SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA));
       }
       a_.Bind(next);
       if (!tested) return;  // the rule takes every call: the rest is unreachable
     }
-    a_.Jump(default_);
+    if (p_.Watched(nr)) {
+      a_.Ret(Kernel(nr, p_.default_verdict().verdict, static_cast<uint32_t>(chain.size())));
+    } else {
+      a_.Jump(default_);
+    }
+  }
+
+  // A kernel verdict, except that a watched syscall that would run stops
+  // in the tracer (see Policy::Watched).
+  uint32_t Kernel(int nr, const Verdict& v, uint32_t pos) {
+    bool runs = v.kind == Verdict::Kind::kAllow || v.kind == Verdict::Kind::kLog;
+    if (p_.Watched(nr) && runs) return SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA);
+    return KernelReturn(v);
   }
 
   const Policy& p_;

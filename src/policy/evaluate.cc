@@ -130,7 +130,13 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
   }
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return Decision{p.default_verdict().verdict, nullptr, false, 0};
-  if (!e.decoded) return Run(p, *s, e, start, Binding{});
+  if (!e.decoded) {
+    Decision d = Run(p, *s, e, start, Binding{});
+    // A watched syscall that would run goes past the tracer.
+    bool runs = d.verdict.kind == Verdict::Kind::kAllow || d.verdict.kind == Verdict::Kind::kLog;
+    if (p.Watched(e.nr) && !d.trace && runs) d.trace = true;
+    return d;
+  }
   // arg_ binds to each path (or address) argument in turn.
   std::vector<Binding> bindings;
   for (int i = 0; i < s->nargs; ++i) {

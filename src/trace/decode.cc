@@ -82,7 +82,13 @@ SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
   return a;
 }
 
-DecodeResult Decode(pid_t pid, Event* e, bool want_process_names) {
+std::string RootOf(pid_t pid) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink(StrCat("/proc/", pid, "/root").c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/";
+}
+
+DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_process_names) {
   e->decoded = true;
   const SyscallInfo* s = FindSyscall(e->nr);
   if (s == nullptr) return DecodeResult::kOk;
@@ -93,7 +99,6 @@ DecodeResult Decode(pid_t pid, Event* e, bool want_process_names) {
       e->open_how_flags = flags;
     }
   }
-  std::string root;
   for (int i = 0; i < s->nargs; ++i) {
     const ArgSpec& a = s->args[i];
     if (a.IsPath()) {
@@ -113,11 +118,6 @@ DecodeResult Decode(pid_t pid, Event* e, bool want_process_names) {
       if (!base) {
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
-      }
-      if (root.empty()) {
-        char buf[PATH_MAX];
-        ssize_t n = readlink(StrCat("/proc/", pid, "/root").c_str(), buf, sizeof buf);
-        root = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/";
       }
       e->strings[i] = ResolvePath(root, *base, *raw, FollowsLast(*s, *e, i));
     } else if (a.kind == ArgKind::kString) {

@@ -15,10 +15,14 @@ namespace syd::trace {
 
 enum class DecodeResult { kOk, kFault };
 
-// Fills `e` (nr and args already set) with what the tracer can see.
-// kFault: an argument the kernel would read is a NULL or bad pointer, and
-// the call should fail with EFAULT as the kernel would fail it.
-DecodeResult Decode(pid_t pid, Event* e, bool want_process_names);
+// The tracee's root directory ("/" unless it chrooted): what absolute
+// paths and symlinks resolve against.
+std::string RootOf(pid_t pid);
+
+// Fills `e` (nr and args already set) with what the tracer can see; `root`
+// is RootOf(pid). kFault: an argument the kernel would read is a NULL or
+// bad pointer, and the call should fail with EFAULT as the kernel would.
+DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_process_names);
 
 // `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
 std::string DescribeCall(const Event& e);

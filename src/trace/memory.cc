@@ -4,6 +4,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace syd::trace {
@@ -41,11 +42,13 @@ std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max) {
   if (addr == 0) return std::nullopt;
   std::string out;
   char buf[4096];
+  size_t chunk = 256;  // most paths are short: start small, then double
   while (out.size() <= max) {
     // Never read across a page boundary in one go: the next page may not
     // exist although the string ends before it.
     size_t room = 4096 - ((addr + out.size()) & 4095);
-    size_t want = std::min(room, sizeof buf);
+    size_t want = std::min({room, sizeof buf, chunk});
+    chunk *= 2;
     if (!ReadMemory(pid, addr + out.size(), buf, want)) return std::nullopt;
     const char* nul = static_cast<const char*>(std::memchr(buf, '\0', want));
     if (nul != nullptr) {

@@ -249,3 +249,63 @@ TEST_CASE("violation reports as JSON lines") {
 
 }  // namespace
 }  // namespace syd
+
+namespace syd {
+namespace {
+
+RunResult Under(const std::string& rule, std::vector<std::string> args) {
+  std::vector<std::string> argv = {kSyd, "-m", rule, "--", kHelper};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv);
+}
+
+TEST_CASE("every verdict of a traced rule") {
+  std::string dir = testing::MakeTempDir();
+  std::string d = dir + "/d";
+  // retval: the call does not run, and "succeeds".
+  CHECK(Under("sys/trace+mkdir:retval=0", {"mkdir", d}).exit_code == 0);
+  CHECK_FALSE(Exists(d));
+  CHECK(Under("sys/trace+mkdir:kill_process=SIGKILL", {"mkdir", d}).exit_code == 128 + SIGKILL);
+  CHECK(Under("sys/trace+mkdir:kill_process=SIGUSR1", {"mkdir", d}).exit_code == 128 + SIGUSR1);
+  CHECK(Under("sys/trace+mkdir:kill_thread=SIGTERM", {"mkdir", d}).exit_code == 128 + SIGTERM);
+  CHECK(Under("sys/trace+mkdir:trap=1", {"mkdir", d}).exit_code == 128 + SIGSYS);
+  CHECK_FALSE(Exists(d));
+  // The kernel's own kill (seccomp-only): SIGSYS, as without syd.
+  CHECK(Under("sys/kill_process+mkdir", {"mkdir", d}).term_signal == SIGSYS);
+  // log= reports an allowed call and lets it run.
+  RunResult logged = Under("sys/trace+mkdir:allow:log=2", {"mkdir", d});
+  CHECK(logged.exit_code == 0);
+  CHECK(Exists(d));
+  CHECK(logged.err.find("syd: allow pid") != std::string::npos);
+  CHECK(logged.err.find("mkdir(\"" + d + "\"") != std::string::npos);
+}
+
+TEST_CASE("command= and cmdline= limit a rule to some processes") {
+  std::string dir = testing::MakeTempDir();
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:command=^helper$", {"mkdir", dir + "/a"}).exit_code ==
+        EPERM);
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:command=^make$", {"mkdir", dir + "/b"}).exit_code == 0);
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/c$\"", {"mkdir", dir + "/c"})
+            .exit_code == EPERM);
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/x$\"", {"mkdir", dir + "/d"})
+            .exit_code == 0);
+}
+
+TEST_CASE("detach_process: syd stops judging the process, the kernel goes on") {
+  std::string dir = testing::MakeTempDir();
+  char real[4096];
+  REQUIRE(realpath(kHelper, real) != nullptr);
+  std::string policy = dir + "/detach.syd";
+  std::ofstream(policy) << "sys/trace+%exec:arg_=\"" << real << "\":detach_process=0\n"
+                        << "sys/trace+mkdir:fault=EPERM\n"
+                        << "sys/fault+rmdir:error=EACCES\n";
+  RunResult r = Run({kSyd, "-c", policy, "--", real, "mkdir", dir + "/d"});
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(dir + "/d"));
+  // A kernel rule still holds for the detached process.
+  CHECK(Run({kSyd, "-c", policy, "--", real, "rmdir", dir + "/d"}).exit_code == EACCES);
+  CHECK(Exists(dir + "/d"));
+}
+
+}  // namespace
+}  // namespace syd

@@ -25,6 +25,10 @@ namespace {
 
 volatile sig_atomic_t g_pending_signal = 0;
 
+// Chains up to this long are evaluated from their start rather than asking
+// the kernel where the filter stopped.
+constexpr size_t kShortChain = 32;
+
 // Signals a user sends to syd go on to the command. The terminal's own
 // (SIGINT from ^C) reach the command anyway: the kernel sends them to the
 // whole foreground process group.
@@ -64,6 +68,13 @@ pid_t ThreadGroup(pid_t tid) {
 bool Tracer::Detached(pid_t pid) {
   if (detached_threads_.count(pid)) return true;
   return !detached_processes_.empty() && detached_processes_.count(ThreadGroup(pid));
+}
+
+const std::string& Tracer::Root(pid_t pid) {
+  if (!cache_roots_) return root_scratch_ = RootOf(pid);
+  auto it = roots_.find(pid);
+  if (it == roots_.end()) it = roots_.emplace(pid, RootOf(pid)).first;
+  return it->second;
 }
 
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
@@ -122,6 +133,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       live.erase(pid);
+      roots_.erase(pid);
       if (pid == child) result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       continue;
     }
@@ -154,8 +166,6 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
 }
 
 void Tracer::OnSeccompStop(pid_t pid) {
-  unsigned long data = 0;
-  ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return;  // it died meanwhile
   if (Detached(pid)) {
@@ -170,12 +180,20 @@ void Tracer::OnSeccompStop(pid_t pid) {
     regs.rax = static_cast<unsigned long long>(ret);
     ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
   };
-  if (Decode(pid, &e, want_process_names_) == DecodeResult::kFault) {
+  if (Decode(pid, Root(pid), &e, want_process_names_) == DecodeResult::kFault) {
     skip(-EFAULT);
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;
   }
-  uint32_t start = data == SECCOMP_RET_DATA ? 0 : static_cast<uint32_t>(data);
+  // The filter's return data says where in the chain to resume. Rules
+  // before it did not match these registers, so starting from the top
+  // decides the same; for a short chain that is cheaper than the syscall.
+  uint32_t start = 0;
+  if (policy_.chain(e.nr).size() > kShortChain) {
+    unsigned long data = 0;
+    ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
+    if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
+  }
   Decision d = Evaluate(policy_, e, start);
   using K = Verdict::Kind;
   switch (d.verdict.kind) {
@@ -214,6 +232,10 @@ void Tracer::OnSeccompStop(pid_t pid) {
       break;  // refused before the start
   }
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
+  if (policy_.Watched(e.nr) && !denied) {
+    cache_roots_ = false;
+    roots_.clear();
+  }
   if (denied || (d.rule && d.rule->log.kind != LogTarget::Kind::kNone)) Report(pid, e, d);
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }

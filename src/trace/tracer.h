@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -34,6 +35,7 @@ class Tracer {
   void OnSeccompStop(pid_t pid);
   void Report(pid_t pid, const Event& e, const Decision& d);
   bool Detached(pid_t pid);
+  const std::string& Root(pid_t pid);
 
   const Policy& policy_;
   const BpfProgram& prog_;
@@ -41,6 +43,12 @@ class Tracer {
   bool want_process_names_ = false;
   std::unordered_set<pid_t> detached_threads_;
   std::unordered_set<pid_t> detached_processes_;  // thread group ids
+  // Each thread's root, read once from /proc: a root changes only through
+  // a watched syscall (Policy::Watched), and after the first of those is
+  // allowed the cache is off for good.
+  std::unordered_map<pid_t, std::string> roots_;
+  bool cache_roots_ = true;
+  std::string root_scratch_;
 };
 
 }  // namespace syd::trace

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
   if (!strcmp(op, "unlink")) return report(unlink(a));
+  if (!strcmp(op, "rmdir")) return report(rmdir(a));
   if (!strcmp(op, "nullpath")) return report(syscall(SYS_openat, AT_FDCWD, NULL, O_WRONLY | O_CREAT, 0644));
   if (!strcmp(op, "openat")) {  // openat DIR NAME: relative to a directory fd
     int dfd = open(a, O_RDONLY | O_DIRECTORY);
