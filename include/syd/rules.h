@@ -112,6 +112,10 @@ struct RuleSet {
 // Canonical text of one rule, with its syscalls listed by name: the form
 // `syd check --print` writes and `-` edits compare.
 std::string RuleText(const Rule& r);
+// The default as a statement: "default/fault:error=EPERM".
+std::string DefaultText(const Verdict& v);
+// The rule as its author wrote it, from its source line.
+std::string RuleSourceText(const Rule& r);
 
 }  // namespace syd
 

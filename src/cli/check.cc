@@ -1,50 +1,42 @@
-// syd check [--print] [-m RULE]... FILE...
+// syd check [--print] POLICY...
 #include <cstdio>
 
 #include "src/cli/commands.h"
-#include "syd/loader.h"
+#include "src/cli/policy_args.h"
 #include "syd/resolve.h"
 
 namespace syd::cli {
 
 int Check(const std::vector<std::string>& args) {
+  PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/true);
   bool print = false;
-  std::vector<PolicyInput> inputs;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  for (const std::string& a : pa.rest) {
     if (a == "--print") {
       print = true;
-    } else if (a == "-m" && i + 1 < args.size()) {
-      inputs.push_back({PolicyInput::Kind::kRule, args[++i]});
     } else if (a == "-h" || a == "--help") {
       std::printf(
-          "usage: syd check [--print] [-m RULE]... FILE...\n"
-          "Parses, resolves and lints rule files. Errors and warnings go to stderr as\n"
-          "file:line:col: ...; --print writes the resolved rules to stdout, one per\n"
-          "line with syscall sets expanded and identifiers folded.\n"
-          "Exit status: 0 no errors, 1 errors, 2 usage.\n");
+          "usage: syd check [--print] POLICY...\n"
+          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Parses, resolves and lints;\n"
+          "errors and warnings go to stderr as file:line:col: ...; --print writes the\n"
+          "resolved rules to stdout, one per line with syscall sets expanded and\n"
+          "identifiers folded. Exit status: 0 no errors, 1 errors, 2 usage.\n");
       return kExitOk;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "syd check: unknown option '%s' (see syd check --help)\n", a.c_str());
-      return kExitUsage;
-    } else {
-      inputs.push_back({PolicyInput::Kind::kFile, a});
+    } else if (pa.error.empty()) {
+      pa.error = "unknown option '" + a + "' (see syd check --help)";
     }
   }
-  if (inputs.empty()) {
-    std::fprintf(stderr, "usage: syd check [--print] [-m RULE]... FILE...\n");
+  if (!pa.error.empty() || pa.inputs.empty()) {
+    std::fprintf(stderr, "syd check: %s\nusage: syd check [--print] POLICY...\n",
+                 pa.error.empty() ? "no policy given" : pa.error.c_str());
     return kExitUsage;
   }
   Diagnostics diags;
-  std::vector<Statement> statements = LoadInputs(inputs, diags);
-  RuleSet rules = Resolve(statements, diags);
+  RuleSet rules = Resolve(LoadInputs(pa.inputs, diags), diags);
   if (!diags.has_errors()) Lint(rules, diags);
-  for (const Diagnostic& d : diags.all()) {
-    std::fputs(FormatDiagnostic(d).c_str(), stderr);
-  }
+  for (const Diagnostic& d : diags.all()) std::fputs(FormatDiagnostic(d).c_str(), stderr);
   if (print && !diags.has_errors()) {
     for (const Rule& r : rules.rules) std::printf("%s\n", RuleText(r).c_str());
-    std::printf("default/%s\n", VerdictText(rules.default_verdict.verdict).c_str());
+    std::printf("%s\n", DefaultText(rules.default_verdict.verdict).c_str());
   }
   std::fprintf(stderr, "%zu rule%s, %d error%s, %d warning%s\n", rules.rules.size(),
                rules.rules.size() == 1 ? "" : "s", diags.error_count(),

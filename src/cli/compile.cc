@@ -11,20 +11,27 @@
 
 namespace syd::cli {
 
-int Compile(const std::vector<std::string>& args) {
-  PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/true);
+int Compile(const std::vector<std::string>& all_args) {
   enum class Out { kNone, kPfc, kDisasm, kBpf } out = Out::kNone;
   bool stats = false;
   std::string bpf_path;
+  // --bpf takes a value that is not a policy file: take it out first.
+  std::vector<std::string> args;
+  for (size_t i = 0; i < all_args.size(); ++i) {
+    if (all_args[i] == "--bpf" && i + 1 < all_args.size()) {
+      out = Out::kBpf;
+      bpf_path = all_args[++i];
+    } else {
+      args.push_back(all_args[i]);
+    }
+  }
+  PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/true);
   for (size_t i = 0; i < pa.rest.size(); ++i) {
     const std::string& a = pa.rest[i];
     if (a == "--pfc") {
       out = Out::kPfc;
     } else if (a == "--disasm") {
       out = Out::kDisasm;
-    } else if (a == "--bpf" && i + 1 < pa.rest.size()) {
-      out = Out::kBpf;
-      bpf_path = pa.rest[++i];
     } else if (a == "--stats") {
       stats = true;
     } else if (a == "-h" || a == "--help") {

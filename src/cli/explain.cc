@@ -16,7 +16,7 @@ std::string RuleName(const Decision& d, const Policy& p) {
     const Location& at = p.default_verdict().location;
     return at.file ? "the default (" + at.ToString(false) + ")" : "the default (allow)";
   }
-  return "the rule at " + d.rule->location.ToString(false) + ":\n    " + RuleText(*d.rule);
+  return "the rule at " + d.rule->location.ToString(false) + ": " + RuleSourceText(*d.rule);
 }
 
 }  // namespace

@@ -104,6 +104,37 @@ std::string VerdictText(const Verdict& v) {
   return "?";
 }
 
+std::string DefaultText(const Verdict& v) {
+  switch (v.kind) {
+    case Verdict::Kind::kErrno: return StrCat("default/fault:error=", ErrnoText(v.value));
+    case Verdict::Kind::kTrap: return StrCat("default/trap:error=", v.value);
+    default: return StrCat("default/", VerdictText(v));
+  }
+}
+
+std::string RuleSourceText(const Rule& r) {
+  if (!r.location.file || r.location.line == 0) return RuleText(r);
+  std::string_view line = r.location.file->Line(r.location.line);
+  size_t from = std::min(line.size(), static_cast<size_t>(std::max(r.location.column - 1, 0)));
+  std::string text(line.substr(from));
+  // Drop a trailing comment and blanks.
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && quoted) {
+      ++i;
+    } else if (text[i] == '"') {
+      quoted = !quoted;
+    } else if (text[i] == '#' && !quoted) {
+      text.resize(i);
+      break;
+    }
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  return text;
+}
+
 bool Rule::NeedsUserSpace() const {
   if (action == Action::kTrace || action == Action::kUser) return true;
   if (log.kind != LogTarget::Kind::kNone || command || cmdline || plugin) return true;

@@ -251,12 +251,7 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
   char buf[4096];
   ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
   if (n > 0) cwd.assign(buf, static_cast<size_t>(n));
-  // The rule as its author wrote it.
-  std::string rule = "default";
-  if (d.rule && d.rule->location.file) {
-    std::string_view text = d.rule->location.file->Line(d.rule->location.line);
-    rule = std::string(text.substr(std::min(text.size(), size_t(d.rule->location.column - 1))));
-  }
+  std::string rule = d.rule ? RuleSourceText(*d.rule) : "default";
   std::string where = d.rule ? d.rule->location.ToString(false) : "";
   std::string line;
   if (options_.json) {

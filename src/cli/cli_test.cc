@@ -1,4 +1,4 @@
-// syd check and syd sets, run as a user runs them.
+// syd check, compile, explain and sets, run as a user runs them.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -65,7 +65,11 @@ TEST_CASE("--print writes the resolved rules") {
       "print.syd", "sys/allow+/openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\ndefault/fault:error=EPERM\n");
   RunResult r = Run({kSyd, "check", "--print", path});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "sys/allow+openat:arg2!&0x43\ndefault/fault=EPERM\n");
+  CHECK(r.out == "sys/allow+openat:arg2!&0x43\ndefault/fault:error=EPERM\n");
+  // What --print writes is itself a policy, and the same one.
+  RunResult again = Run({kSyd, "check", "--print", WriteFile("printed.syd", r.out)});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == r.out);
 }
 
 TEST_CASE("-m rules are checked too") {
@@ -92,6 +96,53 @@ TEST_CASE("syd sets lists sets and members") {
   CHECK(Contains(wr.out, "openat  (when the flags write)\n"));
   CHECK(Contains(wr.out, "\nunlinkat\n"));
   CHECK(Run({kSyd, "sets", "nope"}).exit_code == 1);
+}
+
+TEST_CASE("syd compile: listing, disassembly, raw filter, stats") {
+  std::string path = WriteFile("c.syd",
+                               "sys/allow+openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\n"
+                               "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
+                               "default/fault:error=EPERM\n");
+  RunResult pfc = Run({kSyd, "compile", path});
+  CHECK(pfc.exit_code == 0);
+  CHECK(Contains(pfc.out, "if nr == openat (257):\n  if arg2.lo32 & 0x43 == 0: ALLOW"));
+  CHECK(Contains(pfc.out, "TRACE(1)"));
+  CHECK(Contains(pfc.out, "default: ERRNO(EPERM)"));
+  RunResult dis = Run({kSyd, "compile", path, "--disasm"});
+  CHECK(Contains(dis.out, "ld  arch"));
+  CHECK(Contains(dis.out, "ret KILL_PROCESS"));
+  std::string out = WriteFile("c.bpf", "");
+  CHECK(Run({kSyd, "compile", path, "--bpf", out}).exit_code == 0);
+  std::ifstream bpf(out, std::ios::binary | std::ios::ate);
+  CHECK(bpf.tellg() > 0);
+  CHECK(bpf.tellg() % 8 == 0);  // struct sock_filter is 8 bytes
+  RunResult stats = Run({kSyd, "compile", path, "--stats"});
+  CHECK(Contains(stats.err, "instructions: "));
+  CHECK(Contains(stats.err, "tracer needed: yes"));
+  // Over the kernel's limit: a clear error with the count.
+  std::string big;
+  for (int i = 0; i < 2500; ++i) big += "sys/fault+write:arg0=" + std::to_string(i) + "\n";
+  RunResult over = Run({kSyd, "compile", WriteFile("big.syd", big)});
+  CHECK(over.exit_code == 1);
+  CHECK(Contains(over.err, "instructions; the kernel takes at most 4096"));
+}
+
+TEST_CASE("syd explain: kernel or tracer, and which rule") {
+  std::string path = WriteFile("e.syd",
+                               "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"\n"
+                               "sys/trace+%file_wr:fault=EPERM\n");
+  RunResult ro = Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)"});
+  CHECK(ro.exit_code == 0);
+  CHECK(Contains(ro.out, "decided by the kernel: ALLOW\nby the default (allow)"));
+  RunResult wr =
+      Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)"});
+  CHECK(Contains(wr.out, "decided by syd: fault=EPERM"));
+  CHECK(Contains(wr.out, path + ":2: sys/trace+%file_wr:fault=EPERM"));
+  RunResult tmp = Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY)"});
+  CHECK(Contains(tmp.out, "decided by syd: allow"));
+  RunResult two = Run({kSyd, "explain", path, "rename(\"/tmp/a\", \"/etc/passwd\")"});
+  CHECK(Contains(two.out, "decided by syd: fault=EPERM"));  // most restrictive path wins
+  CHECK(Run({kSyd, "explain", path, "opne(1)"}).exit_code == 2);
 }
 
 }  // namespace
