@@ -63,7 +63,13 @@ void BM_WorstPath(benchmark::State& state) {
   state.counters["instructions"] = static_cast<double>(s.instructions);
   state.counters["worst_path"] = static_cast<double>(s.worst_path);
 }
-BENCHMARK(BM_WorstPath)->Arg(4)->Arg(16)->Arg(64)->Arg(256)->Arg(379)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_WorstPath)
+    ->Arg(4)
+    ->Arg(16)
+    ->Arg(64)
+    ->Arg(256)
+    ->Arg(379)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace syd

@@ -33,7 +33,8 @@ const char kPath[] = "/tmp/syd-bench-file";
 int Workload(long calls) {
   auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < calls; ++i) {
-    int fd = static_cast<int>(syscall(SYS_openat, AT_FDCWD, kPath, O_WRONLY | O_CREAT, 0644));
+    int fd = static_cast<int>(
+        syscall(SYS_openat, AT_FDCWD, kPath, O_WRONLY | O_CREAT, 0644));
     if (fd >= 0) close(fd);
   }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -50,7 +51,8 @@ double RunAndRead(const std::vector<std::string>& argv) {
   if (pid == 0) {
     dup2(out[1], 1);
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -89,7 +91,8 @@ double MinimalTracer(const std::string& self, long calls) {
   close(out[1]);
   int status;
   waitpid(pid, &status, 0);
-  ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL);
+  ptrace(PTRACE_SETOPTIONS, pid, nullptr,
+         PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL);
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
   while (waitpid(pid, &status, 0) == pid && WIFSTOPPED(status)) {
     int sig = 0;
@@ -97,7 +100,8 @@ double MinimalTracer(const std::string& self, long calls) {
       user_regs_struct regs;
       ptrace(PTRACE_GETREGS, pid, nullptr, &regs);
       char path[4096];
-      iovec local{path, sizeof path}, remote{reinterpret_cast<void*>(regs.rsi), 256};
+      iovec local{path, sizeof path},
+          remote{reinterpret_cast<void*>(regs.rsi), 256};
       process_vm_readv(pid, &local, 1, &remote, 1, 0);
     } else if (WSTOPSIG(status) != SIGTRAP) {
       sig = WSTOPSIG(status);
@@ -118,7 +122,8 @@ double Median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "--workload") return Workload(std::atol(argv[2]));
+  if (argc >= 3 && std::string(argv[1]) == "--workload")
+    return Workload(std::atol(argv[2]));
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s PATH_TO_SYD [CALLS]\n", argv[0]);
     return 2;
@@ -134,20 +139,25 @@ int main(int argc, char** argv) {
   for (int round = 0; round < 5; ++round) {  // interleaved rounds
     bare.push_back(RunAndRead({self, "--workload", n}));
     // A filter that tests openat's flags and lets it through.
-    filtered.push_back(RunAndRead({syd, "-m", "sys/fault+openat:arg2&O_EXCL:error=EPERM", "--",
-                                   self, "--workload", n}));
-    traced.push_back(RunAndRead({syd, "-m", "sys/trace+openat:allow:arg_=~\"^/tmp/\"", "--", self,
-                                 "--workload", n}));
+    filtered.push_back(
+        RunAndRead({syd, "-m", "sys/fault+openat:arg2&O_EXCL:error=EPERM", "--",
+                    self, "--workload", n}));
+    traced.push_back(
+        RunAndRead({syd, "-m", "sys/trace+openat:allow:arg_=~\"^/tmp/\"", "--",
+                    self, "--workload", n}));
     minimal.push_back(MinimalTracer(self, calls));
   }
-  double b = Median(bare), f = Median(filtered), t = Median(traced), m = Median(minimal);
-  std::printf("openat+close, %ld calls, median of 5 interleaved rounds\n", calls);
+  double b = Median(bare), f = Median(filtered), t = Median(traced),
+         m = Median(minimal);
+  std::printf("openat+close, %ld calls, median of 5 interleaved rounds\n",
+              calls);
   std::printf("%-34s %10s %8s\n", "mode", "ns/call", "ratio");
   std::printf("%-34s %10.0f %8.2f\n", "bare", b, 1.0);
   std::printf("%-34s %10.0f %8.2f  (to bare)\n", "syd, seccomp only", f, f / b);
-  std::printf("%-34s %10.0f %8.2f  (to bare)\n", "minimal tracer (TRACE + read path)", m, m / b);
-  std::printf("%-34s %10.0f %8.2f  (to the minimal tracer)\n", "syd, traced (resolve + regex)", t,
-              t / m);
+  std::printf("%-34s %10.0f %8.2f  (to bare)\n",
+              "minimal tracer (TRACE + read path)", m, m / b);
+  std::printf("%-34s %10.0f %8.2f  (to the minimal tracer)\n",
+              "syd, traced (resolve + regex)", t, t / m);
   unlink(kPath);
   return 0;
 }

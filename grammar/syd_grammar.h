@@ -55,7 +55,8 @@ struct expr_ident : identifier {};
 struct primary : sor<paren, number, expr_ident> {};
 struct unary_op : one<'~', '-'> {};
 struct operand : seq<star<unary_op, ws>, must<primary>> {};
-struct binary_op : sor<string<'<', '<'>, string<'>', '>'>, one<'|', '^', '&', '+', '-'>> {};
+struct binary_op
+    : sor<string<'<', '<'>, string<'>', '>'>, one<'|', '^', '&', '+', '-'>> {};
 struct expr : seq<operand, star<ws, binary_op, ws, must<operand>>> {};
 
 // Syscall sets: names, numbers, /regex (whole-name match), %class, %%class.
@@ -70,7 +71,8 @@ struct syscall_set : seq<sys_item, star<one<','>, must<sys_item>>> {};
 
 // argN OP VALUE. `=~` followed by a string is a regex match; `=~0` is `=`
 // with the value ~0.
-struct arg_ref : seq<string<'a', 'r', 'g'>, sor<plus<digit>, one<'_'>>, not_at<ident_other>> {};
+struct arg_ref : seq<string<'a', 'r', 'g'>, sor<plus<digit>, one<'_'>>,
+                     not_at<ident_other>> {};
 struct op_not_match : string<'!', '~'> {};
 struct op_glob : string<'=', '*'> {};
 struct op_not_glob : string<'!', '*'> {};
@@ -88,12 +90,13 @@ struct op_mask_any : one<'&'> {};
 struct string_value : quoted {};
 struct string_operand : string_value {};
 struct value : sor<string_value, expr> {};
-struct arg_cmp
-    : sor<seq<sor<op_not_match, op_glob, op_not_glob, op_net_match, op_net_not_match>, ws,
-              must<string_operand>>,
-          seq<op_match, ws, string_value>,
-          seq<sor<op_ne, op_mask_none, op_ge, op_le, op_eq, op_gt, op_lt, op_mask_any>, ws,
-              must<value>>> {};
+struct arg_cmp : sor<seq<sor<op_not_match, op_glob, op_not_glob, op_net_match,
+                             op_net_not_match>,
+                         ws, must<string_operand>>,
+                     seq<op_match, ws, string_value>,
+                     seq<sor<op_ne, op_mask_none, op_ge, op_le, op_eq, op_gt,
+                             op_lt, op_mask_any>,
+                         ws, must<value>>> {};
 struct arg_expr : seq<arg_ref, ws, must<arg_cmp>> {};
 
 // key or key=value; a value is a quoted string or runs to the next ':'.
@@ -111,17 +114,22 @@ struct edit_remove : one<'-'> {};
 struct edit_clear : one<'^'> {};
 struct rule_body : sor<seq<edit_clear, opt<syscall_set>>,
                        seq<sor<edit_add, edit_remove>, must<syscall_set>>> {};
-struct rule : seq<string<'s', 'y', 's', '/'>, must<action_name>, must<rule_body>, items> {};
-struct default_stmt : seq<string<'d', 'e', 'f', 'a', 'u', 'l', 't', '/'>, must<action_name>, options> {};
+struct rule : seq<string<'s', 'y', 's', '/'>, must<action_name>,
+                  must<rule_body>, items> {};
+struct default_stmt : seq<string<'d', 'e', 'f', 'a', 'u', 'l', 't', '/'>,
+                          must<action_name>, options> {};
 struct include_bare : plus<not_one<' ', '\t', '#', '"'>> {};
 struct include_target : sor<quoted, include_bare> {};
-struct include_stmt
-    : seq<string<'i', 'n', 'c', 'l', 'u', 'd', 'e'>, plus<one<' ', '\t'>>, must<include_target>> {};
+struct include_stmt : seq<string<'i', 'n', 'c', 'l', 'u', 'd', 'e'>,
+                          plus<one<' ', '\t'>>, must<include_target>> {};
 struct statement : sor<rule, default_stmt, include_stmt> {};
 
 struct comment : seq<one<'#'>, star<any>> {};
 struct end_of_line : eolf {};
-struct line : seq<ws, sor<eolf, comment, seq<must<statement>, ws, opt<comment>, must<end_of_line>>>> {};
+struct line
+    : seq<ws, sor<eolf, comment,
+                  seq<must<statement>, ws, opt<comment>, must<end_of_line>>>> {
+};
 
 }  // namespace syd::grammar
 

@@ -27,24 +27,25 @@ enum class Action : uint8_t {
 std::string_view ActionName(Action a);
 std::optional<Action> ActionFromName(std::string_view name);
 inline constexpr std::string_view kActionNames[] = {
-    "kill_process", "kill_thread", "fault", "trap", "log", "allow", "user", "trace"};
+    "kill_process", "kill_thread", "fault", "trap",
+    "log",          "allow",       "user",  "trace"};
 
 enum class Edit : uint8_t { kAdd, kRemove, kClear };  // + - ^
 
 enum class CmpOp : uint8_t {
-  kEq,        // =   (numbers, or strings exactly)
-  kNe,        // !=
-  kGt,        // >
-  kGe,        // >=
-  kLt,        // <
-  kLe,        // <=
-  kMaskAny,   // &   some bit of the mask is set
-  kMaskNone,  // !&  no bit of the mask is set
-  kMatch,     // =~  RE2 search
-  kNotMatch,  // !~
-  kGlob,      // =*
-  kNotGlob,   // !*
-  kNetMatch,  // @~
+  kEq,           // =   (numbers, or strings exactly)
+  kNe,           // !=
+  kGt,           // >
+  kGe,           // >=
+  kLt,           // <
+  kLe,           // <=
+  kMaskAny,      // &   some bit of the mask is set
+  kMaskNone,     // !&  no bit of the mask is set
+  kMatch,        // =~  RE2 search
+  kNotMatch,     // !~
+  kGlob,         // =*
+  kNotGlob,      // !*
+  kNetMatch,     // @~
   kNetNotMatch,  // @!
 };
 std::string_view CmpOpText(CmpOp op);
@@ -55,12 +56,23 @@ bool IsNetwork(CmpOp op);         // @~ @!
 struct Expr {
   enum class Kind : uint8_t { kNumber, kIdentifier, kUnary, kBinary };
   // Binary operators; unary ones are '~' and '-'.
-  enum class Op : uint8_t { kNone, kOr, kXor, kAnd, kShl, kShr, kAdd, kSub, kNot, kNeg };
+  enum class Op : uint8_t {
+    kNone,
+    kOr,
+    kXor,
+    kAnd,
+    kShl,
+    kShr,
+    kAdd,
+    kSub,
+    kNot,
+    kNeg
+  };
 
   Kind kind = Kind::kNumber;
   Op op = Op::kNone;
-  uint64_t number = 0;       // kNumber
-  std::string name;          // kIdentifier
+  uint64_t number = 0;         // kNumber
+  std::string name;            // kIdentifier
   std::vector<Expr> operands;  // kUnary: 1, kBinary: 2
   Location location;
 
@@ -75,7 +87,8 @@ struct Expr {
 struct SyscallItem {
   enum class Kind : uint8_t { kName, kNumber, kRegex, kSet };
   Kind kind = Kind::kName;
-  std::string text;  // name, regex source (without '/'), or set name (without '%')
+  std::string
+      text;  // name, regex source (without '/'), or set name (without '%')
   int64_t number = 0;
   Location location;
 
@@ -110,7 +123,8 @@ struct RuleStmt {
   Edit edit = Edit::kAdd;
   std::vector<SyscallItem> syscalls;  // empty only for `^` with no set
   std::vector<ArgExpr> args;
-  std::vector<Option> options;  // in written order; those after load= belong to the plugin
+  std::vector<Option>
+      options;  // in written order; those after load= belong to the plugin
   Location location;
 
   friend bool operator==(const RuleStmt& a, const RuleStmt& b);

@@ -32,7 +32,8 @@ uint32_t SeccompReturn(const Decision& d);
 
 // Runs `prog` as the kernel would on `data`; programs that could not load
 // (bad jumps, unknown opcodes, no return) give an error.
-absl::StatusOr<uint32_t> RunBpf(const BpfProgram& prog, const seccomp_data& data);
+absl::StatusOr<uint32_t> RunBpf(const BpfProgram& prog,
+                                const seccomp_data& data);
 
 struct BpfStats {
   size_t instructions = 0;

@@ -23,7 +23,8 @@ inline constexpr size_t kMaxFileSize = 64u << 20;
 // FILE's statements (FILE relative to the including file, or to the cwd for
 // -m rules). Include cycles, unreadable files and syntax errors go to
 // `diags`.
-std::vector<Statement> LoadInputs(const std::vector<PolicyInput>& inputs, Diagnostics& diags);
+std::vector<Statement> LoadInputs(const std::vector<PolicyInput>& inputs,
+                                  Diagnostics& diags);
 
 // Reads a whole file; an error names the file and the reason.
 bool ReadFile(const std::string& path, std::string* out, std::string* error);

@@ -11,7 +11,13 @@
 
 namespace syd {
 
-enum class AddressFamily : uint8_t { kInet, kInet6, kUnix, kUnixAbstract, kOther };
+enum class AddressFamily : uint8_t {
+  kInet,
+  kInet6,
+  kUnix,
+  kUnixAbstract,
+  kOther
+};
 
 // A socket address as the tracer decodes it.
 struct SocketAddress {

@@ -12,7 +12,8 @@
 namespace syd {
 
 // Limits that keep any input cheap to reject.
-inline constexpr int kMaxNesting = 64;       // parentheses or unary operators in a row
+inline constexpr int kMaxNesting =
+    64;  // parentheses or unary operators in a row
 inline constexpr size_t kMaxStringLength = 4096;  // PATH_MAX
 
 // Parses every line of `source`. A line with an error is reported to `diags`

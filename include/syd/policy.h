@@ -26,7 +26,9 @@ class Policy {
   explicit Policy(RuleSet rules);
 
   const std::vector<Rule>& rules() const { return rules_.rules; }
-  const DefaultVerdict& default_verdict() const { return rules_.default_verdict; }
+  const DefaultVerdict& default_verdict() const {
+    return rules_.default_verdict;
+  }
   // The rules that can decide x86_64 syscall `nr`, in order.
   const std::vector<ChainEntry>& chain(int nr) const;
   // Syscalls with a non-empty chain, ascending.
@@ -63,7 +65,8 @@ struct Event {
 
   // Tracer data; absent in the kernel's view.
   bool decoded = false;
-  std::array<std::optional<std::string>, 6> strings;  // paths, resolved; and string args
+  std::array<std::optional<std::string>, 6>
+      strings;  // paths, resolved; and string args
   std::array<std::optional<SocketAddress>, 6> addresses;
   std::optional<uint64_t> open_how_flags;  // openat2
   std::string comm;

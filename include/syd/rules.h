@@ -32,7 +32,7 @@ struct Verdict {
     kLog,            // allow, and the kernel logs it (SECCOMP_RET_LOG)
     kDetachProcess,  // value: signal to send on detaching, 0 for none
     kDetachThread,
-    kPlugin,         // the rule's plugin decides
+    kPlugin,  // the rule's plugin decides
   };
   Kind kind = Kind::kAllow;
   int64_t value = 0;
@@ -51,15 +51,16 @@ struct Condition {
   int arg = 0;  // 0..5, or kArgAuto: every path or address argument
   CmpOp op = CmpOp::kEq;
   uint64_t value = 0;  // kArith
-  std::string text;    // kString: the string; kRegex, kGlob: the pattern as written
+  std::string
+      text;  // kString: the string; kRegex, kGlob: the pattern as written
   std::shared_ptr<const RE2> regex;  // kRegex
   std::shared_ptr<const Glob> glob;  // kGlob
   std::shared_ptr<const NetPattern> net;
   Location location;
 
   bool negated() const {
-    return op == CmpOp::kNe || op == CmpOp::kNotMatch || op == CmpOp::kNotGlob ||
-           op == CmpOp::kNetNotMatch;
+    return op == CmpOp::kNe || op == CmpOp::kNotMatch ||
+           op == CmpOp::kNotGlob || op == CmpOp::kNetNotMatch;
   }
 };
 

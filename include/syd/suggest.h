@@ -10,9 +10,11 @@ namespace syd {
 
 // The candidate closest to `word` by edit distance, if it is close enough to
 // be a likely typo; "" otherwise.
-std::string Suggest(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string Suggest(std::string_view word,
+                    const std::vector<std::string_view>& candidates);
 // " (did you mean 'x'?)", or "" when there is nothing to suggest.
-std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string DidYouMean(std::string_view word,
+                       const std::vector<std::string_view>& candidates);
 
 }  // namespace syd
 

@@ -39,10 +39,10 @@ enum SyscallClass : uint32_t {
 };
 
 enum class ArgKind : uint8_t {
-  kValue,       // a number with no further meaning to syd
-  kPointer,     // an address syd does not decode
+  kValue,    // a number with no further meaning to syd
+  kPointer,  // an address syd does not decode
   kFd,
-  kDirFd,       // base of the next path argument; AT_FDCWD for the cwd
+  kDirFd,  // base of the next path argument; AT_FDCWD for the cwd
   kPid,
   kSignal,
   kMode,
@@ -50,14 +50,14 @@ enum class ArgKind : uint8_t {
   kAtFlags,
   kUid,
   kGid,
-  kPath,        // a file name, decoded and resolved by the tracer
-  kString,      // a string that is not a file name (symlink target, xattr)
-  kSockaddr,    // an address the caller gives (bind, connect, sendto)
-  kSockaddrOut, // an address the kernel writes (accept, recvfrom)
+  kPath,         // a file name, decoded and resolved by the tracer
+  kString,       // a string that is not a file name (symlink target, xattr)
+  kSockaddr,     // an address the caller gives (bind, connect, sendto)
+  kSockaddrOut,  // an address the kernel writes (accept, recvfrom)
   kSockaddrLen,
-  kMsghdr,      // sendmsg: the address is msg_name
-  kMmsghdr,     // sendmmsg: a vector of msghdr
-  kOpenHow,     // openat2: flags live in struct open_how
+  kMsghdr,   // sendmsg: the address is msg_name
+  kMmsghdr,  // sendmmsg: a vector of msghdr
+  kOpenHow,  // openat2: flags live in struct open_how
 };
 
 // What a syscall does to the file its path argument names.
@@ -68,12 +68,13 @@ enum class PathAccess : uint8_t {
   kCreate,  // creates a directory entry (mkdir, symlink, rename's target)
   kDelete,  // removes a directory entry (unlink, rename's source)
   kExec,
-  kOpen,    // decided by the open flags: a write if they ask to write
+  kOpen,  // decided by the open flags: a write if they ask to write
 };
 
 struct ArgSpec {
   ArgKind kind = ArgKind::kValue;
-  uint8_t width = 64;  // bits the kernel reads; 32-bit args ignore the upper half
+  uint8_t width =
+      64;  // bits the kernel reads; 32-bit args ignore the upper half
   PathAccess access = PathAccess::kNone;
   bool nofollow = false;  // the last path component is never followed
   int8_t dirfd = -1;      // index of the dirfd a path is relative to, or -1

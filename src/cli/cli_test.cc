@@ -26,7 +26,8 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 }
 
 TEST_CASE("a clean file exits 0 and says how many rules") {
-  RunResult r = Run({kSyd, "check", WriteFile("ok.syd", "sys/fault+ptrace:error=EPERM\n")});
+  RunResult r = Run(
+      {kSyd, "check", WriteFile("ok.syd", "sys/fault+ptrace:error=EPERM\n")});
   CHECK(r.exit_code == 0);
   CHECK(Contains(r.err, "1 rule, 0 errors, 0 warnings"));
 }
@@ -38,12 +39,15 @@ TEST_CASE("the seed's samples check with warnings only") {
 }
 
 TEST_CASE("errors exit 1 with file:line:col, the line and a caret") {
-  std::string path = WriteFile("bad.syd", "sys/allow+read\nsys/allow+opne:arg1=O_WRONLY\n");
+  std::string path =
+      WriteFile("bad.syd", "sys/allow+read\nsys/allow+opne:arg1=O_WRONLY\n");
   RunResult r = Run({kSyd, "check", path});
   CHECK(r.exit_code == 1);
-  CHECK(Contains(r.err, path + ":2:11: error: unknown syscall 'opne' (did you mean 'open'?)\n"
-                                "  sys/allow+opne:arg1=O_WRONLY\n"
-                                "            ^\n"));
+  CHECK(Contains(
+      r.err, path +
+                 ":2:11: error: unknown syscall 'opne' (did you mean 'open'?)\n"
+                 "  sys/allow+opne:arg1=O_WRONLY\n"
+                 "            ^\n"));
   CHECK(Contains(r.err, "1 error"));
 }
 
@@ -61,13 +65,16 @@ TEST_CASE("a missing file is an error, not a crash") {
 }
 
 TEST_CASE("--print writes the resolved rules") {
-  std::string path = WriteFile(
-      "print.syd", "sys/allow+/openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\ndefault/fault:error=EPERM\n");
+  std::string path =
+      WriteFile("print.syd",
+                "sys/allow+/openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\ndefault/"
+                "fault:error=EPERM\n");
   RunResult r = Run({kSyd, "check", "--print", path});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "sys/allow+openat:arg2!&0x43\ndefault/fault:error=EPERM\n");
   // What --print writes is itself a policy, and the same one.
-  RunResult again = Run({kSyd, "check", "--print", WriteFile("printed.syd", r.out)});
+  RunResult again =
+      Run({kSyd, "check", "--print", WriteFile("printed.syd", r.out)});
   CHECK(again.exit_code == 0);
   CHECK(again.out == r.out);
 }
@@ -75,14 +82,17 @@ TEST_CASE("--print writes the resolved rules") {
 TEST_CASE("-m rules are checked too") {
   RunResult r = Run({kSyd, "check", "-m", "sys/trace+%file_wr:fault=EPRM"});
   CHECK(r.exit_code == 1);
-  CHECK(Contains(r.err, "-m#1:1:26: error: unknown errno 'EPRM' (did you mean 'EPERM'?)\n"
-                        "  sys/trace+%file_wr:fault=EPRM\n"
-                        "                           ^\n"));
+  CHECK(Contains(
+      r.err,
+      "-m#1:1:26: error: unknown errno 'EPRM' (did you mean 'EPERM'?)\n"
+      "  sys/trace+%file_wr:fault=EPRM\n"
+      "                           ^\n"));
 }
 
 TEST_CASE("binary junk is reported, never a crash") {
   std::string junk(4096, '\0');
-  for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>(i * 7919 % 256);
+  for (size_t i = 0; i < junk.size(); ++i)
+    junk[i] = static_cast<char>(i * 7919 % 256);
   RunResult r = Run({kSyd, "check", WriteFile("junk.syd", junk)});
   CHECK(r.exit_code == 1);
   CHECK(r.term_signal == 0);
@@ -99,13 +109,15 @@ TEST_CASE("syd sets lists sets and members") {
 }
 
 TEST_CASE("syd compile: listing, disassembly, raw filter, stats") {
-  std::string path = WriteFile("c.syd",
-                               "sys/allow+openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\n"
-                               "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
-                               "default/fault:error=EPERM\n");
+  std::string path =
+      WriteFile("c.syd",
+                "sys/allow+openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\n"
+                "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
+                "default/fault:error=EPERM\n");
   RunResult pfc = Run({kSyd, "compile", path});
   CHECK(pfc.exit_code == 0);
-  CHECK(Contains(pfc.out, "if nr == openat (257):\n  if arg2.lo32 & 0x43 == 0: ALLOW"));
+  CHECK(Contains(pfc.out,
+                 "if nr == openat (257):\n  if arg2.lo32 & 0x43 == 0: ALLOW"));
   CHECK(Contains(pfc.out, "TRACE(1)"));
   CHECK(Contains(pfc.out, "default: ERRNO(EPERM)"));
   RunResult dis = Run({kSyd, "compile", path, "--disasm"});
@@ -121,7 +133,8 @@ TEST_CASE("syd compile: listing, disassembly, raw filter, stats") {
   CHECK(Contains(stats.err, "tracer needed: yes"));
   // Over the kernel's limit: a clear error with the count.
   std::string big;
-  for (int i = 0; i < 2500; ++i) big += "sys/fault+write:arg0=" + std::to_string(i) + "\n";
+  for (int i = 0; i < 2500; ++i)
+    big += "sys/fault+write:arg0=" + std::to_string(i) + "\n";
   RunResult over = Run({kSyd, "compile", WriteFile("big.syd", big)});
   CHECK(over.exit_code == 1);
   CHECK(Contains(over.err, "instructions; the kernel takes at most 4096"));
@@ -131,17 +144,22 @@ TEST_CASE("syd explain: kernel or tracer, and which rule") {
   std::string path = WriteFile("e.syd",
                                "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"\n"
                                "sys/trace+%file_wr:fault=EPERM\n");
-  RunResult ro = Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)"});
+  RunResult ro = Run(
+      {kSyd, "explain", path, "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)"});
   CHECK(ro.exit_code == 0);
-  CHECK(Contains(ro.out, "decided by the kernel: ALLOW\nby the default (allow)"));
-  RunResult wr =
-      Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)"});
+  CHECK(
+      Contains(ro.out, "decided by the kernel: ALLOW\nby the default (allow)"));
+  RunResult wr = Run({kSyd, "explain", path,
+                      "openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)"});
   CHECK(Contains(wr.out, "decided by syd: fault=EPERM"));
   CHECK(Contains(wr.out, path + ":2: sys/trace+%file_wr:fault=EPERM"));
-  RunResult tmp = Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY)"});
+  RunResult tmp =
+      Run({kSyd, "explain", path, "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY)"});
   CHECK(Contains(tmp.out, "decided by syd: allow"));
-  RunResult two = Run({kSyd, "explain", path, "rename(\"/tmp/a\", \"/etc/passwd\")"});
-  CHECK(Contains(two.out, "decided by syd: fault=EPERM"));  // most restrictive path wins
+  RunResult two =
+      Run({kSyd, "explain", path, "rename(\"/tmp/a\", \"/etc/passwd\")"});
+  CHECK(Contains(two.out,
+                 "decided by syd: fault=EPERM"));  // most restrictive path wins
   CHECK(Run({kSyd, "explain", path, "opne(1)"}).exit_code == 2);
 }
 

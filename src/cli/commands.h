@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-
 namespace syd::cli {
 
 // Exit statuses of the tools (not of a sandboxed command).
@@ -27,7 +26,6 @@ int Compile(const std::vector<std::string>& args);
 int Explain(const std::vector<std::string>& args);
 // syd POLICY... -- COMMAND [ARG]...
 int RunCommand(const std::vector<std::string>& args);
-
 
 }  // namespace syd::cli
 

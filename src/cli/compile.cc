@@ -1,4 +1,5 @@
-// syd compile [-c FILE | -m RULE | -p NAME | FILE]... [--pfc|--disasm|--bpf OUT] [--stats]
+// syd compile [-c FILE | -m RULE | -p NAME | FILE]... [--pfc|--disasm|--bpf
+// OUT] [--stats]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,8 +37,10 @@ int Compile(const std::vector<std::string>& all_args) {
       stats = true;
     } else if (a == "-h" || a == "--help") {
       std::printf(
-          "usage: syd compile POLICY... [--pfc | --disasm | --bpf OUT] [--stats]\n"
-          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Writes the seccomp filter:\n"
+          "usage: syd compile POLICY... [--pfc | --disasm | --bpf OUT] "
+          "[--stats]\n"
+          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Writes the seccomp "
+          "filter:\n"
           "  --pfc     a readable listing, syscall by syscall (the default)\n"
           "  --disasm  the BPF instructions\n"
           "  --bpf OUT the raw filter (struct sock_filter[]), for seccomp(2)\n"
@@ -48,25 +51,30 @@ int Compile(const std::vector<std::string>& all_args) {
     }
   }
   if (!pa.error.empty() || pa.inputs.empty()) {
-    std::fprintf(stderr, "syd compile: %s\nusage: syd compile POLICY... [--pfc | --disasm | "
-                 "--bpf OUT] [--stats]\n",
-                 pa.error.empty() ? "no policy given" : pa.error.c_str());
+    std::fprintf(
+        stderr,
+        "syd compile: %s\nusage: syd compile POLICY... [--pfc | --disasm | "
+        "--bpf OUT] [--stats]\n",
+        pa.error.empty() ? "no policy given" : pa.error.c_str());
     return kExitUsage;
   }
   std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
   if (!policy) return kExitErrors;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {
-    std::fprintf(stderr, "syd compile: %s\n", std::string(prog.status().message()).c_str());
+    std::fprintf(stderr, "syd compile: %s\n",
+                 std::string(prog.status().message()).c_str());
     return kExitErrors;
   }
   if (out == Out::kNone && !stats) out = Out::kPfc;
   if (out == Out::kPfc) std::fputs(PolicyPseudoCode(*policy).c_str(), stdout);
   if (out == Out::kDisasm) std::fputs(DisassembleBpf(*prog).c_str(), stdout);
   if (out == Out::kBpf) {
-    int fd = open(bpf_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd =
+        open(bpf_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     size_t bytes = prog->size() * sizeof(sock_filter);
-    if (fd < 0 || write(fd, prog->data(), bytes) != static_cast<ssize_t>(bytes)) {
+    if (fd < 0 ||
+        write(fd, prog->data(), bytes) != static_cast<ssize_t>(bytes)) {
       std::perror(("syd compile: " + bpf_path).c_str());
       if (fd >= 0) close(fd);
       return kExitErrors;

@@ -14,9 +14,11 @@ namespace {
 std::string RuleName(const Decision& d, const Policy& p) {
   if (d.rule == nullptr) {
     const Location& at = p.default_verdict().location;
-    return at.file ? "the default (" + at.ToString(false) + ")" : "the default (allow)";
+    return at.file ? "the default (" + at.ToString(false) + ")"
+                   : "the default (allow)";
   }
-  return "the rule at " + d.rule->location.ToString(false) + ": " + RuleSourceText(*d.rule);
+  return "the rule at " + d.rule->location.ToString(false) + ": " +
+         RuleSourceText(*d.rule);
 }
 
 }  // namespace
@@ -27,10 +29,13 @@ int Explain(const std::vector<std::string>& args) {
   std::string call;
   for (const std::string& a : pa.rest) {
     if (a == "-h" || a == "--help") {
-      std::printf("usage: syd explain POLICY... 'CALL'\n"
-                  "POLICY is FILE, -c FILE, -m RULE or -p PROFILE; CALL is written as C calls\n"
-                  "it: 'openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)'. Says which rule\n"
-                  "decides it and whether the kernel or syd's tracer decides.\n");
+      std::printf(
+          "usage: syd explain POLICY... 'CALL'\n"
+          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE; CALL is written as "
+          "C calls\n"
+          "it: 'openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)'. Says "
+          "which rule\n"
+          "decides it and whether the kernel or syd's tracer decides.\n");
       return kExitOk;
     }
     if (!call.empty()) pa.inputs.push_back({PolicyInput::Kind::kFile, call});
@@ -42,14 +47,16 @@ int Explain(const std::vector<std::string>& args) {
   }
   absl::StatusOr<Event> event = ParseCall(call);
   if (!event.ok()) {
-    std::fprintf(stderr, "syd explain: %s\n", std::string(event.status().message()).c_str());
+    std::fprintf(stderr, "syd explain: %s\n",
+                 std::string(event.status().message()).c_str());
     return kExitUsage;
   }
   std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
   if (!policy) return kExitErrors;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {
-    std::fprintf(stderr, "syd explain: %s\n", std::string(prog.status().message()).c_str());
+    std::fprintf(stderr, "syd explain: %s\n",
+                 std::string(prog.status().message()).c_str());
     return kExitErrors;
   }
   seccomp_data data{};
@@ -62,16 +69,19 @@ int Explain(const std::vector<std::string>& args) {
   Decision kernel = Evaluate(*policy, kernel_view);
   std::printf("%s\n", call.c_str());
   if ((ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE) {
-    std::printf("decided by the kernel: %s\nby %s\n", SeccompReturnText(ret).c_str(),
+    std::printf("decided by the kernel: %s\nby %s\n",
+                SeccompReturnText(ret).c_str(),
                 RuleName(kernel, *policy).c_str());
     return kExitOk;
   }
   Decision full = Evaluate(*policy, *event, kernel.chain_pos);
-  std::printf("the kernel stops it for syd (%s) at %s\n", SeccompReturnText(ret).c_str(),
+  std::printf("the kernel stops it for syd (%s) at %s\n",
+              SeccompReturnText(ret).c_str(),
               RuleName(kernel, *policy).c_str());
   std::printf("decided by syd: %s\nby %s\n", VerdictText(full.verdict).c_str(),
               RuleName(full, *policy).c_str());
-  std::printf("(paths are taken as written; in the sandbox syd resolves them first)\n");
+  std::printf(
+      "(paths are taken as written; in the sandbox syd resolves them first)\n");
   return kExitOk;
 }
 

@@ -14,10 +14,12 @@ constexpr char kUsage[] =
     "       syd check [--print] POLICY...  parse, resolve and lint rule files\n"
     "       syd compile POLICY... [--pfc | --disasm | --bpf OUT] [--stats]\n"
     "                                      write the seccomp filter\n"
-    "       syd explain POLICY... 'CALL'   which rule decides a call, and where\n"
+    "       syd explain POLICY... 'CALL'   which rule decides a call, and "
+    "where\n"
     "       syd sets [NAME]...             list syscall sets or their members\n"
     "       syd --help | --version\n"
-    "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, docs/language.md.\n";
+    "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, "
+    "docs/language.md.\n";
 
 }  // namespace
 
@@ -40,7 +42,9 @@ int main(int argc, char** argv) {
     std::puts("syd 0.1.0");
     return syd::cli::kExitOk;
   }
-  if (cmd[0] == '-') return syd::cli::RunCommand(std::vector<std::string>(argv + 1, argv + argc));
+  if (cmd[0] == '-')
+    return syd::cli::RunCommand(
+        std::vector<std::string>(argv + 1, argv + argc));
   std::fprintf(stderr, "syd: unknown command '%s'\n%s", cmd.c_str(), kUsage);
   return syd::cli::kExitUsage;
 }

@@ -23,7 +23,8 @@ bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
 
 }  // namespace
 
-PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files) {
+PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
+                           bool bare_files) {
   PolicyArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -31,7 +32,8 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files
       out.command.assign(args.begin() + static_cast<long>(i) + 1, args.end());
       break;
     }
-    bool flag = a.size() >= 2 && a[0] == '-' && (a[1] == 'c' || a[1] == 'm' || a[1] == 'p');
+    bool flag = a.size() >= 2 && a[0] == '-' &&
+                (a[1] == 'c' || a[1] == 'm' || a[1] == 'p');
     if (flag && a.size() == 2 && i + 1 >= args.size()) {
       out.error = a + " needs an argument";
       return out;
@@ -45,8 +47,9 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files
       } else if (std::optional<std::string> path = FindProfile(value)) {
         out.inputs.push_back({PolicyInput::Kind::kFile, *path});
       } else {
-        out.error = "no profile named '" + value + "' (looked in $SYD_PROFILE_PATH and " +
-                    SelfDir() + "/../share/syd/profiles)";
+        out.error = "no profile named '" + value +
+                    "' (looked in $SYD_PROFILE_PATH and " + SelfDir() +
+                    "/../share/syd/profiles)";
         return out;
       }
     } else if (bare_files && !a.empty() && a[0] != '-') {
@@ -59,7 +62,8 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files
 }
 
 std::optional<std::string> FindProfile(const std::string& name) {
-  if (name.find('/') != std::string::npos) return Exists(name) ? std::optional(name) : std::nullopt;
+  if (name.find('/') != std::string::npos)
+    return Exists(name) ? std::optional(name) : std::nullopt;
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("SYD_PROFILE_PATH")) {
     std::string path = env;
@@ -78,14 +82,16 @@ std::optional<std::string> FindProfile(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs, bool lint) {
+std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs,
+                                 bool lint) {
   Diagnostics diags;
   RuleSet rules = Resolve(LoadInputs(inputs, diags), diags);
   if (lint && !diags.has_errors()) Lint(rules, diags);
-  for (const Diagnostic& d : diags.all()) std::fputs(FormatDiagnostic(d).c_str(), stderr);
+  for (const Diagnostic& d : diags.all())
+    std::fputs(FormatDiagnostic(d).c_str(), stderr);
   if (diags.has_errors()) {
-    std::fprintf(stderr, "syd: %d error%s in the policy; nothing was run\n", diags.error_count(),
-                 diags.error_count() == 1 ? "" : "s");
+    std::fprintf(stderr, "syd: %d error%s in the policy; nothing was run\n",
+                 diags.error_count(), diags.error_count() == 1 ? "" : "s");
     return std::nullopt;
   }
   return Policy(std::move(rules));

@@ -16,12 +16,13 @@ struct PolicyArgs {
   std::vector<PolicyInput> inputs;
   std::vector<std::string> rest;     // other arguments before "--"
   std::vector<std::string> command;  // everything after "--"
-  std::string error;              // a usage error, or ""
+  std::string error;                 // a usage error, or ""
 };
 
 // Takes -c FILE, -m RULE, -p NAME (also -cFILE), and bare FILE arguments
 // when `bare_files` is set. Stops at "--": what follows is `command`.
-PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args, bool bare_files);
+PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
+                           bool bare_files);
 
 // Where -p NAME looks: $SYD_PROFILE_PATH (colon-separated), then
 // PREFIX/share/syd/profiles beside the installed binary.
@@ -29,7 +30,8 @@ std::optional<std::string> FindProfile(const std::string& name);
 
 // Loads, resolves and lints; prints diagnostics to stderr. Returns nothing
 // when there were errors.
-std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs, bool lint);
+std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs,
+                                 bool lint);
 
 }  // namespace syd::cli
 

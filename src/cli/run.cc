@@ -64,7 +64,8 @@ int RunCommand(const std::vector<std::string>& args) {
     }
   }
   if (!pa.error.empty() || pa.command.empty()) {
-    std::fprintf(stderr, "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
+    std::fprintf(stderr,
+                 "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
                  "[--log-format=text|json] -- COMMAND [ARG]...\n",
                  pa.error.empty() ? "no command given" : pa.error.c_str());
     return kExitCommandUsage;
@@ -73,30 +74,35 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!policy) return kExitCommandUsage;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {
-    std::fprintf(stderr, "syd: %s\n", std::string(prog.status().message()).c_str());
+    std::fprintf(stderr, "syd: %s\n",
+                 std::string(prog.status().message()).c_str());
     return kExitCommandUsage;
   }
   int error = 0;
   std::string path = Which(pa.command[0], &error);
   if (error != 0) {
-    std::fprintf(stderr, "syd: %s: %s\n", pa.command[0].c_str(), strerror(error));
+    std::fprintf(stderr, "syd: %s: %s\n", pa.command[0].c_str(),
+                 strerror(error));
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
   if (policy->NeedsTracer()) {
     return trace::Tracer(*policy, *prog, options).Run(path, pa.command);
   }
   std::vector<char*> argv;
-  for (const std::string& a : pa.command) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : pa.command)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   sock_fprog fprog{static_cast<unsigned short>(prog->size()), prog->data()};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
-    std::fprintf(stderr, "syd: cannot install the filter: %s\n", strerror(errno));
+    std::fprintf(stderr, "syd: cannot install the filter: %s\n",
+                 strerror(errno));
     return kExitCommandUsage;
   }
   execv(path.c_str(), argv.data());
   // The filter is in place: this report may itself be refused.
-  std::fprintf(stderr, "syd: cannot execute %s: %s (does the policy allow execve?)\n",
+  std::fprintf(stderr,
+               "syd: cannot execute %s: %s (does the policy allow execve?)\n",
                path.c_str(), strerror(errno));
   return kExitCannotRun;
 }

@@ -10,7 +10,8 @@ namespace syd::cli {
 int Sets(const std::vector<std::string>& args) {
   if (args.empty()) {
     for (const SetInfo& s : AllSets()) {
-      std::printf("%%%-10s %3zu  %.*s\n", std::string(s.name).c_str(), ExpandSet(s.name)->size(),
+      std::printf("%%%-10s %3zu  %.*s\n", std::string(s.name).c_str(),
+                  ExpandSet(s.name)->size(),
                   static_cast<int>(s.description.size()), s.description.data());
     }
     return kExitOk;
@@ -20,15 +21,18 @@ int Sets(const std::vector<std::string>& args) {
     if (!name.empty() && name[0] == '%') name.erase(0, 1);
     const std::vector<SetMember>* members = ExpandSet(name);
     if (!members) {
-      std::fprintf(stderr, "syd sets: unknown set '%%%s' (syd sets lists them)\n", name.c_str());
+      std::fprintf(stderr,
+                   "syd sets: unknown set '%%%s' (syd sets lists them)\n",
+                   name.c_str());
       status = kExitErrors;
       continue;
     }
     for (const SetMember& m : *members) {
       std::string_view n = FindSyscall(m.nr)->name;
-      const char* guard = m.guard == OpenGuard::kWrites     ? "  (when the flags write)"
-                          : m.guard == OpenGuard::kReadOnly ? "  (when the flags do not write)"
-                                                            : "";
+      const char* guard =
+          m.guard == OpenGuard::kWrites     ? "  (when the flags write)"
+          : m.guard == OpenGuard::kReadOnly ? "  (when the flags do not write)"
+                                            : "";
       std::printf("%.*s%s\n", static_cast<int>(n.size()), n.data(), guard);
     }
   }

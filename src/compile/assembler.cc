@@ -6,17 +6,22 @@ namespace syd {
 
 Assembler::Label Assembler::NewLabel() { return labels_++; }
 
-void Assembler::Bind(Label l) { items_.push_back({Item::Kind::kLabel, {}, 0, 0, l}); }
+void Assembler::Bind(Label l) {
+  items_.push_back({Item::Kind::kLabel, {}, 0, 0, l});
+}
 
 void Assembler::Load(uint32_t offset) {
-  items_.push_back({Item::Kind::kInsn, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset)});
+  items_.push_back(
+      {Item::Kind::kInsn, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset)});
 }
 
 void Assembler::Ret(uint32_t value) {
   items_.push_back({Item::Kind::kInsn, BPF_STMT(BPF_RET | BPF_K, value)});
 }
 
-void Assembler::Jump(Label to) { items_.push_back({Item::Kind::kJump, {}, 0, 0, to}); }
+void Assembler::Jump(Label to) {
+  items_.push_back({Item::Kind::kJump, {}, 0, 0, to});
+}
 
 void Assembler::JumpIf(uint16_t op, uint32_t k, Label if_true, Label if_false) {
   items_.push_back({Item::Kind::kCond, {}, op, k, if_true, if_false});
@@ -56,13 +61,17 @@ absl::StatusOr<std::vector<sock_filter>> Assembler::Finish() {
     auto offset = [&](Label l, size_t from) -> absl::StatusOr<uint32_t> {
       int64_t d = label_pos[l] - static_cast<int64_t>(from);
       if (label_pos[l] < 0 || d < 0) {
-        return absl::InternalError(StrCat("BPF label ", l, " is unbound or behind a jump"));
+        return absl::InternalError(
+            StrCat("BPF label ", l, " is unbound or behind a jump"));
       }
       return static_cast<uint32_t>(d);
     };
     switch (it.kind) {
-      case Item::Kind::kLabel: break;
-      case Item::Kind::kInsn: out.push_back(it.insn); break;
+      case Item::Kind::kLabel:
+        break;
+      case Item::Kind::kInsn:
+        out.push_back(it.insn);
+        break;
       case Item::Kind::kJump: {
         absl::StatusOr<uint32_t> d = offset(it.target, out.size() + 1);
         if (!d.ok()) return d.status();
@@ -75,7 +84,8 @@ absl::StatusOr<std::vector<sock_filter>> Assembler::Finish() {
           absl::StatusOr<uint32_t> f = offset(it.other, out.size() + 1);
           if (!t.ok()) return t.status();
           if (!f.ok()) return f.status();
-          out.push_back(BPF_JUMP(BPF_JMP | it.op | BPF_K, it.k, static_cast<uint8_t>(*t),
+          out.push_back(BPF_JUMP(BPF_JMP | it.op | BPF_K, it.k,
+                                 static_cast<uint8_t>(*t),
                                  static_cast<uint8_t>(*f)));
           break;
         }

@@ -1,6 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <linux/audit.h>
 
@@ -73,7 +72,8 @@ TEST_CASE("i386 and x32 calls are killed even under default/allow") {
 }
 
 TEST_CASE("Kafel 32bit_args: an int argument compares on its low 32 bits") {
-  Policy p = Compile("sys/allow+fcntl:arg0=0x1234\nsys/allow+exit\ndefault/kill_process\n");
+  Policy p = Compile(
+      "sys/allow+fcntl:arg0=0x1234\nsys/allow+exit\ndefault/kill_process\n");
   CHECK(Decide(p, Call("fcntl", {0x000001234, F_GETFD})) == kAllow);
   CHECK(Decide(p, Call("fcntl", {0x100001234, F_GETFD})) == kAllow);
   CHECK(Decide(p, Call("fcntl", {0x000001235, F_GETFD})) == kKill);
@@ -83,7 +83,8 @@ TEST_CASE("Kafel 32bit_args: an int argument compares on its low 32 bits") {
 }
 
 TEST_CASE("minijail's `arg in MASK` as !&~MASK") {
-  Policy p = Compile("sys/allow+mmap:arg2!&~(PROT_READ|PROT_WRITE)\ndefault/kill_process\n");
+  Policy p = Compile(
+      "sys/allow+mmap:arg2!&~(PROT_READ|PROT_WRITE)\ndefault/kill_process\n");
   for (uint64_t prot : {0ull, 1ull, 2ull, 3ull, 0x100000003ull}) {
     CHECK(Decide(p, Call("mmap", {0, 4096, prot})) == kAllow);
   }
@@ -95,30 +96,40 @@ TEST_CASE("minijail's `arg in MASK` as !&~MASK") {
 TEST_CASE("libseccomp 12-sim-basic_masked_ops, masked equality as & and !&") {
   // (arg1 & M) == D is "&b" for each bit b of D and "!&(M & ~D)".
   Policy p = Compile(
-      "sys/allow+mmap:arg0=0:arg1&1:arg1!&0xfe:arg2=2\n"                 // &0xff == 1
-      "sys/allow+mmap:arg0=0:arg1&1:arg1&2:arg1&8:arg1!&0xfff4:arg2=2\n"  // &0xffff == 11
-      "sys/allow+mmap:arg0=0:arg1&1:arg1&2:arg1&4:arg1&8:arg1&32:arg1&64:arg1!&0xff90:arg2=2\n"
-      "sys/allow+mmap:arg0=0:arg1&0x100:arg1&0x200:arg1!&0xfc00:arg2=2\n"  // &0xff00 == 0x300
+      "sys/allow+mmap:arg0=0:arg1&1:arg1!&0xfe:arg2=2\n"  // &0xff == 1
+      "sys/allow+mmap:arg0=0:arg1&1:arg1&2:arg1&8:arg1!&0xfff4:arg2=2\n"  // &0xffff
+                                                                          // ==
+                                                                          // 11
+      "sys/"
+      "allow+mmap:arg0=0:arg1&1:arg1&2:arg1&4:arg1&8:arg1&32:arg1&64:arg1!&"
+      "0xff90:arg2=2\n"
+      "sys/allow+mmap:arg0=0:arg1&0x100:arg1&0x200:arg1!&0xfc00:arg2=2\n"  // &0xff00
+                                                                           // ==
+                                                                           // 0x300
       "sys/allow+mmap:arg0=0:arg1&8:arg1&32:arg1&64:arg1&128:arg1&256:arg1&512:"
       "arg1!&0xfc17:arg2=2\n"  // &0xffff == 1000
       "default/kill_process\n");
-  auto at = [&](uint64_t arg1) { return Decide(p, Call("mmap", {0, arg1, 2})); };
-  for (uint64_t v : {1ull, 0x101ull, 11ull, 0x1000Bull, 111ull, 0x1006Full, 1000ull, 0x300ull,
-                     0x3ffull, 0x10300ull, 0x103ffull, 0xF00003E8ull, 0x800003E8ull,
-                     0x1800003E8ull, 0x1000003E8ull, 0xF000003E8ull, 0xFFFFFFFFFFFF03E8ull}) {
+  auto at = [&](uint64_t arg1) {
+    return Decide(p, Call("mmap", {0, arg1, 2}));
+  };
+  for (uint64_t v : {1ull, 0x101ull, 11ull, 0x1000Bull, 111ull, 0x1006Full,
+                     1000ull, 0x300ull, 0x3ffull, 0x10300ull, 0x103ffull,
+                     0xF00003E8ull, 0x800003E8ull, 0x1800003E8ull,
+                     0x1000003E8ull, 0xF000003E8ull, 0xFFFFFFFFFFFF03E8ull}) {
     CHECK_MESSAGE(at(v) == kAllow, v);
   }
-  for (uint64_t v : {2ull, 0xAull, 0xCull, 0x6Eull, 0x70ull, 0x100ull, 0x102ull, 0x200ull,
-                     0x10002ull, 0x1000Aull, 0x1000Cull, 0x1006Eull, 0x2FFull, 0x400ull,
-                     0x402ull, 0x4FFull}) {
+  for (uint64_t v : {2ull, 0xAull, 0xCull, 0x6Eull, 0x70ull, 0x100ull, 0x102ull,
+                     0x200ull, 0x10002ull, 0x1000Aull, 0x1000Cull, 0x1006Eull,
+                     0x2FFull, 0x400ull, 0x402ull, 0x4FFull}) {
     CHECK_MESSAGE(at(v) == kKill, v);
   }
 }
 
 TEST_CASE("libseccomp 49-sim-64b_comparisons: 64-bit < on a 64-bit argument") {
-  Policy p = Compile("sys/allow+mmap:arg0<0x123456789abc\ndefault/kill_process\n");
-  for (uint64_t v : {0x0ull, 0x123000000000ull, 0x1230f0000000ull, 0x123400000000ull,
-                     0x123450000000ull}) {
+  Policy p =
+      Compile("sys/allow+mmap:arg0<0x123456789abc\ndefault/kill_process\n");
+  for (uint64_t v : {0x0ull, 0x123000000000ull, 0x1230f0000000ull,
+                     0x123400000000ull, 0x123450000000ull}) {
     CHECK(Decide(p, Call("mmap", {v})) == kAllow);
   }
   for (uint64_t v : {0x123460000000ull, 0x1234f0000000ull, 0x123500000000ull,
@@ -131,15 +142,21 @@ TEST_CASE("%file_wr keeps read-only opens in the kernel") {
   Policy p = Compile(
       "sys/trace+%file_wr:arg_=~\"^/tmp/\":allow\n"
       "sys/trace+%file_wr:fault=EPERM\n");
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY})) == kAllow);
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY | O_CLOEXEC})) == kAllow);
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY})) == (SECCOMP_RET_TRACE | 0));
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0, O_RDWR | O_CREAT})) == (SECCOMP_RET_TRACE | 0));
+  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                  O_RDONLY})) == kAllow);
+  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                  O_RDONLY | O_CLOEXEC})) == kAllow);
+  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                  O_WRONLY})) == (SECCOMP_RET_TRACE | 0));
+  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                  O_RDWR | O_CREAT})) ==
+        (SECCOMP_RET_TRACE | 0));
   CHECK(Decide(p, Call("newfstatat")) == kAllow);
   CHECK(Decide(p, Call("unlinkat")) == (SECCOMP_RET_TRACE | 0));
   // openat2's flags are in memory: the tracer decides.
   CHECK(Decide(p, Call("openat2")) == (SECCOMP_RET_TRACE | 0));
-  CHECK_FALSE(p.KernelDecides(FindSyscall("openat2")->nr, p.chain(FindSyscall("openat2")->nr)[0]));
+  CHECK_FALSE(p.KernelDecides(FindSyscall("openat2")->nr,
+                              p.chain(FindSyscall("openat2")->nr)[0]));
   CHECK(p.NeedsTracer());
 }
 
@@ -150,14 +167,16 @@ TEST_CASE("register tests before a traced rule stay in the kernel") {
       "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
       "sys/fault+openat:error=EPERM\n");
   CHECK(Decide(p, Call("openat", {0, 0, O_RDONLY})) == kAllow);
-  CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY | O_TRUNC})) == (SECCOMP_RET_ERRNO | EACCES));
+  CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY | O_TRUNC})) ==
+        (SECCOMP_RET_ERRNO | EACCES));
   CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY})) == (SECCOMP_RET_TRACE | 2));
 }
 
 TEST_CASE("every action lowers to its seccomp return") {
   Policy p = Compile(
       "sys/kill_thread+getpid\nsys/trap+getppid:error=7\nsys/log+gettid\n"
-      "sys/fault+getuid:error=EPERM\nsys/kill_process+getgid\ndefault/fault:error=ENOSYS\n");
+      "sys/fault+getuid:error=EPERM\nsys/kill_process+getgid\ndefault/"
+      "fault:error=ENOSYS\n");
   CHECK(Decide(p, Call("getpid")) == SECCOMP_RET_KILL_THREAD);
   CHECK(Decide(p, Call("getppid")) == (SECCOMP_RET_TRAP | 7));
   CHECK(Decide(p, Call("gettid")) == SECCOMP_RET_LOG);
@@ -166,7 +185,8 @@ TEST_CASE("every action lowers to its seccomp return") {
   CHECK(Decide(p, Call("read")) == (SECCOMP_RET_ERRNO | ENOSYS));
 }
 
-TEST_CASE("new syscalls libseccomp 2.5.4 does not know are filtered by number") {
+TEST_CASE(
+    "new syscalls libseccomp 2.5.4 does not know are filtered by number") {
   Policy p = Compile("sys/fault+fchmodat2,mseal,openat2:error=EPERM\n");
   CHECK(Decide(p, Call("fchmodat2")) == (SECCOMP_RET_ERRNO | EPERM));
   CHECK(Decide(p, Call("mseal")) == (SECCOMP_RET_ERRNO | EPERM));
@@ -174,8 +194,9 @@ TEST_CASE("new syscalls libseccomp 2.5.4 does not know are filtered by number") 
 
 TEST_CASE("long chains need wide jumps and still decide right") {
   std::string text;
-  for (int i = 0; i < 600; ++i) text += "sys/fault+write:arg0=" + std::to_string(i) + ":error=" +
-                                        std::to_string(i % 4000 + 1) + "\n";
+  for (int i = 0; i < 600; ++i)
+    text += "sys/fault+write:arg0=" + std::to_string(i) +
+            ":error=" + std::to_string(i % 4000 + 1) + "\n";
   Policy p = Compile(text);
   for (int i : {0, 1, 299, 599}) {
     CHECK(Decide(p, Call("write", {static_cast<uint64_t>(i)})) ==
@@ -186,12 +207,14 @@ TEST_CASE("long chains need wide jumps and still decide right") {
 
 TEST_CASE("a filter over the kernel's limit is refused with the count") {
   std::string text;
-  for (int i = 0; i < 2000; ++i) text += "sys/fault+write:arg0=" + std::to_string(i) + "\n";
+  for (int i = 0; i < 2000; ++i)
+    text += "sys/fault+write:arg0=" + std::to_string(i) + "\n";
   Diagnostics d;
   RuleSet rules = Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, d), d);
   absl::StatusOr<BpfProgram> prog = CompileBpf(Policy(std::move(rules)));
   REQUIRE_FALSE(prog.ok());
-  CHECK(std::string(prog.status().message()).find("takes at most 4096") != std::string::npos);
+  CHECK(std::string(prog.status().message()).find("takes at most 4096") !=
+        std::string::npos);
 }
 
 TEST_CASE("the worst path grows with the log of the syscalls named") {
@@ -206,8 +229,9 @@ TEST_CASE("the worst path grows with the log of the syscalls named") {
   }
   BpfStats small = AnalyzeBpf(*CompileBpf(Compile(some)), 8);
   BpfStats large = AnalyzeBpf(*CompileBpf(Compile(many)), n);
-  MESSAGE("8 syscalls: worst path " << small.worst_path << "; " << n << " syscalls: "
-                                    << large.worst_path << " of " << large.instructions);
+  MESSAGE("8 syscalls: worst path " << small.worst_path << "; " << n
+                                    << " syscalls: " << large.worst_path
+                                    << " of " << large.instructions);
   CHECK(large.worst_path <= small.worst_path + 16);
 }
 
@@ -215,8 +239,10 @@ TEST_CASE("the interpreter rejects programs the kernel would") {
   seccomp_data d{};
   CHECK_FALSE(RunBpf({}, d).ok());
   CHECK_FALSE(RunBpf({BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 200)}, d).ok());
-  CHECK_FALSE(RunBpf({BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0)}, d).ok());  // no return
-  CHECK_FALSE(RunBpf({BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 5), BPF_STMT(BPF_RET | BPF_K, 0)},
+  CHECK_FALSE(
+      RunBpf({BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0)}, d).ok());  // no return
+  CHECK_FALSE(RunBpf({BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 5),
+                      BPF_STMT(BPF_RET | BPF_K, 0)},
                      d)
                   .ok());
   CHECK(*RunBpf({BPF_STMT(BPF_RET | BPF_K, 7)}, d) == 7u);

@@ -10,17 +10,24 @@ namespace syd {
 std::string SeccompReturnText(uint32_t ret) {
   uint32_t data = ret & SECCOMP_RET_DATA;
   switch (ret & SECCOMP_RET_ACTION_FULL) {
-    case SECCOMP_RET_KILL_PROCESS: return "KILL_PROCESS";
-    case SECCOMP_RET_KILL_THREAD: return "KILL_THREAD";
-    case SECCOMP_RET_TRAP: return StrCat("TRAP(", data, ")");
+    case SECCOMP_RET_KILL_PROCESS:
+      return "KILL_PROCESS";
+    case SECCOMP_RET_KILL_THREAD:
+      return "KILL_THREAD";
+    case SECCOMP_RET_TRAP:
+      return StrCat("TRAP(", data, ")");
     case SECCOMP_RET_ERRNO: {
       std::optional<std::string_view> name = ErrnoName(static_cast<int>(data));
       return StrCat("ERRNO(", name ? std::string(*name) : StrCat(data), ")");
     }
-    case SECCOMP_RET_USER_NOTIF: return "USER_NOTIF";
-    case SECCOMP_RET_TRACE: return StrCat("TRACE(", data, ")");
-    case SECCOMP_RET_LOG: return "LOG";
-    case SECCOMP_RET_ALLOW: return "ALLOW";
+    case SECCOMP_RET_USER_NOTIF:
+      return "USER_NOTIF";
+    case SECCOMP_RET_TRACE:
+      return StrCat("TRACE(", data, ")");
+    case SECCOMP_RET_LOG:
+      return "LOG";
+    case SECCOMP_RET_ALLOW:
+      return "ALLOW";
   }
   return absl::StrFormat("%#x", ret);
 }
@@ -33,23 +40,39 @@ std::string DisassembleBpf(const BpfProgram& prog) {
     const char* jop = nullptr;
     switch (in.code) {
       case BPF_LD | BPF_W | BPF_ABS: {
-        std::string what = in.k == 0   ? "nr"
-                           : in.k == 4 ? "arch"
-                           : in.k >= 16 ? StrCat("arg", (in.k - 16) / 8, (in.k % 8) ? ".hi" : ".lo")
+        std::string what = in.k == 0    ? "nr"
+                           : in.k == 4  ? "arch"
+                           : in.k >= 16 ? StrCat("arg", (in.k - 16) / 8,
+                                                 (in.k % 8) ? ".hi" : ".lo")
                                         : StrCat("[", in.k, "]");
         text = StrCat("ld  ", what);
         break;
       }
-      case BPF_RET | BPF_K: text = StrCat("ret ", SeccompReturnText(in.k)); break;
-      case BPF_JMP | BPF_JA: text = StrCat("ja  ", pc + 1 + in.k); break;
-      case BPF_JMP | BPF_JEQ | BPF_K: jop = "jeq "; break;
-      case BPF_JMP | BPF_JGT | BPF_K: jop = "jgt "; break;
-      case BPF_JMP | BPF_JGE | BPF_K: jop = "jge "; break;
-      case BPF_JMP | BPF_JSET | BPF_K: jop = "jset"; break;
-      default: text = absl::StrFormat("code %#x k %#x jt %d jf %d", in.code, in.k, in.jt, in.jf);
+      case BPF_RET | BPF_K:
+        text = StrCat("ret ", SeccompReturnText(in.k));
+        break;
+      case BPF_JMP | BPF_JA:
+        text = StrCat("ja  ", pc + 1 + in.k);
+        break;
+      case BPF_JMP | BPF_JEQ | BPF_K:
+        jop = "jeq ";
+        break;
+      case BPF_JMP | BPF_JGT | BPF_K:
+        jop = "jgt ";
+        break;
+      case BPF_JMP | BPF_JGE | BPF_K:
+        jop = "jge ";
+        break;
+      case BPF_JMP | BPF_JSET | BPF_K:
+        jop = "jset";
+        break;
+      default:
+        text = absl::StrFormat("code %#x k %#x jt %d jf %d", in.code, in.k,
+                               in.jt, in.jf);
     }
     if (jop != nullptr) {
-      text = absl::StrFormat("%s %#x, %d, %d", jop, in.k, pc + 1 + in.jt, pc + 1 + in.jf);
+      text = absl::StrFormat("%s %#x, %d, %d", jop, in.k, pc + 1 + in.jt,
+                             pc + 1 + in.jf);
     }
     StrAppend(&out, absl::StrFormat("%4d  ", pc), text, "\n");
   }

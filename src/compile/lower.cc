@@ -28,13 +28,20 @@ uint32_t ArgHigh(int i) { return ArgLow(i) + 4; }
 
 uint32_t KernelReturn(const Verdict& v) {
   switch (v.kind) {
-    case Verdict::Kind::kAllow: return SECCOMP_RET_ALLOW;
-    case Verdict::Kind::kErrno: return SECCOMP_RET_ERRNO | (v.value & SECCOMP_RET_DATA);
-    case Verdict::Kind::kKillProcess: return SECCOMP_RET_KILL_PROCESS;
-    case Verdict::Kind::kKillThread: return SECCOMP_RET_KILL_THREAD;
-    case Verdict::Kind::kTrap: return SECCOMP_RET_TRAP | (v.value & SECCOMP_RET_DATA);
-    case Verdict::Kind::kLog: return SECCOMP_RET_LOG;
-    default: return SECCOMP_RET_KILL_PROCESS;  // never a kernel verdict
+    case Verdict::Kind::kAllow:
+      return SECCOMP_RET_ALLOW;
+    case Verdict::Kind::kErrno:
+      return SECCOMP_RET_ERRNO | (v.value & SECCOMP_RET_DATA);
+    case Verdict::Kind::kKillProcess:
+      return SECCOMP_RET_KILL_PROCESS;
+    case Verdict::Kind::kKillThread:
+      return SECCOMP_RET_KILL_THREAD;
+    case Verdict::Kind::kTrap:
+      return SECCOMP_RET_TRAP | (v.value & SECCOMP_RET_DATA);
+    case Verdict::Kind::kLog:
+      return SECCOMP_RET_LOG;
+    default:
+      return SECCOMP_RET_KILL_PROCESS;  // never a kernel verdict
   }
 }
 
@@ -66,17 +73,19 @@ class Lowering {
     a_.Ret(SECCOMP_RET_KILL_PROCESS);
     absl::StatusOr<BpfProgram> prog = a_.Finish();
     if (prog.ok() && prog->size() > kMaxBpfInstructions) {
-      return absl::ResourceExhaustedError(
-          StrCat("the filter has ", prog->size(), " instructions; the kernel takes at most ",
-                 kMaxBpfInstructions, ". Merge rules, or move tests on paths to fewer syscalls"));
+      return absl::ResourceExhaustedError(StrCat(
+          "the filter has ", prog->size(),
+          " instructions; the kernel takes at most ", kMaxBpfInstructions,
+          ". Merge rules, or move tests on paths to fewer syscalls"));
     }
     return prog;
   }
 
  private:
   // A holds the syscall number. Binary search down to short runs of jeq.
-  void Dispatch(const std::vector<int>& nrs, const std::vector<Assembler::Label>& blocks,
-                size_t lo, size_t hi) {
+  void Dispatch(const std::vector<int>& nrs,
+                const std::vector<Assembler::Label>& blocks, size_t lo,
+                size_t hi) {
     if (hi - lo <= 3) {
       for (size_t i = lo; i < hi; ++i) {
         Assembler::Label next = a_.NewLabel();
@@ -96,7 +105,8 @@ class Lowering {
   }
 
   // One test; falls through when it holds, goes to `fail` when not.
-  void Test(int arg, int width, CmpOp op, uint64_t value, Assembler::Label fail) {
+  void Test(int arg, int width, CmpOp op, uint64_t value,
+            Assembler::Label fail) {
     Assembler::Label pass = a_.NewLabel();
     if (width == 32) {
       Test32(ArgLow(arg), op, static_cast<uint32_t>(value), pass, fail);
@@ -106,26 +116,38 @@ class Lowering {
     a_.Bind(pass);
   }
 
-  void Test32(uint32_t offset, CmpOp op, uint32_t v, Assembler::Label t, Assembler::Label f) {
+  void Test32(uint32_t offset, CmpOp op, uint32_t v, Assembler::Label t,
+              Assembler::Label f) {
     if (op == CmpOp::kMaskAny && v == 0) return a_.Jump(f);
     if (op == CmpOp::kMaskNone && v == 0) return a_.Jump(t);
     a_.Load(offset);
     switch (op) {
-      case CmpOp::kEq: return a_.JumpIf(BPF_JEQ, v, t, f);
-      case CmpOp::kNe: return a_.JumpIf(BPF_JEQ, v, f, t);
-      case CmpOp::kGt: return a_.JumpIf(BPF_JGT, v, t, f);
-      case CmpOp::kGe: return a_.JumpIf(BPF_JGE, v, t, f);
-      case CmpOp::kLt: return a_.JumpIf(BPF_JGE, v, f, t);
-      case CmpOp::kLe: return a_.JumpIf(BPF_JGT, v, f, t);
-      case CmpOp::kMaskAny: return a_.JumpIf(BPF_JSET, v, t, f);
-      case CmpOp::kMaskNone: return a_.JumpIf(BPF_JSET, v, f, t);
-      default: return a_.Jump(f);
+      case CmpOp::kEq:
+        return a_.JumpIf(BPF_JEQ, v, t, f);
+      case CmpOp::kNe:
+        return a_.JumpIf(BPF_JEQ, v, f, t);
+      case CmpOp::kGt:
+        return a_.JumpIf(BPF_JGT, v, t, f);
+      case CmpOp::kGe:
+        return a_.JumpIf(BPF_JGE, v, t, f);
+      case CmpOp::kLt:
+        return a_.JumpIf(BPF_JGE, v, f, t);
+      case CmpOp::kLe:
+        return a_.JumpIf(BPF_JGT, v, f, t);
+      case CmpOp::kMaskAny:
+        return a_.JumpIf(BPF_JSET, v, t, f);
+      case CmpOp::kMaskNone:
+        return a_.JumpIf(BPF_JSET, v, f, t);
+      default:
+        return a_.Jump(f);
     }
   }
 
   // 64-bit tests: the high words decide unless they are equal.
-  void Test64(int arg, CmpOp op, uint64_t v, Assembler::Label t, Assembler::Label f) {
-    const uint32_t hi = static_cast<uint32_t>(v >> 32), lo = static_cast<uint32_t>(v);
+  void Test64(int arg, CmpOp op, uint64_t v, Assembler::Label t,
+              Assembler::Label f) {
+    const uint32_t hi = static_cast<uint32_t>(v >> 32),
+                   lo = static_cast<uint32_t>(v);
     Assembler::Label low = a_.NewLabel();
     switch (op) {
       case CmpOp::kEq:
@@ -192,7 +214,9 @@ class Lowering {
       if (e.guard != OpenGuard::kNone) {
         for (int i = 0; i < s.nargs; ++i) {
           if (s.args[i].kind != ArgKind::kOpenFlags) continue;
-          Test(i, 32, e.guard == OpenGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone,
+          Test(i, 32,
+               e.guard == OpenGuard::kWrites ? CmpOp::kMaskAny
+                                             : CmpOp::kMaskNone,
                OpenWriteFlags(), next);
           tested = true;
         }
@@ -203,10 +227,12 @@ class Lowering {
         a_.Ret(SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA));
       }
       a_.Bind(next);
-      if (!tested) return;  // the rule takes every call: the rest is unreachable
+      if (!tested)
+        return;  // the rule takes every call: the rest is unreachable
     }
     if (p_.Watched(nr)) {
-      a_.Ret(Kernel(nr, p_.default_verdict().verdict, static_cast<uint32_t>(chain.size())));
+      a_.Ret(Kernel(nr, p_.default_verdict().verdict,
+                    static_cast<uint32_t>(chain.size())));
     } else {
       a_.Jump(default_);
     }
@@ -215,8 +241,10 @@ class Lowering {
   // A kernel verdict, except that a watched syscall that would run stops
   // in the tracer (see Policy::Watched).
   uint32_t Kernel(int nr, const Verdict& v, uint32_t pos) {
-    bool runs = v.kind == Verdict::Kind::kAllow || v.kind == Verdict::Kind::kLog;
-    if (p_.Watched(nr) && runs) return SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA);
+    bool runs =
+        v.kind == Verdict::Kind::kAllow || v.kind == Verdict::Kind::kLog;
+    if (p_.Watched(nr) && runs)
+      return SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA);
     return KernelReturn(v);
   }
 
@@ -227,10 +255,14 @@ class Lowering {
 
 }  // namespace
 
-absl::StatusOr<BpfProgram> CompileBpf(const Policy& policy) { return Lowering(policy).Run(); }
+absl::StatusOr<BpfProgram> CompileBpf(const Policy& policy) {
+  return Lowering(policy).Run();
+}
 
 uint32_t SeccompReturn(const Decision& d) {
-  if (d.trace) return SECCOMP_RET_TRACE | std::min<uint32_t>(d.chain_pos, SECCOMP_RET_DATA);
+  if (d.trace)
+    return SECCOMP_RET_TRACE |
+           std::min<uint32_t>(d.chain_pos, SECCOMP_RET_DATA);
   return KernelReturn(d.verdict);
 }
 

@@ -14,18 +14,24 @@ std::string Test(const SyscallInfo& s, const Condition& c) {
   std::string arg = StrCat("arg", c.arg, a.width == 32 ? ".lo32" : "");
   std::string value = absl::StrFormat("%#x", v);
   switch (c.op) {
-    case CmpOp::kMaskAny: return StrCat(arg, " & ", value, " != 0");
-    case CmpOp::kMaskNone: return StrCat(arg, " & ", value, " == 0");
-    default: return StrCat(arg, " ", CmpOpText(c.op) == "=" ? "==" : CmpOpText(c.op), " ", value);
+    case CmpOp::kMaskAny:
+      return StrCat(arg, " & ", value, " != 0");
+    case CmpOp::kMaskNone:
+      return StrCat(arg, " & ", value, " == 0");
+    default:
+      return StrCat(arg, " ", CmpOpText(c.op) == "=" ? "==" : CmpOpText(c.op),
+                    " ", value);
   }
 }
 
 }  // namespace
 
 std::string PolicyPseudoCode(const Policy& p) {
-  std::string out = StrCat("# ", p.rules().size(), " rules over ", p.named_syscalls().size(),
-                           " syscalls\n");
-  StrAppend(&out, "if arch != x86_64: KILL_PROCESS\nif nr & 0x40000000 (x32): KILL_PROCESS\n");
+  std::string out = StrCat("# ", p.rules().size(), " rules over ",
+                           p.named_syscalls().size(), " syscalls\n");
+  StrAppend(&out,
+            "if arch != x86_64: KILL_PROCESS\nif nr & 0x40000000 (x32): "
+            "KILL_PROCESS\n");
   for (int nr : p.named_syscalls()) {
     const SyscallInfo& s = *FindSyscall(nr);
     StrAppend(&out, "if nr == ", s.name, " (", nr, "):\n");
@@ -40,22 +46,29 @@ std::string PolicyPseudoCode(const Policy& p) {
       if (e.guard != OpenGuard::kNone) {
         std::string flags = "open_how.flags";
         for (int i = 0; i < s.nargs; ++i) {
-          if (s.args[i].kind == ArgKind::kOpenFlags) flags = StrCat("arg", i, ".lo32");
+          if (s.args[i].kind == ArgKind::kOpenFlags)
+            flags = StrCat("arg", i, ".lo32");
         }
-        tests.push_back(StrCat(flags, " & ", absl::StrFormat("%#x", OpenWriteFlags()),
-                               e.guard == OpenGuard::kWrites ? " != 0" : " == 0"));
+        tests.push_back(
+            StrCat(flags, " & ", absl::StrFormat("%#x", OpenWriteFlags()),
+                   e.guard == OpenGuard::kWrites ? " != 0" : " == 0"));
       }
       Decision d{r.verdict, &r, !p.KernelDecides(nr, e), pos};
       std::string cond;
-      for (size_t i = 0; i < tests.size(); ++i) StrAppend(&cond, i ? " && " : "", tests[i]);
+      for (size_t i = 0; i < tests.size(); ++i)
+        StrAppend(&cond, i ? " && " : "", tests[i]);
       StrAppend(&out, "  ", cond.empty() ? "" : StrCat("if ", cond, ": "),
-                SeccompReturnText(SeccompReturn(d)), "    # ", r.location.ToString(false),
-                d.trace ? StrCat(" then syd: ", VerdictText(r.verdict)) : "", "\n");
+                SeccompReturnText(SeccompReturn(d)), "    # ",
+                r.location.ToString(false),
+                d.trace ? StrCat(" then syd: ", VerdictText(r.verdict)) : "",
+                "\n");
       if (tests.empty()) break;
     }
   }
-  StrAppend(&out, "default: ",
-            SeccompReturnText(SeccompReturn(Decision{p.default_verdict().verdict})), "\n");
+  StrAppend(
+      &out, "default: ",
+      SeccompReturnText(SeccompReturn(Decision{p.default_verdict().verdict})),
+      "\n");
   return out;
 }
 

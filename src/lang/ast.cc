@@ -4,7 +4,9 @@
 
 namespace syd {
 
-std::string_view ActionName(Action a) { return kActionNames[static_cast<int>(a)]; }
+std::string_view ActionName(Action a) {
+  return kActionNames[static_cast<int>(a)];
+}
 
 std::optional<Action> ActionFromName(std::string_view name) {
   for (size_t i = 0; i < std::size(kActionNames); ++i) {
@@ -14,14 +16,15 @@ std::optional<Action> ActionFromName(std::string_view name) {
 }
 
 std::string_view CmpOpText(CmpOp op) {
-  static constexpr std::string_view kText[] = {"=",  "!=", ">",  ">=", "<",  "<=", "&",
-                                               "!&", "=~", "!~", "=*", "!*", "@~", "@!"};
+  static constexpr std::string_view kText[] = {"=",  "!=", ">",  ">=", "<",
+                                               "<=", "&",  "!&", "=~", "!~",
+                                               "=*", "!*", "@~", "@!"};
   return kText[static_cast<int>(op)];
 }
 
 bool IsArithmeticOnly(CmpOp op) {
-  return op == CmpOp::kGt || op == CmpOp::kGe || op == CmpOp::kLt || op == CmpOp::kLe ||
-         op == CmpOp::kMaskAny || op == CmpOp::kMaskNone;
+  return op == CmpOp::kGt || op == CmpOp::kGe || op == CmpOp::kLt ||
+         op == CmpOp::kLe || op == CmpOp::kMaskAny || op == CmpOp::kMaskNone;
 }
 
 bool IsStringOnly(CmpOp op) {
@@ -29,7 +32,9 @@ bool IsStringOnly(CmpOp op) {
          op == CmpOp::kNotGlob;
 }
 
-bool IsNetwork(CmpOp op) { return op == CmpOp::kNetMatch || op == CmpOp::kNetNotMatch; }
+bool IsNetwork(CmpOp op) {
+  return op == CmpOp::kNetMatch || op == CmpOp::kNetNotMatch;
+}
 
 Expr Expr::Number(uint64_t v) {
   Expr e;
@@ -63,13 +68,14 @@ Expr Expr::Binary(Op op, Expr lhs, Expr rhs) {
 }
 
 bool operator==(const Expr& a, const Expr& b) {
-  return a.kind == b.kind && a.op == b.op && a.number == b.number && a.name == b.name &&
-         a.operands == b.operands;
+  return a.kind == b.kind && a.op == b.op && a.number == b.number &&
+         a.name == b.name && a.operands == b.operands;
 }
 
 bool operator==(const SyscallItem& a, const SyscallItem& b) {
   // A number's spelling (0x10 or 16) is not part of its meaning.
-  if (a.kind == SyscallItem::Kind::kNumber) return b.kind == a.kind && a.number == b.number;
+  if (a.kind == SyscallItem::Kind::kNumber)
+    return b.kind == a.kind && a.number == b.number;
   return a.kind == b.kind && a.text == b.text;
 }
 
@@ -91,6 +97,8 @@ bool operator==(const DefaultStmt& a, const DefaultStmt& b) {
   return a.action == b.action && a.options == b.options;
 }
 
-bool operator==(const IncludeStmt& a, const IncludeStmt& b) { return a.path == b.path; }
+bool operator==(const IncludeStmt& a, const IncludeStmt& b) {
+  return a.path == b.path;
+}
 
 }  // namespace syd

@@ -41,19 +41,26 @@ std::optional<uint64_t> EvaluateExpr(const Expr& e, Diagnostics& diags) {
       std::optional<uint64_t> r = EvaluateExpr(e.operands[1], diags);
       if (!l || !r) return std::nullopt;
       switch (e.op) {
-        case Expr::Op::kOr: return *l | *r;
-        case Expr::Op::kXor: return *l ^ *r;
-        case Expr::Op::kAnd: return *l & *r;
-        case Expr::Op::kAdd: return *l + *r;
-        case Expr::Op::kSub: return *l - *r;
+        case Expr::Op::kOr:
+          return *l | *r;
+        case Expr::Op::kXor:
+          return *l ^ *r;
+        case Expr::Op::kAnd:
+          return *l & *r;
+        case Expr::Op::kAdd:
+          return *l + *r;
+        case Expr::Op::kSub:
+          return *l - *r;
         case Expr::Op::kShl:
         case Expr::Op::kShr:
           if (*r >= 64) {
-            diags.Error(e.location, StrCat("shift by ", *r, " bits: shifts must be below 64"));
+            diags.Error(e.location, StrCat("shift by ", *r,
+                                           " bits: shifts must be below 64"));
             return std::nullopt;
           }
           return e.op == Expr::Op::kShl ? *l << *r : *l >> *r;
-        default: break;
+        default:
+          break;
       }
       break;
     }

@@ -42,7 +42,8 @@ std::string GlobToRegex(std::string_view glob) {
         re += ']';
         i = j;
       }
-    } else if (std::string_view("\\.+()|{}^$").find(c) != std::string_view::npos) {
+    } else if (std::string_view("\\.+()|{}^$").find(c) !=
+               std::string_view::npos) {
       re += '\\';
       re += c;
     } else {
@@ -59,7 +60,8 @@ std::string GlobToRegex(std::string_view glob) {
 namespace syd {
 
 bool Glob::Matches(std::string_view path) const {
-  std::call_once(once_, [this] { re_ = std::make_unique<RE2>(GlobToRegex(glob_)); });
+  std::call_once(once_,
+                 [this] { re_ = std::make_unique<RE2>(GlobToRegex(glob_)); });
   return RE2::FullMatch(re2::StringPiece(path.data(), path.size()), *re_);
 }
 

@@ -3,6 +3,8 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
+#include "syd/identifiers.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -20,14 +22,15 @@
 #include <algorithm>
 #include <array>
 
-#include "syd/identifiers.h"
-
 namespace syd {
 namespace {
 
-#define SYD_CONSTANT(n) Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kConstant},
-#define SYD_ERRNO(n) Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kErrno},
-#define SYD_SIGNAL(n) Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kSignal},
+#define SYD_CONSTANT(n) \
+  Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kConstant},
+#define SYD_ERRNO(n) \
+  Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kErrno},
+#define SYD_SIGNAL(n) \
+  Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kSignal},
 constexpr Identifier kIdentifiers[] = {
 #include "src/lang/identifiers.inc"
 };
@@ -35,14 +38,16 @@ constexpr Identifier kIdentifiers[] = {
 #undef SYD_ERRNO
 #undef SYD_SIGNAL
 
-static_assert(std::is_sorted(std::begin(kIdentifiers), std::end(kIdentifiers),
-                             [](const Identifier& a, const Identifier& b) {
-                               return a.name < b.name;
-                             }),
-              "identifiers.inc must be sorted by name: rerun tools/gen_identifiers");
+static_assert(
+    std::is_sorted(std::begin(kIdentifiers), std::end(kIdentifiers),
+                   [](const Identifier& a, const Identifier& b) {
+                     return a.name < b.name;
+                   }),
+    "identifiers.inc must be sorted by name: rerun tools/gen_identifiers");
 
-std::optional<std::string_view> NameOf(int value, IdentifierKind kind,
-                                       std::initializer_list<std::string_view> preferred) {
+std::optional<std::string_view> NameOf(
+    int value, IdentifierKind kind,
+    std::initializer_list<std::string_view> preferred) {
   // Aliases share values (EWOULDBLOCK is EAGAIN, SIGIOT is SIGABRT): prefer
   // the usual spelling.
   for (std::string_view p : preferred) {
@@ -60,17 +65,20 @@ std::optional<std::string_view> NameOf(int value, IdentifierKind kind,
 absl::Span<const Identifier> AllIdentifiers() { return kIdentifiers; }
 
 const Identifier* FindIdentifier(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kIdentifiers), std::end(kIdentifiers), name,
-                             [](const Identifier& id, std::string_view n) { return id.name < n; });
+  auto it = std::lower_bound(
+      std::begin(kIdentifiers), std::end(kIdentifiers), name,
+      [](const Identifier& id, std::string_view n) { return id.name < n; });
   return it != std::end(kIdentifiers) && it->name == name ? &*it : nullptr;
 }
 
 std::optional<std::string_view> ErrnoName(int value) {
-  return NameOf(value, IdentifierKind::kErrno, {"EAGAIN", "EDEADLK", "ENOTSUP", "EOPNOTSUPP"});
+  return NameOf(value, IdentifierKind::kErrno,
+                {"EAGAIN", "EDEADLK", "ENOTSUP", "EOPNOTSUPP"});
 }
 
 std::optional<std::string_view> SignalName(int value) {
-  return NameOf(value, IdentifierKind::kSignal, {"SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS"});
+  return NameOf(value, IdentifierKind::kSignal,
+                {"SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS"});
 }
 
 }  // namespace syd

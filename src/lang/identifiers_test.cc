@@ -1,7 +1,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
-
 #include "syd/identifiers.h"
+
+#include <doctest/doctest.h>
 
 namespace syd {
 namespace {
@@ -38,8 +38,8 @@ TEST_CASE("kinds and reverse lookups") {
   CHECK(FindIdentifier("EPERM")->kind == IdentifierKind::kErrno);
   CHECK(FindIdentifier("SIGTERM")->kind == IdentifierKind::kSignal);
   CHECK(FindIdentifier("O_CREAT")->kind == IdentifierKind::kConstant);
-  CHECK(FindIdentifier("EOF") == nullptr);      // stdio.h, not an errno
-  CHECK(FindIdentifier("SIG_DFL") == nullptr);  // a pointer, not a number
+  CHECK(FindIdentifier("EOF") == nullptr);       // stdio.h, not an errno
+  CHECK(FindIdentifier("SIG_DFL") == nullptr);   // a pointer, not a number
   CHECK(FindIdentifier("SIGRTMIN") == nullptr);  // a function call in glibc
   CHECK(*ErrnoName(11) == "EAGAIN");
   CHECK(*SignalName(6) == "SIGABRT");

@@ -27,12 +27,14 @@ class Loader {
     }
     for (const std::string& open : stack_) {
       if (open == real) {
-        diags_.Error(from, StrCat("include cycle: '", path, "' is already being read"));
+        diags_.Error(
+            from, StrCat("include cycle: '", path, "' is already being read"));
         return;
       }
     }
     if (static_cast<int>(stack_.size()) >= kMaxIncludeDepth) {
-      diags_.Error(from, StrCat("includes nest deeper than ", kMaxIncludeDepth));
+      diags_.Error(from,
+                   StrCat("includes nest deeper than ", kMaxIncludeDepth));
       return;
     }
     std::string text, error;
@@ -45,12 +47,14 @@ class Loader {
     stack_.pop_back();
   }
 
-  void LoadSource(std::shared_ptr<const SourceFile> source, const std::string& dir) {
+  void LoadSource(std::shared_ptr<const SourceFile> source,
+                  const std::string& dir) {
     ParsedFile parsed = Parse(std::move(source), diags_);
     for (Statement& st : parsed.statements) {
       if (auto* inc = std::get_if<IncludeStmt>(&st)) {
         std::string path = inc->path;
-        if (!path.empty() && path[0] != '/' && !dir.empty()) path = StrCat(dir, "/", path);
+        if (!path.empty() && path[0] != '/' && !dir.empty())
+          path = StrCat(dir, "/", path);
         LoadFile(path, inc->location);
       } else {
         out_.push_back(std::move(st));
@@ -99,7 +103,8 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
     if (out->size() > kMaxFileSize) {
-      *error = StrCat("'", path, "' is larger than ", kMaxFileSize >> 20, " MiB");
+      *error =
+          StrCat("'", path, "' is larger than ", kMaxFileSize >> 20, " MiB");
       close(fd);
       return false;
     }
@@ -108,14 +113,17 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   return true;
 }
 
-std::vector<Statement> LoadInputs(const std::vector<PolicyInput>& inputs, Diagnostics& diags) {
+std::vector<Statement> LoadInputs(const std::vector<PolicyInput>& inputs,
+                                  Diagnostics& diags) {
   Loader loader(diags);
   int rule_number = 0;
   for (const PolicyInput& in : inputs) {
     if (in.kind == PolicyInput::Kind::kFile) {
-      loader.LoadFile(in.value, Location{std::make_shared<SourceFile>(in.value, ""), 0, 0});
+      loader.LoadFile(
+          in.value, Location{std::make_shared<SourceFile>(in.value, ""), 0, 0});
     } else {
-      auto src = std::make_shared<SourceFile>(StrCat("-m#", ++rule_number), in.value);
+      auto src =
+          std::make_shared<SourceFile>(StrCat("-m#", ++rule_number), in.value);
       loader.LoadSource(std::move(src), "");
     }
   }

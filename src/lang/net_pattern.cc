@@ -10,11 +10,13 @@ namespace syd {
 namespace {
 
 constexpr std::string_view kForms =
-    "address patterns are inet://ADDR[/PREFIX][@PORT[-PORT]], inet6://ADDR[/PREFIX][@PORTS], "
+    "address patterns are inet://ADDR[/PREFIX][@PORT[-PORT]], "
+    "inet6://ADDR[/PREFIX][@PORTS], "
     "LOOPBACK[@PORTS], LOOPBACK6[@PORTS], unix:/PATH or unix-abstract:NAME";
 
 absl::Status Invalid(std::string_view text, std::string_view why) {
-  return absl::InvalidArgumentError(StrCat("bad address pattern '", text, "': ", why));
+  return absl::InvalidArgumentError(
+      StrCat("bad address pattern '", text, "': ", why));
 }
 
 bool ParseUint(std::string_view s, uint32_t max, uint32_t* out) {
@@ -23,15 +25,20 @@ bool ParseUint(std::string_view s, uint32_t max, uint32_t* out) {
   return ec == std::errc() && ptr == s.data() + s.size() && *out <= max;
 }
 
-absl::Status ParsePorts(std::string_view text, std::string_view ports, NetPattern* p) {
+absl::Status ParsePorts(std::string_view text, std::string_view ports,
+                        NetPattern* p) {
   size_t dash = ports.find('-');
   uint32_t lo = 0, hi = 0;
   if (!ParseUint(ports.substr(0, dash), 65535, &lo) ||
-      (dash != std::string_view::npos && !ParseUint(ports.substr(dash + 1), 65535, &hi))) {
-    return Invalid(text, StrCat("'", ports, "' is not a port (0-65535) or a range PORT-PORT"));
+      (dash != std::string_view::npos &&
+       !ParseUint(ports.substr(dash + 1), 65535, &hi))) {
+    return Invalid(
+        text,
+        StrCat("'", ports, "' is not a port (0-65535) or a range PORT-PORT"));
   }
   if (dash == std::string_view::npos) hi = lo;
-  if (lo > hi) return Invalid(text, StrCat("port range ", lo, "-", hi, " is empty"));
+  if (lo > hi)
+    return Invalid(text, StrCat("port range ", lo, "-", hi, " is empty"));
   p->port_low = static_cast<uint16_t>(lo);
   p->port_high = static_cast<uint16_t>(hi);
   return absl::OkStatus();
@@ -39,12 +46,13 @@ absl::Status ParsePorts(std::string_view text, std::string_view ports, NetPatter
 
 std::string IpText(AddressFamily f, const std::array<uint8_t, 16>& ip) {
   char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(f == AddressFamily::kInet ? AF_INET : AF_INET6, ip.data(), buf, sizeof buf);
+  inet_ntop(f == AddressFamily::kInet ? AF_INET : AF_INET6, ip.data(), buf,
+            sizeof buf);
   return buf;
 }
 
-bool PrefixMatches(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b,
-                   int prefix) {
+bool PrefixMatches(const std::array<uint8_t, 16>& a,
+                   const std::array<uint8_t, 16>& b, int prefix) {
   for (int bit = 0; bit < prefix; bit += 8) {
     int bits = std::min(8, prefix - bit);
     uint8_t mask = static_cast<uint8_t>(0xff << (8 - bits));
@@ -70,7 +78,8 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
     return p;
   }
   size_t at = rest.find('@');
-  std::string_view ports = at == std::string_view::npos ? "" : rest.substr(at + 1);
+  std::string_view ports =
+      at == std::string_view::npos ? "" : rest.substr(at + 1);
   std::string_view host = rest.substr(0, at);
   if (at != std::string_view::npos) {
     absl::Status s = ParsePorts(text, ports, &p);
@@ -109,8 +118,8 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
   }
   int af = p.family == AddressFamily::kInet ? AF_INET : AF_INET6;
   if (inet_pton(af, addr.c_str(), p.ip.data()) != 1) {
-    return Invalid(text, StrCat("'", addr, "' is not an IPv", af == AF_INET ? "4" : "6",
-                                " address"));
+    return Invalid(text, StrCat("'", addr, "' is not an IPv",
+                                af == AF_INET ? "4" : "6", " address"));
   }
   p.prefix = static_cast<int>(prefix);
   return p;
@@ -124,7 +133,8 @@ bool NetPattern::Matches(const SocketAddress& a) const {
       return a.path == path;
     case AddressFamily::kInet:
     case AddressFamily::kInet6:
-      return PrefixMatches(ip, a.ip, prefix) && a.port >= port_low && a.port <= port_high;
+      return PrefixMatches(ip, a.ip, prefix) && a.port >= port_low &&
+             a.port <= port_high;
     case AddressFamily::kOther:
       break;
   }
@@ -133,10 +143,11 @@ bool NetPattern::Matches(const SocketAddress& a) const {
 
 std::string NetPattern::ToString() const {
   if (family == AddressFamily::kUnix) return StrCat("unix:", path);
-  if (family == AddressFamily::kUnixAbstract) return StrCat("unix-abstract:", path);
+  if (family == AddressFamily::kUnixAbstract)
+    return StrCat("unix-abstract:", path);
   std::string out =
-      StrCat(family == AddressFamily::kInet ? "inet://" : "inet6://", IpText(family, ip), "/",
-             prefix);
+      StrCat(family == AddressFamily::kInet ? "inet://" : "inet6://",
+             IpText(family, ip), "/", prefix);
   if (port_low != 0 || port_high != 65535) {
     StrAppend(&out, "@", port_low);
     if (port_high != port_low) StrAppend(&out, "-", port_high);
@@ -146,16 +157,22 @@ std::string NetPattern::ToString() const {
 
 bool operator==(const NetPattern& a, const NetPattern& b) {
   return a.family == b.family && a.ip == b.ip && a.prefix == b.prefix &&
-         a.port_low == b.port_low && a.port_high == b.port_high && a.path == b.path;
+         a.port_low == b.port_low && a.port_high == b.port_high &&
+         a.path == b.path;
 }
 
 std::string SocketAddress::ToString() const {
   switch (family) {
-    case AddressFamily::kUnix: return StrCat("unix:", path);
-    case AddressFamily::kUnixAbstract: return StrCat("unix-abstract:", path);
-    case AddressFamily::kInet: return StrCat("inet://", IpText(family, ip), "@", port);
-    case AddressFamily::kInet6: return StrCat("inet6://", IpText(family, ip), "@", port);
-    case AddressFamily::kOther: break;
+    case AddressFamily::kUnix:
+      return StrCat("unix:", path);
+    case AddressFamily::kUnixAbstract:
+      return StrCat("unix-abstract:", path);
+    case AddressFamily::kInet:
+      return StrCat("inet://", IpText(family, ip), "@", port);
+    case AddressFamily::kInet6:
+      return StrCat("inet6://", IpText(family, ip), "@", port);
+    case AddressFamily::kOther:
+      break;
   }
   return StrCat("family ", raw_family);
 }

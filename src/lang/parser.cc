@@ -3,14 +3,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
 #include <type_traits>
 #include <utility>
 
-#include <tao/pegtl.hpp>
-#include <tao/pegtl/contrib/parse_tree.hpp>
-
-#include "syd/strcat.h"
 #include "grammar/syd_grammar.h"
+#include "syd/strcat.h"
 
 namespace syd {
 namespace {
@@ -21,41 +20,70 @@ namespace g = grammar;
 // What a failed `must<Rule>` says. Rules not listed here never fail a must.
 template <typename Rule>
 constexpr const char* kMessage = "syntax error";
-template <> constexpr const char* kMessage<g::statement> =
-    "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION or include FILE";
-template <> constexpr const char* kMessage<g::action_name> =
-    "expected an action name after '/' (kill_process, kill_thread, fault, trap, log, allow, "
+template <>
+constexpr const char* kMessage<g::statement> =
+    "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION or include "
+    "FILE";
+template <>
+constexpr const char* kMessage<g::action_name> =
+    "expected an action name after '/' (kill_process, kill_thread, fault, "
+    "trap, log, allow, "
     "user, trace)";
-template <> constexpr const char* kMessage<g::rule_body> =
-    "expected '+' (add), '-' (remove) or '^' (clear) and a syscall set after the action";
-template <> constexpr const char* kMessage<g::syscall_set> =
+template <>
+constexpr const char* kMessage<g::rule_body> =
+    "expected '+' (add), '-' (remove) or '^' (clear) and a syscall set after "
+    "the action";
+template <>
+constexpr const char* kMessage<g::syscall_set> =
     "expected a syscall set: a name, a number, /regex or %class";
-template <> constexpr const char* kMessage<g::sys_item> =
+template <>
+constexpr const char* kMessage<g::sys_item> =
     "expected a syscall name, number, /regex or %class after ','";
-template <> constexpr const char* kMessage<g::sys_set_name> = "expected a set name after '%'";
-template <> constexpr const char* kMessage<g::sys_regex_body> = "expected a regex after '/'";
-template <> constexpr const char* kMessage<g::item> =
+template <>
+constexpr const char* kMessage<g::sys_set_name> =
+    "expected a set name after '%'";
+template <>
+constexpr const char* kMessage<g::sys_regex_body> =
+    "expected a regex after '/'";
+template <>
+constexpr const char* kMessage<g::item> =
     "expected an argument test (arg0..arg5 or arg_) or an option after ':'";
-template <> constexpr const char* kMessage<g::option> = "expected an option after ':'";
-template <> constexpr const char* kMessage<g::option_value> = "expected a value after '='";
-template <> constexpr const char* kMessage<g::arg_cmp> =
-    "expected a comparison: = != > >= < <= & !& (numbers), = != =~ !~ =* !* (strings), "
+template <>
+constexpr const char* kMessage<g::option> = "expected an option after ':'";
+template <>
+constexpr const char* kMessage<g::option_value> = "expected a value after '='";
+template <>
+constexpr const char* kMessage<g::arg_cmp> =
+    "expected a comparison: = != > >= < <= & !& (numbers), = != =~ !~ =* !* "
+    "(strings), "
     "@~ @! (addresses)";
-template <> constexpr const char* kMessage<g::string_operand> =
+template <>
+constexpr const char* kMessage<g::string_operand> =
     "this operator needs a double-quoted string";
-template <> constexpr const char* kMessage<g::value> =
-    "expected a value: a number, an identifier, an expression or a double-quoted string";
-template <> constexpr const char* kMessage<g::primary> =
+template <>
+constexpr const char* kMessage<g::value> =
+    "expected a value: a number, an identifier, an expression or a "
+    "double-quoted string";
+template <>
+constexpr const char* kMessage<g::primary> =
     "expected a number, an identifier or '('";
-template <> constexpr const char* kMessage<g::operand> =
+template <>
+constexpr const char* kMessage<g::operand> =
     "expected a number, an identifier or '(' after the operator";
-template <> constexpr const char* kMessage<g::expr> = "expected an expression after '('";
-template <> constexpr const char* kMessage<g::paren_close> = "expected ')'";
-template <> constexpr const char* kMessage<g::string_close> =
+template <>
+constexpr const char* kMessage<g::expr> = "expected an expression after '('";
+template <>
+constexpr const char* kMessage<g::paren_close> = "expected ')'";
+template <>
+constexpr const char* kMessage<g::string_close> =
     "unterminated string: expected a closing '\"'";
-template <> constexpr const char* kMessage<g::include_target> = "expected a file name after include";
-template <> constexpr const char* kMessage<g::end_of_line> =
-    "unexpected text after the statement (separate arguments and options with ':')";
+template <>
+constexpr const char* kMessage<g::include_target> =
+    "expected a file name after include";
+template <>
+constexpr const char* kMessage<g::end_of_line> =
+    "unexpected text after the statement (separate arguments and options with "
+    "':')";
 
 template <typename Rule>
 struct Control : pegtl::normal<Rule> {
@@ -94,15 +122,16 @@ struct Node : pegtl::parse_tree::basic_node<Node> {
 
 template <typename Rule>
 using Selector = pegtl::parse_tree::selector<
-    Rule,
-    pegtl::parse_tree::store_content::on<
-        g::number, g::string_body, g::expr_ident, g::unary_op, g::binary_op, g::operand, g::expr,
-        g::sys_set, g::sys_set_name, g::sys_regex_body, g::sys_number, g::sys_name,
-        g::arg_expr, g::arg_ref, g::op_not_match, g::op_glob, g::op_not_glob, g::op_net_match,
-        g::op_net_not_match, g::op_match, g::op_ne, g::op_mask_none, g::op_ge, g::op_le, g::op_eq,
-        g::op_gt, g::op_lt, g::op_mask_any, g::option, g::option_key, g::option_bare,
-        g::action_name, g::edit_add, g::edit_remove, g::edit_clear, g::rule, g::default_stmt,
-        g::include_stmt, g::include_bare>>;
+    Rule, pegtl::parse_tree::store_content::on<
+              g::number, g::string_body, g::expr_ident, g::unary_op,
+              g::binary_op, g::operand, g::expr, g::sys_set, g::sys_set_name,
+              g::sys_regex_body, g::sys_number, g::sys_name, g::arg_expr,
+              g::arg_ref, g::op_not_match, g::op_glob, g::op_not_glob,
+              g::op_net_match, g::op_net_not_match, g::op_match, g::op_ne,
+              g::op_mask_none, g::op_ge, g::op_le, g::op_eq, g::op_gt, g::op_lt,
+              g::op_mask_any, g::option, g::option_key, g::option_bare,
+              g::action_name, g::edit_add, g::edit_remove, g::edit_clear,
+              g::rule, g::default_stmt, g::include_stmt, g::include_bare>>;
 
 // Turns one line's parse tree into statements, reporting what the grammar
 // leaves to it (malformed numbers, unknown actions, over-long strings).
@@ -132,7 +161,8 @@ class Converter {
       IncludeStmt inc;
       inc.location = Loc(n);
       const Node& target = *n.children.front();
-      inc.path = target.is_type<g::string_body>() ? Unescape(target) : target.string();
+      inc.path =
+          target.is_type<g::string_body>() ? Unescape(target) : target.string();
       return inc;
     }
     return std::nullopt;
@@ -154,12 +184,14 @@ class Converter {
       std::optional<Expr> e = ExprFrom(*n.children.back());
       if (!e) return std::nullopt;
       if (n.children.size() - 1 > kMaxNesting) {
-        Error(Loc(n), StrCat("more than ", kMaxNesting, " unary operators in a row"));
+        Error(Loc(n),
+              StrCat("more than ", kMaxNesting, " unary operators in a row"));
         return std::nullopt;
       }
       for (size_t i = n.children.size() - 1; i-- > 0;) {
         Location loc = Loc(*n.children[i]);
-        Expr::Op op = n.children[i]->string_view() == "~" ? Expr::Op::kNot : Expr::Op::kNeg;
+        Expr::Op op = n.children[i]->string_view() == "~" ? Expr::Op::kNot
+                                                          : Expr::Op::kNeg;
         *e = Expr::Unary(op, std::move(*e));
         e->location = loc;
       }
@@ -173,12 +205,17 @@ class Converter {
  private:
   static int Precedence(Expr::Op op) {
     switch (op) {
-      case Expr::Op::kOr: return 1;
-      case Expr::Op::kXor: return 2;
-      case Expr::Op::kAnd: return 3;
+      case Expr::Op::kOr:
+        return 1;
+      case Expr::Op::kXor:
+        return 2;
+      case Expr::Op::kAnd:
+        return 3;
       case Expr::Op::kShl:
-      case Expr::Op::kShr: return 4;
-      default: return 5;  // + -
+      case Expr::Op::kShr:
+        return 4;
+      default:
+        return 5;  // + -
     }
   }
 
@@ -216,7 +253,8 @@ class Converter {
     std::string text = n.string();
     int base = 10;
     std::string digits = text;
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    if (text.size() > 2 && text[0] == '0' &&
+        (text[1] == 'x' || text[1] == 'X')) {
       base = 16;
       digits = text.substr(2);
     } else if (text.size() > 1 && text[0] == '0') {
@@ -226,7 +264,8 @@ class Converter {
     errno = 0;
     char* end = nullptr;
     unsigned long long v = std::strtoull(digits.c_str(), &end, base);
-    if (digits.empty() || *end != '\0' || digits[0] == '-' || digits[0] == '+') {
+    if (digits.empty() || *end != '\0' || digits[0] == '-' ||
+        digits[0] == '+') {
       Error(Loc(n), StrCat("malformed number '", text, "'"));
       return 0;
     }
@@ -242,12 +281,14 @@ class Converter {
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
+      if (s[i] == '\\' && i + 1 < s.size() &&
+          (s[i + 1] == '"' || s[i + 1] == '\\'))
+        ++i;
       out += s[i];
     }
     if (out.size() > kMaxStringLength) {
       Error(Loc(n), StrCat("string of ", out.size(), " bytes is longer than ",
-                                 kMaxStringLength, " (PATH_MAX)"));
+                           kMaxStringLength, " (PATH_MAX)"));
     }
     return out;
   }
@@ -255,9 +296,10 @@ class Converter {
   std::optional<Action> ActionFrom(const Node& n) {
     std::optional<Action> a = ActionFromName(n.string_view());
     if (!a) {
-      Error(Loc(n), StrCat("unknown action '", n.string_view(),
-                                 "' (actions: kill_process, kill_thread, fault, trap, log, "
-                                 "allow, user, trace)"));
+      Error(Loc(n),
+            StrCat("unknown action '", n.string_view(),
+                   "' (actions: kill_process, kill_thread, fault, trap, log, "
+                   "allow, user, trace)"));
     }
     return a;
   }
@@ -301,9 +343,10 @@ class Converter {
     } else if (which.size() == 1 && which[0] >= '0' && which[0] <= '5') {
       a.arg = which[0] - '0';
     } else {
-      Error(Loc(ref), StrCat("'", ref.string_view(),
-                                   "': syscalls have six arguments, arg0 to arg5 (arg_ "
-                                   "names the path or address argument)"));
+      Error(Loc(ref),
+            StrCat("'", ref.string_view(),
+                   "': syscalls have six arguments, arg0 to arg5 (arg_ "
+                   "names the path or address argument)"));
       return std::nullopt;
     }
     a.op = OpFrom(*n.children[1]);
@@ -378,7 +421,8 @@ class Converter {
     std::optional<Action> action = ActionFrom(*n.children[0]);
     if (!action) return std::nullopt;
     d.action = *action;
-    for (size_t i = 1; i < n.children.size(); ++i) d.options.push_back(OptionFrom(*n.children[i]));
+    for (size_t i = 1; i < n.children.size(); ++i)
+      d.options.push_back(OptionFrom(*n.children[i]));
     return d;
   }
 
@@ -430,20 +474,24 @@ std::unique_ptr<Node> ParseFragment(std::string_view text, const Location& loc,
     return nullptr;
   }
   // The source name is only read for errors, which Location reports.
-  pegtl::memory_input<pegtl::tracking_mode::eager, pegtl::eol::lf_crlf, const char*> in(
-      text.data(), text.data() + text.size(), "", 0, static_cast<size_t>(loc.line),
-      static_cast<size_t>(loc.column));
+  pegtl::memory_input<pegtl::tracking_mode::eager, pegtl::eol::lf_crlf,
+                      const char*>
+      in(text.data(), text.data() + text.size(), "", 0,
+         static_cast<size_t>(loc.line), static_cast<size_t>(loc.column));
   try {
-    return pegtl::parse_tree::parse<Rule, Node, Selector, pegtl::nothing, Control>(in);
+    return pegtl::parse_tree::parse<Rule, Node, Selector, pegtl::nothing,
+                                    Control>(in);
   } catch (const pegtl::parse_error& e) {
     const pegtl::position& p = e.positions().front();
-    diags.Error(Location{loc.file, static_cast<int>(p.line), static_cast<int>(p.column)},
+    diags.Error(Location{loc.file, static_cast<int>(p.line),
+                         static_cast<int>(p.column)},
                 std::string(e.message()));
   }
   return nullptr;
 }
 
-struct ExpressionOnly : pegtl::seq<g::ws, pegtl::must<g::expr>, g::ws, pegtl::must<g::end_of_line>> {};
+struct ExpressionOnly : pegtl::seq<g::ws, pegtl::must<g::expr>, g::ws,
+                                   pegtl::must<g::end_of_line>> {};
 
 }  // namespace
 

@@ -13,7 +13,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   syd::Diagnostics diags;
-  syd::ParsedFile parsed = syd::Parse(std::make_shared<syd::SourceFile>("fuzz", text), diags);
+  syd::ParsedFile parsed =
+      syd::Parse(std::make_shared<syd::SourceFile>("fuzz", text), diags);
   for (const syd::Diagnostic& d : diags.all()) (void)syd::FormatDiagnostic(d);
   // Includes would read files: leave them out of the resolve step.
   std::vector<syd::Statement> statements;
@@ -26,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::string printed = syd::PrintFile(parsed);
   syd::Diagnostics again;
-  syd::ParsedFile back = syd::Parse(std::make_shared<syd::SourceFile>("printed", printed), again);
-  if (again.has_errors() || !(back.statements == parsed.statements)) std::abort();
+  syd::ParsedFile back =
+      syd::Parse(std::make_shared<syd::SourceFile>("printed", printed), again);
+  if (again.has_errors() || !(back.statements == parsed.statements))
+    std::abort();
   return 0;
 }

@@ -1,10 +1,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "syd/parser.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "syd/parser.h"
 #include "syd/printer.h"
 
 namespace syd {
@@ -79,7 +80,8 @@ TEST_CASE("strings keep backslashes that are not escapes") {
 }
 
 TEST_CASE("numbers: decimal, hex, octal, negative") {
-  Result r_r = ParseText("sys/allow+write:arg0=10:arg1=0x1F:arg2=0644:arg3=-1\n");
+  Result r_r =
+      ParseText("sys/allow+write:arg0=10:arg1=0x1F:arg2=0644:arg3=-1\n");
   const RuleStmt& r = OnlyRule(r_r);
   CHECK(r.args[0].expr.number == 10);
   CHECK(r.args[1].expr.number == 31);
@@ -129,45 +131,58 @@ TEST_CASE("errors name file:line:col and show a caret") {
   Result r = ParseText("sys/allow+open\nsys/allow+open:arg0\n", "f.syd");
   std::string e = FirstError(r);
   CHECK(e.find("f.syd:2:20: error: expected a comparison") == 0);
-  CHECK(e.find("\n  sys/allow+open:arg0\n                     ^\n") != std::string::npos);
+  CHECK(e.find("\n  sys/allow+open:arg0\n                     ^\n") !=
+        std::string::npos);
   // The good line still parsed.
   CHECK(r.file.statements.size() == 1);
 }
 
 TEST_CASE("specific errors") {
   auto err = [](const char* text) { return FirstError(ParseText(text)); };
-  CHECK(err("sys/allow+open:arg6=1").find("1:16: error: 'arg6': syscalls have six") !=
+  CHECK(err("sys/allow+open:arg6=1")
+            .find("1:16: error: 'arg6': syscalls have six") !=
         std::string::npos);
-  CHECK(err("sys/alow+open").find("unknown action 'alow'") != std::string::npos);
+  CHECK(err("sys/alow+open").find("unknown action 'alow'") !=
+        std::string::npos);
   CHECK(err("sys/allow open").find("expected '+'") != std::string::npos);
-  CHECK(err("sys/trace+open:arg_=~\"abc").find("unterminated string") != std::string::npos);
+  CHECK(err("sys/trace+open:arg_=~\"abc").find("unterminated string") !=
+        std::string::npos);
   CHECK(err("sys/trace+open:arg_!~abc").find("needs a double-quoted string") !=
         std::string::npos);
-  CHECK(err("sys/allow+open:arg0=08").find("malformed number '08'") != std::string::npos);
+  CHECK(err("sys/allow+open:arg0=08").find("malformed number '08'") !=
+        std::string::npos);
   CHECK(err("sys/allow+open:arg0=99999999999999999999").find("does not fit") !=
         std::string::npos);
-  CHECK(err("sys/allow+open:arg0=(1").find("expected ')'") != std::string::npos);
-  CHECK(err("sys/allow+open:arg0=1|").find("expected a number, an identifier or '('") !=
+  CHECK(err("sys/allow+open:arg0=(1").find("expected ')'") !=
+        std::string::npos);
+  CHECK(err("sys/allow+open:arg0=1|")
+            .find("expected a number, an identifier or '('") !=
         std::string::npos);
   CHECK(err("sys/allow+open x").find("unexpected text") != std::string::npos);
   CHECK(err("allow open").find("expected a statement") != std::string::npos);
   CHECK(err("sys/allow+open,").find("after ','") != std::string::npos);
   CHECK(err("sys/allow+open:").find("after ':'") != std::string::npos);
-  CHECK(err("sys/allow+open:error=").find("expected a value after '='") != std::string::npos);
+  CHECK(err("sys/allow+open:error=").find("expected a value after '='") !=
+        std::string::npos);
 }
 
 TEST_CASE("hostile input is rejected without a crash") {
   std::string deep = "sys/allow+open:arg0=" + std::string(100000, '(') + "1";
   CHECK(FirstError(ParseText(deep)).find("nest deeper") != std::string::npos);
   std::string tildes = "sys/allow+open:arg0=" + std::string(100000, '~') + "1";
-  CHECK(FirstError(ParseText(tildes)).find("unary operators") != std::string::npos);
-  CHECK(FirstError(ParseText(std::string("sys/allow+op\0en", 15))).find("NUL") !=
+  CHECK(FirstError(ParseText(tildes)).find("unary operators") !=
         std::string::npos);
-  std::string long_string = "sys/trace+open:arg_=\"" + std::string(5000, 'a') + "\":allow";
-  CHECK(FirstError(ParseText(long_string)).find("longer than 4096") != std::string::npos);
+  CHECK(
+      FirstError(ParseText(std::string("sys/allow+op\0en", 15))).find("NUL") !=
+      std::string::npos);
+  std::string long_string =
+      "sys/trace+open:arg_=\"" + std::string(5000, 'a') + "\":allow";
+  CHECK(FirstError(ParseText(long_string)).find("longer than 4096") !=
+        std::string::npos);
   std::string huge(1 << 20, 'x');
   CHECK(ParseText(huge).diags.has_errors());
-  CHECK(ParseText("sys/trace+open:arg_=\"\xff\xfe\":allow").file.statements.size() == 1);
+  CHECK(ParseText("sys/trace+open:arg_=\"\xff\xfe\":allow")
+            .file.statements.size() == 1);
 }
 
 TEST_CASE("ParseExpression parses a lone value") {

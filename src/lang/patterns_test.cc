@@ -1,7 +1,6 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 
 #include "re2/re2.h"
 #include "syd/glob.h"
@@ -16,7 +15,8 @@ bool Glob(const char* glob, const char* path) {
   return RE2::FullMatch(path, re);
 }
 
-TEST_CASE("globs: * stays in a component, ** crosses, /*** is the dir and below") {
+TEST_CASE(
+    "globs: * stays in a component, ** crosses, /*** is the dir and below") {
   CHECK(Glob("/tmp/*", "/tmp/a"));
   CHECK_FALSE(Glob("/tmp/*", "/tmp/a/b"));
   CHECK(Glob("/tmp/**", "/tmp/a/b"));
@@ -91,13 +91,15 @@ TEST_CASE("address patterns") {
 }
 
 TEST_CASE("address pattern errors and canonical text") {
-  for (const char* bad : {"inet://1.2.3.4/33", "inet://1.2.3", "inet6://::g", "LOOPBACK@70000",
-                          "LOOPBACK@5-1", "LOOPBACK@", "loopback", "unix:", "inet://1.2.3.4@x",
-                          "tcp://1.2.3.4"}) {
+  for (const char* bad :
+       {"inet://1.2.3.4/33", "inet://1.2.3", "inet6://::g", "LOOPBACK@70000",
+        "LOOPBACK@5-1", "LOOPBACK@", "loopback", "unix:", "inet://1.2.3.4@x",
+        "tcp://1.2.3.4"}) {
     CHECK_MESSAGE(!NetPattern::Parse(bad).ok(), bad);
   }
-  for (const char* text : {"inet://127.0.0.0/8@1024-65535", "inet6://::1/128", "unix:/a b",
-                           "unix-abstract:x", "inet://0.0.0.0/0@53"}) {
+  for (const char* text :
+       {"inet://127.0.0.0/8@1024-65535", "inet6://::1/128", "unix:/a b",
+        "unix-abstract:x", "inet://0.0.0.0/0@53"}) {
     NetPattern p = P(text);
     CHECK(P(p.ToString().c_str()) == p);
   }

@@ -1,36 +1,51 @@
 #include "syd/printer.h"
 
-#include "syd/strcat.h"
 #include "absl/strings/str_format.h"
+#include "syd/strcat.h"
 
 namespace syd {
 namespace {
 
 int Precedence(Expr::Op op) {
   switch (op) {
-    case Expr::Op::kOr: return 1;
-    case Expr::Op::kXor: return 2;
-    case Expr::Op::kAnd: return 3;
+    case Expr::Op::kOr:
+      return 1;
+    case Expr::Op::kXor:
+      return 2;
+    case Expr::Op::kAnd:
+      return 3;
     case Expr::Op::kShl:
-    case Expr::Op::kShr: return 4;
+    case Expr::Op::kShr:
+      return 4;
     case Expr::Op::kAdd:
-    case Expr::Op::kSub: return 5;
-    default: return 6;  // unary
+    case Expr::Op::kSub:
+      return 5;
+    default:
+      return 6;  // unary
   }
 }
 
 std::string_view OpText(Expr::Op op) {
   switch (op) {
-    case Expr::Op::kOr: return "|";
-    case Expr::Op::kXor: return "^";
-    case Expr::Op::kAnd: return "&";
-    case Expr::Op::kShl: return "<<";
-    case Expr::Op::kShr: return ">>";
-    case Expr::Op::kAdd: return "+";
+    case Expr::Op::kOr:
+      return "|";
+    case Expr::Op::kXor:
+      return "^";
+    case Expr::Op::kAnd:
+      return "&";
+    case Expr::Op::kShl:
+      return "<<";
+    case Expr::Op::kShr:
+      return ">>";
+    case Expr::Op::kAdd:
+      return "+";
     case Expr::Op::kSub:
-    case Expr::Op::kNeg: return "-";
-    case Expr::Op::kNot: return "~";
-    case Expr::Op::kNone: break;
+    case Expr::Op::kNeg:
+      return "-";
+    case Expr::Op::kNot:
+      return "~";
+    case Expr::Op::kNone:
+      break;
   }
   return "?";
 }
@@ -39,7 +54,7 @@ void AppendExpr(const Expr& e, std::string* out) {
   switch (e.kind) {
     case Expr::Kind::kNumber:
       StrAppend(out, e.number < 4096 ? StrCat(e.number)
-                                           : absl::StrFormat("%#x", e.number));
+                                     : absl::StrFormat("%#x", e.number));
       return;
     case Expr::Kind::kIdentifier:
       StrAppend(out, e.name);
@@ -57,7 +72,8 @@ void AppendExpr(const Expr& e, std::string* out) {
       int p = Precedence(e.op);
       const Expr& l = e.operands[0];
       const Expr& r = e.operands[1];
-      // Left-associative: a right operand of equal precedence needs parentheses.
+      // Left-associative: a right operand of equal precedence needs
+      // parentheses.
       bool lp = l.kind == Expr::Kind::kBinary && Precedence(l.op) < p;
       bool rp = r.kind == Expr::Kind::kBinary && Precedence(r.op) <= p;
       if (lp) out->push_back('(');
@@ -75,7 +91,8 @@ void AppendExpr(const Expr& e, std::string* out) {
 bool IsBare(std::string_view v) {
   if (v.empty()) return false;
   for (char c : v) {
-    if (c == ':' || c == ' ' || c == '\t' || c == '"' || c == '#' || c == '\n' || c == '\0') {
+    if (c == ':' || c == ' ' || c == '\t' || c == '"' || c == '#' ||
+        c == '\n' || c == '\0') {
       return false;
     }
   }
@@ -88,10 +105,18 @@ std::string PrintSyscalls(const std::vector<SyscallItem>& items) {
     if (i > 0) out += ',';
     const SyscallItem& s = items[i];
     switch (s.kind) {
-      case SyscallItem::Kind::kName: out += s.text; break;
-      case SyscallItem::Kind::kNumber: StrAppend(&out, s.number); break;
-      case SyscallItem::Kind::kRegex: StrAppend(&out, "/", s.text); break;
-      case SyscallItem::Kind::kSet: StrAppend(&out, "%", s.text); break;
+      case SyscallItem::Kind::kName:
+        out += s.text;
+        break;
+      case SyscallItem::Kind::kNumber:
+        StrAppend(&out, s.number);
+        break;
+      case SyscallItem::Kind::kRegex:
+        StrAppend(&out, "/", s.text);
+        break;
+      case SyscallItem::Kind::kSet:
+        StrAppend(&out, "%", s.text);
+        break;
     }
   }
   return out;
@@ -122,8 +147,9 @@ std::string QuoteString(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    bool escape = c == '"' || (c == '\\' && (i + 1 == s.size() || s[i + 1] == '"' ||
-                                              s[i + 1] == '\\'));
+    bool escape = c == '"' ||
+                  (c == '\\' &&
+                   (i + 1 == s.size() || s[i + 1] == '"' || s[i + 1] == '\\'));
     if (escape) out += '\\';
     out += c;
   }
@@ -133,14 +159,17 @@ std::string QuoteString(std::string_view s) {
 
 std::string PrintOption(const Option& o) {
   if (!o.value) return o.key;
-  return StrCat(o.key, "=", IsBare(*o.value) ? *o.value : QuoteString(*o.value));
+  return StrCat(o.key, "=",
+                IsBare(*o.value) ? *o.value : QuoteString(*o.value));
 }
 
 std::string PrintStatement(const Statement& st) {
   if (const auto* r = std::get_if<RuleStmt>(&st)) {
-    char edit = r->edit == Edit::kAdd ? '+' : r->edit == Edit::kRemove ? '-' : '^';
-    std::string out = StrCat("sys/", ActionName(r->action), std::string(1, edit),
-                                   PrintSyscalls(r->syscalls));
+    char edit = r->edit == Edit::kAdd      ? '+'
+                : r->edit == Edit::kRemove ? '-'
+                                           : '^';
+    std::string out = StrCat("sys/", ActionName(r->action),
+                             std::string(1, edit), PrintSyscalls(r->syscalls));
     for (const ArgExpr& a : r->args) StrAppend(&out, ":", PrintArg(a));
     for (const Option& o : r->options) StrAppend(&out, ":", PrintOption(o));
     return out;
@@ -155,7 +184,8 @@ std::string PrintStatement(const Statement& st) {
 
 std::string PrintFile(const ParsedFile& f) {
   std::string out;
-  for (const Statement& s : f.statements) StrAppend(&out, PrintStatement(s), "\n");
+  for (const Statement& s : f.statements)
+    StrAppend(&out, PrintStatement(s), "\n");
   return out;
 }
 

@@ -1,10 +1,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "syd/printer.h"
+
 #include <doctest/doctest.h>
 
 #include <random>
 
 #include "syd/parser.h"
-#include "syd/printer.h"
 
 namespace syd {
 namespace {
@@ -14,12 +15,15 @@ class Gen {
  public:
   explicit Gen(uint64_t seed) : rng_(seed) {}
 
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  int Int(int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng_);
+  }
   bool Coin() { return Int(0, 1) == 1; }
 
   std::string Ident() {
-    static const char* kNames[] = {"O_WRONLY", "EPERM", "x", "_y9", "SIGKILL", "load",
-                                   "readonly", "allow", "fault", "key_2"};
+    static const char* kNames[] = {"O_WRONLY", "EPERM", "x",        "_y9",
+                                   "SIGKILL",  "load",  "readonly", "allow",
+                                   "fault",    "key_2"};
     return kNames[Int(0, 9)];
   }
 
@@ -41,20 +45,35 @@ class Gen {
       return Expr::Number(v);
     }
     if (k == 1) return Expr::Identifier(Ident());
-    if (k == 2) return Expr::Unary(Coin() ? Expr::Op::kNot : Expr::Op::kNeg, MakeExpr(depth + 1));
-    static const Expr::Op kOps[] = {Expr::Op::kOr,  Expr::Op::kXor, Expr::Op::kAnd,
-                                    Expr::Op::kShl, Expr::Op::kShr, Expr::Op::kAdd,
-                                    Expr::Op::kSub};
-    return Expr::Binary(kOps[Int(0, 6)], MakeExpr(depth + 1), MakeExpr(depth + 1));
+    if (k == 2)
+      return Expr::Unary(Coin() ? Expr::Op::kNot : Expr::Op::kNeg,
+                         MakeExpr(depth + 1));
+    static const Expr::Op kOps[] = {
+        Expr::Op::kOr,  Expr::Op::kXor, Expr::Op::kAnd, Expr::Op::kShl,
+        Expr::Op::kShr, Expr::Op::kAdd, Expr::Op::kSub};
+    return Expr::Binary(kOps[Int(0, 6)], MakeExpr(depth + 1),
+                        MakeExpr(depth + 1));
   }
 
   SyscallItem MakeSyscall() {
     SyscallItem s;
     switch (Int(0, 3)) {
-      case 0: s.kind = SyscallItem::Kind::kName; s.text = Ident(); break;
-      case 1: s.kind = SyscallItem::Kind::kNumber; s.number = Int(0, 600); break;
-      case 2: s.kind = SyscallItem::Kind::kRegex; s.text = Coin() ? "open(at)?" : "set.*id"; break;
-      default: s.kind = SyscallItem::Kind::kSet; s.text = Coin() ? "file_wr" : "%stat"; break;
+      case 0:
+        s.kind = SyscallItem::Kind::kName;
+        s.text = Ident();
+        break;
+      case 1:
+        s.kind = SyscallItem::Kind::kNumber;
+        s.number = Int(0, 600);
+        break;
+      case 2:
+        s.kind = SyscallItem::Kind::kRegex;
+        s.text = Coin() ? "open(at)?" : "set.*id";
+        break;
+      default:
+        s.kind = SyscallItem::Kind::kSet;
+        s.text = Coin() ? "file_wr" : "%stat";
+        break;
     }
     return s;
   }
@@ -112,7 +131,8 @@ TEST_CASE("parse(print(ast)) == ast over generated trees") {
   Gen gen(seed);
   for (int i = 0; i < 3000; ++i) {
     ParsedFile f;
-    for (int n = gen.Int(1, 4); n > 0; --n) f.statements.push_back(gen.MakeStatement());
+    for (int n = gen.Int(1, 4); n > 0; --n)
+      f.statements.push_back(gen.MakeStatement());
     std::string text = PrintFile(f);
     Diagnostics diags;
     ParsedFile back = Parse(std::make_shared<SourceFile>("gen", text), diags);
@@ -127,7 +147,8 @@ TEST_CASE("canonical text of the seed's samples") {
   const char* kText =
       "sys/allow+/openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\n"
       "sys/trace+%file:arg_=~\"/home/[^/]+/\\.(gnupg|netrc).*\":fault=EPERM\n"
-      "sys/trace+%%stat:arg_@~\"/dev/sydbox/?.*\":load=magic_stat:readonly=0:initonly=1\n"
+      "sys/trace+%%stat:arg_@~\"/dev/sydbox/"
+      "?.*\":load=magic_stat:readonly=0:initonly=1\n"
       "default/fault:error=ENOSYS\n";
   Diagnostics diags;
   ParsedFile f = Parse(std::make_shared<SourceFile>("x", kText), diags);
@@ -137,11 +158,16 @@ TEST_CASE("canonical text of the seed's samples") {
 
 TEST_CASE("expressions print with the parentheses they need, no more") {
   Diagnostics diags;
-  auto text = std::make_shared<SourceFile>(
-      "x", "sys/allow+a:arg0=(1|2)&3:arg1=1-(2-3):arg2=(1-2)-3:arg3=~(1|2):arg4=-(-1)\n");
+  auto text =
+      std::make_shared<SourceFile>("x",
+                                   "sys/"
+                                   "allow+a:arg0=(1|2)&3:arg1=1-(2-3):arg2=(1-"
+                                   "2)-3:arg3=~(1|2):arg4=-(-1)\n");
   ParsedFile f = Parse(text, diags);
   REQUIRE(!diags.has_errors());
-  CHECK(PrintFile(f) == "sys/allow+a:arg0=(1|2)&3:arg1=1-(2-3):arg2=1-2-3:arg3=~(1|2):arg4=--1\n");
+  CHECK(PrintFile(f) ==
+        "sys/"
+        "allow+a:arg0=(1|2)&3:arg1=1-(2-3):arg2=1-2-3:arg3=~(1|2):arg4=--1\n");
 }
 
 }  // namespace

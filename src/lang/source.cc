@@ -45,7 +45,8 @@ std::string FormatDiagnostic(const Diagnostic& d) {
   std::string_view kind = d.severity == Severity::kError     ? "error"
                           : d.severity == Severity::kWarning ? "warning"
                                                              : "note";
-  std::string out = StrCat(d.location.ToString(), ": ", kind, ": ", d.message, "\n");
+  std::string out =
+      StrCat(d.location.ToString(), ": ", kind, ": ", d.message, "\n");
   if (!d.location.file || d.location.line == 0) return out;
   std::string_view line = d.location.file->Line(d.location.line);
   // A 1 MiB line helps nobody: show at most 200 bytes around the column.

@@ -41,15 +41,19 @@ std::vector<std::string> SplitArgs(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string Unquote(std::string_view s) {
   std::string out;
   for (size_t i = 1; i + 1 < s.size(); ++i) {
-    if (s[i] == '\\' && i + 2 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) ++i;
+    if (s[i] == '\\' && i + 2 < s.size() &&
+        (s[i + 1] == '"' || s[i + 1] == '\\'))
+      ++i;
     out += s[i];
   }
   return out;
@@ -61,7 +65,9 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
   text = Trim(text);
   size_t open = text.find('(');
   if (open == std::string_view::npos || text.back() != ')') {
-    return absl::InvalidArgumentError("write the call as NAME(ARG, ...), e.g. openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)");
+    return absl::InvalidArgumentError(
+        "write the call as NAME(ARG, ...), e.g. openat(AT_FDCWD, "
+        "\"/etc/passwd\", O_RDONLY)");
   }
   std::string name(Trim(text.substr(0, open)));
   const SyscallInfo* s = FindSyscall(name);
@@ -71,9 +77,11 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
     return absl::InvalidArgumentError(
         StrCat("unknown syscall '", name, "'", DidYouMean(name, names)));
   }
-  std::vector<std::string> args = SplitArgs(text.substr(open + 1, text.size() - open - 2));
+  std::vector<std::string> args =
+      SplitArgs(text.substr(open + 1, text.size() - open - 2));
   if (args.size() > s->nargs) {
-    return absl::InvalidArgumentError(StrCat(name, " takes ", s->nargs, " arguments"));
+    return absl::InvalidArgumentError(
+        StrCat(name, " takes ", s->nargs, " arguments"));
   }
   Event e;
   e.nr = s->nr;
@@ -107,7 +115,8 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
     std::optional<uint64_t> v = x ? EvaluateExpr(*x, d) : std::nullopt;
     if (!v) {
       return absl::InvalidArgumentError(
-          StrCat("argument ", i, " '", a, "': ", d.all().empty() ? "bad value" : d.all()[0].message));
+          StrCat("argument ", i, " '", a,
+                 "': ", d.all().empty() ? "bad value" : d.all()[0].message));
     }
     e.args[i] = *v;
   }

@@ -5,15 +5,24 @@ namespace {
 
 bool Compare(CmpOp op, uint64_t x, uint64_t v) {
   switch (op) {
-    case CmpOp::kEq: return x == v;
-    case CmpOp::kNe: return x != v;
-    case CmpOp::kGt: return x > v;
-    case CmpOp::kGe: return x >= v;
-    case CmpOp::kLt: return x < v;
-    case CmpOp::kLe: return x <= v;
-    case CmpOp::kMaskAny: return (x & v) != 0;
-    case CmpOp::kMaskNone: return (x & v) == 0;
-    default: return false;
+    case CmpOp::kEq:
+      return x == v;
+    case CmpOp::kNe:
+      return x != v;
+    case CmpOp::kGt:
+      return x > v;
+    case CmpOp::kGe:
+      return x >= v;
+    case CmpOp::kLt:
+      return x < v;
+    case CmpOp::kLe:
+      return x <= v;
+    case CmpOp::kMaskAny:
+      return (x & v) != 0;
+    case CmpOp::kMaskNone:
+      return (x & v) == 0;
+    default:
+      return false;
   }
 }
 
@@ -26,7 +35,8 @@ int FlagsArg(const SyscallInfo& s) {
 
 // Register tests: what the kernel can decide. The open guard counts when
 // the flags are in a register.
-bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Event& e) {
+bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
+                    const Event& e) {
   for (const Condition& c : r.conditions) {
     if (c.kind != Condition::Kind::kArith) continue;
     uint64_t mask = s.args[c.arg].Mask();
@@ -50,19 +60,24 @@ struct Binding {
 bool StringMatches(const Condition& c, const std::string& s) {
   bool hit = false;
   switch (c.kind) {
-    case Condition::Kind::kString: hit = s == c.text; break;
+    case Condition::Kind::kString:
+      hit = s == c.text;
+      break;
     case Condition::Kind::kRegex:
       hit = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *c.regex);
       break;
-    case Condition::Kind::kGlob: hit = c.glob->Matches(s); break;
-    default: break;
+    case Condition::Kind::kGlob:
+      hit = c.glob->Matches(s);
+      break;
+    default:
+      break;
   }
   return c.negated() ? !hit : hit;
 }
 
 // The tests only the tracer can decide, on decoded data.
-bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Event& e,
-                  const Binding& b) {
+bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
+                  const Event& e, const Binding& b) {
   if (guard != OpenGuard::kNone && FlagsArg(s) < 0) {
     if (!e.open_how_flags) return false;
     bool writes = (*e.open_how_flags & OpenWriteFlags()) != 0;
@@ -73,7 +88,7 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Ev
   for (const Condition& c : r.conditions) {
     if (c.kind == Condition::Kind::kArith) continue;
     if (c.kind == Condition::Kind::kNet) {
-      const SocketAddress* a = c.arg == kArgAuto ? b.address
+      const SocketAddress* a = c.arg == kArgAuto    ? b.address
                                : e.addresses[c.arg] ? &*e.addresses[c.arg]
                                                     : nullptr;
       if (a == nullptr) return false;
@@ -81,7 +96,7 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Ev
       if (c.negated() ? hit : !hit) return false;
       continue;
     }
-    const std::string* str = c.arg == kArgAuto ? b.path
+    const std::string* str = c.arg == kArgAuto  ? b.path
                              : e.strings[c.arg] ? &*e.strings[c.arg]
                                                 : nullptr;
     if (str == nullptr || !StringMatches(c, *str)) return false;
@@ -89,8 +104,8 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard, const Ev
   return true;
 }
 
-Decision Run(const Policy& p, const SyscallInfo& s, const Event& e, uint32_t start,
-             const Binding& b) {
+Decision Run(const Policy& p, const SyscallInfo& s, const Event& e,
+             uint32_t start, const Binding& b) {
   const std::vector<ChainEntry>& chain = p.chain(s.nr);
   for (uint32_t pos = start; pos < chain.size(); ++pos) {
     const ChainEntry& entry = chain[pos];
@@ -110,16 +125,24 @@ Decision Run(const Policy& p, const SyscallInfo& s, const Event& e, uint32_t sta
 
 int Severity(const Verdict& v) {
   switch (v.kind) {
-    case Verdict::Kind::kKillProcess: return 7;
-    case Verdict::Kind::kKillThread: return 6;
-    case Verdict::Kind::kTrap: return 5;
-    case Verdict::Kind::kErrno: return 4;
-    case Verdict::Kind::kRetval: return 3;
-    case Verdict::Kind::kPlugin: return 2;
+    case Verdict::Kind::kKillProcess:
+      return 7;
+    case Verdict::Kind::kKillThread:
+      return 6;
+    case Verdict::Kind::kTrap:
+      return 5;
+    case Verdict::Kind::kErrno:
+      return 4;
+    case Verdict::Kind::kRetval:
+      return 3;
+    case Verdict::Kind::kPlugin:
+      return 2;
     case Verdict::Kind::kDetachProcess:
-    case Verdict::Kind::kDetachThread: return 1;
+    case Verdict::Kind::kDetachThread:
+      return 1;
     case Verdict::Kind::kLog:
-    case Verdict::Kind::kAllow: return 0;
+    case Verdict::Kind::kAllow:
+      return 0;
   }
   return 0;
 }
@@ -129,19 +152,23 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
     return Decision{Verdict{Verdict::Kind::kKillProcess, 0}, nullptr, false, 0};
   }
   const SyscallInfo* s = FindSyscall(e.nr);
-  if (s == nullptr) return Decision{p.default_verdict().verdict, nullptr, false, 0};
+  if (s == nullptr)
+    return Decision{p.default_verdict().verdict, nullptr, false, 0};
   if (!e.decoded) {
     Decision d = Run(p, *s, e, start, Binding{});
     // A watched syscall that would run goes past the tracer.
-    bool runs = d.verdict.kind == Verdict::Kind::kAllow || d.verdict.kind == Verdict::Kind::kLog;
+    bool runs = d.verdict.kind == Verdict::Kind::kAllow ||
+                d.verdict.kind == Verdict::Kind::kLog;
     if (p.Watched(e.nr) && !d.trace && runs) d.trace = true;
     return d;
   }
   // arg_ binds to each path (or address) argument in turn.
   std::vector<Binding> bindings;
   for (int i = 0; i < s->nargs; ++i) {
-    if (s->args[i].IsPath() && e.strings[i]) bindings.push_back({&*e.strings[i], nullptr});
-    if (s->args[i].IsAddress() && e.addresses[i]) bindings.push_back({nullptr, &*e.addresses[i]});
+    if (s->args[i].IsPath() && e.strings[i])
+      bindings.push_back({&*e.strings[i], nullptr});
+    if (s->args[i].IsAddress() && e.addresses[i])
+      bindings.push_back({nullptr, &*e.addresses[i]});
   }
   if (bindings.empty()) bindings.push_back(Binding{});
   Decision worst = Run(p, *s, e, start, bindings[0]);

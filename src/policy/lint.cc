@@ -2,7 +2,6 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "syd/resolve.h"
 #include "syd/strcat.h"
 #include "syd/syscalls.h"
@@ -15,10 +14,12 @@ void WarnUnanchored(const Rule& r, Diagnostics& diags) {
   for (const Condition& c : r.conditions) {
     if (c.kind == Condition::Kind::kRegex && c.op == CmpOp::kMatch &&
         (c.text.empty() || c.text[0] != '^')) {
-      diags.Warning(c.location,
-                    StrCat("the regex \"", c.text, "\" of an allow rule is not anchored: =~ "
-                           "searches the whole path, so \"/tmp/\" would also allow "
-                           "/home/u/tmp/x; start it with ^"));
+      diags.Warning(
+          c.location,
+          StrCat("the regex \"", c.text,
+                 "\" of an allow rule is not anchored: =~ "
+                 "searches the whole path, so \"/tmp/\" would also allow "
+                 "/home/u/tmp/x; start it with ^"));
     }
   }
 }
@@ -26,8 +27,8 @@ void WarnUnanchored(const Rule& r, Diagnostics& diags) {
 // A key that is equal for two rules exactly when they test the same things
 // (the open-flags guard aside, which is per syscall).
 std::string TestKey(const Rule& r) {
-  std::string key = StrCat(r.command_pattern, "|",
-                           r.cmdline_pattern, "|", r.command ? 1 : 0, r.cmdline ? 1 : 0);
+  std::string key = StrCat(r.command_pattern, "|", r.cmdline_pattern, "|",
+                           r.command ? 1 : 0, r.cmdline ? 1 : 0);
   for (const Condition& c : r.conditions) {
     StrAppend(&key, "|", c.arg, CmpOpText(c.op), c.value, "\"", c.text, "\"",
               c.net ? c.net->ToString() : "");
@@ -37,25 +38,28 @@ std::string TestKey(const Rule& r) {
 
 bool Unconditional(const Rule& r, OpenGuard guard) {
   // A plugin may pass the call on to the next rule.
-  return r.conditions.empty() && guard == OpenGuard::kNone && !r.command && !r.cmdline &&
-         r.verdict.kind != Verdict::Kind::kPlugin;
+  return r.conditions.empty() && guard == OpenGuard::kNone && !r.command &&
+         !r.cmdline && r.verdict.kind != Verdict::Kind::kPlugin;
 }
 
 // (syscall, guard, tests) packed in one integer: test keys are interned.
 uint64_t Slot(int nr, OpenGuard guard, uint64_t tests) {
-  return tests << 12 | static_cast<uint64_t>(guard) << 10 | static_cast<uint64_t>(nr);
+  return tests << 12 | static_cast<uint64_t>(guard) << 10 |
+         static_cast<uint64_t>(nr);
 }
 
 }  // namespace
 
 void Lint(const RuleSet& rules, Diagnostics& diags) {
-  static_assert(kMaxSyscallNr <= 1024, "Slot() packs syscall numbers in 10 bits");
+  static_assert(kMaxSyscallNr <= 1024,
+                "Slot() packs syscall numbers in 10 bits");
   absl::flat_hash_map<std::string, uint64_t> test_ids;
-  absl::flat_hash_map<int, const Rule*> catch_all;     // by syscall
-  absl::flat_hash_map<uint64_t, const Rule*> same;     // by Slot()
+  absl::flat_hash_map<int, const Rule*> catch_all;  // by syscall
+  absl::flat_hash_map<uint64_t, const Rule*> same;  // by Slot()
   for (const Rule& r : rules.rules) {
     WarnUnanchored(r, diags);
-    uint64_t tests = test_ids.try_emplace(TestKey(r), test_ids.size()).first->second;
+    uint64_t tests =
+        test_ids.try_emplace(TestKey(r), test_ids.size()).first->second;
     const Rule* shadow = nullptr;
     int shadowed_nr = -1;
     bool reachable = false;
@@ -75,8 +79,9 @@ void Lint(const RuleSet& rules, Diagnostics& diags) {
     if (!reachable && shadow != nullptr) {
       diags.Warning(r.location,
                     StrCat("this rule never decides a call: the rule at ",
-                           shadow->location.ToString(false), " (", VerdictText(shadow->verdict),
-                           ") matches every ", FindSyscall(shadowed_nr)->name,
+                           shadow->location.ToString(false), " (",
+                           VerdictText(shadow->verdict), ") matches every ",
+                           FindSyscall(shadowed_nr)->name,
                            " call it would, and the first match wins"));
     }
     for (const RuleSyscall& s : r.syscalls) {

@@ -17,17 +17,21 @@ Policy::Policy(RuleSet rules) : rules_(std::move(rules)) {
   }
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
     if (!chains_[nr].empty()) named_.push_back(nr);
-    for (const ChainEntry& e : chains_[nr]) needs_tracer_ |= !KernelDecides(nr, e);
+    for (const ChainEntry& e : chains_[nr])
+      needs_tracer_ |= !KernelDecides(nr, e);
   }
   if (needs_tracer_) {
-    for (const char* name : {"chroot", "pivot_root", "setns"}) watched_[FindSyscall(name)->nr] = true;
+    for (const char* name : {"chroot", "pivot_root", "setns"})
+      watched_[FindSyscall(name)->nr] = true;
   }
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
     if (!chains_[nr].empty() || watched_[nr]) dispatched_.push_back(nr);
   }
 }
 
-bool Policy::Watched(int nr) const { return nr >= 0 && nr < kMaxSyscallNr && watched_[nr]; }
+bool Policy::Watched(int nr) const {
+  return nr >= 0 && nr < kMaxSyscallNr && watched_[nr];
+}
 
 const std::vector<ChainEntry>& Policy::chain(int nr) const {
   return nr >= 0 && nr < kMaxSyscallNr ? chains_[nr] : kEmptyChain;
@@ -45,6 +49,5 @@ bool Policy::KernelDecides(int nr, const ChainEntry& e) const {
   }
   return false;
 }
-
 
 }  // namespace syd

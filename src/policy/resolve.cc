@@ -16,14 +16,15 @@ namespace syd {
 namespace {
 
 constexpr std::string_view kRuleOptions[] = {
-    "allow",          "fault",         "error",       "retval", "log",   "command", "cmdline",
-    "kill_process",   "kill_thread",   "detach_process", "detach_thread", "trap", "load"};
+    "allow",         "fault",   "error",        "retval",      "log",
+    "command",       "cmdline", "kill_process", "kill_thread", "detach_process",
+    "detach_thread", "trap",    "load"};
 
 // Options that pick the verdict of a trace or user rule.
 bool IsVerdictOption(std::string_view k) {
   return k == "allow" || k == "fault" || k == "retval" || k == "kill_process" ||
-         k == "kill_thread" || k == "detach_process" || k == "detach_thread" || k == "trap" ||
-         k == "load";
+         k == "kill_thread" || k == "detach_process" || k == "detach_thread" ||
+         k == "trap" || k == "load";
 }
 
 std::vector<std::string_view> Names(absl::Span<const std::string_view> names) {
@@ -59,7 +60,8 @@ class Resolver {
   // ---- syscall sets ----
 
   // `where` maps a syscall number to its index in `members`, or -1.
-  static void AddMember(std::vector<Member>* members, std::vector<int>* where, Member m) {
+  static void AddMember(std::vector<Member>* members, std::vector<int>* where,
+                        Member m) {
     int& at = (*where)[m.nr];
     if (at >= 0) {
       Member& have = (*members)[at];
@@ -76,9 +78,10 @@ class Resolver {
   void OtherAbiWarning(std::string_view name, const Location& loc) {
     for (Abi abi : {Abi::kI386, Abi::kX32}) {
       if (SyscallNumber(abi, name)) {
-        diags_.Warning(loc, StrCat("'", name, "' is an ", AbiName(abi),
-                                   " syscall; x86_64 has none of that name, and ", AbiName(abi),
-                                   " calls are killed"));
+        diags_.Warning(loc,
+                       StrCat("'", name, "' is an ", AbiName(abi),
+                              " syscall; x86_64 has none of that name, and ",
+                              AbiName(abi), " calls are killed"));
         return;
       }
     }
@@ -92,19 +95,25 @@ class Resolver {
         case SyscallItem::Kind::kName: {
           if (const SyscallInfo* s = FindSyscall(item.text)) {
             AddMember(&members, &where, {s->nr, OpenGuard::kNone, true});
-          } else if (SyscallNumber(Abi::kI386, item.text) || SyscallNumber(Abi::kX32, item.text)) {
+          } else if (SyscallNumber(Abi::kI386, item.text) ||
+                     SyscallNumber(Abi::kX32, item.text)) {
             OtherAbiWarning(item.text, item.location);
           } else {
-            Error(item.location, StrCat("unknown syscall '", item.text, "'",
-                                        DidYouMean(item.text, Names(SyscallNames(Abi::kX86_64)))));
+            Error(item.location,
+                  StrCat("unknown syscall '", item.text, "'",
+                         DidYouMean(item.text,
+                                    Names(SyscallNames(Abi::kX86_64)))));
           }
           break;
         }
         case SyscallItem::Kind::kNumber: {
           const SyscallInfo* s =
-              item.number < kMaxSyscallNr ? FindSyscall(static_cast<int>(item.number)) : nullptr;
+              item.number < kMaxSyscallNr
+                  ? FindSyscall(static_cast<int>(item.number))
+                  : nullptr;
           if (s == nullptr) {
-            Error(item.location, StrCat("no x86_64 syscall has number ", item.number));
+            Error(item.location,
+                  StrCat("no x86_64 syscall has number ", item.number));
           } else {
             AddMember(&members, &where, {s->nr, OpenGuard::kNone, true});
           }
@@ -113,12 +122,14 @@ class Resolver {
         case SyscallItem::Kind::kRegex: {
           RE2 re(StrCat("(?:", item.text, ")"), RE2::Quiet);
           if (!re.ok()) {
-            Error(item.location, StrCat("bad syscall regex /", item.text, ": ", re.error()));
+            Error(item.location,
+                  StrCat("bad syscall regex /", item.text, ": ", re.error()));
             break;
           }
           size_t before = members.size();
           for (const SyscallInfo& s : AllSyscalls()) {
-            if (RE2::FullMatch(re2::StringPiece(s.name.data(), s.name.size()), re)) {
+            if (RE2::FullMatch(re2::StringPiece(s.name.data(), s.name.size()),
+                               re)) {
               AddMember(&members, &where, {s.nr, OpenGuard::kNone, false});
             }
           }
@@ -130,14 +141,15 @@ class Resolver {
           if (!set) {
             std::vector<std::string_view> names;
             for (const SetInfo& s : AllSets()) names.push_back(s.name);
-            Error(item.location, StrCat("unknown syscall set '%", item.text, "'",
-                                        DidYouMean(item.text, names),
+            Error(item.location, StrCat("unknown syscall set '%", item.text,
+                                        "'", DidYouMean(item.text, names),
                                         "; `syd sets` lists them"));
             break;
           }
           if (item.text == "stat") {
             diags_.Warning(item.location,
-                           "%stat is strace's: only stat(2); glibc's stat() calls newfstatat. "
+                           "%stat is strace's: only stat(2); glibc's stat() "
+                           "calls newfstatat. "
                            "%%stat names every stat variant");
           }
           for (const SetMember& m : *set) {
@@ -157,29 +169,32 @@ class Resolver {
     for (Abi abi : {Abi::kI386, Abi::kX32}) {
       std::vector<std::string_view> hits;
       for (std::string_view name : SyscallNames(abi)) {
-        if (RE2::FullMatch(re2::StringPiece(name.data(), name.size()), re)) hits.push_back(name);
+        if (RE2::FullMatch(re2::StringPiece(name.data(), name.size()), re))
+          hits.push_back(name);
       }
       if (!hits.empty()) {
         diags_.Warning(item.location,
-                       StrCat("/", item.text, " matches no x86_64 syscall (on ", AbiName(abi),
-                              " it matches ", hits.front(),
+                       StrCat("/", item.text, " matches no x86_64 syscall (on ",
+                              AbiName(abi), " it matches ", hits.front(),
                               hits.size() > 1 ? " and others" : "",
                               "); the regex must match the whole name"));
         return;
       }
     }
-    diags_.Warning(item.location, StrCat("/", item.text,
-                                         " matches no syscall; the regex must match the whole "
-                                         "name"));
+    diags_.Warning(item.location,
+                   StrCat("/", item.text,
+                          " matches no syscall; the regex must match the whole "
+                          "name"));
   }
 
   // ---- option values ----
 
   std::optional<int64_t> Number(const Option& o) {
     int64_t plain = 0;
-    auto [end, ec] = std::from_chars(o.value->data(), o.value->data() + o.value->size(), plain);
-    if (ec == std::errc() && end == o.value->data() + o.value->size() && o.value->size() < 10 &&
-        (*o.value)[0] != '0') {
+    auto [end, ec] = std::from_chars(o.value->data(),
+                                     o.value->data() + o.value->size(), plain);
+    if (ec == std::errc() && end == o.value->data() + o.value->size() &&
+        o.value->size() < 10 && (*o.value)[0] != '0') {
       return plain;
     }
     Diagnostics local;
@@ -191,8 +206,8 @@ class Resolver {
   }
 
   // A value that is a name of `kind` or a number in [lo, hi].
-  std::optional<int64_t> Named(const Option& o, IdentifierKind kind, int64_t lo, int64_t hi,
-                               std::string_view what) {
+  std::optional<int64_t> Named(const Option& o, IdentifierKind kind, int64_t lo,
+                               int64_t hi, std::string_view what) {
     if (!o.value) {
       Error(o.location, StrCat(o.key, "= needs ", what));
       return std::nullopt;
@@ -202,38 +217,45 @@ class Resolver {
     if (id != nullptr && id->kind == kind) {
       v = id->value;
     } else if (id != nullptr) {
-      Error(o.value_location, StrCat(o.key, "= needs ", what, "; ", *o.value, " is not one"));
+      Error(o.value_location,
+            StrCat(o.key, "= needs ", what, "; ", *o.value, " is not one"));
       return std::nullopt;
-    } else if (!o.value->empty() && (std::isalpha(static_cast<unsigned char>((*o.value)[0])) ||
-                                     (*o.value)[0] == '_')) {
+    } else if (!o.value->empty() &&
+               (std::isalpha(static_cast<unsigned char>((*o.value)[0])) ||
+                (*o.value)[0] == '_')) {
       std::vector<std::string_view> names;
       for (const Identifier& i : AllIdentifiers()) {
         if (i.kind == kind) names.push_back(i.name);
       }
-      Error(o.value_location, StrCat("unknown ", kind == IdentifierKind::kErrno ? "errno" : "signal",
-                                     " '", *o.value, "'", DidYouMean(*o.value, names)));
+      Error(o.value_location,
+            StrCat("unknown ",
+                   kind == IdentifierKind::kErrno ? "errno" : "signal", " '",
+                   *o.value, "'", DidYouMean(*o.value, names)));
       return std::nullopt;
     } else {
       v = Number(o);
       if (!v) return std::nullopt;
     }
     if (*v < lo || *v > hi) {
-      Error(o.value_location,
-            StrCat(o.key, "=", *o.value, " is out of range: ", what, " runs from ", lo, " to ", hi));
+      Error(o.value_location, StrCat(o.key, "=", *o.value, " is out of range: ",
+                                     what, " runs from ", lo, " to ", hi));
       return std::nullopt;
     }
     return v;
   }
 
   std::optional<int64_t> Errno(const Option& o) {
-    return Named(o, IdentifierKind::kErrno, 1, 4095, "an errno (EPERM or 1 to 4095)");
+    return Named(o, IdentifierKind::kErrno, 1, 4095,
+                 "an errno (EPERM or 1 to 4095)");
   }
   std::optional<int64_t> Signal(const Option& o, int64_t lo) {
     return Named(o, IdentifierKind::kSignal, lo, 64,
-                 lo == 0 ? "a signal (SIGTERM, or 0 for none)" : "a signal (SIGKILL or 1 to 64)");
+                 lo == 0 ? "a signal (SIGTERM, or 0 for none)"
+                         : "a signal (SIGKILL or 1 to 64)");
   }
 
-  std::shared_ptr<const RE2> Regex(const std::string& pattern, const Location& loc) {
+  std::shared_ptr<const RE2> Regex(const std::string& pattern,
+                                   const Location& loc) {
     auto re = std::make_shared<RE2>(pattern, RE2::Quiet);
     if (!re->ok()) {
       Error(loc, StrCat("bad regex \"", pattern, "\": ", re->error()));
@@ -247,19 +269,33 @@ class Resolver {
   // Fills the verdict and the option fields of `rule`. `verdict_from`
   // remembers which option set the verdict, for conflict messages.
   void Options(const RuleStmt& st, Rule* rule) {
-    const bool traced = st.action == Action::kTrace || st.action == Action::kUser;
+    const bool traced =
+        st.action == Action::kTrace || st.action == Action::kUser;
     std::optional<std::string> verdict_from;
     std::map<std::string, Location> seen;
     bool log_only = false;
     switch (st.action) {
-      case Action::kAllow: rule->verdict = {Verdict::Kind::kAllow, 0}; break;
-      case Action::kLog: rule->verdict = {Verdict::Kind::kLog, 0}; break;
-      case Action::kKillProcess: rule->verdict = {Verdict::Kind::kKillProcess, 0}; break;
-      case Action::kKillThread: rule->verdict = {Verdict::Kind::kKillThread, 0}; break;
-      case Action::kFault: rule->verdict = {Verdict::Kind::kErrno, ENOSYS}; break;
-      case Action::kTrap: rule->verdict = {Verdict::Kind::kTrap, 0}; break;
+      case Action::kAllow:
+        rule->verdict = {Verdict::Kind::kAllow, 0};
+        break;
+      case Action::kLog:
+        rule->verdict = {Verdict::Kind::kLog, 0};
+        break;
+      case Action::kKillProcess:
+        rule->verdict = {Verdict::Kind::kKillProcess, 0};
+        break;
+      case Action::kKillThread:
+        rule->verdict = {Verdict::Kind::kKillThread, 0};
+        break;
+      case Action::kFault:
+        rule->verdict = {Verdict::Kind::kErrno, ENOSYS};
+        break;
+      case Action::kTrap:
+        rule->verdict = {Verdict::Kind::kTrap, 0};
+        break;
       case Action::kTrace:
-      case Action::kUser: break;
+      case Action::kUser:
+        break;
     }
     for (const Option& o : st.options) {
       if (rule->plugin) {  // everything after load= is the plugin's
@@ -275,9 +311,11 @@ class Resolver {
       const std::string& k = o.key;
       if (std::find(std::begin(kRuleOptions), std::end(kRuleOptions), k) ==
           std::end(kRuleOptions)) {
-        std::string hint = (k == "readonly" || k == "initonly")
-                               ? StrCat("; ", k, "= is an option of a plugin: put it after load=")
-                               : DidYouMean(k, Names(kRuleOptions));
+        std::string hint =
+            (k == "readonly" || k == "initonly")
+                ? StrCat("; ", k,
+                         "= is an option of a plugin: put it after load=")
+                : DidYouMean(k, Names(kRuleOptions));
         Error(o.location, StrCat("unknown option '", k, "'", hint));
         continue;
       }
@@ -294,7 +332,8 @@ class Resolver {
           rule->log = {LogTarget::Kind::kSyslog, -1};
         } else if (std::optional<int64_t> fd = Number(o)) {
           if (*fd < 0 || *fd > 65535) {
-            Error(o.value_location, "log= takes syslog or a file descriptor number");
+            Error(o.value_location,
+                  "log= takes syslog or a file descriptor number");
           } else {
             rule->log = {LogTarget::Kind::kFd, static_cast<int>(*fd)};
           }
@@ -304,14 +343,17 @@ class Resolver {
       if (k == "command" || k == "cmdline") {
         auto re = Regex(*o.value, o.value_location);
         (k == "command" ? rule->command : rule->cmdline) = re;
-        (k == "command" ? rule->command_pattern : rule->cmdline_pattern) = *o.value;
+        (k == "command" ? rule->command_pattern : rule->cmdline_pattern) =
+            *o.value;
         continue;
       }
       if (k == "error") {
         if (st.action != Action::kFault && st.action != Action::kTrap) {
-          Error(o.location, StrCat("error= belongs to sys/fault and sys/trap; sys/",
-                                   ActionName(st.action),
-                                   traced ? " rules fail a call with fault=ERRNO" : " takes none"));
+          Error(o.location,
+                StrCat("error= belongs to sys/fault and sys/trap; sys/",
+                       ActionName(st.action),
+                       traced ? " rules fail a call with fault=ERRNO"
+                              : " takes none"));
           continue;
         }
         if (auto e = Errno(o)) rule->verdict.value = *e;
@@ -324,14 +366,18 @@ class Resolver {
       // The rest choose the verdict of a trace or user rule.
       if (!traced) {
         Error(o.location,
-              StrCat(k, (k == "allow" ? "" : "="), " chooses the verdict of sys/trace and sys/user "
-                     "rules; sys/", ActionName(st.action), " decides by its action",
-                     k == "fault" && st.action == Action::kFault ? " (write error=ERRNO)" : ""));
+              StrCat(k, (k == "allow" ? "" : "="),
+                     " chooses the verdict of sys/trace and sys/user "
+                     "rules; sys/",
+                     ActionName(st.action), " decides by its action",
+                     k == "fault" && st.action == Action::kFault
+                         ? " (write error=ERRNO)"
+                         : ""));
         continue;
       }
       if (verdict_from) {
-        Error(o.location, StrCat("conflicting verdicts: ", *verdict_from, " and ", k,
-                                 "; a rule has one"));
+        Error(o.location, StrCat("conflicting verdicts: ", *verdict_from,
+                                 " and ", k, "; a rule has one"));
         continue;
       }
       verdict_from = k;
@@ -344,15 +390,18 @@ class Resolver {
         if (auto v = Number(o)) rule->verdict = {K::kRetval, *v};
       } else if (k == "trap") {
         const Identifier* id = FindIdentifier(*o.value);
-        std::optional<int64_t> v = id ? std::optional<int64_t>(id->value) : Number(o);
+        std::optional<int64_t> v =
+            id ? std::optional<int64_t>(id->value) : Number(o);
         if (v) rule->verdict = {K::kTrap, *v};
       } else if (k == "kill_process" || k == "kill_thread") {
         if (auto s = Signal(o, 1)) {
-          rule->verdict = {k == "kill_process" ? K::kKillProcess : K::kKillThread, *s};
+          rule->verdict = {
+              k == "kill_process" ? K::kKillProcess : K::kKillThread, *s};
         }
       } else if (k == "detach_process" || k == "detach_thread") {
         if (auto s = Signal(o, 0)) {
-          rule->verdict = {k == "detach_process" ? K::kDetachProcess : K::kDetachThread, *s};
+          rule->verdict = {
+              k == "detach_process" ? K::kDetachProcess : K::kDetachThread, *s};
         }
       } else if (k == "load") {
         rule->verdict = {K::kPlugin, 0};
@@ -364,10 +413,11 @@ class Resolver {
       if (log_only) {
         rule->verdict = {Verdict::Kind::kAllow, 0};
       } else {
-        Error(st.location, StrCat("sys/", ActionName(st.action),
-                                  " rule has no verdict: add allow, fault=ERRNO, retval=N, "
-                                  "kill_process=SIG, kill_thread=SIG, detach_process=SIG, "
-                                  "detach_thread=SIG, trap=N, load=PLUGIN or log=TARGET"));
+        Error(st.location,
+              StrCat("sys/", ActionName(st.action),
+                     " rule has no verdict: add allow, fault=ERRNO, retval=N, "
+                     "kill_process=SIG, kill_thread=SIG, detach_process=SIG, "
+                     "detach_thread=SIG, trap=N, load=PLUGIN or log=TARGET"));
       }
     }
   }
@@ -378,25 +428,28 @@ class Resolver {
   static std::string Misfit(const SyscallInfo& s, const Condition& c) {
     if (c.arg == kArgAuto) {
       for (int i = 0; i < s.nargs; ++i) {
-        if (c.kind == Condition::Kind::kNet ? s.args[i].IsAddress() : s.args[i].IsPath()) {
+        if (c.kind == Condition::Kind::kNet ? s.args[i].IsAddress()
+                                            : s.args[i].IsPath()) {
           return "";
         }
       }
       return StrCat(s.name, " has no ",
-                    c.kind == Condition::Kind::kNet ? "socket address" : "path", " argument");
+                    c.kind == Condition::Kind::kNet ? "socket address" : "path",
+                    " argument");
     }
     if (c.arg >= s.nargs) {
-      return StrCat(s.name, " takes ", s.nargs, " argument", s.nargs == 1 ? "" : "s",
-                    s.nargs == 0 ? "" : StrCat(" (arg0..arg", s.nargs - 1, ")"));
+      return StrCat(
+          s.name, " takes ", s.nargs, " argument", s.nargs == 1 ? "" : "s",
+          s.nargs == 0 ? "" : StrCat(" (arg0..arg", s.nargs - 1, ")"));
     }
     const ArgSpec& a = s.args[c.arg];
     if (c.kind == Condition::Kind::kNet && !a.IsAddress()) {
       return StrCat("arg", c.arg, " of ", s.name, " is not a socket address");
     }
-    if (c.kind != Condition::Kind::kArith && c.kind != Condition::Kind::kNet && !a.IsPath() &&
-        a.kind != ArgKind::kString) {
-      return StrCat("arg", c.arg, " of ", s.name, " is not a string; ", CmpOpText(c.op),
-                    " compares strings");
+    if (c.kind != Condition::Kind::kArith && c.kind != Condition::Kind::kNet &&
+        !a.IsPath() && a.kind != ArgKind::kString) {
+      return StrCat("arg", c.arg, " of ", s.name, " is not a string; ",
+                    CmpOpText(c.op), " compares strings");
     }
     if (c.kind == Condition::Kind::kArith && a.width == 32) {
       uint64_t v = c.value;
@@ -409,7 +462,8 @@ class Resolver {
     return "";
   }
 
-  std::optional<Condition> MakeCondition(const ArgExpr& a, const std::vector<Member>& members) {
+  std::optional<Condition> MakeCondition(const ArgExpr& a,
+                                         const std::vector<Member>& members) {
     Condition c;
     c.arg = a.arg;
     c.op = a.op;
@@ -417,7 +471,8 @@ class Resolver {
     if (!a.is_string) {
       if (a.arg == kArgAuto) {
         Error(a.location,
-              "arg_ stands for the path or address argument: compare it with a double-quoted "
+              "arg_ stands for the path or address argument: compare it with a "
+              "double-quoted "
               "string, or name the argument (arg0..arg5) to compare numbers");
         return std::nullopt;
       }
@@ -445,9 +500,12 @@ class Resolver {
       }
       if (!any_address && any_path) {
         c.op = a.op == CmpOp::kNetMatch ? CmpOp::kMatch : CmpOp::kNotMatch;
-        diags_.Warning(a.location, StrCat(CmpOpText(a.op), " compares socket addresses; on a "
-                                          "path it is read as ", CmpOpText(c.op),
-                                          " (a regex match): write ", CmpOpText(c.op)));
+        diags_.Warning(a.location,
+                       StrCat(CmpOpText(a.op),
+                              " compares socket addresses; on a "
+                              "path it is read as ",
+                              CmpOpText(c.op), " (a regex match): write ",
+                              CmpOpText(c.op)));
       } else {
         absl::StatusOr<NetPattern> p = NetPattern::Parse(a.text);
         if (!p.ok()) {
@@ -501,7 +559,8 @@ class Resolver {
         }
       }
       if (kept.empty() && !members.empty() && ok_) {
-        Error(a.location, StrCat("no syscall of the set fits this test: ", first_misfit));
+        Error(a.location,
+              StrCat("no syscall of the set fits this test: ", first_misfit));
       }
       members = std::move(kept);
       rule->conditions.push_back(std::move(*c));
@@ -528,19 +587,24 @@ class Resolver {
     const std::string key = RuleText(rule);
     auto& rules = out_.rules;
     size_t before = rules.size();
-    rules.erase(std::remove_if(rules.begin(), rules.end(),
-                               [&](const Rule& r) { return RuleText(r) == key; }),
-                rules.end());
+    rules.erase(
+        std::remove_if(rules.begin(), rules.end(),
+                       [&](const Rule& r) { return RuleText(r) == key; }),
+        rules.end());
     if (rules.size() == before) {
-      diags_.Warning(st.location, "no earlier rule is the same as this one: nothing to remove");
+      diags_.Warning(
+          st.location,
+          "no earlier rule is the same as this one: nothing to remove");
     }
   }
 
   void Clear(const RuleStmt& st) {
     ok_ = true;
     if (!st.args.empty() || !st.options.empty()) {
-      Error(st.location, StrCat("sys/", ActionName(st.action),
-                                "^ clears rules: it takes a syscall set, no tests or options"));
+      Error(st.location,
+            StrCat(
+                "sys/", ActionName(st.action),
+                "^ clears rules: it takes a syscall set, no tests or options"));
       return;
     }
     std::vector<Member> members = Syscalls(st.syscalls);
@@ -564,27 +628,42 @@ class Resolver {
     ok_ = true;
     Verdict v;
     switch (st.action) {
-      case Action::kAllow: v = {Verdict::Kind::kAllow, 0}; break;
-      case Action::kLog: v = {Verdict::Kind::kLog, 0}; break;
-      case Action::kKillProcess: v = {Verdict::Kind::kKillProcess, 0}; break;
-      case Action::kKillThread: v = {Verdict::Kind::kKillThread, 0}; break;
-      case Action::kFault: v = {Verdict::Kind::kErrno, ENOSYS}; break;
-      case Action::kTrap: v = {Verdict::Kind::kTrap, 0}; break;
+      case Action::kAllow:
+        v = {Verdict::Kind::kAllow, 0};
+        break;
+      case Action::kLog:
+        v = {Verdict::Kind::kLog, 0};
+        break;
+      case Action::kKillProcess:
+        v = {Verdict::Kind::kKillProcess, 0};
+        break;
+      case Action::kKillThread:
+        v = {Verdict::Kind::kKillThread, 0};
+        break;
+      case Action::kFault:
+        v = {Verdict::Kind::kErrno, ENOSYS};
+        break;
+      case Action::kTrap:
+        v = {Verdict::Kind::kTrap, 0};
+        break;
       case Action::kTrace:
       case Action::kUser:
-        Error(st.location, StrCat("default/", ActionName(st.action),
-                                  " is not a default: the default is decided by the kernel "
-                                  "(allow, log, fault, trap, kill_process, kill_thread)"));
+        Error(st.location,
+              StrCat("default/", ActionName(st.action),
+                     " is not a default: the default is decided by the kernel "
+                     "(allow, log, fault, trap, kill_process, kill_thread)"));
         return;
     }
     for (const Option& o : st.options) {
-      if (o.key == "error" && (st.action == Action::kFault || st.action == Action::kTrap)) {
+      if (o.key == "error" &&
+          (st.action == Action::kFault || st.action == Action::kTrap)) {
         if (auto e = Errno(o)) v.value = *e;
       } else {
-        Error(o.location, StrCat("default/", ActionName(st.action), " takes ",
-                                 st.action == Action::kFault || st.action == Action::kTrap
-                                     ? "only error=ERRNO"
-                                     : "no options"));
+        Error(o.location,
+              StrCat("default/", ActionName(st.action), " takes ",
+                     st.action == Action::kFault || st.action == Action::kTrap
+                         ? "only error=ERRNO"
+                         : "no options"));
       }
     }
     if (ok_) out_.default_verdict = {v, st.location};
@@ -593,7 +672,8 @@ class Resolver {
   Diagnostics& diags_;
   RuleSet out_;
   bool ok_ = true;
-  std::vector<int> member_index_ = std::vector<int>(kMaxSyscallNr, -1);  // see AddMember
+  std::vector<int> member_index_ =
+      std::vector<int>(kMaxSyscallNr, -1);  // see AddMember
 };
 
 }  // namespace

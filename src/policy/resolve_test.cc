@@ -1,8 +1,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "syd/resolve.h"
+
 #include <doctest/doctest.h>
 
 #include "syd/loader.h"
-#include "syd/resolve.h"
 #include "syd/syscalls.h"
 
 namespace syd {
@@ -16,7 +17,9 @@ struct Result {
     for (const Diagnostic& d : diags.all()) out += FormatDiagnostic(d);
     return out;
   }
-  bool HasMessage(std::string_view text) const { return Errors().find(text) != std::string::npos; }
+  bool HasMessage(std::string_view text) const {
+    return Errors().find(text) != std::string::npos;
+  }
 };
 
 Result FromInputs(const std::vector<PolicyInput>& inputs) {
@@ -36,12 +39,15 @@ Result FromText(const std::string& text) {
 int Nr(const char* name) { return FindSyscall(name)->nr; }
 
 TEST_CASE("the seed's samples resolve without errors") {
-  Result r = FromInputs({{PolicyInput::Kind::kFile, "testdata/seed_samples.syd"}});
+  Result r =
+      FromInputs({{PolicyInput::Kind::kFile, "testdata/seed_samples.syd"}});
   CHECK_MESSAGE(!r.diags.has_errors(), r.Errors());
   // The two setuid rules match no x86_64 syscall (setuid32 is i386's).
   CHECK(r.rules.rules.size() == 26);
-  CHECK(r.HasMessage("matches no x86_64 syscall (on i386 it matches setuid32)"));
-  CHECK(r.HasMessage("@~ compares socket addresses; on a path it is read as =~"));
+  CHECK(
+      r.HasMessage("matches no x86_64 syscall (on i386 it matches setuid32)"));
+  CHECK(
+      r.HasMessage("@~ compares socket addresses; on a path it is read as =~"));
   CHECK(r.HasMessage("is not anchored"));
 }
 
@@ -51,7 +57,8 @@ TEST_CASE("identifiers fold and 32-bit ranges are checked") {
   const Rule& rule = r.rules.rules[0];
   CHECK(rule.conditions[0].value == 0103);
   CHECK(rule.conditions[1].value == ~0ull);  // -1: fits a 32-bit argument
-  CHECK(FromText("sys/allow+openat:arg2=0x1ffffffff").HasMessage("does not fit"));
+  CHECK(
+      FromText("sys/allow+openat:arg2=0x1ffffffff").HasMessage("does not fit"));
   CHECK(!FromText("sys/allow+mmap:arg1=0x1ffffffff").diags.has_errors());
 }
 
@@ -70,7 +77,8 @@ TEST_CASE("sets expand, keep guards, and drop members a test cannot apply to") {
   REQUIRE_MESSAGE(!net.diags.has_errors(), net.Errors());
   CHECK(net.rules.rules[0].syscalls.size() == 5);
   // Named explicitly, a misfit is an error.
-  CHECK(FromText("sys/trace+socket:arg_@!\"LOOPBACK\":allow").HasMessage("socket has no socket"));
+  CHECK(FromText("sys/trace+socket:arg_@!\"LOOPBACK\":allow")
+            .HasMessage("socket has no socket"));
 }
 
 TEST_CASE("a syscall named explicitly drops the guard of its set") {
@@ -88,27 +96,36 @@ TEST_CASE("verdicts and options") {
     return r.rules.rules[0].verdict;
   };
   CHECK(verdict("sys/fault+write") == Verdict{Verdict::Kind::kErrno, 38});
-  CHECK(verdict("sys/fault+write:error=EACCES") == Verdict{Verdict::Kind::kErrno, 13});
-  CHECK(verdict("sys/trace+write:fault=EPERM") == Verdict{Verdict::Kind::kErrno, 1});
-  CHECK(verdict("sys/trace+write:retval=-1") == Verdict{Verdict::Kind::kRetval, -1});
+  CHECK(verdict("sys/fault+write:error=EACCES") ==
+        Verdict{Verdict::Kind::kErrno, 13});
+  CHECK(verdict("sys/trace+write:fault=EPERM") ==
+        Verdict{Verdict::Kind::kErrno, 1});
+  CHECK(verdict("sys/trace+write:retval=-1") ==
+        Verdict{Verdict::Kind::kRetval, -1});
   CHECK(verdict("sys/trace+write:kill_process=SIGTERM") ==
         Verdict{Verdict::Kind::kKillProcess, 15});
-  CHECK(verdict("sys/trace+%exec:detach_process=0") == Verdict{Verdict::Kind::kDetachProcess, 0});
+  CHECK(verdict("sys/trace+%exec:detach_process=0") ==
+        Verdict{Verdict::Kind::kDetachProcess, 0});
   CHECK(verdict("sys/trace+write:log=2") == Verdict{Verdict::Kind::kAllow, 0});
   Result plugin = FromText("sys/user+write:load=/x.so:readonly=1:size=10");
   REQUIRE(!plugin.diags.has_errors());
   CHECK(plugin.rules.rules[0].plugin->options.size() == 2);
   CHECK(FromText("sys/trace+write").HasMessage("has no verdict"));
-  CHECK(FromText("sys/allow+write:fault=EPERM").HasMessage("chooses the verdict"));
+  CHECK(FromText("sys/allow+write:fault=EPERM")
+            .HasMessage("chooses the verdict"));
   CHECK(FromText("sys/trace+write:error=EPERM").HasMessage("fault=ERRNO"));
   CHECK(FromText("sys/trace+write:allow:allow").HasMessage("given twice"));
-  CHECK(FromText("sys/trace+write:fault=EPREM").HasMessage("did you mean 'EPERM'"));
-  CHECK(FromText("sys/trace+write:fault=SIGKILL").HasMessage("SIGKILL is not one"));
+  CHECK(FromText("sys/trace+write:fault=EPREM")
+            .HasMessage("did you mean 'EPERM'"));
+  CHECK(FromText("sys/trace+write:fault=SIGKILL")
+            .HasMessage("SIGKILL is not one"));
   CHECK(FromText("sys/trace+write:fault=5000").HasMessage("out of range"));
   CHECK(FromText("sys/trace+write:kill_process=0").HasMessage("out of range"));
-  CHECK(FromText("sys/trace+write:readonly=1:allow").HasMessage("put it after load="));
+  CHECK(FromText("sys/trace+write:readonly=1:allow")
+            .HasMessage("put it after load="));
   CHECK(FromText("sys/trace+write:alow").HasMessage("did you mean 'allow'"));
-  CHECK(FromText("sys/trace+write:allow:command=\"(\"").HasMessage("bad regex"));
+  CHECK(
+      FromText("sys/trace+write:allow:command=\"(\"").HasMessage("bad regex"));
   CHECK(FromText("sys/trace+write:allow:log=-1").HasMessage("log= takes"));
 }
 
@@ -127,13 +144,15 @@ TEST_CASE("+ adds, - removes the same rule, ^ clears") {
   Result cleared = FromText("sys/allow+read\nsys/fault+write\nsys/allow^\n");
   CHECK(cleared.rules.rules.size() == 1);
   CHECK(FromText("sys/allow-read").HasMessage("nothing to remove"));
-  CHECK(FromText("sys/allow^read:arg0=1").HasMessage("takes a syscall set, no tests"));
+  CHECK(FromText("sys/allow^read:arg0=1")
+            .HasMessage("takes a syscall set, no tests"));
 }
 
 TEST_CASE("default statement") {
   Result r = FromText("default/fault:error=EPERM");
   CHECK(r.rules.default_verdict.verdict == Verdict{Verdict::Kind::kErrno, 1});
-  CHECK(FromText("").rules.default_verdict.verdict.kind == Verdict::Kind::kAllow);
+  CHECK(FromText("").rules.default_verdict.verdict.kind ==
+        Verdict::Kind::kAllow);
   CHECK(FromText("default/trace").HasMessage("is not a default"));
   CHECK(FromText("default/allow:error=EPERM").HasMessage("no options"));
 }
@@ -143,24 +162,33 @@ TEST_CASE("syscall names: typos, other ABIs, numbers, regexes") {
   Result other = FromText("sys/allow+setuid32");
   CHECK(!other.diags.has_errors());
   CHECK(other.HasMessage("'setuid32' is an i386 syscall"));
-  CHECK(FromText("sys/allow+999").HasMessage("no x86_64 syscall has number 999"));
+  CHECK(
+      FromText("sys/allow+999").HasMessage("no x86_64 syscall has number 999"));
   CHECK(FromText("sys/allow+/open(").HasMessage("bad syscall regex"));
   Result re = FromText("sys/allow+/open(at)?");
   REQUIRE(re.rules.rules.size() == 1);
-  CHECK(re.rules.rules[0].syscalls.size() == 2);  // whole-name match: not openat2
+  CHECK(re.rules.rules[0].syscalls.size() ==
+        2);  // whole-name match: not openat2
   CHECK(FromText("sys/allow+%fiel").HasMessage("did you mean 'file'"));
 }
 
 TEST_CASE("argument tests that cannot apply") {
-  CHECK(FromText("sys/trace+getpid:arg_=\"x\":allow").HasMessage("no path argument"));
+  CHECK(FromText("sys/trace+getpid:arg_=\"x\":allow")
+            .HasMessage("no path argument"));
   CHECK(FromText("sys/allow+read:arg3=1").HasMessage("read takes 3 arguments"));
-  CHECK(FromText("sys/trace+openat:arg2=\"x\":allow").HasMessage("not a string"));
-  CHECK(FromText("sys/trace+openat:arg2@~\"LOOPBACK\":allow").HasMessage("not a socket address"));
-  CHECK(FromText("sys/trace+openat:arg_=1:allow").HasMessage("arg_ stands for"));
-  CHECK(FromText("sys/trace+bind:arg_@~\"inet://300.0.0.1\":allow").HasMessage("not an IPv4"));
-  CHECK(FromText("sys/trace+bind:arg_@~\"LOOPBACK@9-1\":allow").HasMessage("empty"));
+  CHECK(
+      FromText("sys/trace+openat:arg2=\"x\":allow").HasMessage("not a string"));
+  CHECK(FromText("sys/trace+openat:arg2@~\"LOOPBACK\":allow")
+            .HasMessage("not a socket address"));
+  CHECK(
+      FromText("sys/trace+openat:arg_=1:allow").HasMessage("arg_ stands for"));
+  CHECK(FromText("sys/trace+bind:arg_@~\"inet://300.0.0.1\":allow")
+            .HasMessage("not an IPv4"));
+  CHECK(FromText("sys/trace+bind:arg_@~\"LOOPBACK@9-1\":allow")
+            .HasMessage("empty"));
   CHECK(FromText("sys/allow+openat:arg2=1<<64").HasMessage("shift by 64"));
-  CHECK(!FromText("sys/trace+symlink:arg0=\"/etc\":fault=EPERM").diags.has_errors());
+  CHECK(!FromText("sys/trace+symlink:arg0=\"/etc\":fault=EPERM")
+             .diags.has_errors());
 }
 
 TEST_CASE("lint: unreachable rules") {
@@ -176,23 +204,28 @@ TEST_CASE("lint: unreachable rules") {
 }
 
 TEST_CASE("includes: relative paths, cycles, missing files") {
-  Result ok = FromInputs({{PolicyInput::Kind::kFile, "testdata/include/main.syd"}});
+  Result ok =
+      FromInputs({{PolicyInput::Kind::kFile, "testdata/include/main.syd"}});
   CHECK_MESSAGE(!ok.diags.has_errors(), ok.Errors());
   REQUIRE(ok.rules.rules.size() == 3);
   CHECK(ok.rules.rules[0].syscalls[0].nr == Nr("write"));  // more.syd, first
-  Result cycle = FromInputs({{PolicyInput::Kind::kFile, "testdata/include/a.syd"}});
+  Result cycle =
+      FromInputs({{PolicyInput::Kind::kFile, "testdata/include/a.syd"}});
   CHECK(cycle.HasMessage("include cycle"));
   CHECK(cycle.HasMessage("b.syd:2:1"));
-  Result missing = FromInputs({{PolicyInput::Kind::kFile, "testdata/none.syd"}});
+  Result missing =
+      FromInputs({{PolicyInput::Kind::kFile, "testdata/none.syd"}});
   CHECK(missing.HasMessage("testdata/none.syd: error: cannot read"));
 }
 
 TEST_CASE("RuleText is canonical and shows guards") {
   Result r = FromText("sys/trace+%file_wr:arg_=~\"^/tmp\":allow");
   std::string text = RuleText(r.rules.rules[0]);
-  CHECK(text.find("sys/trace+openat:arg2&0x243:arg_=~\"^/tmp\":allow") != std::string::npos);
-  CHECK(text.find("openat2:arg_=~\"^/tmp\":allow  # and open_how.flags&0x243") !=
+  CHECK(text.find("sys/trace+openat:arg2&0x243:arg_=~\"^/tmp\":allow") !=
         std::string::npos);
+  CHECK(
+      text.find("openat2:arg_=~\"^/tmp\":allow  # and open_how.flags&0x243") !=
+      std::string::npos);
 }
 
 }  // namespace

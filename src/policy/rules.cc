@@ -15,7 +15,8 @@ std::string ErrnoText(int64_t e) {
 }
 
 std::string SignalText(int64_t s) {
-  std::optional<std::string_view> n = s > 0 ? SignalName(static_cast<int>(s)) : std::nullopt;
+  std::optional<std::string_view> n =
+      s > 0 ? SignalName(static_cast<int>(s)) : std::nullopt;
   return n ? std::string(*n) : StrCat(s);
 }
 
@@ -30,11 +31,16 @@ std::string ConditionText(const Condition& c) {
   StrAppend(&out, CmpOpText(c.op));
   switch (c.kind) {
     case Condition::Kind::kArith:
-      StrAppend(&out, c.op == CmpOp::kMaskAny || c.op == CmpOp::kMaskNone ? Mask(c.value)
-                                                                          : Value(c.value));
+      StrAppend(&out, c.op == CmpOp::kMaskAny || c.op == CmpOp::kMaskNone
+                          ? Mask(c.value)
+                          : Value(c.value));
       break;
-    case Condition::Kind::kNet: StrAppend(&out, QuoteString(c.net->ToString())); break;
-    default: StrAppend(&out, QuoteString(c.text)); break;
+    case Condition::Kind::kNet:
+      StrAppend(&out, QuoteString(c.net->ToString()));
+      break;
+    default:
+      StrAppend(&out, QuoteString(c.text));
+      break;
   }
   return out;
 }
@@ -47,16 +53,34 @@ std::string OptionsText(const Rule& r) {
   const Verdict& v = r.verdict;
   if (traced) {
     switch (v.kind) {
-      case K::kAllow: StrAppend(&out, ":allow"); break;
-      case K::kErrno: StrAppend(&out, ":fault=", ErrnoText(v.value)); break;
-      case K::kRetval: StrAppend(&out, ":retval=", v.value); break;
-      case K::kKillProcess: StrAppend(&out, ":kill_process=", SignalText(v.value)); break;
-      case K::kKillThread: StrAppend(&out, ":kill_thread=", SignalText(v.value)); break;
-      case K::kDetachProcess: StrAppend(&out, ":detach_process=", SignalText(v.value)); break;
-      case K::kDetachThread: StrAppend(&out, ":detach_thread=", SignalText(v.value)); break;
-      case K::kTrap: StrAppend(&out, ":trap=", v.value); break;
-      case K::kLog: break;
-      case K::kPlugin: break;  // load= below
+      case K::kAllow:
+        StrAppend(&out, ":allow");
+        break;
+      case K::kErrno:
+        StrAppend(&out, ":fault=", ErrnoText(v.value));
+        break;
+      case K::kRetval:
+        StrAppend(&out, ":retval=", v.value);
+        break;
+      case K::kKillProcess:
+        StrAppend(&out, ":kill_process=", SignalText(v.value));
+        break;
+      case K::kKillThread:
+        StrAppend(&out, ":kill_thread=", SignalText(v.value));
+        break;
+      case K::kDetachProcess:
+        StrAppend(&out, ":detach_process=", SignalText(v.value));
+        break;
+      case K::kDetachThread:
+        StrAppend(&out, ":detach_thread=", SignalText(v.value));
+        break;
+      case K::kTrap:
+        StrAppend(&out, ":trap=", v.value);
+        break;
+      case K::kLog:
+        break;
+      case K::kPlugin:
+        break;  // load= below
     }
   } else if (v.kind == K::kErrno) {
     StrAppend(&out, ":error=", ErrnoText(v.value));
@@ -90,32 +114,48 @@ int OpenFlagsArg(const SyscallInfo& s) {
 std::string VerdictText(const Verdict& v) {
   using K = Verdict::Kind;
   switch (v.kind) {
-    case K::kAllow: return "allow";
-    case K::kErrno: return StrCat("fault=", ErrnoText(v.value));
-    case K::kRetval: return StrCat("retval=", v.value);
-    case K::kKillProcess: return v.value ? StrCat("kill_process=", SignalText(v.value)) : "kill_process";
-    case K::kKillThread: return v.value ? StrCat("kill_thread=", SignalText(v.value)) : "kill_thread";
-    case K::kTrap: return StrCat("trap=", v.value);
-    case K::kLog: return "log";
-    case K::kDetachProcess: return StrCat("detach_process=", SignalText(v.value));
-    case K::kDetachThread: return StrCat("detach_thread=", SignalText(v.value));
-    case K::kPlugin: return "plugin";
+    case K::kAllow:
+      return "allow";
+    case K::kErrno:
+      return StrCat("fault=", ErrnoText(v.value));
+    case K::kRetval:
+      return StrCat("retval=", v.value);
+    case K::kKillProcess:
+      return v.value ? StrCat("kill_process=", SignalText(v.value))
+                     : "kill_process";
+    case K::kKillThread:
+      return v.value ? StrCat("kill_thread=", SignalText(v.value))
+                     : "kill_thread";
+    case K::kTrap:
+      return StrCat("trap=", v.value);
+    case K::kLog:
+      return "log";
+    case K::kDetachProcess:
+      return StrCat("detach_process=", SignalText(v.value));
+    case K::kDetachThread:
+      return StrCat("detach_thread=", SignalText(v.value));
+    case K::kPlugin:
+      return "plugin";
   }
   return "?";
 }
 
 std::string DefaultText(const Verdict& v) {
   switch (v.kind) {
-    case Verdict::Kind::kErrno: return StrCat("default/fault:error=", ErrnoText(v.value));
-    case Verdict::Kind::kTrap: return StrCat("default/trap:error=", v.value);
-    default: return StrCat("default/", VerdictText(v));
+    case Verdict::Kind::kErrno:
+      return StrCat("default/fault:error=", ErrnoText(v.value));
+    case Verdict::Kind::kTrap:
+      return StrCat("default/trap:error=", v.value);
+    default:
+      return StrCat("default/", VerdictText(v));
   }
 }
 
 std::string RuleSourceText(const Rule& r) {
   if (!r.location.file || r.location.line == 0) return RuleText(r);
   std::string_view line = r.location.file->Line(r.location.line);
-  size_t from = std::min(line.size(), static_cast<size_t>(std::max(r.location.column - 1, 0)));
+  size_t from = std::min(
+      line.size(), static_cast<size_t>(std::max(r.location.column - 1, 0)));
   std::string text(line.substr(from));
   // Drop a trailing comment and blanks.
   bool quoted = false;
@@ -129,7 +169,8 @@ std::string RuleSourceText(const Rule& r) {
       break;
     }
   }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
     text.pop_back();
   }
   return text;
@@ -137,7 +178,8 @@ std::string RuleSourceText(const Rule& r) {
 
 bool Rule::NeedsUserSpace() const {
   if (action == Action::kTrace || action == Action::kUser) return true;
-  if (log.kind != LogTarget::Kind::kNone || command || cmdline || plugin) return true;
+  if (log.kind != LogTarget::Kind::kNone || command || cmdline || plugin)
+    return true;
   for (const Condition& c : conditions) {
     if (c.kind != Condition::Kind::kArith) return true;
   }
@@ -146,7 +188,8 @@ bool Rule::NeedsUserSpace() const {
 
 std::string RuleText(const Rule& r) {
   std::string tests;
-  for (const Condition& c : r.conditions) StrAppend(&tests, ":", ConditionText(c));
+  for (const Condition& c : r.conditions)
+    StrAppend(&tests, ":", ConditionText(c));
   std::string options = OptionsText(r);
   const std::string head = StrCat("sys/", ActionName(r.action), "+");
   // Unguarded syscalls share one line; a guarded one gets its guard as a
@@ -160,11 +203,12 @@ std::string RuleText(const Rule& r) {
     }
     const char* op = s.guard == OpenGuard::kWrites ? "&" : "!&";
     int flags = OpenFlagsArg(*info);
-    std::string guard = flags >= 0
-                            ? StrCat(":arg", flags, op, Mask(OpenWriteFlags()))
-                            : "";
+    std::string guard =
+        flags >= 0 ? StrCat(":arg", flags, op, Mask(OpenWriteFlags())) : "";
     StrAppend(&out, head, info->name, guard, tests, options,
-              flags >= 0 ? "" : StrCat("  # and open_how.flags", op, Mask(OpenWriteFlags())),
+              flags >= 0 ? ""
+                         : StrCat("  # and open_how.flags", op,
+                                  Mask(OpenWriteFlags())),
               "\n");
   }
   if (!plain.empty()) out = StrCat(head, plain, tests, options, "\n", out);

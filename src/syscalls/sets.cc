@@ -17,25 +17,62 @@ struct SetDef {
 };
 
 constexpr SetDef kSets[] = {
-    {{"file", "syscalls that take a file name (strace's %file)"}, SetKind::kClass, kClassFile},
-    {{"process", "process management (strace's %process)"}, SetKind::kClass, kClassProcess},
-    {{"network", "network (strace's %network)"}, SetKind::kClass, kClassNetwork},
+    {{"file", "syscalls that take a file name (strace's %file)"},
+     SetKind::kClass,
+     kClassFile},
+    {{"process", "process management (strace's %process)"},
+     SetKind::kClass,
+     kClassProcess},
+    {{"network", "network (strace's %network)"},
+     SetKind::kClass,
+     kClassNetwork},
     {{"signal", "signals (strace's %signal)"}, SetKind::kClass, kClassSignal},
     {{"ipc", "System V IPC (strace's %ipc)"}, SetKind::kClass, kClassIpc},
-    {{"desc", "file descriptors (strace's %desc)"}, SetKind::kClass, kClassDesc},
-    {{"memory", "memory mapping (strace's %memory)"}, SetKind::kClass, kClassMemory},
-    {{"creds", "user and group ids, capabilities (strace's %creds)"}, SetKind::kClass, kClassCreds},
-    {{"clock", "reading or changing clocks (strace's %clock)"}, SetKind::kClass, kClassClock},
-    {{"stat", "stat(2) itself (strace's %stat; glibc's stat() uses newfstatat: see %%stat)"}, SetKind::kClass, kClassStat},
+    {{"desc", "file descriptors (strace's %desc)"},
+     SetKind::kClass,
+     kClassDesc},
+    {{"memory", "memory mapping (strace's %memory)"},
+     SetKind::kClass,
+     kClassMemory},
+    {{"creds", "user and group ids, capabilities (strace's %creds)"},
+     SetKind::kClass,
+     kClassCreds},
+    {{"clock", "reading or changing clocks (strace's %clock)"},
+     SetKind::kClass,
+     kClassClock},
+    {{"stat",
+      "stat(2) itself (strace's %stat; glibc's stat() uses newfstatat: see "
+      "%%stat)"},
+     SetKind::kClass,
+     kClassStat},
     {{"lstat", "lstat(2) (strace's %lstat)"}, SetKind::kClass, kClassLstat},
-    {{"fstat", "fstat and fstatat variants (strace's %fstat)"}, SetKind::kClass, kClassFstat},
-    {{"%stat", "every stat variant (strace's %%stat)"}, SetKind::kClass, kClassStatAll},
+    {{"fstat", "fstat and fstatat variants (strace's %fstat)"},
+     SetKind::kClass,
+     kClassFstat},
+    {{"%stat", "every stat variant (strace's %%stat)"},
+     SetKind::kClass,
+     kClassStatAll},
     {{"statfs", "statfs(2) (strace's %statfs)"}, SetKind::kClass, kClassStatfs},
-    {{"fstatfs", "fstatfs(2) (strace's %fstatfs)"}, SetKind::kClass, kClassFstatfs},
-    {{"%statfs", "every statfs variant (strace's %%statfs)"}, SetKind::kClass, kClassStatfsAll},
-    {{"pure", "syscalls that always succeed and take no arguments (strace's %pure)"}, SetKind::kClass, kClassPure},
-    {{"file_rd", "file-name syscalls that only read; open, openat, openat2 when their flags do not write"}, SetKind::kFileRead, 0},
-    {{"file_wr", "file-name syscalls that write, create or remove; open, openat, openat2 when their flags write"}, SetKind::kFileWrite, 0},
+    {{"fstatfs", "fstatfs(2) (strace's %fstatfs)"},
+     SetKind::kClass,
+     kClassFstatfs},
+    {{"%statfs", "every statfs variant (strace's %%statfs)"},
+     SetKind::kClass,
+     kClassStatfsAll},
+    {{"pure",
+      "syscalls that always succeed and take no arguments (strace's %pure)"},
+     SetKind::kClass,
+     kClassPure},
+    {{"file_rd",
+      "file-name syscalls that only read; open, openat, openat2 when their "
+      "flags do not write"},
+     SetKind::kFileRead,
+     0},
+    {{"file_wr",
+      "file-name syscalls that write, create or remove; open, openat, openat2 "
+      "when their flags write"},
+     SetKind::kFileWrite,
+     0},
     {{"exec", "execve and execveat"}, SetKind::kExec, 0},
     {{"net", "bind and connect"}, SetKind::kNet, 0},
 };
@@ -56,12 +93,19 @@ FileUse UseOf(const SyscallInfo& s) {
     if (!s.args[i].IsPath()) continue;
     any_path = true;
     switch (s.args[i].access) {
-      case PathAccess::kOpen: open = true; break;
+      case PathAccess::kOpen:
+        open = true;
+        break;
       case PathAccess::kWrite:
       case PathAccess::kCreate:
-      case PathAccess::kDelete: write = true; break;
-      case PathAccess::kExec: exec = true; break;
-      default: break;
+      case PathAccess::kDelete:
+        write = true;
+        break;
+      case PathAccess::kExec:
+        exec = true;
+        break;
+      default:
+        break;
     }
   }
   if (!any_path) return FileUse::kNone;
@@ -107,7 +151,8 @@ absl::Span<const SetInfo> AllSets() { return kSetInfos; }
 const std::vector<SetMember>* ExpandSet(std::string_view name) {
   static const auto* members = [] {
     auto* all = new std::array<std::vector<SetMember>, std::size(kSets)>;
-    for (size_t i = 0; i < std::size(kSets); ++i) (*all)[i] = Members(&kSets[i]);
+    for (size_t i = 0; i < std::size(kSets); ++i)
+      (*all)[i] = Members(&kSets[i]);
     return all;
   }();
   for (size_t i = 0; i < std::size(kSets); ++i) {

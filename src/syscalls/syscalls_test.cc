@@ -1,11 +1,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "syd/syscalls.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
 
 #include "syd/syscall_sets.h"
-#include "syd/syscalls.h"
 
 namespace syd {
 namespace {
@@ -72,8 +73,10 @@ TEST_CASE("strace's classes") {
   CHECK(Has(all_stat, "newfstatat"));
   CHECK(Has(all_stat, "statx"));
   CHECK(Has(Names(*ExpandSet("network")), "socket"));
-  CHECK(Names(*ExpandSet("net")) == std::vector<std::string>{"connect", "bind"});
-  CHECK(Names(*ExpandSet("exec")) == std::vector<std::string>{"execve", "execveat"});
+  CHECK(Names(*ExpandSet("net")) ==
+        std::vector<std::string>{"connect", "bind"});
+  CHECK(Names(*ExpandSet("exec")) ==
+        std::vector<std::string>{"execve", "execveat"});
   CHECK_FALSE(ExpandSet("nonsense"));
 }
 
@@ -82,7 +85,8 @@ TEST_CASE("%file_wr holds writes, and open only with write flags") {
   auto rd = *ExpandSet("file_rd");
   auto guard = [](const std::vector<SetMember>& v, const char* name) {
     for (const SetMember& m : v) {
-      if (FindSyscall(m.nr)->name == name) return std::optional<OpenGuard>(m.guard);
+      if (FindSyscall(m.nr)->name == name)
+        return std::optional<OpenGuard>(m.guard);
     }
     return std::optional<OpenGuard>();
   };

@@ -53,8 +53,9 @@ constexpr auto MergeNumbers(const NumberEntry (&generated)[G], int offset) {
     if (known == -1) out[n++] = NumberEntry{e.name, e.nr + offset};
   }
   if (n != out.size()) throw "numbers_newer.inc repeats a generated syscall";
-  std::sort(out.begin(), out.end(),
-            [](const NumberEntry& a, const NumberEntry& b) { return a.nr < b.nr; });
+  std::sort(
+      out.begin(), out.end(),
+      [](const NumberEntry& a, const NumberEntry& b) { return a.nr < b.nr; });
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].nr == out[i - 1].nr) throw "two syscalls share a number";
   }
@@ -129,13 +130,26 @@ constexpr ArgSpec ParseToken(std::string_view tok) {
   } else if (tok.size() >= 6 && tok.substr(0, 5) == "path:") {
     a.kind = ArgKind::kPath;
     switch (tok[5]) {
-      case 'r': a.access = PathAccess::kRead; break;
-      case 'w': a.access = PathAccess::kWrite; break;
-      case 'c': a.access = PathAccess::kCreate; break;
-      case 'd': a.access = PathAccess::kDelete; break;
-      case 'x': a.access = PathAccess::kExec; break;
-      case 'o': a.access = PathAccess::kOpen; break;
-      default: throw "unknown path access in a signature";
+      case 'r':
+        a.access = PathAccess::kRead;
+        break;
+      case 'w':
+        a.access = PathAccess::kWrite;
+        break;
+      case 'c':
+        a.access = PathAccess::kCreate;
+        break;
+      case 'd':
+        a.access = PathAccess::kDelete;
+        break;
+      case 'x':
+        a.access = PathAccess::kExec;
+        break;
+      case 'o':
+        a.access = PathAccess::kOpen;
+        break;
+      default:
+        throw "unknown path access in a signature";
     }
     if (tok.size() == 7 && tok[6] == '!') {
       a.nofollow = true;
@@ -160,7 +174,8 @@ constexpr SyscallInfo Build(const SchemaEntry& e) {
   while (!sig.empty()) {
     size_t end = sig.find(' ');
     std::string_view tok = sig.substr(0, end);
-    sig = end == std::string_view::npos ? std::string_view() : sig.substr(end + 1);
+    sig = end == std::string_view::npos ? std::string_view()
+                                        : sig.substr(end + 1);
     if (info.nargs == 6) throw "more than six arguments in a signature";
     ArgSpec a = ParseToken(tok);
     if (a.kind == ArgKind::kDirFd) last_dirfd = info.nargs;
@@ -173,9 +188,9 @@ constexpr SyscallInfo Build(const SchemaEntry& e) {
 constexpr auto BuildTable() {
   std::array<SyscallInfo, std::size(kSchema)> out{};
   for (size_t i = 0; i < out.size(); ++i) out[i] = Build(kSchema[i]);
-  std::sort(out.begin(), out.end(), [](const SyscallInfo& a, const SyscallInfo& b) {
-    return a.nr < b.nr;
-  });
+  std::sort(
+      out.begin(), out.end(),
+      [](const SyscallInfo& a, const SyscallInfo& b) { return a.nr < b.nr; });
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].nr == out[i - 1].nr) throw "schema lists a syscall twice";
   }
@@ -197,7 +212,8 @@ constexpr auto kI386Names = NamesOf(kI386);
 constexpr auto kX32Names = NamesOf(kX32);
 
 template <size_t N>
-std::optional<int> Lookup(const std::array<NumberEntry, N>& t, std::string_view name) {
+std::optional<int> Lookup(const std::array<NumberEntry, N>& t,
+                          std::string_view name) {
   for (const NumberEntry& e : t) {
     if (e.name == name) return e.nr;
   }
@@ -205,10 +221,11 @@ std::optional<int> Lookup(const std::array<NumberEntry, N>& t, std::string_view 
 }
 
 template <size_t N>
-std::optional<std::string_view> ReverseLookup(const std::array<NumberEntry, N>& t,
-                                              int nr) {
-  auto it = std::lower_bound(t.begin(), t.end(), nr,
-                             [](const NumberEntry& e, int n) { return e.nr < n; });
+std::optional<std::string_view> ReverseLookup(
+    const std::array<NumberEntry, N>& t, int nr) {
+  auto it =
+      std::lower_bound(t.begin(), t.end(), nr,
+                       [](const NumberEntry& e, int n) { return e.nr < n; });
   if (it == t.end() || it->nr != nr) return std::nullopt;
   return it->name;
 }
@@ -217,9 +234,12 @@ std::optional<std::string_view> ReverseLookup(const std::array<NumberEntry, N>& 
 
 std::string_view AbiName(Abi abi) {
   switch (abi) {
-    case Abi::kX86_64: return "x86_64";
-    case Abi::kI386: return "i386";
-    case Abi::kX32: return "x32";
+    case Abi::kX86_64:
+      return "x86_64";
+    case Abi::kI386:
+      return "i386";
+    case Abi::kX32:
+      return "x32";
   }
   return "?";
 }
@@ -234,34 +254,44 @@ const SyscallInfo* FindSyscall(std::string_view name) {
 }
 
 const SyscallInfo* FindSyscall(int nr) {
-  auto it = std::lower_bound(kTable.begin(), kTable.end(), nr,
-                             [](const SyscallInfo& s, int n) { return s.nr < n; });
+  auto it =
+      std::lower_bound(kTable.begin(), kTable.end(), nr,
+                       [](const SyscallInfo& s, int n) { return s.nr < n; });
   return it != kTable.end() && it->nr == nr ? &*it : nullptr;
 }
 
 std::optional<int> SyscallNumber(Abi abi, std::string_view name) {
   switch (abi) {
-    case Abi::kX86_64: return Lookup(kX86_64, name);
-    case Abi::kI386: return Lookup(kI386, name);
-    case Abi::kX32: return Lookup(kX32, name);
+    case Abi::kX86_64:
+      return Lookup(kX86_64, name);
+    case Abi::kI386:
+      return Lookup(kI386, name);
+    case Abi::kX32:
+      return Lookup(kX32, name);
   }
   return std::nullopt;
 }
 
 std::optional<std::string_view> SyscallName(Abi abi, int nr) {
   switch (abi) {
-    case Abi::kX86_64: return ReverseLookup(kX86_64, nr);
-    case Abi::kI386: return ReverseLookup(kI386, nr);
-    case Abi::kX32: return ReverseLookup(kX32, nr);
+    case Abi::kX86_64:
+      return ReverseLookup(kX86_64, nr);
+    case Abi::kI386:
+      return ReverseLookup(kI386, nr);
+    case Abi::kX32:
+      return ReverseLookup(kX32, nr);
   }
   return std::nullopt;
 }
 
 absl::Span<const std::string_view> SyscallNames(Abi abi) {
   switch (abi) {
-    case Abi::kX86_64: return kX86_64Names;
-    case Abi::kI386: return kI386Names;
-    case Abi::kX32: return kX32Names;
+    case Abi::kX86_64:
+      return kX86_64Names;
+    case Abi::kI386:
+      return kI386Names;
+    case Abi::kX32:
+      return kX32Names;
   }
   return {};
 }

@@ -14,7 +14,8 @@ extern char** environ;
 
 namespace syd::testing {
 
-RunResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+RunResult Run(const std::vector<std::string>& argv,
+              const std::vector<std::string>& extra_env) {
   RunResult r;
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return r;
@@ -24,7 +25,8 @@ RunResult Run(const std::vector<std::string>& argv, const std::vector<std::strin
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<std::string> env_storage;
   for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);

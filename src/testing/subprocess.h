@@ -9,8 +9,8 @@
 namespace syd::testing {
 
 struct RunResult {
-  int exit_code = -1;    // when it exited
-  int term_signal = 0;   // when a signal killed it
+  int exit_code = -1;   // when it exited
+  int term_signal = 0;  // when a signal killed it
   std::string out;
   std::string err;
 };

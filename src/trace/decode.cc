@@ -32,11 +32,15 @@ bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
   const ArgSpec& a = s.args[i];
   int at_flags = -1, open_flags = -1;
   for (int j = 0; j < s.nargs; ++j) {
-    if (s.args[j].kind == ArgKind::kAtFlags) at_flags = static_cast<int>(e.args[j]);
-    if (s.args[j].kind == ArgKind::kOpenFlags) open_flags = static_cast<int>(e.args[j]);
+    if (s.args[j].kind == ArgKind::kAtFlags)
+      at_flags = static_cast<int>(e.args[j]);
+    if (s.args[j].kind == ArgKind::kOpenFlags)
+      open_flags = static_cast<int>(e.args[j]);
   }
-  if (s.name == "openat2" && e.open_how_flags) open_flags = static_cast<int>(*e.open_how_flags);
-  if (s.name == "linkat" && at_flags >= 0) return (at_flags & AT_SYMLINK_FOLLOW) != 0;
+  if (s.name == "openat2" && e.open_how_flags)
+    open_flags = static_cast<int>(*e.open_how_flags);
+  if (s.name == "linkat" && at_flags >= 0)
+    return (at_flags & AT_SYMLINK_FOLLOW) != 0;
   if (a.nofollow) return false;
   if (open_flags >= 0) {
     if (open_flags & O_NOFOLLOW) return false;
@@ -60,7 +64,8 @@ SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
     const size_t off = offsetof(sockaddr_un, sun_path);
     if (len > off && data[off] == '\0') {
       a.family = AddressFamily::kUnixAbstract;
-      a.path.assign(reinterpret_cast<const char*>(data + off + 1), len - off - 1);
+      a.path.assign(reinterpret_cast<const char*>(data + off + 1),
+                    len - off - 1);
     } else {
       a.family = AddressFamily::kUnix;
       const char* p = reinterpret_cast<const char*>(data + off);
@@ -88,14 +93,16 @@ std::string RootOf(pid_t pid) {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/";
 }
 
-DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_process_names) {
+DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
+                    bool want_process_names) {
   e->decoded = true;
   const SyscallInfo* s = FindSyscall(e->nr);
   if (s == nullptr) return DecodeResult::kOk;
   for (int i = 0; i < s->nargs; ++i) {
     if (s->args[i].kind == ArgKind::kOpenHow) {
       uint64_t flags = 0;
-      if (!ReadMemory(pid, e->args[i], &flags, sizeof flags)) return DecodeResult::kFault;
+      if (!ReadMemory(pid, e->args[i], &flags, sizeof flags))
+        return DecodeResult::kFault;
       e->open_how_flags = flags;
     }
   }
@@ -113,8 +120,9 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_proc
         e->strings[i] = self ? *self : "";
         continue;
       }
-      std::optional<std::string> base =
-          (*raw)[0] == '/' ? std::optional<std::string>("/") : BaseDirectory(pid, dirfd);
+      std::optional<std::string> base = (*raw)[0] == '/'
+                                            ? std::optional<std::string>("/")
+                                            : BaseDirectory(pid, dirfd);
       if (!base) {
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
@@ -132,7 +140,8 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_proc
     } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
       // sendmmsg: the first message's address stands for all of them.
       msghdr m;
-      if (!ReadMemory(pid, e->args[i], &m, sizeof m)) return DecodeResult::kFault;
+      if (!ReadMemory(pid, e->args[i], &m, sizeof m))
+        return DecodeResult::kFault;
       if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
       uint8_t buf[sizeof(sockaddr_storage)] = {};
       size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
@@ -146,7 +155,8 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_proc
     e->comm = ProcFile(pid, "comm");
     if (!e->comm.empty() && e->comm.back() == '\n') e->comm.pop_back();
     e->cmdline = ProcFile(pid, "cmdline");
-    while (!e->cmdline.empty() && e->cmdline.back() == '\0') e->cmdline.pop_back();
+    while (!e->cmdline.empty() && e->cmdline.back() == '\0')
+      e->cmdline.pop_back();
     for (char& c : e->cmdline) {
       if (c == '\0') c = ' ';
     }
@@ -165,11 +175,13 @@ std::string DescribeCall(const Event& e) {
       out += QuoteString(*e.strings[i]);
     } else if (e.addresses[i]) {
       out += e.addresses[i]->ToString();
-    } else if (a.kind == ArgKind::kDirFd && static_cast<int>(e.args[i]) == AT_FDCWD) {
+    } else if (a.kind == ArgKind::kDirFd &&
+               static_cast<int>(e.args[i]) == AT_FDCWD) {
       out += "AT_FDCWD";
     } else if (a.width == 32) {
       uint32_t v = static_cast<uint32_t>(e.args[i]);
-      out += (a.kind == ArgKind::kFd || a.kind == ArgKind::kDirFd || a.kind == ArgKind::kPid)
+      out += (a.kind == ArgKind::kFd || a.kind == ArgKind::kDirFd ||
+              a.kind == ArgKind::kPid)
                  ? StrCat(static_cast<int32_t>(v))
                  : absl::StrFormat("%#x", v);
     } else {

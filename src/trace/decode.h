@@ -22,7 +22,8 @@ std::string RootOf(pid_t pid);
 // Fills `e` (nr and args already set) with what the tracer can see; `root`
 // is RootOf(pid). kFault: an argument the kernel would read is a NULL or
 // bad pointer, and the call should fail with EFAULT as the kernel would.
-DecodeResult Decode(pid_t pid, const std::string& root, Event* e, bool want_process_names);
+DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
+                    bool want_process_names);
 
 // `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
 std::string DescribeCall(const Event& e);

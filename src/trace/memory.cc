@@ -3,8 +3,8 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace syd::trace {

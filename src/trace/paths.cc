@@ -31,17 +31,18 @@ std::vector<std::string> Split(const std::string& path) {
 }  // namespace
 
 std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
-  std::string link = dirfd == AT_FDCWD
-                         ? "/proc/" + std::to_string(pid) + "/cwd"
-                         : "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(dirfd);
+  std::string link = dirfd == AT_FDCWD ? "/proc/" + std::to_string(pid) + "/cwd"
+                                       : "/proc/" + std::to_string(pid) +
+                                             "/fd/" + std::to_string(dirfd);
   return ReadLink(link);
 }
 
-std::string ResolvePath(const std::string& root, const std::string& base, const std::string& path,
-                        bool follow_last) {
+std::string ResolvePath(const std::string& root, const std::string& base,
+                        const std::string& path, bool follow_last) {
   const std::string host_root = root == "/" ? "" : root;
   std::vector<std::string> todo = Split(path);
-  std::vector<std::string> done = path.empty() || path[0] != '/' ? Split(base) : std::vector<std::string>();
+  std::vector<std::string> done =
+      path.empty() || path[0] != '/' ? Split(base) : std::vector<std::string>();
   // Components are processed from the back of `todo` reversed into a stack.
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
   int links = 0;

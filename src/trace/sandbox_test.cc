@@ -2,7 +2,6 @@
 // exit status, by what the program saw, and by the file system.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -44,7 +43,8 @@ struct Tree {
   Tree() {
     mkdir(allowed.c_str(), 0755);
     mkdir(denied.c_str(), 0755);
-    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed << "/***\"\n"
+    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed
+                          << "/***\"\n"
                           << "sys/trace+%file_wr:fault=EPERM\n";
   }
 
@@ -57,8 +57,8 @@ struct Tree {
 
 TEST_CASE("seccomp-only: the filter decides, syd is not in the way") {
   std::string dir = testing::MakeTempDir();
-  RunResult r = Run({kSyd, "-m", "sys/fault+mkdir,mkdirat:error=EACCES", "--", kHelper, "mkdir",
-                     dir + "/d"});
+  RunResult r = Run({kSyd, "-m", "sys/fault+mkdir,mkdirat:error=EACCES", "--",
+                     kHelper, "mkdir", dir + "/d"});
   CHECK(r.exit_code == EACCES);
   CHECK_FALSE(Exists(dir + "/d"));
   // syd execs the command in its own place: its parent is our test.
@@ -67,16 +67,19 @@ TEST_CASE("seccomp-only: the filter decides, syd is not in the way") {
 }
 
 TEST_CASE("exit statuses and deaths by signal pass through") {
-  for (const char* policy : {"sys/fault+mkdir", "sys/trace+mkdir:fault=EPERM"}) {
+  for (const char* policy :
+       {"sys/fault+mkdir", "sys/trace+mkdir:fault=EPERM"}) {
     CAPTURE(policy);
     for (int code : {0, 1, 42}) {
-      CHECK(Run({kSyd, "-m", policy, "--", kHelper, "exit", std::to_string(code)}).exit_code ==
-            code);
+      CHECK(
+          Run({kSyd, "-m", policy, "--", kHelper, "exit", std::to_string(code)})
+              .exit_code == code);
     }
     // Seccomp-only, syd has become the command: it dies by the signal
     // itself, exactly as without syd. Traced, syd exits with 128+N.
     const bool traced = std::string(policy).find("trace") != std::string::npos;
-    for (auto [name, sig] : {std::pair{"TERM", SIGTERM}, {"SEGV", SIGSEGV}, {"ABRT", SIGABRT}}) {
+    for (auto [name, sig] :
+         {std::pair{"TERM", SIGTERM}, {"SEGV", SIGSEGV}, {"ABRT", SIGABRT}}) {
       RunResult r = Run({kSyd, "-m", policy, "--", kHelper, "signal", name});
       if (traced) {
         CHECK(r.exit_code == 128 + sig);
@@ -86,7 +89,9 @@ TEST_CASE("exit statuses and deaths by signal pass through") {
     }
   }
   CHECK(Run({kSyd, "--", "/nonexistent/cmd"}).exit_code == 127);
-  CHECK(Run({kSyd, "-m", "sys/bogus+x", "--", kHelper, "exit", "0"}).exit_code == 125);
+  CHECK(
+      Run({kSyd, "-m", "sys/bogus+x", "--", kHelper, "exit", "0"}).exit_code ==
+      125);
 }
 
 TEST_CASE("writes land only where the policy allows them") {
@@ -98,7 +103,8 @@ TEST_CASE("writes land only where the policy allows them") {
   CHECK_FALSE(Exists(t.denied + "/f"));
   CHECK(denied.err.find("fault=EPERM") != std::string::npos);
   CHECK(denied.err.find(t.denied + "/f") != std::string::npos);
-  CHECK(denied.err.find("policy.syd:2: sys/trace+%file_wr:fault=EPERM") != std::string::npos);
+  CHECK(denied.err.find("policy.syd:2: sys/trace+%file_wr:fault=EPERM") !=
+        std::string::npos);
   // Reading is not a write: allowed, and not even stopped.
   Touch(t.denied + "/existing");
   CHECK(t.Helper({"read", t.denied + "/existing"}).exit_code == 0);
@@ -151,7 +157,8 @@ TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
   CHECK(t.Helper({"write", t.allowed + "/escape/f"}).exit_code == EPERM);
   CHECK_FALSE(Exists(t.denied + "/f"));
   // A dangling last component: O_CREAT would create its target.
-  REQUIRE(symlink((t.denied + "/created").c_str(), (t.allowed + "/dangling").c_str()) == 0);
+  REQUIRE(symlink((t.denied + "/created").c_str(),
+                  (t.allowed + "/dangling").c_str()) == 0);
   CHECK(t.Helper({"write", t.allowed + "/dangling"}).exit_code == EPERM);
   CHECK_FALSE(Exists(t.denied + "/created"));
 }
@@ -170,12 +177,15 @@ TEST_CASE("bind and connect by address") {
   REQUIRE(mkdtemp(tmpl) != nullptr);
   std::string dir = tmpl;
   std::string policy = dir + "/net.syd";
-  std::ofstream(policy) << "sys/trace+bind:allow:arg_@~\"LOOPBACK@0\"\n"
-                           "sys/trace+bind:allow:arg_@~\"LOOPBACK6@0\"\n"
-                           "sys/trace+bind:allow:arg_@~\"unix:" << dir << "/ok.sock\"\n"
-                           "sys/trace+bind:allow:arg_@~\"unix-abstract:syd-ok\"\n"
-                           "sys/trace+bind:fault=EPERM\n"
-                           "sys/trace+connect:fault=ECONNREFUSED:arg_@~\"inet://10.0.0.0/8\"\n";
+  std::ofstream(policy)
+      << "sys/trace+bind:allow:arg_@~\"LOOPBACK@0\"\n"
+         "sys/trace+bind:allow:arg_@~\"LOOPBACK6@0\"\n"
+         "sys/trace+bind:allow:arg_@~\"unix:"
+      << dir
+      << "/ok.sock\"\n"
+         "sys/trace+bind:allow:arg_@~\"unix-abstract:syd-ok\"\n"
+         "sys/trace+bind:fault=EPERM\n"
+         "sys/trace+connect:fault=ECONNREFUSED:arg_@~\"inet://10.0.0.0/8\"\n";
   auto run = [&](const char* op, const std::string& addr) {
     return Run({kSyd, "-c", policy, "--", kHelper, op, addr}).exit_code;
   };
@@ -201,7 +211,8 @@ TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
   CHECK(Exists(t.allowed + "/t.31"));
   CHECK(t.Helper({"forks", "256", t.denied + "/f"}).out == "256 denied\n");
   CHECK(t.Helper({"forks", "16", t.allowed + "/f"}).out == "0 denied\n");
-  CHECK(t.Helper({"vforks", "4", t.denied + "/v"}).out.find("4 denied\n") != std::string::npos);
+  CHECK(t.Helper({"vforks", "4", t.denied + "/v"}).out.find("4 denied\n") !=
+        std::string::npos);
   CHECK_FALSE(Exists(t.denied + "/v.0"));
   CHECK(t.Helper({"exec-from-thread", t.denied + "/e"}).exit_code == EPERM);
   CHECK_FALSE(Exists(t.denied + "/e"));
@@ -218,7 +229,8 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   pid_t syd = fork();
   REQUIRE(syd >= 0);
   if (syd == 0) {
-    execl(kSyd, kSyd, "-c", t.policy.c_str(), "--", kHelper, "sleep", pidfile.c_str(), nullptr);
+    execl(kSyd, kSyd, "-c", t.policy.c_str(), "--", kHelper, "sleep",
+          pidfile.c_str(), nullptr);
     _exit(127);
   }
   for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
@@ -239,10 +251,11 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
 
 TEST_CASE("violation reports as JSON lines") {
   Tree t;
-  RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper, "write",
-                     t.denied + "/j"});
+  RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper,
+                     "write", t.denied + "/j"});
   CHECK(r.exit_code == EPERM);
-  CHECK(r.err.find("{\"call\":\"openat(AT_FDCWD, \\\"" + t.denied + "/j\\\"") == 0);
+  CHECK(r.err.find("{\"call\":\"openat(AT_FDCWD, \\\"" + t.denied + "/j\\\"") ==
+        0);
   CHECK(r.err.find("\"decision\":\"fault=EPERM\"") != std::string::npos);
   CHECK(r.err.find("\"location\":\"" + t.policy + ":2\"") != std::string::npos);
 }
@@ -265,10 +278,14 @@ TEST_CASE("every verdict of a traced rule") {
   // retval: the call does not run, and "succeeds".
   CHECK(Under("sys/trace+mkdir:retval=0", {"mkdir", d}).exit_code == 0);
   CHECK_FALSE(Exists(d));
-  CHECK(Under("sys/trace+mkdir:kill_process=SIGKILL", {"mkdir", d}).exit_code == 128 + SIGKILL);
-  CHECK(Under("sys/trace+mkdir:kill_process=SIGUSR1", {"mkdir", d}).exit_code == 128 + SIGUSR1);
-  CHECK(Under("sys/trace+mkdir:kill_thread=SIGTERM", {"mkdir", d}).exit_code == 128 + SIGTERM);
-  CHECK(Under("sys/trace+mkdir:trap=1", {"mkdir", d}).exit_code == 128 + SIGSYS);
+  CHECK(Under("sys/trace+mkdir:kill_process=SIGKILL", {"mkdir", d}).exit_code ==
+        128 + SIGKILL);
+  CHECK(Under("sys/trace+mkdir:kill_process=SIGUSR1", {"mkdir", d}).exit_code ==
+        128 + SIGUSR1);
+  CHECK(Under("sys/trace+mkdir:kill_thread=SIGTERM", {"mkdir", d}).exit_code ==
+        128 + SIGTERM);
+  CHECK(Under("sys/trace+mkdir:trap=1", {"mkdir", d}).exit_code ==
+        128 + SIGSYS);
   CHECK_FALSE(Exists(d));
   // The kernel's own kill (seccomp-only): SIGSYS, as without syd.
   CHECK(Under("sys/kill_process+mkdir", {"mkdir", d}).term_signal == SIGSYS);
@@ -282,12 +299,17 @@ TEST_CASE("every verdict of a traced rule") {
 
 TEST_CASE("command= and cmdline= limit a rule to some processes") {
   std::string dir = testing::MakeTempDir();
-  CHECK(Under("sys/trace+mkdir:fault=EPERM:command=^helper$", {"mkdir", dir + "/a"}).exit_code ==
-        EPERM);
-  CHECK(Under("sys/trace+mkdir:fault=EPERM:command=^make$", {"mkdir", dir + "/b"}).exit_code == 0);
-  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/c$\"", {"mkdir", dir + "/c"})
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:command=^helper$",
+              {"mkdir", dir + "/a"})
             .exit_code == EPERM);
-  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/x$\"", {"mkdir", dir + "/d"})
+  CHECK(
+      Under("sys/trace+mkdir:fault=EPERM:command=^make$", {"mkdir", dir + "/b"})
+          .exit_code == 0);
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/c$\"",
+              {"mkdir", dir + "/c"})
+            .exit_code == EPERM);
+  CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/x$\"",
+              {"mkdir", dir + "/d"})
             .exit_code == 0);
 }
 
@@ -296,14 +318,16 @@ TEST_CASE("detach_process: syd stops judging the process, the kernel goes on") {
   char real[4096];
   REQUIRE(realpath(kHelper, real) != nullptr);
   std::string policy = dir + "/detach.syd";
-  std::ofstream(policy) << "sys/trace+%exec:arg_=\"" << real << "\":detach_process=0\n"
+  std::ofstream(policy) << "sys/trace+%exec:arg_=\"" << real
+                        << "\":detach_process=0\n"
                         << "sys/trace+mkdir:fault=EPERM\n"
                         << "sys/fault+rmdir:error=EACCES\n";
   RunResult r = Run({kSyd, "-c", policy, "--", real, "mkdir", dir + "/d"});
   CHECK(r.exit_code == 0);
   CHECK(Exists(dir + "/d"));
   // A kernel rule still holds for the detached process.
-  CHECK(Run({kSyd, "-c", policy, "--", real, "rmdir", dir + "/d"}).exit_code == EACCES);
+  CHECK(Run({kSyd, "-c", policy, "--", real, "rmdir", dir + "/d"}).exit_code ==
+        EACCES);
   CHECK(Exists(dir + "/d"));
 }
 

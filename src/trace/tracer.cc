@@ -13,7 +13,6 @@
 
 #include <cstdio>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "src/trace/decode.h"
@@ -33,7 +32,8 @@ constexpr size_t kShortChain = 32;
 // (SIGINT from ^C) reach the command anyway: the kernel sends them to the
 // whole foreground process group.
 void OnSignal(int sig, siginfo_t* info, void*) {
-  if (info->si_code == SI_USER || info->si_code == SI_QUEUE) g_pending_signal = sig;
+  if (info->si_code == SI_USER || info->si_code == SI_QUEUE)
+    g_pending_signal = sig;
 }
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
@@ -42,7 +42,9 @@ pid_t ThreadGroup(pid_t tid) {
   std::string status, error;
   if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error)) return tid;
   size_t at = status.find("\nTgid:");
-  return at == std::string::npos ? tid : static_cast<pid_t>(std::atoi(status.c_str() + at + 6));
+  return at == std::string::npos
+             ? tid
+             : static_cast<pid_t>(std::atoi(status.c_str() + at + 6));
 }
 
 // The child: wait for the tracer, install the filter, become the command.
@@ -50,16 +52,20 @@ pid_t ThreadGroup(pid_t tid) {
                         const std::vector<std::string>& args) {
   raise(SIGSTOP);
   std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  sock_fprog fprog{static_cast<unsigned short>(prog.size()), const_cast<sock_filter*>(prog.data())};
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()),
+                   const_cast<sock_filter*>(prog.data())};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
-    std::fprintf(stderr, "syd: cannot install the filter: %s\n", strerror(errno));
+    std::fprintf(stderr, "syd: cannot install the filter: %s\n",
+                 strerror(errno));
     _exit(125);
   }
   execv(path.c_str(), argv.data());
-  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(), strerror(errno));
+  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
+               strerror(errno));
   _exit(126);
 }
 
@@ -67,7 +73,8 @@ pid_t ThreadGroup(pid_t tid) {
 
 bool Tracer::Detached(pid_t pid) {
   if (detached_threads_.count(pid)) return true;
-  return !detached_processes_.empty() && detached_processes_.count(ThreadGroup(pid));
+  return !detached_processes_.empty() &&
+         detached_processes_.count(ThreadGroup(pid));
 }
 
 const std::string& Tracer::Root(pid_t pid) {
@@ -80,9 +87,10 @@ const std::string& Tracer::Root(pid_t pid) {
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   for (const Rule& r : policy_.rules()) {
     if (r.plugin) {
-      std::fprintf(stderr,
-                   "syd: %s: load=%s: plugins are not supported yet; nothing was run\n",
-                   r.location.ToString(false).c_str(), r.plugin->path.c_str());
+      std::fprintf(
+          stderr,
+          "syd: %s: load=%s: plugins are not supported yet; nothing was run\n",
+          r.location.ToString(false).c_str(), r.plugin->path.c_str());
       return 125;
     }
     if (r.command || r.cmdline) want_process_names_ = true;
@@ -103,10 +111,13 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
   }
-  const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-                       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
-  if (!WIFSTOPPED(status) || ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
-    std::fprintf(stderr, "syd: cannot trace the command: %s\n", strerror(errno));
+  const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
+                       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+  if (!WIFSTOPPED(status) ||
+      ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
+    std::fprintf(stderr, "syd: cannot trace the command: %s\n",
+                 strerror(errno));
     kill(child, SIGKILL);
     return 125;
   }
@@ -134,7 +145,9 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       live.erase(pid);
       roots_.erase(pid);
-      if (pid == child) result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      if (pid == child)
+        result =
+            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
@@ -148,7 +161,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     if (event == PTRACE_EVENT_STOP) {
       // A group-stop keeps the tracee stopped until SIGCONT (PTRACE_LISTEN);
       // other event stops (a new child's first stop) just go on.
-      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+          sig == SIGTTOU) {
         ptrace(PTRACE_LISTEN, pid, nullptr, nullptr);
       } else {
         ptrace(PTRACE_CONT, pid, nullptr, nullptr);
@@ -160,14 +174,16 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       continue;
     }
     // A signal on its way to the tracee: deliver it.
-    ptrace(PTRACE_CONT, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig)));
+    ptrace(PTRACE_CONT, pid, nullptr,
+           reinterpret_cast<void*>(static_cast<long>(sig)));
   }
   return result;
 }
 
 void Tracer::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
-  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0) return;  // it died meanwhile
+  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
+    return;  // it died meanwhile
   if (Detached(pid)) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;
@@ -208,7 +224,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
       break;
     case K::kKillProcess:
       skip(-EPERM);
-      kill(ThreadGroup(pid), d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
+      kill(ThreadGroup(pid),
+           d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
       break;
     case K::kKillThread:
       skip(-EPERM);
@@ -236,7 +253,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
     cache_roots_ = false;
     roots_.clear();
   }
-  if (denied || (d.rule && d.rule->log.kind != LogTarget::Kind::kNone)) Report(pid, e, d);
+  if (denied || (d.rule && d.rule->log.kind != LogTarget::Kind::kNone))
+    Report(pid, e, d);
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }
 
@@ -263,11 +281,12 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
                         {"decision", VerdictText(d.verdict)},
                         {"rule", rule},
                         {"location", where}};
-    line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    line =
+        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
-    line = StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (", comm, ") cwd ", cwd, ": ",
-                  DescribeCall(e), " by ", where.empty() ? "the default" : where, ": ", rule,
-                  "\n");
+    line = StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (", comm,
+                  ") cwd ", cwd, ": ", DescribeCall(e), " by ",
+                  where.empty() ? "the default" : where, ": ", rule, "\n");
   }
   const LogTarget& target = d.rule ? d.rule->log : LogTarget{};
   if (target.kind == LogTarget::Kind::kSyslog) {

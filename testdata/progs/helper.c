@@ -4,12 +4,12 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +37,8 @@ static int write_file(const char* path) {
   return rc;
 }
 
-static int make_addr(const char* spec, struct sockaddr_storage* ss, socklen_t* len, int* family) {
+static int make_addr(const char* spec, struct sockaddr_storage* ss,
+                     socklen_t* len, int* family) {
   memset(ss, 0, sizeof *ss);
   char host[128];
   int port = 0;
@@ -55,13 +56,15 @@ static int make_addr(const char* spec, struct sockaddr_storage* ss, socklen_t* l
     inet_pton(AF_INET6, host, &in6->sin6_addr);
     *len = sizeof *in6;
     *family = AF_INET6;
-  } else if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "abstract:", 9) == 0) {
+  } else if (strncmp(spec, "unix:", 5) == 0 ||
+             strncmp(spec, "abstract:", 9) == 0) {
     struct sockaddr_un* un = (struct sockaddr_un*)ss;
     un->sun_family = AF_UNIX;
     int abstract = spec[0] == 'a';
     const char* name = spec + (abstract ? 9 : 5);
     strncpy(un->sun_path + abstract, name, sizeof un->sun_path - 2);
-    *len = offsetof(struct sockaddr_un, sun_path) + abstract + strlen(name) + (abstract ? 0 : 1);
+    *len = offsetof(struct sockaddr_un, sun_path) + abstract + strlen(name) +
+           (abstract ? 0 : 1);
     *family = AF_UNIX;
   } else {
     return -1;
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
   const char* b = argc > 3 ? argv[3] : "";
   if (!strcmp(op, "write")) return report(write_file(a));
   if (!strcmp(op, "read")) return report(open(a, O_RDONLY));
-  if (!strcmp(op, "excl")) return report(open(a, O_WRONLY | O_CREAT | O_EXCL, 0644));
+  if (!strcmp(op, "excl"))
+    return report(open(a, O_WRONLY | O_CREAT | O_EXCL, 0644));
   if (!strcmp(op, "creat")) return report(creat(a, 0644));
   if (!strcmp(op, "mkdir")) return report(mkdir(a, 0755));
   if (!strcmp(op, "mknod")) return report(mknod(a, S_IFIFO | 0644, 0));
@@ -109,7 +113,9 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
   if (!strcmp(op, "unlink")) return report(unlink(a));
   if (!strcmp(op, "rmdir")) return report(rmdir(a));
-  if (!strcmp(op, "nullpath")) return report(syscall(SYS_openat, AT_FDCWD, NULL, O_WRONLY | O_CREAT, 0644));
+  if (!strcmp(op, "nullpath"))
+    return report(
+        syscall(SYS_openat, AT_FDCWD, NULL, O_WRONLY | O_CREAT, 0644));
   if (!strcmp(op, "openat")) {  // openat DIR NAME: relative to a directory fd
     int dfd = open(a, O_RDONLY | O_DIRECTORY);
     if (dfd < 0) return report(-1);
@@ -130,12 +136,15 @@ int main(int argc, char** argv) {
     if (make_addr(a, &ss, &len, &family) != 0) return 2;
     int fd = socket(family, SOCK_STREAM, 0);
     if (fd < 0) return report(-1);
-    if (!strcmp(op, "bind")) return report(bind(fd, (struct sockaddr*)&ss, len));
+    if (!strcmp(op, "bind"))
+      return report(bind(fd, (struct sockaddr*)&ss, len));
     return report(connect(fd, (struct sockaddr*)&ss, len));
   }
   if (!strcmp(op, "exit")) return atoi(a);
   if (!strcmp(op, "signal")) {
-    int sig = !strcmp(a, "TERM") ? SIGTERM : !strcmp(a, "SEGV") ? SIGSEGV : SIGABRT;
+    int sig = !strcmp(a, "TERM")   ? SIGTERM
+              : !strcmp(a, "SEGV") ? SIGSEGV
+                                   : SIGABRT;
     if (sig == SIGSEGV) {
       volatile int* p = NULL;
       return *p;
@@ -181,7 +190,8 @@ int main(int argc, char** argv) {
     printf("%d denied\n", denied);
     return 0;
   }
-  if (!strcmp(op, "exec-from-thread")) {  // exec-from-thread PATH: a thread execs `write PATH`
+  if (!strcmp(op, "exec-from-thread")) {  // exec-from-thread PATH: a thread
+                                          // execs `write PATH`
     static char* args[4];
     args[0] = argv[0];
     args[1] = "write";
@@ -191,7 +201,9 @@ int main(int argc, char** argv) {
     pthread_join(t, NULL);
     return 127;
   }
-  if (!strcmp(op, "daemon")) {  // daemon PATH: a grandchild writes PATH after we exit
+  if (!strcmp(
+          op,
+          "daemon")) {  // daemon PATH: a grandchild writes PATH after we exit
     pid_t pid = fork();
     if (pid == 0) {
       setsid();
