@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <vector>
 
 namespace syd::trace {
@@ -28,6 +29,32 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
+// "/proc/self/..." read as the tracee's own entry.
+std::string ProcOf(pid_t pid, const std::string& path) {
+  auto under = [&](const std::string& prefix) {
+    return path.compare(0, prefix.size(), prefix) == 0 &&
+           (path.size() == prefix.size() || path[prefix.size()] == '/');
+  };
+  if (under("/proc/self")) return "/proc/" + std::to_string(pid) + path.substr(10);
+  if (under("/proc/thread-self")) {
+    return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + path.substr(17);
+  }
+  return path;
+}
+
+// /proc/PID/fd/N, /proc/PID/cwd, /proc/PID/root, /proc/PID/exe and the same
+// under task/TID: links the kernel follows to an object, not a name.
+bool IsProcMagic(const std::string& path) {
+  if (path.compare(0, 6, "/proc/") != 0) return false;
+  size_t fd = path.find("/fd/");
+  if (fd != std::string::npos && path.find('/', fd + 4) == std::string::npos) return true;
+  for (const char* leaf : {"/cwd", "/root", "/exe"}) {
+    size_t n = std::strlen(leaf);
+    if (path.size() > n && path.compare(path.size() - n, n, leaf) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
@@ -37,7 +64,7 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
   return ReadLink(link);
 }
 
-std::string ResolvePath(const std::string& root, const std::string& base,
+std::string ResolvePath(pid_t pid, const std::string& root, const std::string& base,
                         const std::string& path, bool follow_last) {
   const std::string host_root = root == "/" ? "" : root;
   std::vector<std::string> todo = Split(path);
@@ -62,9 +89,17 @@ std::string ResolvePath(const std::string& root, const std::string& base,
       done.push_back(part);
       break;
     }
-    std::optional<std::string> target =
-        links < 40 ? ReadLink(host_root + candidate) : std::nullopt;
-    if (!target) {
+    // /proc/self stays spelt so (rules name it), but is read as the
+    // tracee's, not syd's.
+    if (candidate == "/proc/self" || candidate == "/proc/thread-self") {
+      done.push_back(part);
+      continue;
+    }
+    std::optional<std::string> target;
+    if (links < 40) target = ReadLink(host_root + ProcOf(pid, candidate));
+    // A descriptor's link to a pipe, socket or anonymous inode names no
+    // file: the kernel opens the object itself.
+    if (!target || (IsProcMagic(candidate) && (target->empty() || (*target)[0] != '/'))) {
       done.push_back(part);
       continue;
     }

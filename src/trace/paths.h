@@ -18,8 +18,9 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // `follow_last` is set (a dangling one resolves to the file it would
 // create). Components that do not exist are kept as written. Symlinks are
 // read inside `root` (the tracee's root, "/" normally). At most 40 links,
-// as the kernel.
-std::string ResolvePath(const std::string& root, const std::string& base,
+// as the kernel. /proc/self and /proc/thread-self mean the tracee `pid`,
+// not syd.
+std::string ResolvePath(pid_t pid, const std::string& root, const std::string& base,
                         const std::string& path, bool follow_last);
 
 }  // namespace syd::trace

@@ -1,0 +1,68 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "src/testing/subprocess.h"
+#include "src/trace/paths.h"
+
+namespace syd::trace {
+namespace {
+
+TEST_CASE("dots, relative paths and symlinks resolve as the kernel would") {
+  std::string d = testing::MakeTempDir();
+  REQUIRE(mkdir((d + "/real").c_str(), 0755) == 0);
+  REQUIRE(symlink("real", (d + "/rel").c_str()) == 0);
+  REQUIRE(symlink((d + "/real").c_str(), (d + "/abs").c_str()) == 0);
+  REQUIRE(symlink("../real/../real/f", (d + "/real/up").c_str()) == 0);
+  REQUIRE(symlink("loop", (d + "/loop").c_str()) == 0);
+  pid_t me = getpid();
+  CHECK(ResolvePath(me, "/", "/x", "a/./b/../c", true) == "/x/a/c");
+  CHECK(ResolvePath(me, "/", "/x", "/../../y", true) == "/y");
+  CHECK(ResolvePath(me, "/", "/", d + "/rel/f", true) == d + "/real/f");
+  CHECK(ResolvePath(me, "/", "/", d + "/abs/f", true) == d + "/real/f");
+  CHECK(ResolvePath(me, "/", "/", d + "/real/up", true) == d + "/real/f");
+  CHECK(ResolvePath(me, "/", "/", d + "/real/up", false) == d + "/real/up");
+  CHECK(ResolvePath(me, "/", "/", d + "/rel", false) == d + "/rel");
+  CHECK(ResolvePath(me, "/", d, "rel/../abs/x", true) == d + "/real/x");
+  // A loop stops after 40 links instead of spinning.
+  CHECK(!ResolvePath(me, "/", "/", d + "/loop", true).empty());
+}
+
+TEST_CASE("/proc/self is the tracee's, and stays spelt so") {
+  std::string d = testing::MakeTempDir();
+  int fd = open((d + "/file").c_str(), O_WRONLY | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  pid_t me = getpid();
+  // Read through the tracee's (here: our own) descriptor table.
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd), true) == d + "/file");
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd), false) ==
+        "/proc/self/fd/" + std::to_string(fd));
+  CHECK(ResolvePath(4242, "/", "/", "/proc/thread-self/attr/current", true) ==
+        "/proc/thread-self/attr/current");
+  // A pipe is no file: the path stops at the descriptor.
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(p[1]), true) ==
+        "/proc/self/fd/" + std::to_string(p[1]));
+  close(fd);
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_CASE("the base of a relative path comes from the tracee's fd or cwd") {
+  std::string d = testing::MakeTempDir();
+  int fd = open(d.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  CHECK(*BaseDirectory(getpid(), fd) == d);
+  char cwd[4096];
+  REQUIRE(getcwd(cwd, sizeof cwd) != nullptr);
+  CHECK(*BaseDirectory(getpid(), AT_FDCWD) == cwd);
+  CHECK_FALSE(BaseDirectory(getpid(), 9999));
+  close(fd);
+}
+
+}  // namespace
+}  // namespace syd::trace
