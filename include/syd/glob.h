@@ -17,6 +17,7 @@ namespace syd {
 //   /*** at the end: the directory itself and everything below it
 //   ?    one character other than '/'
 //   [..] a character class, [!..] or [^..] negated
+//   \c   the character c itself
 // Everything else matches itself. The result is always a valid pattern.
 std::string GlobToRegex(std::string_view glob);
 

@@ -8,13 +8,16 @@
 #include "syd/ast.h"
 #include "syd/rules.h"
 #include "syd/source.h"
+#include "syd/variables.h"
 
 namespace syd {
 
 // Applies the statements in order (+ adds, - removes the same rule, ^
 // clears) and returns the rules that remain. Errors and warnings go to
 // `diags`; a statement with an error is left out.
-RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags);
+// ${NAME} in strings expands from `vars`.
+RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags,
+                const Variables& vars = {});
 
 // Warnings about rules that resolve but are likely wrong: allow rules with
 // unanchored regexes, rules an earlier rule makes unreachable.

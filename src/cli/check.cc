@@ -35,7 +35,7 @@ int Check(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   Diagnostics diags;
-  RuleSet rules = Resolve(LoadInputs(pa.inputs, diags), diags);
+  RuleSet rules = Resolve(LoadInputs(pa.inputs, diags), diags, pa.variables);
   if (!diags.has_errors()) Lint(rules, diags);
   for (const Diagnostic& d : diags.all())
     std::fputs(FormatDiagnostic(d).c_str(), stderr);

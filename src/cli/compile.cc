@@ -58,7 +58,7 @@ int Compile(const std::vector<std::string>& all_args) {
         pa.error.empty() ? "no policy given" : pa.error.c_str());
     return kExitUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
+  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
   if (!policy) return kExitErrors;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {

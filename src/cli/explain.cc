@@ -51,7 +51,7 @@ int Explain(const std::vector<std::string>& args) {
                  std::string(event.status().message()).c_str());
     return kExitUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
+  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
   if (!policy) return kExitErrors;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {

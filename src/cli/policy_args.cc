@@ -33,14 +33,21 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
       break;
     }
     bool flag = a.size() >= 2 && a[0] == '-' &&
-                (a[1] == 'c' || a[1] == 'm' || a[1] == 'p');
+                (a[1] == 'c' || a[1] == 'm' || a[1] == 'p' || a[1] == 'D');
     if (flag && a.size() == 2 && i + 1 >= args.size()) {
       out.error = a + " needs an argument";
       return out;
     }
     if (flag) {
       std::string value = a.size() > 2 ? a.substr(2) : args[++i];
-      if (a[1] == 'c') {
+      if (a[1] == 'D') {
+        size_t eq = value.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          out.error = "-D takes NAME=VALUE, not '" + value + "'";
+          return out;
+        }
+        out.variables.defines[value.substr(0, eq)] = value.substr(eq + 1);
+      } else if (a[1] == 'c') {
         out.inputs.push_back({PolicyInput::Kind::kFile, value});
       } else if (a[1] == 'm') {
         out.inputs.push_back({PolicyInput::Kind::kRule, value});
@@ -82,10 +89,9 @@ std::optional<std::string> FindProfile(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs,
-                                 bool lint) {
+std::optional<Policy> LoadPolicy(const PolicyArgs& args, bool lint) {
   Diagnostics diags;
-  RuleSet rules = Resolve(LoadInputs(inputs, diags), diags);
+  RuleSet rules = Resolve(LoadInputs(args.inputs, diags), diags, args.variables);
   if (lint && !diags.has_errors()) Lint(rules, diags);
   for (const Diagnostic& d : diags.all())
     std::fputs(FormatDiagnostic(d).c_str(), stderr);

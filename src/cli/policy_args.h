@@ -9,17 +9,19 @@
 
 #include "syd/loader.h"
 #include "syd/policy.h"
+#include "syd/variables.h"
 
 namespace syd::cli {
 
 struct PolicyArgs {
   std::vector<PolicyInput> inputs;
+  Variables variables;  // -D NAME=VALUE
   std::vector<std::string> rest;     // other arguments before "--"
   std::vector<std::string> command;  // everything after "--"
   std::string error;                 // a usage error, or ""
 };
 
-// Takes -c FILE, -m RULE, -p NAME (also -cFILE), and bare FILE arguments
+// Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), and bare FILE arguments
 // when `bare_files` is set. Stops at "--": what follows is `command`.
 PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
                            bool bare_files);
@@ -30,8 +32,7 @@ std::optional<std::string> FindProfile(const std::string& name);
 
 // Loads, resolves and lints; prints diagnostics to stderr. Returns nothing
 // when there were errors.
-std::optional<Policy> LoadPolicy(const std::vector<PolicyInput>& inputs,
-                                 bool lint);
+std::optional<Policy> LoadPolicy(const PolicyArgs& args, bool lint);
 
 }  // namespace syd::cli
 

@@ -70,7 +70,7 @@ int RunCommand(const std::vector<std::string>& args) {
                  pa.error.empty() ? "no command given" : pa.error.c_str());
     return kExitCommandUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa.inputs, /*lint=*/false);
+  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
   if (!policy) return kExitCommandUsage;
   absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
   if (!prog.ok()) {

@@ -18,7 +18,11 @@ std::string GlobToRegex(std::string_view glob) {
       i = end;
       continue;
     }
-    if (c == '?') {
+    if (c == '\\' && i + 1 < glob.size()) {  // \c: c itself
+      ++i;
+      if (std::string_view("\\.+()|{}^$*?[]").find(glob[i]) != std::string_view::npos) re += '\\';
+      re += glob[i];
+    } else if (c == '?') {
       re += "[^/]";
     } else if (c == '[') {
       size_t j = i + 1;

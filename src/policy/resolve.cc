@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <map>
 
 #include "syd/expr.h"
@@ -39,7 +40,7 @@ struct Member {
 
 class Resolver {
  public:
-  explicit Resolver(Diagnostics& diags) : diags_(diags) {}
+  Resolver(Diagnostics& diags, const Variables& vars) : diags_(diags), vars_(vars) {}
 
   void Statement(const syd::Statement& st) {
     if (const auto* r = std::get_if<RuleStmt>(&st)) {
@@ -341,10 +342,15 @@ class Resolver {
         continue;
       }
       if (k == "command" || k == "cmdline") {
-        auto re = Regex(*o.value, o.value_location);
-        (k == "command" ? rule->command : rule->cmdline) = re;
+        std::optional<std::string> pattern =
+            Expand(*o.value, o.value_location, [](std::string_view v) {
+              return RE2::QuoteMeta(re2::StringPiece(v.data(), v.size()));
+            });
+        if (!pattern) continue;
+        (k == "command" ? rule->command : rule->cmdline) =
+            Regex(*pattern, o.value_location);
         (k == "command" ? rule->command_pattern : rule->cmdline_pattern) =
-            *o.value;
+            *pattern;
         continue;
       }
       if (k == "error") {
@@ -485,7 +491,16 @@ class Resolver {
       c.value = *v;
       return c;
     }
-    c.text = a.text;
+    const bool glob = a.op == CmpOp::kGlob || a.op == CmpOp::kNotGlob;
+    const bool regex = a.op == CmpOp::kMatch || a.op == CmpOp::kNotMatch;
+    auto quote = [&](std::string_view v) -> std::string {
+      if (glob) return QuoteGlob(v);
+      if (regex) return RE2::QuoteMeta(re2::StringPiece(v.data(), v.size()));
+      return std::string(v);
+    };
+    std::optional<std::string> text = Expand(a.text, a.value_location, quote);
+    if (!text) return std::nullopt;
+    c.text = *text;
     if (IsNetwork(a.op)) {
       // The seed writes `%stat:arg_@~"/dev/sydbox/?.*"`: a network operator
       // on paths. Where no member has an address, read it as a regex match.
@@ -507,11 +522,9 @@ class Resolver {
                               CmpOpText(c.op), " (a regex match): write ",
                               CmpOpText(c.op)));
       } else {
-        absl::StatusOr<NetPattern> p = NetPattern::Parse(a.text);
+        absl::StatusOr<NetPattern> p = NetPattern::Parse(c.text);
         if (!p.ok()) {
-          Location at = a.value_location;
-          at.column += 1;
-          Error(at, std::string(p.status().message()));
+          Error(a.value_location, std::string(p.status().message()));
           return std::nullopt;
         }
         c.kind = Condition::Kind::kNet;
@@ -525,11 +538,11 @@ class Resolver {
     }
     if (c.op == CmpOp::kGlob || c.op == CmpOp::kNotGlob) {
       c.kind = Condition::Kind::kGlob;
-      c.glob = std::make_shared<Glob>(a.text);
+      c.glob = std::make_shared<Glob>(c.text);
       return c;
     }
     c.kind = Condition::Kind::kRegex;
-    c.regex = Regex(a.text, a.value_location);
+    c.regex = Regex(c.text, a.value_location);
     if (!c.regex) return std::nullopt;
     return c;
   }
@@ -669,7 +682,24 @@ class Resolver {
     if (ok_) out_.default_verdict = {v, st.location};
   }
 
+  // `text` with ${NAME} expanded; `quote` makes a value literal where it
+  // lands. `loc` is where the text starts.
+  std::optional<std::string> Expand(const std::string& text, const Location& loc,
+                                    const std::function<std::string(std::string_view)>& quote) {
+    if (text.find("${") == std::string::npos) return text;
+    std::string error;
+    size_t offset = 0;
+    std::optional<std::string> out = ExpandVariables(text, vars_, quote, &error, &offset);
+    if (!out) {
+      Location at = loc;
+      at.column += static_cast<int>(offset);
+      Error(at, error);
+    }
+    return out;
+  }
+
   Diagnostics& diags_;
+  const Variables& vars_;
   RuleSet out_;
   bool ok_ = true;
   std::vector<int> member_index_ =
@@ -678,8 +708,9 @@ class Resolver {
 
 }  // namespace
 
-RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags) {
-  Resolver r(diags);
+RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags,
+                const Variables& vars) {
+  Resolver r(diags, vars);
   for (const Statement& st : statements) r.Statement(st);
   RuleSet rules = r.Take();
   return rules;
