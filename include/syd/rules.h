@@ -102,6 +102,9 @@ struct Rule {
 struct DefaultVerdict {
   Verdict verdict{Verdict::Kind::kAllow, 0};
   Location location;  // where it was set; empty for the built-in default
+  // With a log target, calls the default decides go past the tracer, which
+  // reports them: a deny-by-default policy then says what it refused.
+  LogTarget log;
 };
 
 // The rules in first-match order after every + - ^ edit.
@@ -114,7 +117,7 @@ struct RuleSet {
 // `syd check --print` writes and `-` edits compare.
 std::string RuleText(const Rule& r);
 // The default as a statement: "default/fault:error=EPERM".
-std::string DefaultText(const Verdict& v);
+std::string DefaultText(const DefaultVerdict& d);
 // The rule as its author wrote it, from its source line.
 std::string RuleSourceText(const Rule& r);
 

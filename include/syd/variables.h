@@ -14,7 +14,7 @@ namespace syd {
 
 struct Variables {
   std::map<std::string, std::string> defines;  // -D NAME=VALUE, first
-  bool environment = true;                      // then the environment
+  bool environment = true;                     // then the environment
 
   std::optional<std::string> Lookup(const std::string& name) const;
 };
@@ -23,9 +23,10 @@ struct Variables {
 // that a value is literal text in a regex or a glob); "$${" is a literal
 // "${". Returns nothing and sets `error` (and `error_offset`, the byte in
 // `text`) for an unset or malformed variable.
-std::optional<std::string> ExpandVariables(std::string_view text, const Variables& vars,
-                                           const std::function<std::string(std::string_view)>& quote,
-                                           std::string* error, size_t* error_offset);
+std::optional<std::string> ExpandVariables(
+    std::string_view text, const Variables& vars,
+    const std::function<std::string(std::string_view)>& quote,
+    std::string* error, size_t* error_offset);
 
 // Escapes glob metacharacters so that the text matches only itself.
 std::string QuoteGlob(std::string_view text);

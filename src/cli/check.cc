@@ -41,7 +41,7 @@ int Check(const std::vector<std::string>& args) {
     std::fputs(FormatDiagnostic(d).c_str(), stderr);
   if (print && !diags.has_errors()) {
     for (const Rule& r : rules.rules) std::printf("%s\n", RuleText(r).c_str());
-    std::printf("%s\n", DefaultText(rules.default_verdict.verdict).c_str());
+    std::printf("%s\n", DefaultText(rules.default_verdict).c_str());
   }
   std::fprintf(stderr, "%zu rule%s, %d error%s, %d warning%s\n",
                rules.rules.size(), rules.rules.size() == 1 ? "" : "s",

@@ -23,6 +23,8 @@ inline constexpr int kExitNotFound = 127;
 int Check(const std::vector<std::string>& args);
 int Sets(const std::vector<std::string>& args);
 int Compile(const std::vector<std::string>& args);
+int Profiles(const std::vector<std::string>& args);
+int Profile(const std::vector<std::string>& args);
 int Explain(const std::vector<std::string>& args);
 // syd POLICY... -- COMMAND [ARG]...
 int RunCommand(const std::vector<std::string>& args);

@@ -16,6 +16,7 @@ constexpr char kUsage[] =
     "                                      write the seccomp filter\n"
     "       syd explain POLICY... 'CALL'   which rule decides a call, and "
     "where\n"
+    "       syd profiles | syd profile NAME   list the profiles, or print one\n"
     "       syd sets [NAME]...             list syscall sets or their members\n"
     "       syd --help | --version\n"
     "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, "
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   if (cmd == "check") return syd::cli::Check(args);
   if (cmd == "sets") return syd::cli::Sets(args);
   if (cmd == "compile") return syd::cli::Compile(args);
+  if (cmd == "profiles") return syd::cli::Profiles(args);
+  if (cmd == "profile") return syd::cli::Profile(args);
   if (cmd == "explain") return syd::cli::Explain(args);
   if (cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);

@@ -54,9 +54,10 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
       } else if (std::optional<std::string> path = FindProfile(value)) {
         out.inputs.push_back({PolicyInput::Kind::kFile, *path});
       } else {
-        out.error = "no profile named '" + value +
-                    "' (looked in $SYD_PROFILE_PATH and " + SelfDir() +
-                    "/../share/syd/profiles)";
+        out.error =
+            "no profile named '" + value +
+            "' (`syd profiles` lists them; looked in $SYD_PROFILE_PATH and " +
+            SelfDir() + "/../share/syd/profiles)";
         return out;
       }
     } else if (bare_files && !a.empty() && a[0] != '-') {
@@ -68,9 +69,7 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
   return out;
 }
 
-std::optional<std::string> FindProfile(const std::string& name) {
-  if (name.find('/') != std::string::npos)
-    return Exists(name) ? std::optional(name) : std::nullopt;
+std::vector<std::string> ProfileDirs() {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("SYD_PROFILE_PATH")) {
     std::string path = env;
@@ -82,7 +81,14 @@ std::optional<std::string> FindProfile(const std::string& name) {
     }
   }
   dirs.push_back(SelfDir() + "/../share/syd/profiles");
-  for (const std::string& d : dirs) {
+  return dirs;
+}
+
+std::optional<std::string> FindProfile(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return Exists(name) ? std::optional(name) : std::nullopt;
+  }
+  for (const std::string& d : ProfileDirs()) {
     std::string p = d + "/" + name + ".syd";
     if (Exists(p)) return p;
   }
@@ -91,7 +97,8 @@ std::optional<std::string> FindProfile(const std::string& name) {
 
 std::optional<Policy> LoadPolicy(const PolicyArgs& args, bool lint) {
   Diagnostics diags;
-  RuleSet rules = Resolve(LoadInputs(args.inputs, diags), diags, args.variables);
+  RuleSet rules =
+      Resolve(LoadInputs(args.inputs, diags), diags, args.variables);
   if (lint && !diags.has_errors()) Lint(rules, diags);
   for (const Diagnostic& d : diags.all())
     std::fputs(FormatDiagnostic(d).c_str(), stderr);

@@ -15,19 +15,20 @@ namespace syd::cli {
 
 struct PolicyArgs {
   std::vector<PolicyInput> inputs;
-  Variables variables;  // -D NAME=VALUE
+  Variables variables;               // -D NAME=VALUE
   std::vector<std::string> rest;     // other arguments before "--"
   std::vector<std::string> command;  // everything after "--"
   std::string error;                 // a usage error, or ""
 };
 
-// Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), and bare FILE arguments
-// when `bare_files` is set. Stops at "--": what follows is `command`.
+// Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), and bare FILE
+// arguments when `bare_files` is set. Stops at "--": what follows is `command`.
 PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
                            bool bare_files);
 
-// Where -p NAME looks: $SYD_PROFILE_PATH (colon-separated), then
+// Where -p NAME looks, in order: $SYD_PROFILE_PATH (colon-separated), then
 // PREFIX/share/syd/profiles beside the installed binary.
+std::vector<std::string> ProfileDirs();
 std::optional<std::string> FindProfile(const std::string& name);
 
 // Loads, resolves and lints; prints diagnostics to stderr. Returns nothing

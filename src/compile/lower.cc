@@ -68,7 +68,7 @@ class Lowering {
       Chain(nrs[i]);
     }
     a_.Bind(default_);
-    a_.Ret(KernelReturn(p_.default_verdict().verdict));
+    a_.Ret(DefaultReturn(-1, 0));
     a_.Bind(kill);
     a_.Ret(SECCOMP_RET_KILL_PROCESS);
     absl::StatusOr<BpfProgram> prog = a_.Finish();
@@ -230,12 +230,26 @@ class Lowering {
       if (!tested)
         return;  // the rule takes every call: the rest is unreachable
     }
-    if (p_.Watched(nr)) {
-      a_.Ret(Kernel(nr, p_.default_verdict().verdict,
-                    static_cast<uint32_t>(chain.size())));
+    // The shared default return says position 0; a chain's own end must
+    // say its length when the position matters.
+    if (p_.Watched(nr) || DefaultLogged()) {
+      a_.Ret(DefaultReturn(nr, static_cast<uint32_t>(chain.size())));
     } else {
       a_.Jump(default_);
     }
+  }
+
+  bool DefaultLogged() const {
+    return p_.default_verdict().log.kind != LogTarget::Kind::kNone;
+  }
+
+  // What a call no rule decides gets: the default, unless it is logged (the
+  // tracer reports it) or the syscall is watched and would run.
+  uint32_t DefaultReturn(int nr, uint32_t pos) {
+    if (DefaultLogged()) {
+      return SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA);
+    }
+    return Kernel(nr, p_.default_verdict().verdict, pos);
   }
 
   // A kernel verdict, except that a watched syscall that would run stops

@@ -52,6 +52,10 @@ bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
   return true;
 }
 
+bool DefaultLogged(const Policy& p) {
+  return p.default_verdict().log.kind != LogTarget::Kind::kNone;
+}
+
 struct Binding {
   const std::string* path = nullptr;       // arg_ on a path
   const SocketAddress* address = nullptr;  // arg_ on an address
@@ -117,7 +121,9 @@ Decision Run(const Policy& p, const SyscallInfo& s, const Event& e,
     }
     return Decision{r.verdict, &r, false, pos};
   }
-  return Decision{p.default_verdict().verdict, nullptr, false,
+  // A logged default goes past the tracer, which reports it.
+  return Decision{p.default_verdict().verdict, nullptr,
+                  !e.decoded && DefaultLogged(p),
                   static_cast<uint32_t>(chain.size())};
 }
 
@@ -152,8 +158,10 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
     return Decision{Verdict{Verdict::Kind::kKillProcess, 0}, nullptr, false, 0};
   }
   const SyscallInfo* s = FindSyscall(e.nr);
-  if (s == nullptr)
-    return Decision{p.default_verdict().verdict, nullptr, false, 0};
+  if (s == nullptr) {
+    return Decision{p.default_verdict().verdict, nullptr,
+                    !e.decoded && DefaultLogged(p), 0};
+  }
   if (!e.decoded) {
     Decision d = Run(p, *s, e, start, Binding{});
     // A watched syscall that would run goes past the tracer.

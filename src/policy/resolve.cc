@@ -40,7 +40,8 @@ struct Member {
 
 class Resolver {
  public:
-  Resolver(Diagnostics& diags, const Variables& vars) : diags_(diags), vars_(vars) {}
+  Resolver(Diagnostics& diags, const Variables& vars)
+      : diags_(diags), vars_(vars) {}
 
   void Statement(const syd::Statement& st) {
     if (const auto* r = std::get_if<RuleStmt>(&st)) {
@@ -255,6 +256,22 @@ class Resolver {
                          : "a signal (SIGKILL or 1 to 64)");
   }
 
+  // log=syslog or log=FD.
+  std::optional<LogTarget> Log(const Option& o) {
+    if (!o.value) {
+      Error(o.location, "log needs a value: log=syslog or log=FD");
+      return std::nullopt;
+    }
+    if (*o.value == "syslog") return LogTarget{LogTarget::Kind::kSyslog, -1};
+    std::optional<int64_t> fd = Number(o);
+    if (!fd) return std::nullopt;
+    if (*fd < 0 || *fd > 65535) {
+      Error(o.value_location, "log= takes syslog or a file descriptor number");
+      return std::nullopt;
+    }
+    return LogTarget{LogTarget::Kind::kFd, static_cast<int>(*fd)};
+  }
+
   std::shared_ptr<const RE2> Regex(const std::string& pattern,
                                    const Location& loc) {
     auto re = std::make_shared<RE2>(pattern, RE2::Quiet);
@@ -329,16 +346,7 @@ class Resolver {
         continue;
       }
       if (k == "log") {
-        if (*o.value == "syslog") {
-          rule->log = {LogTarget::Kind::kSyslog, -1};
-        } else if (std::optional<int64_t> fd = Number(o)) {
-          if (*fd < 0 || *fd > 65535) {
-            Error(o.value_location,
-                  "log= takes syslog or a file descriptor number");
-          } else {
-            rule->log = {LogTarget::Kind::kFd, static_cast<int>(*fd)};
-          }
-        }
+        if (auto log = Log(o)) rule->log = *log;
         continue;
       }
       if (k == "command" || k == "cmdline") {
@@ -667,29 +675,34 @@ class Resolver {
                      "(allow, log, fault, trap, kill_process, kill_thread)"));
         return;
     }
+    LogTarget log;
     for (const Option& o : st.options) {
       if (o.key == "error" &&
           (st.action == Action::kFault || st.action == Action::kTrap)) {
         if (auto e = Errno(o)) v.value = *e;
+      } else if (o.key == "log") {
+        if (auto l = Log(o)) log = *l;
       } else {
         Error(o.location,
               StrCat("default/", ActionName(st.action), " takes ",
                      st.action == Action::kFault || st.action == Action::kTrap
-                         ? "only error=ERRNO"
-                         : "no options"));
+                         ? "error=ERRNO and log=TARGET"
+                         : "only log=TARGET"));
       }
     }
-    if (ok_) out_.default_verdict = {v, st.location};
+    if (ok_) out_.default_verdict = {v, st.location, log};
   }
 
   // `text` with ${NAME} expanded; `quote` makes a value literal where it
   // lands. `loc` is where the text starts.
-  std::optional<std::string> Expand(const std::string& text, const Location& loc,
-                                    const std::function<std::string(std::string_view)>& quote) {
+  std::optional<std::string> Expand(
+      const std::string& text, const Location& loc,
+      const std::function<std::string(std::string_view)>& quote) {
     if (text.find("${") == std::string::npos) return text;
     std::string error;
     size_t offset = 0;
-    std::optional<std::string> out = ExpandVariables(text, vars_, quote, &error, &offset);
+    std::optional<std::string> out =
+        ExpandVariables(text, vars_, quote, &error, &offset);
     if (!out) {
       Location at = loc;
       at.column += static_cast<int>(offset);

@@ -228,20 +228,23 @@ TEST_CASE("RuleText is canonical and shows guards") {
       std::string::npos);
 }
 
-TEST_CASE("${NAME} expands from -D or the environment, literal where it lands") {
+TEST_CASE(
+    "${NAME} expands from -D or the environment, literal where it lands") {
   Variables vars;
   vars.defines["WORKDIR"] = "/var/tmp/p/foo-1.0";
   vars.environment = false;
   auto resolve = [&](const std::string& text) {
     Result r;
-    r.rules = Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, r.diags), r.diags, vars);
+    r.rules = Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, r.diags),
+                      r.diags, vars);
     return r;
   };
   Result re = resolve("sys/trace+mkdir:arg_=~\"^${WORKDIR}/\":allow");
   REQUIRE_MESSAGE(!re.diags.has_errors(), re.Errors());
   const RE2& regex = *re.rules.rules[0].conditions[0].regex;
   CHECK(RE2::PartialMatch("/var/tmp/p/foo-1.0/x", regex));
-  CHECK_FALSE(RE2::PartialMatch("/var/tmp/p/foo-100/x", regex));  // '.' is literal
+  CHECK_FALSE(
+      RE2::PartialMatch("/var/tmp/p/foo-100/x", regex));  // '.' is literal
   vars.defines["ODD"] = "/a*b";
   Result glob = resolve("sys/trace+mkdir:arg_=*\"${ODD}/***\":allow");
   REQUIRE(!glob.diags.has_errors());
@@ -250,9 +253,11 @@ TEST_CASE("${NAME} expands from -D or the environment, literal where it lands") 
   Result literal = resolve("sys/trace+mkdir:arg_=\"$${HOME}\":allow");
   CHECK(literal.rules.rules[0].conditions[0].text == "${HOME}");
   Result unset = resolve("sys/trace+mkdir:arg_=*\"${IMAGE}/***\":allow");
-  CHECK(unset.HasMessage("-m#1:1:24: error: ${IMAGE} is not set: set it in the environment or "
-                         "with -D IMAGE=VALUE"));
-  CHECK(resolve("sys/trace+mkdir:arg_=\"${}\":allow").HasMessage("malformed variable"));
+  CHECK(unset.HasMessage(
+      "-m#1:1:24: error: ${IMAGE} is not set: set it in the environment or "
+      "with -D IMAGE=VALUE"));
+  CHECK(resolve("sys/trace+mkdir:arg_=\"${}\":allow")
+            .HasMessage("malformed variable"));
   vars.defines["TOOL"] = "g++";
   Result cmd = resolve("sys/trace+mkdir:fault=EPERM:command=\"^${TOOL}$\"");
   REQUIRE(!cmd.diags.has_errors());

@@ -140,17 +140,24 @@ std::string VerdictText(const Verdict& v) {
   return "?";
 }
 
-std::string DefaultText(const Verdict& v) {
+std::string DefaultText(const DefaultVerdict& d) {
+  const Verdict& v = d.verdict;
+  std::string out;
   switch (v.kind) {
     case Verdict::Kind::kErrno:
-      return StrCat("default/fault:error=", ErrnoText(v.value));
+      out = StrCat("default/fault:error=", ErrnoText(v.value));
+      break;
     case Verdict::Kind::kTrap:
-      return StrCat("default/trap:error=", v.value);
+      out = StrCat("default/trap:error=", v.value);
+      break;
     default:
-      return StrCat("default/", VerdictText(v));
+      out = StrCat("default/", VerdictText(v));
+      break;
   }
+  if (d.log.kind == LogTarget::Kind::kSyslog) StrAppend(&out, ":log=syslog");
+  if (d.log.kind == LogTarget::Kind::kFd) StrAppend(&out, ":log=", d.log.fd);
+  return out;
 }
-
 std::string RuleSourceText(const Rule& r) {
   if (!r.location.file || r.location.line == 0) return RuleText(r);
   std::string_view line = r.location.file->Line(r.location.line);

@@ -15,9 +15,10 @@ std::optional<std::string> Variables::Lookup(const std::string& name) const {
   return std::nullopt;
 }
 
-std::optional<std::string> ExpandVariables(std::string_view text, const Variables& vars,
-                                           const std::function<std::string(std::string_view)>& quote,
-                                           std::string* error, size_t* error_offset) {
+std::optional<std::string> ExpandVariables(
+    std::string_view text, const Variables& vars,
+    const std::function<std::string(std::string_view)>& quote,
+    std::string* error, size_t* error_offset) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text.substr(i, 3) == "$${") {
@@ -30,18 +31,23 @@ std::optional<std::string> ExpandVariables(std::string_view text, const Variable
       continue;
     }
     size_t end = text.find('}', i + 2);
-    std::string name(text.substr(i + 2, end == std::string_view::npos ? 0 : end - i - 2));
+    std::string name(
+        text.substr(i + 2, end == std::string_view::npos ? 0 : end - i - 2));
     bool valid = end != std::string_view::npos && !name.empty();
-    for (char c : name) valid &= (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    for (char c : name)
+      valid &= (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!valid) {
-      *error = "malformed variable: write ${NAME} (letters, digits, _), or $${ for a literal ${";
+      *error =
+          "malformed variable: write ${NAME} (letters, digits, _), or $${ for "
+          "a literal ${";
       *error_offset = i;
       return std::nullopt;
     }
     std::optional<std::string> value = vars.Lookup(name);
     if (!value) {
-      *error = StrCat("${", name, "} is not set: set it in the environment or with -D ", name,
-                      "=VALUE");
+      *error = StrCat("${", name,
+                      "} is not set: set it in the environment or with -D ",
+                      name, "=VALUE");
       *error_offset = i;
       return std::nullopt;
     }

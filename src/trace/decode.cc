@@ -127,7 +127,8 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
       }
-      e->strings[i] = ResolvePath(pid, root, *base, *raw, FollowsLast(*s, *e, i));
+      e->strings[i] =
+          ResolvePath(pid, root, *base, *raw, FollowsLast(*s, *e, i));
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = ReadString(pid, e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr) {

@@ -35,9 +35,11 @@ std::string ProcOf(pid_t pid, const std::string& path) {
     return path.compare(0, prefix.size(), prefix) == 0 &&
            (path.size() == prefix.size() || path[prefix.size()] == '/');
   };
-  if (under("/proc/self")) return "/proc/" + std::to_string(pid) + path.substr(10);
+  if (under("/proc/self"))
+    return "/proc/" + std::to_string(pid) + path.substr(10);
   if (under("/proc/thread-self")) {
-    return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + path.substr(17);
+    return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+           path.substr(17);
   }
   return path;
 }
@@ -47,10 +49,12 @@ std::string ProcOf(pid_t pid, const std::string& path) {
 bool IsProcMagic(const std::string& path) {
   if (path.compare(0, 6, "/proc/") != 0) return false;
   size_t fd = path.find("/fd/");
-  if (fd != std::string::npos && path.find('/', fd + 4) == std::string::npos) return true;
+  if (fd != std::string::npos && path.find('/', fd + 4) == std::string::npos)
+    return true;
   for (const char* leaf : {"/cwd", "/root", "/exe"}) {
     size_t n = std::strlen(leaf);
-    if (path.size() > n && path.compare(path.size() - n, n, leaf) == 0) return true;
+    if (path.size() > n && path.compare(path.size() - n, n, leaf) == 0)
+      return true;
   }
   return false;
 }
@@ -64,8 +68,9 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
   return ReadLink(link);
 }
 
-std::string ResolvePath(pid_t pid, const std::string& root, const std::string& base,
-                        const std::string& path, bool follow_last) {
+std::string ResolvePath(pid_t pid, const std::string& root,
+                        const std::string& base, const std::string& path,
+                        bool follow_last) {
   const std::string host_root = root == "/" ? "" : root;
   std::vector<std::string> todo = Split(path);
   std::vector<std::string> done =
@@ -99,7 +104,8 @@ std::string ResolvePath(pid_t pid, const std::string& root, const std::string& b
     if (links < 40) target = ReadLink(host_root + ProcOf(pid, candidate));
     // A descriptor's link to a pipe, socket or anonymous inode names no
     // file: the kernel opens the object itself.
-    if (!target || (IsProcMagic(candidate) && (target->empty() || (*target)[0] != '/'))) {
+    if (!target ||
+        (IsProcMagic(candidate) && (target->empty() || (*target)[0] != '/'))) {
       done.push_back(part);
       continue;
     }

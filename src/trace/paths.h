@@ -20,8 +20,9 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // read inside `root` (the tracee's root, "/" normally). At most 40 links,
 // as the kernel. /proc/self and /proc/thread-self mean the tracee `pid`,
 // not syd.
-std::string ResolvePath(pid_t pid, const std::string& root, const std::string& base,
-                        const std::string& path, bool follow_last);
+std::string ResolvePath(pid_t pid, const std::string& root,
+                        const std::string& base, const std::string& path,
+                        bool follow_last);
 
 }  // namespace syd::trace
 

@@ -1,12 +1,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
+#include "src/trace/paths.h"
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "src/testing/subprocess.h"
-#include "src/trace/paths.h"
 
 namespace syd::trace {
 namespace {
@@ -37,16 +37,17 @@ TEST_CASE("/proc/self is the tracee's, and stays spelt so") {
   REQUIRE(fd >= 0);
   pid_t me = getpid();
   // Read through the tracee's (here: our own) descriptor table.
-  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd), true) == d + "/file");
-  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd), false) ==
-        "/proc/self/fd/" + std::to_string(fd));
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd),
+                    true) == d + "/file");
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(fd),
+                    false) == "/proc/self/fd/" + std::to_string(fd));
   CHECK(ResolvePath(4242, "/", "/", "/proc/thread-self/attr/current", true) ==
         "/proc/thread-self/attr/current");
   // A pipe is no file: the path stops at the descriptor.
   int p[2];
   REQUIRE(pipe(p) == 0);
-  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(p[1]), true) ==
-        "/proc/self/fd/" + std::to_string(p[1]));
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/fd/" + std::to_string(p[1]),
+                    true) == "/proc/self/fd/" + std::to_string(p[1]));
   close(fd);
   close(p[0]);
   close(p[1]);

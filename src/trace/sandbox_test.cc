@@ -165,8 +165,11 @@ TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
 
 TEST_CASE("/dev/stdout is the tracee's own descriptor") {
   // stdout is a pipe here: no file, and the seed's Paludis rule allows it.
-  RunResult r = Run({kSyd, "-m", "sys/trace+%file_wr:allow:arg_=~\"^/proc/self/(attr|fd|task)/\"",
-                     "-m", "sys/trace+%file_wr:fault=EPERM", "--", kHelper, "write", "/dev/stdout"});
+  RunResult r =
+      Run({kSyd, "-m",
+           "sys/trace+%file_wr:allow:arg_=~\"^/proc/self/(attr|fd|task)/\"",
+           "-m", "sys/trace+%file_wr:fault=EPERM", "--", kHelper, "write",
+           "/dev/stdout"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "xok\n");
 }

@@ -107,6 +107,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     return 125;
   }
   if (child == 0) Child(prog_, path, argv);
+  command_pid_ = child;
 
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
@@ -169,6 +170,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       }
       continue;
     }
+    if (event == PTRACE_EVENT_EXEC && pid == child) command_execed_ = true;
     if (event != 0) {  // fork, vfork, clone, exec
       ptrace(PTRACE_CONT, pid, nullptr, nullptr);
       continue;
@@ -184,7 +186,11 @@ void Tracer::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
-  if (Detached(pid)) {
+  // syd's own exec of the command is not the command's doing.
+  const int nr = static_cast<int>(regs.orig_rax);
+  const bool own_exec = pid == command_pid_ && !command_execed_ &&
+                        (nr == SYS_execve || nr == SYS_execveat);
+  if (own_exec || Detached(pid)) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;
   }
@@ -253,8 +259,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
     cache_roots_ = false;
     roots_.clear();
   }
-  if (denied || (d.rule && d.rule->log.kind != LogTarget::Kind::kNone))
-    Report(pid, e, d);
+  const LogTarget& log = d.rule ? d.rule->log : policy_.default_verdict().log;
+  if (denied || log.kind != LogTarget::Kind::kNone) Report(pid, e, d);
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }
 
@@ -269,8 +275,12 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
   char buf[4096];
   ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
   if (n > 0) cwd.assign(buf, static_cast<size_t>(n));
-  std::string rule = d.rule ? RuleSourceText(*d.rule) : "default";
-  std::string where = d.rule ? d.rule->location.ToString(false) : "";
+  std::string rule =
+      d.rule ? RuleSourceText(*d.rule) : DefaultText(policy_.default_verdict());
+  const Location& default_at = policy_.default_verdict().location;
+  std::string where = d.rule            ? d.rule->location.ToString(false)
+                      : default_at.file ? default_at.ToString(false)
+                                        : "";
   std::string line;
   if (options_.json) {
     nlohmann::json j = {{"pid", pid},
@@ -288,7 +298,8 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
                   ") cwd ", cwd, ": ", DescribeCall(e), " by ",
                   where.empty() ? "the default" : where, ": ", rule, "\n");
   }
-  const LogTarget& target = d.rule ? d.rule->log : LogTarget{};
+  const LogTarget& target =
+      d.rule ? d.rule->log : policy_.default_verdict().log;
   if (target.kind == LogTarget::Kind::kSyslog) {
     syslog(LOG_WARNING, "%s", line.c_str());
     return;

@@ -48,6 +48,8 @@ class Tracer {
   // allowed the cache is off for good.
   std::unordered_map<pid_t, std::string> roots_;
   bool cache_roots_ = true;
+  pid_t command_pid_ = -1;
+  bool command_execed_ = false;
   std::string root_scratch_;
 };
 

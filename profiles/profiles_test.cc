@@ -1,0 +1,148 @@
+// The built-in profiles, used as a user uses them: real programs under syd.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "src/testing/subprocess.h"
+
+namespace syd {
+namespace {
+
+using testing::Run;
+using testing::RunResult;
+
+const char kSyd[] = "src/cli/syd";
+const char kHelper[] = "testdata/progs/helper";
+
+std::vector<std::string> Env() {
+  return {"SYD_PROFILE_PATH=" + std::filesystem::absolute("profiles").string()};
+}
+
+RunResult Syd(std::vector<std::string> args) {
+  args.insert(args.begin(), kSyd);
+  return Run(args, Env());
+}
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+TEST_CASE("every profile checks clean") {
+  for (const auto& entry : std::filesystem::directory_iterator("profiles")) {
+    if (entry.path().extension() != ".syd") continue;
+    CAPTURE(entry.path());
+    RunResult r = Syd(
+        {"check", "-D", "WORKDIR=/w", "-D", "IMAGE=/i", entry.path().string()});
+    CHECK(r.exit_code == 0);
+    CHECK(Contains(r.err, "0 errors, 0 warnings"));
+  }
+}
+
+TEST_CASE("syd profiles lists them; syd profile prints one") {
+  RunResult list = Syd({"profiles"});
+  CHECK(list.exit_code == 0);
+  for (const char* name :
+       {"paludis", "stdio", "rpath", "wpath", "cpath", "inet", "unix", "dns",
+        "proc", "exec", "nonet", "noexec"}) {
+    bool listed = Contains("\n" + list.out, std::string("\n") + name + " ");
+    CHECK_MESSAGE(listed, name);
+  }
+  RunResult one = Syd({"profile", "paludis"});
+  CHECK(one.exit_code == 0);
+  CHECK(Contains(one.out, "sys/trace+%file_wr:fault=EPERM:log=2"));
+  CHECK(Syd({"profile", "nope"}).exit_code == 1);
+  CHECK(Contains(Syd({"-p", "nope", "--", "true"}).err,
+                 "no profile named 'nope'"));
+}
+
+TEST_CASE("promises stack: stdio + rpath can read a file, stdio alone cannot") {
+  std::ifstream in("/etc/hostname");
+  std::stringstream want;
+  want << in.rdbuf();
+  RunResult ok =
+      Syd({"-p", "stdio", "-p", "rpath", "--", "/bin/cat", "/etc/hostname"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == want.str());
+  RunResult refused = Syd({"-p", "stdio", "--", "/bin/cat", "/etc/hostname"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK(Contains(refused.err, "fault=EPERM"));
+  CHECK(Contains(refused.err, "openat(AT_FDCWD, \"/etc/hostname\""));
+  CHECK(Contains(refused.err, "stdio.syd:"));
+  CHECK(Contains(refused.err, "default/fault:error=EPERM:log=2"));
+}
+
+TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only") {
+  std::string dir = testing::MakeTempDir();
+  std::string work = dir + "/work", image = dir + "/image";
+  std::filesystem::create_directories(work);
+  std::filesystem::create_directories(image);
+  auto run = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {
+        "-D", "WORKDIR=" + work, "-D", "IMAGE=" + image,
+        "-p", "paludis",         "--", kHelper};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Syd(argv);
+  };
+  CHECK(run({"write", work + "/obj.o"}).exit_code == 0);
+  CHECK(run({"mkdir", image + "/usr"}).exit_code == 0);
+  RunResult outside = run({"write", dir + "/outside"});
+  CHECK(outside.exit_code == EPERM);
+  CHECK_FALSE(Exists(dir + "/outside"));
+  CHECK(Contains(outside.err,
+                 "paludis.syd:18: sys/trace+%file_wr:fault=EPERM:log=2"));
+  CHECK(run({"write", "/dev/null"}).exit_code == 0);
+  CHECK(run({"bind", "inet:127.0.0.1@0"}).exit_code == 0);
+  CHECK(run({"bind", "inet6:::1@0"}).exit_code == 0);
+  CHECK(run({"bind", "inet:0.0.0.0@80"}).exit_code == EPERM);
+  CHECK(run({"bind", "inet:127.0.0.1@80"}).exit_code == EPERM);
+  // A read-only open is decided by the kernel: it never stops in syd.
+  RunResult ro =
+      Syd({"explain", "-D", "WORKDIR=" + work, "-D", "IMAGE=" + image, "-p",
+           "paludis", "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)"});
+  CHECK(Contains(ro.out, "decided by the kernel: ALLOW"));
+  // Without the variables: a clear error, and nothing runs.
+  RunResult unset = Run({kSyd, "-p", "paludis", "--", kHelper, "exit", "0"},
+                        {Env()[0], "WORKDIR=", "IMAGE="});
+  CHECK(unset.exit_code == 0);  // set but empty is set
+  RunResult missing =
+      Syd({"-D", "IMAGE=/i", "-p", "paludis", "--", kHelper, "exit", "0"});
+  if (getenv("WORKDIR") == nullptr) {
+    CHECK(missing.exit_code == 125);
+    CHECK(Contains(missing.err, "${WORKDIR} is not set"));
+  }
+}
+
+TEST_CASE("nonet: no IP sockets at all, UNIX sockets stay") {
+  char tmpl[] = "/tmp/syd-nonet.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  CHECK(Syd({"-p", "nonet", "--", kHelper, "bind", "inet:127.0.0.1@0"})
+            .exit_code == EACCES);
+  CHECK(Syd({"-p", "nonet", "--", kHelper, "connect", "inet6:::1@53"})
+            .exit_code == EACCES);
+  CHECK(Syd({"-p", "nonet", "--", kHelper, "bind",
+             std::string("unix:") + tmpl + "/s"})
+            .exit_code == 0);
+}
+
+TEST_CASE("noexec: the command runs, what it would run does not") {
+  RunResult r = Syd({"-p", "noexec", "--", "/bin/sh", "-c", "/bin/true"});
+  CHECK(r.exit_code == 126);
+  CHECK(Contains(r.err,
+                 "execve(\"/usr/bin/true\""));  // /bin is a symlink to usr/bin
+  CHECK(Syd({"-p", "noexec", "--", kHelper, "exit", "3"}).exit_code == 3);
+}
+
+}  // namespace
+}  // namespace syd
