@@ -178,6 +178,17 @@ TEST_CASE("the kernel's own errors stay the kernel's") {
   Tree t;
   std::string existing = Touch(t.allowed + "/exists");
   CHECK(t.Helper({"excl", existing}).exit_code == EEXIST);
+  // Where writing is refused too: creating what exists is EEXIST, and
+  // no violation (mkdir -p walks through refused parents).
+  std::string denied_file = Touch(t.denied + "/exists");
+  RunResult excl = t.Helper({"excl", denied_file});
+  CHECK(excl.exit_code == EEXIST);
+  CHECK(excl.err.empty());
+  RunResult mkdir_existing = t.Helper({"mkdir", t.denied});
+  CHECK(mkdir_existing.exit_code == EEXIST);
+  CHECK(mkdir_existing.err.empty());
+  CHECK(t.Helper({"mkdir", t.denied + "/new"}).exit_code == EPERM);
+  CHECK(t.Helper({"symlink", "x", denied_file}).exit_code == EEXIST);
   RunResult null_path = t.Helper({"nullpath"});
   CHECK(null_path.exit_code == EFAULT);
 }

@@ -5,12 +5,14 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -67,6 +69,35 @@ pid_t ThreadGroup(pid_t tid) {
   std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
                strerror(errno));
   _exit(126);
+}
+
+// Whether `e` creates a name that already exists, which the kernel fails
+// with EEXIST before it writes anything.
+bool WouldExist(const Event& e) {
+  const SyscallInfo* s = FindSyscall(e.nr);
+  if (s == nullptr) return false;
+  bool excl_open = false;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].kind == ArgKind::kOpenFlags) {
+      excl_open = (e.args[i] & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+    }
+  }
+  if (s->name == "openat2" && e.open_how_flags) {
+    excl_open = (*e.open_how_flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+  }
+  static const std::string_view kCreators[] = {
+      "mkdir",   "mkdirat",   "mknod", "mknodat",
+      "symlink", "symlinkat", "link",  "linkat"};
+  bool creator = std::find(std::begin(kCreators), std::end(kCreators),
+                           s->name) != std::end(kCreators);
+  if (!creator && !excl_open) return false;
+  // The name it would create: the last path argument (link's new name).
+  for (int i = s->nargs - 1; i >= 0; --i) {
+    if (!s->args[i].IsPath() || !e.strings[i]) continue;
+    struct stat st;
+    return lstat(e.strings[i]->c_str(), &st) == 0;
+  }
+  return false;
 }
 
 }  // namespace
@@ -186,11 +217,12 @@ void Tracer::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
-  // syd's own exec of the command is not the command's doing.
+  // syd's own exec of the command is not the command's doing: rules may
+  // detach or log it, but not refuse it.
   const int nr = static_cast<int>(regs.orig_rax);
   const bool own_exec = pid == command_pid_ && !command_execed_ &&
                         (nr == SYS_execve || nr == SYS_execveat);
-  if (own_exec || Detached(pid)) {
+  if (Detached(pid)) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;
   }
@@ -217,6 +249,22 @@ void Tracer::OnSeccompStop(pid_t pid) {
     if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
   }
   Decision d = Evaluate(policy_, e, start);
+  if (own_exec && Severity(d.verdict) >
+                      Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    return;
+  }
+  // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
+  // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
+  // nothing: answer EEXIST, as the kernel would, and report nothing. The
+  // call does not run, so nothing can race the check.
+  if (Severity(d.verdict) >= Severity(Verdict{Verdict::Kind::kRetval, 0}) &&
+      d.verdict.kind != Verdict::Kind::kKillProcess &&
+      d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
+    skip(-EEXIST);
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    return;
+  }
   using K = Verdict::Kind;
   switch (d.verdict.kind) {
     case K::kAllow:
