@@ -59,6 +59,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.json = true;
     } else if (a == "--log-format=text") {
       options.json = false;
+    } else if (a == "--stats") {
+      options.stats = true;
     } else if (pa.error.empty()) {
       pa.error = "unknown option '" + a + "'";
     }

@@ -109,8 +109,14 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
   for (int i = 0; i < s->nargs; ++i) {
     const ArgSpec& a = s->args[i];
     if (a.IsPath()) {
-      // utimensat(fd, NULL, ...) works on fd; other NULL paths fault.
-      if (e->args[i] == 0 && s->name == "utimensat") continue;
+      // utimensat(fd, NULL, ...) (futimens) works on the descriptor's file:
+      // judge that file. Other NULL paths fault.
+      if (e->args[i] == 0 && s->name == "utimensat") {
+        int fd = static_cast<int>(e->args[a.dirfd]);
+        std::optional<std::string> file = BaseDirectory(pid, fd);
+        if (file) e->strings[i] = *file;
+        continue;
+      }
       std::optional<std::string> raw = ReadString(pid, e->args[i], PATH_MAX);
       if (!raw) return DecodeResult::kFault;
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -210,10 +211,19 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     ptrace(PTRACE_CONT, pid, nullptr,
            reinterpret_cast<void*>(static_cast<long>(sig)));
   }
+  if (options_.stats) {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::fprintf(stderr,
+                 "syd: %llu calls stopped in the tracer, %llu refused; syd's peak RSS %ld KiB\n",
+                 static_cast<unsigned long long>(stops_),
+                 static_cast<unsigned long long>(refused_), usage.ru_maxrss);
+  }
   return result;
 }
 
 void Tracer::OnSeccompStop(pid_t pid) {
+  ++stops_;
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
@@ -308,6 +318,7 @@ void Tracer::OnSeccompStop(pid_t pid) {
     roots_.clear();
   }
   const LogTarget& log = d.rule ? d.rule->log : policy_.default_verdict().log;
+  if (denied) ++refused_;
   if (denied || log.kind != LogTarget::Kind::kNone) Report(pid, e, d);
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }

@@ -17,7 +17,8 @@
 namespace syd::trace {
 
 struct Options {
-  bool json = false;  // violation reports as JSON lines
+  bool json = false;   // violation reports as JSON lines
+  bool stats = false;  // at the end: stops, refusals, syd's peak memory
 };
 
 class Tracer {
@@ -50,6 +51,8 @@ class Tracer {
   bool cache_roots_ = true;
   pid_t command_pid_ = -1;
   bool command_execed_ = false;
+  uint64_t stops_ = 0;
+  uint64_t refused_ = 0;
   std::string root_scratch_;
 };
 

@@ -111,6 +111,11 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "truncate")) return report(truncate(a, 0));
   if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
+  if (!strcmp(op, "futimens")) {  // utimensat(fd, NULL, ...) on an open file
+    int fd = open(a, O_RDONLY);
+    if (fd < 0) return report(-1);
+    return report(futimens(fd, NULL));
+  }
   if (!strcmp(op, "unlink")) return report(unlink(a));
   if (!strcmp(op, "rmdir")) return report(rmdir(a));
   if (!strcmp(op, "nullpath"))
