@@ -19,7 +19,8 @@ inline constexpr size_t kMaxStringLength = 4096;  // PATH_MAX
 // Parses every line of `source`. A line with an error is reported to `diags`
 // and left out; the other lines are still parsed, so one run shows every
 // error. Never throws.
-ParsedFile Parse(std::shared_ptr<const SourceFile> source, Diagnostics& diags);
+ParsedFile Parse(const std::shared_ptr<const SourceFile>& source,
+                 Diagnostics& diags);
 
 // Parses an arithmetic expression that stands alone (an option's value such
 // as retval=-1). `loc` is where the text starts.

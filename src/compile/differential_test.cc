@@ -123,10 +123,11 @@ std::optional<Policy> Build(const std::string& text) {
 // A policy of up to `n` rules; rules the resolver refuses are left out.
 Policy RandomPolicy(PolicyGen& g, const std::vector<std::string>& syscalls,
                     int n, bool errno_only, std::string* text) {
-  static const char* kDefaults[] = {"allow", "kill_process", "fault:error=99",
-                                    "log",   "trap",         "kill_thread"};
+  static const char* kDefaults[] = {
+      "allow", "kill_process", "fault:error=99",      "log",
+      "trap",  "kill_thread",  "fault:error=13:log=2"};
   *text =
-      errno_only ? "" : std::string("default/") + kDefaults[g.Int(0, 5)] + "\n";
+      errno_only ? "" : std::string("default/") + kDefaults[g.Int(0, 6)] + "\n";
   if (errno_only) *text = "default/fault:error=99\n";
   for (int i = 0; i < n; ++i) {
     std::string rule = g.Rule(syscalls, errno_only, i);

@@ -23,7 +23,10 @@ namespace {
 
 constexpr uint32_t kX32Bit = 0x40000000;
 
-uint32_t ArgLow(int i) { return offsetof(seccomp_data, args) + 8 * i; }
+uint32_t ArgLow(int i) {
+  return static_cast<uint32_t>(offsetof(seccomp_data, args) +
+                               sizeof(uint64_t) * static_cast<size_t>(i));
+}
 uint32_t ArgHigh(int i) { return ArgLow(i) + 4; }
 
 uint32_t KernelReturn(const Verdict& v) {

@@ -47,9 +47,9 @@ class Loader {
     stack_.pop_back();
   }
 
-  void LoadSource(std::shared_ptr<const SourceFile> source,
+  void LoadSource(const std::shared_ptr<const SourceFile>& source,
                   const std::string& dir) {
-    ParsedFile parsed = Parse(std::move(source), diags_);
+    ParsedFile parsed = Parse(source, diags_);
     for (Statement& st : parsed.statements) {
       if (auto* inc = std::get_if<IncludeStmt>(&st)) {
         std::string path = inc->path;

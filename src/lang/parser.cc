@@ -495,7 +495,8 @@ struct ExpressionOnly : pegtl::seq<g::ws, pegtl::must<g::expr>, g::ws,
 
 }  // namespace
 
-ParsedFile Parse(std::shared_ptr<const SourceFile> source, Diagnostics& diags) {
+ParsedFile Parse(const std::shared_ptr<const SourceFile>& source,
+                 Diagnostics& diags) {
   ParsedFile out;
   out.source = source;
   for (int line = 1; line <= source->line_count(); ++line) {

@@ -16,7 +16,7 @@ struct Result {
   Diagnostics diags;
 };
 
-Result ParseText(std::string text, std::string name = "t.syd") {
+Result ParseText(std::string text, const std::string& name = "t.syd") {
   Result r;
   r.file = Parse(std::make_shared<SourceFile>(name, std::move(text)), r.diags);
   return r;

@@ -74,7 +74,7 @@ class Resolver {
       return;
     }
     at = static_cast<int>(members->size());
-    members->push_back(std::move(m));
+    members->push_back(m);
   }
 
   void OtherAbiWarning(std::string_view name, const Location& loc) {

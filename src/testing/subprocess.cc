@@ -10,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 
-extern char** environ;
-
 namespace syd::testing {
 
 RunResult Run(const std::vector<std::string>& argv,
