@@ -273,6 +273,15 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   CHECK(errno == ESRCH);
 }
 
+TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
+  Tree t;
+  // The shell stops itself; a child it left behind wakes it up.
+  RunResult r = Run({kSyd, "-c", t.policy, "--", "/bin/sh", "-c",
+                     "(sleep 0.3; kill -CONT $$) & kill -STOP $$; echo resumed; wait"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "resumed\n");
+}
+
 TEST_CASE("violation reports as JSON lines") {
   Tree t;
   RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper,
