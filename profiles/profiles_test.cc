@@ -9,11 +9,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/testing/files.h"
 #include "src/testing/subprocess.h"
 
 namespace syd {
 namespace {
 
+using testing::Contains;
+using testing::Exists;
 using testing::Run;
 using testing::RunResult;
 
@@ -27,15 +30,6 @@ std::vector<std::string> Env() {
 RunResult Syd(std::vector<std::string> args) {
   args.insert(args.begin(), kSyd);
   return Run(args, Env());
-}
-
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
 }
 
 TEST_CASE("every profile checks clean") {

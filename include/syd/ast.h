@@ -76,6 +76,9 @@ struct Expr {
   std::vector<Expr> operands;  // kUnary: 1, kBinary: 2
   Location location;
 
+  // C's binding strength: | 1, ^ 2, & 3, << >> 4, + - 5, unary 6.
+  static int Precedence(Op op);
+
   static Expr Number(uint64_t v);
   static Expr Identifier(std::string name);
   static Expr Unary(Op op, Expr operand);

@@ -4,19 +4,18 @@
 
 #include <fstream>
 
+#include "src/testing/files.h"
 #include "src/testing/subprocess.h"
 
 namespace syd {
 namespace {
 
+using testing::Contains;
+using testing::Exists;
 using testing::Run;
 using testing::RunResult;
 
 const char kSyd[] = "src/cli/syd";
-
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::string WriteFile(const std::string& name, const std::string& text) {
   static const std::string dir = testing::MakeTempDir();

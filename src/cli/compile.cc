@@ -58,14 +58,10 @@ int Compile(const std::vector<std::string>& all_args) {
         pa.error.empty() ? "no policy given" : pa.error.c_str());
     return kExitUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
-  if (!policy) return kExitErrors;
-  absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
-  if (!prog.ok()) {
-    std::fprintf(stderr, "syd compile: %s\n",
-                 std::string(prog.status().message()).c_str());
-    return kExitErrors;
-  }
+  std::optional<Compiled> compiled = LoadAndCompile(pa, "syd compile");
+  if (!compiled) return kExitErrors;
+  const Policy* policy = &compiled->policy;
+  const BpfProgram* prog = &compiled->filter;
   if (out == Out::kNone && !stats) out = Out::kPfc;
   if (out == Out::kPfc) std::fputs(PolicyPseudoCode(*policy).c_str(), stdout);
   if (out == Out::kDisasm) std::fputs(DisassembleBpf(*prog).c_str(), stdout);

@@ -51,14 +51,10 @@ int Explain(const std::vector<std::string>& args) {
                  std::string(event.status().message()).c_str());
     return kExitUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
-  if (!policy) return kExitErrors;
-  absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
-  if (!prog.ok()) {
-    std::fprintf(stderr, "syd explain: %s\n",
-                 std::string(prog.status().message()).c_str());
-    return kExitErrors;
-  }
+  std::optional<Compiled> compiled = LoadAndCompile(pa, "syd explain");
+  if (!compiled) return kExitErrors;
+  const Policy* policy = &compiled->policy;
+  const BpfProgram* prog = &compiled->filter;
   seccomp_data data{};
   data.nr = event->nr;
   data.arch = AUDIT_ARCH_X86_64;

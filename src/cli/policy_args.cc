@@ -95,19 +95,27 @@ std::optional<std::string> FindProfile(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<Policy> LoadPolicy(const PolicyArgs& args, bool lint) {
+std::optional<Compiled> LoadAndCompile(const PolicyArgs& args,
+                                       const char* who) {
   Diagnostics diags;
   RuleSet rules =
       Resolve(LoadInputs(args.inputs, diags), diags, args.variables);
-  if (lint && !diags.has_errors()) Lint(rules, diags);
-  for (const Diagnostic& d : diags.all())
+  for (const Diagnostic& d : diags.all()) {
     std::fputs(FormatDiagnostic(d).c_str(), stderr);
+  }
   if (diags.has_errors()) {
-    std::fprintf(stderr, "syd: %d error%s in the policy; nothing was run\n",
+    std::fprintf(stderr, "%s: %d error%s in the policy\n", who,
                  diags.error_count(), diags.error_count() == 1 ? "" : "s");
     return std::nullopt;
   }
-  return Policy(std::move(rules));
+  Policy policy(std::move(rules));
+  absl::StatusOr<BpfProgram> filter = CompileBpf(policy);
+  if (!filter.ok()) {
+    std::fprintf(stderr, "%s: %s\n", who,
+                 std::string(filter.status().message()).c_str());
+    return std::nullopt;
+  }
+  return Compiled{std::move(policy), std::move(*filter)};
 }
 
 }  // namespace syd::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "syd/bpf.h"
 #include "syd/loader.h"
 #include "syd/policy.h"
 #include "syd/variables.h"
@@ -31,9 +32,15 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
 std::vector<std::string> ProfileDirs();
 std::optional<std::string> FindProfile(const std::string& name);
 
-// Loads, resolves and lints; prints diagnostics to stderr. Returns nothing
-// when there were errors.
-std::optional<Policy> LoadPolicy(const PolicyArgs& args, bool lint);
+struct Compiled {
+  Policy policy;
+  BpfProgram filter;
+};
+
+// Loads and resolves the policy, then lowers it to BPF. Diagnostics go to
+// stderr, a lowering error prefixed by `who` ("syd compile"). Nothing when
+// either failed.
+std::optional<Compiled> LoadAndCompile(const PolicyArgs& args, const char* who);
 
 }  // namespace syd::cli
 

@@ -72,14 +72,10 @@ int RunCommand(const std::vector<std::string>& args) {
                  pa.error.empty() ? "no command given" : pa.error.c_str());
     return kExitCommandUsage;
   }
-  std::optional<Policy> policy = LoadPolicy(pa, /*lint=*/false);
-  if (!policy) return kExitCommandUsage;
-  absl::StatusOr<BpfProgram> prog = CompileBpf(*policy);
-  if (!prog.ok()) {
-    std::fprintf(stderr, "syd: %s\n",
-                 std::string(prog.status().message()).c_str());
-    return kExitCommandUsage;
-  }
+  std::optional<Compiled> compiled = LoadAndCompile(pa, "syd");
+  if (!compiled) return kExitCommandUsage;
+  const Policy* policy = &compiled->policy;
+  const BpfProgram* prog = &compiled->filter;
   int error = 0;
   std::string path = Which(pa.command[0], &error);
   if (error != 0) {
@@ -94,7 +90,8 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const std::string& a : pa.command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  sock_fprog fprog{static_cast<unsigned short>(prog->size()), prog->data()};
+  sock_fprog fprog{static_cast<unsigned short>(prog->size()),
+                   const_cast<sock_filter*>(prog->data())};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
     std::fprintf(stderr, "syd: cannot install the filter: %s\n",

@@ -36,6 +36,25 @@ bool IsNetwork(CmpOp op) {
   return op == CmpOp::kNetMatch || op == CmpOp::kNetNotMatch;
 }
 
+int Expr::Precedence(Op op) {
+  switch (op) {
+    case Op::kOr:
+      return 1;
+    case Op::kXor:
+      return 2;
+    case Op::kAnd:
+      return 3;
+    case Op::kShl:
+    case Op::kShr:
+      return 4;
+    case Op::kAdd:
+    case Op::kSub:
+      return 5;
+    default:
+      return 6;
+  }
+}
+
 Expr Expr::Number(uint64_t v) {
   Expr e;
   e.kind = Kind::kNumber;

@@ -203,22 +203,6 @@ class Converter {
   }
 
  private:
-  static int Precedence(Expr::Op op) {
-    switch (op) {
-      case Expr::Op::kOr:
-        return 1;
-      case Expr::Op::kXor:
-        return 2;
-      case Expr::Op::kAnd:
-        return 3;
-      case Expr::Op::kShl:
-      case Expr::Op::kShr:
-        return 4;
-      default:
-        return 5;  // + -
-    }
-  }
-
   // Parses children[*next...] of an expr node as operands joined by
   // operators that bind tighter than `min`, left-associative.
   std::optional<Expr> Climb(const Node& n, size_t* next, int min) {
@@ -226,7 +210,7 @@ class Converter {
     while (lhs && *next + 1 < n.children.size()) {
       const Node& op_node = *n.children[*next];
       Expr::Op op = BinaryOp(op_node);
-      int p = Precedence(op);
+      int p = Expr::Precedence(op);
       if (p <= min) break;
       ++*next;
       std::optional<Expr> rhs = Climb(n, next, p);

@@ -6,25 +6,6 @@
 namespace syd {
 namespace {
 
-int Precedence(Expr::Op op) {
-  switch (op) {
-    case Expr::Op::kOr:
-      return 1;
-    case Expr::Op::kXor:
-      return 2;
-    case Expr::Op::kAnd:
-      return 3;
-    case Expr::Op::kShl:
-    case Expr::Op::kShr:
-      return 4;
-    case Expr::Op::kAdd:
-    case Expr::Op::kSub:
-      return 5;
-    default:
-      return 6;  // unary
-  }
-}
-
 std::string_view OpText(Expr::Op op) {
   switch (op) {
     case Expr::Op::kOr:
@@ -69,13 +50,13 @@ void AppendExpr(const Expr& e, std::string* out) {
       return;
     }
     case Expr::Kind::kBinary: {
-      int p = Precedence(e.op);
+      int p = Expr::Precedence(e.op);
       const Expr& l = e.operands[0];
       const Expr& r = e.operands[1];
       // Left-associative: a right operand of equal precedence needs
       // parentheses.
-      bool lp = l.kind == Expr::Kind::kBinary && Precedence(l.op) < p;
-      bool rp = r.kind == Expr::Kind::kBinary && Precedence(r.op) <= p;
+      bool lp = l.kind == Expr::Kind::kBinary && Expr::Precedence(l.op) < p;
+      bool rp = r.kind == Expr::Kind::kBinary && Expr::Precedence(r.op) <= p;
       if (lp) out->push_back('(');
       AppendExpr(l, out);
       if (lp) out->push_back(')');

@@ -12,21 +12,19 @@
 #include <fstream>
 #include <thread>
 
+#include "src/testing/files.h"
 #include "src/testing/subprocess.h"
 
 namespace syd {
 namespace {
 
+using testing::Contains;
+using testing::Exists;
 using testing::Run;
 using testing::RunResult;
 
 const char kSyd[] = "src/cli/syd";
 const char kHelper[] = "testdata/progs/helper";
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
-}
 
 std::string Touch(const std::string& path) {
   std::ofstream(path) << "data";
@@ -137,7 +135,8 @@ TEST_CASE("every way of writing is checked") {
   CHECK(Exists(src));  // the refused rename left it where it was
   // futimens: utimensat(fd, NULL, ...) is judged by the descriptor's file.
   CHECK(t.Helper({"futimens", Touch(t.allowed + "/touched")}).exit_code == 0);
-  for (const char* op : {"truncate", "chmod", "utimensat", "futimens", "unlink"}) {
+  for (const char* op :
+       {"truncate", "chmod", "utimensat", "futimens", "unlink"}) {
     CAPTURE(op);
     CHECK(t.Helper({op, t.denied + "/victim"}).exit_code == EPERM);
   }
@@ -276,8 +275,9 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
 TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
   Tree t;
   // The shell stops itself; a child it left behind wakes it up.
-  RunResult r = Run({kSyd, "-c", t.policy, "--", "/bin/sh", "-c",
-                     "(sleep 0.3; kill -CONT $$) & kill -STOP $$; echo resumed; wait"});
+  RunResult r =
+      Run({kSyd, "-c", t.policy, "--", "/bin/sh", "-c",
+           "(sleep 0.3; kill -CONT $$) & kill -STOP $$; echo resumed; wait"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "resumed\n");
 }
