@@ -1,0 +1,75 @@
+// The tracer's decision cost: Evaluate() on a decoded openat against a
+// chain of path rules (globs and regexes), and address matching.
+// bazel run -c opt //bench:evaluate_bench
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+
+#include "syd/loader.h"
+#include "syd/policy.h"
+#include "syd/resolve.h"
+#include "syd/strcat.h"
+
+namespace syd {
+namespace {
+
+// `n` allow rules on distinct directories, half globs and half regexes,
+// then a catch-all refusal: a path that matches none walks the whole chain.
+Policy PathRules(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    if (i % 2) {
+      StrAppend(&text, "sys/trace+openat:allow:arg_=*\"/srv/project", i,
+                "/***\"\n");
+    } else {
+      StrAppend(&text, "sys/trace+openat:allow:arg_=~\"^/var/lib/pkg", i,
+                "/[^/]+\\.o$\"\n");
+    }
+  }
+  text += "sys/trace+openat:fault=EPERM\n";
+  Diagnostics d;
+  return Policy(Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, d), d));
+}
+
+Event Open(const std::string& path) {
+  Event e;
+  e.nr = FindSyscall("openat")->nr;
+  e.args = {static_cast<uint64_t>(AT_FDCWD), 0x1000, O_WRONLY | O_CREAT, 0644};
+  e.decoded = true;
+  e.strings[1] = path;
+  return e;
+}
+
+void BM_EvaluatePathChain(benchmark::State& state) {
+  Policy p = PathRules(static_cast<int>(state.range(0)));
+  // Matches nothing: the worst case, every rule tried.
+  Event miss = Open("/home/user/build/src/main.o");
+  for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, miss));
+}
+BENCHMARK(BM_EvaluatePathChain)->Arg(10)->Arg(100)->Arg(1000);
+
+void BM_EvaluatePathChainEarlyHit(benchmark::State& state) {
+  Policy p = PathRules(static_cast<int>(state.range(0)));
+  Event hit = Open("/srv/project1/include/x.h");
+  for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, hit));
+}
+BENCHMARK(BM_EvaluatePathChainEarlyHit)->Arg(1000);
+
+void BM_EvaluateAddress(benchmark::State& state) {
+  Diagnostics d;
+  Policy p(Resolve(
+      LoadInputs({{PolicyInput::Kind::kFile, "profiles/paludis.syd"}}, d), d,
+      Variables{{{"WORKDIR", "/w"}, {"IMAGE", "/i"}}, false}));
+  Event e;
+  e.nr = FindSyscall("bind")->nr;
+  e.decoded = true;
+  SocketAddress a;
+  a.family = AddressFamily::kInet;
+  a.ip = {127, 0, 0, 1};
+  a.port = 8080;
+  e.addresses[1] = a;
+  for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, e));
+}
+BENCHMARK(BM_EvaluateAddress);
+
+}  // namespace
+}  // namespace syd
