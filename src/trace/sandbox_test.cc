@@ -282,6 +282,13 @@ TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
   CHECK(r.out == "resumed\n");
 }
 
+TEST_CASE("--stats counts the stops and refusals") {
+  Tree t;
+  RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", kHelper, "write", t.denied + "/s"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(Contains(r.err, "calls stopped in the tracer, 1 refused; syd's peak RSS "));
+}
+
 TEST_CASE("violation reports as JSON lines") {
   Tree t;
   RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper,
