@@ -26,6 +26,8 @@ namespace syd::trace {
 namespace {
 
 volatile sig_atomic_t g_pending_signal = 0;
+// The command's pid while it lives, else 0.
+volatile sig_atomic_t g_command = 0;
 
 // Chains up to this long are evaluated from their start rather than asking
 // the kernel where the filter stopped.
@@ -34,9 +36,16 @@ constexpr size_t kShortChain = 32;
 // Signals a user sends to syd go on to the command. The terminal's own
 // (SIGINT from ^C) reach the command anyway: the kernel sends them to the
 // whole foreground process group.
+// The handler forwards to the command itself (kill is async-signal-safe),
+// so a signal that arrives just before the loop blocks in waitpid is not
+// held back; once the command is gone, the loop passes it to what is left.
 void OnSignal(int sig, siginfo_t* info, void*) {
-  if (info->si_code == SI_USER || info->si_code == SI_QUEUE)
+  if (info->si_code != SI_USER && info->si_code != SI_QUEUE) return;
+  if (g_command != 0) {
+    kill(g_command, sig);
+  } else {
     g_pending_signal = sig;
+  }
 }
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
@@ -140,6 +149,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   }
   if (child == 0) Child(prog_, path, argv);
   command_pid_ = child;
+  g_command = child;
 
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
@@ -164,12 +174,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       if (errno == EINTR) {
         if (int sig = g_pending_signal) {
           g_pending_signal = 0;
-          // To the command; once it is gone, to whatever it left behind.
-          if (live.count(child)) {
-            kill(child, sig);
-          } else {
-            for (pid_t p : live) kill(p, sig);
-          }
+          for (pid_t p : live) kill(p, sig);  // what the command left behind
         }
         continue;
       }
@@ -178,9 +183,11 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       live.erase(pid);
       roots_.erase(pid);
-      if (pid == child)
+      if (pid == child) {
+        g_command = 0;
         result =
             WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
@@ -215,7 +222,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::fprintf(stderr,
-                 "syd: %llu calls stopped in the tracer, %llu refused; syd's peak RSS %ld KiB\n",
+                 "syd: %llu calls stopped in the tracer, %llu refused; syd's "
+                 "peak RSS %ld KiB\n",
                  static_cast<unsigned long long>(stops_),
                  static_cast<unsigned long long>(refused_), usage.ru_maxrss);
   }
