@@ -95,6 +95,13 @@ struct SyscallInfo {
   std::array<ArgSpec, 6> args{};
 
   bool HasClass(uint32_t c) const { return (classes & c) != 0; }
+  // The index of the first argument of `kind`, or -1.
+  int ArgOfKind(ArgKind kind) const {
+    for (int i = 0; i < nargs; ++i) {
+      if (args[i].kind == kind) return i;
+    }
+    return -1;
+  }
 };
 
 // Highest x86_64 syscall number plus one; numbers below it index bitsets.

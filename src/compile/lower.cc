@@ -214,15 +214,12 @@ class Lowering {
         Test(c.arg, s.args[c.arg].width, c.op, c.value, next);
         tested = true;
       }
-      if (e.guard != OpenGuard::kNone) {
-        for (int i = 0; i < s.nargs; ++i) {
-          if (s.args[i].kind != ArgKind::kOpenFlags) continue;
-          Test(i, 32,
-               e.guard == OpenGuard::kWrites ? CmpOp::kMaskAny
-                                             : CmpOp::kMaskNone,
-               OpenWriteFlags(), next);
-          tested = true;
-        }
+      if (int i = s.ArgOfKind(ArgKind::kOpenFlags);
+          e.guard != OpenGuard::kNone && i >= 0) {
+        Test(i, 32,
+             e.guard == OpenGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone,
+             OpenWriteFlags(), next);
+        tested = true;
       }
       if (p_.KernelDecides(nr, e)) {
         a_.Ret(Kernel(nr, r.verdict, pos));

@@ -44,11 +44,9 @@ std::string PolicyPseudoCode(const Policy& p) {
         if (c.kind == Condition::Kind::kArith) tests.push_back(Test(s, c));
       }
       if (e.guard != OpenGuard::kNone) {
-        std::string flags = "open_how.flags";
-        for (int i = 0; i < s.nargs; ++i) {
-          if (s.args[i].kind == ArgKind::kOpenFlags)
-            flags = StrCat("arg", i, ".lo32");
-        }
+        int i = s.ArgOfKind(ArgKind::kOpenFlags);
+        std::string flags =
+            i >= 0 ? StrCat("arg", i, ".lo32") : "open_how.flags";
         tests.push_back(
             StrCat(flags, " & ", absl::StrFormat("%#x", OpenWriteFlags()),
                    e.guard == OpenGuard::kWrites ? " != 0" : " == 0"));

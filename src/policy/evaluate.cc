@@ -26,13 +26,6 @@ bool Compare(CmpOp op, uint64_t x, uint64_t v) {
   }
 }
 
-int FlagsArg(const SyscallInfo& s) {
-  for (int i = 0; i < s.nargs; ++i) {
-    if (s.args[i].kind == ArgKind::kOpenFlags) return i;
-  }
-  return -1;
-}
-
 // Register tests: what the kernel can decide. The open guard counts when
 // the flags are in a register.
 bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
@@ -43,7 +36,7 @@ bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
     if (!Compare(c.op, e.args[c.arg] & mask, c.value & mask)) return false;
   }
   if (guard != OpenGuard::kNone) {
-    int flags = FlagsArg(s);
+    int flags = s.ArgOfKind(ArgKind::kOpenFlags);
     if (flags >= 0) {
       bool writes = (e.args[flags] & 0xffffffffu & OpenWriteFlags()) != 0;
       if (writes != (guard == OpenGuard::kWrites)) return false;
@@ -82,7 +75,7 @@ bool StringMatches(const Condition& c, const std::string& s) {
 // The tests only the tracer can decide, on decoded data.
 bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
                   const Event& e, const Binding& b) {
-  if (guard != OpenGuard::kNone && FlagsArg(s) < 0) {
+  if (guard != OpenGuard::kNone && s.ArgOfKind(ArgKind::kOpenFlags) < 0) {
     if (!e.open_how_flags) return false;
     bool writes = (*e.open_how_flags & OpenWriteFlags()) != 0;
     if (writes != (guard == OpenGuard::kWrites)) return false;

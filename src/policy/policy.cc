@@ -44,11 +44,7 @@ bool Policy::KernelDecides(int nr, const ChainEntry& e) const {
   if (e.guard == OpenGuard::kNone) return true;
   // The guard is a test on the flags register, unless the flags are in
   // memory (openat2's struct open_how).
-  const SyscallInfo* s = FindSyscall(nr);
-  for (int i = 0; i < s->nargs; ++i) {
-    if (s->args[i].kind == ArgKind::kOpenFlags) return true;
-  }
-  return false;
+  return FindSyscall(nr)->ArgOfKind(ArgKind::kOpenFlags) >= 0;
 }
 
 }  // namespace syd

@@ -154,11 +154,13 @@ TEST_CASE("default statement") {
   CHECK(FromText("").rules.default_verdict.verdict.kind ==
         Verdict::Kind::kAllow);
   CHECK(FromText("default/trace").HasMessage("is not a default"));
-  CHECK(FromText("default/allow:error=EPERM").HasMessage("takes only log=TARGET"));
+  CHECK(FromText("default/allow:error=EPERM")
+            .HasMessage("takes only log=TARGET"));
   Result logged = FromText("default/fault:error=EPERM:log=2");
   CHECK(logged.rules.default_verdict.log.kind == LogTarget::Kind::kFd);
   CHECK(logged.rules.default_verdict.log.fd == 2);
-  CHECK(DefaultText(logged.rules.default_verdict) == "default/fault:error=EPERM:log=2");
+  CHECK(DefaultText(logged.rules.default_verdict) ==
+        "default/fault:error=EPERM:log=2");
 }
 
 TEST_CASE("syscall names: typos, other ABIs, numbers, regexes") {

@@ -101,14 +101,6 @@ std::string OptionsText(const Rule& r) {
   return out;
 }
 
-// The register that holds open flags, for the %file_wr guard.
-int OpenFlagsArg(const SyscallInfo& s) {
-  for (int i = 0; i < s.nargs; ++i) {
-    if (s.args[i].kind == ArgKind::kOpenFlags) return i;
-  }
-  return -1;
-}
-
 }  // namespace
 
 std::string VerdictText(const Verdict& v) {
@@ -209,7 +201,7 @@ std::string RuleText(const Rule& r) {
       continue;
     }
     const char* op = s.guard == OpenGuard::kWrites ? "&" : "!&";
-    int flags = OpenFlagsArg(*info);
+    int flags = info->ArgOfKind(ArgKind::kOpenFlags);
     std::string guard =
         flags >= 0 ? StrCat(":arg", flags, op, Mask(OpenWriteFlags())) : "";
     StrAppend(&out, head, info->name, guard, tests, options,

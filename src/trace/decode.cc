@@ -30,15 +30,10 @@ std::string ProcFile(pid_t pid, const char* name) {
 // Whether the last component of path argument `i` is followed.
 bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
   const ArgSpec& a = s.args[i];
-  int at_flags = -1, open_flags = -1;
-  for (int j = 0; j < s.nargs; ++j) {
-    if (s.args[j].kind == ArgKind::kAtFlags)
-      at_flags = static_cast<int>(e.args[j]);
-    if (s.args[j].kind == ArgKind::kOpenFlags)
-      open_flags = static_cast<int>(e.args[j]);
-  }
-  if (s.name == "openat2" && e.open_how_flags)
-    open_flags = static_cast<int>(*e.open_how_flags);
+  const int at = s.ArgOfKind(ArgKind::kAtFlags);
+  const int at_flags = at >= 0 ? static_cast<int>(e.args[at]) : -1;
+  const std::optional<uint64_t> open = OpenFlagsOf(s, e);
+  const int open_flags = open ? static_cast<int>(*open) : -1;
   if (s.name == "linkat" && at_flags >= 0)
     return (at_flags & AT_SYMLINK_FOLLOW) != 0;
   if (a.nofollow) return false;
@@ -53,6 +48,13 @@ bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
 }
 
 }  // namespace
+
+std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e) {
+  if (int i = s.ArgOfKind(ArgKind::kOpenFlags); i >= 0)
+    return e.args[i] & 0xffffffffu;
+  if (s.ArgOfKind(ArgKind::kOpenHow) >= 0) return e.open_how_flags;
+  return std::nullopt;
+}
 
 SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
   SocketAddress a;

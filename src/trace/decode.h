@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "syd/policy.h"
@@ -24,6 +25,10 @@ std::string RootOf(pid_t pid);
 // bad pointer, and the call should fail with EFAULT as the kernel would.
 DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
                     bool want_process_names);
+
+// The open flags of an open-like call: from the flags register, or from
+// openat2's decoded struct open_how. Nothing for other syscalls.
+std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e);
 
 // `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
 std::string DescribeCall(const Event& e);

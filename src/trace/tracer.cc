@@ -86,15 +86,9 @@ pid_t ThreadGroup(pid_t tid) {
 bool WouldExist(const Event& e) {
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return false;
-  bool excl_open = false;
-  for (int i = 0; i < s->nargs; ++i) {
-    if (s->args[i].kind == ArgKind::kOpenFlags) {
-      excl_open = (e.args[i] & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-    }
-  }
-  if (s->name == "openat2" && e.open_how_flags) {
-    excl_open = (*e.open_how_flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-  }
+  const std::optional<uint64_t> flags = OpenFlagsOf(*s, e);
+  const bool excl_open =
+      flags && (*flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
   static const std::string_view kCreators[] = {
       "mkdir",   "mkdirat",   "mknod", "mknodat",
       "symlink", "symlinkat", "link",  "linkat"};
