@@ -15,9 +15,10 @@ namespace syd {
 // Applies the statements in order (+ adds, - removes the same rule, ^
 // clears) and returns the rules that remain. Errors and warnings go to
 // `diags`; a statement with an error is left out.
-// ${NAME} in strings expands from `vars`.
+// ${NAME} in strings expands from `vars`. The edits apply to `start`:
+// runtime changes edit the rules added at run time this way.
 RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags,
-                const Variables& vars = {});
+                const Variables& vars = {}, RuleSet start = {});
 
 // Warnings about rules that resolve but are likely wrong: allow rules with
 // unanchored regexes, rules an earlier rule makes unreachable.

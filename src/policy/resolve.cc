@@ -40,8 +40,8 @@ struct Member {
 
 class Resolver {
  public:
-  Resolver(Diagnostics& diags, const Variables& vars)
-      : diags_(diags), vars_(vars) {}
+  Resolver(Diagnostics& diags, const Variables& vars, RuleSet start)
+      : diags_(diags), vars_(vars), out_(std::move(start)) {}
 
   void Statement(const syd::Statement& st) {
     if (const auto* r = std::get_if<RuleStmt>(&st)) {
@@ -722,8 +722,8 @@ class Resolver {
 }  // namespace
 
 RuleSet Resolve(const std::vector<Statement>& statements, Diagnostics& diags,
-                const Variables& vars) {
-  Resolver r(diags, vars);
+                const Variables& vars, RuleSet start) {
+  Resolver r(diags, vars, std::move(start));
   for (const Statement& st : statements) r.Statement(st);
   RuleSet rules = r.Take();
   return rules;

@@ -1,0 +1,83 @@
+// Rules added and removed while the command runs, through magic stat
+// (/dev/sydbox/...) or the control socket. The kernel filter is sealed when
+// the command starts, so a rule added at run time can only decide calls the
+// filter already sends to syd: one that would need a new kernel decision is
+// refused with the rule that stands in its way, never silently ignored.
+#ifndef SYD_RUNTIME_H_
+#define SYD_RUNTIME_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "syd/policy.h"
+#include "syd/variables.h"
+
+namespace syd {
+
+class RuntimeRules {
+ public:
+  enum class Lock : uint8_t { kOff, kExec, kOn };
+
+  // `base` is the policy the kernel filter was compiled from; it must
+  // outlive this object.
+  explicit RuntimeRules(const Policy& base, Variables vars = {});
+  RuntimeRules(const RuntimeRules&) = delete;
+  RuntimeRules& operator=(const RuntimeRules&) = delete;
+
+  // Runs one command (docs/language.md, "Runtime changes"):
+  //   sys/ACTION+SET[:tests][:options]  add a rule, above the policy's
+  //   sys/ACTION-SET[...]               remove a rule added at run time
+  //   sys/ACTION^[SET]                  clear rules added at run time
+  //   one of those ending in ?          is that rule in force?
+  //   lock:on  lock:off  lock:exec
+  // `origin` names the command in messages. With `readonly`, only queries.
+  // Returns OK, NotFound (a query that does not hold, nothing to remove),
+  // InvalidArgument (malformed, or the kernel decides those calls) or
+  // PermissionDenied (locked, read-only). Only OK changes anything.
+  absl::Status Execute(absl::string_view command, absl::string_view origin,
+                       bool readonly);
+
+  // The rules in force: those added at run time, then the policy's.
+  const Policy& policy() const { return current_ ? *current_ : base_; }
+  const Policy& base() const { return base_; }
+  // How many of policy().rules() were added at run time (they come first).
+  size_t added() const { return added_.rules.size(); }
+  Lock lock() const { return lock_; }
+  // An exec happened in the sandbox: lock:exec becomes lock:on.
+  void OnExec();
+
+  // Counts a decision by `rule` (a rule of policy(), or nullptr for the
+  // default), and how many each rule of policy() has made.
+  void CountHit(const Rule* rule);
+  uint64_t hits(size_t index) const { return hits_[index]; }
+  uint64_t default_hits() const { return default_hits_; }
+
+ private:
+  absl::Status ApplyRule(absl::string_view command, absl::string_view origin,
+                         bool query);
+  void Rebuild(RuleSet added);
+
+  const Policy& base_;
+  Variables vars_;
+  RuleSet added_;
+  std::optional<Policy> current_;  // set once a rule was added
+  std::vector<uint64_t> hits_;     // per rule of policy()
+  uint64_t default_hits_ = 0;
+  Lock lock_ = Lock::kOff;
+};
+
+// Why some call that `rule` matches would be decided by `base`'s kernel
+// filter without reaching syd, naming the rule (or default) that decides
+// it; "" when every such call reaches syd. Conservative: it may refuse a
+// rule whose calls all reach syd, never the reverse.
+std::string WhyKernelDecides(const Policy& base, const Rule& rule);
+
+const char* LockText(RuntimeRules::Lock lock);
+
+}  // namespace syd
+
+#endif  // SYD_RUNTIME_H_

@@ -1,0 +1,373 @@
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "syd/parser.h"
+#include "syd/resolve.h"
+#include "syd/runtime.h"
+#include "syd/strcat.h"
+
+namespace syd {
+namespace {
+
+// One register test: what the kernel can check.
+struct Test {
+  int arg;
+  CmpOp op;
+  uint64_t value;  // already reduced to the argument's width
+};
+
+// The register tests of `r` on syscall `s`, with the open guard as the
+// flags test it stands for.
+std::vector<Test> RegisterTests(const SyscallInfo& s, const Rule& r,
+                                OpenGuard guard) {
+  std::vector<Test> out;
+  for (const Condition& c : r.conditions) {
+    if (c.kind != Condition::Kind::kArith) continue;
+    out.push_back({c.arg, c.op, c.value & s.args[c.arg].Mask()});
+  }
+  const int flags = s.ArgOfKind(ArgKind::kOpenFlags);
+  if (guard != OpenGuard::kNone && flags >= 0) {
+    out.push_back(
+        {flags,
+         guard == OpenGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone,
+         OpenWriteFlags()});
+  }
+  return out;
+}
+
+bool Holds(const Test& t, uint64_t x) {
+  switch (t.op) {
+    case CmpOp::kEq:
+      return x == t.value;
+    case CmpOp::kNe:
+      return x != t.value;
+    case CmpOp::kGt:
+      return x > t.value;
+    case CmpOp::kGe:
+      return x >= t.value;
+    case CmpOp::kLt:
+      return x < t.value;
+    case CmpOp::kLe:
+      return x <= t.value;
+    case CmpOp::kMaskAny:
+      return (x & t.value) != 0;
+    case CmpOp::kMaskNone:
+      return (x & t.value) == 0;
+    default:
+      return false;
+  }
+}
+
+// The values of argument `arg` that the ordering tests of `tests` allow,
+// as [lo, hi]; lo > hi when none.
+std::pair<uint64_t, uint64_t> Interval(const std::vector<Test>& tests, int arg,
+                                       uint64_t mask) {
+  uint64_t lo = 0, hi = mask;
+  for (const Test& t : tests) {
+    if (t.arg != arg) continue;
+    switch (t.op) {
+      case CmpOp::kEq:
+        lo = std::max(lo, t.value);
+        hi = std::min(hi, t.value);
+        break;
+      case CmpOp::kGt:
+        if (t.value == ~0ull) return {1, 0};
+        lo = std::max(lo, t.value + 1);
+        break;
+      case CmpOp::kGe:
+        lo = std::max(lo, t.value);
+        break;
+      case CmpOp::kLt:
+        if (t.value == 0) return {1, 0};
+        hi = std::min(hi, t.value - 1);
+        break;
+      case CmpOp::kLe:
+        hi = std::min(hi, t.value);
+        break;
+      default:
+        break;
+    }
+  }
+  return {lo, hi};
+}
+
+// Whether no register state passes both `a` and `b`.
+bool Disjoint(const SyscallInfo& s, const std::vector<Test>& a,
+              const std::vector<Test>& b) {
+  std::vector<Test> all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  for (int arg = 0; arg < s.nargs; ++arg) {
+    auto [lo, hi] = Interval(all, arg, s.args[arg].Mask());
+    if (lo > hi) return true;
+    // One value left: every other test must hold for it.
+    if (lo == hi && !std::all_of(all.begin(), all.end(), [&](const Test& t) {
+          return t.arg != arg || Holds(t, lo);
+        })) {
+      return true;
+    }
+  }
+  for (const Test& x : all) {
+    for (const Test& y : all) {
+      // Some bit of m must be set, and no bit of n, where m is within n.
+      if (x.arg == y.arg && x.op == CmpOp::kMaskAny &&
+          y.op == CmpOp::kMaskNone && (x.value & ~y.value) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Whether every state that passes `tests` (on argument `t.arg`) passes `t`.
+bool Implies(const SyscallInfo& s, const std::vector<Test>& tests,
+             const Test& t) {
+  for (const Test& x : tests) {
+    if (x.arg != t.arg) continue;
+    if (x.op == t.op && x.value == t.value) return true;
+    if (x.op == CmpOp::kMaskAny && t.op == CmpOp::kMaskAny &&
+        (x.value & ~t.value) == 0) {
+      return true;
+    }
+    if (x.op == CmpOp::kMaskNone && t.op == CmpOp::kMaskNone &&
+        (t.value & ~x.value) == 0) {
+      return true;
+    }
+  }
+  auto [lo, hi] = Interval(tests, t.arg, s.args[t.arg].Mask());
+  if (lo > hi) return true;  // nothing passes `tests`
+  switch (t.op) {
+    case CmpOp::kEq:
+    case CmpOp::kMaskAny:
+    case CmpOp::kMaskNone:
+      return lo == hi && Holds(t, lo);
+    case CmpOp::kNe:
+      return t.value < lo || t.value > hi;
+    default:  // an ordering test: the whole interval within it
+      return Holds(t, lo) && Holds(t, hi);
+  }
+}
+
+Rule* Only(RuleSet& set) {
+  return set.rules.empty() ? nullptr : &set.rules.back();
+}
+
+}  // namespace
+
+std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
+  for (const RuleSyscall& rs : rule.syscalls) {
+    const SyscallInfo& s = *FindSyscall(rs.nr);
+    const std::vector<Test> mine = RegisterTests(s, rule, rs.guard);
+    bool reaches = false;
+    for (const ChainEntry& entry : base.chain(rs.nr)) {
+      const Rule& other = base.rules()[entry.rule];
+      const std::vector<Test> theirs = RegisterTests(s, other, entry.guard);
+      if (!base.KernelDecides(rs.nr, entry)) {
+        // The filter sends the calls this rule's registers pass to syd.
+        if (std::all_of(theirs.begin(), theirs.end(),
+                        [&](const Test& t) { return Implies(s, mine, t); })) {
+          reaches = true;
+          break;
+        }
+        continue;
+      }
+      if (!Disjoint(s, mine, theirs)) {
+        return StrCat(s.name, ": the kernel decides some of these calls by ",
+                      other.location.ToString(false), " (",
+                      RuleSourceText(other), ")");
+      }
+    }
+    if (!reaches && base.default_verdict().log.kind == LogTarget::Kind::kNone) {
+      return StrCat(s.name,
+                    base.chain(rs.nr).empty()
+                        ? ": no rule of the policy sends it to syd"
+                        : ": some of these calls reach no rule that sends "
+                          "them to syd",
+                    ", so the kernel decides them by the default (",
+                    DefaultText(base.default_verdict()), ")");
+    }
+  }
+  return "";
+}
+
+const char* LockText(RuntimeRules::Lock lock) {
+  switch (lock) {
+    case RuntimeRules::Lock::kOff:
+      return "off";
+    case RuntimeRules::Lock::kExec:
+      return "exec";
+    case RuntimeRules::Lock::kOn:
+      return "on";
+  }
+  return "?";
+}
+
+RuntimeRules::RuntimeRules(const Policy& base, Variables vars)
+    : base_(base), vars_(std::move(vars)), hits_(base.rules().size()) {}
+
+void RuntimeRules::OnExec() {
+  if (lock_ == Lock::kExec) lock_ = Lock::kOn;
+}
+
+void RuntimeRules::CountHit(const Rule* rule) {
+  if (rule == nullptr) {
+    ++default_hits_;
+    return;
+  }
+  const std::vector<Rule>& rules = policy().rules();
+  if (rule >= rules.data() && rule < rules.data() + rules.size())
+    ++hits_[static_cast<size_t>(rule - rules.data())];
+}
+
+absl::Status RuntimeRules::Execute(absl::string_view command,
+                                   absl::string_view origin, bool readonly) {
+  const bool query = !command.empty() && command.back() == '?';
+  if (query) command.remove_suffix(1);
+  if (command.substr(0, 5) == "lock:") {
+    if (query) {
+      return StrCat("lock:", LockText(lock_)) == command
+                 ? absl::OkStatus()
+                 : absl::NotFoundError(StrCat("the lock is ", LockText(lock_)));
+    }
+    absl::string_view state = command.substr(5);
+    Lock want;
+    if (state == "on") {
+      want = Lock::kOn;
+    } else if (state == "off") {
+      want = Lock::kOff;
+    } else if (state == "exec") {
+      want = Lock::kExec;
+    } else {
+      return absl::InvalidArgumentError(
+          StrCat(origin, ": lock takes on, off or exec, not '", state, "'"));
+    }
+    if (readonly) {
+      return absl::PermissionDeniedError(
+          StrCat(origin, ": read-only: only queries"));
+    }
+    if (lock_ == Lock::kOn) {
+      return absl::PermissionDeniedError(
+          StrCat(origin, ": the sandbox is locked"));
+    }
+    lock_ = want;
+    return absl::OkStatus();
+  }
+  if (!query && readonly) {
+    return absl::PermissionDeniedError(
+        StrCat(origin, ": read-only: only queries (a command ending in ?)"));
+  }
+  if (!query && lock_ == Lock::kOn) {
+    return absl::PermissionDeniedError(
+        StrCat(origin, ": the sandbox is locked: no more changes"));
+  }
+  return ApplyRule(command, origin, query);
+}
+
+absl::Status RuntimeRules::ApplyRule(absl::string_view command,
+                                     absl::string_view origin, bool query) {
+  if (command.find('\n') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        StrCat(origin, ": one command at a time (no newline)"));
+  }
+  auto source =
+      std::make_shared<SourceFile>(std::string(origin), std::string(command));
+  Diagnostics diags;
+  ParsedFile parsed = Parse(source, diags);
+  auto first_error = [&]() {
+    for (const Diagnostic& d : diags.all()) {
+      if (d.severity == Severity::kError)
+        return StrCat(d.location.ToString(), ": ", d.message);
+    }
+    return std::string("?");
+  };
+  if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
+  if (parsed.statements.size() != 1 ||
+      !std::holds_alternative<RuleStmt>(parsed.statements[0])) {
+    return absl::InvalidArgumentError(
+        StrCat(origin,
+               ": expected one sys/ACTION+SET... rule, sys/ACTION-..., "
+               "sys/ACTION^[SET], a query ending in ?, or lock:on|off|exec"));
+  }
+  const RuleStmt& st = std::get<RuleStmt>(parsed.statements[0]);
+  if (query) {
+    if (st.edit != Edit::kAdd) {
+      return absl::InvalidArgumentError(
+          StrCat(origin, ": a query asks about a rule: sys/ACTION+...?"));
+    }
+    RuleSet one = Resolve(parsed.statements, diags, vars_);
+    if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
+    const std::string key = RuleText(*Only(one));
+    for (const Rule& r : policy().rules()) {
+      if (RuleText(r) == key) return absl::OkStatus();
+    }
+    return absl::NotFoundError(StrCat(origin, ": no such rule in force"));
+  }
+  const size_t before = added_.rules.size();
+  RuleSet edited = Resolve(parsed.statements, diags, vars_, added_);
+  if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
+  switch (st.edit) {
+    case Edit::kAdd: {
+      std::string why = WhyKernelDecides(base_, *Only(edited));
+      if (!why.empty()) {
+        return absl::InvalidArgumentError(
+            StrCat(origin, ": ", why,
+                   "; the filter is sealed, so a rule added at run time cannot "
+                   "change that"));
+      }
+      break;
+    }
+    case Edit::kRemove:
+      if (edited.rules.size() == before) {
+        RuleSet one;
+        RuleStmt as_add = st;
+        as_add.edit = Edit::kAdd;
+        Diagnostics ignored;
+        one = Resolve({as_add}, ignored, vars_);
+        const std::string key = one.rules.empty() ? "" : RuleText(one.rules[0]);
+        for (const Rule& r : base_.rules()) {
+          if (RuleText(r) == key) {
+            return absl::InvalidArgumentError(
+                StrCat(origin, ": that rule is the policy's (",
+                       r.location.ToString(false),
+                       "); only rules added at run time can be removed"));
+          }
+        }
+        return absl::NotFoundError(
+            StrCat(origin, ": no rule added at run time is the same"));
+      }
+      break;
+    case Edit::kClear:
+      break;
+  }
+  Rebuild(std::move(edited));
+  return absl::OkStatus();
+}
+
+void RuntimeRules::Rebuild(RuleSet added) {
+  // Hits follow their rules: the policy's by position, added ones by text.
+  const size_t old_added = added_.rules.size();
+  std::unordered_multimap<std::string, uint64_t> added_hits;
+  for (size_t i = 0; i < old_added; ++i)
+    added_hits.emplace(RuleText(added_.rules[i]), hits_[i]);
+  std::vector<uint64_t> hits(added.rules.size() + base_.rules().size());
+  for (size_t i = 0; i < added.rules.size(); ++i) {
+    auto it = added_hits.find(RuleText(added.rules[i]));
+    if (it != added_hits.end()) {
+      hits[i] = it->second;
+      added_hits.erase(it);
+    }
+  }
+  std::copy(hits_.begin() + static_cast<ptrdiff_t>(old_added), hits_.end(),
+            hits.begin() + static_cast<ptrdiff_t>(added.rules.size()));
+  hits_ = std::move(hits);
+
+  added_ = std::move(added);
+  RuleSet all;
+  all.rules = added_.rules;
+  all.rules.insert(all.rules.end(), base_.rules().begin(), base_.rules().end());
+  all.default_verdict = base_.default_verdict();
+  current_.emplace(std::move(all));
+}
+
+}  // namespace syd

@@ -1,0 +1,255 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <fcntl.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "syd/loader.h"
+#include "syd/resolve.h"
+#include "syd/runtime.h"
+#include "syd/syscalls.h"
+
+namespace syd {
+namespace {
+
+Policy Build(const std::string& text) {
+  Diagnostics d;
+  RuleSet rules = Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, d), d);
+  REQUIRE_MESSAGE(!d.has_errors(), text);
+  return Policy(std::move(rules));
+}
+
+Event Open(const std::string& path, uint64_t flags) {
+  Event e;
+  e.nr = FindSyscall("openat")->nr;
+  e.args = {static_cast<uint64_t>(AT_FDCWD), 0, flags, 0, 0, 0};
+  e.decoded = true;
+  e.strings[1] = path;
+  return e;
+}
+
+const char kPaludisLike[] =
+    "sys/trace+%file_wr:allow:arg_=*\"/work/***\"\n"
+    "sys/trace+%file_wr:fault=EPERM:log=2\n"
+    "sys/trace+bind:allow:arg_@~\"LOOPBACK@0\"\n";
+
+TEST_CASE("a rule added at run time wins over the policy's catch-all") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  CHECK(Evaluate(rt.policy(), Open("/extra/f", O_WRONLY)).verdict.kind ==
+        Verdict::Kind::kErrno);
+  absl::Status s = rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/extra/***\"",
+                              "test", false);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  CHECK(rt.added() == 1);
+  CHECK(Evaluate(rt.policy(), Open("/extra/f", O_WRONLY)).verdict.kind ==
+        Verdict::Kind::kAllow);
+  CHECK(Evaluate(rt.policy(), Open("/etc/f", O_WRONLY)).verdict.kind ==
+        Verdict::Kind::kErrno);
+  // The query answers for added rules and the policy's alike.
+  CHECK(rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/extra/***\"?", "t", true)
+            .ok());
+  CHECK(rt.Execute("sys/trace+%file_wr:fault=EPERM:log=2?", "t", true).ok());
+  CHECK(absl::IsNotFound(
+      rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/nope/***\"?", "t", true)));
+  // Remove it again.
+  CHECK(rt.Execute("sys/trace-%file_wr:allow:arg_=*\"/extra/***\"", "t", false)
+            .ok());
+  CHECK(rt.added() == 0);
+  CHECK(Evaluate(rt.policy(), Open("/extra/f", O_WRONLY)).verdict.kind ==
+        Verdict::Kind::kErrno);
+}
+
+TEST_CASE("runtime rules keep the order they were added in, above the policy") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  REQUIRE(rt.Execute("sys/trace+%file_wr:fault=EACCES:arg_=*\"/work/secret\"",
+                     "t", false)
+              .ok());
+  REQUIRE(rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/work/***\"", "t", false)
+              .ok());
+  CHECK(Evaluate(rt.policy(), Open("/work/secret", O_WRONLY)).verdict ==
+        Verdict{Verdict::Kind::kErrno, EACCES});
+  CHECK(rt.policy().rules().size() == base.rules().size() + 2);
+  // ^ clears only what was added at run time.
+  REQUIRE(rt.Execute("sys/trace^", "t", false).ok());
+  CHECK(rt.added() == 0);
+  CHECK(rt.policy().rules().size() == base.rules().size());
+}
+
+TEST_CASE("a bad command changes nothing and says why") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  REQUIRE(
+      rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/a/***\"", "t", false).ok());
+  absl::Status s =
+      rt.Execute("sys/trace+%file_wr:alow:arg_=*\"/b/***\"", "magic", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("magic:1:") != absl::string_view::npos);
+  CHECK(s.message().find("did you mean 'allow'") != absl::string_view::npos);
+  CHECK(absl::IsInvalidArgument(rt.Execute("default/allow", "t", false)));
+  CHECK(absl::IsInvalidArgument(rt.Execute("", "t", false)));
+  CHECK(absl::IsInvalidArgument(rt.Execute("lock:maybe", "t", false)));
+  CHECK(absl::IsNotFound(
+      rt.Execute("sys/trace-%file_wr:allow:arg_=*\"/b/***\"", "t", false)));
+  s = rt.Execute("sys/trace-%file_wr:fault=EPERM:log=2", "t", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("is the policy's") != absl::string_view::npos);
+  CHECK(rt.added() == 1);
+}
+
+TEST_CASE("rules the kernel decides cannot be added") {
+  Policy base = Build("sys/fault+unlinkat:arg2=0:error=EROFS\n" +
+                      std::string(kPaludisLike));
+  RuntimeRules rt(base);
+  // Read-only opens never reach syd under this policy.
+  absl::Status s =
+      rt.Execute("sys/trace+openat:allow:arg_=*\"/x\"", "t", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("the kernel decides them by the default") !=
+        absl::string_view::npos);
+  // Nor does getpid, which no rule names.
+  s = rt.Execute("sys/fault+getpid:error=EPERM", "t", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("getpid: no rule of the policy sends it to syd") !=
+        absl::string_view::npos);
+  // unlinkat with flags 0 is faulted in the kernel before any traced rule.
+  s = rt.Execute("sys/trace+unlinkat:allow:arg_=*\"/x/***\"", "t", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("EROFS") != absl::string_view::npos);
+  // ... but with AT_REMOVEDIR the kernel rule cannot match.
+  CHECK(
+      rt.Execute("sys/trace+unlinkat:arg2=AT_REMOVEDIR:allow:arg_=*\"/x/***\"",
+                 "t", false)
+          .ok());
+  // Writing opens do reach syd.
+  CHECK(rt.Execute("sys/trace+openat:arg2&O_WRONLY:allow:arg_=*\"/x/***\"", "t",
+                   false)
+            .ok());
+  CHECK(rt.added() == 2);
+}
+
+TEST_CASE("a logged default sends everything the kernel rules leave to syd") {
+  Policy base = Build("default/fault:error=EPERM:log=2\nsys/allow+getpid\n");
+  RuntimeRules rt(base);
+  CHECK(rt.Execute("sys/allow+getppid", "t", false).ok());
+  CHECK(absl::IsInvalidArgument(
+      rt.Execute("sys/fault+getpid:error=EACCES", "t", false)));
+}
+
+TEST_CASE("read-only and the lock") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  const char* add = "sys/trace+%file_wr:allow:arg_=*\"/a/***\"";
+  CHECK(absl::IsPermissionDenied(rt.Execute(add, "t", /*readonly=*/true)));
+  CHECK(absl::IsPermissionDenied(rt.Execute("lock:on", "t", true)));
+  CHECK(rt.Execute("lock:exec", "t", false).ok());
+  CHECK(rt.Execute("lock:exec?", "t", true).ok());
+  CHECK(rt.Execute(add, "t", false).ok());  // not locked until an exec
+  rt.OnExec();
+  CHECK(rt.lock() == RuntimeRules::Lock::kOn);
+  CHECK(absl::IsPermissionDenied(rt.Execute("sys/trace^", "t", false)));
+  CHECK(absl::IsPermissionDenied(rt.Execute("lock:off", "t", false)));
+  // Queries still answer.
+  CHECK(rt.Execute(std::string(add) + "?", "t", false).ok());
+  CHECK(rt.added() == 1);
+}
+
+TEST_CASE("hits follow their rules across changes") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  REQUIRE(
+      rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/a/***\"", "t", false).ok());
+  Decision d = Evaluate(rt.policy(), Open("/a/x", O_WRONLY));
+  rt.CountHit(d.rule);
+  d = Evaluate(rt.policy(), Open("/etc/x", O_WRONLY));
+  rt.CountHit(d.rule);
+  REQUIRE(
+      rt.Execute("sys/trace+%file_wr:allow:arg_=*\"/b/***\"", "t", false).ok());
+  CHECK(rt.hits(0) == 1);      // /a
+  CHECK(rt.hits(1) == 0);      // /b
+  CHECK(rt.hits(2 + 1) == 1);  // the policy's catch-all
+}
+
+// For random policies and random rules: a rule that WhyKernelDecides lets
+// in matches no call that the policy's filter decides in the kernel.
+TEST_CASE("accepted rules only match calls that reach syd") {
+  uint64_t seed = std::random_device{}();
+  if (const char* s = std::getenv("SYD_TEST_SEED"))
+    seed = std::strtoull(s, nullptr, 0);
+  INFO("SYD_TEST_SEED=" << seed);
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) {
+    return static_cast<int>(std::uniform_int_distribution<int>(0, n - 1)(rng));
+  };
+  const std::vector<uint64_t> constants = {
+      0, 1, 2, 3, 64, 65, O_WRONLY, O_CREAT, 512, 1024, 0xffffffff, ~0ull};
+  auto tests = [&]() {
+    static const char* kOps[] = {"=", "!=", ">", ">=", "<", "<=", "&", "!&"};
+    std::string out;
+    for (int i = pick(3); i > 0; --i) {
+      out +=
+          ":arg" + std::to_string(pick(3)) + kOps[pick(8)] +
+          std::to_string(constants[pick(static_cast<int>(constants.size()))]);
+    }
+    return out;
+  };
+  const std::vector<std::string> sets = {"openat", "%file_wr", "%file_rd",
+                                         "read", "unlinkat"};
+  auto rule = [&]() {
+    std::string set = sets[pick(static_cast<int>(sets.size()))];
+    switch (pick(4)) {
+      case 0:
+        return "sys/allow+" + set + tests();
+      case 1:
+        return "sys/fault+" + set + tests() + ":error=EPERM";
+      case 2:
+        return "sys/trace+" + set + tests() + ":log=2";
+      default:
+        return "sys/trace+" + set + tests() + ":arg_=~\"^/x\":fault=EACCES";
+    }
+  };
+  int accepted = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string text = pick(4) == 0 ? "default/fault:error=EPERM:log=2\n" : "";
+    for (int i = pick(5); i >= 0; --i) {
+      std::string r = rule();
+      Diagnostics d;
+      Resolve(LoadInputs({{PolicyInput::Kind::kRule, text + r}}, d), d);
+      if (!d.has_errors()) text += r + "\n";
+    }
+    Policy base = Build(text);
+    for (int k = 0; k < 10; ++k) {
+      std::string added = rule();
+      Diagnostics d;
+      RuleSet one =
+          Resolve(LoadInputs({{PolicyInput::Kind::kRule, added}}, d), d);
+      if (d.has_errors()) continue;
+      if (!WhyKernelDecides(base, one.rules[0]).empty()) continue;
+      ++accepted;
+      Policy alone(one);
+      for (int c = 0; c < 300; ++c) {
+        Event e;
+        e.nr =
+            one.rules[0]
+                .syscalls[pick(static_cast<int>(one.rules[0].syscalls.size()))]
+                .nr;
+        for (uint64_t& a : e.args) {
+          a = constants[pick(static_cast<int>(constants.size()))] +
+              static_cast<uint64_t>(pick(3) - 1);
+          if (pick(4) == 0) a |= 0xdead00000000ull;  // junk above an int
+        }
+        Decision mine = Evaluate(alone, e);
+        if (mine.rule == nullptr) continue;  // the rule's registers fail
+        INFO("policy:\n" << text << "added: " << added);
+        CHECK(Evaluate(base, e).trace);
+      }
+    }
+  }
+  MESSAGE(accepted << " random rules accepted");
+  CHECK(accepted > 50);
+}
+
+}  // namespace
+}  // namespace syd
