@@ -26,6 +26,8 @@ int Compile(const std::vector<std::string>& args);
 int Profiles(const std::vector<std::string>& args);
 int Profile(const std::vector<std::string>& args);
 int Explain(const std::vector<std::string>& args);
+// syd ctl SOCKET COMMAND...: one command to a running syd --control SOCKET.
+int Ctl(const std::vector<std::string>& args);
 // syd POLICY... -- COMMAND [ARG]...
 int RunCommand(const std::vector<std::string>& args);
 

@@ -18,6 +18,8 @@ constexpr char kUsage[] =
     "where\n"
     "       syd profiles | syd profile NAME   list the profiles, or print one\n"
     "       syd sets [NAME]...             list syscall sets or their members\n"
+    "       syd ctl SOCKET COMMAND...      talk to a running syd --control "
+    "SOCKET\n"
     "       syd --help | --version\n"
     "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, "
     "docs/language.md.\n";
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (cmd == "profiles") return syd::cli::Profiles(args);
   if (cmd == "profile") return syd::cli::Profile(args);
   if (cmd == "explain") return syd::cli::Explain(args);
+  if (cmd == "ctl") return syd::cli::Ctl(args);
   if (cmd == "--help" || cmd == "-h") {
     std::fputs(kUsage, stdout);
     return syd::cli::kExitOk;

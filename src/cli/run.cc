@@ -54,7 +54,26 @@ std::string Which(const std::string& cmd, int* error) {
 int RunCommand(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
   trace::Options options;
-  for (const std::string& a : pa.rest) {
+  for (size_t i = 0; i < pa.rest.size(); ++i) {
+    const std::string& a = pa.rest[i];
+    // --control PATH, --control=PATH; the same for --dump.
+    auto value = [&](const char* name, std::string* out) {
+      const std::string flag = name;
+      if (a.rfind(flag + "=", 0) == 0) {
+        *out = a.substr(flag.size() + 1);
+      } else if (a != flag) {
+        return false;
+      } else if (i + 1 < pa.rest.size()) {
+        *out = pa.rest[++i];
+      } else if (pa.error.empty()) {
+        pa.error = flag + " needs a value";
+      }
+      return true;
+    };
+    if (value("--control", &options.control) ||
+        value("--dump", &options.dump)) {
+      continue;
+    }
     if (a == "--log-format=json") {
       options.json = true;
     } else if (a == "--log-format=text") {
@@ -68,7 +87,8 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!pa.error.empty() || pa.command.empty()) {
     std::fprintf(stderr,
                  "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
-                 "[--log-format=text|json] -- COMMAND [ARG]...\n",
+                 "[--log-format=text|json] [--stats] [--control PATH] "
+                 "[--dump PATH] -- COMMAND [ARG]...\n",
                  pa.error.empty() ? "no command given" : pa.error.c_str());
     return kExitCommandUsage;
   }
@@ -83,8 +103,12 @@ int RunCommand(const std::vector<std::string>& args) {
                  strerror(error));
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
-  if (policy->NeedsTracer()) {
-    return trace::Tracer(*policy, *prog, options).Run(path, pa.command);
+  // The control socket needs syd to stay: it runs the tracer even when the
+  // kernel decides everything.
+  if (policy->NeedsTracer() || !options.control.empty()) {
+    options.vars = pa.variables;
+    return trace::Tracer(*policy, *prog, std::move(options))
+        .Run(path, pa.command);
   }
   std::vector<char*> argv;
   for (const std::string& a : pa.command)

@@ -308,6 +308,12 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   switch (st.edit) {
     case Edit::kAdd: {
+      if (Only(edited)->plugin) {
+        return absl::InvalidArgumentError(
+            StrCat(origin,
+                   ": load= rules come from the policy: a plugin is loaded "
+                   "and checked before the command starts"));
+      }
       std::string why = WhyKernelDecides(base_, *Only(edited));
       if (!why.empty()) {
         return absl::InvalidArgumentError(

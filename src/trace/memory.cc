@@ -38,6 +38,29 @@ bool ReadMemory(pid_t pid, uint64_t addr, void* out, size_t size) {
   return PeekData(pid, addr, out, size);
 }
 
+bool WriteMemory(pid_t pid, uint64_t addr, const void* data, size_t size) {
+  if (addr == 0) return false;
+  iovec local{const_cast<void*>(data), size};
+  iovec remote{reinterpret_cast<void*>(addr), size};
+  ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+  if (n == static_cast<ssize_t>(size)) return true;
+  // process_vm_writev honours page protections; POKEDATA, as a debugger,
+  // does not, and works where the first is refused.
+  const auto* src = static_cast<const uint8_t*>(data);
+  uint64_t aligned = addr & ~7ull;
+  size_t skip = addr - aligned;
+  for (size_t done = 0; done < size; aligned += 8) {
+    long word = 0;
+    size_t n_here = std::min(size - done, 8 - skip);
+    if (n_here < 8 && !PeekData(pid, aligned, &word, 8)) return false;
+    std::memcpy(reinterpret_cast<uint8_t*>(&word) + skip, src + done, n_here);
+    if (ptrace(PTRACE_POKEDATA, pid, aligned, word) != 0) return false;
+    done += n_here;
+    skip = 0;
+  }
+  return true;
+}
+
 std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max) {
   if (addr == 0) return std::nullopt;
   std::string out;

@@ -14,6 +14,9 @@ namespace syd::trace {
 // PTRACE_PEEKDATA where it is refused. Nothing when the memory is not there.
 bool ReadMemory(pid_t pid, uint64_t addr, void* out, size_t size);
 
+// Writes `size` bytes at `addr` (a stat buffer the tracee passed).
+bool WriteMemory(pid_t pid, uint64_t addr, const void* data, size_t size);
+
 // Reads a NUL-terminated string of at most `max` bytes (PATH_MAX for paths).
 // Nothing for a NULL or unreadable pointer, or a string without its NUL.
 std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max);

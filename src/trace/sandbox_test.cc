@@ -284,9 +284,11 @@ TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
 
 TEST_CASE("--stats counts the stops and refusals") {
   Tree t;
-  RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", kHelper, "write", t.denied + "/s"});
+  RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", kHelper, "write",
+                     t.denied + "/s"});
   CHECK(r.exit_code == EPERM);
-  CHECK(Contains(r.err, "calls stopped in the tracer, 1 refused; syd's peak RSS "));
+  CHECK(Contains(r.err,
+                 "calls stopped in the tracer, 1 refused; syd's peak RSS "));
 }
 
 TEST_CASE("violation reports as JSON lines") {

@@ -18,7 +18,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "src/trace/control.h"
 #include "src/trace/decode.h"
+#include "src/trace/memory.h"
 #include "syd/loader.h"
 #include "syd/strcat.h"
 
@@ -26,6 +28,7 @@ namespace syd::trace {
 namespace {
 
 volatile sig_atomic_t g_pending_signal = 0;
+volatile sig_atomic_t g_dump_requested = 0;
 // The command's pid while it lives, else 0.
 volatile sig_atomic_t g_command = 0;
 
@@ -50,13 +53,30 @@ void OnSignal(int sig, siginfo_t* info, void*) {
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
 
-pid_t ThreadGroup(pid_t tid) {
-  std::string status, error;
-  if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error)) return tid;
-  size_t at = status.find("\nTgid:");
-  return at == std::string::npos
-             ? tid
-             : static_cast<pid_t>(std::atoi(status.c_str() + at + 6));
+// SIGUSR2 is syd's own: it asks for the state dump.
+void OnDumpSignal(int) { g_dump_requested = 1; }
+
+int HostReadMemory(int pid, uint64_t addr, void* out, size_t size) {
+  return ReadMemory(pid, addr, out, size) ? 0 : -1;
+}
+
+long HostReadString(int pid, uint64_t addr, char* out, size_t size) {
+  if (size == 0) return -1;
+  std::optional<std::string> s = ReadString(pid, addr, size - 1);
+  if (!s) return -1;
+  std::memcpy(out, s->c_str(), s->size() + 1);
+  return static_cast<long>(s->size());
+}
+
+bool Truthy(const std::string& v, bool* out) {
+  if (v == "1" || v == "true" || v == "yes" || v.empty()) {
+    *out = true;
+  } else if (v == "0" || v == "false" || v == "no") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 // The child: wait for the tracer, install the filter, become the command.
@@ -106,6 +126,73 @@ bool WouldExist(const Event& e) {
 
 }  // namespace
 
+Tracer::Tracer(const Policy& policy, const BpfProgram& prog, Options options)
+    : policy_(policy),
+      prog_(prog),
+      options_(std::move(options)),
+      runtime_(policy, options_.vars),
+      host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString} {}
+
+Tracer::~Tracer() = default;
+
+bool Tracer::LoadPlugins() {
+  plugins_.resize(policy_.rules().size());
+  for (size_t i = 0; i < policy_.rules().size(); ++i) {
+    const Rule& r = policy_.rules()[i];
+    if (r.command || r.cmdline) want_process_names_ = true;
+    if (!r.plugin) continue;
+    const std::string where =
+        StrCat(r.location.ToString(false), ": load=", r.plugin->path);
+    PluginSlot& slot = plugins_[i];
+    if (r.plugin->path == "magic_stat") {
+      slot.magic = true;
+      for (const auto& [key, value] : r.plugin->options) {
+        bool* flag = key == "readonly"   ? &slot.readonly
+                     : key == "initonly" ? &slot.initonly
+                                         : nullptr;
+        if (flag == nullptr || !Truthy(value, flag)) {
+          std::fprintf(stderr,
+                       "syd: %s: %s%s%s: magic_stat takes readonly=0|1 and "
+                       "initonly=0|1; nothing was run\n",
+                       where.c_str(), key.c_str(), value.empty() ? "" : "=",
+                       value.c_str());
+          return false;
+        }
+      }
+      continue;
+    }
+    if (r.plugin->path.find('/') == std::string::npos) {
+      std::fprintf(stderr,
+                   "syd: %s: no built-in module of that name (there is "
+                   "magic_stat); a plugin file is named by its path, "
+                   "load=/path/to/plugin.so; nothing was run\n",
+                   where.c_str());
+      return false;
+    }
+    absl::StatusOr<std::unique_ptr<Plugin>> p = Plugin::Load(*r.plugin, &host_);
+    if (!p.ok()) {
+      std::fprintf(stderr, "syd: %s: %s; nothing was run\n", where.c_str(),
+                   std::string(p.status().message()).c_str());
+      return false;
+    }
+    slot.plugin = *std::move(p);
+  }
+  return true;
+}
+
+const Tracer::PluginSlot* Tracer::SlotOf(const Rule* rule) const {
+  const std::vector<Rule>& rules = runtime_.policy().rules();
+  size_t i = static_cast<size_t>(rule - rules.data());
+  if (i < runtime_.added()) return nullptr;  // no plugins at run time
+  i -= runtime_.added();
+  return i < plugins_.size() ? &plugins_[i] : nullptr;
+}
+
+void Tracer::Resume(pid_t pid, int sig) {
+  ptrace(pending_exits_.count(pid) ? PTRACE_SYSCALL : PTRACE_CONT, pid, nullptr,
+         reinterpret_cast<void*>(static_cast<long>(sig)));
+}
+
 bool Tracer::Detached(pid_t pid) {
   if (detached_threads_.count(pid)) return true;
   return !detached_processes_.empty() &&
@@ -120,21 +207,25 @@ const std::string& Tracer::Root(pid_t pid) {
 }
 
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
-  for (const Rule& r : policy_.rules()) {
-    if (r.plugin) {
-      std::fprintf(
-          stderr,
-          "syd: %s: load=%s: plugins are not supported yet; nothing was run\n",
-          r.location.ToString(false).c_str(), r.plugin->path.c_str());
+  if (!LoadPlugins()) return 125;
+  std::unique_ptr<ControlServer> control;
+  if (!options_.control.empty()) {
+    control = std::make_unique<ControlServer>(options_.control);
+    if (absl::Status st = control->Listen(); !st.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(st.message()).c_str());
       return 125;
     }
-    if (r.command || r.cmdline) want_process_names_ = true;
   }
   struct sigaction sa {};
   sa.sa_sigaction = OnSignal;
   sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns to forward
   sigemptyset(&sa.sa_mask);
   for (int sig : kForwarded) sigaction(sig, &sa, nullptr);
+  struct sigaction dump {};
+  dump.sa_handler = OnDumpSignal;
+  sigemptyset(&dump.sa_mask);
+  sigaction(SIGUSR2, &dump, nullptr);
 
   pid_t child = fork();
   if (child < 0) {
@@ -150,7 +241,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   }
   const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                        PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+                       PTRACE_O_TRACESYSGOOD;
   if (!WIFSTOPPED(status) ||
       ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
     std::fprintf(stderr, "syd: cannot trace the command: %s\n",
@@ -159,24 +251,40 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     return 125;
   }
   kill(child, SIGCONT);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.insert(child);
+  }
+  if (control) {
+    control->Start([this](const std::string& command, std::string* reply) {
+      return Control(command, reply);
+    });
+  }
 
-  std::unordered_set<pid_t> live = {child};
   int result = 125;
   for (;;) {
+    if (g_dump_requested) {
+      g_dump_requested = 0;
+      WriteDump();
+    }
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
       if (errno == EINTR) {
         if (int sig = g_pending_signal) {
           g_pending_signal = 0;
-          for (pid_t p : live) kill(p, sig);  // what the command left behind
+          for (pid_t p : live_) kill(p, sig);  // what the command left behind
         }
         continue;
       }
       break;  // ECHILD: every tracee has gone
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      live.erase(pid);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        live_.erase(pid);
+      }
       roots_.erase(pid);
+      pending_exits_.erase(pid);
       if (pid == child) {
         g_command = 0;
         result =
@@ -185,11 +293,18 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
-    live.insert(pid);
+    if (!live_.count(pid)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      live_.insert(pid);
+    }
     const int sig = WSTOPSIG(status);
     const int event = status >> 16;
     if (event == PTRACE_EVENT_SECCOMP) {
       OnSeccompStop(pid);
+      continue;
+    }
+    if (sig == (SIGTRAP | 0x80)) {  // the syscall-exit stop a plugin asked for
+      OnSyscallExit(pid);
       continue;
     }
     if (event == PTRACE_EVENT_STOP) {
@@ -203,14 +318,33 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       }
       continue;
     }
-    if (event == PTRACE_EVENT_EXEC && pid == child) command_execed_ = true;
+    if (event == PTRACE_EVENT_EXEC) {
+      if (pid == child) command_execed_ = true;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        runtime_.OnExec();
+      }
+      // A thread that is not the leader took the leader's pid on exec.
+      unsigned long former = 0;
+      ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former);
+      auto it = pending_exits_.find(static_cast<pid_t>(former));
+      if (it != pending_exits_.end() && static_cast<pid_t>(former) != pid) {
+        PendingExit moved = it->second;
+        moved.call.pid = pid;
+        pending_exits_.erase(it);
+        pending_exits_.insert_or_assign(pid, moved);
+      }
+    }
     if (event != 0) {  // fork, vfork, clone, exec
-      ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+      Resume(pid, 0);
       continue;
     }
     // A signal on its way to the tracee: deliver it.
-    ptrace(PTRACE_CONT, pid, nullptr,
-           reinterpret_cast<void*>(static_cast<long>(sig)));
+    Resume(pid, sig);
+  }
+  if (control) control->Stop();
+  for (PluginSlot& slot : plugins_) {
+    if (slot.plugin) slot.plugin->Finish(result);
   }
   if (options_.stats) {
     rusage usage{};
@@ -225,6 +359,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
 }
 
 void Tracer::OnSeccompStop(pid_t pid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const Policy& policy = runtime_.policy();
   ++stops_;
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
@@ -254,13 +390,20 @@ void Tracer::OnSeccompStop(pid_t pid) {
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
   // decides the same; for a short chain that is cheaper than the syscall.
+  // Rules added at run time come first: start from the top.
   uint32_t start = 0;
-  if (policy_.chain(e.nr).size() > kShortChain) {
+  if (runtime_.added() == 0 && policy.chain(e.nr).size() > kShortChain) {
     unsigned long data = 0;
     ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
     if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
   }
-  Decision d = Evaluate(policy_, e, start);
+  Decision d = Evaluate(policy, e, start);
+  Plugin* exit_hook = nullptr;
+  if (d.verdict.kind == Verdict::Kind::kPlugin)
+    RunPlugins(pid, e, &d, &exit_hook);
+  runtime_.CountHit(d.rule);
+  if (e.nr >= 0 && e.nr < kMaxSyscallNr)
+    ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
   if (own_exec && Severity(d.verdict) >
                       Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
@@ -312,17 +455,116 @@ void Tracer::OnSeccompStop(pid_t pid) {
       if (d.verdict.value) kill(pid, static_cast<int>(d.verdict.value));
       break;
     case K::kPlugin:
-      break;  // refused before the start
+      break;  // RunPlugins decided
   }
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
-  if (policy_.Watched(e.nr) && !denied) {
+  if (policy.Watched(e.nr) && !denied) {
     cache_roots_ = false;
     roots_.clear();
   }
-  const LogTarget& log = d.rule ? d.rule->log : policy_.default_verdict().log;
-  if (denied) ++refused_;
-  if (denied || log.kind != LogTarget::Kind::kNone) Report(pid, e, d);
+  const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
+  if (denied &&
+      !(d.rule && d.rule->plugin && SlotOf(d.rule) && SlotOf(d.rule)->magic)) {
+    ++refused_;
+  }
+  if ((denied || log.kind != LogTarget::Kind::kNone) &&
+      !(d.rule && d.rule->plugin))
+    Report(pid, e, d);
+  if (exit_hook != nullptr && !denied && d.verdict.kind != K::kDetachProcess &&
+      d.verdict.kind != K::kDetachThread) {
+    PendingExit& p = pending_exits_[pid];
+    p.plugin = exit_hook;
+    p.call = {};
+    p.call.pid = pid;
+    p.call.tgid = ThreadGroup(pid);
+    p.call.nr = e.nr;
+    p.call.name = FindSyscall(e.nr)->name.data();
+    for (int i = 0; i < 6; ++i) {
+      p.call.args[i] = e.args[i];
+      p.paths[i] = e.strings[i].value_or("");
+    }
+  }
+  Resume(pid, 0);
+}
+
+void Tracer::OnSyscallExit(pid_t pid) {
+  auto it = pending_exits_.find(pid);
+  if (it == pending_exits_.end()) {
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    return;
+  }
+  PendingExit p = std::move(it->second);
+  pending_exits_.erase(it);
+  user_regs_struct regs;
+  if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) == 0) {
+    p.call.retval = static_cast<int64_t>(regs.rax);
+    const SyscallInfo* s = FindSyscall(p.call.nr);
+    for (int i = 0; i < 6; ++i) {
+      p.call.paths[i] = s && i < s->nargs && s->args[i].IsPath()
+                            ? p.paths[i].c_str()
+                            : nullptr;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    p.plugin->Exit(p.call);
+  }
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+}
+
+void Tracer::RunPlugins(pid_t pid, const Event& e, Decision* d,
+                        Plugin** exit_hook) {
+  const Policy& policy = runtime_.policy();
+  using K = Verdict::Kind;
+  const SyscallInfo* s = FindSyscall(e.nr);
+  while (d->verdict.kind == K::kPlugin && d->rule != nullptr) {
+    const PluginSlot* slot = SlotOf(d->rule);
+    std::optional<syd_plugin_verdict> v;
+    if (slot != nullptr && slot->magic) {
+      if (std::optional<int64_t> ret = MagicStat(pid, e, *slot, *d->rule)) {
+        d->verdict =
+            *ret == 0 ? Verdict{K::kRetval, 0} : Verdict{K::kErrno, -*ret};
+        return;
+      }
+      v = syd_plugin_verdict{SYD_PLUGIN_PASS, 0};
+    } else if (slot != nullptr && slot->plugin) {
+      syd_plugin_call call{};
+      call.pid = pid;
+      call.tgid = ThreadGroup(pid);
+      call.nr = e.nr;
+      call.name = s->name.data();
+      for (int i = 0; i < 6; ++i) {
+        call.args[i] = e.args[i];
+        call.paths[i] = i < s->nargs && s->args[i].IsPath() && e.strings[i]
+                            ? e.strings[i]->c_str()
+                            : nullptr;
+      }
+      v = slot->plugin->Enter(call);
+      if (slot->plugin->has_exit()) *exit_hook = slot->plugin.get();
+    }
+    if (!v || v->kind == SYD_PLUGIN_PASS) {
+      *d = Evaluate(policy, e, d->chain_pos + 1);
+      continue;
+    }
+    switch (v->kind) {
+      case SYD_PLUGIN_ALLOW:
+        d->verdict = {K::kAllow, 0};
+        break;
+      case SYD_PLUGIN_DENY:
+        d->verdict = {K::kErrno, v->value > 0 ? v->value : EPERM};
+        break;
+      case SYD_PLUGIN_KILL:
+        d->verdict = {K::kKillProcess, v->value};
+        break;
+      default:  // a verdict this ABI does not know: refuse, say so
+        std::fprintf(stderr,
+                     "syd: %s: the plugin returned verdict %d, which ABI %u "
+                     "does not define; the call is refused\n",
+                     d->rule->location.ToString(false).c_str(), v->kind,
+                     SYD_PLUGIN_ABI_VERSION);
+        d->verdict = {K::kErrno, EPERM};
+        break;
+    }
+    return;
+  }
 }
 
 void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
@@ -339,19 +581,22 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
   std::string rule =
       d.rule ? RuleSourceText(*d.rule) : DefaultText(policy_.default_verdict());
   const Location& default_at = policy_.default_verdict().location;
+  // A rule added at run time has no file: its source is the command.
   std::string where = d.rule            ? d.rule->location.ToString(false)
                       : default_at.file ? default_at.ToString(false)
                                         : "";
   std::string line;
   if (options_.json) {
-    nlohmann::json j = {{"pid", pid},
-                        {"comm", comm},
-                        {"cwd", cwd},
-                        {"syscall", std::string(FindSyscall(e.nr)->name)},
-                        {"call", DescribeCall(e)},
-                        {"decision", VerdictText(d.verdict)},
-                        {"rule", rule},
-                        {"location", where}};
+    nlohmann::json j = {
+        {"pid", pid},
+        {"comm", comm},
+        {"cwd", cwd},
+        {"syscall", FindSyscall(e.nr) ? std::string(FindSyscall(e.nr)->name)
+                                      : StrCat("syscall_", e.nr)},
+        {"call", DescribeCall(e)},
+        {"decision", VerdictText(d.verdict)},
+        {"rule", rule},
+        {"location", where}};
     line =
         j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
@@ -359,8 +604,10 @@ void Tracer::Report(pid_t pid, const Event& e, const Decision& d) {
                   ") cwd ", cwd, ": ", DescribeCall(e), " by ",
                   where.empty() ? "the default" : where, ": ", rule, "\n");
   }
-  const LogTarget& target =
-      d.rule ? d.rule->log : policy_.default_verdict().log;
+  Log(d.rule ? d.rule->log : policy_.default_verdict().log, line);
+}
+
+void Tracer::Log(const LogTarget& target, const std::string& line) {
   if (target.kind == LogTarget::Kind::kSyslog) {
     syslog(LOG_WARNING, "%s", line.c_str());
     return;

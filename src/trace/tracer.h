@@ -1,46 +1,97 @@
 // Runs a command under the policy: the kernel filter decides what it can,
 // and every call it returns SECCOMP_RET_TRACE for stops here, is decoded,
-// evaluated from the chain position the filter gave, and decided.
+// evaluated from the chain position the filter gave, and decided. Rules
+// added at run time (magic stat, the control socket) and plugins decide
+// here too.
 #ifndef SYD_TRACE_TRACER_H_
 #define SYD_TRACE_TRACER_H_
 
 #include <sys/types.h>
 
+#include <array>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "src/runtime/plugin_loader.h"
 #include "syd/bpf.h"
 #include "syd/policy.h"
+#include "syd/runtime.h"
+#include "syd/variables.h"
 
 namespace syd::trace {
 
 struct Options {
-  bool json = false;   // violation reports as JSON lines
-  bool stats = false;  // at the end: stops, refusals, syd's peak memory
+  bool json = false;    // violation reports as JSON lines
+  bool stats = false;   // at the end: stops, refusals, syd's peak memory
+  std::string control;  // --control PATH: the control socket, "" for none
+  std::string dump;     // --dump PATH: where SIGUSR2 writes, "" for stderr
+  Variables vars;       // ${NAME} in rules added at run time
 };
 
 class Tracer {
  public:
-  Tracer(const Policy& policy, const BpfProgram& prog, Options options)
-      : policy_(policy), prog_(prog), options_(options) {}
+  Tracer(const Policy& policy, const BpfProgram& prog, Options options);
+  ~Tracer();
 
-  // Forks, execs `path` with `argv` under the filter and traces every
-  // process and thread it makes until the last has gone. Returns the
-  // command's exit status, 128+N if a signal N killed it, or 125/126/127
-  // when it could not be started.
+  // Loads the policy's plugins, forks, execs `path` with `argv` under the
+  // filter and traces every process and thread it makes until the last
+  // has gone. Returns the command's exit status, 128+N if a signal N killed
+  // it, or 125/126/127 when it could not be started.
   int Run(const std::string& path, const std::vector<std::string>& argv);
 
+  // The state dump (SIGUSR2, the control socket's `dump`), as JSON.
+  std::string Dump();
+
  private:
+  // What runs a load= rule of the policy.
+  struct PluginSlot {
+    std::unique_ptr<Plugin> plugin;  // a shared object, or
+    bool magic = false;              // the built-in magic_stat
+    bool readonly = false;
+    bool initonly = false;
+  };
+  // A call whose plugin wants to see its return value.
+  struct PendingExit {
+    Plugin* plugin;
+    syd_plugin_call call;
+    std::array<std::string, 6> paths;
+  };
+
+  bool LoadPlugins();
   void OnSeccompStop(pid_t pid);
+  void OnSyscallExit(pid_t pid);
+  // Resolves load= verdicts in `d`: a plugin decides, or passes on.
+  void RunPlugins(pid_t pid, const Event& e, Decision* d, Plugin** exit_hook);
+  // /dev/sydbox: the call's outcome (0 or -errno), or nothing when the
+  // path is not magic and the next rule decides.
+  std::optional<int64_t> MagicStat(pid_t pid, const Event& e,
+                                   const PluginSlot& slot, const Rule& rule);
+  const PluginSlot* SlotOf(const Rule* rule) const;
+  void Resume(pid_t pid, int sig);
   void Report(pid_t pid, const Event& e, const Decision& d);
+  void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);
   const std::string& Root(pid_t pid);
+  void WriteDump();
+  absl::Status Control(const std::string& command, std::string* reply);
+  std::string ProcessList();
+  std::string Counters();
 
   const Policy& policy_;
   const BpfProgram& prog_;
   Options options_;
+  // Guards what the control socket's thread reads or changes: the runtime
+  // rules, the live set, the counters.
+  std::mutex mu_;
+  RuntimeRules runtime_;
+  std::vector<PluginSlot> plugins_;  // per rule of policy_
+  syd_plugin_host host_;
+  std::unordered_map<pid_t, PendingExit> pending_exits_;
+  std::unordered_set<pid_t> live_;
   bool want_process_names_ = false;
   std::unordered_set<pid_t> detached_threads_;
   std::unordered_set<pid_t> detached_processes_;  // thread group ids
@@ -53,6 +104,10 @@ class Tracer {
   bool command_execed_ = false;
   uint64_t stops_ = 0;
   uint64_t refused_ = 0;
+  // Calls decided here, per syscall and verdict kind.
+  static constexpr int kVerdictKinds = 10;
+  std::vector<std::array<uint64_t, kVerdictKinds>> counts_ =
+      std::vector<std::array<uint64_t, kVerdictKinds>>(kMaxSyscallNr);
   std::string root_scratch_;
 };
 

@@ -1,0 +1,167 @@
+#include "src/trace/control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+
+#include "syd/strcat.h"
+
+namespace syd::trace {
+namespace {
+
+// A command longer than this is not a rule anyone wrote by hand.
+constexpr size_t kMaxCommand = 64 * 1024;
+
+socklen_t Address(const std::string& path, sockaddr_un* addr) {
+  std::memset(addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  const bool abstract = !path.empty() && path[0] == '@';
+  std::memcpy(addr->sun_path, path.data(), path.size());
+  if (abstract) addr->sun_path[0] = '\0';
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
+                                (abstract ? 0 : 1));
+}
+
+void WriteAll(int fd, const std::string& s) {
+  for (size_t done = 0; done < s.size();) {
+    ssize_t n = send(fd, s.data() + done, s.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the client went away
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+absl::Status ControlServer::Listen() {
+  sockaddr_un addr;
+  if (path_.empty() || path_.size() >= sizeof addr.sun_path) {
+    return absl::InvalidArgumentError(
+        StrCat("--control ", path_, ": a socket path is 1 to ",
+               sizeof addr.sun_path - 1, " bytes"));
+  }
+  socklen_t len = Address(path_, &addr);
+  listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) {
+    return absl::InternalError(StrCat("--control: socket: ", strerror(errno)));
+  }
+  if (path_[0] != '@') {
+    // A socket left by an earlier syd is replaced; anything else is not.
+    struct stat st;
+    if (lstat(path_.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) {
+        return absl::AlreadyExistsError(
+            StrCat("--control ", path_, ": exists and is not a socket"));
+      }
+      unlink(path_.c_str());
+    }
+  }
+  // Only the owner may connect; SO_PEERCRED checks again for each client.
+  mode_t old = umask(0177);
+  int rc = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len);
+  umask(old);
+  if (rc != 0 || listen(listen_fd_, 16) != 0) {
+    return absl::FailedPreconditionError(
+        StrCat("--control ", path_, ": ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+void ControlServer::Start(Handler handler) {
+  handler_ = std::move(handler);
+  if (pipe2(wake_, O_CLOEXEC) != 0) return;
+  // The tracer's thread takes the signals syd forwards and SIGUSR2.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  thread_ = std::thread([this] { Serve(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void ControlServer::Stop() {
+  if (thread_.joinable()) {
+    char c = 0;
+    if (write(wake_[1], &c, 1) < 0) {
+      // The thread is gone already.
+    }
+    thread_.join();
+  }
+  if (listen_fd_ >= 0) close(listen_fd_);
+  listen_fd_ = -1;
+  if (!path_.empty() && path_[0] != '@') unlink(path_.c_str());
+  for (int& fd : wake_) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+}
+
+ControlServer::~ControlServer() { Stop(); }
+
+void ControlServer::Serve() {
+  for (;;) {
+    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents) return;
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    Answer(fd);
+    close(fd);
+  }
+}
+
+void ControlServer::Answer(int fd) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+      cred.uid != getuid()) {
+    std::fprintf(stderr,
+                 "syd: control: refused a client with uid %u (pid %d): only "
+                 "uid %u may connect\n",
+                 cred.uid, cred.pid, getuid());
+    WriteAll(fd, "error: permission denied\n");
+    return;
+  }
+  // A client that stalls must not hold the socket for everyone else.
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string command;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // gone or stalled before the newline: do nothing
+    command.append(buf, static_cast<size_t>(n));
+    size_t nl = command.find('\n');
+    if (nl != std::string::npos) {
+      command.resize(nl);
+      break;
+    }
+    if (command.size() > kMaxCommand) {
+      WriteAll(fd, "error: command too long\n");
+      return;
+    }
+  }
+  std::string reply;
+  absl::Status s = handler_(command, &reply);
+  if (s.ok()) {
+    WriteAll(fd, "ok\n" + reply);
+  } else if (absl::IsNotFound(s)) {
+    WriteAll(fd, StrCat("no: ", s.message(), "\n"));
+  } else {
+    WriteAll(fd, StrCat("error: ", s.message(), "\n"));
+  }
+}
+
+}  // namespace syd::trace

@@ -1,0 +1,43 @@
+// The control socket (syd --control PATH): one command per connection, a
+// line in, a reply out. Only the uid that started syd may talk to it.
+#ifndef SYD_TRACE_CONTROL_H_
+#define SYD_TRACE_CONTROL_H_
+
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+
+namespace syd::trace {
+
+class ControlServer {
+ public:
+  // Runs a command; `*reply` is what the client reads after "ok".
+  using Handler = std::function<absl::Status(const std::string& command,
+                                             std::string* reply)>;
+
+  // `path` is a file name, or "@name" for the abstract namespace.
+  explicit ControlServer(std::string path) : path_(std::move(path)) {}
+  ~ControlServer();
+
+  // Binds and listens; an error names the path and the reason.
+  absl::Status Listen();
+  // Serves connections on a thread of its own, which blocks every signal.
+  void Start(Handler handler);
+  void Stop();
+
+ private:
+  void Serve();
+  void Answer(int fd);
+
+  std::string path_;
+  Handler handler_;
+  int listen_fd_ = -1;
+  int wake_[2] = {-1, -1};
+  std::thread thread_;
+};
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_CONTROL_H_

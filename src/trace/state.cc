@@ -1,0 +1,199 @@
+// What syd can tell about a running sandbox: the state dump (SIGUSR2 and
+// the control socket's `dump`) and the control socket's commands.
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "src/trace/tracer.h"
+#include "syd/loader.h"
+#include "syd/strcat.h"
+
+namespace syd::trace {
+namespace {
+
+constexpr const char* kVerdictNames[] = {
+    "allow", "errno", "retval",         "kill_process",  "kill_thread",
+    "trap",  "log",   "detach_process", "detach_thread", "plugin"};
+static_assert(std::size(kVerdictNames) ==
+              static_cast<size_t>(Verdict::Kind::kPlugin) + 1);
+
+struct ProcessInfo {
+  pid_t pid = 0;
+  pid_t tgid = 0;
+  pid_t ppid = 0;
+  std::string comm;
+  std::string state;
+  std::string cwd;
+};
+
+// Reads /proc/PID/status; false when the process has gone.
+bool ReadProcess(pid_t pid, ProcessInfo* out) {
+  std::string status, error;
+  if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error))
+    return false;
+  out->pid = pid;
+  auto field = [&](std::string_view name) {
+    size_t at = status.find(StrCat("\n", name, ":\t"));
+    if (at == std::string::npos && status.rfind(StrCat(name, ":\t"), 0) == 0)
+      at = static_cast<size_t>(-1);
+    else if (at == std::string::npos)
+      return std::string();
+    size_t start = at + 1 + name.size() + 2;
+    size_t end = status.find('\n', start);
+    return status.substr(start, end - start);
+  };
+  out->comm = field("Name");
+  out->state = field("State");
+  out->tgid = static_cast<pid_t>(std::atoi(field("Tgid").c_str()));
+  out->ppid = static_cast<pid_t>(std::atoi(field("PPid").c_str()));
+  char buf[4096];
+  ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
+  if (n > 0) out->cwd.assign(buf, static_cast<size_t>(n));
+  return true;
+}
+
+std::vector<ProcessInfo> Processes(const std::unordered_set<pid_t>& live) {
+  std::vector<pid_t> pids(live.begin(), live.end());
+  std::sort(pids.begin(), pids.end());
+  std::vector<ProcessInfo> out;
+  for (pid_t pid : pids) {
+    ProcessInfo p;
+    if (ReadProcess(pid, &p)) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string NameOf(int nr) {
+  const SyscallInfo* s = FindSyscall(nr);
+  return s ? std::string(s->name) : StrCat("syscall_", nr);
+}
+
+}  // namespace
+
+std::string Tracer::Dump() {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json processes = nlohmann::json::array();
+  for (const ProcessInfo& p : Processes(live_)) {
+    processes.push_back({{"pid", p.pid},
+                         {"tgid", p.tgid},
+                         {"ppid", p.ppid},
+                         {"comm", p.comm},
+                         {"cwd", p.cwd},
+                         {"state", p.state}});
+  }
+  nlohmann::json rules = nlohmann::json::array();
+  const Policy& policy = runtime_.policy();
+  for (size_t i = 0; i < policy.rules().size(); ++i) {
+    const Rule& r = policy.rules()[i];
+    const bool added = i < runtime_.added();
+    // An added rule's location names its origin ("control:1").
+    rules.push_back({{"rule", RuleSourceText(r)},
+                     {"location", r.location.ToString(false)},
+                     {"added_at_run_time", added},
+                     {"hits", runtime_.hits(i)}});
+  }
+  nlohmann::json counters = nlohmann::json::object();
+  for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
+    nlohmann::json per = nlohmann::json::object();
+    for (int k = 0; k < kVerdictKinds; ++k) {
+      if (counts_[nr][k]) per[kVerdictNames[k]] = counts_[nr][k];
+    }
+    if (!per.empty()) counters[NameOf(nr)] = per;
+  }
+  nlohmann::json dump = {
+      {"syd", {{"pid", getpid()}, {"command_pid", command_pid_}}},
+      {"lock", LockText(runtime_.lock())},
+      {"processes", processes},
+      {"rules", rules},
+      {"default",
+       {{"rule", DefaultText(policy.default_verdict())},
+        {"hits", runtime_.default_hits()}}},
+      {"stops", stops_},
+      {"refused", refused_},
+      {"counters", counters}};
+  return dump.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
+}
+
+void Tracer::WriteDump() {
+  std::string text = Dump();
+  if (options_.dump.empty()) {
+    if (write(STDERR_FILENO, text.data(), text.size()) < 0) {
+      // Nowhere better to say it.
+    }
+    return;
+  }
+  // Whole or not at all: a reader never sees half a dump.
+  std::string tmp = options_.dump + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, text.data(), text.size()) ==
+                           static_cast<ssize_t>(text.size());
+  if (fd >= 0) close(fd);
+  if (!ok || rename(tmp.c_str(), options_.dump.c_str()) != 0) {
+    std::fprintf(stderr, "syd: cannot write the dump to %s: %s\n",
+                 options_.dump.c_str(), strerror(errno));
+    unlink(tmp.c_str());
+  }
+}
+
+std::string Tracer::ProcessList() {
+  std::string out = "PID TGID PPID STATE COMM CWD\n";
+  for (const ProcessInfo& p : Processes(live_)) {
+    StrAppend(&out, p.pid, " ", p.tgid, " ", p.ppid, " ", p.state.substr(0, 1),
+              " ", p.comm, " ", p.cwd, "\n");
+  }
+  return out;
+}
+
+std::string Tracer::Counters() {
+  std::string out = StrCat("stops ", stops_, "\nrefused ", refused_, "\nlock ",
+                           LockText(runtime_.lock()), "\n");
+  for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
+    std::string line;
+    for (int k = 0; k < kVerdictKinds; ++k) {
+      if (counts_[nr][k])
+        StrAppend(&line, " ", kVerdictNames[k], "=", counts_[nr][k]);
+    }
+    if (!line.empty()) StrAppend(&out, NameOf(nr), line, "\n");
+  }
+  return out;
+}
+
+absl::Status Tracer::Control(const std::string& command, std::string* reply) {
+  if (command == "dump") {
+    *reply = Dump();
+    return absl::OkStatus();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (command == "list") {
+    const Policy& policy = runtime_.policy();
+    for (size_t i = 0; i < policy.rules().size(); ++i) {
+      const Rule& r = policy.rules()[i];
+      const bool added = i < runtime_.added();
+      StrAppend(reply, r.location.ToString(false), added ? " (run time)" : "",
+                " hits=", runtime_.hits(i), " ", RuleSourceText(r), "\n");
+    }
+    StrAppend(reply, "default hits=", runtime_.default_hits(), " ",
+              DefaultText(policy.default_verdict()), "\n");
+    return absl::OkStatus();
+  }
+  if (command == "ps") {
+    *reply = ProcessList();
+    return absl::OkStatus();
+  }
+  if (command == "stats") {
+    *reply = Counters();
+    return absl::OkStatus();
+  }
+  absl::Status s = runtime_.Execute(command, "control", /*readonly=*/false);
+  if (s.ok() && command.back() != '?') {
+    std::fprintf(stderr, "syd: the control socket changed the rules: %s\n",
+                 command.c_str());
+  }
+  return s;
+}
+
+}  // namespace syd::trace
