@@ -122,6 +122,26 @@ void ControlServer::Serve() {
 }
 
 void ControlServer::Answer(int fd) {
+  // A client that stalls must not hold the socket for everyone else.
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  // The command is read before any reply, even a refusal: closing with
+  // unread data would reset the connection, and the client would see
+  // ECONNRESET instead of the reason.
+  std::string command;
+  char buf[4096];
+  bool whole = false;
+  while (!whole && command.size() <= kMaxCommand) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    command.append(buf, static_cast<size_t>(n));
+    size_t nl = command.find('\n');
+    if (nl != std::string::npos) {
+      command.resize(nl);
+      whole = true;
+    }
+  }
   ucred cred{};
   socklen_t len = sizeof cred;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
@@ -133,25 +153,10 @@ void ControlServer::Answer(int fd) {
     WriteAll(fd, "error: permission denied\n");
     return;
   }
-  // A client that stalls must not hold the socket for everyone else.
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string command;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // gone or stalled before the newline: do nothing
-    command.append(buf, static_cast<size_t>(n));
-    size_t nl = command.find('\n');
-    if (nl != std::string::npos) {
-      command.resize(nl);
-      break;
-    }
-    if (command.size() > kMaxCommand) {
-      WriteAll(fd, "error: command too long\n");
-      return;
-    }
+  if (!whole) {
+    // Gone or stalled before the newline: the command is not applied.
+    if (command.size() > kMaxCommand) WriteAll(fd, "error: command too long\n");
+    return;
   }
   std::string reply;
   absl::Status s = handler_(command, &reply);

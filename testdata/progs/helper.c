@@ -229,6 +229,28 @@ int main(int argc, char** argv) {
     }
     for (;;) pause();
   }
+  if (!strcmp(op, "stats")) {  // stats PATH: every stat and access variant
+    struct stat st;
+    struct statx stx;
+    int fails = 0;
+    const char* names[] = {"stat",   "lstat",     "fstatat",   "statx",
+                           "access", "faccessat", "faccessat2"};
+    long rcs[] = {
+        stat(a, &st),
+        lstat(a, &st),
+        fstatat(AT_FDCWD, a, &st, 0),
+        statx(AT_FDCWD, a, 0, STATX_BASIC_STATS, &stx),
+        access(a, F_OK),
+        syscall(SYS_faccessat, AT_FDCWD, a, F_OK),
+        syscall(SYS_faccessat2, AT_FDCWD, a, F_OK, 0),
+    };
+    for (int i = 0; i < 7; ++i) {
+      printf("%s=%ld ", names[i], rcs[i]);
+      fails += rcs[i] != 0;
+    }
+    printf("\n");
+    return fails;
+  }
   if (!strcmp(op, "ppid")) {
     printf("%d\n", getppid());
     return 0;

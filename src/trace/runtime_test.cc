@@ -1,0 +1,487 @@
+// Runtime configuration with real programs in the sandbox: magic stat, the
+// control socket, the SIGUSR2 dump, plugins, and sys/user's verdicts.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "src/testing/files.h"
+#include "src/testing/subprocess.h"
+
+namespace syd {
+namespace {
+
+using testing::Contains;
+using testing::Exists;
+using testing::Run;
+using testing::RunResult;
+
+const char kSyd[] = "src/cli/syd";
+const char kHelper[] = "testdata/progs/helper";
+const char kMagicRule[] =
+    "sys/trace+stat,lstat,newfstatat,statx,access,faccessat,faccessat2:arg_=~"
+    "\"^/dev/sydbox(/|$)\":load=magic_stat";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A scratch tree whose policy denies every write outside allowed/.
+struct Tree {
+  std::string root = testing::MakeTempDir();
+  std::string allowed = root + "/allowed";
+  std::string extra = root + "/extra";
+  std::string policy = root + "/policy.syd";
+  std::string script = root + "/script.sh";
+
+  Tree() {
+    mkdir(allowed.c_str(), 0755);
+    mkdir(extra.c_str(), 0755);
+    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed
+                          << "/***\"\n"
+                          << "sys/trace+%file_wr:fault=EPERM:log=2\n";
+  }
+
+  std::string AddExtra() const {
+    return "/dev/sydbox/sys/trace+%file_wr:allow:arg_=*\"" + extra + "/***\"";
+  }
+
+  RunResult Script(const std::string& text,
+                   std::vector<std::string> before = {}) const {
+    std::ofstream(script) << text;
+    std::vector<std::string> argv = {kSyd};
+    argv.insert(argv.end(), before.begin(), before.end());
+    for (std::string a :
+         {"-c", policy.c_str(), "--", "/bin/sh", script.c_str()})
+      argv.push_back(a);
+    return Run(argv, {"SYD_PROFILE_PATH=profiles"});
+  }
+};
+
+TEST_CASE("magic stat: a script sees the sandbox and opens its own directory") {
+  Tree t;
+  RunResult r = t.Script(
+      "test -e /dev/sydbox || exit 10\n"
+      "echo x > " +
+          t.extra +
+          "/before 2>/dev/null && exit 11\n"
+          "test -e '" +
+          t.AddExtra() +
+          "' || exit 12\n"
+          "echo x > " +
+          t.extra +
+          "/after || exit 13\n"
+          "test -e '" +
+          t.AddExtra() +
+          "?' || exit 14\n"
+          "test -e '/dev/sydbox/sys/trace+%file_wr:allow:arg_=*\"/nope/***\"?' "
+          "&& exit 15\n"
+          "exit 3\n",
+      {"-p", "magic"});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(!Exists(t.extra + "/before"));
+  CHECK(Exists(t.extra + "/after"));
+  // The profile's catch-all still holds elsewhere.
+  CHECK(Contains(r.err, "fault=EPERM"));
+  CHECK(Contains(r.err, t.extra + "/before"));
+}
+
+TEST_CASE("magic stat answers every stat and access variant") {
+  Tree t;
+  RunResult r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper,
+                     "stats", "/dev/sydbox"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.out, "statx=0"));
+  CHECK(Contains(r.out, "faccessat2=0"));
+  // Without the module, it does not exist.
+  r = Run({kSyd, "-c", t.policy, "--", kHelper, "stats", "/dev/sydbox"});
+  CHECK(r.exit_code == 7);
+  // A path that only looks like it passes on to the next rule.
+  r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper, "stats",
+           "/dev/sydboxes"});
+  CHECK(r.exit_code == 7);
+}
+
+TEST_CASE("magic stat: bad commands fail with EINVAL and change nothing") {
+  Tree t;
+  RunResult r = t.Script(
+      // stat(1) reports the errno: EINVAL is "Invalid argument".
+      "stat '/dev/sydbox/sys/trace+%file_wr:alow:arg_=*\"" + t.extra +
+          "/***\"' 2>&1 | grep -q 'Invalid argument' || exit 10\n"
+          // A rule the kernel decides: getpid never reaches syd.
+          "stat '/dev/sydbox/sys/fault+getpid:error=EPERM' 2>&1 | "
+          "grep -q 'Invalid argument' || exit 11\n"
+          "echo x > " +
+          t.extra +
+          "/f 2>/dev/null && exit 12\n"
+          "exit 0\n",
+      {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "unknown option 'alow'"));
+  CHECK(Contains(r.err, "getpid: no rule of the policy sends it to syd"));
+  CHECK(!Exists(t.extra + "/f"));
+}
+
+TEST_CASE("magic stat: a locked sandbox refuses the same script") {
+  Tree t;
+  RunResult r = t.Script(
+      "test -e /dev/sydbox/lock:on || exit 10\n"
+      "stat '" +
+          t.AddExtra() +
+          "' 2>&1 | grep -q 'not permitted' || exit 11\n"
+          "echo x > " +
+          t.extra +
+          "/after 2>/dev/null && exit 12\n"
+          "test -e /dev/sydbox/lock:off && exit 13\n"
+          "exit 0\n",
+      {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(!Exists(t.extra + "/after"));
+  CHECK(Contains(r.err, "the sandbox is locked"));
+}
+
+TEST_CASE("magic stat: lock:exec locks at the next exec") {
+  Tree t;
+  RunResult r = t.Script(
+      "test -e /dev/sydbox/lock:exec || exit 10\n"
+      "test -e '" +
+          t.AddExtra() +
+          "' || exit 11\n"  // no exec yet
+          "/bin/true\n"
+          "test -e '/dev/sydbox/sys/trace^' && exit 12\n"
+          "echo x > " +
+          t.extra +
+          "/f || exit 13\n"
+          "exit 0\n",
+      {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(t.extra + "/f"));
+}
+
+TEST_CASE("magic stat: readonly and initonly") {
+  Tree t;
+  RunResult r = t.Script("test -e '" + t.AddExtra() + "' && exit 10\nexit 0\n",
+                         {"-m", std::string(kMagicRule) + ":readonly=1"});
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "read-only"));
+  // initonly: the script itself may, a child shell may not.
+  r = t.Script("sh -c \"test -e '" + t.AddExtra() +
+                   "'\" && exit 10\n"
+                   "test -e '" +
+                   t.AddExtra() + "' || exit 11\nexit 0\n",
+               {"-m", std::string(kMagicRule) + ":initonly=1"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  r = Run({kSyd, "-m", std::string(kMagicRule) + ":sometimes=1", "--",
+           "/bin/true"});
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "magic_stat takes readonly=0|1 and initonly=0|1"));
+}
+
+// Runs syd in a thread; the command waits for `go` before it goes on.
+struct Background {
+  std::thread thread;
+  RunResult result;
+
+  explicit Background(std::vector<std::string> argv) {
+    thread = std::thread([this, argv] { result = Run(argv); });
+  }
+  RunResult Wait() {
+    thread.join();
+    return result;
+  }
+};
+
+void WaitFor(const std::string& path) {
+  for (int i = 0; i < 400 && !Exists(path); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+}
+
+RunResult Ctl(const std::string& socket, const std::string& command) {
+  return Run({kSyd, "ctl", socket, command});
+}
+
+// Connects, sends `text` without its newline, and hangs up.
+void SendHalf(const std::string& socket, const std::string& text) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket.c_str(), sizeof addr.sun_path - 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(write(fd, text.data(), text.size()) ==
+          static_cast<ssize_t>(text.size()));
+  close(fd);
+}
+
+TEST_CASE("control socket: add, list, query, remove, ps, stats, lock") {
+  Tree t;
+  // Socket paths are short (108 bytes); TEST_TMPDIR is not.
+  std::string socket = "/tmp/syd-test-" + std::to_string(getpid()) + ".sock";
+  std::string go = t.root + "/go";
+  std::ofstream(t.script) << "while [ ! -e " << go
+                          << " ]; do sleep 0.02; done\n"
+                          << "echo x > " << t.extra << "/f || exit 10\n"
+                          << "echo x > " << t.extra << "/g 2>/dev/null && "
+                          << "exit 11\n"
+                          << "exit 4\n";
+  Background syd(
+      {kSyd, "--control", socket, "-c", t.policy, "--", "/bin/sh", t.script});
+  WaitFor(socket);
+  const std::string rule =
+      "sys/trace+%file_wr:allow:arg_=*\"" + t.extra + "/f\"";
+  // Half a command, then the client goes: nothing is applied.
+  SendHalf(socket, rule);
+  RunResult r = Ctl(socket, rule + "?");
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "no: "));
+  r = Ctl(socket, rule);
+  CHECK(r.exit_code == 0);
+  r = Ctl(socket, rule + "?");
+  CHECK(r.exit_code == 0);
+  r = Ctl(socket, "list");
+  CHECK(Contains(r.out, "control:1 (run time) hits=0 " + rule));
+  CHECK(Contains(r.out, "policy.syd:2 hits=0"));
+  r = Ctl(socket, "ps");
+  CHECK(Contains(r.out, " sh "));
+  // Bad commands are errors and change nothing.
+  r = Ctl(socket, "sys/trace+%file_wr:alow");
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "error: control:1:"));
+  r = Ctl(socket, "frobnicate");
+  CHECK(r.exit_code == 1);
+  r = Ctl(socket, "sys/trace-%file_wr:fault=EPERM:log=2");
+  CHECK(Contains(r.err, "is the policy's"));
+  r = Ctl(socket, "lock:on");
+  CHECK(r.exit_code == 0);
+  r = Ctl(socket, "sys/trace^");
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "locked"));
+  std::ofstream(go) << "";
+  RunResult end = syd.Wait();
+  INFO(end.err);
+  CHECK(end.exit_code == 4);
+  CHECK(Exists(t.extra + "/f"));
+  CHECK(!Exists(t.extra + "/g"));
+  CHECK(Contains(end.err, "the control socket changed the rules"));
+  CHECK(!Exists(socket));  // removed when syd ends
+}
+
+// Sends `command` to the abstract socket `name` as uid 65534; the reply.
+std::string AsNobody(const std::string& name, const std::string& command) {
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(out[0]);
+    if (setresgid(65534, 65534, 65534) != 0 ||
+        setresuid(65534, 65534, 65534) != 0) {
+      _exit(1);
+    }
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data() + 1, name.size() - 1);
+    socklen_t len =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) _exit(2);
+    if (write(fd, command.data(), command.size()) < 0) _exit(3);
+    char buf[256];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+      if (write(out[1], buf, static_cast<size_t>(n)) < 0) _exit(4);
+    }
+    _exit(0);
+  }
+  close(out[1]);
+  std::string reply;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) > 0)
+    reply.append(buf, static_cast<size_t>(n));
+  close(out[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WEXITSTATUS(status) == 0);
+  return reply;
+}
+
+TEST_CASE("control socket: another uid is refused and logged") {
+  if (getuid() != 0) {
+    MESSAGE("not root: cannot connect as another uid here");
+    return;
+  }
+  Tree t;
+  // An abstract socket has no file permissions: SO_PEERCRED alone decides.
+  std::string socket = "@syd-test-" + std::to_string(getpid());
+  std::string go = t.root + "/go";
+  std::ofstream(t.script) << "while [ ! -e " << go
+                          << " ]; do sleep 0.02; done\n";
+  Background syd(
+      {kSyd, "--control", socket, "-c", t.policy, "--", "/bin/sh", t.script});
+  RunResult r;
+  for (int i = 0; i < 200; ++i) {  // until it listens
+    r = Ctl(socket, "ps");
+    if (r.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  REQUIRE(r.exit_code == 0);
+  // As nobody: syd's binary may sit where nobody cannot run it, so the
+  // client is this process's child, speaking the protocol itself.
+  std::string reply = AsNobody(socket, "lock:on\n");
+  CHECK(reply == "error: permission denied\n");
+  r = Ctl(socket, "lock:off?");  // the refused client changed nothing
+  CHECK(r.exit_code == 0);
+  std::ofstream(go) << "";
+  RunResult end = syd.Wait();
+  CHECK(end.exit_code == 0);
+  CHECK(Contains(end.err, "refused a client with uid 65534"));
+}
+
+TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
+  Tree t;
+  std::string dump = t.root + "/dump.json";
+  // A small build: some writes, the dump, more writes, its own status.
+  std::ofstream(t.script) << "for i in 1 2 3; do echo $i > " << t.allowed
+                          << "/o$i; done\n"
+                          << "echo x > " << t.extra << "/no 2>/dev/null\n"
+                          << "sleep 5 &\n"
+                          << "sleep 0.3\n"  // until the child is sleep(1)
+
+                          << "kill -USR2 $PPID\n"
+                          << "while [ ! -e " << dump
+                          << " ]; do sleep 0.02; done\n"
+                          << "kill $!\n"
+                          << "echo done > " << t.allowed << "/end\n"
+                          << "exit 6\n";
+  RunResult r =
+      Run({kSyd, "--dump", dump, "-c", t.policy, "--", "/bin/sh", t.script});
+  INFO(r.err);
+  CHECK(r.exit_code == 6);
+  CHECK(Exists(t.allowed + "/end"));
+  nlohmann::json j = nlohmann::json::parse(ReadAll(dump));
+  bool saw_sleep = false;
+  for (const auto& p : j["processes"]) {
+    CHECK(p.contains("ppid"));
+    CHECK(p.contains("cwd"));
+    CHECK(p.contains("state"));
+    saw_sleep |= p["comm"] == "sleep";
+  }
+  CHECK(saw_sleep);
+  REQUIRE(j["rules"].size() == 2);
+  CHECK(j["rules"][0]["hits"].get<int>() >= 3);
+  CHECK(j["rules"][1]["hits"].get<int>() == 1);
+  CHECK(Contains(j["rules"][1]["location"].get<std::string>(), "policy.syd:2"));
+  CHECK(j["counters"]["openat"]["errno"].get<int>() == 1);
+  CHECK(j["refused"].get<int>() == 1);
+}
+
+TEST_CASE(
+    "plugin in C: execlog records argv and, from the exit hook, the result") {
+  std::string log = testing::MakeTempDir() + "/exec.log";
+  RunResult r =
+      Run({kSyd, "-m",
+           "sys/user+execve,execveat:load=plugins/execlog.so:file=" + log, "--",
+           "/bin/sh", "-c",
+           "/bin/true a 'b c'; /no/such/program 2>/dev/null; exit 5"});
+  INFO(r.err);
+  CHECK(r.exit_code == 5);
+  std::string text = ReadAll(log);
+  INFO(text);
+  CHECK(Contains(text, " /bin/true a b\\ c = 0\n"));
+  CHECK(Contains(text, " /no/such/program = -2\n"));  // -ENOENT
+  CHECK(Contains(text, "finished: 5\n"));
+}
+
+TEST_CASE("plugin in C++: maxsize refuses writes past its limit") {
+  std::string dir = testing::MakeTempDir();
+  RunResult r =
+      Run({kSyd, "-m", "sys/user+write,pwrite64:load=plugins/maxsize.so:max=10",
+           "--", "/bin/sh", "-c",
+           "printf 12345 > " + dir +
+               "/f || exit 10\n"
+               "printf 123456789 >> " +
+               dir +
+               "/f && exit 11\n"
+               "printf 12345 >> " +
+               dir +
+               "/f || exit 12\n"
+               "exit 0"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ReadAll(dir + "/f") == "1234512345");
+}
+
+TEST_CASE("plugin load errors say what is wrong and run nothing") {
+  std::string dir = testing::MakeTempDir();
+  std::string marker = dir + "/ran";
+  auto load = [&](const std::string& plugin) {
+    return Run({kSyd, "-m", "sys/user+write:load=" + plugin, "--", kHelper,
+                "write", marker});
+  };
+  RunResult r = load(dir + "/missing.so");
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "cannot open shared object file"));
+  r = load("testdata/progs/no_enter.so");
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "does not export syd_plugin_enter"));
+  r = load("testdata/progs/wrong_abi.so");
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "built for plugin ABI 2; this syd speaks 1"));
+  r = load("plugins/maxsize.so");  // no max=
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "init failed: maxsize needs max=BYTES"));
+  r = load("no_such_module");
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "no built-in module of that name"));
+  CHECK(!Exists(marker));
+}
+
+TEST_CASE("sys/user works with every verdict") {
+  std::string dir = testing::MakeTempDir();
+  auto user = [&](const std::string& verdict, const std::string& name) {
+    return Run({kSyd, "-m",
+                "sys/user+%file_wr:arg_=*\"" + dir + "/***\":" + verdict, "--",
+                kHelper, "write", dir + "/" + name});
+  };
+  CHECK(user("allow", "a").exit_code == 0);
+  CHECK(Exists(dir + "/a"));
+  CHECK(user("fault=EACCES", "b").exit_code == EACCES);
+  RunResult r = user("retval=0", "c");
+  CHECK(r.exit_code != 0);  // "opened" fd 0, which is not the file
+  CHECK(!Exists(dir + "/c"));
+  CHECK(user("kill_process=SIGKILL", "d").exit_code == 128 + SIGKILL);
+  CHECK(user("kill_thread=SIGKILL", "e").exit_code == 128 + SIGKILL);
+  CHECK(user("trap=0", "f").exit_code == 128 + SIGSYS);
+  CHECK(!Exists(dir + "/d"));
+  CHECK(!Exists(dir + "/f"));
+  CHECK(user("log=2", "g").exit_code == 0);
+  // detach: syd stops judging the process, so a later deny rule is moot.
+  r = Run({kSyd, "-m", "sys/user+%exec:detach_process=0", "-m",
+           "sys/user+%file_wr:fault=EPERM", "--", "/bin/sh", "-c",
+           std::string(kHelper) + " write " + dir + "/h"});
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(dir + "/h"));
+}
+
+}  // namespace
+}  // namespace syd
