@@ -102,8 +102,9 @@ bool Disjoint(const SyscallInfo& s, const std::vector<Test>& a,
     auto [lo, hi] = Interval(all, arg, s.args[arg].Mask());
     if (lo > hi) return true;
     // One value left: every other test must hold for it.
+    const uint64_t only = lo;
     if (lo == hi && !std::all_of(all.begin(), all.end(), [&](const Test& t) {
-          return t.arg != arg || Holds(t, lo);
+          return t.arg != arg || Holds(t, only);
         })) {
       return true;
     }
