@@ -19,7 +19,7 @@ namespace syd::trace {
 namespace {
 
 // A command longer than this is not a rule anyone wrote by hand.
-constexpr size_t kMaxCommand = 64 * 1024;
+constexpr size_t kMaxCommand = size_t{64} * 1024;
 
 socklen_t Address(const std::string& path, sockaddr_un* addr) {
   std::memset(addr, 0, sizeof *addr);

@@ -271,6 +271,15 @@ TEST_CASE("control socket: add, list, query, remove, ps, stats, lock") {
   CHECK(r.exit_code == 1);
   r = Ctl(socket, "sys/trace-%file_wr:fault=EPERM:log=2");
   CHECK(Contains(r.err, "is the policy's"));
+  // Add and remove a second rule; the first stays.
+  const std::string other =
+      "sys/trace+%file_wr:allow:arg_=*\"" + t.extra + "/g\"";
+  CHECK(Ctl(socket, other).exit_code == 0);
+  CHECK(Ctl(socket, "sys/trace-" + other.substr(10)).exit_code == 0);
+  CHECK(Ctl(socket, other + "?").exit_code == 1);
+  r = Ctl(socket, "stats");
+  CHECK(Contains(r.out, "stops "));
+  CHECK(Contains(r.out, "lock off"));
   r = Ctl(socket, "lock:on");
   CHECK(r.exit_code == 0);
   r = Ctl(socket, "sys/trace^");
