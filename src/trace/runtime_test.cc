@@ -438,6 +438,9 @@ TEST_CASE("plugin in C++: maxsize refuses writes past its limit") {
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(ReadAll(dir + "/f") == "1234512345");
+  // A plugin's refusal is reported like any other, with the rule.
+  CHECK(Contains(r.err, "fault=EFBIG"));
+  CHECK(Contains(r.err, "load=plugins/maxsize.so"));
 }
 
 TEST_CASE("plugin load errors say what is wrong and run nothing") {

@@ -463,12 +463,11 @@ void Tracer::OnSeccompStop(pid_t pid) {
     roots_.clear();
   }
   const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
-  if (denied &&
-      !(d.rule && d.rule->plugin && SlotOf(d.rule) && SlotOf(d.rule)->magic)) {
-    ++refused_;
-  }
-  if ((denied || log.kind != LogTarget::Kind::kNone) &&
-      !(d.rule && d.rule->plugin))
+  // Magic stat answers are not refusals; it logs its own failures.
+  const PluginSlot* slot = d.rule && d.rule->plugin ? SlotOf(d.rule) : nullptr;
+  const bool magic = slot != nullptr && slot->magic;
+  if (denied && !magic) ++refused_;
+  if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
     Report(pid, e, d);
   if (exit_hook != nullptr && !denied && d.verdict.kind != K::kDetachProcess &&
       d.verdict.kind != K::kDetachThread) {
