@@ -21,13 +21,6 @@ constexpr std::string_view kRuleOptions[] = {
     "command",       "cmdline", "kill_process", "kill_thread", "detach_process",
     "detach_thread", "trap",    "load"};
 
-// Options that pick the verdict of a trace or user rule.
-bool IsVerdictOption(std::string_view k) {
-  return k == "allow" || k == "fault" || k == "retval" || k == "kill_process" ||
-         k == "kill_thread" || k == "detach_process" || k == "detach_thread" ||
-         k == "trap" || k == "load";
-}
-
 std::vector<std::string_view> Names(absl::Span<const std::string_view> names) {
   return std::vector<std::string_view>(names.begin(), names.end());
 }
