@@ -90,6 +90,10 @@ struct Decision {
 // restrictive verdict wins.
 Decision Evaluate(const Policy& policy, const Event& e, uint32_t start = 0);
 
+// Whether register value `x` passes the arithmetic test `op v` (both
+// already reduced to the argument's width); false for other operators.
+bool ArithHolds(CmpOp op, uint64_t x, uint64_t v);
+
 // Higher is more restrictive: kill > trap > errno > ... > allow.
 int Severity(const Verdict& v);
 

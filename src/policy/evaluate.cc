@@ -1,9 +1,8 @@
 #include "syd/policy.h"
 
 namespace syd {
-namespace {
 
-bool Compare(CmpOp op, uint64_t x, uint64_t v) {
+bool ArithHolds(CmpOp op, uint64_t x, uint64_t v) {
   switch (op) {
     case CmpOp::kEq:
       return x == v;
@@ -26,6 +25,8 @@ bool Compare(CmpOp op, uint64_t x, uint64_t v) {
   }
 }
 
+namespace {
+
 // Register tests: what the kernel can decide. The open guard counts when
 // the flags are in a register.
 bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
@@ -33,7 +34,7 @@ bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
   for (const Condition& c : r.conditions) {
     if (c.kind != Condition::Kind::kArith) continue;
     uint64_t mask = s.args[c.arg].Mask();
-    if (!Compare(c.op, e.args[c.arg] & mask, c.value & mask)) return false;
+    if (!ArithHolds(c.op, e.args[c.arg] & mask, c.value & mask)) return false;
   }
   if (guard != OpenGuard::kNone) {
     int flags = s.ArgOfKind(ArgKind::kOpenFlags);

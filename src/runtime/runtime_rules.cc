@@ -37,28 +37,7 @@ std::vector<Test> RegisterTests(const SyscallInfo& s, const Rule& r,
   return out;
 }
 
-bool Holds(const Test& t, uint64_t x) {
-  switch (t.op) {
-    case CmpOp::kEq:
-      return x == t.value;
-    case CmpOp::kNe:
-      return x != t.value;
-    case CmpOp::kGt:
-      return x > t.value;
-    case CmpOp::kGe:
-      return x >= t.value;
-    case CmpOp::kLt:
-      return x < t.value;
-    case CmpOp::kLe:
-      return x <= t.value;
-    case CmpOp::kMaskAny:
-      return (x & t.value) != 0;
-    case CmpOp::kMaskNone:
-      return (x & t.value) == 0;
-    default:
-      return false;
-  }
-}
+bool Holds(const Test& t, uint64_t x) { return ArithHolds(t.op, x, t.value); }
 
 // The values of argument `arg` that the ordering tests of `tests` allow,
 // as [lo, hi]; lo > hi when none.
