@@ -6,12 +6,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "src/cli/commands.h"
+#include "src/trace/control.h"
 
 namespace syd::cli {
 
@@ -33,17 +33,12 @@ int Ctl(const std::vector<std::string>& args) {
     std::fputs("syd ctl: one command, without a newline\n", stderr);
     return kExitUsage;
   }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof addr.sun_path) {
+  sockaddr_un addr;
+  socklen_t len = trace::ControlAddress(path, &addr);
+  if (len == 0) {
     std::fprintf(stderr, "syd ctl: %s: not a socket path\n", path.c_str());
     return kExitUsage;
   }
-  std::memcpy(addr.sun_path, path.data(), path.size());
-  const bool abstract = path[0] == '@';
-  if (abstract) addr.sun_path[0] = '\0';
-  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) +
-                                         path.size() + (abstract ? 0 : 1));
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     std::fprintf(stderr, "syd ctl: %s: %s (is syd --control %s running?)\n",

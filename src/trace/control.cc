@@ -21,16 +21,6 @@ namespace {
 // A command longer than this is not a rule anyone wrote by hand.
 constexpr size_t kMaxCommand = size_t{64} * 1024;
 
-socklen_t Address(const std::string& path, sockaddr_un* addr) {
-  std::memset(addr, 0, sizeof *addr);
-  addr->sun_family = AF_UNIX;
-  const bool abstract = !path.empty() && path[0] == '@';
-  std::memcpy(addr->sun_path, path.data(), path.size());
-  if (abstract) addr->sun_path[0] = '\0';
-  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
-                                (abstract ? 0 : 1));
-}
-
 void WriteAll(int fd, const std::string& s) {
   for (size_t done = 0; done < s.size();) {
     ssize_t n = send(fd, s.data() + done, s.size() - done, MSG_NOSIGNAL);
@@ -42,14 +32,25 @@ void WriteAll(int fd, const std::string& s) {
 
 }  // namespace
 
+socklen_t ControlAddress(const std::string& path, sockaddr_un* addr) {
+  std::memset(addr, 0, sizeof *addr);
+  if (path.empty() || path.size() >= sizeof addr->sun_path) return 0;
+  addr->sun_family = AF_UNIX;
+  const bool abstract = path[0] == '@';
+  std::memcpy(addr->sun_path, path.data(), path.size());
+  if (abstract) addr->sun_path[0] = '\0';
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
+                                (abstract ? 0 : 1));
+}
+
 absl::Status ControlServer::Listen() {
   sockaddr_un addr;
-  if (path_.empty() || path_.size() >= sizeof addr.sun_path) {
+  socklen_t len = ControlAddress(path_, &addr);
+  if (len == 0) {
     return absl::InvalidArgumentError(
         StrCat("--control ", path_, ": a socket path is 1 to ",
                sizeof addr.sun_path - 1, " bytes"));
   }
-  socklen_t len = Address(path_, &addr);
   listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) {
     return absl::InternalError(StrCat("--control: socket: ", strerror(errno)));

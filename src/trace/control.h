@@ -3,6 +3,9 @@
 #ifndef SYD_TRACE_CONTROL_H_
 #define SYD_TRACE_CONTROL_H_
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <functional>
 #include <string>
 #include <thread>
@@ -10,6 +13,11 @@
 #include "absl/status/status.h"
 
 namespace syd::trace {
+
+// Fills `addr` for the control socket `path` (a file name, or "@name" in
+// the abstract namespace) and returns its length; 0 when `path` is empty or
+// longer than a socket address holds. Server and client both use it.
+socklen_t ControlAddress(const std::string& path, sockaddr_un* addr);
 
 class ControlServer {
  public:
