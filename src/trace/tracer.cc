@@ -398,9 +398,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
     if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
   }
   Decision d = Evaluate(policy, e, start);
-  Plugin* exit_hook = nullptr;
-  if (d.verdict.kind == Verdict::Kind::kPlugin)
-    RunPlugins(pid, e, &d, &exit_hook);
+  std::optional<PendingExit> exit;
+  if (d.verdict.kind == Verdict::Kind::kPlugin) RunPlugins(pid, e, &d, &exit);
   runtime_.CountHit(d.rule);
   if (e.nr >= 0 && e.nr < kMaxSyscallNr)
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
@@ -469,19 +468,9 @@ void Tracer::OnSeccompStop(pid_t pid) {
   if (denied && !magic) ++refused_;
   if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
     Report(pid, e, d);
-  if (exit_hook != nullptr && !denied && d.verdict.kind != K::kDetachProcess &&
+  if (exit && !denied && d.verdict.kind != K::kDetachProcess &&
       d.verdict.kind != K::kDetachThread) {
-    PendingExit& p = pending_exits_[pid];
-    p.plugin = exit_hook;
-    p.call = {};
-    p.call.pid = pid;
-    p.call.tgid = ThreadGroup(pid);
-    p.call.nr = e.nr;
-    p.call.name = FindSyscall(e.nr)->name.data();
-    for (int i = 0; i < 6; ++i) {
-      p.call.args[i] = e.args[i];
-      p.paths[i] = e.strings[i].value_or("");
-    }
+    pending_exits_.insert_or_assign(pid, *std::move(exit));
   }
   Resume(pid, 0);
 }
@@ -497,12 +486,8 @@ void Tracer::OnSyscallExit(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) == 0) {
     p.call.retval = static_cast<int64_t>(regs.rax);
-    const SyscallInfo* s = FindSyscall(p.call.nr);
-    for (int i = 0; i < 6; ++i) {
-      p.call.paths[i] = s && i < s->nargs && s->args[i].IsPath()
-                            ? p.paths[i].c_str()
-                            : nullptr;
-    }
+    for (int i = 0; i < 6; ++i)
+      p.call.paths[i] = p.paths[i] ? p.paths[i]->c_str() : nullptr;
     std::lock_guard<std::mutex> lock(mu_);
     p.plugin->Exit(p.call);
   }
@@ -510,10 +495,11 @@ void Tracer::OnSyscallExit(pid_t pid) {
 }
 
 void Tracer::RunPlugins(pid_t pid, const Event& e, Decision* d,
-                        Plugin** exit_hook) {
+                        std::optional<PendingExit>* exit) {
   const Policy& policy = runtime_.policy();
   using K = Verdict::Kind;
-  const SyscallInfo* s = FindSyscall(e.nr);
+  // Built for the first plugin; the same for every plugin the call meets.
+  std::optional<syd_plugin_call> call;
   while (d->verdict.kind == K::kPlugin && d->rule != nullptr) {
     const PluginSlot* slot = SlotOf(d->rule);
     std::optional<syd_plugin_verdict> v;
@@ -525,19 +511,30 @@ void Tracer::RunPlugins(pid_t pid, const Event& e, Decision* d,
       }
       v = syd_plugin_verdict{SYD_PLUGIN_PASS, 0};
     } else if (slot != nullptr && slot->plugin) {
-      syd_plugin_call call{};
-      call.pid = pid;
-      call.tgid = ThreadGroup(pid);
-      call.nr = e.nr;
-      call.name = s->name.data();
-      for (int i = 0; i < 6; ++i) {
-        call.args[i] = e.args[i];
-        call.paths[i] = i < s->nargs && s->args[i].IsPath() && e.strings[i]
-                            ? e.strings[i]->c_str()
-                            : nullptr;
+      if (!call) {
+        const SyscallInfo& s = *FindSyscall(e.nr);
+        call.emplace();
+        call->pid = pid;
+        call->tgid = ThreadGroup(pid);
+        call->nr = e.nr;
+        call->name = s.name.data();
+        for (int i = 0; i < 6; ++i) {
+          call->args[i] = e.args[i];
+          call->paths[i] = i < s.nargs && s.args[i].IsPath() && e.strings[i]
+                               ? e.strings[i]->c_str()
+                               : nullptr;
+        }
       }
-      v = slot->plugin->Enter(call);
-      if (slot->plugin->has_exit()) *exit_hook = slot->plugin.get();
+      v = slot->plugin->Enter(*call);
+      if (slot->plugin->has_exit()) {
+        // The exit hook runs after `e` is gone: keep the paths.
+        PendingExit& p = exit->emplace();
+        p.plugin = slot->plugin.get();
+        p.call = *call;
+        for (int i = 0; i < 6; ++i) {
+          if (call->paths[i]) p.paths[i] = call->paths[i];
+        }
+      }
     }
     if (!v || v->kind == SYD_PLUGIN_PASS) {
       *d = Evaluate(policy, e, d->chain_pos + 1);

@@ -11,6 +11,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,18 +55,21 @@ class Tracer {
     bool readonly = false;
     bool initonly = false;
   };
-  // A call whose plugin wants to see its return value.
+  // A call whose plugin wants to see its return value; `call.paths` point
+  // into `paths` only while the exit hook runs.
   struct PendingExit {
-    Plugin* plugin;
-    syd_plugin_call call;
-    std::array<std::string, 6> paths;
+    Plugin* plugin = nullptr;
+    syd_plugin_call call{};
+    std::array<std::optional<std::string>, 6> paths;
   };
 
   bool LoadPlugins();
   void OnSeccompStop(pid_t pid);
   void OnSyscallExit(pid_t pid);
-  // Resolves load= verdicts in `d`: a plugin decides, or passes on.
-  void RunPlugins(pid_t pid, const Event& e, Decision* d, Plugin** exit_hook);
+  // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
+  // `exit` when a plugin it called has an exit hook.
+  void RunPlugins(pid_t pid, const Event& e, Decision* d,
+                  std::optional<PendingExit>* exit);
   // /dev/sydbox: the call's outcome (0 or -errno), or nothing when the
   // path is not magic and the next rule decides.
   std::optional<int64_t> MagicStat(pid_t pid, const Event& e,
