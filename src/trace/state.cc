@@ -17,8 +17,7 @@ namespace {
 constexpr const char* kVerdictNames[] = {
     "allow", "errno", "retval",         "kill_process",  "kill_thread",
     "trap",  "log",   "detach_process", "detach_thread", "plugin"};
-static_assert(std::size(kVerdictNames) ==
-              static_cast<size_t>(Verdict::Kind::kPlugin) + 1);
+static_assert(std::size(kVerdictNames) == Tracer::kVerdictKinds);
 
 struct ProcessInfo {
   pid_t pid = 0;
@@ -35,15 +34,13 @@ bool ReadProcess(pid_t pid, ProcessInfo* out) {
   if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error))
     return false;
   out->pid = pid;
+  status.insert(0, "\n");  // every field then follows a newline
   auto field = [&](std::string_view name) {
-    size_t at = status.find(StrCat("\n", name, ":\t"));
-    if (at == std::string::npos && status.rfind(StrCat(name, ":\t"), 0) == 0)
-      at = static_cast<size_t>(-1);
-    else if (at == std::string::npos)
-      return std::string();
-    size_t start = at + 1 + name.size() + 2;
-    size_t end = status.find('\n', start);
-    return status.substr(start, end - start);
+    const std::string key = StrCat("\n", name, ":\t");
+    size_t at = status.find(key);
+    if (at == std::string::npos) return std::string();
+    size_t start = at + key.size();
+    return status.substr(start, status.find('\n', start) - start);
   };
   out->comm = field("Name");
   out->state = field("State");

@@ -35,6 +35,9 @@ struct Options {
 
 class Tracer {
  public:
+  static constexpr int kVerdictKinds =
+      static_cast<int>(Verdict::Kind::kPlugin) + 1;
+
   Tracer(const Policy& policy, const BpfProgram& prog, Options options);
   ~Tracer();
 
@@ -109,7 +112,6 @@ class Tracer {
   uint64_t stops_ = 0;
   uint64_t refused_ = 0;
   // Calls decided here, per syscall and verdict kind.
-  static constexpr int kVerdictKinds = 10;
   std::vector<std::array<uint64_t, kVerdictKinds>> counts_ =
       std::vector<std::array<uint64_t, kVerdictKinds>>(kMaxSyscallNr);
   std::string root_scratch_;
