@@ -39,6 +39,9 @@ class Policy {
   bool KernelDecides(int nr, const ChainEntry& e) const;
   // Whether any call at all may need the tracer.
   bool NeedsTracer() const { return needs_tracer_; }
+  // Whether a rule tests the process name or command line (command=,
+  // cmdline=), which the tracer then reads at each stop.
+  bool TestsProcessNames() const { return tests_process_names_; }
   // Syscalls that change how paths resolve (chroot, pivot_root, setns).
   // When the tracer runs, it sees every one that would run, so that it
   // can trust what it caches about a process's root.
@@ -54,6 +57,7 @@ class Policy {
   std::vector<int> dispatched_;
   std::array<bool, kMaxSyscallNr> watched_{};
   bool needs_tracer_ = false;
+  bool tests_process_names_ = false;
 };
 
 // A syscall as the evaluator sees it. The kernel sees only the registers;

@@ -11,7 +11,9 @@ const std::vector<ChainEntry> kEmptyChain;
 
 Policy::Policy(RuleSet rules) : rules_(std::move(rules)) {
   for (uint32_t i = 0; i < rules_.rules.size(); ++i) {
-    for (const RuleSyscall& s : rules_.rules[i].syscalls) {
+    const Rule& r = rules_.rules[i];
+    tests_process_names_ |= r.command != nullptr || r.cmdline != nullptr;
+    for (const RuleSyscall& s : r.syscalls) {
       chains_[s.nr].push_back({i, s.guard});
     }
   }

@@ -138,6 +138,14 @@ TEST_CASE("a logged default sends everything the kernel rules leave to syd") {
       rt.Execute("sys/fault+getpid:error=EACCES", "t", false)));
 }
 
+TEST_CASE("an added rule that tests the process name asks for names") {
+  Policy base = Build(kPaludisLike);
+  RuntimeRules rt(base);
+  CHECK(!rt.policy().TestsProcessNames());
+  REQUIRE(rt.Execute("sys/trace+%file_wr:allow:command=^sh$", "t", false).ok());
+  CHECK(rt.policy().TestsProcessNames());
+}
+
 TEST_CASE("read-only and the lock") {
   Policy base = Build(kPaludisLike);
   RuntimeRules rt(base);

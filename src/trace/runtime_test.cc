@@ -102,6 +102,23 @@ TEST_CASE("magic stat: a script sees the sandbox and opens its own directory") {
   CHECK(Contains(r.err, t.extra + "/before"));
 }
 
+TEST_CASE("a rule added at run time may test the process name") {
+  Tree t;
+  // No rule of the policy looks at names; the added one does.
+  RunResult r = t.Script(
+      "test -e '/dev/sydbox/sys/trace+%file_wr:allow:command=^sh$:arg_=*\"" +
+          t.extra +
+          "/***\"' || exit 10\n"
+          "echo x > " +
+          t.extra +
+          "/by-sh || exit 11\n"
+          "exit 0\n",
+      {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(t.extra + "/by-sh"));
+}
+
 TEST_CASE("magic stat answers every stat and access variant") {
   Tree t;
   RunResult r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper,

@@ -139,7 +139,6 @@ bool Tracer::LoadPlugins() {
   plugins_.resize(policy_.rules().size());
   for (size_t i = 0; i < policy_.rules().size(); ++i) {
     const Rule& r = policy_.rules()[i];
-    if (r.command || r.cmdline) want_process_names_ = true;
     if (!r.plugin) continue;
     const std::string where =
         StrCat(r.location.ToString(false), ": load=", r.plugin->path);
@@ -382,7 +381,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
     regs.rax = static_cast<unsigned long long>(ret);
     ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
   };
-  if (Decode(pid, Root(pid), &e, want_process_names_) == DecodeResult::kFault) {
+  if (Decode(pid, Root(pid), &e, policy.TestsProcessNames()) ==
+      DecodeResult::kFault) {
     skip(-EFAULT);
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;

@@ -99,7 +99,6 @@ class Tracer {
   syd_plugin_host host_;
   std::unordered_map<pid_t, PendingExit> pending_exits_;
   std::unordered_set<pid_t> live_;
-  bool want_process_names_ = false;
   std::unordered_set<pid_t> detached_threads_;
   std::unordered_set<pid_t> detached_processes_;  // thread group ids
   // Each thread's root, read once from /proc: a root changes only through
