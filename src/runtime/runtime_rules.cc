@@ -129,9 +129,8 @@ bool Implies(const SyscallInfo& s, const std::vector<Test>& tests,
   }
 }
 
-Rule* Only(RuleSet& set) {
-  return set.rules.empty() ? nullptr : &set.rules.back();
-}
+// The rule a `+` statement just added: Resolve appends it.
+const Rule& Added(const RuleSet& set) { return set.rules.back(); }
 
 }  // namespace
 
@@ -277,7 +276,10 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
     }
     RuleSet one = Resolve(parsed.statements, diags, vars_);
     if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
-    const std::string key = RuleText(*Only(one));
+    if (one.rules.empty()) {
+      return absl::InvalidArgumentError(StrCat(origin, ": names no syscall"));
+    }
+    const std::string key = RuleText(Added(one));
     for (const Rule& r : policy().rules()) {
       if (RuleText(r) == key) return absl::OkStatus();
     }
@@ -288,13 +290,16 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   switch (st.edit) {
     case Edit::kAdd: {
-      if (Only(edited)->plugin) {
+      if (edited.rules.size() == before) {
+        return absl::InvalidArgumentError(StrCat(origin, ": names no syscall"));
+      }
+      if (Added(edited).plugin) {
         return absl::InvalidArgumentError(
             StrCat(origin,
                    ": load= rules come from the policy: a plugin is loaded "
                    "and checked before the command starts"));
       }
-      std::string why = WhyKernelDecides(base_, *Only(edited));
+      std::string why = WhyKernelDecides(base_, Added(edited));
       if (!why.empty()) {
         return absl::InvalidArgumentError(
             StrCat(origin, ": ", why,
@@ -305,11 +310,10 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
     }
     case Edit::kRemove:
       if (edited.rules.size() == before) {
-        RuleSet one;
         RuleStmt as_add = st;
         as_add.edit = Edit::kAdd;
         Diagnostics ignored;
-        one = Resolve({as_add}, ignored, vars_);
+        RuleSet one = Resolve({as_add}, ignored, vars_);
         const std::string key = one.rules.empty() ? "" : RuleText(one.rules[0]);
         for (const Rule& r : base_.rules()) {
           if (RuleText(r) == key) {
