@@ -5,7 +5,9 @@
 #define SYD_POLICY_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +23,17 @@ struct ChainEntry {
   OpenGuard guard;
 };
 
+class PathIndex;
+
+// Runs of at least this many consecutive path rules (arg_=~, arg_=*) are
+// matched a block at a time (src/policy/path_index.h). Shorter runs are
+// tried rule by rule: one Set match costs about what a few regexes cost.
+inline constexpr size_t kIndexedRun = 16;
+
 class Policy {
  public:
-  explicit Policy(RuleSet rules);
+  // `indexed_run`: see kIndexedRun; SIZE_MAX tries every rule in turn.
+  explicit Policy(RuleSet rules, size_t indexed_run = kIndexedRun);
 
   const std::vector<Rule>& rules() const { return rules_.rules; }
   const DefaultVerdict& default_verdict() const {
@@ -49,6 +59,8 @@ class Policy {
   // named_syscalls() and the watched ones, ascending: what the filter
   // dispatches on.
   const std::vector<int>& dispatched_syscalls() const { return dispatched_; }
+  // Blocks of path rules matched at once, or nullptr.
+  const PathIndex* path_index() const { return path_index_.get(); }
 
  private:
   RuleSet rules_;
@@ -58,6 +70,8 @@ class Policy {
   std::array<bool, kMaxSyscallNr> watched_{};
   bool needs_tracer_ = false;
   bool tests_process_names_ = false;
+  // Shared by copies: it holds chain positions, not pointers.
+  std::shared_ptr<const PathIndex> path_index_;
 };
 
 // A syscall as the evaluator sees it. The kernel sees only the registers;

@@ -1,3 +1,7 @@
+#include <array>
+#include <tuple>
+
+#include "src/policy/path_index.h"
 #include "syd/policy.h"
 
 namespace syd {
@@ -105,7 +109,21 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
 Decision Run(const Policy& p, const SyscallInfo& s, const Event& e,
              uint32_t start, const Binding& b) {
   const std::vector<ChainEntry>& chain = p.chain(s.nr);
+  // Blocks of path rules, skipped whole when none of their keys matches.
+  const std::vector<PathIndex::Block>* blocks =
+      e.decoded && b.path && p.path_index() ? &p.path_index()->blocks(s.nr)
+                                            : nullptr;
+  size_t next_block = 0;
   for (uint32_t pos = start; pos < chain.size(); ++pos) {
+    if (blocks) {
+      while (next_block < blocks->size() && (*blocks)[next_block].begin < pos)
+        ++next_block;
+      if (next_block < blocks->size() && (*blocks)[next_block].begin == pos &&
+          PathIndex::Misses((*blocks)[next_block], *b.path)) {
+        pos = (*blocks)[next_block].end - 1;
+        continue;
+      }
+    }
     const ChainEntry& entry = chain[pos];
     const Rule& r = p.rules()[entry.rule];
     if (!RegistersMatch(s, r, entry.guard, e)) continue;
@@ -164,17 +182,19 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
     if (p.Watched(e.nr) && !d.trace && runs) d.trace = true;
     return d;
   }
-  // arg_ binds to each path (or address) argument in turn.
-  std::vector<Binding> bindings;
+  // arg_ binds to each path (or address) argument in turn. The tracer
+  // evaluates at every stop: no allocation here.
+  std::array<Binding, std::tuple_size_v<decltype(Event::args)>> bindings;
+  size_t n = 0;
   for (int i = 0; i < s->nargs; ++i) {
-    if (s->args[i].IsPath() && e.strings[i])
-      bindings.push_back({&*e.strings[i], nullptr});
-    if (s->args[i].IsAddress() && e.addresses[i])
-      bindings.push_back({nullptr, &*e.addresses[i]});
+    if (s->args[i].IsPath() && e.strings[i]) {
+      bindings[n++] = {&*e.strings[i], nullptr};
+    } else if (s->args[i].IsAddress() && e.addresses[i]) {
+      bindings[n++] = {nullptr, &*e.addresses[i]};
+    }
   }
-  if (bindings.empty()) bindings.push_back(Binding{});
   Decision worst = Run(p, *s, e, start, bindings[0]);
-  for (size_t i = 1; i < bindings.size(); ++i) {
+  for (size_t i = 1; i < n; ++i) {
     Decision d = Run(p, *s, e, start, bindings[i]);
     if (Severity(d.verdict) > Severity(worst.verdict)) worst = d;
   }

@@ -1,6 +1,9 @@
 #include "syd/policy.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include "src/policy/path_index.h"
 
 namespace syd {
 namespace {
@@ -9,7 +12,7 @@ const std::vector<ChainEntry> kEmptyChain;
 
 }  // namespace
 
-Policy::Policy(RuleSet rules) : rules_(std::move(rules)) {
+Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
   for (uint32_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& r = rules_.rules[i];
     tests_process_names_ |= r.command != nullptr || r.cmdline != nullptr;
@@ -30,6 +33,8 @@ Policy::Policy(RuleSet rules) : rules_(std::move(rules)) {
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
     if (!chains_[nr].empty() || watched_[nr]) dispatched_.push_back(nr);
   }
+  if (indexed_run != SIZE_MAX)
+    path_index_ = std::make_shared<const PathIndex>(*this, indexed_run);
 }
 
 bool Policy::Watched(int nr) const {

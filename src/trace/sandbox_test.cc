@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -287,8 +288,23 @@ TEST_CASE("--stats counts the stops and refusals") {
   RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", kHelper, "write",
                      t.denied + "/s"});
   CHECK(r.exit_code == EPERM);
-  CHECK(Contains(r.err,
-                 "calls stopped in the tracer, 1 refused; syd's peak RSS "));
+  unsigned long long stops = 0, refused = 0, events = 0;
+  double busy = -1, wall = -1;
+  const size_t line = r.err.rfind("syd: ", r.err.find("calls stopped"));
+  REQUIRE(line != std::string::npos);
+  REQUIRE_MESSAGE(std::sscanf(r.err.c_str() + line,
+                              "syd: %llu calls stopped in the tracer, %llu "
+                              "refused; %llu process event stops; syd busy "
+                              "%lf s of %lf s",
+                              &stops, &refused, &events, &busy, &wall) == 5,
+                  r.err);
+  CHECK(stops >= 1);
+  CHECK(refused == 1);
+  CHECK(events >= 1);  // the command's own exec at least
+  CHECK(busy >= 0);
+  CHECK(wall > 0);
+  CHECK(busy <= wall * 1.5);  // one thread does the work
+  CHECK(Contains(r.err, "syd's peak RSS "));
 }
 
 TEST_CASE("violation reports as JSON lines") {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -99,6 +100,11 @@ bool Truthy(const std::string& v, bool* out) {
   std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
                strerror(errno));
   _exit(126);
+}
+
+double CpuSeconds(const rusage& u) {
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // Whether `e` creates a name that already exists, which the kernel fails
@@ -226,6 +232,10 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   sigemptyset(&dump.sa_mask);
   sigaction(SIGUSR2, &dump, nullptr);
 
+  const auto started = std::chrono::steady_clock::now();
+  rusage at_start{};
+  getrusage(RUSAGE_SELF, &at_start);
+  const double cpu_at_start = CpuSeconds(at_start);
   pid_t child = fork();
   if (child < 0) {
     std::fprintf(stderr, "syd: fork: %s\n", strerror(errno));
@@ -238,10 +248,18 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
   }
+  // An exec event stops every exec in the build. Only lock:exec (set
+  // through magic stat or the control socket) and exit hooks that must
+  // follow a thread through exec need it.
+  const bool exec_events =
+      control != nullptr ||
+      std::any_of(plugins_.begin(), plugins_.end(), [](const PluginSlot& s) {
+        return s.magic || s.plugin != nullptr;
+      });
   const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                        PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
-                       PTRACE_O_TRACESYSGOOD;
+                       (exec_events ? PTRACE_O_TRACEEXEC : 0) |
+                       PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
   if (!WIFSTOPPED(status) ||
       ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
     std::fprintf(stderr, "syd: cannot trace the command: %s\n",
@@ -306,6 +324,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       OnSyscallExit(pid);
       continue;
     }
+    if (event != 0) ++event_stops_;
     if (event == PTRACE_EVENT_STOP) {
       // A group-stop keeps the tracee stopped until SIGCONT (PTRACE_LISTEN);
       // other event stops (a new child's first stop) just go on.
@@ -318,7 +337,6 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
       continue;
     }
     if (event == PTRACE_EVENT_EXEC) {
-      if (pid == child) command_execed_ = true;
       {
         std::lock_guard<std::mutex> lock(mu_);
         runtime_.OnExec();
@@ -348,11 +366,20 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   if (options_.stats) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
+    // How busy the one tracer thread was: every stop of every tracee
+    // queues on it, so a share near 100% would mean it throttles them.
+    const double cpu = CpuSeconds(usage) - cpu_at_start;
+    const double wall = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
     std::fprintf(stderr,
-                 "syd: %llu calls stopped in the tracer, %llu refused; syd's "
-                 "peak RSS %ld KiB\n",
+                 "syd: %llu calls stopped in the tracer, %llu refused; "
+                 "%llu process event stops; syd busy %.2f s of %.2f s "
+                 "(%.1f%%); syd's peak RSS %ld KiB\n",
                  static_cast<unsigned long long>(stops_),
-                 static_cast<unsigned long long>(refused_), usage.ru_maxrss);
+                 static_cast<unsigned long long>(refused_),
+                 static_cast<unsigned long long>(event_stops_), cpu, wall,
+                 wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss);
   }
   return result;
 }
@@ -367,8 +394,11 @@ void Tracer::OnSeccompStop(pid_t pid) {
   // syd's own exec of the command is not the command's doing: rules may
   // detach or log it, but not refuse it.
   const int nr = static_cast<int>(regs.orig_rax);
+  // Child() makes one execv call: after it, the command either runs or
+  // has exited, so the first exec stop of the command's pid is syd's own.
   const bool own_exec = pid == command_pid_ && !command_execed_ &&
                         (nr == SYS_execve || nr == SYS_execveat);
+  if (own_exec) command_execed_ = true;
   if (Detached(pid)) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
     return;

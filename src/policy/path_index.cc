@@ -1,0 +1,80 @@
+#include "src/policy/path_index.h"
+
+#include "syd/glob.h"
+#include "syd/strcat.h"
+
+namespace syd {
+namespace {
+
+const std::vector<PathIndex::Block> kNoBlocks;
+
+// The test a rule cannot match without, as a pattern for an unanchored
+// Set: its first regex or glob on arg_ that is not negated. Empty when it
+// has none.
+std::string KeyOf(const Rule& r) {
+  for (const Condition& c : r.conditions) {
+    if (c.arg != kArgAuto || c.negated()) continue;
+    if (c.kind == Condition::Kind::kRegex && c.regex)
+      return StrCat("(?:", c.regex->pattern(), ")");
+    if (c.kind == Condition::Kind::kGlob && c.glob)
+      return StrCat("^(?:", GlobToRegex(c.glob->text()), ")$");
+  }
+  return "";
+}
+
+// A Set over `keys`, or nullptr when RE2 will not build it (the rules are
+// then tried one by one, as without an index).
+std::unique_ptr<RE2::Set> Compile(const std::vector<std::string>& keys) {
+  // The options the rules' own regexes use (RE2::Quiet: UTF-8, case
+  // sensitive), so the Set accepts exactly what they accept.
+  auto set =
+      std::make_unique<RE2::Set>(RE2::Options(RE2::Quiet), RE2::UNANCHORED);
+  for (const std::string& k : keys) {
+    if (set->Add(k, nullptr) < 0) return nullptr;
+  }
+  return set->Compile() ? std::move(set) : nullptr;
+}
+
+}  // namespace
+
+PathIndex::PathIndex(const Policy& policy, size_t min_run) {
+  for (int nr : policy.named_syscalls()) {
+    const std::vector<ChainEntry>& chain = policy.chain(nr);
+    std::vector<std::string> keys(chain.size());
+    for (size_t i = 0; i < chain.size(); ++i)
+      keys[i] = KeyOf(policy.rules()[chain[i].rule]);
+    for (size_t i = 0; i < chain.size();) {
+      size_t run_end = i;
+      while (run_end < chain.size() && !keys[run_end].empty()) ++run_end;
+      if (run_end - i >= min_run) {
+        for (size_t b = i; b < run_end; b += kBlock) {
+          const size_t e = std::min(run_end, b + kBlock);
+          std::unique_ptr<RE2::Set> set = Compile(
+              std::vector<std::string>(keys.begin() + b, keys.begin() + e));
+          if (set) {
+            blocks_[nr].push_back({static_cast<uint32_t>(b),
+                                   static_cast<uint32_t>(e), std::move(set)});
+          }
+        }
+      }
+      i = run_end == i ? i + 1 : run_end;
+    }
+  }
+}
+
+const std::vector<PathIndex::Block>& PathIndex::blocks(int nr) const {
+  return nr >= 0 && nr < kMaxSyscallNr ? blocks_[nr] : kNoBlocks;
+}
+
+bool PathIndex::Misses(const Block& block, const std::string& path) {
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  // Without a vector of indices the DFA stops at the first key that
+  // matches, and nothing is allocated.
+  if (block.keys->Match(re2::StringPiece(path.data(), path.size()), nullptr,
+                        &error)) {
+    return false;
+  }
+  return error.kind == RE2::Set::kNoError;
+}
+
+}  // namespace syd
