@@ -47,6 +47,27 @@ void BM_EvaluatePathChain(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluatePathChain)->Arg(10)->Arg(100)->Arg(1000);
 
+// Without the path index: every rule tried in turn, as before it existed.
+void BM_EvaluatePathChainRuleByRule(benchmark::State& state) {
+  Policy indexed = PathRules(static_cast<int>(state.range(0)));
+  Policy p(RuleSet{indexed.rules(), indexed.default_verdict()}, SIZE_MAX);
+  Event miss = Open("/home/user/build/src/main.o");
+  for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, miss));
+}
+BENCHMARK(BM_EvaluatePathChainRuleByRule)->Arg(10)->Arg(100)->Arg(1000);
+
+// The last rule of the chain matches: every block is matched once, and the
+// last one walked.
+void BM_EvaluatePathChainLateHit(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  Policy p = PathRules(n);
+  Event hit = Open(StrCat("/srv/project", n - 1, "/include/x.h"));
+  if (Evaluate(p, hit).verdict.kind != Verdict::Kind::kAllow)
+    state.SkipWithError("the last rule did not match");
+  for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, hit));
+}
+BENCHMARK(BM_EvaluatePathChainLateHit)->Arg(100)->Arg(1000);
+
 void BM_EvaluatePathChainEarlyHit(benchmark::State& state) {
   Policy p = PathRules(static_cast<int>(state.range(0)));
   Event hit = Open("/srv/project1/include/x.h");
