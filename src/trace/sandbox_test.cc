@@ -283,10 +283,11 @@ TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
   CHECK(r.out == "resumed\n");
 }
 
-TEST_CASE("--stats counts the stops and refusals") {
+TEST_CASE("--stats counts the stops, refusals and process events") {
   Tree t;
-  RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", kHelper, "write",
-                     t.denied + "/s"});
+  // The shell forks for the helper: a fork event and the child's first stop.
+  RunResult r = Run({kSyd, "--stats", "-c", t.policy, "--", "/bin/sh", "-c",
+                     "\"$0\" write \"$1\"; exit $?", kHelper, t.denied + "/s"});
   CHECK(r.exit_code == EPERM);
   unsigned long long stops = 0, refused = 0, events = 0;
   double busy = -1, wall = -1;
@@ -300,7 +301,7 @@ TEST_CASE("--stats counts the stops and refusals") {
                   r.err);
   CHECK(stops >= 1);
   CHECK(refused == 1);
-  CHECK(events >= 1);  // the command's own exec at least
+  CHECK(events >= 2);
   CHECK(busy >= 0);
   CHECK(wall > 0);
   CHECK(busy <= wall * 1.5);  // one thread does the work
@@ -369,6 +370,27 @@ TEST_CASE("command= and cmdline= limit a rule to some processes") {
   CHECK(Under("sys/trace+mkdir:fault=EPERM:cmdline=\"mkdir .*/x$\"",
               {"mkdir", dir + "/d"})
             .exit_code == 0);
+}
+
+TEST_CASE(
+    "syd's own exec passes a rule that refuses exec; the command's do not") {
+  const std::string refuse = "sys/trace+execve,execveat:fault=EACCES";
+  // The same pid execs again: that exec is the command's.
+  RunResult r =
+      Run({kSyd, "-m", refuse, "--", "/bin/sh", "-c", "exec /bin/true"});
+  CHECK(r.exit_code == 126);
+  CHECK(Contains(r.err, "fault=EACCES"));
+  CHECK(Contains(r.err, "execve(\"/usr/bin/true\""));
+  // A child's exec.
+  r = Run({kSyd, "-m", refuse, "--", "/bin/sh", "-c", "/bin/true; echo $?"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "126\n");
+  // Only the refusals are reported, not syd's exec of the shell.
+  size_t reports = 0;
+  for (size_t at = r.err.find("fault=EACCES pid"); at != std::string::npos;
+       at = r.err.find("fault=EACCES pid", at + 1))
+    ++reports;
+  CHECK(reports == 1);
 }
 
 TEST_CASE("detach_process: syd stops judging the process, the kernel goes on") {
