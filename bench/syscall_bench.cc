@@ -153,9 +153,10 @@ int main(int argc, char** argv) {
   // The file exists before the first round: every round opens the same.
   close(open(kPath, O_WRONLY | O_CREAT, 0644));
   constexpr int kRounds = 11;
-  std::printf("ns per iteration, %ld iterations, best of %d interleaved "
-              "rounds\n",
-              calls, kRounds);
+  std::printf(
+      "ns per iteration, %ld iterations, best of %d interleaved "
+      "rounds\n",
+      calls, kRounds);
   std::printf("%-36s %16s %16s %16s\n", "mode", "openat+close", "stat",
               "getppid");
   std::vector<double> b(3), f(3), t(3), m(3);
@@ -168,8 +169,8 @@ int main(int argc, char** argv) {
       // lets them through; getppid is not named (the kernel's cache).
       filtered.push_back(RunAndRead(
           {syd, "-m", "sys/fault+openat:arg2&O_EXCL:error=EPERM", "-m",
-           "sys/fault+newfstatat:arg3&AT_STATX_DONT_SYNC:error=EPERM", "--", self,
-           "--workload", loop, n}));
+           "sys/fault+newfstatat:arg3&AT_STATX_DONT_SYNC:error=EPERM", "--",
+           self, "--workload", loop, n}));
       traced.push_back(RunAndRead(
           {syd, "-m", "sys/trace+openat,newfstatat:allow:arg_=~\"^/tmp/\"",
            "--", self, "--workload", loop, n}));

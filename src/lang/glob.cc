@@ -20,7 +20,9 @@ std::string GlobToRegex(std::string_view glob) {
     }
     if (c == '\\' && i + 1 < glob.size()) {  // \c: c itself
       ++i;
-      if (std::string_view("\\.+()|{}^$*?[]").find(glob[i]) != std::string_view::npos) re += '\\';
+      if (std::string_view("\\.+()|{}^$*?[]").find(glob[i]) !=
+          std::string_view::npos)
+        re += '\\';
       re += glob[i];
     } else if (c == '?') {
       re += "[^/]";
