@@ -7,6 +7,7 @@ namespace syd {
 namespace {
 
 const std::vector<PathIndex::Block> kNoBlocks;
+constexpr int64_t kMaxMemory = 1 << 20;
 
 // The test a rule cannot match without, as a pattern for an unanchored
 // Set: its first regex or glob on arg_ that is not negated. Empty when it
@@ -26,9 +27,13 @@ std::string KeyOf(const Rule& r) {
 // then tried one by one, as without an index).
 std::unique_ptr<RE2::Set> Compile(const std::vector<std::string>& keys) {
   // The options the rules' own regexes use (RE2::Quiet: UTF-8, case
-  // sensitive), so the Set accepts exactly what they accept.
-  auto set =
-      std::make_unique<RE2::Set>(RE2::Options(RE2::Quiet), RE2::UNANCHORED);
+  // sensitive), so the Set accepts exactly what they accept. The paths
+  // come from the sandboxed processes, which could grow a DFA to RE2's
+  // default budget of 8 MiB per Set; 1 MiB bounds that, and a Set out of
+  // memory says so (Misses() then walks the block).
+  RE2::Options options(RE2::Quiet);
+  options.set_max_mem(kMaxMemory);
+  auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
   for (const std::string& k : keys) {
     if (set->Add(k, nullptr) < 0) return nullptr;
   }
