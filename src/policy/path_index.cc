@@ -9,23 +9,28 @@ namespace {
 const std::vector<PathIndex::Block> kNoBlocks;
 constexpr int64_t kMaxMemory = 1 << 20;
 
-// The test a rule cannot match without, as a pattern for an unanchored
-// Set: its first regex or glob on arg_ that is not negated. Empty when it
-// has none.
-std::string KeyOf(const Rule& r) {
+// The test a rule cannot match without: its first regex or glob on arg_
+// that is not negated, or nullptr.
+const Condition* KeyOf(const Rule& r) {
   for (const Condition& c : r.conditions) {
     if (c.arg != kArgAuto || c.negated()) continue;
-    if (c.kind == Condition::Kind::kRegex && c.regex)
-      return StrCat("(?:", c.regex->pattern(), ")");
-    if (c.kind == Condition::Kind::kGlob && c.glob)
-      return StrCat("^(?:", GlobToRegex(c.glob->text()), ")$");
+    if ((c.kind == Condition::Kind::kRegex && c.regex) ||
+        (c.kind == Condition::Kind::kGlob && c.glob))
+      return &c;
   }
-  return "";
+  return nullptr;
 }
 
-// A Set over `keys`, or nullptr when RE2 will not build it (the rules are
-// then tried one by one, as without an index).
-std::unique_ptr<RE2::Set> Compile(const std::vector<std::string>& keys) {
+// A key as a pattern for an unanchored Set.
+std::string PatternOf(const Condition& key) {
+  return key.kind == Condition::Kind::kRegex
+             ? StrCat("(?:", key.regex->pattern(), ")")
+             : StrCat("^(?:", GlobToRegex(key.glob->text()), ")$");
+}
+
+// A Set over the keys of `keys`, or nullptr when RE2 will not build it
+// (the rules are then tried one by one, as without an index).
+std::unique_ptr<RE2::Set> Compile(const Condition* const* keys, size_t n) {
   // The options the rules' own regexes use (RE2::Quiet: UTF-8, case
   // sensitive), so the Set accepts exactly what they accept. The paths
   // come from the sandboxed processes, which could grow a DFA to RE2's
@@ -34,8 +39,8 @@ std::unique_ptr<RE2::Set> Compile(const std::vector<std::string>& keys) {
   RE2::Options options(RE2::Quiet);
   options.set_max_mem(kMaxMemory);
   auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-  for (const std::string& k : keys) {
-    if (set->Add(k, nullptr) < 0) return nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    if (set->Add(PatternOf(*keys[i]), nullptr) < 0) return nullptr;
   }
   return set->Compile() ? std::move(set) : nullptr;
 }
@@ -45,17 +50,16 @@ std::unique_ptr<RE2::Set> Compile(const std::vector<std::string>& keys) {
 PathIndex::PathIndex(const Policy& policy, size_t min_run) {
   for (int nr : policy.named_syscalls()) {
     const std::vector<ChainEntry>& chain = policy.chain(nr);
-    std::vector<std::string> keys(chain.size());
+    std::vector<const Condition*> keys(chain.size());
     for (size_t i = 0; i < chain.size(); ++i)
       keys[i] = KeyOf(policy.rules()[chain[i].rule]);
     for (size_t i = 0; i < chain.size();) {
       size_t run_end = i;
-      while (run_end < chain.size() && !keys[run_end].empty()) ++run_end;
+      while (run_end < chain.size() && keys[run_end] != nullptr) ++run_end;
       if (run_end - i >= min_run) {
         for (size_t b = i; b < run_end; b += kBlock) {
           const size_t e = std::min(run_end, b + kBlock);
-          std::unique_ptr<RE2::Set> set = Compile(
-              std::vector<std::string>(keys.begin() + b, keys.begin() + e));
+          std::unique_ptr<RE2::Set> set = Compile(keys.data() + b, e - b);
           if (set) {
             blocks_[nr].push_back({static_cast<uint32_t>(b),
                                    static_cast<uint32_t>(e), std::move(set)});
