@@ -110,9 +110,9 @@ class Tracer {
   bool command_execed_ = false;
   uint64_t stops_ = 0;
   uint64_t refused_ = 0;
-  // Stops that are not syscalls: fork, vfork, clone and exec events, and
-  // each new thread's first stop. ptrace costs these even when no call
-  // stops.
+  // Stops that are not syscalls: fork, vfork, clone and exec events, each
+  // new thread's first stop, and group-stops. ptrace costs these even when
+  // no call stops.
   uint64_t event_stops_ = 0;
   // Calls decided here, per syscall and verdict kind.
   std::vector<std::array<uint64_t, kVerdictKinds>> counts_ =
