@@ -54,6 +54,37 @@ struct Tree {
   }
 };
 
+TEST_CASE("a long chain of path rules decides through the path index") {
+  // 100 rules on directories d0..d99, globs and regexes in turn, and a
+  // catch-all refusal: one run, matched in blocks of RE2::Set.
+  Tree t;
+  std::ofstream policy(t.policy);
+  for (int i = 0; i < 100; ++i) {
+    mkdir((t.root + "/d" + std::to_string(i)).c_str(), 0755);
+    if (i % 2) {
+      policy << "sys/trace+%file_wr:allow:arg_=*\"" << t.root << "/d" << i
+             << "/***\"\n";
+    } else {
+      policy << "sys/trace+%file_wr:allow:arg_=~\"^" << t.root << "/d" << i
+             << "/[^/]+$\"\n";
+    }
+  }
+  policy << "sys/trace+%file_wr:fault=EPERM:log=2\n";
+  policy.close();
+  // In the first block, past it, and in the last rule.
+  CHECK(t.Helper({"write", t.root + "/d3/a"}).exit_code == 0);
+  CHECK(t.Helper({"write", t.root + "/d70/b"}).exit_code == 0);
+  CHECK(t.Helper({"write", t.root + "/d99/c"}).exit_code == 0);
+  // d70's rule is a regex for files directly in it: not two levels down.
+  mkdir((t.root + "/d70/sub").c_str(), 0755);
+  CHECK(t.Helper({"write", t.root + "/d70/sub/c"}).exit_code == EPERM);
+  RunResult r = t.Helper({"write", t.denied + "/e"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(Contains(r.err, "policy.syd:101: sys/trace+%file_wr:fault=EPERM"));
+  CHECK(Exists(t.root + "/d99/c"));
+  CHECK(!Exists(t.denied + "/e"));
+}
+
 TEST_CASE("seccomp-only: the filter decides, syd is not in the way") {
   std::string dir = testing::MakeTempDir();
   RunResult r = Run({kSyd, "-m", "sys/fault+mkdir,mkdirat:error=EACCES", "--",
