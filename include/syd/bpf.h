@@ -27,6 +27,12 @@ inline constexpr size_t kMaxBpfInstructions = 4096;
 // would pass the kernel's limit, with the count.
 absl::StatusOr<BpfProgram> CompileBpf(const Policy& policy);
 
+// `prog` with every SECCOMP_RET_TRACE return made SECCOMP_RET_USER_NOTIF:
+// the same decisions, handed to a listener fd instead of a ptrace tracer.
+// The chain position in the return data is lost; the listener evaluates
+// from the top of the chain, which decides the same.
+BpfProgram TraceToUserNotif(BpfProgram prog);
+
 // The seccomp return value for a kernel decision (Evaluate's, no data).
 uint32_t SeccompReturn(const Decision& d);
 

@@ -80,6 +80,14 @@ int RunCommand(const std::vector<std::string>& args) {
       options.json = false;
     } else if (a == "--stats") {
       options.stats = true;
+    } else if (a == "--backend=auto") {
+      options.backend = trace::Backend::kAuto;
+    } else if (a == "--backend=ptrace") {
+      options.backend = trace::Backend::kPtrace;
+    } else if (a == "--backend=user-notif") {
+      options.backend = trace::Backend::kUserNotif;
+    } else if (a.rfind("--backend", 0) == 0 && pa.error.empty()) {
+      pa.error = "--backend takes auto, ptrace or user-notif";
     } else if (pa.error.empty()) {
       pa.error = "unknown option '" + a + "'";
     }
@@ -88,7 +96,9 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr,
                  "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
                  "[--log-format=text|json] [--stats] [--control PATH] "
-                 "[--dump PATH] -- COMMAND [ARG]...\n",
+                 "[--dump PATH]\n"
+                 "           [--backend=auto|ptrace|user-notif] -- COMMAND "
+                 "[ARG]...\n",
                  pa.error.empty() ? "no command given" : pa.error.c_str());
     return kExitCommandUsage;
   }

@@ -172,6 +172,44 @@ TEST_CASE("register tests before a traced rule stay in the kernel") {
   CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY})) == (SECCOMP_RET_TRACE | 2));
 }
 
+TEST_CASE("the user-notify program decides as the traced one, to a listener") {
+  Policy p = Compile(
+      "sys/allow+openat:arg2!&O_WRONLY|O_RDWR|O_CREAT\n"
+      "sys/fault+openat:arg2&O_TRUNC:error=EACCES\n"
+      "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
+      "sys/trace+bind:allow:arg_@~\"LOOPBACK@0\"\n"
+      "sys/trap+getppid:error=7\ndefault/fault:error=ENOSYS\n");
+  absl::StatusOr<BpfProgram> traced = CompileBpf(p);
+  REQUIRE(traced.ok());
+  const BpfProgram notify = TraceToUserNotif(*traced);
+  REQUIRE(notify.size() == traced->size());
+  int retargeted = 0;
+  for (size_t i = 0; i < notify.size(); ++i) {
+    const uint32_t was = (*traced)[i].k;
+    if ((*traced)[i].code == (BPF_RET | BPF_K) &&
+        (was & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE) {
+      CHECK(notify[i].k == SECCOMP_RET_USER_NOTIF);
+      ++retargeted;
+    } else {
+      CHECK(notify[i].code == (*traced)[i].code);
+      CHECK(notify[i].k == was);
+    }
+  }
+  CHECK(retargeted >= 2);  // openat's and bind's
+  for (const seccomp_data& call :
+       {Call("openat", {0, 0, O_RDONLY}), Call("openat", {0, 0, O_WRONLY}),
+        Call("openat", {0, 0, O_WRONLY | O_TRUNC}), Call("bind"),
+        Call("getppid"), Call("getpid")}) {
+    const uint32_t t = *RunBpf(*traced, call);
+    const uint32_t n = *RunBpf(notify, call);
+    if ((t & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE) {
+      CHECK(n == SECCOMP_RET_USER_NOTIF);
+    } else {
+      CHECK(n == t);
+    }
+  }
+}
+
 TEST_CASE("every action lowers to its seccomp return") {
   Policy p = Compile(
       "sys/kill_thread+getpid\nsys/trap+getppid:error=7\nsys/log+gettid\n"

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "src/trace/procfs.h"
 #include "src/trace/tracer.h"
 #include "syd/loader.h"
 #include "syd/strcat.h"
@@ -52,9 +54,7 @@ bool ReadProcess(pid_t pid, ProcessInfo* out) {
   return true;
 }
 
-std::vector<ProcessInfo> Processes(const std::unordered_set<pid_t>& live) {
-  std::vector<pid_t> pids(live.begin(), live.end());
-  std::sort(pids.begin(), pids.end());
+std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
   std::vector<ProcessInfo> out;
   for (pid_t pid : pids) {
     ProcessInfo p;
@@ -73,7 +73,7 @@ std::string NameOf(int nr) {
 std::string Tracer::Dump() {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json processes = nlohmann::json::array();
-  for (const ProcessInfo& p : Processes(live_)) {
+  for (const ProcessInfo& p : Processes(Tasks())) {
     processes.push_back({{"pid", p.pid},
                          {"tgid", p.tgid},
                          {"ppid", p.ppid},
@@ -136,9 +136,22 @@ void Tracer::WriteDump() {
   }
 }
 
+std::vector<pid_t> Tracer::Tasks() const {
+  if (listener_ == nullptr) {
+    std::vector<pid_t> out(live_.begin(), live_.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<pid_t> out;
+  for (pid_t pid : Descendants(getpid())) {
+    for (pid_t tid : ThreadsOf(pid)) out.push_back(tid);
+  }
+  return out;
+}
+
 std::string Tracer::ProcessList() {
   std::string out = "PID TGID PPID STATE COMM CWD\n";
-  for (const ProcessInfo& p : Processes(live_)) {
+  for (const ProcessInfo& p : Processes(Tasks())) {
     StrAppend(&out, p.pid, " ", p.tgid, " ", p.ppid, " ", p.state.substr(0, 1),
               " ", p.comm, " ", p.cwd, "\n");
   }

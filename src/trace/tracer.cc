@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -21,7 +22,9 @@
 
 #include "src/trace/control.h"
 #include "src/trace/decode.h"
+#include "src/trace/listener.h"
 #include "src/trace/memory.h"
+#include "src/trace/procfs.h"
 #include "syd/loader.h"
 #include "syd/strcat.h"
 
@@ -54,6 +57,9 @@ void OnSignal(int sig, siginfo_t* info, void*) {
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
 
+// Only interrupts the wait on the listener (SuperviseUserNotif reaps).
+void OnChild(int) {}
+
 // SIGUSR2 is syd's own: it asks for the state dump.
 void OnDumpSignal(int) { g_dump_requested = 1; }
 
@@ -80,8 +86,10 @@ bool Truthy(const std::string& v, bool* out) {
   return true;
 }
 
-// The child: wait for the tracer, install the filter, become the command.
-[[noreturn]] void Child(const BpfProgram& prog, const std::string& path,
+// The child: wait for syd, install the filter (with a listener for the
+// user-notify backend), become the command.
+[[noreturn]] void Child(const BpfProgram& prog, bool listener,
+                        const std::string& path,
                         const std::vector<std::string>& args) {
   raise(SIGSTOP);
   std::vector<char*> argv;
@@ -91,7 +99,8 @@ bool Truthy(const std::string& v, bool* out) {
   sock_fprog fprog{static_cast<unsigned short>(prog.size()),
                    const_cast<sock_filter*>(prog.data())};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+              listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fprog) < 0) {
     std::fprintf(stderr, "syd: cannot install the filter: %s\n",
                  strerror(errno));
     _exit(125);
@@ -211,8 +220,47 @@ const std::string& Tracer::Root(pid_t pid) {
   return it->second;
 }
 
+std::string Tracer::PtraceReason() const {
+  if (!options_.control.empty())
+    return "--control adds rules at run time and can lock at exec";
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    if (plugins_[i].magic || plugins_[i].plugin) {
+      const Rule& r = policy_.rules()[i];
+      return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
+                    " runs in the tracer");
+    }
+  }
+  return "";
+}
+
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   if (!LoadPlugins()) return 125;
+  const std::string ptrace_reason = PtraceReason();
+  bool user_notif = false;
+  switch (options_.backend) {
+    case Backend::kPtrace:
+      break;
+    case Backend::kAuto:
+      user_notif = ptrace_reason.empty() && UserNotifSupported();
+      break;
+    case Backend::kUserNotif:
+      if (!ptrace_reason.empty()) {
+        std::fprintf(stderr,
+                     "syd: --backend=user-notif: this run needs ptrace: %s; "
+                     "nothing was run\n",
+                     ptrace_reason.c_str());
+        return 125;
+      }
+      if (!UserNotifSupported()) {
+        std::fprintf(stderr,
+                     "syd: --backend=user-notif: this kernel lacks seccomp "
+                     "user notification with FLAG_CONTINUE and pidfd_getfd "
+                     "(Linux 5.6); nothing was run\n");
+        return 125;
+      }
+      user_notif = true;
+      break;
+  }
   std::unique_ptr<ControlServer> control;
   if (!options_.control.empty()) {
     control = std::make_unique<ControlServer>(options_.control);
@@ -232,6 +280,17 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   sigemptyset(&dump.sa_mask);
   sigaction(SIGUSR2, &dump, nullptr);
 
+  BpfProgram notify_prog;
+  if (user_notif) {
+    notify_prog = TraceToUserNotif(prog_);
+    // Orphans come to syd, not init: it reaps them (a zombie holds the
+    // filter) and finds them to dump or signal.
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    struct sigaction chld {};
+    chld.sa_handler = OnChild;  // no SA_RESTART: ppoll returns to reap
+    sigemptyset(&chld.sa_mask);
+    sigaction(SIGCHLD, &chld, nullptr);
+  }
   const auto started = std::chrono::steady_clock::now();
   rusage at_start{};
   getrusage(RUSAGE_SELF, &at_start);
@@ -241,21 +300,64 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     std::fprintf(stderr, "syd: fork: %s\n", strerror(errno));
     return 125;
   }
-  if (child == 0) Child(prog_, path, argv);
+  if (child == 0)
+    Child(user_notif ? notify_prog : prog_, user_notif, path, argv);
   command_pid_ = child;
   g_command = child;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.insert(child);
+  }
 
+  int result = 125;
+  if (user_notif) {
+    result = SuperviseUserNotif(child);
+  } else {
+    // An exec event stops every exec in the build. Only lock:exec (set
+    // through magic stat or the control socket) and exit hooks that must
+    // follow a thread through exec need it.
+    const bool exec_events =
+        control != nullptr ||
+        std::any_of(plugins_.begin(), plugins_.end(), [](const PluginSlot& s) {
+          return s.magic || s.plugin != nullptr;
+        });
+    if (control) {
+      control->Start([this](const std::string& command, std::string* reply) {
+        return Control(command, reply);
+      });
+    }
+    result = SupervisePtrace(child, exec_events);
+  }
+  if (control) control->Stop();
+  for (PluginSlot& slot : plugins_) {
+    if (slot.plugin) slot.plugin->Finish(result);
+  }
+  if (options_.stats) {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    // How busy syd's one thread was: every stopped call of every process
+    // queues on it, so a share near 100% would mean it throttles them.
+    const double cpu = CpuSeconds(usage) - cpu_at_start;
+    const double wall = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    std::fprintf(stderr,
+                 "syd: %llu calls stopped in syd (%s), %llu refused; "
+                 "%llu process event stops; syd busy %.2f s of %.2f s "
+                 "(%.1f%%); syd's peak RSS %ld KiB\n",
+                 static_cast<unsigned long long>(stops_),
+                 user_notif ? "user notification" : "ptrace",
+                 static_cast<unsigned long long>(refused_),
+                 static_cast<unsigned long long>(event_stops_), cpu, wall,
+                 wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss);
+  }
+  return result;
+}
+
+int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
   }
-  // An exec event stops every exec in the build. Only lock:exec (set
-  // through magic stat or the control socket) and exit hooks that must
-  // follow a thread through exec need it.
-  const bool exec_events =
-      control != nullptr ||
-      std::any_of(plugins_.begin(), plugins_.end(), [](const PluginSlot& s) {
-        return s.magic || s.plugin != nullptr;
-      });
   const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                        PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
                        (exec_events ? PTRACE_O_TRACEEXEC : 0) |
@@ -268,15 +370,6 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     return 125;
   }
   kill(child, SIGCONT);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    live_.insert(child);
-  }
-  if (control) {
-    control->Start([this](const std::string& command, std::string* reply) {
-      return Control(command, reply);
-    });
-  }
 
   int result = 125;
   for (;;) {
@@ -359,70 +452,155 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     // A signal on its way to the tracee: deliver it.
     Resume(pid, sig);
   }
-  if (control) control->Stop();
-  for (PluginSlot& slot : plugins_) {
-    if (slot.plugin) slot.plugin->Finish(result);
+  return result;
+}
+
+int Tracer::SuperviseUserNotif(pid_t child) {
+  std::optional<int> exited;
+  absl::StatusOr<int> fd = TakeListener(child, &exited);
+  if (exited) {
+    g_command = 0;
+    return WIFEXITED(*exited) ? WEXITSTATUS(*exited) : 128 + WTERMSIG(*exited);
   }
-  if (options_.stats) {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    // How busy the one tracer thread was: every stop of every tracee
-    // queues on it, so a share near 100% would mean it throttles them.
-    const double cpu = CpuSeconds(usage) - cpu_at_start;
-    const double wall = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
-    std::fprintf(stderr,
-                 "syd: %llu calls stopped in the tracer, %llu refused; "
-                 "%llu process event stops; syd busy %.2f s of %.2f s "
-                 "(%.1f%%); syd's peak RSS %ld KiB\n",
-                 static_cast<unsigned long long>(stops_),
-                 static_cast<unsigned long long>(refused_),
-                 static_cast<unsigned long long>(event_stops_), cpu, wall,
-                 wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss);
+  if (!fd.ok()) {
+    std::fprintf(stderr, "syd: cannot take the seccomp listener: %s\n",
+                 std::string(fd.status().message()).c_str());
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    return 125;
   }
+  Listener listener(*fd);
+  listener_ = &listener;
+  // No exit events say when a pid is gone and reused: read each root.
+  cache_roots_ = false;
+  // SIGCHLD is blocked but while syd waits on the listener, so that a child
+  // that exits between the reaping and the wait is not missed.
+  sigset_t chld, waiting;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &waiting);
+  sigdelset(&waiting, SIGCHLD);
+  bool reaped = false;
+  int result = 125;
+  for (;;) {
+    if (g_dump_requested) {
+      g_dump_requested = 0;
+      WriteDump();
+    }
+    // The command, for its status; orphans (syd is their subreaper), since
+    // a zombie holds the filter and keeps the listener open.
+    int status = 0;
+    for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+      if (pid != child) continue;
+      reaped = true;
+      g_command = 0;
+      result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      std::lock_guard<std::mutex> lock(mu_);
+      live_.erase(child);
+    }
+    pollfd fds{listener.fd(), POLLIN, 0};
+    if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
+      if (errno != EINTR) break;
+      // A signal for the command once it has gone: to what it left.
+      if (int sig = g_pending_signal) {
+        g_pending_signal = 0;
+        for (pid_t pid : Descendants(getpid())) kill(pid, sig);
+      }
+      continue;
+    }
+    if (fds.revents & POLLIN) {
+      if (std::optional<seccomp_notif> req = listener.Receive())
+        OnUserNotif(*req);
+      continue;
+    }
+    // POLLHUP: no process holds the filter any more. The command held it
+    // until syd reaped it, so its status is in.
+    if (reaped && (fds.revents & (POLLHUP | POLLERR))) break;
+  }
+  sigprocmask(SIG_UNBLOCK, &chld, nullptr);
+  listener_ = nullptr;
   return result;
 }
 
 void Tracer::OnSeccompStop(pid_t pid) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const Policy& policy = runtime_.policy();
-  ++stops_;
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
-  // syd's own exec of the command is not the command's doing: rules may
-  // detach or log it, but not refuse it.
-  const int nr = static_cast<int>(regs.orig_rax);
-  // Child() makes one execv call: after it, the command either runs or
-  // has exited, so the first exec stop of the command's pid is syd's own.
-  const bool own_exec = pid == command_pid_ && !command_execed_ &&
-                        (nr == SYS_execve || nr == SYS_execveat);
-  if (own_exec) command_execed_ = true;
-  if (Detached(pid)) {
-    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
-    return;
-  }
   Event e;
   e.nr = static_cast<int>(regs.orig_rax);
   e.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
-  auto skip = [&](int64_t ret) {
+  const std::optional<Outcome> o = Decide(pid, &e);
+  if (o && !o->run) {
     regs.orig_rax = static_cast<unsigned long long>(-1);
-    regs.rax = static_cast<unsigned long long>(ret);
+    regs.rax = static_cast<unsigned long long>(o->ret);
     ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
-  };
-  if (Decode(pid, Root(pid), &e, policy.TestsProcessNames()) ==
-      DecodeResult::kFault) {
-    skip(-EFAULT);
-    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
-    return;
   }
+  if (o) Signal(pid, *o);
+  Resume(pid, 0);
+}
+
+void Tracer::OnUserNotif(const seccomp_notif& req) {
+  Event e;
+  e.nr = req.data.nr;
+  for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
+  notif_id_ = req.id;
+  const auto pid = static_cast<pid_t>(req.pid);
+  const std::optional<Outcome> o = Decide(pid, &e);
+  if (!o) return;
+  // A signal interrupts the wait for syd's answer. One the process does
+  // not catch goes first, so that it acts before the process runs on (a
+  // kill verdict kills at the call, as under ptrace). One it catches goes
+  // after the answer: sent first, it would restart the call (SA_RESTART)
+  // into the same verdict, again and again.
+  const bool after = o->signal != 0 && CatchesSignal(pid, o->signal);
+  if (!after) Signal(pid, *o);
+  if (o->run) {
+    // The kernel reads the arguments again: the same window as ptrace
+    // leaves between syd's read and the kernel's (docs/architecture.md).
+    listener_->Continue(req.id);
+  } else {
+    listener_->Return(req.id, o->ret);
+  }
+  if (after) Signal(pid, *o);
+}
+
+void Tracer::Signal(pid_t pid, const Outcome& o) {
+  if (o.signal == 0) return;
+  if (o.signal_thread) {
+    syscall(SYS_tgkill, o.signal_to, pid, o.signal);
+  } else {
+    kill(o.signal_to, o.signal);
+  }
+}
+
+std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
+  Event& e = *call;
+  std::lock_guard<std::mutex> lock(mu_);
+  const Policy& policy = runtime_.policy();
+  ++stops_;
+  // syd's own exec of the command is not the command's doing: rules may
+  // detach or log it, but not refuse it.
+  // Child() makes one execv call: after it, the command either runs or
+  // has exited, so the first exec stop of the command's pid is syd's own.
+  const bool own_exec = pid == command_pid_ && !command_execed_ &&
+                        (e.nr == SYS_execve || e.nr == SYS_execveat);
+  if (own_exec) command_execed_ = true;
+  if (Detached(pid)) return Outcome{};
+  const DecodeResult decoded =
+      Decode(pid, Root(pid), &e, policy.TestsProcessNames());
+  // Under user notification the call is not stopped by syd: it may have
+  // gone, and its pid been reused, while syd read memory and /proc.
+  if (listener_ != nullptr && !listener_->Waiting(notif_id_))
+    return std::nullopt;
+  if (decoded == DecodeResult::kFault) return Outcome{false, -EFAULT};
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
   // decides the same; for a short chain that is cheaper than the syscall.
-  // Rules added at run time come first: start from the top.
+  // Rules added at run time come first: start from the top. User
+  // notification does not pass the data on.
   uint32_t start = 0;
-  if (runtime_.added() == 0 && policy.chain(e.nr).size() > kShortChain) {
+  if (listener_ == nullptr && runtime_.added() == 0 &&
+      policy.chain(e.nr).size() > kShortChain) {
     unsigned long data = 0;
     ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
     if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
@@ -435,8 +613,7 @@ void Tracer::OnSeccompStop(pid_t pid) {
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
   if (own_exec && Severity(d.verdict) >
                       Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
-    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
-    return;
+    return Outcome{};
   }
   // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
   // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
@@ -445,34 +622,29 @@ void Tracer::OnSeccompStop(pid_t pid) {
   if (Severity(d.verdict) >= Severity(Verdict{Verdict::Kind::kRetval, 0}) &&
       d.verdict.kind != Verdict::Kind::kKillProcess &&
       d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
-    skip(-EEXIST);
-    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
-    return;
+    return Outcome{false, -EEXIST};
   }
   using K = Verdict::Kind;
+  Outcome out;
+  const int sig = static_cast<int>(d.verdict.value);
   switch (d.verdict.kind) {
     case K::kAllow:
     case K::kLog:
       break;
     case K::kErrno:
-      skip(-d.verdict.value);
+      out = {false, -d.verdict.value};
       break;
     case K::kRetval:
-      skip(d.verdict.value);
+      out = {false, d.verdict.value};
       break;
     case K::kKillProcess:
-      skip(-EPERM);
-      kill(ThreadGroup(pid),
-           d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
+      out = {false, -EPERM, sig ? sig : SIGKILL, ThreadGroup(pid)};
       break;
     case K::kKillThread:
-      skip(-EPERM);
-      syscall(SYS_tgkill, ThreadGroup(pid), pid,
-              d.verdict.value ? static_cast<int>(d.verdict.value) : SIGKILL);
+      out = {false, -EPERM, sig ? sig : SIGKILL, ThreadGroup(pid), true};
       break;
     case K::kTrap:
-      skip(-ENOSYS);
-      syscall(SYS_tgkill, ThreadGroup(pid), pid, SIGSYS);
+      out = {false, -ENOSYS, SIGSYS, ThreadGroup(pid), true};
       break;
     case K::kDetachProcess:
     case K::kDetachThread:
@@ -481,7 +653,8 @@ void Tracer::OnSeccompStop(pid_t pid) {
       } else {
         detached_threads_.insert(pid);
       }
-      if (d.verdict.value) kill(pid, static_cast<int>(d.verdict.value));
+      out.signal = sig;
+      out.signal_to = pid;
       break;
     case K::kPlugin:
       break;  // RunPlugins decided
@@ -502,7 +675,7 @@ void Tracer::OnSeccompStop(pid_t pid) {
       d.verdict.kind != K::kDetachThread) {
     pending_exits_.insert_or_assign(pid, *std::move(exit));
   }
-  Resume(pid, 0);
+  return out;
 }
 
 void Tracer::OnSyscallExit(pid_t pid) {

@@ -25,7 +25,17 @@
 
 namespace syd::trace {
 
+class Listener;
+
+// How syd stops the calls the kernel filter sends it.
+enum class Backend {
+  kAuto,       // user notification where the run allows it, else ptrace
+  kPtrace,     // SECCOMP_RET_TRACE: syd traces every process and thread
+  kUserNotif,  // SECCOMP_RET_USER_NOTIF: no tracing, only stopped calls
+};
+
 struct Options {
+  Backend backend = Backend::kAuto;
   bool json = false;    // violation reports as JSON lines
   bool stats = false;   // at the end: stops, refusals, syd's peak memory
   std::string control;  // --control PATH: the control socket, "" for none
@@ -42,9 +52,9 @@ class Tracer {
   ~Tracer();
 
   // Loads the policy's plugins, forks, execs `path` with `argv` under the
-  // filter and traces every process and thread it makes until the last
-  // has gone. Returns the command's exit status, 128+N if a signal N killed
-  // it, or 125/126/127 when it could not be started.
+  // filter and judges the calls it stops, in every process and thread the
+  // command makes, until the last has gone. Returns the command's exit status,
+  // 128+N if a signal N killed it, or 125/126/127 when it could not be started.
   int Run(const std::string& path, const std::vector<std::string>& argv);
 
   // The state dump (SIGUSR2, the control socket's `dump`), as JSON.
@@ -66,8 +76,27 @@ class Tracer {
     std::array<std::optional<std::string>, 6> paths;
   };
 
+  // What becomes of one stopped call, whichever backend stopped it.
+  struct Outcome {
+    bool run = true;  // the call runs as it is
+    int64_t ret = 0;  // else it returns this: a value, or -errno
+    // A signal the verdict sends (kill_*, trap, detach_*=SIG).
+    int signal = 0;
+    pid_t signal_to = 0;         // a thread group, or
+    bool signal_thread = false;  // the thread (tgkill) that made the call
+  };
+
   bool LoadPlugins();
+  // Why this run needs ptrace, or "" when user notification serves it.
+  std::string PtraceReason() const;
+  int SupervisePtrace(pid_t child, bool exec_events);
+  int SuperviseUserNotif(pid_t child);
+  // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
+  // when the call went away while syd read it.
+  std::optional<Outcome> Decide(pid_t pid, Event* e);
+  void Signal(pid_t pid, const Outcome& o);
   void OnSeccompStop(pid_t pid);
+  void OnUserNotif(const seccomp_notif& req);
   void OnSyscallExit(pid_t pid);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
@@ -86,6 +115,9 @@ class Tracer {
   void WriteDump();
   absl::Status Control(const std::string& command, std::string* reply);
   std::string ProcessList();
+  // Every thread in the sandbox: the traced ones, or under user
+  // notification those /proc shows below syd.
+  std::vector<pid_t> Tasks() const;
   std::string Counters();
 
   const Policy& policy_;
@@ -106,6 +138,10 @@ class Tracer {
   // allowed the cache is off for good.
   std::unordered_map<pid_t, std::string> roots_;
   bool cache_roots_ = true;
+  // The user-notify backend's listener while it runs, and the call it
+  // is deciding; nullptr under ptrace.
+  Listener* listener_ = nullptr;
+  uint64_t notif_id_ = 0;
   pid_t command_pid_ = -1;
   bool command_execed_ = false;
   uint64_t stops_ = 0;

@@ -1,0 +1,147 @@
+#include "src/trace/listener.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "syd/strcat.h"
+
+namespace syd::trace {
+namespace {
+
+seccomp_notif_sizes NotifSizes() {
+  seccomp_notif_sizes sizes{};
+  if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0) sizes = {};
+  return sizes;
+}
+
+absl::Status Errno(const char* what) {
+  return absl::InternalError(StrCat(what, ": ", strerror(errno)));
+}
+
+// Waits for `pid`, retrying interrupted waits.
+pid_t Wait(pid_t pid, int* status, int flags = __WALL) {
+  pid_t got;
+  while ((got = waitpid(pid, status, flags)) < 0 && errno == EINTR) {
+  }
+  return got;
+}
+
+}  // namespace
+
+bool UserNotifSupported() {
+  if (NotifSizes().seccomp_notif == 0) return false;
+  // pidfd_getfd on a bad pidfd: EBADF where it exists, ENOSYS where not.
+  return syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == EBADF;
+}
+
+absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
+  int status = 0;
+  if (Wait(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status))
+    return Errno("waiting for the child to stop");
+  // Seizing a stopped child traps it at once (PTRACE_EVENT_STOP), which
+  // lets syd step it from one syscall to the next.
+  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_TRACESYSGOOD) != 0)
+    return Errno("PTRACE_SEIZE");
+  if (Wait(pid, &status) < 0) return Errno("waitpid");
+  // End the group-stop: a detached child would otherwise stop again.
+  kill(pid, SIGCONT);
+  long entered = -1;  // the syscall the child is in, -1 between calls
+  for (;;) {
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      *exited = status;
+      return -1;
+    }
+    if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+      __ptrace_syscall_info info{};
+      if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) <= 0)
+        return Errno("PTRACE_GET_SYSCALL_INFO");
+      if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+        entered = static_cast<long>(info.entry.nr);
+      } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+        if (entered == SYS_seccomp && !info.exit.is_error) {
+          const int remote = static_cast<int>(info.exit.rval);
+          const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+          if (pidfd < 0) return Errno("pidfd_open");
+          const int fd =
+              static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, remote, 0));
+          const int error = errno;
+          close(pidfd);
+          if (fd < 0) {
+            errno = error;
+            return Errno("pidfd_getfd");
+          }
+          // The child keeps its copy until exec closes it (O_CLOEXEC).
+          ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+          return fd;
+        }
+        entered = -1;
+      }
+      if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
+        return Errno("PTRACE_SYSCALL");
+    } else {
+      // A signal (the SIGCONT above) or the seize trap: SIGCONT has done
+      // its work when sent, the rest are not the child's to see.
+      if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
+        return Errno("PTRACE_SYSCALL");
+    }
+    if (Wait(pid, &status) < 0) return Errno("waitpid");
+  }
+}
+
+Listener::Listener(int fd) : fd_(fd) {
+  const seccomp_notif_sizes sizes = NotifSizes();
+  req_.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
+  resp_.resize(
+      std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
+}
+
+Listener::~Listener() { close(fd_); }
+
+std::optional<seccomp_notif> Listener::Receive() {
+  std::fill(req_.begin(), req_.end(), 0);  // the kernel insists
+  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_RECV, req_.data()) != 0)
+    return std::nullopt;
+  seccomp_notif req;
+  std::memcpy(&req, req_.data(), sizeof req);
+  return req;
+}
+
+bool Listener::Waiting(uint64_t id) const {
+  return ioctl(fd_, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+void Listener::Continue(uint64_t id) {
+  seccomp_notif_resp resp{};
+  resp.id = id;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  Send(resp);
+}
+
+void Listener::Return(uint64_t id, int64_t ret) {
+  seccomp_notif_resp resp{};
+  resp.id = id;
+  if (ret < 0) {
+    resp.error = static_cast<int32_t>(ret);
+  } else {
+    resp.val = ret;
+  }
+  Send(resp);
+}
+
+void Listener::Send(const seccomp_notif_resp& resp) {
+  std::fill(resp_.begin(), resp_.end(), 0);
+  std::memcpy(resp_.data(), &resp, sizeof resp);
+  // ENOENT: the call went away meanwhile (killed, or a signal); nobody
+  // waits for the answer.
+  ioctl(fd_, SECCOMP_IOCTL_NOTIF_SEND, resp_.data());
+}
+
+}  // namespace syd::trace

@@ -1,0 +1,63 @@
+// The kernel side of seccomp user notification: getting the listener fd
+// out of the child that installs the filter, and receiving and answering
+// the calls it stops.
+#ifndef SYD_TRACE_LISTENER_H_
+#define SYD_TRACE_LISTENER_H_
+
+#include <linux/seccomp.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace syd::trace {
+
+// Whether this kernel has what the user-notify backend needs:
+// SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) and pidfd_getfd (5.6).
+bool UserNotifSupported();
+
+// The child `pid` is stopped by its own SIGSTOP and is about to install a
+// filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the
+// end of that seccomp() call, copies the listener fd into syd and lets it
+// go on untraced. If the child exits first (it could not install the
+// filter), `*exited` holds its wait status.
+//
+// Why ptrace: after the filter is in place every call the child makes,
+// including one that would pass the fd on, goes through the filter, and a
+// policy may refuse it or stop it for a listener nobody holds yet.
+absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited);
+
+// One stopped call, and the answer to it.
+class Listener {
+ public:
+  explicit Listener(int fd);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  int fd() const { return fd_; }
+  // The next stopped call, or nothing when it went away before it could be
+  // read (a signal interrupted it, or it was killed).
+  std::optional<seccomp_notif> Receive();
+  // Whether call `id` still waits: memory read for it belongs to it only
+  // if it does, since its pid may have been reused.
+  bool Waiting(uint64_t id) const;
+  // Lets the call run as it is.
+  void Continue(uint64_t id);
+  // Skips the call; it returns `ret`, a value or -errno.
+  void Return(uint64_t id, int64_t ret);
+
+ private:
+  void Send(const seccomp_notif_resp& resp);
+
+  int fd_;
+  std::vector<char> req_;  // the kernel's struct may be larger than ours
+  std::vector<char> resp_;
+};
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_LISTENER_H_

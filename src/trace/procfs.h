@@ -1,0 +1,24 @@
+// What /proc tells about the processes under syd: under user notification
+// syd traces nothing and learns of no fork, so this is how it knows them.
+#ifndef SYD_TRACE_PROCFS_H_
+#define SYD_TRACE_PROCFS_H_
+
+#include <sys/types.h>
+
+#include <vector>
+
+namespace syd::trace {
+
+// The processes descended from `ancestor`, ascending. syd makes itself
+// the sandbox's child subreaper, so orphans stay among its descendants.
+std::vector<pid_t> Descendants(pid_t ancestor);
+
+// The threads of process `pid`, ascending.
+std::vector<pid_t> ThreadsOf(pid_t pid);
+
+// Whether process (or thread) `pid` has a handler for `sig` (SigCgt).
+bool CatchesSignal(pid_t pid, int sig);
+
+}  // namespace syd::trace
+
+#endif  // SYD_TRACE_PROCFS_H_
