@@ -1,7 +1,8 @@
-// The cost of one syscall: bare, under syd's filter alone, stopped in syd's
-// tracer, and stopped in a minimal hand-written tracer that only reads the
-// path. Three loops: openat(O_WRONLY|O_CREAT)+close, stat, getppid. Prints
-// ns per iteration and the ratios.
+// The cost of one syscall: bare, under syd's filter alone, stopped in syd
+// (ptrace and user notification), and stopped in a minimal hand-written
+// ptrace tracer that only reads the path. Three loops:
+// openat(O_WRONLY|O_CREAT)+close, stat, getppid. Prints ns per iteration and
+// the ratios.
 //
 //   bazel build -c opt //bench:syscall_bench //src/cli:syd
 //   bazel-bin/bench/syscall_bench bazel-bin/src/cli/syd [CALLS]
@@ -159,10 +160,10 @@ int main(int argc, char** argv) {
       calls, kRounds);
   std::printf("%-36s %16s %16s %16s\n", "mode", "openat+close", "stat",
               "getppid");
-  std::vector<double> b(3), f(3), t(3), m(3);
+  std::vector<double> b(3), f(3), t(3), u(3), m(3);
   for (int l = 0; l < 3; ++l) {
     const std::string loop = kLoops[l];
-    std::vector<double> bare, filtered, traced, minimal;
+    std::vector<double> bare, filtered, traced, notified, minimal;
     for (int round = 0; round < kRounds; ++round) {
       bare.push_back(RunAndRead({self, "--workload", loop, n}));
       // The kernel decides: a rule tests openat's and stat's flags, and
@@ -171,14 +172,20 @@ int main(int argc, char** argv) {
           {syd, "-m", "sys/fault+openat:arg2&O_EXCL:error=EPERM", "-m",
            "sys/fault+newfstatat:arg3&AT_STATX_DONT_SYNC:error=EPERM", "--",
            self, "--workload", loop, n}));
-      traced.push_back(RunAndRead(
-          {syd, "-m", "sys/trace+openat,newfstatat:allow:arg_=~\"^/tmp/\"",
-           "--", self, "--workload", loop, n}));
+      for (auto [backend, out] :
+           {std::pair{"--backend=ptrace", &traced},
+            std::pair{"--backend=user-notif", &notified}}) {
+        out->push_back(
+            RunAndRead({syd, backend, "-m",
+                        "sys/trace+openat,newfstatat:allow:arg_=~\"^/tmp/\"",
+                        "--", self, "--workload", loop, n}));
+      }
       minimal.push_back(MinimalTracer(self, loop, calls));
     }
     b[l] = Best(bare);
     f[l] = Best(filtered);
     t[l] = Best(traced);
+    u[l] = Best(notified);
     m[l] = Best(minimal);
   }
   auto row = [&](const char* name, const std::vector<double>& v,
@@ -199,7 +206,8 @@ int main(int argc, char** argv) {
   row("bare", b, nullptr);
   row("syd, seccomp only (x bare)", f, &b);
   row("minimal tracer (x bare)", m, &b);
-  row("syd, traced (x minimal tracer)", t, &m);
+  row("syd, ptrace (x minimal tracer)", t, &m);
+  row("syd, user notification (x minimal)", u, &m);
   unlink(kPath);
   return 0;
 }

@@ -57,6 +57,12 @@ TEST_CASE("usage errors exit 2") {
   CHECK(Run({kSyd}).exit_code == 2);
 }
 
+TEST_CASE("running a command: a usage error exits 125, as syd's own errors") {
+  RunResult r = Run({kSyd, "--backend=seccomp", "--", "/bin/true"});
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "--backend takes auto, ptrace or user-notif"));
+}
+
 TEST_CASE("a missing file is an error, not a crash") {
   RunResult r = Run({kSyd, "check", "/nonexistent/x.syd"});
   CHECK(r.exit_code == 1);

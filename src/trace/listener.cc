@@ -1,8 +1,10 @@
 #include "src/trace/listener.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -12,6 +14,12 @@
 #include <cstring>
 
 #include "syd/strcat.h"
+
+// Linux 6.6; Debian 12's headers are 6.1.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 namespace syd::trace {
 namespace {
@@ -36,10 +44,35 @@ pid_t Wait(pid_t pid, int* status, int flags = __WALL) {
 
 }  // namespace
 
-bool UserNotifSupported() {
-  if (NotifSizes().seccomp_notif == 0) return false;
+ListenerSupport ProbeListener() {
+  if (NotifSizes().seccomp_notif == 0) return ListenerSupport::kOldKernel;
   // pidfd_getfd on a bad pidfd: EBADF where it exists, ENOSYS where not.
-  return syscall(SYS_pidfd_getfd, -1, 0, 0) < 0 && errno == EBADF;
+  if (syscall(SYS_pidfd_getfd, -1, 0, 0) == 0 || errno != EBADF)
+    return ListenerSupport::kOldKernel;
+  // A child tries, with a filter that allows everything, and exits with
+  // the errno it got.
+  pid_t pid = fork();
+  if (pid < 0) return ListenerSupport::kOldKernel;
+  if (pid == 0) {
+    sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    sock_fprog prog{1, &allow};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(errno);
+    _exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) >= 0
+              ? 0
+              : errno);
+  }
+  int status = 0;
+  if (Wait(pid, &status) != pid || !WIFEXITED(status))
+    return ListenerSupport::kOldKernel;
+  switch (WEXITSTATUS(status)) {
+    case 0:
+      return ListenerSupport::kYes;
+    case EBUSY:
+      return ListenerSupport::kListenerAbove;
+    default:
+      return ListenerSupport::kOldKernel;
+  }
 }
 
 absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
@@ -97,6 +130,9 @@ absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
 }
 
 Listener::Listener(int fd) : fd_(fd) {
+  // The stopped thread and syd hand the CPU to each other: wake the one on
+  // the CPU the other leaves. Older kernels refuse, and wake as before.
+  ioctl(fd_, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
   const seccomp_notif_sizes sizes = NotifSizes();
   req_.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
   resp_.resize(

@@ -15,9 +15,16 @@
 
 namespace syd::trace {
 
-// Whether this kernel has what the user-notify backend needs:
-// SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) and pidfd_getfd (5.6).
-bool UserNotifSupported();
+enum class ListenerSupport {
+  kYes,
+  kOldKernel,  // no SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5), pidfd_getfd (5.6)
+  // A filter above syd already has a listener (one per filter chain): an
+  // outer syd's, a container runtime's.
+  kListenerAbove,
+};
+
+// Whether a child of syd can make a seccomp listener, and why not.
+ListenerSupport ProbeListener();
 
 // The child `pid` is stopped by its own SIGSTOP and is about to install a
 // filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the

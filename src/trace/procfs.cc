@@ -27,14 +27,32 @@ std::vector<pid_t> Numbered(const std::string& dir) {
   return out;
 }
 
-// The parent in /proc/PID/stat: the field after the state, which follows
-// the last ')' (a command name may hold spaces and parentheses).
-pid_t ParentOf(pid_t pid) {
+// Field `n` (1-based, n > 2) of /proc/PATH/stat, or 0. Fields are counted
+// from the last ')': a command name may hold spaces and parentheses.
+uint64_t StatField(const std::string& path, int n) {
   std::string stat, error;
-  if (!ReadFile(StrCat("/proc/", pid, "/stat"), &stat, &error)) return 0;
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos || close + 4 >= stat.size()) return 0;
-  return static_cast<pid_t>(std::atoi(stat.c_str() + close + 4));
+  if (!ReadFile(StrCat("/proc/", path, "/stat"), &stat, &error)) return 0;
+  size_t at = stat.rfind(')');
+  if (at == std::string::npos) return 0;
+  for (int field = 2; field < n; ++field) {  // `at` is before field+1
+    at = stat.find(' ', at + 1);
+    if (at == std::string::npos) return 0;
+  }
+  return std::strtoull(stat.c_str() + at + 1, nullptr, 10);
+}
+
+// A number in /proc/PID/status, in `base`; 0 when absent.
+uint64_t StatusField(pid_t pid, const std::string& name, int base) {
+  std::string status, error;
+  if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error)) return 0;
+  const std::string key = StrCat("\n", name, ":\t");
+  const size_t at = status.find(key);
+  if (at == std::string::npos) return 0;
+  return std::strtoull(status.c_str() + at + key.size(), nullptr, base);
+}
+
+pid_t ParentOf(pid_t pid) {
+  return static_cast<pid_t>(StatField(StrCat(pid), 4));
 }
 
 }  // namespace
@@ -63,14 +81,17 @@ std::vector<pid_t> ThreadsOf(pid_t pid) {
   return out;
 }
 
+uint64_t StartTime(pid_t tid) {
+  // /proc/TID/stat works for any thread, not only for leaders.
+  return StatField(StrCat(tid), 22);
+}
+
+pid_t TracerOf(pid_t pid) {
+  return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
+}
+
 bool CatchesSignal(pid_t pid, int sig) {
-  std::string status, error;
-  if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error))
-    return false;
-  const size_t at = status.find("\nSigCgt:\t");
-  if (at == std::string::npos) return false;
-  const unsigned long long caught =
-      std::strtoull(status.c_str() + at + 9, nullptr, 16);
+  const uint64_t caught = StatusField(pid, "SigCgt", 16);
   return sig >= 1 && sig <= 64 && ((caught >> (sig - 1)) & 1) != 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace syd::trace {
@@ -15,6 +16,13 @@ std::vector<pid_t> Descendants(pid_t ancestor);
 
 // The threads of process `pid`, ascending.
 std::vector<pid_t> ThreadsOf(pid_t pid);
+
+// When thread `tid` started, in clock ticks after boot (/proc/TID/stat);
+// 0 when it has gone. A pid with another start time is another process.
+uint64_t StartTime(pid_t tid);
+
+// The pid tracing `pid` (TracerPid), or 0.
+pid_t TracerOf(pid_t pid);
 
 // Whether process (or thread) `pid` has a handler for `sig` (SigCgt).
 bool CatchesSignal(pid_t pid, int sig);

@@ -479,6 +479,17 @@ TEST_CASE("plugin load errors say what is wrong and run nothing") {
   r = load("plugins/maxsize.so");  // no max=
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "init failed: maxsize needs max=BYTES"));
+  // A plugin runs in the tracer: user notification cannot serve it.
+  r = Run({kSyd, "--backend=user-notif", "-m",
+           "sys/user+write:load=plugins/maxsize.so:max=10", "--", kHelper,
+           "write", marker});
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "--backend=user-notif: this run needs ptrace: "));
+  CHECK(Contains(r.err, "load=plugins/maxsize.so runs in the tracer"));
+  r = Run({kSyd, "--backend=user-notif", "--control", dir + "/ctl", "-m",
+           "sys/trace+write:allow", "--", kHelper, "write", marker});
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, "--control adds rules at run time"));
   r = load("no_such_module");
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "no built-in module of that name"));

@@ -318,6 +318,43 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   CHECK(errno == ESRCH);
 }
 
+TEST_CASE("a signal to syd after the command has gone reaches what it left") {
+  Tree t;
+  std::string pidfile = t.allowed + "/pid";
+  pid_t syd = fork();
+  REQUIRE(syd >= 0);
+  if (syd == 0) {
+    const std::string backend = "--backend=" + Backend();
+    const std::string script =
+        std::string(kHelper) + " sleep " + pidfile + " &";
+    execl(kSyd, kSyd, backend.c_str(), "-c", t.policy.c_str(), "--", "/bin/sh",
+          "-c", script.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  pid_t helper = 0;
+  std::ifstream(pidfile) >> helper;
+  REQUIRE(helper > 0);
+  kill(syd, SIGTERM);
+  int status = 0;
+  pid_t got = 0;
+  for (int i = 0; i < 500 && got == 0; ++i) {
+    got = waitpid(syd, &status, WNOHANG);
+    if (got == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (got == 0) {  // the signal went nowhere: clean up, then fail
+    kill(helper, SIGKILL);
+    waitpid(syd, &status, 0);
+  }
+  CHECK(got == syd);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // the shell's, which exited first
+  CHECK(kill(helper, 0) == -1);
+}
+
 TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
   Tree t;
   // The shell stops itself; a child it left behind wakes it up.
@@ -360,6 +397,53 @@ TEST_CASE("--stats counts the stops, refusals and process events") {
   CHECK(wall > 0);
   CHECK(busy <= wall * 1.5);  // one thread does the work
   CHECK(Contains(r.err, "syd's peak RSS "));
+}
+
+TEST_CASE("a verdict's signal the process catches: refused once, handled") {
+  // The handler runs and the call fails with EPERM, once. (syd answers
+  // before it signals here; signalling first usually works as well, since
+  // the answer tends to arrive before the woken thread looks, so this
+  // case does not pin that order down.)
+  Tree t;
+  RunResult r = Run(
+      {kSyd, "-m",
+       "sys/trace+%file_wr:arg_=*\"" + t.denied + "/***\":kill_process=SIGUSR1",
+       "--", kHelper, "caught", t.denied + "/c"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(r.out == "handled\n");
+  CHECK_FALSE(Exists(t.denied + "/c"));
+}
+
+TEST_CASE("syd inside syd: a kernel-only policy runs, a traced one refuses") {
+  // Seccomp acts on the highest-precedence return of all filters: under a
+  // listening syd, USER_NOTIF beats the inner's TRACE, and the outer would
+  // answer calls the inner never saw. Under a tracing syd, the inner's
+  // child is traced already. Either way the inner says so and runs nothing.
+  Tree t;
+  std::string inner = t.root + "/inner.syd";
+  std::ofstream(inner) << "sys/trace+%file_wr:arg_=*\"" << t.allowed
+                       << "/no/***\":fault=EACCES\n";
+  RunResult r = Run({kSyd, "-c", t.policy, "--", kSyd, "-c", inner, "--",
+                     kHelper, "write", t.allowed + "/x"});
+  CHECK(r.exit_code == 125);
+  CHECK(Contains(r.err, Backend() == "ptrace"
+                            ? "pid "
+                            : "another seccomp listener is above syd"));
+  if (Backend() == "ptrace") CHECK(Contains(r.err, "traces it already"));
+  CHECK_FALSE(Exists(t.allowed + "/x"));
+  // The kernel's part stacks: the inner policy and the outer both hold.
+  auto nested = [&](const std::string& path) {
+    return Run({kSyd, "-c", t.policy, "--", kSyd, "-m",
+                "sys/fault+mkdir,mkdirat:error=EACCES", "--", kHelper, "mkdir",
+                path});
+  };
+  CHECK(nested(t.allowed + "/d").exit_code == EACCES);
+  CHECK_FALSE(Exists(t.allowed + "/d"));
+  CHECK(Run({kSyd, "-c", t.policy, "--", kSyd, "-m",
+             "sys/fault+mkdir:error=EACCES", "--", kHelper, "write",
+             t.denied + "/y"})
+            .exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/y"));
 }
 
 TEST_CASE("violation reports as JSON lines") {

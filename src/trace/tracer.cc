@@ -139,6 +139,22 @@ bool WouldExist(const Event& e) {
   return false;
 }
 
+// Both backends ptrace the child at first: say why that failed, and end
+// the child.
+void CannotFollow(pid_t child, const std::string& why) {
+  // A traced process's children are traced too (strace -f, an outer syd
+  // under ptrace), and a tracee has one tracer.
+  const pid_t tracer = TracerOf(child);
+  std::fprintf(stderr, "syd: cannot follow the command: %s%s\n", why.c_str(),
+               tracer != 0 ? StrCat(" (pid ", tracer,
+                                    " traces it already: an outer syd under "
+                                    "ptrace, or strace -f?)")
+                                 .c_str()
+                           : "");
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+}
+
 }  // namespace
 
 Tracer::Tracer(const Policy& policy, const BpfProgram& prog, Options options)
@@ -208,9 +224,16 @@ void Tracer::Resume(pid_t pid, int sig) {
 }
 
 bool Tracer::Detached(pid_t pid) {
-  if (detached_threads_.count(pid)) return true;
+  auto same = [](std::unordered_map<pid_t, uint64_t>& set, pid_t id) {
+    auto it = set.find(id);
+    if (it == set.end()) return false;
+    if (StartTime(id) == it->second) return true;
+    set.erase(it);  // gone; the pid is another's now
+    return false;
+  };
+  if (!detached_threads_.empty() && same(detached_threads_, pid)) return true;
   return !detached_processes_.empty() &&
-         detached_processes_.count(ThreadGroup(pid));
+         same(detached_processes_, ThreadGroup(pid));
 }
 
 const std::string& Tracer::Root(pid_t pid) {
@@ -236,12 +259,23 @@ std::string Tracer::PtraceReason() const {
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   if (!LoadPlugins()) return 125;
   const std::string ptrace_reason = PtraceReason();
+  // Where another listener is above syd, its answer wins over the TRACE
+  // or USER_NOTIF of syd's filter (seccomp takes the highest-precedence
+  // action of all filters): calls both stop would never reach syd.
+  const ListenerSupport support = ProbeListener();
+  if (support == ListenerSupport::kListenerAbove) {
+    std::fprintf(stderr,
+                 "syd: another seccomp listener is above syd (an outer "
+                 "syd's?); it would answer the calls this policy sends to "
+                 "syd before syd saw them; nothing was run\n");
+    return 125;
+  }
   bool user_notif = false;
   switch (options_.backend) {
     case Backend::kPtrace:
       break;
     case Backend::kAuto:
-      user_notif = ptrace_reason.empty() && UserNotifSupported();
+      user_notif = ptrace_reason.empty() && support == ListenerSupport::kYes;
       break;
     case Backend::kUserNotif:
       if (!ptrace_reason.empty()) {
@@ -251,11 +285,11 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
                      ptrace_reason.c_str());
         return 125;
       }
-      if (!UserNotifSupported()) {
+      if (support != ListenerSupport::kYes) {
         std::fprintf(stderr,
-                     "syd: --backend=user-notif: this kernel lacks seccomp "
-                     "user notification with FLAG_CONTINUE and pidfd_getfd "
-                     "(Linux 5.6); nothing was run\n");
+                     "syd: --backend=user-notif: this kernel cannot make a "
+                     "seccomp listener that syd can use (Linux 5.6 or later "
+                     "needed); nothing was run\n");
         return 125;
       }
       user_notif = true;
@@ -364,9 +398,7 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
                        PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
   if (!WIFSTOPPED(status) ||
       ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
-    std::fprintf(stderr, "syd: cannot trace the command: %s\n",
-                 strerror(errno));
-    kill(child, SIGKILL);
+    CannotFollow(child, strerror(errno));
     return 125;
   }
   kill(child, SIGCONT);
@@ -463,10 +495,7 @@ int Tracer::SuperviseUserNotif(pid_t child) {
     return WIFEXITED(*exited) ? WEXITSTATUS(*exited) : 128 + WTERMSIG(*exited);
   }
   if (!fd.ok()) {
-    std::fprintf(stderr, "syd: cannot take the seccomp listener: %s\n",
-                 std::string(fd.status().message()).c_str());
-    kill(child, SIGKILL);
-    waitpid(child, nullptr, 0);
+    CannotFollow(child, std::string(fd.status().message()));
     return 125;
   }
   Listener listener(*fd);
@@ -649,9 +678,10 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
     case K::kDetachProcess:
     case K::kDetachThread:
       if (d.verdict.kind == K::kDetachProcess) {
-        detached_processes_.insert(ThreadGroup(pid));
+        const pid_t tgid = ThreadGroup(pid);
+        detached_processes_.insert_or_assign(tgid, StartTime(tgid));
       } else {
-        detached_threads_.insert(pid);
+        detached_threads_.insert_or_assign(pid, StartTime(pid));
       }
       out.signal = sig;
       out.signal_to = pid;

@@ -131,8 +131,11 @@ class Tracer {
   syd_plugin_host host_;
   std::unordered_map<pid_t, PendingExit> pending_exits_;
   std::unordered_set<pid_t> live_;
-  std::unordered_set<pid_t> detached_threads_;
-  std::unordered_set<pid_t> detached_processes_;  // thread group ids
+  // Detached threads and thread groups, with their start times: a pid
+  // that has gone and been reused is not detached (under user
+  // notification no exit event says it has gone).
+  std::unordered_map<pid_t, uint64_t> detached_threads_;
+  std::unordered_map<pid_t, uint64_t> detached_processes_;
   // Each thread's root, read once from /proc: a root changes only through
   // a watched syscall (Policy::Watched), and after the first of those is
   // allowed the cache is off for good.

@@ -29,6 +29,9 @@ static int report(int rc) {
   return 0;
 }
 
+static volatile sig_atomic_t caught;
+static void on_usr1(int sig) { caught = sig; }
+
 static int write_file(const char* path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return -1;
@@ -220,6 +223,18 @@ int main(int argc, char** argv) {
     }
     waitpid(pid, NULL, 0);
     return 0;
+  }
+  if (!strcmp(op, "caught")) {  // caught PATH: write PATH with a SIGUSR1
+                                // handler (SA_RESTART); say if it ran
+    struct sigaction sa = {0};
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    int rc = write_file(a);
+    int error = errno;
+    for (int i = 0; i < 100 && !caught; ++i) usleep(10000);
+    printf("%s\n", caught ? "handled" : "not handled");
+    return rc == 0 ? 0 : error;
   }
   if (!strcmp(op, "sleep")) {  // sleep PIDFILE: write our pid, then wait
     FILE* f = fopen(a, "w");
