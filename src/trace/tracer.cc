@@ -259,9 +259,9 @@ std::string Tracer::PtraceReason() const {
 int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   if (!LoadPlugins()) return 125;
   const std::string ptrace_reason = PtraceReason();
-  // Where another listener is above syd, its answer wins over the TRACE
-  // or USER_NOTIF of syd's filter (seccomp takes the highest-precedence
-  // action of all filters): calls both stop would never reach syd.
+  // Where another listener is above syd, syd cannot make its own, and the
+  // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
+  // return of all filters): calls both stop would never reach syd.
   const ListenerSupport support = ProbeListener();
   if (support == ListenerSupport::kListenerAbove) {
     std::fprintf(stderr,
