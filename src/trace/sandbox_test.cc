@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "src/testing/files.h"
@@ -291,68 +292,73 @@ TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
   CHECK_FALSE(Exists(t.denied + "/late"));
 }
 
+// syd with the tree's policy running `command` in the background, once
+// the helper it starts has written its pid to `pidfile`.
+struct BackgroundSyd {
+  pid_t syd = -1;
+  pid_t helper = 0;
+
+  BackgroundSyd(const Tree& t, std::vector<std::string> command,
+                const std::string& pidfile) {
+    std::vector<std::string> args = {kSyd, "--backend=" + Backend(), "-c",
+                                     t.policy, "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    syd = fork();
+    REQUIRE(syd >= 0);
+    if (syd == 0) {
+      execv(kSyd, argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream(pidfile) >> helper;
+    REQUIRE(helper > 0);
+  }
+
+  // syd's wait status, or nothing if it has not ended within 5 s (then the
+  // helper is killed, so that syd ends).
+  std::optional<int> Wait() {
+    int status = 0;
+    for (int i = 0; i < 500; ++i) {
+      if (waitpid(syd, &status, WNOHANG) == syd) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(helper, SIGKILL);
+    waitpid(syd, &status, 0);
+    return std::nullopt;
+  }
+};
+
 TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   Tree t;
   std::string pidfile = t.allowed + "/pid";
-  pid_t syd = fork();
-  REQUIRE(syd >= 0);
-  if (syd == 0) {
-    const std::string backend = "--backend=" + Backend();
-    execl(kSyd, kSyd, backend.c_str(), "-c", t.policy.c_str(), "--", kHelper,
-          "sleep", pidfile.c_str(), nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  pid_t helper = 0;
-  std::ifstream(pidfile) >> helper;
-  REQUIRE(helper > 0);
-  kill(syd, SIGTERM);
-  int status = 0;
-  waitpid(syd, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
-  CHECK(kill(helper, 0) == -1);
+  BackgroundSyd b(t, {kHelper, "sleep", pidfile}, pidfile);
+  kill(b.syd, SIGTERM);
+  std::optional<int> status = b.Wait();
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 128 + SIGTERM);
+  CHECK(kill(b.helper, 0) == -1);
   CHECK(errno == ESRCH);
 }
 
 TEST_CASE("a signal to syd after the command has gone reaches what it left") {
   Tree t;
   std::string pidfile = t.allowed + "/pid";
-  pid_t syd = fork();
-  REQUIRE(syd >= 0);
-  if (syd == 0) {
-    const std::string backend = "--backend=" + Backend();
-    const std::string script =
-        std::string(kHelper) + " sleep " + pidfile + " &";
-    execl(kSyd, kSyd, backend.c_str(), "-c", t.policy.c_str(), "--", "/bin/sh",
-          "-c", script.c_str(), nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 200 && !Exists(pidfile); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  pid_t helper = 0;
-  std::ifstream(pidfile) >> helper;
-  REQUIRE(helper > 0);
-  kill(syd, SIGTERM);
-  int status = 0;
-  pid_t got = 0;
-  for (int i = 0; i < 500 && got == 0; ++i) {
-    got = waitpid(syd, &status, WNOHANG);
-    if (got == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (got == 0) {  // the signal went nowhere: clean up, then fail
-    kill(helper, SIGKILL);
-    waitpid(syd, &status, 0);
-  }
-  CHECK(got == syd);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);  // the shell's, which exited first
-  CHECK(kill(helper, 0) == -1);
+  BackgroundSyd b(
+      t, {"/bin/sh", "-c", std::string(kHelper) + " sleep " + pidfile + " &"},
+      pidfile);
+  kill(b.syd, SIGTERM);
+  std::optional<int> status = b.Wait();
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);  // the shell's, which exited first
+  CHECK(kill(b.helper, 0) == -1);
 }
 
 TEST_CASE("a stopped tracee stays stopped until SIGCONT (group-stop)") {
