@@ -210,6 +210,23 @@ TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
   CHECK_FALSE(Exists(t.denied + "/created"));
 }
 
+TEST_CASE("after a chroot, paths are the new root's view") {
+  // Until a chroot is allowed every process has syd's root; after it, syd
+  // reads each call's root, and resolves the link /x -> /denied inside it.
+  Tree t;
+  symlink("/denied", (t.root + "/x").c_str());
+  std::ofstream(t.policy)
+      << "sys/trace+%file_wr:fault=EPERM:arg_=*\"/denied/***\"\n"
+      << "sys/trace+%file_wr:allow\n";
+  RunResult r = t.Helper({"chroot", t.root, "/x/in"});
+  INFO(r.err);
+  CHECK(r.exit_code == EPERM);
+  CHECK(Contains(r.err, "\"/denied/in\""));
+  CHECK_FALSE(Exists(t.denied + "/in"));
+  CHECK(t.Helper({"chroot", t.root, "/allowed/in"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/in"));
+}
+
 TEST_CASE("/dev/stdout is the tracee's own descriptor") {
   // stdout is a pipe here: no file, and the seed's Paludis rule allows it.
   RunResult r =

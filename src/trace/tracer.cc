@@ -237,10 +237,8 @@ bool Tracer::Detached(pid_t pid) {
 }
 
 const std::string& Tracer::Root(pid_t pid) {
-  if (!cache_roots_) return root_scratch_ = RootOf(pid);
-  auto it = roots_.find(pid);
-  if (it == roots_.end()) it = roots_.emplace(pid, RootOf(pid)).first;
-  return it->second;
+  if (same_root_) return sandbox_root_;
+  return root_scratch_ = RootOf(pid);
 }
 
 std::string Tracer::PtraceReason() const {
@@ -314,6 +312,7 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   sigemptyset(&dump.sa_mask);
   sigaction(SIGUSR2, &dump, nullptr);
 
+  sandbox_root_ = RootOf(getpid());
   BpfProgram notify_prog;
   if (user_notif) {
     notify_prog = TraceToUserNotif(prog_);
@@ -425,7 +424,6 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
         std::lock_guard<std::mutex> lock(mu_);
         live_.erase(pid);
       }
-      roots_.erase(pid);
       pending_exits_.erase(pid);
       if (pid == child) {
         g_command = 0;
@@ -500,8 +498,6 @@ int Tracer::SuperviseUserNotif(pid_t child) {
   }
   Listener listener(*fd);
   listener_ = &listener;
-  // No exit events say when a pid is gone and reused: read each root.
-  cache_roots_ = false;
   // SIGCHLD is blocked but while syd waits on the listener, so that a child
   // that exits between the reaping and the wait is not missed.
   sigset_t chld, waiting;
@@ -615,13 +611,10 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
                         (e.nr == SYS_execve || e.nr == SYS_execveat);
   if (own_exec) command_execed_ = true;
   if (Detached(pid)) return Outcome{};
-  const DecodeResult decoded =
-      Decode(pid, Root(pid), &e, policy.TestsProcessNames());
-  // Under user notification the call is not stopped by syd: it may have
-  // gone, and its pid been reused, while syd read memory and /proc.
-  if (listener_ != nullptr && !listener_->Waiting(notif_id_))
-    return std::nullopt;
-  if (decoded == DecodeResult::kFault) return Outcome{false, -EFAULT};
+  if (Decode(pid, Root(pid), &e, policy.TestsProcessNames()) ==
+      DecodeResult::kFault) {
+    return Outcome{false, -EFAULT};
+  }
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
   // decides the same; for a short chain that is cheaper than the syscall.
@@ -637,6 +630,18 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
   Decision d = Evaluate(policy, e, start);
   std::optional<PendingExit> exit;
   if (d.verdict.kind == Verdict::Kind::kPlugin) RunPlugins(pid, e, &d, &exit);
+  const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
+  // Under user notification the call is not held by syd: it may have gone,
+  // and its pid been reused, while syd read memory and /proc. The kernel
+  // drops an answer to a call that has gone, so a plain allow needs no
+  // check; what acts on the pid or is recorded (a refusal, a signal, a
+  // detach, a report) does.
+  if (listener_ != nullptr &&
+      (d.verdict.kind != Verdict::Kind::kAllow ||
+       log.kind != LogTarget::Kind::kNone) &&
+      !listener_->Waiting(notif_id_)) {
+    return std::nullopt;
+  }
   runtime_.CountHit(d.rule);
   if (e.nr >= 0 && e.nr < kMaxSyscallNr)
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
@@ -690,11 +695,7 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
       break;  // RunPlugins decided
   }
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
-  if (policy.Watched(e.nr) && !denied) {
-    cache_roots_ = false;
-    roots_.clear();
-  }
-  const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
+  if (policy.Watched(e.nr) && !denied) same_root_ = false;
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot = d.rule && d.rule->plugin ? SlotOf(d.rule) : nullptr;
   const bool magic = slot != nullptr && slot->magic;

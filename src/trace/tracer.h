@@ -136,11 +136,12 @@ class Tracer {
   // notification no exit event says it has gone).
   std::unordered_map<pid_t, uint64_t> detached_threads_;
   std::unordered_map<pid_t, uint64_t> detached_processes_;
-  // Each thread's root, read once from /proc: a root changes only through
-  // a watched syscall (Policy::Watched), and after the first of those is
-  // allowed the cache is off for good.
-  std::unordered_map<pid_t, std::string> roots_;
-  bool cache_roots_ = true;
+  // The root every process of the sandbox has (syd's own, which the
+  // command inherits) until one changes it. Only a watched syscall
+  // (Policy::Watched) can, and each stops in syd: after the first is
+  // allowed, each call's root is read from /proc.
+  std::string sandbox_root_;
+  bool same_root_ = true;
   // The user-notify backend's listener while it runs, and the call it
   // is deciding; nullptr under ptrace.
   Listener* listener_ = nullptr;
@@ -156,7 +157,7 @@ class Tracer {
   // Calls decided here, per syscall and verdict kind.
   std::vector<std::array<uint64_t, kVerdictKinds>> counts_ =
       std::vector<std::array<uint64_t, kVerdictKinds>>(kMaxSyscallNr);
-  std::string root_scratch_;
+  std::string root_scratch_;  // Root()'s answer once same_root_ is off
 };
 
 }  // namespace syd::trace

@@ -236,6 +236,10 @@ int main(int argc, char** argv) {
     printf("%s\n", caught ? "handled" : "not handled");
     return rc == 0 ? 0 : error;
   }
+  if (!strcmp(op, "chroot")) {  // chroot DIR PATH: write PATH inside DIR
+    if (chroot(a) != 0 || chdir("/") != 0) return report(-1);
+    return report(write_file(b));
+  }
   if (!strcmp(op, "sleep")) {  // sleep PIDFILE: write our pid, then wait
     FILE* f = fopen(a, "w");
     if (f) {
