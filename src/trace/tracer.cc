@@ -57,8 +57,10 @@ void OnSignal(int sig, siginfo_t* info, void*) {
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
 
-// Only interrupts the wait on the listener (SuperviseUserNotif reaps).
-void OnChild(int) {}
+// A child of syd has ended: SuperviseUserNotif reaps (the signal is
+// blocked but while it waits on the listener, which this interrupts).
+volatile sig_atomic_t g_child_ended = 0;
+void OnChild(int) { g_child_ended = 1; }
 
 // SIGUSR2 is syd's own: it asks for the state dump.
 void OnDumpSignal(int) { g_dump_requested = 1; }
@@ -316,8 +318,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   BpfProgram notify_prog;
   if (user_notif) {
     notify_prog = TraceToUserNotif(prog_);
-    // Orphans come to syd, not init: it reaps them (a zombie holds the
-    // filter) and finds them to dump or signal.
+    // Orphans come to syd, not init: it reaps them, and finds them below
+    // itself to dump or signal.
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     struct sigaction chld {};
     chld.sa_handler = OnChild;  // no SA_RESTART: ppoll returns to reap
@@ -505,23 +507,26 @@ int Tracer::SuperviseUserNotif(pid_t child) {
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, &waiting);
   sigdelset(&waiting, SIGCHLD);
-  bool reaped = false;
   int result = 125;
+  int status = 0;
+  auto command_ended = [&](int st) {
+    g_command = 0;
+    result = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.erase(child);
+  };
   for (;;) {
     if (g_dump_requested) {
       g_dump_requested = 0;
       WriteDump();
     }
-    // The command, for its status; orphans (syd is their subreaper), since
-    // a zombie holds the filter and keeps the listener open.
-    int status = 0;
-    for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
-      if (pid != child) continue;
-      reaped = true;
-      g_command = 0;
-      result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      std::lock_guard<std::mutex> lock(mu_);
-      live_.erase(child);
+    // The command, for its status, and orphans (syd is their subreaper),
+    // so that none stays a zombie.
+    if (g_child_ended) {
+      g_child_ended = 0;
+      for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+        if (pid == child) command_ended(status);
+      }
     }
     pollfd fds{listener.fd(), POLLIN, 0};
     if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
@@ -538,9 +543,14 @@ int Tracer::SuperviseUserNotif(pid_t child) {
         OnUserNotif(*req);
       continue;
     }
-    // POLLHUP: no process holds the filter any more. The command held it
-    // until syd reaped it, so its status is in.
-    if (reaped && (fds.revents & (POLLHUP | POLLERR))) break;
+    // POLLHUP: no process holds the filter any more; all have exited.
+    if (fds.revents & (POLLHUP | POLLERR)) break;
+  }
+  // Collect what has exited, the command among it if it is still a zombie.
+  for (;;) {
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid == child) command_ended(status);
+    if (pid < 0 && errno != EINTR) break;  // ECHILD: none left
   }
   sigprocmask(SIG_UNBLOCK, &chld, nullptr);
   listener_ = nullptr;
