@@ -65,6 +65,56 @@ int Workload(const std::string& loop, long calls) {
   return 0;
 }
 
+// The workload's figure from the pipe it printed to; closes the pipe.
+double ReadResult(int fd) {
+  char buf[64] = {};
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n > 0 ? std::atof(buf) : -1;
+}
+
+[[noreturn]] void ExecWorkload(const std::string& self, const std::string& loop,
+                               long calls) {
+  std::string n = std::to_string(calls);
+  execl(self.c_str(), self.c_str(), "--workload", loop.c_str(), n.c_str(),
+        nullptr);
+  _exit(127);
+}
+
+// The minimal supervisors' filter: `stop` for openat and newfstatat, allow
+// the rest. Returns what seccomp() returns (the listener, with
+// SECCOMP_FILTER_FLAG_NEW_LISTENER).
+int InstallStopFilter(uint32_t stop, unsigned flags) {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 1, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_newfstatat, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, stop),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog prog{static_cast<unsigned short>(std::size(filter)), filter};
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  return static_cast<int>(
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog));
+}
+
+// One byte carrying one file descriptor (SCM_RIGHTS), to send or receive.
+struct FdMessage {
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  char byte = 0;
+  iovec iov{&byte, 1};
+  msghdr msg{};
+
+  FdMessage() {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  FdMessage(const FdMessage&) = delete;
+  FdMessage& operator=(const FdMessage&) = delete;
+};
+
 double RunAndRead(const std::vector<std::string>& argv) {
   int out[2];
   if (pipe(out) != 0) return -1;
@@ -79,11 +129,9 @@ double RunAndRead(const std::vector<std::string>& argv) {
     _exit(127);
   }
   close(out[1]);
-  char buf[64] = {};
-  ssize_t n = read(out[0], buf, sizeof buf - 1);
-  close(out[0]);
+  const double result = ReadResult(out[0]);
   waitpid(pid, nullptr, 0);
-  return n > 0 ? std::atof(buf) : -1;
+  return result;
 }
 
 // The least filter that decides as syd's seccomp-only policy below: one
@@ -120,20 +168,8 @@ double MinimalTracer(const std::string& self, const std::string& loop,
     dup2(out[1], 1);
     ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
     raise(SIGSTOP);
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 1, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_newfstatat, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog prog{5, filter};
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-    std::string n = std::to_string(calls);
-    execl(self.c_str(), self.c_str(), "--workload", loop.c_str(), n.c_str(),
-          nullptr);
-    _exit(127);
+    InstallStopFilter(SECCOMP_RET_TRACE, 0);
+    ExecWorkload(self, loop, calls);
   }
   close(out[1]);
   int status;
@@ -155,10 +191,7 @@ double MinimalTracer(const std::string& self, const std::string& loop,
     }
     ptrace(PTRACE_CONT, pid, nullptr, sig);
   }
-  char buf[64] = {};
-  ssize_t n = read(out[0], buf, sizeof buf - 1);
-  close(out[0]);
-  return n > 0 ? std::atof(buf) : -1;
+  return ReadResult(out[0]);
 }
 
 // A minimal user-notify supervisor: USER_NOTIF on openat and newfstatat,
@@ -172,50 +205,24 @@ double MinimalNotifier(const std::string& self, const std::string& loop,
   pid_t pid = fork();
   if (pid == 0) {
     dup2(out[1], 1);
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 1, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_newfstatat, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog prog{5, filter};
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    int fd = static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                                      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
-    char control[CMSG_SPACE(sizeof(int))] = {};
-    char byte = 0;
-    iovec iov{&byte, 1};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    const int fd = InstallStopFilter(SECCOMP_RET_USER_NOTIF,
+                                     SECCOMP_FILTER_FLAG_NEW_LISTENER);
+    FdMessage m;
+    cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    sendmsg(sock[1], &msg, 0);
+    sendmsg(sock[1], &m.msg, 0);
     close(fd);
-    std::string n = std::to_string(calls);
-    execl(self.c_str(), self.c_str(), "--workload", loop.c_str(), n.c_str(),
-          nullptr);
-    _exit(127);
+    ExecWorkload(self, loop, calls);
   }
   close(out[1]);
   close(sock[1]);
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  char byte = 0;
-  iovec iov{&byte, 1};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  FdMessage m;
   int listener = -1;
-  if (recvmsg(sock[0], &msg, 0) == 1 && CMSG_FIRSTHDR(&msg) != nullptr)
-    std::memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof listener);
+  if (recvmsg(sock[0], &m.msg, 0) == 1 && CMSG_FIRSTHDR(&m.msg) != nullptr)
+    std::memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&m.msg)), sizeof listener);
   close(sock[0]);
   // As syd does: hand the CPU straight between the thread and the
   // listener (Linux 6.6; older kernels refuse and wake as before).
@@ -244,10 +251,7 @@ double MinimalNotifier(const std::string& self, const std::string& loop,
   close(pidfd);
   close(listener);
   waitpid(pid, nullptr, 0);
-  char buf[64] = {};
-  ssize_t n = read(out[0], buf, sizeof buf - 1);
-  close(out[0]);
-  return n > 0 ? std::atof(buf) : -1;
+  return ReadResult(out[0]);
 }
 
 // The least disturbed round: on a shared VM, noise only ever adds time,

@@ -200,13 +200,4 @@ std::string DescribeCall(const Event& e) {
   return out + ")";
 }
 
-pid_t ThreadGroup(pid_t tid) {
-  std::string status, error;
-  if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error)) return tid;
-  size_t at = status.find("\nTgid:");
-  return at == std::string::npos
-             ? tid
-             : static_cast<pid_t>(std::atoi(status.c_str() + at + 6));
-}
-
 }  // namespace syd::trace

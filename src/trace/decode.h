@@ -33,9 +33,6 @@ std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e);
 // `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
 std::string DescribeCall(const Event& e);
 
-// The process (thread group) thread `tid` belongs to.
-pid_t ThreadGroup(pid_t tid);
-
 // Decodes a struct sockaddr of `len` bytes.
 SocketAddress DecodeSockaddr(const uint8_t* data, size_t len);
 

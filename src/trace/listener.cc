@@ -42,6 +42,23 @@ pid_t Wait(pid_t pid, int* status, int flags = __WALL) {
   return got;
 }
 
+// Copies fd `remote` of the stopped tracee `pid` into syd, then lets the
+// tracee go untraced.
+absl::StatusOr<int> CopyListener(pid_t pid, int remote) {
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) return Errno("pidfd_open");
+  const int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, remote, 0));
+  const int error = errno;
+  close(pidfd);
+  if (fd < 0) {
+    errno = error;
+    return Errno("pidfd_getfd");
+  }
+  // The child keeps its copy until exec closes it (O_CLOEXEC).
+  ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+  return fd;
+}
+
 }  // namespace
 
 ListenerSupport ProbeListener() {
@@ -99,32 +116,15 @@ absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
       if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
         entered = static_cast<long>(info.entry.nr);
       } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-        if (entered == SYS_seccomp && !info.exit.is_error) {
-          const int remote = static_cast<int>(info.exit.rval);
-          const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-          if (pidfd < 0) return Errno("pidfd_open");
-          const int fd =
-              static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, remote, 0));
-          const int error = errno;
-          close(pidfd);
-          if (fd < 0) {
-            errno = error;
-            return Errno("pidfd_getfd");
-          }
-          // The child keeps its copy until exec closes it (O_CLOEXEC).
-          ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
-          return fd;
-        }
+        if (entered == SYS_seccomp && !info.exit.is_error)
+          return CopyListener(pid, static_cast<int>(info.exit.rval));
         entered = -1;
       }
-      if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
-        return Errno("PTRACE_SYSCALL");
-    } else {
-      // A signal (the SIGCONT above) or the seize trap: SIGCONT has done
-      // its work when sent, the rest are not the child's to see.
-      if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
-        return Errno("PTRACE_SYSCALL");
     }
+    // Any other stop is the seize trap or the SIGCONT above, which did its
+    // work when sent: neither is the child's to see.
+    if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
+      return Errno("PTRACE_SYSCALL");
     if (Wait(pid, &status) < 0) return Errno("waitpid");
   }
 }

@@ -7,6 +7,7 @@
 
 #include "src/trace/decode.h"
 #include "src/trace/memory.h"
+#include "src/trace/procfs.h"
 #include "src/trace/tracer.h"
 #include "syd/strcat.h"
 

@@ -86,6 +86,11 @@ uint64_t StartTime(pid_t tid) {
   return StatField(StrCat(tid), 22);
 }
 
+pid_t ThreadGroup(pid_t tid) {
+  const auto tgid = static_cast<pid_t>(StatusField(tid, "Tgid", 10));
+  return tgid != 0 ? tgid : tid;
+}
+
 pid_t TracerOf(pid_t pid) {
   return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
 }

@@ -21,6 +21,10 @@ std::vector<pid_t> ThreadsOf(pid_t pid);
 // 0 when it has gone. A pid with another start time is another process.
 uint64_t StartTime(pid_t tid);
 
+// The process (thread group) thread `tid` belongs to; `tid` itself when
+// /proc does not say.
+pid_t ThreadGroup(pid_t tid);
+
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
 

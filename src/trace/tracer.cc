@@ -141,6 +141,11 @@ bool WouldExist(const Event& e) {
   return false;
 }
 
+// What syd exits with for the command's wait status.
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 // Both backends ptrace the child at first: say why that failed, and end
 // the child.
 void CannotFollow(pid_t child, const std::string& why) {
@@ -350,12 +355,8 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   } else {
     // An exec event stops every exec in the build. Only lock:exec (set
     // through magic stat or the control socket) and exit hooks that must
-    // follow a thread through exec need it.
-    const bool exec_events =
-        control != nullptr ||
-        std::any_of(plugins_.begin(), plugins_.end(), [](const PluginSlot& s) {
-          return s.magic || s.plugin != nullptr;
-        });
+    // follow a thread through exec need it: what makes a run need ptrace.
+    const bool exec_events = !ptrace_reason.empty();
     if (control) {
       control->Start([this](const std::string& command, std::string* reply) {
         return Control(command, reply);
@@ -429,8 +430,7 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
       pending_exits_.erase(pid);
       if (pid == child) {
         g_command = 0;
-        result =
-            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        result = ExitCode(status);
       }
       continue;
     }
@@ -492,7 +492,7 @@ int Tracer::SuperviseUserNotif(pid_t child) {
   absl::StatusOr<int> fd = TakeListener(child, &exited);
   if (exited) {
     g_command = 0;
-    return WIFEXITED(*exited) ? WEXITSTATUS(*exited) : 128 + WTERMSIG(*exited);
+    return ExitCode(*exited);
   }
   if (!fd.ok()) {
     CannotFollow(child, std::string(fd.status().message()));
@@ -511,7 +511,7 @@ int Tracer::SuperviseUserNotif(pid_t child) {
   int status = 0;
   auto command_ended = [&](int st) {
     g_command = 0;
-    result = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    result = ExitCode(st);
     std::lock_guard<std::mutex> lock(mu_);
     live_.erase(child);
   };
