@@ -7,6 +7,7 @@
 #define SYD_RUNTIME_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,15 @@
 #include "syd/variables.h"
 
 namespace syd {
+
+// The rules in force at one moment, never changed once made. A decision
+// holds one for its whole length: a change made meanwhile (by the very
+// call being decided, through magic stat) makes a new one and cannot free
+// what the decision still uses.
+struct RulesInForce {
+  std::shared_ptr<const Policy> policy;
+  size_t added = 0;  // how many of policy->rules() came at run time (first)
+};
 
 class RuntimeRules {
  public:
@@ -41,18 +51,23 @@ class RuntimeRules {
   absl::Status Execute(absl::string_view command, absl::string_view origin,
                        bool readonly);
 
-  // The rules in force: those added at run time, then the policy's.
-  const Policy& policy() const { return current_ ? *current_ : base_; }
+  // The rules in force: those added at run time, then the policy's. The
+  // snapshot stays valid however the rules change later.
+  std::shared_ptr<const RulesInForce> InForce() const { return in_force_; }
+  // The same, for a caller that changes nothing while it looks.
+  const Policy& policy() const { return *in_force_->policy; }
   const Policy& base() const { return base_; }
   // How many of policy().rules() were added at run time (they come first).
-  size_t added() const { return added_.rules.size(); }
+  size_t added() const { return in_force_->added; }
   Lock lock() const { return lock_; }
   // An exec happened in the sandbox: lock:exec becomes lock:on.
   void OnExec();
 
-  // Counts a decision by `rule` (a rule of policy(), or nullptr for the
-  // default), and how many each rule of policy() has made.
-  void CountHit(const Rule* rule);
+  // Counts a decision by `rule` (a rule of `at`'s policy, or nullptr for
+  // the default), and how many each rule of policy() has made. `at` may be
+  // older than the rules in force: a hit follows its rule, and a rule that
+  // has been removed since counts nowhere.
+  void CountHit(const RulesInForce& at, const Rule* rule);
   uint64_t hits(size_t index) const { return hits_[index]; }
   uint64_t default_hits() const { return default_hits_; }
 
@@ -64,8 +79,8 @@ class RuntimeRules {
   const Policy& base_;
   Variables vars_;
   RuleSet added_;
-  std::optional<Policy> current_;  // set once a rule was added
-  std::vector<uint64_t> hits_;     // per rule of policy()
+  std::shared_ptr<const RulesInForce> in_force_;
+  std::vector<uint64_t> hits_;  // per rule of policy()
   uint64_t default_hits_ = 0;
   Lock lock_ = Lock::kOff;
 };

@@ -183,20 +183,38 @@ const char* LockText(RuntimeRules::Lock lock) {
 }
 
 RuntimeRules::RuntimeRules(const Policy& base, Variables vars)
-    : base_(base), vars_(std::move(vars)), hits_(base.rules().size()) {}
+    : base_(base),
+      vars_(std::move(vars)),
+      // The base outlives this object: the snapshot only points at it.
+      in_force_(std::make_shared<const RulesInForce>(RulesInForce{
+          std::shared_ptr<const Policy>(std::shared_ptr<void>(), &base), 0})),
+      hits_(base.rules().size()) {}
 
 void RuntimeRules::OnExec() {
   if (lock_ == Lock::kExec) lock_ = Lock::kOn;
 }
 
-void RuntimeRules::CountHit(const Rule* rule) {
+void RuntimeRules::CountHit(const RulesInForce& at, const Rule* rule) {
   if (rule == nullptr) {
     ++default_hits_;
     return;
   }
-  const std::vector<Rule>& rules = policy().rules();
-  if (rule >= rules.data() && rule < rules.data() + rules.size())
-    ++hits_[static_cast<size_t>(rule - rules.data())];
+  const std::vector<Rule>& rules = at.policy->rules();
+  if (rule < rules.data() || rule >= rules.data() + rules.size()) return;
+  const auto i = static_cast<size_t>(rule - rules.data());
+  if (&at == in_force_.get()) {
+    ++hits_[i];
+  } else if (i >= at.added) {  // the policy's: the same rule, shifted
+    ++hits_[i - at.added + added()];
+  } else {  // added then; find it now by its text, if it is still there
+    const std::string key = RuleText(*rule);
+    for (size_t j = 0; j < added(); ++j) {
+      if (RuleText(policy().rules()[j]) == key) {
+        ++hits_[j];
+        return;
+      }
+    }
+  }
 }
 
 absl::Status RuntimeRules::Execute(absl::string_view command,
@@ -357,7 +375,9 @@ void RuntimeRules::Rebuild(RuleSet added) {
   all.rules = added_.rules;
   all.rules.insert(all.rules.end(), base_.rules().begin(), base_.rules().end());
   all.default_verdict = base_.default_verdict();
-  current_.emplace(std::move(all));
+  // A new snapshot; decisions still holding the old one keep it alive.
+  in_force_ = std::make_shared<const RulesInForce>(RulesInForce{
+      std::make_shared<const Policy>(std::move(all)), added_.rules.size()});
 }
 
 }  // namespace syd

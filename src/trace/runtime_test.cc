@@ -2,6 +2,7 @@
 // control socket, the SIGUSR2 dump, plugins, and sys/user's verdicts.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,16 +10,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <thread>
 
 #include "src/testing/files.h"
 #include "src/testing/subprocess.h"
+#include "syd/strcat.h"
 
 namespace syd {
 namespace {
@@ -310,6 +314,140 @@ TEST_CASE("control socket: add, list, query, remove, ps, stats, lock") {
   CHECK(!Exists(t.extra + "/g"));
   CHECK(Contains(end.err, "the control socket changed the rules"));
   CHECK(!Exists(socket));  // removed when syd ends
+}
+
+// One client's random sequence of rule changes on directories of its own,
+// with the answer (0 or an errno) and the write result a model expects.
+struct ModelClient {
+  std::vector<std::string> dirs;
+  std::vector<std::pair<int, bool>> added;  // (dir, allow), in order
+
+  std::string Rule(int dir, bool allow) const {
+    return StrCat("sys/trace+%file_wr:", allow ? "allow" : "fault=EACCES",
+                  ":arg_=*\"", dirs[dir], "/***\"");
+  }
+  bool Present(int dir, bool allow) const {
+    return std::find(added.begin(), added.end(), std::make_pair(dir, allow)) !=
+           added.end();
+  }
+  // Whether a write in `dir` succeeds: the first added rule for it decides,
+  // else the policy's catch-all refuses.
+  bool Writes(int dir) const {
+    for (const auto& [d, allow] : added) {
+      if (d == dir) return allow;
+    }
+    return false;
+  }
+  // A step: the command and whether it succeeds; `write` asks instead for
+  // a write into dirs[dir] (command empty).
+  struct Step {
+    std::string command;
+    bool ok;
+    int dir;
+  };
+  Step Next(std::mt19937_64& rng) {
+    auto pick = [&](int n) {
+      return std::uniform_int_distribution<int>(0, n - 1)(rng);
+    };
+    const int dir = pick(static_cast<int>(dirs.size()));
+    const bool allow = pick(3) != 0;
+    const std::string rule = Rule(dir, allow);
+    switch (pick(4)) {
+      case 0:
+        added.emplace_back(dir, allow);
+        return {rule, true, dir};
+      case 1: {
+        const bool was = Present(dir, allow);
+        std::erase(added, std::make_pair(dir, allow));
+        return {"sys/trace-" + rule.substr(10), was, dir};
+      }
+      case 2:
+        return {rule + "?", Present(dir, allow), dir};
+      default:
+        return {"", Writes(dir), dir};
+    }
+  }
+};
+
+// Magic stat from three processes at once and the control socket beside
+// them, each on rules of its own, so that every answer is its own model's
+// whatever the interleaving; then clear and lock from one. syd must not
+// crash (it freed rules a decision still used), and every answer and
+// every write must be the model's.
+TEST_CASE("rule changes from several processes and the control socket") {
+  Tree t;
+  uint64_t seed = std::random_device{}();
+  if (const char* s = std::getenv("SYD_TEST_SEED"))
+    seed = std::strtoull(s, nullptr, 0);
+  INFO("SYD_TEST_SEED=" << seed);
+  std::mt19937_64 rng(seed);
+  auto client = [&](const std::string& name) {
+    ModelClient c;
+    for (int i = 0; i < 3; ++i) {
+      c.dirs.push_back(StrCat(t.extra, "/", name, "-", i));
+      mkdir(c.dirs.back().c_str(), 0755);
+    }
+    return c;
+  };
+  const std::string socket = StrCat("/tmp/syd-test-", getpid(), "-m.sock");
+  const std::string fifo = t.root + "/control-done";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  std::string script;
+  int writes = 0;
+  for (int p = 0; p < 3; ++p) {
+    ModelClient c = client(StrCat("p", p));
+    StrAppend(&script, "(\n");
+    for (int step = 0; step < 40; ++step) {
+      const ModelClient::Step s = c.Next(rng);
+      const std::string where = StrCat("p", p, " step ", step);
+      if (s.command.empty()) {
+        StrAppend(&script, "if echo x > '", c.dirs[s.dir], "/w", step,
+                  "'; then r=0; else r=1; fi; [ $r = ", s.ok ? 0 : 1,
+                  " ] || echo 'MISMATCH ", where, " write'\n");
+        ++writes;
+      } else {
+        StrAppend(&script, "if test -e '/dev/sydbox/", s.command,
+                  "'; then r=0; else r=1; fi; [ $r = ", s.ok ? 0 : 1,
+                  " ] || echo 'MISMATCH ", where, " ", s.command, "'\n");
+      }
+    }
+    StrAppend(&script, ") &\n");
+  }
+  ModelClient control = client("control");
+  std::vector<ModelClient::Step> control_steps;
+  for (int step = 0; step < 25; ++step) {
+    ModelClient::Step s = control.Next(rng);
+    if (!s.command.empty()) control_steps.push_back(s);
+  }
+  // Once all have finished: clear, then lock, from this shell.
+  const std::string any = control.Rule(0, true);
+  StrAppend(&script, "wait\nread done < '", fifo, "'\n",
+            "test -e /dev/sydbox/sys/trace^ || echo 'MISMATCH clear'\n",
+            "test -e '/dev/sydbox/", any, "?' && echo 'MISMATCH after clear'\n",
+            "test -e /dev/sydbox/lock:on || echo 'MISMATCH lock'\n",
+            "test -e '/dev/sydbox/", any, "' && echo 'MISMATCH locked'\n",
+            "exit 0\n");
+  std::ofstream(t.script) << script;
+  Background syd({kSyd, "--control", socket, "-m", kMagicRule, "-c", t.policy,
+                  "--", "/bin/sh", t.script});
+  WaitFor(socket);
+  for (const ModelClient::Step& s : control_steps) {
+    RunResult r = Ctl(socket, s.command);
+    CHECK_MESSAGE((r.exit_code == 0) == s.ok, s.command, ": ", r.err);
+  }
+  // O_RDWR never blocks, and the pipe keeps the line until the script
+  // reads it, or syd has gone.
+  const int done = open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(done >= 0);
+  REQUIRE(write(done, "done\n", 5) == 5);
+  RunResult end = syd.Wait();
+  close(done);
+  INFO(end.out);
+  INFO(end.err);
+  CHECK(end.exit_code == 0);
+  CHECK(end.term_signal == 0);
+  CHECK(!Contains(end.out, "MISMATCH"));
+  CHECK(writes > 0);
 }
 
 // Sends `command` to the abstract socket `name` as uid 65534; the reply.

@@ -217,11 +217,11 @@ bool Tracer::LoadPlugins() {
   return true;
 }
 
-const Tracer::PluginSlot* Tracer::SlotOf(const Rule* rule) const {
-  const std::vector<Rule>& rules = runtime_.policy().rules();
-  size_t i = static_cast<size_t>(rule - rules.data());
-  if (i < runtime_.added()) return nullptr;  // no plugins at run time
-  i -= runtime_.added();
+const Tracer::PluginSlot* Tracer::SlotOf(const RulesInForce& rules,
+                                         const Rule* rule) const {
+  size_t i = static_cast<size_t>(rule - rules.policy->rules().data());
+  if (i < rules.added) return nullptr;  // no plugins at run time
+  i -= rules.added;
   return i < plugins_.size() ? &plugins_[i] : nullptr;
 }
 
@@ -611,7 +611,9 @@ void Tracer::Signal(pid_t pid, const Outcome& o) {
 std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
   Event& e = *call;
   std::lock_guard<std::mutex> lock(mu_);
-  const Policy& policy = runtime_.policy();
+  // Held to the end: magic stat may change the rules while this decides.
+  const std::shared_ptr<const RulesInForce> rules = runtime_.InForce();
+  const Policy& policy = *rules->policy;
   ++stops_;
   // syd's own exec of the command is not the command's doing: rules may
   // detach or log it, but not refuse it.
@@ -631,7 +633,7 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
   // Rules added at run time come first: start from the top. User
   // notification does not pass the data on.
   uint32_t start = 0;
-  if (listener_ == nullptr && runtime_.added() == 0 &&
+  if (listener_ == nullptr && rules->added == 0 &&
       policy.chain(e.nr).size() > kShortChain) {
     unsigned long data = 0;
     ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
@@ -639,7 +641,8 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
   }
   Decision d = Evaluate(policy, e, start);
   std::optional<PendingExit> exit;
-  if (d.verdict.kind == Verdict::Kind::kPlugin) RunPlugins(pid, e, &d, &exit);
+  if (d.verdict.kind == Verdict::Kind::kPlugin)
+    RunPlugins(pid, e, *rules, &d, &exit);
   const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
   // Under user notification the call is not held by syd: it may have gone,
   // and its pid been reused, while syd read memory and /proc. The kernel
@@ -652,7 +655,7 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
       !listener_->Waiting(notif_id_)) {
     return std::nullopt;
   }
-  runtime_.CountHit(d.rule);
+  runtime_.CountHit(*rules, d.rule);
   if (e.nr >= 0 && e.nr < kMaxSyscallNr)
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
   if (own_exec && Severity(d.verdict) >
@@ -707,7 +710,8 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
   if (policy.Watched(e.nr) && !denied) same_root_ = false;
   // Magic stat answers are not refusals; it logs its own failures.
-  const PluginSlot* slot = d.rule && d.rule->plugin ? SlotOf(d.rule) : nullptr;
+  const PluginSlot* slot =
+      d.rule && d.rule->plugin ? SlotOf(*rules, d.rule) : nullptr;
   const bool magic = slot != nullptr && slot->magic;
   if (denied && !magic) ++refused_;
   if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
@@ -738,14 +742,14 @@ void Tracer::OnSyscallExit(pid_t pid) {
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }
 
-void Tracer::RunPlugins(pid_t pid, const Event& e, Decision* d,
-                        std::optional<PendingExit>* exit) {
-  const Policy& policy = runtime_.policy();
+void Tracer::RunPlugins(pid_t pid, const Event& e, const RulesInForce& rules,
+                        Decision* d, std::optional<PendingExit>* exit) {
+  const Policy& policy = *rules.policy;
   using K = Verdict::Kind;
   // Built for the first plugin; the same for every plugin the call meets.
   std::optional<syd_plugin_call> call;
   while (d->verdict.kind == K::kPlugin && d->rule != nullptr) {
-    const PluginSlot* slot = SlotOf(d->rule);
+    const PluginSlot* slot = SlotOf(rules, d->rule);
     std::optional<syd_plugin_verdict> v;
     if (slot != nullptr && slot->magic) {
       if (std::optional<int64_t> ret = MagicStat(pid, e, *slot, *d->rule)) {

@@ -100,13 +100,15 @@ class Tracer {
   void OnSyscallExit(pid_t pid);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
-  void RunPlugins(pid_t pid, const Event& e, Decision* d,
-                  std::optional<PendingExit>* exit);
+  void RunPlugins(pid_t pid, const Event& e, const RulesInForce& rules,
+                  Decision* d, std::optional<PendingExit>* exit);
   // /dev/sydbox: the call's outcome (0 or -errno), or nothing when the
   // path is not magic and the next rule decides.
   std::optional<int64_t> MagicStat(pid_t pid, const Event& e,
                                    const PluginSlot& slot, const Rule& rule);
-  const PluginSlot* SlotOf(const Rule* rule) const;
+  // The slot of `rule`, a rule of `rules`; nullptr for one added at run
+  // time.
+  const PluginSlot* SlotOf(const RulesInForce& rules, const Rule* rule) const;
   void Resume(pid_t pid, int sig);
   void Report(pid_t pid, const Event& e, const Decision& d);
   void Log(const LogTarget& target, const std::string& line);
