@@ -32,6 +32,8 @@ namespace syd::trace {
 namespace {
 
 volatile sig_atomic_t g_pending_signal = 0;
+// The terminal of the session syd leads has hung up.
+volatile sig_atomic_t g_hangup = 0;
 volatile sig_atomic_t g_dump_requested = 0;
 // The command's pid while it lives, else 0.
 volatile sig_atomic_t g_command = 0;
@@ -42,12 +44,17 @@ constexpr size_t kShortChain = 32;
 
 // Signals a user sends to syd go on to the command. The terminal's own
 // (SIGINT from ^C) reach the command anyway: the kernel sends them to the
-// whole foreground process group.
+// whole foreground process group. A hangup is the exception: the kernel
+// sends SIGHUP to the session's leader alone, which passes it on to its
+// jobs; when syd leads the session, syd must.
 // The handler forwards to the command itself (kill is async-signal-safe),
 // so a signal that arrives just before the loop blocks in waitpid is not
 // held back; once the command is gone, the loop passes it to what is left.
 void OnSignal(int sig, siginfo_t* info, void*) {
-  if (info->si_code != SI_USER && info->si_code != SI_QUEUE) return;
+  const bool from_user = info->si_code == SI_USER || info->si_code == SI_QUEUE;
+  const bool hangup = !from_user && sig == SIGHUP && getsid(0) == getpid();
+  if (!from_user && !hangup) return;
+  if (hangup) g_hangup = 1;
   if (g_command != 0) {
     kill(g_command, sig);
   } else {
@@ -55,7 +62,20 @@ void OnSignal(int sig, siginfo_t* info, void*) {
   }
 }
 
+// A stop from the terminal (Ctrl-Z) or a user. Under ptrace syd defers its
+// own stop until the command's processes have stopped: stopped first, syd
+// could not pass them the signal, and the SIGCONT of `fg` would reach them
+// before their stop and be lost (a stop signal discards a pending
+// SIGCONT), leaving a program that stops itself (vim, less) frozen.
+volatile sig_atomic_t g_stop_requested = 0;
+void OnStopSignal(int sig, siginfo_t* info, void*) {
+  if ((info->si_code == SI_USER || info->si_code == SI_QUEUE) && g_command != 0)
+    kill(g_command, sig);
+  g_stop_requested = sig;
+}
+
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
+constexpr int kStopSignals[] = {SIGTSTP, SIGTTIN, SIGTTOU};
 
 // A child of syd has ended: SuperviseUserNotif reaps (the signal is
 // blocked but while it waits on the listener, which this interrupts).
@@ -404,6 +424,11 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
     return 125;
   }
   kill(child, SIGCONT);
+  struct sigaction stop {};
+  stop.sa_sigaction = OnStopSignal;
+  stop.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns to check
+  sigemptyset(&stop.sa_mask);
+  for (int sig : kStopSignals) sigaction(sig, &stop, nullptr);
 
   int result = 125;
   for (;;) {
@@ -411,6 +436,8 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
       g_dump_requested = 0;
       WriteDump();
     }
+    if (g_stop_requested && CommandStopped()) StopLikeTheCommand();
+    if (g_hangup) HangUp();
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
       if (errno == EINTR) {
@@ -422,6 +449,7 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
       }
       break;  // ECHILD: every tracee has gone
     }
+    group_stopped_.erase(pid);
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -455,6 +483,7 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
       // other event stops (a new child's first stop) just go on.
       if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
           sig == SIGTTOU) {
+        group_stopped_.insert(pid);
         ptrace(PTRACE_LISTEN, pid, nullptr, nullptr);
       } else {
         ptrace(PTRACE_CONT, pid, nullptr, nullptr);
@@ -484,7 +513,56 @@ int Tracer::SupervisePtrace(pid_t child, bool exec_events) {
     // A signal on its way to the tracee: deliver it.
     Resume(pid, sig);
   }
+  for (int sig : kStopSignals) signal(sig, SIG_DFL);
   return result;
+}
+
+void Tracer::HangUp() {
+  g_hangup = 0;
+  // Without syd, the shell that led the session would get the SIGHUP and
+  // pass it to all its jobs, running or stopped. Passed on by syd, it may
+  // come after the shell has read end-of-file and left without doing so:
+  // syd passes it to every process of the sandbox itself. Those that
+  // ignore it (nohup) run on, as they would without syd.
+  std::vector<pid_t> tasks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks = Tasks();
+  }
+  for (pid_t pid : tasks) {
+    kill(pid, SIGHUP);
+    // A stopped job needs SIGCONT to act on it. Under ptrace only those
+    // in a group-stop get one: a SIGCONT that meets a traced process
+    // while syd passes it the SIGHUP can cost it that SIGHUP.
+    if (listener_ != nullptr || group_stopped_.count(pid)) kill(pid, SIGCONT);
+  }
+}
+
+bool Tracer::CommandStopped() const {
+  // The terminal stops the foreground process group: syd's. Processes
+  // that left it (a job-control shell's jobs) stop on their own terms.
+  const pid_t group = getpgrp();
+  bool any = false;
+  for (pid_t pid : live_) {
+    if (getpgid(pid) != group) continue;
+    if (!group_stopped_.count(pid)) return false;
+    any = true;
+  }
+  return any;
+}
+
+void Tracer::StopLikeTheCommand() {
+  const int sig = g_stop_requested;
+  g_stop_requested = 0;
+  // The default action, as the command took it; an orphaned process
+  // group ignores it, as it would without syd.
+  signal(sig, SIG_DFL);
+  raise(sig);  // until SIGCONT
+  struct sigaction stop {};
+  stop.sa_sigaction = OnStopSignal;
+  stop.sa_flags = SA_SIGINFO;
+  sigemptyset(&stop.sa_mask);
+  sigaction(sig, &stop, nullptr);
 }
 
 int Tracer::SuperviseUserNotif(pid_t child) {
@@ -531,6 +609,7 @@ int Tracer::SuperviseUserNotif(pid_t child) {
     pollfd fds{listener.fd(), POLLIN, 0};
     if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
       if (errno != EINTR) break;
+      if (g_hangup) HangUp();
       // A signal for the command once it has gone: to what it left.
       if (int sig = g_pending_signal) {
         g_pending_signal = 0;

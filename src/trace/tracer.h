@@ -91,6 +91,13 @@ class Tracer {
   std::string PtraceReason() const;
   int SupervisePtrace(pid_t child, bool exec_events);
   int SuperviseUserNotif(pid_t child);
+  // Under ptrace, after a stop signal reached syd: whether every traced
+  // process of syd's process group is in a group-stop, and then syd's
+  // own stop, so that the shell sees the job stop as it would without syd.
+  bool CommandStopped() const;
+  // The terminal of the session syd leads hung up: SIGHUP to the sandbox.
+  void HangUp();
+  void StopLikeTheCommand();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
   // when the call went away while syd read it.
   std::optional<Outcome> Decide(pid_t pid, Event* e);
@@ -133,6 +140,7 @@ class Tracer {
   syd_plugin_host host_;
   std::unordered_map<pid_t, PendingExit> pending_exits_;
   std::unordered_set<pid_t> live_;
+  std::unordered_set<pid_t> group_stopped_;  // under ptrace
   // Detached threads and thread groups, with their start times: a pid
   // that has gone and been reused is not detached (under user
   // notification no exit event says it has gone).

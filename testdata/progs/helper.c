@@ -32,6 +32,24 @@ static int report(int rc) {
 static volatile sig_atomic_t caught;
 static void on_usr1(int sig) { caught = sig; }
 
+// SIGTSTP the way ncurses programs take it: tidy up, take the default
+// action (stop), and carry on when continued.
+static volatile sig_atomic_t resumed;
+static void on_tstp(int sig) {
+  static const char msg[] = "stopping\n";
+  if (write(1, msg, sizeof msg - 1) < 0) return;
+  signal(SIGTSTP, SIG_DFL);
+  sigset_t tstp;
+  sigemptyset(&tstp);
+  sigaddset(&tstp, SIGTSTP);
+  sigprocmask(SIG_UNBLOCK, &tstp, NULL);  // the handler runs with it blocked
+  raise(SIGTSTP);                         // stops here until SIGCONT
+  struct sigaction sa = {0};
+  sa.sa_handler = on_tstp;
+  sigaction(sig, &sa, NULL);
+  resumed = 1;
+}
+
 static int write_file(const char* path) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return -1;
@@ -269,6 +287,15 @@ int main(int argc, char** argv) {
     }
     printf("\n");
     return fails;
+  }
+  if (!strcmp(op, "tstp")) {  // suspends itself on SIGTSTP as vim and less do
+    struct sigaction sa = {0};
+    sa.sa_handler = on_tstp;
+    sigaction(SIGTSTP, &sa, NULL);
+    printf("ready\n");
+    while (!resumed) pause();
+    printf("resumed\n");
+    return 0;
   }
   if (!strcmp(op, "ppid")) {
     printf("%d\n", getppid());
