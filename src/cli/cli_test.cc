@@ -168,5 +168,50 @@ TEST_CASE("syd explain: kernel or tracer, and which rule") {
   CHECK(Run({kSyd, "explain", path, "opne(1)"}).exit_code == 2);
 }
 
+TEST_CASE("syd explain takes socket addresses as strace prints them") {
+  std::string path =
+      WriteFile("net.syd",
+                "sys/trace+connect:allow:arg_@~\"LOOPBACK@80\"\n"
+                "sys/trace+connect:allow:arg_@~\"unix:/run/ok.sock\"\n"
+                "sys/trace+connect:allow:arg_@~\"LOOPBACK6@443\"\n"
+                "sys/trace+connect:fault=ECONNREFUSED\n");
+  auto explain = [&](const std::string& call) {
+    return Run({kSyd, "explain", path, call});
+  };
+  RunResult r = explain(
+      "connect(3, {sa_family=AF_INET, sin_port=htons(80), "
+      "sin_addr=inet_addr(\"127.0.0.1\")}, 16)");
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Contains(r.out, "decided by syd: allow"));
+  r = explain(
+      "connect(3, {sa_family=AF_INET, sin_port=htons(81), "
+      "sin_addr=inet_addr(\"127.0.0.1\")}, 16)");
+  CHECK(Contains(r.out, "decided by syd: fault=ECONNREFUSED"));
+  r = explain(
+      "connect(3, {sa_family=AF_UNIX, sun_path=\"/run/ok.sock\"}, 110)");
+  CHECK(Contains(r.out, "decided by syd: allow"));
+  r = explain(
+      "connect(3, {sa_family=AF_INET6, sin6_port=htons(443), "
+      "sin6_flowinfo=htonl(0), inet_pton(AF_INET6, \"::1\", &sin6_addr), "
+      "sin6_scope_id=0}, 28)");
+  CHECK_MESSAGE(Contains(r.out, "decided by syd: allow"), r.out, r.err);
+  // A malformed address says what it wants, not a wrong argument count.
+  r = explain("connect(3, {sa_family=AF_INET, sin_port=htons(x)}, 16)");
+  CHECK(r.exit_code == 2);
+  CHECK(Contains(r.err, "sin_port=htons(N)"));
+  r = explain("connect(3, 4, 5, 6)");
+  CHECK(Contains(r.err, "a socket address is written as strace does"));
+}
+
+TEST_CASE("a misspelt profile gets a suggestion; profiles have real paths") {
+  RunResult r =
+      Run({kSyd, "check", "-p", "paludsi"}, {"SYD_PROFILE_PATH=profiles"});
+  CHECK(r.exit_code != 0);
+  CHECK(
+      Contains(r.err, "no profile named 'paludsi' (did you mean 'paludis'?)"));
+  // The installed directory is named without the "bin/.." it is found by.
+  CHECK(!Contains(r.err, "/../"));
+}
+
 }  // namespace
 }  // namespace syd

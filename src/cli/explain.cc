@@ -31,11 +31,14 @@ int Explain(const std::vector<std::string>& args) {
     if (a == "-h" || a == "--help") {
       std::printf(
           "usage: syd explain POLICY... 'CALL'\n"
-          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE; CALL is written as "
-          "C calls\n"
-          "it: 'openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)'. Says "
-          "which rule\n"
-          "decides it and whether the kernel or syd's tracer decides.\n");
+          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. CALL is written as "
+          "strace prints it:\n"
+          "  'openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)'\n"
+          "  'connect(3, {sa_family=AF_INET, sin_port=htons(80), "
+          "sin_addr=inet_addr(\"127.0.0.1\")}, 16)'\n"
+          "  'connect(3, {sa_family=AF_UNIX, sun_path=\"/run/x.sock\"}, 110)'\n"
+          "Says which rule decides it and whether the kernel or syd "
+          "decides (man syd).\n");
       return kExitOk;
     }
     if (!call.empty()) pa.inputs.push_back({PolicyInput::Kind::kFile, call});

@@ -1,5 +1,6 @@
 #include "src/cli/policy_args.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <cstdlib>
 
 #include "syd/resolve.h"
+#include "syd/suggest.h"
 
 namespace syd::cli {
 namespace {
@@ -17,6 +19,14 @@ std::string SelfDir() {
   if (n <= 0) return "";
   std::string path(buf, static_cast<size_t>(n));
   return path.substr(0, path.rfind('/'));
+}
+
+// The installed profiles' directory, PREFIX/share/syd/profiles beside
+// PREFIX/bin/syd, named without the "bin/.." it is found through: reports
+// and messages name profiles by this path. /proc/self/exe is canonical.
+std::string InstalledProfileDir() {
+  const std::string bin = SelfDir();
+  return bin.substr(0, bin.rfind('/')) + "/share/syd/profiles";
 }
 
 bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
@@ -54,10 +64,14 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
       } else if (std::optional<std::string> path = FindProfile(value)) {
         out.inputs.push_back({PolicyInput::Kind::kFile, *path});
       } else {
-        out.error =
-            "no profile named '" + value +
-            "' (`syd profiles` lists them; looked in $SYD_PROFILE_PATH and " +
-            SelfDir() + "/../share/syd/profiles)";
+        const std::map<std::string, std::string> known = ProfilesByName();
+        std::vector<std::string_view> names;
+        for (const auto& [name, path] : known) names.push_back(name);
+        out.error = "no profile named '" + value + "'" +
+                    DidYouMean(value, names) +
+                    " (`syd profiles` lists them; looked in $SYD_PROFILE_PATH "
+                    "and " +
+                    InstalledProfileDir() + ")";
         return out;
       }
     } else if (bare_files && !a.empty() && a[0] != '-') {
@@ -80,8 +94,23 @@ std::vector<std::string> ProfileDirs() {
       start = end + 1;
     }
   }
-  dirs.push_back(SelfDir() + "/../share/syd/profiles");
+  dirs.push_back(InstalledProfileDir());
   return dirs;
+}
+
+std::map<std::string, std::string> ProfilesByName() {
+  std::map<std::string, std::string> found;
+  for (const std::string& dir : ProfileDirs()) {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) continue;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".syd") == 0)
+        found.emplace(name.substr(0, name.size() - 4), dir + "/" + name);
+    }
+    closedir(d);
+  }
+  return found;
 }
 
 std::optional<std::string> FindProfile(const std::string& name) {

@@ -3,6 +3,7 @@
 #ifndef SYD_CLI_POLICY_ARGS_H_
 #define SYD_CLI_POLICY_ARGS_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
 // Where -p NAME looks, in order: $SYD_PROFILE_PATH (colon-separated), then
 // PREFIX/share/syd/profiles beside the installed binary.
 std::vector<std::string> ProfileDirs();
+// Every profile found there, by name; the first directory wins.
+std::map<std::string, std::string> ProfilesByName();
 std::optional<std::string> FindProfile(const std::string& name);
 
 struct Compiled {

@@ -1,6 +1,4 @@
 // syd profiles; syd profile NAME
-#include <dirent.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -30,18 +28,7 @@ int Profiles(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: syd profiles\n");
     return kExitUsage;
   }
-  std::map<std::string, std::string> found;  // name -> path; the first dir wins
-  for (const std::string& dir : ProfileDirs()) {
-    DIR* d = opendir(dir.c_str());
-    if (d == nullptr) continue;
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".syd") == 0) {
-        found.emplace(name.substr(0, name.size() - 4), dir + "/" + name);
-      }
-    }
-    closedir(d);
-  }
+  const std::map<std::string, std::string> found = ProfilesByName();
   if (found.empty()) {
     std::fprintf(stderr,
                  "syd profiles: none found in $SYD_PROFILE_PATH or %s\n",

@@ -1,5 +1,9 @@
 #include "syd/call.h"
 
+#include <arpa/inet.h>
+
+#include <cstdlib>
+
 #include "syd/expr.h"
 #include "syd/parser.h"
 #include "syd/strcat.h"
@@ -8,7 +12,7 @@
 namespace syd {
 namespace {
 
-// Splits "a, "x,y", (b, c)" at top-level commas.
+// Splits "a, "x,y", (b, c), {d, e}" at top-level commas.
 std::vector<std::string> SplitArgs(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
@@ -25,9 +29,9 @@ std::vector<std::string> SplitArgs(std::string_view s) {
       }
     } else if (c == '"') {
       quoted = true;
-    } else if (c == '(') {
+    } else if (c == '(' || c == '{' || c == '[') {
       ++depth;
-    } else if (c == ')') {
+    } else if (c == ')' || c == '}' || c == ']') {
       --depth;
     } else if (c == ',' && depth == 0) {
       out.push_back(cur);
@@ -59,6 +63,94 @@ std::string Unquote(std::string_view s) {
   return out;
 }
 
+// The value of `key=` in strace's struct notation, up to the next
+// top-level comma; "" when absent.
+std::string Field(const std::vector<std::string>& fields,
+                  std::string_view key) {
+  for (const std::string& f : fields) {
+    std::string_view t = Trim(f);
+    if (t.size() > key.size() && t.substr(0, key.size()) == key &&
+        t[key.size()] == '=') {
+      return std::string(Trim(t.substr(key.size() + 1)));
+    }
+  }
+  return "";
+}
+
+// The quoted string inside `text` (inet_addr("1.2.3.4") -> 1.2.3.4).
+std::string QuotedPart(std::string_view text) {
+  const size_t a = text.find('"');
+  const size_t b = text.rfind('"');
+  return a == std::string_view::npos || b <= a
+             ? ""
+             : Unquote(text.substr(a, b - a + 1));
+}
+
+// A socket address as strace prints it:
+//   {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")}
+//   {sa_family=AF_INET6, sin6_port=htons(80), inet_pton(AF_INET6, "::1",
+//    &sin6_addr), ...}
+//   {sa_family=AF_UNIX, sun_path="/run/x"}   sun_path=@"name" (abstract)
+absl::StatusOr<SocketAddress> ParseStraceAddress(std::string_view text) {
+  const std::vector<std::string> fields =
+      SplitArgs(text.substr(1, text.size() - 2));
+  const std::string family = Field(fields, "sa_family");
+  auto port = [&](std::string_view key) -> absl::StatusOr<uint16_t> {
+    const std::string v = Field(fields, key);
+    const size_t open = v.find('(');
+    const std::string digits =
+        open == std::string::npos ? v : v.substr(open + 1, v.size() - open - 2);
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(digits.c_str(), &end, 10);
+    if (digits.empty() || *end != '\0' || n > 65535) {
+      return absl::InvalidArgumentError(
+          StrCat("a port as ", key, "=htons(N), not '", v, "'"));
+    }
+    return static_cast<uint16_t>(n);
+  };
+  SocketAddress a;
+  std::string ip;
+  if (family == "AF_INET") {
+    a.family = AddressFamily::kInet;
+    absl::StatusOr<uint16_t> p = port("sin_port");
+    if (!p.ok()) return p.status();
+    a.port = *p;
+    ip = QuotedPart(Field(fields, "sin_addr"));
+    if (inet_pton(AF_INET, ip.c_str(), a.ip.data()) != 1) {
+      return absl::InvalidArgumentError(
+          StrCat("an IPv4 address as sin_addr=inet_addr(\"A.B.C.D\"), not '",
+                 ip, "'"));
+    }
+    return a;
+  }
+  if (family == "AF_INET6") {
+    a.family = AddressFamily::kInet6;
+    absl::StatusOr<uint16_t> p = port("sin6_port");
+    if (!p.ok()) return p.status();
+    a.port = *p;
+    for (const std::string& f : fields) {
+      if (Trim(f).substr(0, 9) == "inet_pton") ip = QuotedPart(f);
+    }
+    if (inet_pton(AF_INET6, ip.c_str(), a.ip.data()) != 1) {
+      return absl::InvalidArgumentError(
+          StrCat("an IPv6 address as inet_pton(AF_INET6, \"ADDR\", "
+                 "&sin6_addr), not '",
+                 ip, "'"));
+    }
+    return a;
+  }
+  if (family == "AF_UNIX") {
+    const std::string path = Field(fields, "sun_path");
+    const bool abstract = !path.empty() && path[0] == '@';
+    a.family = abstract ? AddressFamily::kUnixAbstract : AddressFamily::kUnix;
+    a.path = QuotedPart(path);
+    return a;
+  }
+  return absl::InvalidArgumentError(
+      StrCat("a socket address of family AF_INET, AF_INET6 or AF_UNIX, not '",
+             family, "'"));
+}
+
 }  // namespace
 
 absl::StatusOr<Event> ParseCall(std::string_view text) {
@@ -81,7 +173,10 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
       SplitArgs(text.substr(open + 1, text.size() - open - 2));
   if (args.size() > s->nargs) {
     return absl::InvalidArgumentError(
-        StrCat(name, " takes ", s->nargs, " arguments"));
+        StrCat(name, " takes ", s->nargs, " arguments, not ", args.size(),
+               " (a string is quoted, a socket address is written as strace "
+               "does: {sa_family=AF_INET, sin_port=htons(80), "
+               "sin_addr=inet_addr(\"127.0.0.1\")})"));
   }
   Event e;
   e.nr = s->nr;
@@ -108,6 +203,20 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
         return absl::InvalidArgumentError(
             StrCat("argument ", i, " of ", name, " is a number, not a string"));
       }
+      continue;
+    }
+    if (a.size() >= 2 && a.front() == '{' && a.back() == '}') {
+      if (!spec.IsAddress()) {
+        return absl::InvalidArgumentError(
+            StrCat("argument ", i, " of ", name, " is not a socket address"));
+      }
+      absl::StatusOr<SocketAddress> addr = ParseStraceAddress(a);
+      if (!addr.ok()) {
+        return absl::InvalidArgumentError(
+            StrCat("argument ", i, ": ", addr.status().message()));
+      }
+      e.args[i] = 0x10000 + 0x1000 * i;
+      e.addresses[i] = *std::move(addr);
       continue;
     }
     Diagnostics d;

@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "src/trace/memory.h"
 #include "src/trace/paths.h"
+#include "syd/identifiers.h"
 #include "syd/loader.h"
 #include "syd/printer.h"
 #include "syd/strcat.h"
@@ -173,6 +175,69 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
   return DecodeResult::kOk;
 }
 
+namespace {
+
+// Names joined by |, each a single bit or a field of `value`, in this
+// order; what no name covers is shown in hex. Values come from the
+// identifier table (the system headers), so the names are all there is
+// here.
+std::string FlagsText(uint64_t value,
+                      absl::Span<const std::string_view> names) {
+  std::string out;
+  for (std::string_view name : names) {
+    const Identifier* id = FindIdentifier(name);
+    if (id == nullptr || id->value == 0) continue;
+    const auto bits = static_cast<uint64_t>(id->value);
+    if ((value & bits) != bits) continue;
+    StrAppend(&out, out.empty() ? "" : "|", name);
+    value &= ~bits;
+  }
+  if (value != 0 || out.empty())
+    StrAppend(&out, out.empty() ? "" : "|", absl::StrFormat("%#x", value));
+  return out;
+}
+
+}  // namespace
+
+// open(2)'s flags as strace shows them: the access mode first. O_TMPFILE
+// and O_SYNC include other bits, so they come before those.
+std::string OpenFlagsText(uint64_t flags) {
+  static constexpr std::string_view kAccess[] = {"O_RDONLY", "O_WRONLY",
+                                                 "O_RDWR"};
+  static constexpr std::string_view kFlags[] = {
+      "O_TMPFILE", "O_SYNC",      "O_CREAT",     "O_EXCL",     "O_NOCTTY",
+      "O_TRUNC",   "O_APPEND",    "O_NONBLOCK",  "O_DSYNC",    "O_ASYNC",
+      "O_DIRECT",  "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW", "O_NOATIME",
+      "O_CLOEXEC", "O_PATH"};
+  const uint64_t access = flags & O_ACCMODE;
+  std::string out = access < std::size(kAccess)
+                        ? std::string(kAccess[access])
+                        : absl::StrFormat("%#x", access);
+  if (const uint64_t rest = flags & ~uint64_t{O_ACCMODE})
+    StrAppend(&out, "|", FlagsText(rest, kFlags));
+  return out;
+}
+
+// A mode: the file type by name where there is one, then the permission
+// bits in octal (S_IFIFO|0644, 0666).
+std::string ModeText(uint64_t mode) {
+  static constexpr std::string_view kTypes[] = {
+      "S_IFSOCK", "S_IFLNK", "S_IFREG", "S_IFBLK",
+      "S_IFDIR",  "S_IFCHR", "S_IFIFO"};
+  std::string out;
+  if (const uint64_t type = mode & S_IFMT) {
+    for (std::string_view name : kTypes) {
+      const Identifier* id = FindIdentifier(name);
+      if (id != nullptr && static_cast<uint64_t>(id->value) == type) {
+        out = StrCat(name, "|");
+        break;
+      }
+    }
+    if (out.empty()) out = absl::StrFormat("%#o|", type);
+  }
+  return out + absl::StrFormat("0%03o", mode & ~uint64_t{S_IFMT});
+}
+
 std::string DescribeCall(const Event& e) {
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return StrCat("syscall_", e.nr, "()");
@@ -187,6 +252,10 @@ std::string DescribeCall(const Event& e) {
     } else if (a.kind == ArgKind::kDirFd &&
                static_cast<int>(e.args[i]) == AT_FDCWD) {
       out += "AT_FDCWD";
+    } else if (a.kind == ArgKind::kOpenFlags) {
+      out += OpenFlagsText(static_cast<uint32_t>(e.args[i]));
+    } else if (a.kind == ArgKind::kMode) {
+      out += ModeText(static_cast<uint32_t>(e.args[i]));
     } else if (a.width == 32) {
       uint32_t v = static_cast<uint32_t>(e.args[i]);
       out += (a.kind == ArgKind::kFd || a.kind == ArgKind::kDirFd ||

@@ -30,8 +30,14 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
 // openat2's decoded struct open_how. Nothing for other syscalls.
 std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e);
 
-// `openat(AT_FDCWD, "/etc/passwd", 0x41)`, with paths as resolved.
+// `openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT, 0644)`, with paths as
+// resolved, open flags and modes by name.
 std::string DescribeCall(const Event& e);
+
+// open(2)'s flags by name (O_WRONLY|O_CREAT|O_TRUNC) and a mode (0666,
+// S_IFIFO|0644), for reports.
+std::string OpenFlagsText(uint64_t flags);
+std::string ModeText(uint64_t mode);
 
 // Decodes a struct sockaddr of `len` bytes.
 SocketAddress DecodeSockaddr(const uint8_t* data, size_t len);

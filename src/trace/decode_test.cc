@@ -1,0 +1,45 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "src/trace/decode.h"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "syd/syscalls.h"
+
+namespace syd::trace {
+namespace {
+
+TEST_CASE("open flags and modes read as strace shows them") {
+  CHECK(OpenFlagsText(O_RDONLY) == "O_RDONLY");
+  CHECK(OpenFlagsText(O_WRONLY | O_CREAT | O_TRUNC) ==
+        "O_WRONLY|O_CREAT|O_TRUNC");
+  CHECK(OpenFlagsText(O_RDWR | O_CLOEXEC | O_NOFOLLOW) ==
+        "O_RDWR|O_NOFOLLOW|O_CLOEXEC");
+  CHECK(OpenFlagsText(O_WRONLY | O_TMPFILE) == "O_WRONLY|O_TMPFILE");
+  CHECK(OpenFlagsText(O_RDONLY | 0x80000000u) == "O_RDONLY|0x80000000");
+  CHECK(OpenFlagsText(3) == "0x3");  // no access mode has this value
+  CHECK(ModeText(0666) == "0666");
+  CHECK(ModeText(0) == "0000");
+  CHECK(ModeText(S_IFIFO | 0644) == "S_IFIFO|0644");
+  CHECK(ModeText(S_IFCHR | 04755) == "S_IFCHR|04755");
+}
+
+TEST_CASE("a report names the flags and the mode") {
+  Event e;
+  e.nr = FindSyscall("openat")->nr;
+  e.args = {static_cast<uint64_t>(AT_FDCWD),
+            0,
+            O_WRONLY | O_CREAT | O_TRUNC,
+            0666,
+            0,
+            0};
+  e.decoded = true;
+  e.strings[1] = "/root/.profile";
+  CHECK(DescribeCall(e) ==
+        "openat(AT_FDCWD, \"/root/.profile\", O_WRONLY|O_CREAT|O_TRUNC, "
+        "0666)");
+}
+
+}  // namespace
+}  // namespace syd::trace
