@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -75,8 +76,12 @@ struct LogTarget {
   int fd = -1;
 };
 
+// The one built-in module (load=magic_stat, /dev/sydbox). A plugin file
+// is named by its path; the resolver refuses any other bare name.
+inline constexpr std::string_view kMagicStat = "magic_stat";
+
 struct PluginRef {
-  std::string path;  // or a built-in module name such as magic_stat
+  std::string path;  // or kMagicStat
   std::vector<std::pair<std::string, std::string>> options;
 };
 

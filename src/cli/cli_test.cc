@@ -203,6 +203,30 @@ TEST_CASE("syd explain takes socket addresses as strace prints them") {
   CHECK(Contains(r.err, "a socket address is written as strace does"));
 }
 
+TEST_CASE("syd check catches a misnamed built-in module and its options") {
+  RunResult r = Run({kSyd, "check",
+                     WriteFile("m.syd",
+                               "sys/trace+stat:arg_=~\"^/dev/sydbox\":"
+                               "load=magic_stats\n")});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "m.syd:1:"));
+  CHECK(Contains(r.err,
+                 "no built-in module 'magic_stats' (did you mean "
+                 "'magic_stat'?)"));
+  r = Run({kSyd, "check",
+           WriteFile("o.syd",
+                     "sys/trace+stat:arg_=~\"^/dev/sydbox\":load=magic_stat:"
+                     "readonly=maybe\n")});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "o.syd:1:"));
+  CHECK(Contains(r.err, "magic_stat takes readonly=0|1"));
+  r = Run({kSyd, "check",
+           WriteFile("ok.syd",
+                     "sys/trace+stat:arg_=~\"^/dev/sydbox\":load=magic_stat:"
+                     "readonly=1:initonly\n")});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
 TEST_CASE("a misspelt profile gets a suggestion; profiles have real paths") {
   RunResult r =
       Run({kSyd, "check", "-p", "paludsi"}, {"SYD_PROFILE_PATH=profiles"});

@@ -311,6 +311,7 @@ class Resolver {
     for (const Option& o : st.options) {
       if (rule->plugin) {  // everything after load= is the plugin's
         rule->plugin->options.emplace_back(o.key, o.value.value_or(""));
+        CheckBuiltinOption(*rule->plugin, o);
         continue;
       }
       auto [it, fresh] = seen.emplace(o.key, o.location);
@@ -413,6 +414,14 @@ class Resolver {
       } else if (k == "load") {
         rule->verdict = {K::kPlugin, 0};
         rule->plugin = PluginRef{*o.value, {}};
+        // A plugin file is named by its path; a bare name is built in.
+        if (o.value->find('/') == std::string::npos && *o.value != kMagicStat) {
+          Error(o.value_location,
+                StrCat("no built-in module '", *o.value, "'",
+                       DidYouMean(*o.value, {kMagicStat}),
+                       "; a plugin file is named by its path, "
+                       "load=/path/to/plugin.so"));
+        }
       }
     }
     if (traced && !verdict_from) {
@@ -610,6 +619,23 @@ class Resolver {
           st.location,
           "no earlier rule is the same as this one: nothing to remove");
     }
+  }
+
+  // magic_stat's options are syd's to check: readonly and initonly, each
+  // 0 or 1 (a plugin file checks its own when it is loaded).
+  void CheckBuiltinOption(const PluginRef& plugin, const Option& o) {
+    if (plugin.path != kMagicStat) return;
+    static const char* kValues[] = {"", "0", "1", "true", "false", "yes", "no"};
+    const std::string value = o.value.value_or("");
+    if ((o.key == "readonly" || o.key == "initonly") &&
+        std::find(std::begin(kValues), std::end(kValues), value) !=
+            std::end(kValues)) {
+      return;
+    }
+    Error(o.location, StrCat(kMagicStat,
+                             " takes readonly=0|1 and "
+                             "initonly=0|1, not '",
+                             o.key, o.value ? "=" + value : "", "'"));
   }
 
   void Clear(const RuleStmt& st) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <system_error>
 
 #include "syd/strcat.h"
 
@@ -77,15 +78,25 @@ absl::Status ControlServer::Listen() {
   return absl::OkStatus();
 }
 
-void ControlServer::Start(Handler handler) {
+absl::Status ControlServer::Start(Handler handler) {
   handler_ = std::move(handler);
-  if (pipe2(wake_, O_CLOEXEC) != 0) return;
+  if (pipe2(wake_, O_CLOEXEC) != 0) {
+    return absl::InternalError(
+        StrCat("the control socket ", path_, ": pipe2: ", strerror(errno)));
+  }
   // The tracer's thread takes the signals syd forwards and SIGUSR2.
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  thread_ = std::thread([this] { Serve(); });
+  absl::Status status = absl::OkStatus();
+  try {
+    thread_ = std::thread([this] { Serve(); });
+  } catch (const std::system_error& e) {
+    status = absl::InternalError(StrCat(
+        "the control socket ", path_, ": cannot start its thread: ", e.what()));
+  }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return status;
 }
 
 void ControlServer::Stop() {

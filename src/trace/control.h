@@ -31,8 +31,9 @@ class ControlServer {
 
   // Binds and listens; an error names the path and the reason.
   absl::Status Listen();
-  // Serves connections on a thread of its own, which blocks every signal.
-  void Start(Handler handler);
+  // Serves connections on a thread of its own, which blocks every signal;
+  // an error when the thread cannot start (then nothing listens).
+  absl::Status Start(Handler handler);
   void Stop();
 
  private:

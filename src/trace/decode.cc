@@ -91,10 +91,11 @@ SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
   return a;
 }
 
-std::string RootOf(pid_t pid) {
+std::optional<std::string> RootOf(pid_t pid) {
   char buf[PATH_MAX];
   ssize_t n = readlink(StrCat("/proc/", pid, "/root").c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/";
+  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 DecodeResult Decode(pid_t pid, const std::string& root, Event* e,

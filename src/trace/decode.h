@@ -17,8 +17,9 @@ namespace syd::trace {
 enum class DecodeResult { kOk, kFault };
 
 // The tracee's root directory ("/" unless it chrooted): what absolute
-// paths and symlinks resolve against.
-std::string RootOf(pid_t pid);
+// paths and symlinks resolve against. Nothing when /proc cannot say (the
+// process has gone, or syd may not look): never a guess.
+std::optional<std::string> RootOf(pid_t pid);
 
 // Fills `e` (nr and args already set) with what the tracer can see; `root`
 // is RootOf(pid). kFault: an argument the kernel would read is a NULL or

@@ -61,7 +61,7 @@ absl::StatusOr<int> CopyListener(pid_t pid, int remote) {
 
 }  // namespace
 
-ListenerSupport ProbeListener() {
+ListenerSupport ProbeListener(std::string* why) {
   if (NotifSizes().seccomp_notif == 0) return ListenerSupport::kOldKernel;
   // pidfd_getfd on a bad pidfd: EBADF where it exists, ENOSYS where not.
   if (syscall(SYS_pidfd_getfd, -1, 0, 0) == 0 || errno != EBADF)
@@ -69,7 +69,10 @@ ListenerSupport ProbeListener() {
   // A child tries, with a filter that allows everything, and exits with
   // the errno it got.
   pid_t pid = fork();
-  if (pid < 0) return ListenerSupport::kOldKernel;
+  if (pid < 0) {
+    *why = StrCat("fork: ", strerror(errno));
+    return ListenerSupport::kProbeFailed;
+  }
   if (pid == 0) {
     sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     sock_fprog prog{1, &allow};
@@ -80,8 +83,10 @@ ListenerSupport ProbeListener() {
               : errno);
   }
   int status = 0;
-  if (Wait(pid, &status) != pid || !WIFEXITED(status))
-    return ListenerSupport::kOldKernel;
+  if (Wait(pid, &status) != pid || !WIFEXITED(status)) {
+    *why = "the probe's child did not exit";
+    return ListenerSupport::kProbeFailed;
+  }
   switch (WEXITSTATUS(status)) {
     case 0:
       return ListenerSupport::kYes;
@@ -141,10 +146,13 @@ Listener::Listener(int fd) : fd_(fd) {
 
 Listener::~Listener() { close(fd_); }
 
-std::optional<seccomp_notif> Listener::Receive() {
+absl::StatusOr<std::optional<seccomp_notif>> Listener::Receive() {
   std::fill(req_.begin(), req_.end(), 0);  // the kernel insists
-  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_RECV, req_.data()) != 0)
-    return std::nullopt;
+  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_RECV, req_.data()) != 0) {
+    // ENOENT: the call went away before syd read it; EINTR: a signal.
+    if (errno == ENOENT || errno == EINTR) return std::nullopt;
+    return Errno("SECCOMP_IOCTL_NOTIF_RECV");
+  }
   seccomp_notif req;
   std::memcpy(&req, req_.data(), sizeof req);
   return req;
@@ -154,14 +162,14 @@ bool Listener::Waiting(uint64_t id) const {
   return ioctl(fd_, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-void Listener::Continue(uint64_t id) {
+absl::Status Listener::Continue(uint64_t id) {
   seccomp_notif_resp resp{};
   resp.id = id;
   resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  Send(resp);
+  return Send(resp);
 }
 
-void Listener::Return(uint64_t id, int64_t ret) {
+absl::Status Listener::Return(uint64_t id, int64_t ret) {
   seccomp_notif_resp resp{};
   resp.id = id;
   if (ret < 0) {
@@ -169,15 +177,19 @@ void Listener::Return(uint64_t id, int64_t ret) {
   } else {
     resp.val = ret;
   }
-  Send(resp);
+  return Send(resp);
 }
 
-void Listener::Send(const seccomp_notif_resp& resp) {
+absl::Status Listener::Send(const seccomp_notif_resp& resp) {
   std::fill(resp_.begin(), resp_.end(), 0);
   std::memcpy(resp_.data(), &resp, sizeof resp);
   // ENOENT: the call went away meanwhile (killed, or a signal); nobody
   // waits for the answer.
-  ioctl(fd_, SECCOMP_IOCTL_NOTIF_SEND, resp_.data());
+  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_SEND, resp_.data()) != 0 &&
+      errno != ENOENT) {
+    return Errno("SECCOMP_IOCTL_NOTIF_SEND");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace syd::trace

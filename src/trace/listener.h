@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -17,14 +18,16 @@ namespace syd::trace {
 
 enum class ListenerSupport {
   kYes,
-  kOldKernel,  // no SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5), pidfd_getfd (5.6)
+  kProbeFailed,  // the probe itself could not run (fork failed): unknown
+  kOldKernel,    // no SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5), pidfd_getfd (5.6)
   // A filter above syd already has a listener (one per filter chain): an
   // outer syd's, a container runtime's.
   kListenerAbove,
 };
 
-// Whether a child of syd can make a seccomp listener, and why not.
-ListenerSupport ProbeListener();
+// Whether a child of syd can make a seccomp listener, and why not; with
+// kProbeFailed, `why` says what went wrong.
+ListenerSupport ProbeListener(std::string* why);
 
 // The child `pid` is stopped by its own SIGSTOP and is about to install a
 // filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the
@@ -47,18 +50,20 @@ class Listener {
 
   int fd() const { return fd_; }
   // The next stopped call, or nothing when it went away before it could be
-  // read (a signal interrupted it, or it was killed).
-  std::optional<seccomp_notif> Receive();
+  // read (a signal interrupted it, or it was killed); an error when the
+  // listener itself failed.
+  absl::StatusOr<std::optional<seccomp_notif>> Receive();
   // Whether call `id` still waits: memory read for it belongs to it only
   // if it does, since its pid may have been reused.
   bool Waiting(uint64_t id) const;
-  // Lets the call run as it is.
-  void Continue(uint64_t id);
-  // Skips the call; it returns `ret`, a value or -errno.
-  void Return(uint64_t id, int64_t ret);
+  // Lets the call run as it is. OK also when the call has gone (nobody
+  // waits for the answer); an error when the listener failed.
+  absl::Status Continue(uint64_t id);
+  // Skips the call; it returns `ret`, a value or -errno. As Continue.
+  absl::Status Return(uint64_t id, int64_t ret);
 
  private:
-  void Send(const seccomp_notif_resp& resp);
+  absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;
   std::vector<char> req_;  // the kernel's struct may be larger than ours

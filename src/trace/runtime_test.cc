@@ -630,7 +630,7 @@ TEST_CASE("plugin load errors say what is wrong and run nothing") {
   CHECK(Contains(r.err, "--control adds rules at run time"));
   r = load("no_such_module");
   CHECK(r.exit_code == 125);
-  CHECK(Contains(r.err, "no built-in module of that name"));
+  CHECK(Contains(r.err, "no built-in module 'no_such_module'"));
   CHECK(!Exists(marker));
 }
 

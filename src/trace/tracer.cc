@@ -97,17 +97,6 @@ long HostReadString(int pid, uint64_t addr, char* out, size_t size) {
   return static_cast<long>(s->size());
 }
 
-bool Truthy(const std::string& v, bool* out) {
-  if (v == "1" || v == "true" || v == "yes" || v.empty()) {
-    *out = true;
-  } else if (v == "0" || v == "false" || v == "no") {
-    *out = false;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 // The child: wait for syd, install the filter (with a listener for the
 // user-notify backend), become the command.
 [[noreturn]] void Child(const BpfProgram& prog, bool listener,
@@ -201,30 +190,15 @@ bool Tracer::LoadPlugins() {
     const std::string where =
         StrCat(r.location.ToString(false), ": load=", r.plugin->path);
     PluginSlot& slot = plugins_[i];
-    if (r.plugin->path == "magic_stat") {
+    if (r.plugin->path == kMagicStat) {
+      // The resolver checked the options: readonly and initonly, truthy
+      // or not.
       slot.magic = true;
       for (const auto& [key, value] : r.plugin->options) {
-        bool* flag = key == "readonly"   ? &slot.readonly
-                     : key == "initonly" ? &slot.initonly
-                                         : nullptr;
-        if (flag == nullptr || !Truthy(value, flag)) {
-          std::fprintf(stderr,
-                       "syd: %s: %s%s%s: magic_stat takes readonly=0|1 and "
-                       "initonly=0|1; nothing was run\n",
-                       where.c_str(), key.c_str(), value.empty() ? "" : "=",
-                       value.c_str());
-          return false;
-        }
+        const bool on = value != "0" && value != "false" && value != "no";
+        (key == "readonly" ? slot.readonly : slot.initonly) = on;
       }
       continue;
-    }
-    if (r.plugin->path.find('/') == std::string::npos) {
-      std::fprintf(stderr,
-                   "syd: %s: no built-in module of that name (there is "
-                   "magic_stat); a plugin file is named by its path, "
-                   "load=/path/to/plugin.so; nothing was run\n",
-                   where.c_str());
-      return false;
     }
     absl::StatusOr<std::unique_ptr<Plugin>> p = Plugin::Load(*r.plugin, &host_);
     if (!p.ok()) {
@@ -263,9 +237,22 @@ bool Tracer::Detached(pid_t pid) {
          same(detached_processes_, ThreadGroup(pid));
 }
 
-const std::string& Tracer::Root(pid_t pid) {
-  if (same_root_) return sandbox_root_;
-  return root_scratch_ = RootOf(pid);
+const std::string* Tracer::Root(pid_t pid) {
+  if (same_root_) return &sandbox_root_;
+  std::optional<std::string> root = RootOf(pid);
+  if (!root) return nullptr;
+  root_scratch_ = *std::move(root);
+  return &root_scratch_;
+}
+
+void Tracer::EndSandbox(const std::string& why) {
+  std::fprintf(stderr, "syd: %s; ending the sandbox\n", why.c_str());
+  std::vector<pid_t> tasks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks = Tasks();
+  }
+  for (pid_t pid : tasks) kill(pid, SIGKILL);
 }
 
 std::string Tracer::PtraceReason() const {
@@ -287,7 +274,15 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   // Where another listener is above syd, syd cannot make its own, and the
   // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
   // return of all filters): calls both stop would never reach syd.
-  const ListenerSupport support = ProbeListener();
+  std::string probe_failure;
+  const ListenerSupport support = ProbeListener(&probe_failure);
+  if (support == ListenerSupport::kProbeFailed) {
+    std::fprintf(stderr,
+                 "syd: cannot tell whether this kernel gives syd a seccomp "
+                 "listener: %s; nothing was run\n",
+                 probe_failure.c_str());
+    return 125;
+  }
   if (support == ListenerSupport::kListenerAbove) {
     std::fprintf(stderr,
                  "syd: another seccomp listener is above syd (an outer "
@@ -333,23 +328,43 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
   sa.sa_sigaction = OnSignal;
   sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns to forward
   sigemptyset(&sa.sa_mask);
-  for (int sig : kForwarded) sigaction(sig, &sa, nullptr);
+  bool handlers = true;
+  for (int sig : kForwarded) handlers &= sigaction(sig, &sa, nullptr) == 0;
   struct sigaction dump {};
   dump.sa_handler = OnDumpSignal;
   sigemptyset(&dump.sa_mask);
-  sigaction(SIGUSR2, &dump, nullptr);
+  handlers &= sigaction(SIGUSR2, &dump, nullptr) == 0;
+  if (!handlers) {
+    std::fprintf(stderr, "syd: sigaction: %s; nothing was run\n",
+                 strerror(errno));
+    return 125;
+  }
 
-  sandbox_root_ = RootOf(getpid());
+  std::optional<std::string> root = RootOf(getpid());
+  if (!root) {
+    std::fprintf(stderr,
+                 "syd: cannot read its own root (/proc/%d/root): %s; "
+                 "nothing was run\n",
+                 getpid(), strerror(errno));
+    return 125;
+  }
+  sandbox_root_ = *root;
   BpfProgram notify_prog;
   if (user_notif) {
     notify_prog = TraceToUserNotif(prog_);
     // Orphans come to syd, not init: it reaps them, and finds them below
     // itself to dump or signal.
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     struct sigaction chld {};
     chld.sa_handler = OnChild;  // no SA_RESTART: ppoll returns to reap
     sigemptyset(&chld.sa_mask);
-    sigaction(SIGCHLD, &chld, nullptr);
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 ||
+        sigaction(SIGCHLD, &chld, nullptr) != 0) {
+      std::fprintf(stderr,
+                   "syd: cannot become the sandbox's subreaper: %s; nothing "
+                   "was run\n",
+                   strerror(errno));
+      return 125;
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   rusage at_start{};
@@ -378,9 +393,19 @@ int Tracer::Run(const std::string& path, const std::vector<std::string>& argv) {
     // follow a thread through exec need it: what makes a run need ptrace.
     const bool exec_events = !ptrace_reason.empty();
     if (control) {
-      control->Start([this](const std::string& command, std::string* reply) {
-        return Control(command, reply);
-      });
+      absl::Status started = control->Start(
+          [this](const std::string& command, std::string* reply) {
+            return Control(command, reply);
+          });
+      if (!started.ok()) {
+        // Rules were to change through it: the command does not run
+        // without it.
+        std::fprintf(stderr, "syd: %s; nothing was run\n",
+                     std::string(started.message()).c_str());
+        kill(child, SIGKILL);
+        waitpid(child, nullptr, 0);
+        return 125;
+      }
     }
     result = SupervisePtrace(child, exec_events);
   }
@@ -618,12 +643,23 @@ int Tracer::SuperviseUserNotif(pid_t child) {
       continue;
     }
     if (fds.revents & POLLIN) {
-      if (std::optional<seccomp_notif> req = listener.Receive())
-        OnUserNotif(*req);
+      absl::StatusOr<std::optional<seccomp_notif>> req = listener.Receive();
+      absl::Status answered = req.status();
+      if (req.ok() && *req) answered = OnUserNotif(**req);
+      if (!answered.ok()) {
+        EndSandbox(std::string(answered.message()));
+        result = 125;
+      }
       continue;
     }
     // POLLHUP: no process holds the filter any more; all have exited.
-    if (fds.revents & (POLLHUP | POLLERR)) break;
+    if (fds.revents & POLLHUP) break;
+    if (fds.revents & (POLLERR | POLLNVAL)) {
+      // Calls would wait for syd forever, or run unjudged: end the run.
+      EndSandbox("the seccomp listener failed");
+      result = 125;
+      break;
+    }
   }
   // Collect what has exited, the command among it if it is still a zombie.
   for (;;) {
@@ -647,20 +683,28 @@ void Tracer::OnSeccompStop(pid_t pid) {
   if (o && !o->run) {
     regs.orig_rax = static_cast<unsigned long long>(-1);
     regs.rax = static_cast<unsigned long long>(o->ret);
-    ptrace(PTRACE_SETREGS, pid, nullptr, &regs);
+    // A refusal that cannot be written would let the call run: the
+    // process dies instead (ESRCH: it is dying already).
+    if (ptrace(PTRACE_SETREGS, pid, nullptr, &regs) != 0 && errno != ESRCH) {
+      std::fprintf(stderr,
+                   "syd: cannot refuse a call of pid %d (PTRACE_SETREGS: "
+                   "%s); killing it\n",
+                   pid, strerror(errno));
+      kill(ThreadGroup(pid), SIGKILL);
+    }
   }
   if (o) Signal(pid, *o);
   Resume(pid, 0);
 }
 
-void Tracer::OnUserNotif(const seccomp_notif& req) {
+absl::Status Tracer::OnUserNotif(const seccomp_notif& req) {
   Event e;
   e.nr = req.data.nr;
   for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
   notif_id_ = req.id;
   const auto pid = static_cast<pid_t>(req.pid);
   const std::optional<Outcome> o = Decide(pid, &e);
-  if (!o) return;
+  if (!o) return absl::OkStatus();
   // A signal interrupts the wait for syd's answer. One the process does
   // not catch goes first, so that it acts before the process runs on (a
   // kill verdict kills at the call, as under ptrace). One it catches goes
@@ -668,14 +712,13 @@ void Tracer::OnUserNotif(const seccomp_notif& req) {
   // into the same verdict, again and again.
   const bool after = o->signal != 0 && CatchesSignal(pid, o->signal);
   if (!after) Signal(pid, *o);
-  if (o->run) {
-    // The kernel reads the arguments again: the same window as ptrace
-    // leaves between syd's read and the kernel's (docs/architecture.md).
-    listener_->Continue(req.id);
-  } else {
-    listener_->Return(req.id, o->ret);
-  }
+  // With FLAG_CONTINUE the kernel reads the arguments again: the same
+  // window as ptrace leaves between syd's read and the kernel's
+  // (docs/architecture.md).
+  absl::Status sent =
+      o->run ? listener_->Continue(req.id) : listener_->Return(req.id, o->ret);
   if (after) Signal(pid, *o);
+  return sent;
 }
 
 void Tracer::Signal(pid_t pid, const Outcome& o) {
@@ -702,7 +745,11 @@ std::optional<Tracer::Outcome> Tracer::Decide(pid_t pid, Event* call) {
                         (e.nr == SYS_execve || e.nr == SYS_execveat);
   if (own_exec) command_execed_ = true;
   if (Detached(pid)) return Outcome{};
-  if (Decode(pid, Root(pid), &e, policy.TestsProcessNames()) ==
+  // Unreadable: the process has gone, or syd cannot tell how its paths
+  // resolve; either way the call does not run.
+  const std::string* root = Root(pid);
+  if (root == nullptr) return Outcome{false, -EPERM};
+  if (Decode(pid, *root, &e, policy.TestsProcessNames()) ==
       DecodeResult::kFault) {
     return Outcome{false, -EFAULT};
   }

@@ -103,7 +103,11 @@ class Tracer {
   std::optional<Outcome> Decide(pid_t pid, Event* e);
   void Signal(pid_t pid, const Outcome& o);
   void OnSeccompStop(pid_t pid);
-  void OnUserNotif(const seccomp_notif& req);
+  // An error when the answer could not be given: the run ends.
+  absl::Status OnUserNotif(const seccomp_notif& req);
+  // Kills every process of the sandbox after a failure that leaves syd
+  // unable to judge its calls, saying why.
+  void EndSandbox(const std::string& why);
   void OnSyscallExit(pid_t pid);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
@@ -120,7 +124,9 @@ class Tracer {
   void Report(pid_t pid, const Event& e, const Decision& d);
   void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);
-  const std::string& Root(pid_t pid);
+  // The root the call of `pid` resolves paths in; nullptr when /proc
+  // cannot say.
+  const std::string* Root(pid_t pid);
   void WriteDump();
   absl::Status Control(const std::string& command, std::string* reply);
   std::string ProcessList();
