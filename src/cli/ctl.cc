@@ -11,7 +11,7 @@
 #include <string>
 
 #include "src/cli/commands.h"
-#include "src/trace/control.h"
+#include "src/runtime/control_server.h"
 
 namespace syd::cli {
 
@@ -34,7 +34,7 @@ int Ctl(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   sockaddr_un addr;
-  socklen_t len = trace::ControlAddress(path, &addr);
+  socklen_t len = ControlAddress(path, &addr);
   if (len == 0) {
     std::fprintf(stderr, "syd ctl: %s: not a socket path\n", path.c_str());
     return kExitUsage;

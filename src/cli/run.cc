@@ -15,7 +15,8 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
-#include "src/trace/tracer.h"
+#include "src/supervise/launch.h"
+#include "src/supervise/supervisor.h"
 #include "syd/bpf.h"
 
 namespace syd::cli {
@@ -53,7 +54,7 @@ std::string Which(const std::string& cmd, int* error) {
 
 int RunCommand(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
-  trace::Options options;
+  supervise::Options options;
   for (size_t i = 0; i < pa.rest.size(); ++i) {
     const std::string& a = pa.rest[i];
     // --control PATH, --control=PATH; the same for --dump.
@@ -81,11 +82,11 @@ int RunCommand(const std::vector<std::string>& args) {
     } else if (a == "--stats") {
       options.stats = true;
     } else if (a == "--backend=auto") {
-      options.backend = trace::Backend::kAuto;
+      options.backend = supervise::Backend::kAuto;
     } else if (a == "--backend=ptrace") {
-      options.backend = trace::Backend::kPtrace;
+      options.backend = supervise::Backend::kPtrace;
     } else if (a == "--backend=user-notif") {
-      options.backend = trace::Backend::kUserNotif;
+      options.backend = supervise::Backend::kUserNotif;
     } else if (a.rfind("--backend", 0) == 0 && pa.error.empty()) {
       pa.error = "--backend takes auto, ptrace or user-notif";
     } else if (pa.error.empty()) {
@@ -117,19 +118,16 @@ int RunCommand(const std::vector<std::string>& args) {
   // kernel decides everything.
   if (policy->NeedsTracer() || !options.control.empty()) {
     options.vars = pa.variables;
-    return trace::Tracer(*policy, *prog, std::move(options))
+    return supervise::Supervisor(*policy, *prog, std::move(options))
         .Run(path, pa.command);
   }
   std::vector<char*> argv;
   for (const std::string& a : pa.command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  sock_fprog fprog{static_cast<unsigned short>(prog->size()),
-                   const_cast<sock_filter*>(prog->data())};
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
-    std::fprintf(stderr, "syd: cannot install the filter: %s\n",
-                 strerror(errno));
+  if (absl::Status s = supervise::InstallFilter(*prog, /*listener=*/false);
+      !s.ok()) {
+    std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;
   }
   execv(path.c_str(), argv.data());

@@ -1,4 +1,4 @@
-#include "src/trace/procfs.h"
+#include "src/tracee/procfs.h"
 
 #include <dirent.h>
 
@@ -10,7 +10,7 @@
 #include "syd/loader.h"
 #include "syd/strcat.h"
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 // The numeric entries of a /proc directory.
@@ -100,4 +100,4 @@ bool CatchesSignal(pid_t pid, int sig) {
   return sig >= 1 && sig <= 64 && ((caught >> (sig - 1)) & 1) != 0;
 }
 
-}  // namespace syd::trace
+}  // namespace syd::tracee

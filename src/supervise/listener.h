@@ -1,8 +1,8 @@
 // The kernel side of seccomp user notification: getting the listener fd
 // out of the child that installs the filter, and receiving and answering
 // the calls it stops.
-#ifndef SYD_TRACE_LISTENER_H_
-#define SYD_TRACE_LISTENER_H_
+#ifndef SYD_SUPERVISE_LISTENER_H_
+#define SYD_SUPERVISE_LISTENER_H_
 
 #include <linux/seccomp.h>
 #include <sys/types.h>
@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace syd::trace {
+namespace syd::supervise {
 
 enum class ListenerSupport {
   kYes,
@@ -70,6 +70,6 @@ class Listener {
   std::vector<char> resp_;
 };
 
-}  // namespace syd::trace
+}  // namespace syd::supervise
 
-#endif  // SYD_TRACE_LISTENER_H_
+#endif  // SYD_SUPERVISE_LISTENER_H_

@@ -1,4 +1,4 @@
-#include "src/trace/listener.h"
+#include "src/supervise/listener.h"
 
 #include <errno.h>
 #include <linux/filter.h>
@@ -21,7 +21,7 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-namespace syd::trace {
+namespace syd::supervise {
 namespace {
 
 seccomp_notif_sizes NotifSizes() {
@@ -192,4 +192,4 @@ absl::Status Listener::Send(const seccomp_notif_resp& resp) {
   return absl::OkStatus();
 }
 
-}  // namespace syd::trace
+}  // namespace syd::supervise

@@ -1,7 +1,7 @@
 // The control socket (syd --control PATH): one command per connection, a
 // line in, a reply out. Only the uid that started syd may talk to it.
-#ifndef SYD_TRACE_CONTROL_H_
-#define SYD_TRACE_CONTROL_H_
+#ifndef SYD_RUNTIME_CONTROL_SERVER_H_
+#define SYD_RUNTIME_CONTROL_SERVER_H_
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 
-namespace syd::trace {
+namespace syd {
 
 // Fills `addr` for the control socket `path` (a file name, or "@name" in
 // the abstract namespace) and returns its length; 0 when `path` is empty or
@@ -47,6 +47,6 @@ class ControlServer {
   std::thread thread_;
 };
 
-}  // namespace syd::trace
+}  // namespace syd
 
-#endif  // SYD_TRACE_CONTROL_H_
+#endif  // SYD_RUNTIME_CONTROL_SERVER_H_

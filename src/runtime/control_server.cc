@@ -1,4 +1,4 @@
-#include "src/trace/control.h"
+#include "src/runtime/control_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 
 #include "syd/strcat.h"
 
-namespace syd::trace {
+namespace syd {
 namespace {
 
 // A command longer than this is not a rule anyone wrote by hand.
@@ -181,4 +181,4 @@ void ControlServer::Answer(int fd) {
   }
 }
 
-}  // namespace syd::trace
+}  // namespace syd

@@ -1,11 +1,18 @@
 // Runs a command under the policy: the kernel filter decides what it can,
-// and every call it returns SECCOMP_RET_TRACE for stops here, is decoded,
-// evaluated from the chain position the filter gave, and decided. Rules
-// added at run time (magic stat, the control socket) and plugins decide
-// here too.
-#ifndef SYD_TRACE_TRACER_H_
-#define SYD_TRACE_TRACER_H_
+// and every call it sends to syd is decoded, evaluated under the rules in
+// force and decided, through one of two backends. Rules added at run time
+// (magic stat, the control socket) and plugins decide here too.
+//
+// The work is split by job: supervisor.cc starts the run and holds the
+// state; decider.cc decides a call (the one place an outcome is
+// computed); ptrace_backend.cc and user_notif_backend.cc stop calls and
+// apply outcomes; launch.cc starts the command; signals.cc handles
+// syd's signals; report.cc reports; introspection.cc answers the dump
+// and the control socket.
+#ifndef SYD_SUPERVISE_SUPERVISOR_H_
+#define SYD_SUPERVISE_SUPERVISOR_H_
 
+#include <linux/seccomp.h>
 #include <sys/types.h>
 
 #include <array>
@@ -17,13 +24,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "src/runtime/plugin_loader.h"
 #include "syd/bpf.h"
 #include "syd/policy.h"
 #include "syd/runtime.h"
 #include "syd/variables.h"
 
-namespace syd::trace {
+namespace syd::supervise {
 
 class Listener;
 
@@ -43,13 +51,13 @@ struct Options {
   Variables vars;       // ${NAME} in rules added at run time
 };
 
-class Tracer {
+class Supervisor {
  public:
   static constexpr int kVerdictKinds =
       static_cast<int>(Verdict::Kind::kPlugin) + 1;
 
-  Tracer(const Policy& policy, const BpfProgram& prog, Options options);
-  ~Tracer();
+  Supervisor(const Policy& policy, const BpfProgram& prog, Options options);
+  ~Supervisor();
 
   // Loads the policy's plugins, forks, execs `path` with `argv` under the
   // filter and judges the calls it stops, in every process and thread the
@@ -92,12 +100,11 @@ class Tracer {
   int SupervisePtrace(pid_t child, bool exec_events);
   int SuperviseUserNotif(pid_t child);
   // Under ptrace, after a stop signal reached syd: whether every traced
-  // process of syd's process group is in a group-stop, and then syd's
-  // own stop, so that the shell sees the job stop as it would without syd.
+  // process of syd's process group is in a group-stop, so that syd may
+  // stop too and its shell sees the job stop as it would without syd.
   bool CommandStopped() const;
   // The terminal of the session syd leads hung up: SIGHUP to the sandbox.
   void HangUp();
-  void StopLikeTheCommand();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
   // when the call went away while syd read it.
   std::optional<Outcome> Decide(pid_t pid, Event* e);
@@ -113,10 +120,6 @@ class Tracer {
   // `exit` when a plugin it called has an exit hook.
   void RunPlugins(pid_t pid, const Event& e, const RulesInForce& rules,
                   Decision* d, std::optional<PendingExit>* exit);
-  // /dev/sydbox: the call's outcome (0 or -errno), or nothing when the
-  // path is not magic and the next rule decides.
-  std::optional<int64_t> MagicStat(pid_t pid, const Event& e,
-                                   const PluginSlot& slot, const Rule& rule);
   // The slot of `rule`, a rule of `rules`; nullptr for one added at run
   // time.
   const PluginSlot* SlotOf(const RulesInForce& rules, const Rule* rule) const;
@@ -176,6 +179,6 @@ class Tracer {
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
 };
 
-}  // namespace syd::trace
+}  // namespace syd::supervise
 
-#endif  // SYD_TRACE_TRACER_H_
+#endif  // SYD_SUPERVISE_SUPERVISOR_H_

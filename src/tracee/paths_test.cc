@@ -1,5 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "src/trace/paths.h"
+#include "src/tracee/paths.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 
 #include "src/testing/subprocess.h"
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 TEST_CASE("dots, relative paths and symlinks resolve as the kernel would") {
@@ -66,4 +66,4 @@ TEST_CASE("the base of a relative path comes from the tracee's fd or cwd") {
 }
 
 }  // namespace
-}  // namespace syd::trace
+}  // namespace syd::tracee

@@ -1,6 +1,6 @@
 // Reading a tracee's memory.
-#ifndef SYD_TRACE_MEMORY_H_
-#define SYD_TRACE_MEMORY_H_
+#ifndef SYD_TRACEE_MEMORY_H_
+#define SYD_TRACEE_MEMORY_H_
 
 #include <sys/types.h>
 
@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace syd::trace {
+namespace syd::tracee {
 
 // Reads `size` bytes at `addr`; process_vm_readv, falling back to
 // PTRACE_PEEKDATA where it is refused. Nothing when the memory is not there.
@@ -21,6 +21,6 @@ bool WriteMemory(pid_t pid, uint64_t addr, const void* data, size_t size);
 // Nothing for a NULL or unreadable pointer, or a string without its NUL.
 std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max);
 
-}  // namespace syd::trace
+}  // namespace syd::tracee
 
-#endif  // SYD_TRACE_MEMORY_H_
+#endif  // SYD_TRACEE_MEMORY_H_

@@ -1,7 +1,7 @@
 // A stopped syscall's arguments, decoded as the syscall table describes
 // them: paths read and resolved as the kernel will, socket addresses parsed.
-#ifndef SYD_TRACE_DECODE_H_
-#define SYD_TRACE_DECODE_H_
+#ifndef SYD_TRACEE_DECODE_H_
+#define SYD_TRACEE_DECODE_H_
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 
 #include "syd/policy.h"
 
-namespace syd::trace {
+namespace syd::tracee {
 
 enum class DecodeResult { kOk, kFault };
 
@@ -43,6 +43,6 @@ std::string ModeText(uint64_t mode);
 // Decodes a struct sockaddr of `len` bytes.
 SocketAddress DecodeSockaddr(const uint8_t* data, size_t len);
 
-}  // namespace syd::trace
+}  // namespace syd::tracee
 
-#endif  // SYD_TRACE_DECODE_H_
+#endif  // SYD_TRACEE_DECODE_H_

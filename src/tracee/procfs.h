@@ -1,14 +1,14 @@
 // What /proc tells about the processes under syd: under user notification
 // syd traces nothing and learns of no fork, so this is how it knows them.
-#ifndef SYD_TRACE_PROCFS_H_
-#define SYD_TRACE_PROCFS_H_
+#ifndef SYD_TRACEE_PROCFS_H_
+#define SYD_TRACEE_PROCFS_H_
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <vector>
 
-namespace syd::trace {
+namespace syd::tracee {
 
 // The processes descended from `ancestor`, ascending. syd makes itself
 // the sandbox's child subreaper, so orphans stay among its descendants.
@@ -31,6 +31,6 @@ pid_t TracerOf(pid_t pid);
 // Whether process (or thread) `pid` has a handler for `sig` (SigCgt).
 bool CatchesSignal(pid_t pid, int sig);
 
-}  // namespace syd::trace
+}  // namespace syd::tracee
 
-#endif  // SYD_TRACE_PROCFS_H_
+#endif  // SYD_TRACEE_PROCFS_H_

@@ -1,5 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "src/trace/decode.h"
+#include "src/tracee/decode.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -7,7 +7,7 @@
 
 #include "syd/syscalls.h"
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 TEST_CASE("open flags and modes read as strace shows them") {
@@ -42,4 +42,4 @@ TEST_CASE("a report names the flags and the mode") {
 }
 
 }  // namespace
-}  // namespace syd::trace
+}  // namespace syd::tracee

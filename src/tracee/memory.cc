@@ -1,4 +1,4 @@
-#include "src/trace/memory.h"
+#include "src/tracee/memory.h"
 
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 bool PeekData(pid_t pid, uint64_t addr, void* out, size_t size) {
@@ -83,4 +83,4 @@ std::optional<std::string> ReadString(pid_t pid, uint64_t addr, size_t max) {
   return std::nullopt;
 }
 
-}  // namespace syd::trace
+}  // namespace syd::tracee

@@ -8,18 +8,18 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "src/trace/procfs.h"
-#include "src/trace/tracer.h"
+#include "src/supervise/supervisor.h"
+#include "src/tracee/procfs.h"
 #include "syd/loader.h"
 #include "syd/strcat.h"
 
-namespace syd::trace {
+namespace syd::supervise {
 namespace {
 
 constexpr const char* kVerdictNames[] = {
     "allow", "errno", "retval",         "kill_process",  "kill_thread",
     "trap",  "log",   "detach_process", "detach_thread", "plugin"};
-static_assert(std::size(kVerdictNames) == Tracer::kVerdictKinds);
+static_assert(std::size(kVerdictNames) == Supervisor::kVerdictKinds);
 
 struct ProcessInfo {
   pid_t pid = 0;
@@ -70,7 +70,7 @@ std::string NameOf(int nr) {
 
 }  // namespace
 
-std::string Tracer::Dump() {
+std::string Supervisor::Dump() {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json processes = nlohmann::json::array();
   for (const ProcessInfo& p : Processes(Tasks())) {
@@ -115,7 +115,7 @@ std::string Tracer::Dump() {
          "\n";
 }
 
-void Tracer::WriteDump() {
+void Supervisor::WriteDump() {
   std::string text = Dump();
   if (options_.dump.empty()) {
     if (write(STDERR_FILENO, text.data(), text.size()) < 0) {
@@ -136,20 +136,20 @@ void Tracer::WriteDump() {
   }
 }
 
-std::vector<pid_t> Tracer::Tasks() const {
+std::vector<pid_t> Supervisor::Tasks() const {
   if (listener_ == nullptr) {
     std::vector<pid_t> out(live_.begin(), live_.end());
     std::sort(out.begin(), out.end());
     return out;
   }
   std::vector<pid_t> out;
-  for (pid_t pid : Descendants(getpid())) {
-    for (pid_t tid : ThreadsOf(pid)) out.push_back(tid);
+  for (pid_t pid : tracee::Descendants(getpid())) {
+    for (pid_t tid : tracee::ThreadsOf(pid)) out.push_back(tid);
   }
   return out;
 }
 
-std::string Tracer::ProcessList() {
+std::string Supervisor::ProcessList() {
   std::string out = "PID TGID PPID STATE COMM CWD\n";
   for (const ProcessInfo& p : Processes(Tasks())) {
     StrAppend(&out, p.pid, " ", p.tgid, " ", p.ppid, " ", p.state.substr(0, 1),
@@ -158,7 +158,7 @@ std::string Tracer::ProcessList() {
   return out;
 }
 
-std::string Tracer::Counters() {
+std::string Supervisor::Counters() {
   std::string out = StrCat("stops ", stops_, "\nrefused ", refused_, "\nlock ",
                            LockText(runtime_.lock()), "\n");
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
@@ -172,7 +172,8 @@ std::string Tracer::Counters() {
   return out;
 }
 
-absl::Status Tracer::Control(const std::string& command, std::string* reply) {
+absl::Status Supervisor::Control(const std::string& command,
+                                 std::string* reply) {
   if (command == "dump") {
     *reply = Dump();
     return absl::OkStatus();
@@ -206,4 +207,4 @@ absl::Status Tracer::Control(const std::string& command, std::string* reply) {
   return s;
 }
 
-}  // namespace syd::trace
+}  // namespace syd::supervise

@@ -1,13 +1,13 @@
 // File names as the kernel will resolve them for a tracee.
-#ifndef SYD_TRACE_PATHS_H_
-#define SYD_TRACE_PATHS_H_
+#ifndef SYD_TRACEE_PATHS_H_
+#define SYD_TRACEE_PATHS_H_
 
 #include <sys/types.h>
 
 #include <optional>
 #include <string>
 
-namespace syd::trace {
+namespace syd::tracee {
 
 // The directory a relative path starts from: the tracee's cwd for AT_FDCWD,
 // else what its descriptor `dirfd` names. Nothing for a bad descriptor.
@@ -24,6 +24,6 @@ std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
                         bool follow_last);
 
-}  // namespace syd::trace
+}  // namespace syd::tracee
 
-#endif  // SYD_TRACE_PATHS_H_
+#endif  // SYD_TRACEE_PATHS_H_

@@ -1,4 +1,4 @@
-#include "src/trace/paths.h"
+#include "src/tracee/paths.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 std::optional<std::string> ReadLink(const std::string& path) {
@@ -119,4 +119,4 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   return out.empty() ? "/" : out;
 }
 
-}  // namespace syd::trace
+}  // namespace syd::tracee

@@ -1,4 +1,4 @@
-#include "src/trace/decode.h"
+#include "src/tracee/decode.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,14 +13,14 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "src/trace/memory.h"
-#include "src/trace/paths.h"
+#include "src/tracee/memory.h"
+#include "src/tracee/paths.h"
 #include "syd/identifiers.h"
 #include "syd/loader.h"
 #include "syd/printer.h"
 #include "syd/strcat.h"
 
-namespace syd::trace {
+namespace syd::tracee {
 namespace {
 
 std::string ProcFile(pid_t pid, const char* name) {
@@ -270,4 +270,4 @@ std::string DescribeCall(const Event& e) {
   return out + ")";
 }
 
-}  // namespace syd::trace
+}  // namespace syd::tracee

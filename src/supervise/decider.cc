@@ -1,0 +1,273 @@
+// The one place a stopped call's outcome is decided, whichever backend
+// stopped it: decode, evaluate under the rules in force, plugins and
+// magic stat, count, report.
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "src/runtime/magic_stat.h"
+#include "src/supervise/listener.h"
+#include "src/supervise/supervisor.h"
+#include "src/tracee/decode.h"
+#include "src/tracee/procfs.h"
+#include "syd/strcat.h"
+
+namespace syd::supervise {
+namespace {
+
+// Chains up to this long are evaluated from their start rather than asking
+// the kernel where the filter stopped.
+constexpr size_t kShortChain = 32;
+
+// Whether `e` creates a name that already exists, which the kernel fails
+// with EEXIST before it writes anything.
+bool WouldExist(const Event& e) {
+  const SyscallInfo* s = FindSyscall(e.nr);
+  if (s == nullptr) return false;
+  const std::optional<uint64_t> flags = tracee::OpenFlagsOf(*s, e);
+  const bool excl_open =
+      flags && (*flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+  static const std::string_view kCreators[] = {
+      "mkdir",   "mkdirat",   "mknod", "mknodat",
+      "symlink", "symlinkat", "link",  "linkat"};
+  bool creator = std::find(std::begin(kCreators), std::end(kCreators),
+                           s->name) != std::end(kCreators);
+  if (!creator && !excl_open) return false;
+  // The name it would create: the last path argument (link's new name).
+  for (int i = s->nargs - 1; i >= 0; --i) {
+    if (!s->args[i].IsPath() || !e.strings[i]) continue;
+    struct stat st;
+    return lstat(e.strings[i]->c_str(), &st) == 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Supervisor::Detached(pid_t pid) {
+  auto same = [](std::unordered_map<pid_t, uint64_t>& set, pid_t id) {
+    auto it = set.find(id);
+    if (it == set.end()) return false;
+    if (tracee::StartTime(id) == it->second) return true;
+    set.erase(it);  // gone; the pid is another's now
+    return false;
+  };
+  if (!detached_threads_.empty() && same(detached_threads_, pid)) return true;
+  return !detached_processes_.empty() &&
+         same(detached_processes_, tracee::ThreadGroup(pid));
+}
+
+const std::string* Supervisor::Root(pid_t pid) {
+  if (same_root_) return &sandbox_root_;
+  std::optional<std::string> root = tracee::RootOf(pid);
+  if (!root) return nullptr;
+  root_scratch_ = *std::move(root);
+  return &root_scratch_;
+}
+
+std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
+  Event& e = *call;
+  std::lock_guard<std::mutex> lock(mu_);
+  // Held to the end: magic stat may change the rules while this decides.
+  const std::shared_ptr<const RulesInForce> rules = runtime_.InForce();
+  const Policy& policy = *rules->policy;
+  ++stops_;
+  // syd's own exec of the command is not the command's doing: rules may
+  // detach or log it, but not refuse it.
+  // RunCommandChild() makes one execv call: after it, the command either runs
+  // or has exited, so the first exec stop of the command's pid is syd's own.
+  const bool own_exec = pid == command_pid_ && !command_execed_ &&
+                        (e.nr == SYS_execve || e.nr == SYS_execveat);
+  if (own_exec) command_execed_ = true;
+  if (Detached(pid)) return Outcome{};
+  // Unreadable: the process has gone, or syd cannot tell how its paths
+  // resolve; either way the call does not run.
+  const std::string* root = Root(pid);
+  if (root == nullptr) return Outcome{false, -EPERM};
+  if (tracee::Decode(pid, *root, &e, policy.TestsProcessNames()) ==
+      tracee::DecodeResult::kFault) {
+    return Outcome{false, -EFAULT};
+  }
+  // The filter's return data says where in the chain to resume. Rules
+  // before it did not match these registers, so starting from the top
+  // decides the same; for a short chain that is cheaper than the syscall.
+  // Rules added at run time come first: start from the top. User
+  // notification does not pass the data on.
+  uint32_t start = 0;
+  if (listener_ == nullptr && rules->added == 0 &&
+      policy.chain(e.nr).size() > kShortChain) {
+    unsigned long data = 0;
+    ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
+    if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
+  }
+  Decision d = Evaluate(policy, e, start);
+  std::optional<PendingExit> exit;
+  if (d.verdict.kind == Verdict::Kind::kPlugin)
+    RunPlugins(pid, e, *rules, &d, &exit);
+  const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
+  // Under user notification the call is not held by syd: it may have gone,
+  // and its pid been reused, while syd read memory and /proc. The kernel
+  // drops an answer to a call that has gone, so a plain allow needs no
+  // check; what acts on the pid or is recorded (a refusal, a signal, a
+  // detach, a report) does.
+  if (listener_ != nullptr &&
+      (d.verdict.kind != Verdict::Kind::kAllow ||
+       log.kind != LogTarget::Kind::kNone) &&
+      !listener_->Waiting(notif_id_)) {
+    return std::nullopt;
+  }
+  runtime_.CountHit(*rules, d.rule);
+  if (e.nr >= 0 && e.nr < kMaxSyscallNr)
+    ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
+  if (own_exec && Severity(d.verdict) >
+                      Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
+    return Outcome{};
+  }
+  // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
+  // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
+  // nothing: answer EEXIST, as the kernel would, and report nothing. The
+  // call does not run, so nothing can race the check.
+  if (Severity(d.verdict) >= Severity(Verdict{Verdict::Kind::kRetval, 0}) &&
+      d.verdict.kind != Verdict::Kind::kKillProcess &&
+      d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
+    return Outcome{false, -EEXIST};
+  }
+  using K = Verdict::Kind;
+  Outcome out;
+  const int sig = static_cast<int>(d.verdict.value);
+  switch (d.verdict.kind) {
+    case K::kAllow:
+    case K::kLog:
+      break;
+    case K::kErrno:
+      out = {false, -d.verdict.value};
+      break;
+    case K::kRetval:
+      out = {false, d.verdict.value};
+      break;
+    case K::kKillProcess:
+      out = {false, -EPERM, sig ? sig : SIGKILL, tracee::ThreadGroup(pid)};
+      break;
+    case K::kKillThread:
+      out = {false, -EPERM, sig ? sig : SIGKILL, tracee::ThreadGroup(pid),
+             true};
+      break;
+    case K::kTrap:
+      out = {false, -ENOSYS, SIGSYS, tracee::ThreadGroup(pid), true};
+      break;
+    case K::kDetachProcess:
+    case K::kDetachThread:
+      if (d.verdict.kind == K::kDetachProcess) {
+        const pid_t tgid = tracee::ThreadGroup(pid);
+        detached_processes_.insert_or_assign(tgid, tracee::StartTime(tgid));
+      } else {
+        detached_threads_.insert_or_assign(pid, tracee::StartTime(pid));
+      }
+      out.signal = sig;
+      out.signal_to = pid;
+      break;
+    case K::kPlugin:
+      break;  // RunPlugins decided
+  }
+  bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
+  if (policy.Watched(e.nr) && !denied) same_root_ = false;
+  // Magic stat answers are not refusals; it logs its own failures.
+  const PluginSlot* slot =
+      d.rule && d.rule->plugin ? SlotOf(*rules, d.rule) : nullptr;
+  const bool magic = slot != nullptr && slot->magic;
+  if (denied && !magic) ++refused_;
+  if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
+    Report(pid, e, d);
+  if (exit && !denied && d.verdict.kind != K::kDetachProcess &&
+      d.verdict.kind != K::kDetachThread) {
+    pending_exits_.insert_or_assign(pid, *std::move(exit));
+  }
+  return out;
+}
+
+void Supervisor::RunPlugins(pid_t pid, const Event& e,
+                            const RulesInForce& rules, Decision* d,
+                            std::optional<PendingExit>* exit) {
+  const Policy& policy = *rules.policy;
+  using K = Verdict::Kind;
+  // Built for the first plugin; the same for every plugin the call meets.
+  std::optional<syd_plugin_call> call;
+  while (d->verdict.kind == K::kPlugin && d->rule != nullptr) {
+    const PluginSlot* slot = SlotOf(rules, d->rule);
+    std::optional<syd_plugin_verdict> v;
+    if (slot != nullptr && slot->magic) {
+      // Threads of the initial process count as it.
+      const MagicAccess access{slot->readonly, slot->initonly,
+                               tracee::ThreadGroup(pid) == command_pid_};
+      const MagicAnswer answer = MagicStat(pid, e, access, &runtime_);
+      if (!answer.message.empty() &&
+          (!answer.changed || d->rule->log.kind != LogTarget::Kind::kNone)) {
+        Log(d->rule->log, StrCat("syd: ", answer.message, "\n"));
+      }
+      if (answer.magic) {
+        d->verdict = answer.ret == 0 ? Verdict{K::kRetval, 0}
+                                     : Verdict{K::kErrno, -answer.ret};
+        return;
+      }
+      v = syd_plugin_verdict{SYD_PLUGIN_PASS, 0};
+    } else if (slot != nullptr && slot->plugin) {
+      if (!call) {
+        const SyscallInfo& s = *FindSyscall(e.nr);
+        call.emplace();
+        call->pid = pid;
+        call->tgid = tracee::ThreadGroup(pid);
+        call->nr = e.nr;
+        call->name = s.name.data();
+        for (int i = 0; i < 6; ++i) {
+          call->args[i] = e.args[i];
+          call->paths[i] = i < s.nargs && s.args[i].IsPath() && e.strings[i]
+                               ? e.strings[i]->c_str()
+                               : nullptr;
+        }
+      }
+      v = slot->plugin->Enter(*call);
+      if (slot->plugin->has_exit()) {
+        // The exit hook runs after `e` is gone: keep the paths.
+        PendingExit& p = exit->emplace();
+        p.plugin = slot->plugin.get();
+        p.call = *call;
+        for (int i = 0; i < 6; ++i) {
+          if (call->paths[i]) p.paths[i] = call->paths[i];
+        }
+      }
+    }
+    if (!v || v->kind == SYD_PLUGIN_PASS) {
+      *d = Evaluate(policy, e, d->chain_pos + 1);
+      continue;
+    }
+    switch (v->kind) {
+      case SYD_PLUGIN_ALLOW:
+        d->verdict = {K::kAllow, 0};
+        break;
+      case SYD_PLUGIN_DENY:
+        d->verdict = {K::kErrno, v->value > 0 ? v->value : EPERM};
+        break;
+      case SYD_PLUGIN_KILL:
+        d->verdict = {K::kKillProcess, v->value};
+        break;
+      default:  // a verdict this ABI does not know: refuse, say so
+        std::fprintf(stderr,
+                     "syd: %s: the plugin returned verdict %d, which ABI %u "
+                     "does not define; the call is refused\n",
+                     d->rule->location.ToString(false).c_str(), v->kind,
+                     SYD_PLUGIN_ABI_VERSION);
+        d->verdict = {K::kErrno, EPERM};
+        break;
+    }
+    return;
+  }
+}
+
+}  // namespace syd::supervise

@@ -1,0 +1,67 @@
+#include "src/supervise/launch.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "src/tracee/procfs.h"
+#include "syd/strcat.h"
+
+namespace syd::supervise {
+
+absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()),
+                   const_cast<sock_filter*>(prog.data())};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+              listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fprog) < 0) {
+    return absl::InternalError(
+        StrCat("cannot install the filter: ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+void RunCommandChild(const BpfProgram& prog, bool listener,
+                     const std::string& path,
+                     const std::vector<std::string>& args) {
+  raise(SIGSTOP);
+  std::vector<char*> argv;
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) {
+    std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
+    _exit(125);
+  }
+  execv(path.c_str(), argv.data());
+  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
+               strerror(errno));
+  _exit(126);
+}
+
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void CannotFollow(pid_t child, const std::string& why) {
+  // A traced process's children are traced too (strace -f, an outer syd
+  // under ptrace), and a tracee has one tracer.
+  const pid_t tracer = tracee::TracerOf(child);
+  std::fprintf(stderr, "syd: cannot follow the command: %s%s\n", why.c_str(),
+               tracer != 0 ? StrCat(" (pid ", tracer,
+                                    " traces it already: an outer syd under "
+                                    "ptrace, or strace -f?)")
+                                 .c_str()
+                           : "");
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+}
+
+}  // namespace syd::supervise

@@ -1,0 +1,37 @@
+// Starting the command: the child that waits for syd, installs the
+// filter and execs, shared with runs the kernel decides alone (src/cli).
+#ifndef SYD_SUPERVISE_LAUNCH_H_
+#define SYD_SUPERVISE_LAUNCH_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "syd/bpf.h"
+
+namespace syd::supervise {
+
+// Sets no_new_privs and installs `prog`, with a listener (user
+// notification) when asked; the listener's fd is the seccomp() result.
+absl::Status InstallFilter(const BpfProgram& prog, bool listener);
+
+// In a child of syd: stops itself until syd has it, installs the filter
+// and execs `path`. Exits 125 when the filter cannot be installed, 126
+// when the command cannot be executed.
+[[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
+                                  const std::string& path,
+                                  const std::vector<std::string>& args);
+
+// What syd exits with for the command's wait status: its status, or
+// 128+N for signal N.
+int ExitCode(int status);
+
+// Both backends ptrace the child at first: says why that failed (naming
+// an outer tracer if there is one) and ends the child.
+void CannotFollow(pid_t child, const std::string& why);
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_LAUNCH_H_

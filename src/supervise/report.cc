@@ -1,0 +1,66 @@
+// Reports of refused and logged calls: text or JSON lines, to stderr, a
+// descriptor or syslog, as the rule says.
+#include <syslog.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "src/supervise/supervisor.h"
+#include "src/tracee/decode.h"
+#include "syd/loader.h"
+#include "syd/strcat.h"
+
+namespace syd::supervise {
+
+void Supervisor::Report(pid_t pid, const Event& e, const Decision& d) {
+  std::string comm = e.comm;
+  std::string cwd;
+  if (comm.empty()) {
+    std::string error;
+    ReadFile(StrCat("/proc/", pid, "/comm"), &comm, &error);
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  }
+  char buf[4096];
+  ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
+  if (n > 0) cwd.assign(buf, static_cast<size_t>(n));
+  std::string rule =
+      d.rule ? RuleSourceText(*d.rule) : DefaultText(policy_.default_verdict());
+  const Location& default_at = policy_.default_verdict().location;
+  // A rule added at run time has no file: its source is the command.
+  std::string where = d.rule            ? d.rule->location.ToString(false)
+                      : default_at.file ? default_at.ToString(false)
+                                        : "";
+  std::string line;
+  if (options_.json) {
+    nlohmann::json j = {
+        {"pid", pid},
+        {"comm", comm},
+        {"cwd", cwd},
+        {"syscall", FindSyscall(e.nr) ? std::string(FindSyscall(e.nr)->name)
+                                      : StrCat("syscall_", e.nr)},
+        {"call", tracee::DescribeCall(e)},
+        {"decision", VerdictText(d.verdict)},
+        {"rule", rule},
+        {"location", where}};
+    line =
+        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    line = StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (", comm,
+                  ") cwd ", cwd, ": ", tracee::DescribeCall(e), " by ",
+                  where.empty() ? "the default" : where, ": ", rule, "\n");
+  }
+  Log(d.rule ? d.rule->log : policy_.default_verdict().log, line);
+}
+
+void Supervisor::Log(const LogTarget& target, const std::string& line) {
+  if (target.kind == LogTarget::Kind::kSyslog) {
+    syslog(LOG_WARNING, "%s", line.c_str());
+    return;
+  }
+  int fd = target.kind == LogTarget::Kind::kFd ? target.fd : STDERR_FILENO;
+  if (write(fd, line.data(), line.size()) < 0) {
+    // Nowhere better to say it.
+  }
+}
+
+}  // namespace syd::supervise

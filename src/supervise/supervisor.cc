@@ -1,0 +1,304 @@
+#include "src/supervise/supervisor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "src/runtime/control_server.h"
+#include "src/supervise/launch.h"
+#include "src/supervise/listener.h"
+#include "src/supervise/signals.h"
+#include "src/tracee/decode.h"
+#include "src/tracee/memory.h"
+#include "src/tracee/procfs.h"
+#include "syd/strcat.h"
+
+namespace syd::supervise {
+namespace {
+
+int HostReadMemory(int pid, uint64_t addr, void* out, size_t size) {
+  return tracee::ReadMemory(pid, addr, out, size) ? 0 : -1;
+}
+
+long HostReadString(int pid, uint64_t addr, char* out, size_t size) {
+  if (size == 0) return -1;
+  std::optional<std::string> s = tracee::ReadString(pid, addr, size - 1);
+  if (!s) return -1;
+  std::memcpy(out, s->c_str(), s->size() + 1);
+  return static_cast<long>(s->size());
+}
+
+double CpuSeconds(const rusage& u) {
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
+                       Options options)
+    : policy_(policy),
+      prog_(prog),
+      options_(std::move(options)),
+      runtime_(policy, options_.vars),
+      host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString} {}
+
+Supervisor::~Supervisor() = default;
+
+bool Supervisor::LoadPlugins() {
+  plugins_.resize(policy_.rules().size());
+  for (size_t i = 0; i < policy_.rules().size(); ++i) {
+    const Rule& r = policy_.rules()[i];
+    if (!r.plugin) continue;
+    const std::string where =
+        StrCat(r.location.ToString(false), ": load=", r.plugin->path);
+    PluginSlot& slot = plugins_[i];
+    if (r.plugin->path == kMagicStat) {
+      // The resolver checked the options: readonly and initonly, truthy
+      // or not.
+      slot.magic = true;
+      for (const auto& [key, value] : r.plugin->options) {
+        const bool on = value != "0" && value != "false" && value != "no";
+        (key == "readonly" ? slot.readonly : slot.initonly) = on;
+      }
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<Plugin>> p = Plugin::Load(*r.plugin, &host_);
+    if (!p.ok()) {
+      std::fprintf(stderr, "syd: %s: %s; nothing was run\n", where.c_str(),
+                   std::string(p.status().message()).c_str());
+      return false;
+    }
+    slot.plugin = *std::move(p);
+  }
+  return true;
+}
+
+const Supervisor::PluginSlot* Supervisor::SlotOf(const RulesInForce& rules,
+                                                 const Rule* rule) const {
+  size_t i = static_cast<size_t>(rule - rules.policy->rules().data());
+  if (i < rules.added) return nullptr;  // no plugins at run time
+  i -= rules.added;
+  return i < plugins_.size() ? &plugins_[i] : nullptr;
+}
+
+std::string Supervisor::PtraceReason() const {
+  if (!options_.control.empty())
+    return "--control adds rules at run time and can lock at exec";
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    if (plugins_[i].magic || plugins_[i].plugin) {
+      const Rule& r = policy_.rules()[i];
+      return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
+                    " runs in the tracer");
+    }
+  }
+  return "";
+}
+
+int Supervisor::Run(const std::string& path,
+                    const std::vector<std::string>& argv) {
+  if (!LoadPlugins()) return 125;
+  const std::string ptrace_reason = PtraceReason();
+  // Where another listener is above syd, syd cannot make its own, and the
+  // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
+  // return of all filters): calls both stop would never reach syd.
+  std::string probe_failure;
+  const ListenerSupport support = ProbeListener(&probe_failure);
+  if (support == ListenerSupport::kProbeFailed) {
+    std::fprintf(stderr,
+                 "syd: cannot tell whether this kernel gives syd a seccomp "
+                 "listener: %s; nothing was run\n",
+                 probe_failure.c_str());
+    return 125;
+  }
+  if (support == ListenerSupport::kListenerAbove) {
+    std::fprintf(stderr,
+                 "syd: another seccomp listener is above syd (an outer "
+                 "syd's?); it would answer the calls this policy sends to "
+                 "syd before syd saw them; nothing was run\n");
+    return 125;
+  }
+  bool user_notif = false;
+  switch (options_.backend) {
+    case Backend::kPtrace:
+      break;
+    case Backend::kAuto:
+      user_notif = ptrace_reason.empty() && support == ListenerSupport::kYes;
+      break;
+    case Backend::kUserNotif:
+      if (!ptrace_reason.empty()) {
+        std::fprintf(stderr,
+                     "syd: --backend=user-notif: this run needs ptrace: %s; "
+                     "nothing was run\n",
+                     ptrace_reason.c_str());
+        return 125;
+      }
+      if (support != ListenerSupport::kYes) {
+        std::fprintf(stderr,
+                     "syd: --backend=user-notif: this kernel cannot make a "
+                     "seccomp listener that syd can use (Linux 5.6 or later "
+                     "needed); nothing was run\n");
+        return 125;
+      }
+      user_notif = true;
+      break;
+  }
+  std::unique_ptr<ControlServer> control;
+  if (!options_.control.empty()) {
+    control = std::make_unique<ControlServer>(options_.control);
+    if (absl::Status st = control->Listen(); !st.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(st.message()).c_str());
+      return 125;
+    }
+  }
+  if (absl::Status s = InstallSignalHandlers(); !s.ok()) {
+    std::fprintf(stderr, "syd: %s; nothing was run\n",
+                 std::string(s.message()).c_str());
+    return 125;
+  }
+
+  std::optional<std::string> root = tracee::RootOf(getpid());
+  if (!root) {
+    std::fprintf(stderr,
+                 "syd: cannot read its own root (/proc/%d/root): %s; "
+                 "nothing was run\n",
+                 getpid(), strerror(errno));
+    return 125;
+  }
+  sandbox_root_ = *root;
+  BpfProgram notify_prog;
+  if (user_notif) {
+    notify_prog = TraceToUserNotif(prog_);
+    // Orphans come to syd, not init: it reaps them, and finds them below
+    // itself to dump or signal.
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+      std::fprintf(stderr,
+                   "syd: cannot become the sandbox's subreaper: %s; nothing "
+                   "was run\n",
+                   strerror(errno));
+      return 125;
+    }
+    if (absl::Status s = InstallChildHandler(); !s.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(s.message()).c_str());
+      return 125;
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
+  rusage at_start{};
+  getrusage(RUSAGE_SELF, &at_start);
+  const double cpu_at_start = CpuSeconds(at_start);
+  pid_t child = fork();
+  if (child < 0) {
+    std::fprintf(stderr, "syd: fork: %s\n", strerror(errno));
+    return 125;
+  }
+  if (child == 0)
+    RunCommandChild(user_notif ? notify_prog : prog_, user_notif, path, argv);
+  command_pid_ = child;
+  SetCommand(child);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.insert(child);
+  }
+
+  int result = 125;
+  if (user_notif) {
+    result = SuperviseUserNotif(child);
+  } else {
+    // An exec event stops every exec in the build. Only lock:exec (set
+    // through magic stat or the control socket) and exit hooks that must
+    // follow a thread through exec need it: what makes a run need ptrace.
+    const bool exec_events = !ptrace_reason.empty();
+    if (control) {
+      absl::Status started = control->Start(
+          [this](const std::string& command, std::string* reply) {
+            return Control(command, reply);
+          });
+      if (!started.ok()) {
+        // Rules were to change through it: the command does not run
+        // without it.
+        std::fprintf(stderr, "syd: %s; nothing was run\n",
+                     std::string(started.message()).c_str());
+        kill(child, SIGKILL);
+        waitpid(child, nullptr, 0);
+        return 125;
+      }
+    }
+    result = SupervisePtrace(child, exec_events);
+  }
+  if (control) control->Stop();
+  for (PluginSlot& slot : plugins_) {
+    if (slot.plugin) slot.plugin->Finish(result);
+  }
+  if (options_.stats) {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    // How busy syd's one thread was: every stopped call of every process
+    // queues on it, so a share near 100% would mean it throttles them.
+    const double cpu = CpuSeconds(usage) - cpu_at_start;
+    const double wall = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    std::fprintf(stderr,
+                 "syd: %llu calls stopped in syd (%s), %llu refused; "
+                 "%llu process event stops; syd busy %.2f s of %.2f s "
+                 "(%.1f%%); syd's peak RSS %ld KiB\n",
+                 static_cast<unsigned long long>(stops_),
+                 user_notif ? "user notification" : "ptrace",
+                 static_cast<unsigned long long>(refused_),
+                 static_cast<unsigned long long>(event_stops_), cpu, wall,
+                 wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss);
+  }
+  return result;
+}
+
+void Supervisor::Signal(pid_t pid, const Outcome& o) {
+  if (o.signal == 0) return;
+  if (o.signal_thread) {
+    syscall(SYS_tgkill, o.signal_to, pid, o.signal);
+  } else {
+    kill(o.signal_to, o.signal);
+  }
+}
+
+void Supervisor::EndSandbox(const std::string& why) {
+  std::fprintf(stderr, "syd: %s; ending the sandbox\n", why.c_str());
+  std::vector<pid_t> tasks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks = Tasks();
+  }
+  for (pid_t pid : tasks) kill(pid, SIGKILL);
+}
+
+void Supervisor::HangUp() {
+  // Without syd, the shell that led the session would get the SIGHUP and
+  // pass it to all its jobs, running or stopped. Passed on by syd, it may
+  // come after the shell has read end-of-file and left without doing so:
+  // syd passes it to every process of the sandbox itself. Those that
+  // ignore it (nohup) run on, as they would without syd.
+  std::vector<pid_t> tasks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks = Tasks();
+  }
+  for (pid_t pid : tasks) {
+    kill(pid, SIGHUP);
+    // A stopped job needs SIGCONT to act on it. Under ptrace only those
+    // in a group-stop get one: a SIGCONT that meets a traced process
+    // while syd passes it the SIGHUP can cost it that SIGHUP.
+    if (listener_ != nullptr || group_stopped_.count(pid)) kill(pid, SIGCONT);
+  }
+}
+
+}  // namespace syd::supervise

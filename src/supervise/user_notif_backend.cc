@@ -1,0 +1,119 @@
+// The user-notification backend: nothing is traced; the calls the filter
+// returns SECCOMP_RET_USER_NOTIF for wait on syd's listener, and syd
+// answers each. syd is the sandbox's subreaper and reaps on SIGCHLD.
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "src/supervise/launch.h"
+#include "src/supervise/listener.h"
+#include "src/supervise/signals.h"
+#include "src/supervise/supervisor.h"
+#include "src/tracee/procfs.h"
+
+namespace syd::supervise {
+
+int Supervisor::SuperviseUserNotif(pid_t child) {
+  std::optional<int> exited;
+  absl::StatusOr<int> fd = TakeListener(child, &exited);
+  if (exited) {
+    SetCommand(0);
+    return ExitCode(*exited);
+  }
+  if (!fd.ok()) {
+    CannotFollow(child, std::string(fd.status().message()));
+    return 125;
+  }
+  Listener listener(*fd);
+  listener_ = &listener;
+  // SIGCHLD is blocked but while syd waits on the listener, so that a child
+  // that exits between the reaping and the wait is not missed.
+  sigset_t chld, waiting;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &waiting);
+  sigdelset(&waiting, SIGCHLD);
+  int result = 125;
+  int status = 0;
+  auto command_ended = [&](int st) {
+    SetCommand(0);
+    result = ExitCode(st);
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.erase(child);
+  };
+  for (;;) {
+    if (TakeDumpRequest()) WriteDump();
+    // The command, for its status, and orphans (syd is their subreaper),
+    // so that none stays a zombie.
+    if (TakeChildEnded()) {
+      for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+        if (pid == child) command_ended(status);
+      }
+    }
+    pollfd fds{listener.fd(), POLLIN, 0};
+    if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
+      if (errno != EINTR) break;
+      if (TakeHangup()) HangUp();
+      // A signal for the command once it has gone: to what it left.
+      if (int sig = TakePendingSignal()) {
+        for (pid_t pid : tracee::Descendants(getpid())) kill(pid, sig);
+      }
+      continue;
+    }
+    if (fds.revents & POLLIN) {
+      absl::StatusOr<std::optional<seccomp_notif>> req = listener.Receive();
+      absl::Status answered = req.status();
+      if (req.ok() && *req) answered = OnUserNotif(**req);
+      if (!answered.ok()) {
+        EndSandbox(std::string(answered.message()));
+        result = 125;
+      }
+      continue;
+    }
+    // POLLHUP: no process holds the filter any more; all have exited.
+    if (fds.revents & POLLHUP) break;
+    if (fds.revents & (POLLERR | POLLNVAL)) {
+      // Calls would wait for syd forever, or run unjudged: end the run.
+      EndSandbox("the seccomp listener failed");
+      result = 125;
+      break;
+    }
+  }
+  // Collect what has exited, the command among it if it is still a zombie.
+  for (;;) {
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid == child) command_ended(status);
+    if (pid < 0 && errno != EINTR) break;  // ECHILD: none left
+  }
+  sigprocmask(SIG_UNBLOCK, &chld, nullptr);
+  listener_ = nullptr;
+  return result;
+}
+
+absl::Status Supervisor::OnUserNotif(const seccomp_notif& req) {
+  Event e;
+  e.nr = req.data.nr;
+  for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
+  notif_id_ = req.id;
+  const auto pid = static_cast<pid_t>(req.pid);
+  const std::optional<Outcome> o = Decide(pid, &e);
+  if (!o) return absl::OkStatus();
+  // A signal interrupts the wait for syd's answer. One the process does
+  // not catch goes first, so that it acts before the process runs on (a
+  // kill verdict kills at the call, as under ptrace). One it catches goes
+  // after the answer: sent first, it would restart the call (SA_RESTART)
+  // into the same verdict, again and again.
+  const bool after = o->signal != 0 && tracee::CatchesSignal(pid, o->signal);
+  if (!after) Signal(pid, *o);
+  // With FLAG_CONTINUE the kernel reads the arguments again: the same
+  // window as ptrace leaves between syd's read and the kernel's
+  // (docs/architecture.md).
+  absl::Status sent =
+      o->run ? listener_->Continue(req.id) : listener_->Return(req.id, o->ret);
+  if (after) Signal(pid, *o);
+  return sent;
+}
+
+}  // namespace syd::supervise
