@@ -5,6 +5,7 @@
 #define SYD_RULES_H_
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,20 @@ std::string VerdictText(const Verdict& v);
 
 // One test on one argument. Arithmetic values are kept in 64 bits; the
 // compiler and the evaluator reduce them to the argument's width.
+// How many kinds of verdict there are, and each one's name as the
+// language writes it (fault=, not errno): the one table that rules'
+// text, reports, the dump and the counters use.
+inline constexpr int kVerdictKinds =
+    static_cast<int>(Verdict::Kind::kPlugin) + 1;
+inline constexpr std::string_view kVerdictKindNames[] = {
+    "allow", "fault", "retval",         "kill_process",  "kill_thread",
+    "trap",  "log",   "detach_process", "detach_thread", "load"};
+static_assert(std::size(kVerdictKindNames) == kVerdictKinds,
+              "a name for every Verdict::Kind");
+inline constexpr std::string_view VerdictKindName(Verdict::Kind kind) {
+  return kVerdictKindNames[static_cast<int>(kind)];
+}
+
 struct Condition {
   enum class Kind : uint8_t { kArith, kString, kRegex, kGlob, kNet };
   Kind kind = Kind::kArith;

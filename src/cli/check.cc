@@ -3,6 +3,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/usage.h"
 #include "syd/resolve.h"
 
 namespace syd::cli {
@@ -15,23 +16,23 @@ int Check(const std::vector<std::string>& args) {
       print = true;
     } else if (a == "-h" || a == "--help") {
       std::printf(
-          "usage: syd check [--print] POLICY...\n"
-          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Parses, resolves "
+          "%sPOLICY is FILE, -c FILE, -m RULE or -p PROFILE. Parses, resolves "
           "and lints;\n"
           "errors and warnings go to stderr as file:line:col: ...; --print "
           "writes the\n"
           "resolved rules to stdout, one per line with syscall sets expanded "
           "and\n"
-          "identifiers folded. Exit status: 0 no errors, 1 errors, 2 usage.\n");
+          "identifiers folded. Exit status: 0 no errors, 1 errors, 2 usage.\n",
+          UsageLine("check").c_str());
       return kExitOk;
     } else if (pa.error.empty()) {
       pa.error = "unknown option '" + a + "' (see syd check --help)";
     }
   }
   if (!pa.error.empty() || pa.inputs.empty()) {
-    std::fprintf(stderr,
-                 "syd check: %s\nusage: syd check [--print] POLICY...\n",
-                 pa.error.empty() ? "no policy given" : pa.error.c_str());
+    std::fprintf(stderr, "syd check: %s\n%s",
+                 pa.error.empty() ? "no policy given" : pa.error.c_str(),
+                 UsageLine("check").c_str());
     return kExitUsage;
   }
   Diagnostics diags;

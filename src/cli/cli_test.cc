@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "src/testing/files.h"
 #include "src/testing/subprocess.h"
@@ -225,6 +227,39 @@ TEST_CASE("syd check catches a misnamed built-in module and its options") {
                      "sys/trace+stat:arg_=~\"^/dev/sydbox\":load=magic_stat:"
                      "readonly=1:initonly\n")});
   CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
+// The man page is written by hand; the usage text comes from one table in
+// src/cli/usage.h. They must say the same.
+TEST_CASE("the man page's synopsis and options match syd --help") {
+  std::ifstream in("docs/syd.1.md");
+  std::string man((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  REQUIRE(!man.empty());
+  std::string plain;  // without Markdown's ** * and \ escapes
+  for (char c : man) {
+    if (c != '*' && c != '\\') plain += c;
+  }
+  RunResult help = Run({kSyd, "--help"});
+  REQUIRE(help.exit_code == 0);
+  // Each synopsis line of --help is in the man page's SYNOPSIS.
+  std::istringstream lines(help.out);
+  int synopses = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  syd ", 0) != 0 || Contains(line, "--help")) continue;
+    ++synopses;
+    CHECK_MESSAGE(Contains(plain, line.substr(2)), line.substr(2));
+  }
+  CHECK(synopses == 8);
+  // Each option of the run synopsis has its entry under OPTIONS.
+  for (const char* option :
+       {"-c FILE", "-m RULE", "-p PROFILE", "-D NAME=VALUE",
+        "--log-format=text|json", "--stats", "--debug",
+        "--backend=auto|ptrace|user-notif", "--control SOCKET",
+        "--dump FILE"}) {
+    CHECK_MESSAGE(Contains(plain, std::string("\n") + option + "\n: "), option);
+    CHECK_MESSAGE(Contains(help.out, std::string("[") + option + "]"), option);
+  }
 }
 
 TEST_CASE("a misspelt profile gets a suggestion; profiles have real paths") {

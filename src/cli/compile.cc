@@ -7,6 +7,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/usage.h"
 #include "syd/bpf.h"
 #include "syd/pfc.h"
 
@@ -37,25 +38,23 @@ int Compile(const std::vector<std::string>& all_args) {
       stats = true;
     } else if (a == "-h" || a == "--help") {
       std::printf(
-          "usage: syd compile POLICY... [--pfc | --disasm | --bpf OUT] "
-          "[--stats]\n"
-          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. Writes the seccomp "
+          "%sPOLICY is FILE, -c FILE, -m RULE or -p PROFILE. Writes the "
+          "seccomp "
           "filter:\n"
           "  --pfc     a readable listing, syscall by syscall (the default)\n"
           "  --disasm  the BPF instructions\n"
           "  --bpf OUT the raw filter (struct sock_filter[]), for seccomp(2)\n"
-          "  --stats   instructions, worst-case path, syscalls named\n");
+          "  --stats   instructions, worst-case path, syscalls named\n",
+          UsageLine("compile").c_str());
       return kExitOk;
     } else {
       pa.error = "unknown argument '" + a + "'";
     }
   }
   if (!pa.error.empty() || pa.inputs.empty()) {
-    std::fprintf(
-        stderr,
-        "syd compile: %s\nusage: syd compile POLICY... [--pfc | --disasm | "
-        "--bpf OUT] [--stats]\n",
-        pa.error.empty() ? "no policy given" : pa.error.c_str());
+    std::fprintf(stderr, "syd compile: %s\n%s",
+                 pa.error.empty() ? "no policy given" : pa.error.c_str(),
+                 UsageLine("compile").c_str());
     return kExitUsage;
   }
   std::optional<Compiled> compiled = LoadAndCompile(pa, "syd compile");

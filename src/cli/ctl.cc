@@ -11,18 +11,19 @@
 #include <string>
 
 #include "src/cli/commands.h"
+#include "src/cli/usage.h"
 #include "src/runtime/control_server.h"
 
 namespace syd::cli {
 
 int Ctl(const std::vector<std::string>& args) {
   if (args.size() < 2) {
-    std::fputs(
-        "usage: syd ctl SOCKET COMMAND...\n"
-        "COMMAND: list | ps | stats | dump | lock:on|off|exec |\n"
+    std::fprintf(
+        stderr,
+        "%sCOMMAND: list | ps | stats | dump | lock:on|off|exec |\n"
         "         sys/ACTION+SET... | sys/ACTION-SET... | sys/ACTION^[SET] |"
         " a rule ending in ? (a query)\n",
-        stderr);
+        UsageLine("ctl").c_str());
     return kExitUsage;
   }
   const std::string& path = args[0];

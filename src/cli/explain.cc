@@ -5,6 +5,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/usage.h"
 #include "syd/bpf.h"
 #include "syd/call.h"
 
@@ -30,22 +31,23 @@ int Explain(const std::vector<std::string>& args) {
   for (const std::string& a : pa.rest) {
     if (a == "-h" || a == "--help") {
       std::printf(
-          "usage: syd explain POLICY... 'CALL'\n"
-          "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. CALL is written as "
+          "%sPOLICY is FILE, -c FILE, -m RULE or -p PROFILE. CALL is written "
+          "as "
           "strace prints it:\n"
           "  'openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT)'\n"
           "  'connect(3, {sa_family=AF_INET, sin_port=htons(80), "
           "sin_addr=inet_addr(\"127.0.0.1\")}, 16)'\n"
           "  'connect(3, {sa_family=AF_UNIX, sun_path=\"/run/x.sock\"}, 110)'\n"
           "Says which rule decides it and whether the kernel or syd "
-          "decides (man syd).\n");
+          "decides (man syd).\n",
+          UsageLine("explain").c_str());
       return kExitOk;
     }
     if (!call.empty()) pa.inputs.push_back({PolicyInput::Kind::kFile, call});
     call = a;
   }
   if (call.empty() || pa.inputs.empty() || !pa.error.empty()) {
-    std::fprintf(stderr, "usage: syd explain POLICY... 'CALL'\n");
+    std::fputs(UsageLine("explain").c_str(), stderr);
     return kExitUsage;
   }
   absl::StatusOr<Event> event = ParseCall(call);

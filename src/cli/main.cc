@@ -5,30 +5,11 @@
 #include <vector>
 
 #include "src/cli/commands.h"
-
-namespace {
-
-constexpr char kUsage[] =
-    "usage: syd [-c FILE] [-m RULE] [-p PROFILE]... -- COMMAND [ARG]...\n"
-    "                                      run COMMAND in the sandbox\n"
-    "       syd check [--print] POLICY...  parse, resolve and lint rule files\n"
-    "       syd compile POLICY... [--pfc | --disasm | --bpf OUT] [--stats]\n"
-    "                                      write the seccomp filter\n"
-    "       syd explain POLICY... 'CALL'   which rule decides a call, and "
-    "where\n"
-    "       syd profiles | syd profile NAME   list the profiles, or print one\n"
-    "       syd sets [NAME]...             list syscall sets or their members\n"
-    "       syd ctl SOCKET COMMAND...      talk to a running syd --control "
-    "SOCKET\n"
-    "       syd --help | --version\n"
-    "POLICY is FILE, -c FILE, -m RULE or -p PROFILE. See man syd, "
-    "docs/language.md.\n";
-
-}  // namespace
+#include "src/cli/usage.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
+    std::fputs(syd::cli::Help().c_str(), stderr);
     return syd::cli::kExitUsage;
   }
   std::string cmd = argv[1];
@@ -41,7 +22,7 @@ int main(int argc, char** argv) {
   if (cmd == "explain") return syd::cli::Explain(args);
   if (cmd == "ctl") return syd::cli::Ctl(args);
   if (cmd == "--help" || cmd == "-h") {
-    std::fputs(kUsage, stdout);
+    std::fputs(syd::cli::Help().c_str(), stdout);
     return syd::cli::kExitOk;
   }
   if (cmd == "--version") {
@@ -51,6 +32,7 @@ int main(int argc, char** argv) {
   if (cmd[0] == '-')
     return syd::cli::RunCommand(
         std::vector<std::string>(argv + 1, argv + argc));
-  std::fprintf(stderr, "syd: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+  std::fprintf(stderr, "syd: unknown command '%s'\n%s", cmd.c_str(),
+               syd::cli::Help().c_str());
   return syd::cli::kExitUsage;
 }

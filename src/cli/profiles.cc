@@ -5,6 +5,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/usage.h"
 #include "syd/loader.h"
 
 namespace syd::cli {
@@ -25,7 +26,7 @@ std::string Summary(const std::string& path) {
 
 int Profiles(const std::vector<std::string>& args) {
   if (!args.empty()) {
-    std::fprintf(stderr, "usage: syd profiles\n");
+    std::fputs(UsageLine("profiles").c_str(), stderr);
     return kExitUsage;
   }
   const std::map<std::string, std::string> found = ProfilesByName();
@@ -46,7 +47,7 @@ int Profiles(const std::vector<std::string>& args) {
 
 int Profile(const std::vector<std::string>& args) {
   if (args.size() != 1) {
-    std::fprintf(stderr, "usage: syd profile NAME\n");
+    std::fputs(UsageLine("profile").c_str(), stderr);
     return kExitUsage;
   }
   std::optional<std::string> path = FindProfile(args[0]);

@@ -15,6 +15,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/usage.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/supervisor.h"
 #include "syd/bpf.h"
@@ -81,6 +82,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.json = false;
     } else if (a == "--stats") {
       options.stats = true;
+    } else if (a == "--debug") {
+      options.debug = true;
     } else if (a == "--backend=auto") {
       options.backend = supervise::Backend::kAuto;
     } else if (a == "--backend=ptrace") {
@@ -94,13 +97,9 @@ int RunCommand(const std::vector<std::string>& args) {
     }
   }
   if (!pa.error.empty() || pa.command.empty()) {
-    std::fprintf(stderr,
-                 "syd: %s\nusage: syd [-c FILE] [-m RULE] [-p PROFILE]... "
-                 "[--log-format=text|json] [--stats] [--control PATH] "
-                 "[--dump PATH]\n"
-                 "           [--backend=auto|ptrace|user-notif] -- COMMAND "
-                 "[ARG]...\n",
-                 pa.error.empty() ? "no command given" : pa.error.c_str());
+    std::fprintf(stderr, "syd: %s\n%s",
+                 pa.error.empty() ? "no command given" : pa.error.c_str(),
+                 UsageLine("").c_str());
     return kExitCommandUsage;
   }
   std::optional<Compiled> compiled = LoadAndCompile(pa, "syd");

@@ -21,6 +21,20 @@ constexpr std::string_view kRuleOptions[] = {
     "command",       "cmdline", "kill_process", "kill_thread", "detach_process",
     "detach_thread", "trap",    "load"};
 
+// Every verdict the language names is an option of trace and user rules.
+constexpr bool IsRuleOption(std::string_view name) {
+  for (std::string_view o : kRuleOptions) {
+    if (o == name) return true;
+  }
+  return false;
+}
+static_assert([] {
+  for (std::string_view v : kVerdictKindNames) {
+    if (v != "log" && !IsRuleOption(v)) return false;
+  }
+  return true;
+}());
+
 std::vector<std::string_view> Names(absl::Span<const std::string_view> names) {
   return std::vector<std::string_view>(names.begin(), names.end());
 }

@@ -105,29 +105,25 @@ std::string OptionsText(const Rule& r) {
 
 std::string VerdictText(const Verdict& v) {
   using K = Verdict::Kind;
+  const std::string_view name = VerdictKindName(v.kind);
   switch (v.kind) {
     case K::kAllow:
-      return "allow";
-    case K::kErrno:
-      return StrCat("fault=", ErrnoText(v.value));
-    case K::kRetval:
-      return StrCat("retval=", v.value);
-    case K::kKillProcess:
-      return v.value ? StrCat("kill_process=", SignalText(v.value))
-                     : "kill_process";
-    case K::kKillThread:
-      return v.value ? StrCat("kill_thread=", SignalText(v.value))
-                     : "kill_thread";
-    case K::kTrap:
-      return StrCat("trap=", v.value);
     case K::kLog:
-      return "log";
+      return std::string(name);
+    case K::kErrno:
+      return StrCat(name, "=", ErrnoText(v.value));
+    case K::kRetval:
+    case K::kTrap:
+      return StrCat(name, "=", v.value);
+    case K::kKillProcess:
+    case K::kKillThread:
+      return v.value ? StrCat(name, "=", SignalText(v.value))
+                     : std::string(name);
     case K::kDetachProcess:
-      return StrCat("detach_process=", SignalText(v.value));
     case K::kDetachThread:
-      return StrCat("detach_thread=", SignalText(v.value));
+      return StrCat(name, "=", SignalText(v.value));
     case K::kPlugin:
-      return "plugin";
+      return std::string(name);
   }
   return "?";
 }

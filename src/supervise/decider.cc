@@ -108,6 +108,11 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
     if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
   }
   Decision d = Evaluate(policy, e, start);
+  // --debug: each outcome from here on is traced with how it came about.
+  auto traced = [&](const Outcome& o) {
+    if (options_.debug) Trace(pid, e, policy, start, d, o);
+    return o;
+  };
   std::optional<PendingExit> exit;
   if (d.verdict.kind == Verdict::Kind::kPlugin)
     RunPlugins(pid, e, *rules, &d, &exit);
@@ -128,7 +133,7 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
   if (own_exec && Severity(d.verdict) >
                       Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
-    return Outcome{};
+    return traced(Outcome{});
   }
   // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
   // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
@@ -137,7 +142,7 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   if (Severity(d.verdict) >= Severity(Verdict{Verdict::Kind::kRetval, 0}) &&
       d.verdict.kind != Verdict::Kind::kKillProcess &&
       d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
-    return Outcome{false, -EEXIST};
+    return traced(Outcome{false, -EEXIST});
   }
   using K = Verdict::Kind;
   Outcome out;
@@ -189,7 +194,7 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
       d.verdict.kind != K::kDetachThread) {
     pending_exits_.insert_or_assign(pid, *std::move(exit));
   }
-  return out;
+  return traced(out);
 }
 
 void Supervisor::RunPlugins(pid_t pid, const Event& e,

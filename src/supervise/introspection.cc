@@ -16,11 +16,6 @@
 namespace syd::supervise {
 namespace {
 
-constexpr const char* kVerdictNames[] = {
-    "allow", "errno", "retval",         "kill_process",  "kill_thread",
-    "trap",  "log",   "detach_process", "detach_thread", "plugin"};
-static_assert(std::size(kVerdictNames) == Supervisor::kVerdictKinds);
-
 struct ProcessInfo {
   pid_t pid = 0;
   pid_t tgid = 0;
@@ -96,7 +91,7 @@ std::string Supervisor::Dump() {
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
     nlohmann::json per = nlohmann::json::object();
     for (int k = 0; k < kVerdictKinds; ++k) {
-      if (counts_[nr][k]) per[kVerdictNames[k]] = counts_[nr][k];
+      if (counts_[nr][k]) per[kVerdictKindNames[k]] = counts_[nr][k];
     }
     if (!per.empty()) counters[NameOf(nr)] = per;
   }
@@ -165,7 +160,7 @@ std::string Supervisor::Counters() {
     std::string line;
     for (int k = 0; k < kVerdictKinds; ++k) {
       if (counts_[nr][k])
-        StrAppend(&line, " ", kVerdictNames[k], "=", counts_[nr][k]);
+        StrAppend(&line, " ", kVerdictKindNames[k], "=", counts_[nr][k]);
     }
     if (!line.empty()) StrAppend(&out, NameOf(nr), line, "\n");
   }

@@ -7,6 +7,7 @@
 
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
+#include "syd/identifiers.h"
 #include "syd/loader.h"
 #include "syd/strcat.h"
 
@@ -61,6 +62,38 @@ void Supervisor::Log(const LogTarget& target, const std::string& line) {
   if (write(fd, line.data(), line.size()) < 0) {
     // Nowhere better to say it.
   }
+}
+
+void Supervisor::Trace(pid_t pid, const Event& e, const Policy& policy,
+                       uint32_t start, const Decision& d, const Outcome& out) {
+  std::string line = StrCat("syd: debug: pid ", pid, ": ",
+                            tracee::DescribeCall(e), ": from #", start);
+  const std::vector<ChainEntry>& chain = policy.chain(e.nr);
+  const uint32_t end =
+      d.rule ? d.chain_pos : static_cast<uint32_t>(chain.size());
+  if (start < end && end <= chain.size()) {
+    StrAppend(&line, ", no match at");
+    for (uint32_t i = start; i < end; ++i) {
+      StrAppend(&line, " ",
+                policy.rules()[chain[i].rule].location.ToString(false));
+    }
+  }
+  StrAppend(&line, "; ",
+            d.rule ? StrCat(d.rule->location.ToString(false), ": ",
+                            RuleSourceText(*d.rule))
+                   : DefaultText(policy.default_verdict()),
+            " -> ", VerdictText(d.verdict), " -> ");
+  if (out.run) {
+    StrAppend(&line, "runs");
+  } else if (out.ret < 0) {
+    const std::optional<std::string_view> name =
+        ErrnoName(static_cast<int>(-out.ret));
+    StrAppend(&line, "returns -", name ? std::string(*name) : StrCat(-out.ret));
+  } else {
+    StrAppend(&line, "returns ", out.ret);
+  }
+  if (out.signal != 0) StrAppend(&line, ", signal ", out.signal);
+  Log(LogTarget{}, line + "\n");
 }
 
 }  // namespace syd::supervise

@@ -46,6 +46,7 @@ struct Options {
   Backend backend = Backend::kAuto;
   bool json = false;    // violation reports as JSON lines
   bool stats = false;   // at the end: stops, refusals, syd's peak memory
+  bool debug = false;   // a line per stopped call: how it was decided
   std::string control;  // --control PATH: the control socket, "" for none
   std::string dump;     // --dump PATH: where SIGUSR2 writes, "" for stderr
   Variables vars;       // ${NAME} in rules added at run time
@@ -53,9 +54,6 @@ struct Options {
 
 class Supervisor {
  public:
-  static constexpr int kVerdictKinds =
-      static_cast<int>(Verdict::Kind::kPlugin) + 1;
-
   Supervisor(const Policy& policy, const BpfProgram& prog, Options options);
   ~Supervisor();
 
@@ -125,6 +123,9 @@ class Supervisor {
   const PluginSlot* SlotOf(const RulesInForce& rules, const Rule* rule) const;
   void Resume(pid_t pid, int sig);
   void Report(pid_t pid, const Event& e, const Decision& d);
+  // --debug: how the call was decided, from chain position `start`.
+  void Trace(pid_t pid, const Event& e, const Policy& policy, uint32_t start,
+             const Decision& d, const Outcome& out);
   void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);
   // The root the call of `pid` resolves paths in; nullptr when /proc

@@ -555,7 +555,7 @@ TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
   CHECK(j["rules"][0]["hits"].get<int>() >= 3);
   CHECK(j["rules"][1]["hits"].get<int>() == 1);
   CHECK(Contains(j["rules"][1]["location"].get<std::string>(), "policy.syd:2"));
-  CHECK(j["counters"]["openat"]["errno"].get<int>() == 1);
+  CHECK(j["counters"]["openat"]["fault"].get<int>() == 1);
   CHECK(j["refused"].get<int>() == 1);
 }
 

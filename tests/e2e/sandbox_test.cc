@@ -68,6 +68,26 @@ struct Tree {
   }
 };
 
+TEST_CASE("--debug traces each stopped call: rules tried, rule, outcome") {
+  Tree t;
+  RunResult r = Run({kSyd, "--debug", "-c", t.policy, "--", kHelper, "write",
+                     t.denied + "/f"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(!Exists(t.denied + "/f"));
+  // The refused open: the allow rule did not match, the catch-all did.
+  CHECK_MESSAGE(Contains(r.err, "syd: debug: pid "), r.err);
+  CHECK(Contains(r.err, "openat(AT_FDCWD, \"" + t.denied +
+                            "/f\", O_WRONLY|O_CREAT|O_TRUNC, 0644): from #0, "
+                            "no match at " +
+                            t.policy + ":1; " + t.policy +
+                            ":2: sys/trace+%file_wr:fault=EPERM -> "
+                            "fault=EPERM -> returns -EPERM"));
+  // Without --debug, no trace.
+  r = t.Helper({"write", t.allowed + "/f"});
+  CHECK(r.exit_code == 0);
+  CHECK(!Contains(r.err, "debug"));
+}
+
 TEST_CASE("a long chain of path rules decides through the path index") {
   // 100 rules on directories d0..d99, globs and regexes in turn, and a
   // catch-all refusal: one run, matched in blocks of RE2::Set.
