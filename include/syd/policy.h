@@ -56,6 +56,13 @@ class Policy {
   // When the tracer runs, it sees every one that would run, so that it
   // can trust what it caches about a process's root.
   bool Watched(int nr) const;
+  // Whether a call of `nr` with verdict `v` changes how paths resolve:
+  // watched, and `v` lets it run. The filter sends such calls to syd
+  // (Evaluate's kernel view and the lowering), and syd, having let one
+  // run, reads each process's root afresh. The one definition of it.
+  bool ChangesRoot(int nr, const Verdict& v) const {
+    return Watched(nr) && Runs(v);
+  }
   // named_syscalls() and the watched ones, ascending: what the filter
   // dispatches on.
   const std::vector<int>& dispatched_syscalls() const { return dispatched_; }

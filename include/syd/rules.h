@@ -61,6 +61,15 @@ inline constexpr std::string_view VerdictKindName(Verdict::Kind kind) {
   return kVerdictKindNames[static_cast<int>(kind)];
 }
 
+// Whether a call with verdict `v` may run: allowed, logged, detached, or
+// left to a plugin that may allow it.
+inline constexpr bool Runs(const Verdict& v) {
+  using K = Verdict::Kind;
+  return v.kind == K::kAllow || v.kind == K::kLog ||
+         v.kind == K::kDetachProcess || v.kind == K::kDetachThread ||
+         v.kind == K::kPlugin;
+}
+
 struct Condition {
   enum class Kind : uint8_t { kArith, kString, kRegex, kGlob, kNet };
   Kind kind = Kind::kArith;

@@ -176,10 +176,8 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
   }
   if (!e.decoded) {
     Decision d = Run(p, *s, e, start, Binding{});
-    // A watched syscall that would run goes past the tracer.
-    bool runs = d.verdict.kind == Verdict::Kind::kAllow ||
-                d.verdict.kind == Verdict::Kind::kLog;
-    if (p.Watched(e.nr) && !d.trace && runs) d.trace = true;
+    // A call that would change how paths resolve goes past the tracer.
+    if (!d.trace && p.ChangesRoot(e.nr, d.verdict)) d.trace = true;
     return d;
   }
   // arg_ binds to each path (or address) argument in turn. The tracer

@@ -182,7 +182,7 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
       break;  // RunPlugins decided
   }
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
-  if (policy.Watched(e.nr) && !denied) same_root_ = false;
+  if (policy.ChangesRoot(e.nr, d.verdict)) same_root_ = false;
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(*rules, d.rule) : nullptr;
