@@ -122,7 +122,9 @@ struct Rule {
   std::optional<PluginRef> plugin;
   Location location;
 
-  // Whether the kernel alone can decide this rule.
+  // Whether syd must decide this rule (trace or user, log=, command=,
+  // cmdline=, load=, or a test on a string or an address); false when the
+  // kernel alone can.
   bool NeedsUserSpace() const;
 };
 
