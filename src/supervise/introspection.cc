@@ -1,5 +1,8 @@
-// What syd can tell about a running sandbox: the state dump (SIGUSR2 and
-// the control socket's `dump`) and the control socket's commands.
+// The supervisor's side of introspection: it collects the sandbox's state
+// under its lock (src/runtime/introspection formats it), writes the dump,
+// and runs the control socket's commands.
+#include "src/runtime/introspection.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -14,100 +17,22 @@
 #include "syd/strcat.h"
 
 namespace syd::supervise {
-namespace {
 
-struct ProcessInfo {
-  pid_t pid = 0;
-  pid_t tgid = 0;
-  pid_t ppid = 0;
-  std::string comm;
-  std::string state;
-  std::string cwd;
-};
-
-// Reads /proc/PID/status; false when the process has gone.
-bool ReadProcess(pid_t pid, ProcessInfo* out) {
-  std::string status, error;
-  if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error))
-    return false;
-  out->pid = pid;
-  status.insert(0, "\n");  // every field then follows a newline
-  auto field = [&](std::string_view name) {
-    const std::string key = StrCat("\n", name, ":\t");
-    size_t at = status.find(key);
-    if (at == std::string::npos) return std::string();
-    size_t start = at + key.size();
-    return status.substr(start, status.find('\n', start) - start);
-  };
-  out->comm = field("Name");
-  out->state = field("State");
-  out->tgid = static_cast<pid_t>(std::atoi(field("Tgid").c_str()));
-  out->ppid = static_cast<pid_t>(std::atoi(field("PPid").c_str()));
-  char buf[4096];
-  ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
-  if (n > 0) out->cwd.assign(buf, static_cast<size_t>(n));
-  return true;
+SandboxView Supervisor::View() const {
+  SandboxView view;
+  view.syd_pid = getpid();
+  view.command_pid = command_pid_;
+  view.rules = &runtime_;
+  view.processes = tracee::Processes(Tasks());
+  view.stops = stops_;
+  view.refused = refused_;
+  view.counters = &counts_;
+  return view;
 }
-
-std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
-  std::vector<ProcessInfo> out;
-  for (pid_t pid : pids) {
-    ProcessInfo p;
-    if (ReadProcess(pid, &p)) out.push_back(std::move(p));
-  }
-  return out;
-}
-
-std::string NameOf(int nr) {
-  const SyscallInfo* s = FindSyscall(nr);
-  return s ? std::string(s->name) : StrCat("syscall_", nr);
-}
-
-}  // namespace
 
 std::string Supervisor::Dump() {
   std::lock_guard<std::mutex> lock(mu_);
-  nlohmann::json processes = nlohmann::json::array();
-  for (const ProcessInfo& p : Processes(Tasks())) {
-    processes.push_back({{"pid", p.pid},
-                         {"tgid", p.tgid},
-                         {"ppid", p.ppid},
-                         {"comm", p.comm},
-                         {"cwd", p.cwd},
-                         {"state", p.state}});
-  }
-  nlohmann::json rules = nlohmann::json::array();
-  const Policy& policy = runtime_.policy();
-  for (size_t i = 0; i < policy.rules().size(); ++i) {
-    const Rule& r = policy.rules()[i];
-    const bool added = i < runtime_.added();
-    // An added rule's location names its origin ("control:1").
-    rules.push_back({{"rule", RuleSourceText(r)},
-                     {"location", r.location.ToString(false)},
-                     {"added_at_run_time", added},
-                     {"hits", runtime_.hits(i)}});
-  }
-  nlohmann::json counters = nlohmann::json::object();
-  for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
-    nlohmann::json per = nlohmann::json::object();
-    for (int k = 0; k < kVerdictKinds; ++k) {
-      if (counts_[nr][k]) per[kVerdictKindNames[k]] = counts_[nr][k];
-    }
-    if (!per.empty()) counters[NameOf(nr)] = per;
-  }
-  nlohmann::json dump = {
-      {"syd", {{"pid", getpid()}, {"command_pid", command_pid_}}},
-      {"lock", LockText(runtime_.lock())},
-      {"processes", processes},
-      {"rules", rules},
-      {"default",
-       {{"rule", DefaultText(policy.default_verdict())},
-        {"hits", runtime_.default_hits()}}},
-      {"stops", stops_},
-      {"refused", refused_},
-      {"counters", counters}};
-  return dump.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-         "\n";
+  return DumpJson(View());
 }
 
 void Supervisor::WriteDump() {
@@ -144,29 +69,6 @@ std::vector<pid_t> Supervisor::Tasks() const {
   return out;
 }
 
-std::string Supervisor::ProcessList() {
-  std::string out = "PID TGID PPID STATE COMM CWD\n";
-  for (const ProcessInfo& p : Processes(Tasks())) {
-    StrAppend(&out, p.pid, " ", p.tgid, " ", p.ppid, " ", p.state.substr(0, 1),
-              " ", p.comm, " ", p.cwd, "\n");
-  }
-  return out;
-}
-
-std::string Supervisor::Counters() {
-  std::string out = StrCat("stops ", stops_, "\nrefused ", refused_, "\nlock ",
-                           LockText(runtime_.lock()), "\n");
-  for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
-    std::string line;
-    for (int k = 0; k < kVerdictKinds; ++k) {
-      if (counts_[nr][k])
-        StrAppend(&line, " ", kVerdictKindNames[k], "=", counts_[nr][k]);
-    }
-    if (!line.empty()) StrAppend(&out, NameOf(nr), line, "\n");
-  }
-  return out;
-}
-
 absl::Status Supervisor::Control(const std::string& command,
                                  std::string* reply) {
   if (command == "dump") {
@@ -175,23 +77,15 @@ absl::Status Supervisor::Control(const std::string& command,
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (command == "list") {
-    const Policy& policy = runtime_.policy();
-    for (size_t i = 0; i < policy.rules().size(); ++i) {
-      const Rule& r = policy.rules()[i];
-      const bool added = i < runtime_.added();
-      StrAppend(reply, r.location.ToString(false), added ? " (run time)" : "",
-                " hits=", runtime_.hits(i), " ", RuleSourceText(r), "\n");
-    }
-    StrAppend(reply, "default hits=", runtime_.default_hits(), " ",
-              DefaultText(policy.default_verdict()), "\n");
+    *reply = RuleList(runtime_);
     return absl::OkStatus();
   }
   if (command == "ps") {
-    *reply = ProcessList();
+    *reply = ProcessTable(tracee::Processes(Tasks()));
     return absl::OkStatus();
   }
   if (command == "stats") {
-    *reply = Counters();
+    *reply = CounterText(View());
     return absl::OkStatus();
   }
   absl::Status s = runtime_.Execute(command, "control", /*readonly=*/false);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
 #include "syd/bpf.h"
 #include "syd/policy.h"
@@ -133,11 +134,11 @@ class Supervisor {
   const std::string* Root(pid_t pid);
   void WriteDump();
   absl::Status Control(const std::string& command, std::string* reply);
-  std::string ProcessList();
+  // The sandbox's state for introspection; call with mu_ held.
+  SandboxView View() const;
   // Every thread in the sandbox: the traced ones, or under user
   // notification those /proc shows below syd.
   std::vector<pid_t> Tasks() const;
-  std::string Counters();
 
   const Policy& policy_;
   const BpfProgram& prog_;
@@ -175,8 +176,7 @@ class Supervisor {
   // no call stops.
   uint64_t event_stops_ = 0;
   // Calls decided here, per syscall and verdict kind.
-  std::vector<std::array<uint64_t, kVerdictKinds>> counts_ =
-      std::vector<std::array<uint64_t, kVerdictKinds>>(kMaxSyscallNr);
+  CallCounters counts_ = CallCounters(kMaxSyscallNr);
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
 };
 

@@ -42,13 +42,25 @@ uint64_t StatField(const std::string& path, int n) {
 }
 
 // A number in /proc/PID/status, in `base`; 0 when absent.
+// The text of field `name` of a /proc/PID/status file's contents; "" when
+// it is absent.
+std::string Field(const std::string& status, std::string_view name) {
+  const std::string key = StrCat(name, ":\t");
+  size_t start = 0;
+  if (status.compare(0, key.size(), key) == 0) {  // the first line (Name)
+    start = key.size();
+  } else {
+    const size_t at = status.find(StrCat("\n", key));
+    if (at == std::string::npos) return "";
+    start = at + 1 + key.size();
+  }
+  return status.substr(start, status.find('\n', start) - start);
+}
+
 uint64_t StatusField(pid_t pid, const std::string& name, int base) {
   std::string status, error;
   if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error)) return 0;
-  const std::string key = StrCat("\n", name, ":\t");
-  const size_t at = status.find(key);
-  if (at == std::string::npos) return 0;
-  return std::strtoull(status.c_str() + at + key.size(), nullptr, base);
+  return std::strtoull(Field(status, name).c_str(), nullptr, base);
 }
 
 pid_t ParentOf(pid_t pid) {
@@ -56,6 +68,27 @@ pid_t ParentOf(pid_t pid) {
 }
 
 }  // namespace
+
+std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
+  std::vector<ProcessInfo> out;
+  for (pid_t pid : pids) {
+    std::string status, error;
+    if (!ReadFile(StrCat("/proc/", pid, "/status"), &status, &error))
+      continue;  // gone
+    ProcessInfo p;
+    p.pid = pid;
+    p.comm = Field(status, "Name");
+    p.state = Field(status, "State");
+    p.tgid = static_cast<pid_t>(std::atoi(Field(status, "Tgid").c_str()));
+    p.ppid = static_cast<pid_t>(std::atoi(Field(status, "PPid").c_str()));
+    char buf[4096];
+    const ssize_t n =
+        readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
+    if (n > 0) p.cwd.assign(buf, static_cast<size_t>(n));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 std::vector<pid_t> Descendants(pid_t ancestor) {
   std::unordered_multimap<pid_t, pid_t> children;

@@ -6,9 +6,23 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace syd::tracee {
+
+// What /proc/PID/status and /proc/PID/cwd say of a process or thread.
+struct ProcessInfo {
+  pid_t pid = 0;
+  pid_t tgid = 0;
+  pid_t ppid = 0;
+  std::string comm;
+  std::string state;
+  std::string cwd;
+};
+
+// Each of `pids` that has not gone.
+std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids);
 
 // The processes descended from `ancestor`, ascending. syd makes itself
 // the sandbox's child subreaper, so orphans stay among its descendants.
