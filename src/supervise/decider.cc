@@ -72,7 +72,7 @@ const std::string* Supervisor::Root(pid_t pid) {
   return &root_scratch_;
 }
 
-std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
+std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   Event& e = *call;
   std::lock_guard<std::mutex> lock(mu_);
   // Held to the end: magic stat may change the rules while this decides.
@@ -91,7 +91,8 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   // resolve; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{false, -EPERM};
-  if (tracee::Decode(pid, *root, &e, policy.TestsProcessNames()) ==
+  if (tracee::Decode(tracee::LiveProcess(pid), *root, &e,
+                     policy.TestsProcessNames()) ==
       tracee::DecodeResult::kFault) {
     return Outcome{false, -EFAULT};
   }
@@ -145,41 +146,18 @@ std::optional<Supervisor::Outcome> Supervisor::Decide(pid_t pid, Event* call) {
     return traced(Outcome{false, -EEXIST});
   }
   using K = Verdict::Kind;
-  Outcome out;
-  const int sig = static_cast<int>(d.verdict.value);
-  switch (d.verdict.kind) {
-    case K::kAllow:
-    case K::kLog:
-      break;
-    case K::kErrno:
-      out = {false, -d.verdict.value};
-      break;
-    case K::kRetval:
-      out = {false, d.verdict.value};
-      break;
-    case K::kKillProcess:
-      out = {false, -EPERM, sig ? sig : SIGKILL, tracee::ThreadGroup(pid)};
-      break;
-    case K::kKillThread:
-      out = {false, -EPERM, sig ? sig : SIGKILL, tracee::ThreadGroup(pid),
-             true};
-      break;
-    case K::kTrap:
-      out = {false, -ENOSYS, SIGSYS, tracee::ThreadGroup(pid), true};
-      break;
-    case K::kDetachProcess:
-    case K::kDetachThread:
-      if (d.verdict.kind == K::kDetachProcess) {
-        const pid_t tgid = tracee::ThreadGroup(pid);
-        detached_processes_.insert_or_assign(tgid, tracee::StartTime(tgid));
-      } else {
-        detached_threads_.insert_or_assign(pid, tracee::StartTime(pid));
-      }
-      out.signal = sig;
-      out.signal_to = pid;
-      break;
-    case K::kPlugin:
-      break;  // RunPlugins decided
+  // Only a kill or a trap signals the thread group: /proc is read for it
+  // then, not at every stop.
+  const bool to_group = d.verdict.kind == K::kKillProcess ||
+                        d.verdict.kind == K::kKillThread ||
+                        d.verdict.kind == K::kTrap;
+  const Outcome out =
+      OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
+  if (d.verdict.kind == K::kDetachProcess) {
+    const pid_t tgid = tracee::ThreadGroup(pid);
+    detached_processes_.insert_or_assign(tgid, tracee::StartTime(tgid));
+  } else if (d.verdict.kind == K::kDetachThread) {
+    detached_threads_.insert_or_assign(pid, tracee::StartTime(pid));
   }
   bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
   if (policy.ChangesRoot(e.nr, d.verdict)) same_root_ = false;

@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
+#include "src/supervise/outcome.h"
 #include "syd/bpf.h"
 #include "syd/policy.h"
 #include "syd/runtime.h"
@@ -81,16 +82,6 @@ class Supervisor {
     Plugin* plugin = nullptr;
     syd_plugin_call call{};
     std::array<std::optional<std::string>, 6> paths;
-  };
-
-  // What becomes of one stopped call, whichever backend stopped it.
-  struct Outcome {
-    bool run = true;  // the call runs as it is
-    int64_t ret = 0;  // else it returns this: a value, or -errno
-    // A signal the verdict sends (kill_*, trap, detach_*=SIG).
-    int signal = 0;
-    pid_t signal_to = 0;         // a thread group, or
-    bool signal_thread = false;  // the thread (tgkill) that made the call
   };
 
   bool LoadPlugins();

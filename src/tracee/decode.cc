@@ -13,21 +13,13 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "src/tracee/memory.h"
 #include "src/tracee/paths.h"
 #include "syd/identifiers.h"
-#include "syd/loader.h"
 #include "syd/printer.h"
 #include "syd/strcat.h"
 
 namespace syd::tracee {
 namespace {
-
-std::string ProcFile(pid_t pid, const char* name) {
-  std::string text, error;
-  ReadFile(StrCat("/proc/", pid, "/", name), &text, &error);
-  return text;
-}
 
 // Whether the last component of path argument `i` is followed.
 bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
@@ -98,7 +90,7 @@ std::optional<std::string> RootOf(pid_t pid) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
+DecodeResult Decode(const Process& process, const std::string& root, Event* e,
                     bool want_process_names) {
   e->decoded = true;
   const SyscallInfo* s = FindSyscall(e->nr);
@@ -106,7 +98,7 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
   for (int i = 0; i < s->nargs; ++i) {
     if (s->args[i].kind == ArgKind::kOpenHow) {
       uint64_t flags = 0;
-      if (!ReadMemory(pid, e->args[i], &flags, sizeof flags))
+      if (!process.Read(e->args[i], &flags, sizeof flags))
         return DecodeResult::kFault;
       e->open_how_flags = flags;
     }
@@ -118,60 +110,53 @@ DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
       // judge that file. Other NULL paths fault.
       if (e->args[i] == 0 && s->name == "utimensat") {
         int fd = static_cast<int>(e->args[a.dirfd]);
-        std::optional<std::string> file = BaseDirectory(pid, fd);
+        std::optional<std::string> file = process.BaseDirectory(fd);
         if (file) e->strings[i] = *file;
         continue;
       }
-      std::optional<std::string> raw = ReadString(pid, e->args[i], PATH_MAX);
+      std::optional<std::string> raw = process.ReadString(e->args[i], PATH_MAX);
       if (!raw) return DecodeResult::kFault;
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
-        std::optional<std::string> self = BaseDirectory(pid, dirfd);
+        std::optional<std::string> self = process.BaseDirectory(dirfd);
         e->strings[i] = self ? *self : "";
         continue;
       }
       std::optional<std::string> base = (*raw)[0] == '/'
                                             ? std::optional<std::string>("/")
-                                            : BaseDirectory(pid, dirfd);
+                                            : process.BaseDirectory(dirfd);
       if (!base) {
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
       }
       e->strings[i] =
-          ResolvePath(pid, root, *base, *raw, FollowsLast(*s, *e, i));
+          ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i));
     } else if (a.kind == ArgKind::kString) {
-      e->strings[i] = ReadString(pid, e->args[i], 4096);
+      e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr) {
       if (e->args[i] == 0) continue;  // sendto on a connected socket
       size_t len = i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
       uint8_t buf[sizeof(sockaddr_storage)] = {};
       len = std::min(len, sizeof buf);
-      if (!ReadMemory(pid, e->args[i], buf, len)) return DecodeResult::kFault;
+      if (!process.Read(e->args[i], buf, len)) return DecodeResult::kFault;
       e->addresses[i] = DecodeSockaddr(buf, len);
     } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
       // sendmmsg: the first message's address stands for all of them.
       msghdr m;
-      if (!ReadMemory(pid, e->args[i], &m, sizeof m))
-        return DecodeResult::kFault;
+      if (!process.Read(e->args[i], &m, sizeof m)) return DecodeResult::kFault;
       if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
       uint8_t buf[sizeof(sockaddr_storage)] = {};
       size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
-      if (!ReadMemory(pid, reinterpret_cast<uint64_t>(m.msg_name), buf, len)) {
+      if (!process.Read(reinterpret_cast<uint64_t>(m.msg_name), buf, len)) {
         return DecodeResult::kFault;
       }
       e->addresses[i] = DecodeSockaddr(buf, len);
     }
   }
   if (want_process_names) {
-    e->comm = ProcFile(pid, "comm");
-    if (!e->comm.empty() && e->comm.back() == '\n') e->comm.pop_back();
-    e->cmdline = ProcFile(pid, "cmdline");
-    while (!e->cmdline.empty() && e->cmdline.back() == '\0')
-      e->cmdline.pop_back();
-    for (char& c : e->cmdline) {
-      if (c == '\0') c = ' ';
-    }
+    e->comm = process.Comm();
+    e->cmdline = process.Cmdline();
   }
   return DecodeResult::kOk;
 }

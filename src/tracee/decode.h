@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "src/tracee/process.h"
 #include "syd/policy.h"
 
 namespace syd::tracee {
@@ -21,10 +22,11 @@ enum class DecodeResult { kOk, kFault };
 // process has gone, or syd may not look): never a guess.
 std::optional<std::string> RootOf(pid_t pid);
 
-// Fills `e` (nr and args already set) with what the tracer can see; `root`
-// is RootOf(pid). kFault: an argument the kernel would read is a NULL or
-// bad pointer, and the call should fail with EFAULT as the kernel would.
-DecodeResult Decode(pid_t pid, const std::string& root, Event* e,
+// Fills `e` (nr and args already set) with what syd can see of the call
+// `process` made; `root` is its RootOf(). kFault: an argument the kernel
+// would read is a NULL or bad pointer, and the call should fail with
+// EFAULT as the kernel would.
+DecodeResult Decode(const Process& process, const std::string& root, Event* e,
                     bool want_process_names);
 
 // The open flags of an open-like call: from the flags register, or from

@@ -1,0 +1,47 @@
+#include "src/tracee/process.h"
+
+#include "src/tracee/memory.h"
+#include "src/tracee/paths.h"
+#include "syd/loader.h"
+#include "syd/strcat.h"
+
+namespace syd::tracee {
+namespace {
+
+std::string ProcFile(pid_t pid, const char* name) {
+  std::string text, error;
+  ReadFile(StrCat("/proc/", pid, "/", name), &text, &error);
+  return text;
+}
+
+}  // namespace
+
+bool LiveProcess::Read(uint64_t addr, void* out, size_t size) const {
+  return ReadMemory(pid_, addr, out, size);
+}
+
+std::optional<std::string> LiveProcess::ReadString(uint64_t addr,
+                                                   size_t max) const {
+  return tracee::ReadString(pid_, addr, max);
+}
+
+std::optional<std::string> LiveProcess::BaseDirectory(int dirfd) const {
+  return tracee::BaseDirectory(pid_, dirfd);
+}
+
+std::string LiveProcess::Comm() const {
+  std::string comm = ProcFile(pid_, "comm");
+  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  return comm;
+}
+
+std::string LiveProcess::Cmdline() const {
+  std::string cmdline = ProcFile(pid_, "cmdline");
+  while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
+  for (char& c : cmdline) {
+    if (c == '\0') c = ' ';
+  }
+  return cmdline;
+}
+
+}  // namespace syd::tracee

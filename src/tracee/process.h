@@ -1,0 +1,54 @@
+// A stopped process as syd reads it: its memory, the directories its
+// relative paths start from, and what /proc says of it. LiveProcess reads
+// the real one; tests decode calls against a fake.
+#ifndef SYD_TRACEE_PROCESS_H_
+#define SYD_TRACEE_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace syd::tracee {
+
+class Process {
+ public:
+  virtual ~Process() = default;
+
+  // The thread that made the call (/proc/self means it).
+  virtual pid_t pid() const = 0;
+  // `size` bytes at `addr`; false when the memory is not there.
+  virtual bool Read(uint64_t addr, void* out, size_t size) const = 0;
+  // A NUL-terminated string of at most `max` bytes; nothing for a NULL or
+  // unreadable pointer, or a string without its NUL.
+  virtual std::optional<std::string> ReadString(uint64_t addr,
+                                                size_t max) const = 0;
+  // Where a relative path starts: the cwd for AT_FDCWD, else what
+  // descriptor `dirfd` names; nothing for a bad descriptor.
+  virtual std::optional<std::string> BaseDirectory(int dirfd) const = 0;
+  // The process's name (comm) and its command line, arguments joined by
+  // spaces.
+  virtual std::string Comm() const = 0;
+  virtual std::string Cmdline() const = 0;
+};
+
+// The real process `pid`: process_vm_readv and /proc.
+class LiveProcess : public Process {
+ public:
+  explicit LiveProcess(pid_t pid) : pid_(pid) {}
+  pid_t pid() const override { return pid_; }
+  bool Read(uint64_t addr, void* out, size_t size) const override;
+  std::optional<std::string> ReadString(uint64_t addr,
+                                        size_t max) const override;
+  std::optional<std::string> BaseDirectory(int dirfd) const override;
+  std::string Comm() const override;
+  std::string Cmdline() const override;
+
+ private:
+  pid_t pid_;
+};
+
+}  // namespace syd::tracee
+
+#endif  // SYD_TRACEE_PROCESS_H_
