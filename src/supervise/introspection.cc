@@ -63,10 +63,17 @@ std::vector<pid_t> Supervisor::Tasks() const {
     return out;
   }
   std::vector<pid_t> out;
-  for (pid_t pid : tracee::Descendants(getpid())) {
+  for (pid_t pid : SandboxProcesses()) {
     for (pid_t tid : tracee::ThreadsOf(pid)) out.push_back(tid);
   }
   return out;
+}
+
+std::vector<pid_t> Supervisor::SandboxProcesses() const {
+  return tracee::Descendants(getpid(), [this](pid_t pid) {
+    auto it = inherited_.find(pid);
+    return it != inherited_.end() && tracee::StartTime(pid) == it->second;
+  });
 }
 
 absl::Status Supervisor::Control(const std::string& command,

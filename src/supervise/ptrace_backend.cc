@@ -63,6 +63,10 @@ int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
         SetCommand(0);
         result = ExitCode(status);
       }
+      // What syd waits for: its tracees. A child it inherited from its
+      // caller (the tee of `2> >(tee log)` when the shell execs syd) is
+      // not the sandbox's, and may outlive it.
+      if (live_.empty()) break;
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
@@ -107,6 +111,16 @@ int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
         moved.call.pid = pid;
         pending_exits_.erase(it);
         pending_exits_.insert_or_assign(pid, moved);
+      }
+    }
+    if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+        event == PTRACE_EVENT_CLONE) {
+      // The new tracee counts from now, before its first stop: its parent
+      // may exit first.
+      unsigned long born = 0;
+      if (ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &born) == 0 && born != 0) {
+        std::lock_guard<std::mutex> lock(mu_);
+        live_.insert(static_cast<pid_t>(born));
       }
     }
     if (event != 0) {  // fork, vfork, clone, exec

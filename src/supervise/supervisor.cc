@@ -193,6 +193,8 @@ int Supervisor::Run(const std::string& path,
       return 125;
     }
   }
+  for (pid_t pid : tracee::Descendants(getpid()))
+    inherited_.insert_or_assign(pid, tracee::StartTime(pid));
   const auto started = std::chrono::steady_clock::now();
   rusage at_start{};
   getrusage(RUSAGE_SELF, &at_start);

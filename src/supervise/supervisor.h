@@ -130,6 +130,10 @@ class Supervisor {
   // Every thread in the sandbox: the traced ones, or under user
   // notification those /proc shows below syd.
   std::vector<pid_t> Tasks() const;
+  // The processes below syd in /proc that are the sandbox's: those it
+  // inherited from its caller, and their descendants, are not (under user
+  // notification syd is the subreaper, so orphans stay below it).
+  std::vector<pid_t> SandboxProcesses() const;
 
   const Policy& policy_;
   const BpfProgram& prog_;
@@ -142,6 +146,9 @@ class Supervisor {
   syd_plugin_host host_;
   std::unordered_map<pid_t, PendingExit> pending_exits_;
   std::unordered_set<pid_t> live_;
+  // Processes below syd before it forked the command, with their start
+  // times: not the sandbox's (see SandboxProcesses).
+  std::unordered_map<pid_t, uint64_t> inherited_;
   std::unordered_set<pid_t> group_stopped_;  // under ptrace
   // Detached threads and thread groups, with their start times: a pid
   // that has gone and been reused is not detached (under user

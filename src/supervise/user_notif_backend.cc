@@ -58,7 +58,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
       if (TakeHangup()) HangUp();
       // A signal for the command once it has gone: to what it left.
       if (int sig = TakePendingSignal()) {
-        for (pid_t pid : tracee::Descendants(getpid())) kill(pid, sig);
+        for (pid_t pid : SandboxProcesses()) kill(pid, sig);
       }
       continue;
     }
@@ -81,11 +81,20 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
       break;
     }
   }
-  // Collect what has exited, the command among it if it is still a zombie.
-  for (;;) {
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid == child) command_ended(status);
-    if (pid < 0 && errno != EINTR) break;  // ECHILD: none left
+  // Collect what has exited, the command among it if it is still a zombie:
+  // the sandbox's children only, not one syd inherited from its caller,
+  // which may outlive it.
+  for (bool more = true; more;) {
+    more = false;
+    for (pid_t pid : SandboxProcesses()) {
+      int st = 0;
+      pid_t got;
+      while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
+      }
+      if (got != pid) continue;  // not syd's child (ECHILD)
+      more = true;
+      if (pid == child) command_ended(st);
+    }
   }
   sigprocmask(SIG_UNBLOCK, &chld, nullptr);
   listener_ = nullptr;

@@ -90,7 +90,8 @@ std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
   return out;
 }
 
-std::vector<pid_t> Descendants(pid_t ancestor) {
+std::vector<pid_t> Descendants(pid_t ancestor,
+                               const std::function<bool(pid_t)>& prune) {
   std::unordered_multimap<pid_t, pid_t> children;
   for (pid_t pid : Numbered("/proc")) children.emplace(ParentOf(pid), pid);
   std::vector<pid_t> out;
@@ -100,6 +101,7 @@ std::vector<pid_t> Descendants(pid_t ancestor) {
     todo.pop_back();
     auto [begin, end] = children.equal_range(parent);
     for (auto it = begin; it != end; ++it) {
+      if (prune && prune(it->second)) continue;
       todo.push_back(it->second);
       out.push_back(it->second);
     }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,9 @@ std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids);
 
 // The processes descended from `ancestor`, ascending. syd makes itself
 // the sandbox's child subreaper, so orphans stay among its descendants.
-std::vector<pid_t> Descendants(pid_t ancestor);
+// `prune` leaves out a process and everything below it.
+std::vector<pid_t> Descendants(
+    pid_t ancestor, const std::function<bool(pid_t)>& prune = nullptr);
 
 // The threads of process `pid`, ascending.
 std::vector<pid_t> ThreadsOf(pid_t pid);

@@ -68,6 +68,28 @@ struct Tree {
   }
 };
 
+// When a shell execs syd, syd inherits the shell's children (the tee of
+// `syd ... 2> >(tee log)`). They are not the sandbox's: syd must not wait
+// for them, signal them or list them.
+TEST_CASE("syd does not wait for a process it inherited from its caller") {
+  Tree t;
+  const std::string pidfile = t.root + "/inherited.pid";
+  // timeout(1) ends a syd that waits, with 124.
+  RunResult r = testing::Run(
+      {"/usr/bin/timeout", "20", "/bin/sh", "-c",
+       "sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > " + pidfile +
+           "; exec " + kSyd + " --backend=" + Backend() + " -c " + t.policy +
+           " -- " + kHelper + " write " + t.allowed + "/f"});
+  std::ifstream in(pidfile);
+  pid_t inherited = 0;
+  in >> inherited;
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Exists(t.allowed + "/f"));
+  REQUIRE(inherited > 0);
+  CHECK(kill(inherited, 0) == 0);  // syd left it alone
+  kill(inherited, SIGKILL);
+}
+
 TEST_CASE("--debug traces each stopped call: rules tried, rule, outcome") {
   Tree t;
   RunResult r = Run({kSyd, "--debug", "-c", t.policy, "--", kHelper, "write",
