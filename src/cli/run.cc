@@ -117,8 +117,20 @@ int RunCommand(const std::vector<std::string>& args) {
   // kernel decides everything.
   if (policy->NeedsTracer() || !options.control.empty()) {
     options.vars = pa.variables;
-    return supervise::Supervisor(*policy, *prog, std::move(options))
-        .Run(path, pa.command);
+    options.messages = [](const std::string& line) {
+      if (write(STDERR_FILENO, line.data(), line.size()) < 0) {
+        // Nowhere better to say it.
+      }
+    };
+    absl::StatusOr<int> status =
+        supervise::Supervisor(*policy, *prog, std::move(options))
+            .Run(path, pa.command);
+    if (!status.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(status.status().message()).c_str());
+      return kExitCommandUsage;
+    }
+    return *status;
   }
   std::vector<char*> argv;
   for (const std::string& a : pa.command)

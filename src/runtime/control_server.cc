@@ -78,8 +78,9 @@ absl::Status ControlServer::Listen() {
   return absl::OkStatus();
 }
 
-absl::Status ControlServer::Start(Handler handler) {
+absl::Status ControlServer::Start(Handler handler, Notice notice) {
   handler_ = std::move(handler);
+  notice_ = std::move(notice);
   if (pipe2(wake_, O_CLOEXEC) != 0) {
     return absl::InternalError(
         StrCat("the control socket ", path_, ": pipe2: ", strerror(errno)));
@@ -158,10 +159,8 @@ void ControlServer::Answer(int fd) {
   socklen_t len = sizeof cred;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
       cred.uid != getuid()) {
-    std::fprintf(stderr,
-                 "syd: control: refused a client with uid %u (pid %d): only "
-                 "uid %u may connect\n",
-                 cred.uid, cred.pid, getuid());
+    notice_(StrCat("control: refused a client with uid ", cred.uid, " (pid ",
+                   cred.pid, "): only uid ", getuid(), " may connect"));
     WriteAll(fd, "error: permission denied\n");
     return;
   }

@@ -31,9 +31,12 @@ class ControlServer {
 
   // Binds and listens; an error names the path and the reason.
   absl::Status Listen();
+  // Says what the server refused (a client of another uid).
+  using Notice = std::function<void(const std::string& message)>;
+
   // Serves connections on a thread of its own, which blocks every signal;
   // an error when the thread cannot start (then nothing listens).
-  absl::Status Start(Handler handler);
+  absl::Status Start(Handler handler, Notice notice);
   void Stop();
 
  private:
@@ -42,6 +45,7 @@ class ControlServer {
 
   std::string path_;
   Handler handler_;
+  Notice notice_;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
   std::thread thread_;

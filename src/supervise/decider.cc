@@ -241,11 +241,10 @@ void Supervisor::RunPlugins(pid_t pid, const Event& e,
         d->verdict = {K::kKillProcess, v->value};
         break;
       default:  // a verdict this ABI does not know: refuse, say so
-        std::fprintf(stderr,
-                     "syd: %s: the plugin returned verdict %d, which ABI %u "
-                     "does not define; the call is refused\n",
-                     d->rule->location.ToString(false).c_str(), v->kind,
-                     SYD_PLUGIN_ABI_VERSION);
+        Message(StrCat(d->rule->location.ToString(false),
+                       ": the plugin returned verdict ", v->kind,
+                       ", which ABI ", SYD_PLUGIN_ABI_VERSION,
+                       " does not define; the call is refused"));
         d->verdict = {K::kErrno, EPERM};
         break;
     }

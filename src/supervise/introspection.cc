@@ -50,8 +50,8 @@ void Supervisor::WriteDump() {
                            static_cast<ssize_t>(text.size());
   if (fd >= 0) close(fd);
   if (!ok || rename(tmp.c_str(), options_.dump.c_str()) != 0) {
-    std::fprintf(stderr, "syd: cannot write the dump to %s: %s\n",
-                 options_.dump.c_str(), strerror(errno));
+    Message(StrCat("cannot write the dump to ", options_.dump, ": ",
+                   strerror(errno)));
     unlink(tmp.c_str());
   }
 }
@@ -97,8 +97,7 @@ absl::Status Supervisor::Control(const std::string& command,
   }
   absl::Status s = runtime_.Execute(command, "control", /*readonly=*/false);
   if (s.ok() && command.back() != '?') {
-    std::fprintf(stderr, "syd: the control socket changed the rules: %s\n",
-                 command.c_str());
+    Message(StrCat("the control socket changed the rules: ", command));
   }
   return s;
 }

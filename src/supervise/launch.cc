@@ -36,6 +36,8 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // The only prints outside src/cli: this is the child, about to become
+  // the command, with no caller to return an error to.
   if (absl::Status s = InstallFilter(prog, listener); !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     _exit(125);
@@ -50,18 +52,17 @@ int ExitCode(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-void CannotFollow(pid_t child, const std::string& why) {
+std::string CannotFollow(pid_t child, const std::string& why) {
   // A traced process's children are traced too (strace -f, an outer syd
   // under ptrace), and a tracee has one tracer.
   const pid_t tracer = tracee::TracerOf(child);
-  std::fprintf(stderr, "syd: cannot follow the command: %s%s\n", why.c_str(),
-               tracer != 0 ? StrCat(" (pid ", tracer,
-                                    " traces it already: an outer syd under "
-                                    "ptrace, or strace -f?)")
-                                 .c_str()
-                           : "");
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
+  return StrCat("cannot follow the command: ", why,
+                tracer != 0 ? StrCat(" (pid ", tracer,
+                                     " traces it already: an outer syd under "
+                                     "ptrace, or strace -f?)")
+                            : "");
 }
 
 }  // namespace syd::supervise

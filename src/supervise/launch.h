@@ -28,9 +28,9 @@ absl::Status InstallFilter(const BpfProgram& prog, bool listener);
 // 128+N for signal N.
 int ExitCode(int status);
 
-// Both backends ptrace the child at first: says why that failed (naming
-// an outer tracer if there is one) and ends the child.
-void CannotFollow(pid_t child, const std::string& why);
+// Both backends ptrace the child at first: ends the child and says why
+// following it failed, naming an outer tracer if there is one.
+std::string CannotFollow(pid_t child, const std::string& why);
 
 }  // namespace syd::supervise
 

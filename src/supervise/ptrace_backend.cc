@@ -15,6 +15,7 @@
 #include "src/supervise/signals.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/procfs.h"
+#include "syd/strcat.h"
 
 namespace syd::supervise {
 
@@ -28,7 +29,7 @@ int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
                        PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
   if (!WIFSTOPPED(status) ||
       ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
-    CannotFollow(child, strerror(errno));
+    Message(CannotFollow(child, strerror(errno)));
     return 125;
   }
   kill(child, SIGCONT);
@@ -161,10 +162,8 @@ void Supervisor::OnSeccompStop(pid_t pid) {
     // A refusal that cannot be written would let the call run: the
     // process dies instead (ESRCH: it is dying already).
     if (ptrace(PTRACE_SETREGS, pid, nullptr, &regs) != 0 && errno != ESRCH) {
-      std::fprintf(stderr,
-                   "syd: cannot refuse a call of pid %d (PTRACE_SETREGS: "
-                   "%s); killing it\n",
-                   pid, strerror(errno));
+      Message(StrCat("cannot refuse a call of pid ", pid,
+                     " (PTRACE_SETREGS: ", strerror(errno), "); killing it"));
       kill(tracee::ThreadGroup(pid), SIGKILL);
     }
   }

@@ -58,6 +58,10 @@ void Supervisor::Log(const LogTarget& target, const std::string& line) {
     syslog(LOG_WARNING, "%s", line.c_str());
     return;
   }
+  if (target.kind == LogTarget::Kind::kNone && options_.messages) {
+    options_.messages(line);
+    return;
+  }
   int fd = target.kind == LogTarget::Kind::kFd ? target.fd : STDERR_FILENO;
   if (write(fd, line.data(), line.size()) < 0) {
     // Nowhere better to say it.

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "absl/strings/str_format.h"
 #include "src/runtime/control_server.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
@@ -53,7 +54,7 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
 
 Supervisor::~Supervisor() = default;
 
-bool Supervisor::LoadPlugins() {
+absl::Status Supervisor::LoadPlugins() {
   plugins_.resize(policy_.rules().size());
   for (size_t i = 0; i < policy_.rules().size(); ++i) {
     const Rule& r = policy_.rules()[i];
@@ -73,13 +74,12 @@ bool Supervisor::LoadPlugins() {
     }
     absl::StatusOr<std::unique_ptr<Plugin>> p = Plugin::Load(*r.plugin, &host_);
     if (!p.ok()) {
-      std::fprintf(stderr, "syd: %s: %s; nothing was run\n", where.c_str(),
-                   std::string(p.status().message()).c_str());
-      return false;
+      return absl::FailedPreconditionError(
+          StrCat(where, ": ", p.status().message()));
     }
     slot.plugin = *std::move(p);
   }
-  return true;
+  return absl::OkStatus();
 }
 
 const Supervisor::PluginSlot* Supervisor::SlotOf(const RulesInForce& rules,
@@ -103,9 +103,9 @@ std::string Supervisor::PtraceReason() const {
   return "";
 }
 
-int Supervisor::Run(const std::string& path,
-                    const std::vector<std::string>& argv) {
-  if (!LoadPlugins()) return 125;
+absl::StatusOr<int> Supervisor::Run(const std::string& path,
+                                    const std::vector<std::string>& argv) {
+  if (absl::Status s = LoadPlugins(); !s.ok()) return s;
   const std::string ptrace_reason = PtraceReason();
   // Where another listener is above syd, syd cannot make its own, and the
   // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
@@ -113,18 +113,15 @@ int Supervisor::Run(const std::string& path,
   std::string probe_failure;
   const ListenerSupport support = ProbeListener(&probe_failure);
   if (support == ListenerSupport::kProbeFailed) {
-    std::fprintf(stderr,
-                 "syd: cannot tell whether this kernel gives syd a seccomp "
-                 "listener: %s; nothing was run\n",
-                 probe_failure.c_str());
-    return 125;
+    return absl::FailedPreconditionError(
+        StrCat("cannot tell whether this kernel gives syd a seccomp "
+               "listener: ",
+               probe_failure));
   }
   if (support == ListenerSupport::kListenerAbove) {
-    std::fprintf(stderr,
-                 "syd: another seccomp listener is above syd (an outer "
-                 "syd's?); it would answer the calls this policy sends to "
-                 "syd before syd saw them; nothing was run\n");
-    return 125;
+    return absl::FailedPreconditionError(
+        "another seccomp listener is above syd (an outer syd's?); it would "
+        "answer the calls this policy sends to syd before syd saw them");
   }
   bool user_notif = false;
   switch (options_.backend) {
@@ -135,18 +132,13 @@ int Supervisor::Run(const std::string& path,
       break;
     case Backend::kUserNotif:
       if (!ptrace_reason.empty()) {
-        std::fprintf(stderr,
-                     "syd: --backend=user-notif: this run needs ptrace: %s; "
-                     "nothing was run\n",
-                     ptrace_reason.c_str());
-        return 125;
+        return absl::FailedPreconditionError(StrCat(
+            "--backend=user-notif: this run needs ptrace: ", ptrace_reason));
       }
       if (support != ListenerSupport::kYes) {
-        std::fprintf(stderr,
-                     "syd: --backend=user-notif: this kernel cannot make a "
-                     "seccomp listener that syd can use (Linux 5.6 or later "
-                     "needed); nothing was run\n");
-        return 125;
+        return absl::FailedPreconditionError(
+            "--backend=user-notif: this kernel cannot make a seccomp "
+            "listener that syd can use (Linux 5.6 or later needed)");
       }
       user_notif = true;
       break;
@@ -154,25 +146,15 @@ int Supervisor::Run(const std::string& path,
   std::unique_ptr<ControlServer> control;
   if (!options_.control.empty()) {
     control = std::make_unique<ControlServer>(options_.control);
-    if (absl::Status st = control->Listen(); !st.ok()) {
-      std::fprintf(stderr, "syd: %s; nothing was run\n",
-                   std::string(st.message()).c_str());
-      return 125;
-    }
+    if (absl::Status st = control->Listen(); !st.ok()) return st;
   }
-  if (absl::Status s = InstallSignalHandlers(); !s.ok()) {
-    std::fprintf(stderr, "syd: %s; nothing was run\n",
-                 std::string(s.message()).c_str());
-    return 125;
-  }
+  if (absl::Status s = InstallSignalHandlers(); !s.ok()) return s;
 
   std::optional<std::string> root = tracee::RootOf(getpid());
   if (!root) {
-    std::fprintf(stderr,
-                 "syd: cannot read its own root (/proc/%d/root): %s; "
-                 "nothing was run\n",
-                 getpid(), strerror(errno));
-    return 125;
+    return absl::FailedPreconditionError(
+        StrCat("cannot read its own root (/proc/", getpid(),
+               "/root): ", strerror(errno)));
   }
   sandbox_root_ = *root;
   BpfProgram notify_prog;
@@ -181,17 +163,10 @@ int Supervisor::Run(const std::string& path,
     // Orphans come to syd, not init: it reaps them, and finds them below
     // itself to dump or signal.
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-      std::fprintf(stderr,
-                   "syd: cannot become the sandbox's subreaper: %s; nothing "
-                   "was run\n",
-                   strerror(errno));
-      return 125;
+      return absl::FailedPreconditionError(
+          StrCat("cannot become the sandbox's subreaper: ", strerror(errno)));
     }
-    if (absl::Status s = InstallChildHandler(); !s.ok()) {
-      std::fprintf(stderr, "syd: %s; nothing was run\n",
-                   std::string(s.message()).c_str());
-      return 125;
-    }
+    if (absl::Status s = InstallChildHandler(); !s.ok()) return s;
   }
   for (pid_t pid : tracee::Descendants(getpid()))
     inherited_.insert_or_assign(pid, tracee::StartTime(pid));
@@ -200,10 +175,8 @@ int Supervisor::Run(const std::string& path,
   getrusage(RUSAGE_SELF, &at_start);
   const double cpu_at_start = CpuSeconds(at_start);
   pid_t child = fork();
-  if (child < 0) {
-    std::fprintf(stderr, "syd: fork: %s\n", strerror(errno));
-    return 125;
-  }
+  if (child < 0)
+    return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
     RunCommandChild(user_notif ? notify_prog : prog_, user_notif, path, argv);
   command_pid_ = child;
@@ -225,15 +198,14 @@ int Supervisor::Run(const std::string& path,
       absl::Status started = control->Start(
           [this](const std::string& command, std::string* reply) {
             return Control(command, reply);
-          });
+          },
+          [this](const std::string& message) { Message(message); });
       if (!started.ok()) {
         // Rules were to change through it: the command does not run
         // without it.
-        std::fprintf(stderr, "syd: %s; nothing was run\n",
-                     std::string(started.message()).c_str());
         kill(child, SIGKILL);
         waitpid(child, nullptr, 0);
-        return 125;
+        return started;
       }
     }
     result = SupervisePtrace(child, exec_events);
@@ -251,15 +223,14 @@ int Supervisor::Run(const std::string& path,
     const double wall = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-    std::fprintf(stderr,
-                 "syd: %llu calls stopped in syd (%s), %llu refused; "
-                 "%llu process event stops; syd busy %.2f s of %.2f s "
-                 "(%.1f%%); syd's peak RSS %ld KiB\n",
-                 static_cast<unsigned long long>(stops_),
-                 user_notif ? "user notification" : "ptrace",
-                 static_cast<unsigned long long>(refused_),
-                 static_cast<unsigned long long>(event_stops_), cpu, wall,
-                 wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss);
+    Message(absl::StrFormat(
+        "%llu calls stopped in syd (%s), %llu refused; %llu process event "
+        "stops; syd busy %.2f s of %.2f s (%.1f%%); syd's peak RSS %ld KiB",
+        static_cast<unsigned long long>(stops_),
+        user_notif ? "user notification" : "ptrace",
+        static_cast<unsigned long long>(refused_),
+        static_cast<unsigned long long>(event_stops_), cpu, wall,
+        wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
   }
   return result;
 }
@@ -273,8 +244,18 @@ void Supervisor::Signal(pid_t pid, const Outcome& o) {
   }
 }
 
+void Supervisor::Message(const std::string& text) {
+  // "syd: " and a newline around it, written whole.
+  const std::string line = StrCat("syd: ", text, "\n");
+  if (options_.messages) {
+    options_.messages(line);
+  } else if (write(STDERR_FILENO, line.data(), line.size()) < 0) {
+    // Nowhere better to say it.
+  }
+}
+
 void Supervisor::EndSandbox(const std::string& why) {
-  std::fprintf(stderr, "syd: %s; ending the sandbox\n", why.c_str());
+  Message(StrCat(why, "; ending the sandbox"));
   std::vector<pid_t> tasks;
   {
     std::lock_guard<std::mutex> lock(mu_);

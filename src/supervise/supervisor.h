@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
 #include "src/supervise/outcome.h"
@@ -52,6 +54,9 @@ struct Options {
   std::string control;  // --control PATH: the control socket, "" for none
   std::string dump;     // --dump PATH: where SIGUSR2 writes, "" for stderr
   Variables vars;       // ${NAME} in rules added at run time
+  // Where messages about the run go, a line at a time (failures, --stats,
+  // rule changes, --debug); stderr when unset. The CLI decides.
+  std::function<void(const std::string& line)> messages;
 };
 
 class Supervisor {
@@ -61,9 +66,12 @@ class Supervisor {
 
   // Loads the policy's plugins, forks, execs `path` with `argv` under the
   // filter and judges the calls it stops, in every process and thread the
-  // command makes, until the last has gone. Returns the command's exit status,
-  // 128+N if a signal N killed it, or 125/126/127 when it could not be started.
-  int Run(const std::string& path, const std::vector<std::string>& argv);
+  // command makes, until the last has gone. Returns the command's exit
+  // status, 128+N if a signal N killed it, 126 when it could not be
+  // executed, 125 when syd had to end the run; an error, and nothing run,
+  // when the run could not be set up.
+  absl::StatusOr<int> Run(const std::string& path,
+                          const std::vector<std::string>& argv);
 
   // The state dump (SIGUSR2, the control socket's `dump`), as JSON.
   std::string Dump();
@@ -84,7 +92,9 @@ class Supervisor {
     std::array<std::optional<std::string>, 6> paths;
   };
 
-  bool LoadPlugins();
+  absl::Status LoadPlugins();
+  // A message about the run ("syd: " is added), to Options::messages.
+  void Message(const std::string& text);
   // Why this run needs ptrace, or "" when user notification serves it.
   std::string PtraceReason() const;
   int SupervisePtrace(pid_t child, bool exec_events);

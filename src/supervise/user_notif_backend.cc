@@ -23,7 +23,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
     return ExitCode(*exited);
   }
   if (!fd.ok()) {
-    CannotFollow(child, std::string(fd.status().message()));
+    Message(CannotFollow(child, std::string(fd.status().message())));
     return 125;
   }
   Listener listener(*fd);
