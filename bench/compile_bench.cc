@@ -2,10 +2,10 @@
 // bazel run -c opt //bench:compile_bench
 #include <benchmark/benchmark.h>
 
-#include "syd/bpf.h"
-#include "syd/loader.h"
-#include "syd/resolve.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/compile/bpf.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
 
 namespace syd {
 namespace {

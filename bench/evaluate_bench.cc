@@ -4,10 +4,10 @@
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 
-#include "syd/loader.h"
-#include "syd/policy.h"
-#include "syd/resolve.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
+#include "src/policy/policy.h"
+#include "src/policy/resolve.h"
 
 namespace syd {
 namespace {

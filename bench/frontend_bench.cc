@@ -3,8 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/rulegen.h"
-#include "syd/parser.h"
-#include "syd/resolve.h"
+#include "src/lang/parser.h"
+#include "src/policy/resolve.h"
 
 namespace syd {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd::bench {
 

@@ -4,7 +4,7 @@
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
-#include "syd/resolve.h"
+#include "src/policy/resolve.h"
 
 namespace syd::cli {
 

@@ -8,8 +8,8 @@
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
-#include "syd/bpf.h"
-#include "syd/pfc.h"
+#include "src/compile/bpf.h"
+#include "src/compile/pfc.h"
 
 namespace syd::cli {
 

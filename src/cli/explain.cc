@@ -6,8 +6,8 @@
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
-#include "syd/bpf.h"
-#include "syd/call.h"
+#include "src/compile/bpf.h"
+#include "src/policy/call.h"
 
 namespace syd::cli {
 namespace {

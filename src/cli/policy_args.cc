@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "syd/resolve.h"
-#include "syd/suggest.h"
+#include "src/lang/suggest.h"
+#include "src/policy/resolve.h"
 
 namespace syd::cli {
 namespace {

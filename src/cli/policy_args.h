@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "syd/bpf.h"
-#include "syd/loader.h"
-#include "syd/policy.h"
-#include "syd/variables.h"
+#include "src/compile/bpf.h"
+#include "src/lang/loader.h"
+#include "src/policy/policy.h"
+#include "src/policy/variables.h"
 
 namespace syd::cli {
 

@@ -6,7 +6,7 @@
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
-#include "syd/loader.h"
+#include "src/lang/loader.h"
 
 namespace syd::cli {
 namespace {

@@ -16,9 +16,9 @@
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
+#include "src/compile/bpf.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/supervisor.h"
-#include "syd/bpf.h"
 
 namespace syd::cli {
 namespace {

@@ -1,6 +1,6 @@
 #include "src/cli/usage.h"
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd::cli {
 

@@ -1,6 +1,6 @@
 #include "src/compile/assembler.h"
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 

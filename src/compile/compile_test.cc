@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 
-#include "syd/bpf.h"
-#include "syd/loader.h"
-#include "syd/resolve.h"
+#include "src/compile/bpf.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
 
 namespace syd {
 namespace {

@@ -16,9 +16,9 @@
 #include <cstdlib>
 #include <random>
 
-#include "syd/bpf.h"
-#include "syd/loader.h"
-#include "syd/resolve.h"
+#include "src/compile/bpf.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
 
 namespace syd {
 namespace {

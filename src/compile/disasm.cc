@@ -1,9 +1,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
-#include "syd/bpf.h"
-#include "syd/identifiers.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/compile/bpf.h"
+#include "src/lang/identifiers.h"
 
 namespace syd {
 

@@ -2,8 +2,8 @@
 // accepts, checked as the kernel's loader checks it.
 #include <cstring>
 
-#include "syd/bpf.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/compile/bpf.h"
 
 namespace syd {
 

@@ -14,9 +14,9 @@
 #include <linux/audit.h>
 #include <stddef.h>
 
+#include "src/base/strcat.h"
 #include "src/compile/assembler.h"
-#include "syd/bpf.h"
-#include "syd/strcat.h"
+#include "src/compile/bpf.h"
 
 namespace syd {
 namespace {

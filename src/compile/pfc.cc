@@ -1,9 +1,9 @@
-#include "syd/pfc.h"
+#include "src/compile/pfc.h"
 
 #include "absl/strings/str_format.h"
-#include "syd/bpf.h"
-#include "syd/printer.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/compile/bpf.h"
+#include "src/lang/printer.h"
 
 namespace syd {
 namespace {

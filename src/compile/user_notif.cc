@@ -1,4 +1,4 @@
-#include "syd/bpf.h"
+#include "src/compile/bpf.h"
 
 namespace syd {
 

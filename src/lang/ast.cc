@@ -1,4 +1,4 @@
-#include "syd/ast.h"
+#include "src/lang/ast.h"
 
 #include <utility>
 

@@ -1,8 +1,8 @@
-#include "syd/expr.h"
+#include "src/lang/expr.h"
 
-#include "syd/identifiers.h"
-#include "syd/strcat.h"
-#include "syd/suggest.h"
+#include "src/base/strcat.h"
+#include "src/lang/identifiers.h"
+#include "src/lang/suggest.h"
 
 namespace syd {
 namespace {

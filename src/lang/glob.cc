@@ -1,4 +1,4 @@
-#include "syd/glob.h"
+#include "src/lang/glob.h"
 
 namespace syd {
 

@@ -3,7 +3,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
-#include "syd/identifiers.h"
+#include "src/lang/identifiers.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "syd/identifiers.h"
+#include "src/lang/identifiers.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "syd/loader.h"
+#include "src/lang/loader.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "syd/parser.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/lang/parser.h"
 
 namespace syd {
 namespace {

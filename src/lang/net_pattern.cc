@@ -1,10 +1,10 @@
-#include "syd/net_pattern.h"
+#include "src/lang/net_pattern.h"
 
 #include <arpa/inet.h>
 
 #include <charconv>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

@@ -1,4 +1,4 @@
-#include "syd/parser.h"
+#include "src/lang/parser.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "grammar/syd_grammar.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

@@ -1,12 +1,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "syd/parser.h"
+#include "src/lang/parser.h"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "syd/printer.h"
+#include "src/lang/printer.h"
 
 namespace syd {
 namespace {

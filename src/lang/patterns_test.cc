@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "re2/re2.h"
-#include "syd/glob.h"
-#include "syd/net_pattern.h"
+#include "src/lang/glob.h"
+#include "src/lang/net_pattern.h"
 
 namespace syd {
 namespace {

@@ -1,7 +1,7 @@
-#include "syd/printer.h"
+#include "src/lang/printer.h"
 
 #include "absl/strings/str_format.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

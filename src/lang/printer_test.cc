@@ -1,11 +1,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "syd/printer.h"
+#include "src/lang/printer.h"
 
 #include <doctest/doctest.h>
 
 #include <random>
 
-#include "syd/parser.h"
+#include "src/lang/parser.h"
 
 namespace syd {
 namespace {

@@ -1,6 +1,6 @@
-#include "syd/source.h"
+#include "src/lang/source.h"
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 

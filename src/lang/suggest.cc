@@ -1,9 +1,9 @@
-#include "syd/suggest.h"
+#include "src/lang/suggest.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

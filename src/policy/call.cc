@@ -1,13 +1,13 @@
-#include "syd/call.h"
+#include "src/policy/call.h"
 
 #include <arpa/inet.h>
 
 #include <cstdlib>
 
-#include "syd/expr.h"
-#include "syd/parser.h"
-#include "syd/strcat.h"
-#include "syd/suggest.h"
+#include "src/base/strcat.h"
+#include "src/lang/expr.h"
+#include "src/lang/parser.h"
+#include "src/lang/suggest.h"
 
 namespace syd {
 namespace {

@@ -2,7 +2,7 @@
 #include <tuple>
 
 #include "src/policy/path_index.h"
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 namespace syd {
 

@@ -11,11 +11,11 @@
 #include <new>
 #include <random>
 
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
 #include "src/policy/path_index.h"
-#include "syd/loader.h"
-#include "syd/policy.h"
-#include "syd/resolve.h"
-#include "syd/strcat.h"
+#include "src/policy/policy.h"
+#include "src/policy/resolve.h"
 
 // Counts allocations made while `g_counting` is set.
 namespace {

@@ -2,9 +2,9 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "syd/resolve.h"
-#include "syd/strcat.h"
-#include "syd/syscalls.h"
+#include "src/base/strcat.h"
+#include "src/policy/resolve.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

@@ -1,7 +1,7 @@
 #include "src/policy/path_index.h"
 
-#include "syd/glob.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/lang/glob.h"
 
 namespace syd {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "re2/set.h"
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 namespace syd {
 

@@ -1,4 +1,4 @@
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 #include <algorithm>
 #include <cstdint>

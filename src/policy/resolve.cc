@@ -1,4 +1,4 @@
-#include "syd/resolve.h"
+#include "src/policy/resolve.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,12 +6,12 @@
 #include <functional>
 #include <map>
 
-#include "syd/expr.h"
-#include "syd/identifiers.h"
-#include "syd/parser.h"
-#include "syd/strcat.h"
-#include "syd/suggest.h"
-#include "syd/syscalls.h"
+#include "src/base/strcat.h"
+#include "src/lang/expr.h"
+#include "src/lang/identifiers.h"
+#include "src/lang/parser.h"
+#include "src/lang/suggest.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

@@ -1,10 +1,10 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "syd/resolve.h"
+#include "src/policy/resolve.h"
 
 #include <doctest/doctest.h>
 
-#include "syd/loader.h"
-#include "syd/syscalls.h"
+#include "src/lang/loader.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

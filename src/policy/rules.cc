@@ -1,10 +1,10 @@
-#include "syd/rules.h"
+#include "src/policy/rules.h"
 
 #include "absl/strings/str_format.h"
-#include "syd/identifiers.h"
-#include "syd/printer.h"
-#include "syd/strcat.h"
-#include "syd/syscalls.h"
+#include "src/base/strcat.h"
+#include "src/lang/identifiers.h"
+#include "src/lang/printer.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

@@ -1,8 +1,8 @@
-#include "syd/variables.h"
+#include "src/policy/variables.h"
 
 #include <cstdlib>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 

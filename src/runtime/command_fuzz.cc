@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "syd/loader.h"
-#include "syd/resolve.h"
-#include "syd/runtime.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
+#include "src/runtime/runtime.h"
 
 namespace {
 

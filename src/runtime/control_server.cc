@@ -14,7 +14,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 namespace {

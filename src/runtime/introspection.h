@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "src/policy/rules.h"
+#include "src/runtime/runtime.h"
+#include "src/syscalls/syscalls.h"
 #include "src/tracee/procfs.h"
-#include "syd/rules.h"
-#include "syd/runtime.h"
-#include "syd/syscalls.h"
 
 namespace syd {
 

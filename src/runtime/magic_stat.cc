@@ -7,8 +7,8 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "src/base/strcat.h"
 #include "src/tracee/memory.h"
-#include "syd/strcat.h"
 
 namespace syd {
 namespace {

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string>
 
-#include "syd/policy.h"
-#include "syd/runtime.h"
+#include "src/policy/policy.h"
+#include "src/runtime/runtime.h"
 
 namespace syd {
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd {
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "src/policy/rules.h"
 #include "syd/plugin.h"
-#include "syd/rules.h"
 
 namespace syd {
 

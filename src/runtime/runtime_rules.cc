@@ -3,10 +3,10 @@
 #include <memory>
 #include <unordered_map>
 
-#include "syd/parser.h"
-#include "syd/resolve.h"
-#include "syd/runtime.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/lang/parser.h"
+#include "src/policy/resolve.h"
+#include "src/runtime/runtime.h"
 
 namespace syd {
 namespace {

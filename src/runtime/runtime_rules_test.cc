@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <random>
 
-#include "syd/loader.h"
-#include "syd/resolve.h"
-#include "syd/runtime.h"
-#include "syd/strcat.h"
-#include "syd/syscalls.h"
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
+#include "src/runtime/runtime.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

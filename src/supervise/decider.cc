@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "src/base/strcat.h"
 #include "src/runtime/magic_stat.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/procfs.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 namespace {

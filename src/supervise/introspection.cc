@@ -11,10 +11,10 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/procfs.h"
-#include "syd/loader.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "src/base/strcat.h"
 #include "src/tracee/procfs.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 

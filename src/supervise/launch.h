@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "syd/bpf.h"
+#include "src/compile/bpf.h"
 
 namespace syd::supervise {
 

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 // Linux 6.6; Debian 12's headers are 6.1.
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "syd/rules.h"
+#include "src/policy/rules.h"
 
 namespace syd::supervise {
 

@@ -11,11 +11,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "src/base/strcat.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/signals.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/procfs.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/base/strcat.h"
+#include "src/lang/identifiers.h"
+#include "src/lang/loader.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
-#include "syd/identifiers.h"
-#include "syd/loader.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 

@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
 
 namespace syd::supervise {
 namespace {

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "src/base/strcat.h"
 #include "src/runtime/control_server.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
@@ -20,7 +21,6 @@
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
 #include "src/tracee/procfs.h"
-#include "syd/strcat.h"
 
 namespace syd::supervise {
 namespace {

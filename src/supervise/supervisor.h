@@ -27,13 +27,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "src/compile/bpf.h"
+#include "src/policy/policy.h"
+#include "src/policy/variables.h"
 #include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
+#include "src/runtime/runtime.h"
 #include "src/supervise/outcome.h"
-#include "syd/bpf.h"
-#include "syd/policy.h"
-#include "syd/runtime.h"
-#include "syd/variables.h"
 
 namespace syd::supervise {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "syd/syscall_sets.h"
-#include "syd/syscalls.h"
+#include "src/syscalls/syscall_sets.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

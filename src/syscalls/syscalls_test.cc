@@ -1,12 +1,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "syd/syscalls.h"
+#include "src/syscalls/syscalls.h"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
 
-#include "syd/syscall_sets.h"
+#include "src/syscalls/syscall_sets.h"
 
 namespace syd {
 namespace {

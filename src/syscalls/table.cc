@@ -3,7 +3,7 @@
 #include <string_view>
 #include <utility>
 
-#include "syd/syscalls.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 namespace {

@@ -13,10 +13,10 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "src/base/strcat.h"
+#include "src/lang/identifiers.h"
+#include "src/lang/printer.h"
 #include "src/tracee/paths.h"
-#include "syd/identifiers.h"
-#include "syd/printer.h"
-#include "syd/strcat.h"
 
 namespace syd::tracee {
 namespace {

@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "src/policy/policy.h"
 #include "src/tracee/process.h"
-#include "syd/policy.h"
 
 namespace syd::tracee {
 

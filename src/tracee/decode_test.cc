@@ -14,7 +14,7 @@
 #include <map>
 #include <vector>
 
-#include "syd/syscalls.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd::tracee {
 namespace {

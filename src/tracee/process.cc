@@ -1,9 +1,9 @@
 #include "src/tracee/process.h"
 
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
 #include "src/tracee/memory.h"
 #include "src/tracee/paths.h"
-#include "syd/loader.h"
-#include "syd/strcat.h"
 
 namespace syd::tracee {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "syd/loader.h"
-#include "syd/strcat.h"
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
 
 namespace syd::tracee {
 namespace {

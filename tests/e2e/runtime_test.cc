@@ -20,9 +20,9 @@
 #include <sstream>
 #include <thread>
 
+#include "src/base/strcat.h"
 #include "src/testing/files.h"
 #include "src/testing/subprocess.h"
-#include "syd/strcat.h"
 
 namespace syd {
 namespace {

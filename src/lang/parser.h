@@ -1,13 +1,13 @@
 // Text to syntax tree.
-#ifndef SYD_PARSER_H_
-#define SYD_PARSER_H_
+#ifndef SYD_LANG_PARSER_H_
+#define SYD_LANG_PARSER_H_
 
 #include <memory>
 #include <optional>
 #include <string_view>
 
-#include "syd/ast.h"
-#include "syd/source.h"
+#include "src/lang/ast.h"
+#include "src/lang/source.h"
 
 namespace syd {
 
@@ -29,4 +29,4 @@ std::optional<Expr> ParseExpression(std::string_view text, const Location& loc,
 
 }  // namespace syd
 
-#endif  // SYD_PARSER_H_
+#endif  // SYD_LANG_PARSER_H_

@@ -1,7 +1,7 @@
 // The syntax tree of a rule file, as written: nothing is resolved yet.
 // Equality ignores source locations, so that parse(print(ast)) == ast.
-#ifndef SYD_AST_H_
-#define SYD_AST_H_
+#ifndef SYD_LANG_AST_H_
+#define SYD_LANG_AST_H_
 
 #include <cstdint>
 #include <optional>
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "syd/source.h"
+#include "src/lang/source.h"
 
 namespace syd {
 
@@ -157,4 +157,4 @@ struct ParsedFile {
 
 }  // namespace syd
 
-#endif  // SYD_AST_H_
+#endif  // SYD_LANG_AST_H_

@@ -3,8 +3,8 @@
 // the command starts, so a rule added at run time can only decide calls the
 // filter already sends to syd: one that would need a new kernel decision is
 // refused with the rule that stands in its way, never silently ignored.
-#ifndef SYD_RUNTIME_H_
-#define SYD_RUNTIME_H_
+#ifndef SYD_RUNTIME_RUNTIME_H_
+#define SYD_RUNTIME_RUNTIME_H_
 
 #include <cstdint>
 #include <memory>
@@ -14,8 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "syd/policy.h"
-#include "syd/variables.h"
+#include "src/policy/policy.h"
+#include "src/policy/variables.h"
 
 namespace syd {
 
@@ -95,4 +95,4 @@ const char* LockText(RuntimeRules::Lock lock);
 
 }  // namespace syd
 
-#endif  // SYD_RUNTIME_H_
+#endif  // SYD_RUNTIME_RUNTIME_H_

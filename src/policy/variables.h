@@ -1,8 +1,8 @@
 // ${NAME} in rule strings: the build and image directories of a package
 // build come in from the environment or from -D NAME=VALUE, so profiles need
 // no editing.
-#ifndef SYD_VARIABLES_H_
-#define SYD_VARIABLES_H_
+#ifndef SYD_POLICY_VARIABLES_H_
+#define SYD_POLICY_VARIABLES_H_
 
 #include <functional>
 #include <map>
@@ -33,4 +33,4 @@ std::string QuoteGlob(std::string_view text);
 
 }  // namespace syd
 
-#endif  // SYD_VARIABLES_H_
+#endif  // SYD_POLICY_VARIABLES_H_

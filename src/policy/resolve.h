@@ -1,14 +1,14 @@
 // Syntax tree to rules: names to numbers, identifiers to values, patterns
 // compiled, every user mistake reported with its location.
-#ifndef SYD_RESOLVE_H_
-#define SYD_RESOLVE_H_
+#ifndef SYD_POLICY_RESOLVE_H_
+#define SYD_POLICY_RESOLVE_H_
 
 #include <vector>
 
-#include "syd/ast.h"
-#include "syd/rules.h"
-#include "syd/source.h"
-#include "syd/variables.h"
+#include "src/lang/ast.h"
+#include "src/lang/source.h"
+#include "src/policy/rules.h"
+#include "src/policy/variables.h"
 
 namespace syd {
 
@@ -26,4 +26,4 @@ void Lint(const RuleSet& rules, Diagnostics& diags);
 
 }  // namespace syd
 
-#endif  // SYD_RESOLVE_H_
+#endif  // SYD_POLICY_RESOLVE_H_

@@ -1,6 +1,6 @@
 // Path globs (=* and !*).
-#ifndef SYD_GLOB_H_
-#define SYD_GLOB_H_
+#ifndef SYD_LANG_GLOB_H_
+#define SYD_LANG_GLOB_H_
 
 #include <memory>
 #include <mutex>
@@ -38,4 +38,4 @@ class Glob {
 
 }  // namespace syd
 
-#endif  // SYD_GLOB_H_
+#endif  // SYD_LANG_GLOB_H_

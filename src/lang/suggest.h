@@ -1,6 +1,6 @@
 // "Did you mean" for names the user misspelt.
-#ifndef SYD_SUGGEST_H_
-#define SYD_SUGGEST_H_
+#ifndef SYD_LANG_SUGGEST_H_
+#define SYD_LANG_SUGGEST_H_
 
 #include <string>
 #include <string_view>
@@ -18,4 +18,4 @@ std::string DidYouMean(std::string_view word,
 
 }  // namespace syd
 
-#endif  // SYD_SUGGEST_H_
+#endif  // SYD_LANG_SUGGEST_H_

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "syd/parser.h"
-#include "syd/printer.h"
-#include "syd/resolve.h"
+#include "src/lang/parser.h"
+#include "src/lang/printer.h"
+#include "src/policy/resolve.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "syd/loader.h"
+#include "src/lang/loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 

@@ -1,7 +1,7 @@
 // Classic BPF for seccomp: the compiled policy, an interpreter for it, and
 // tools to look inside.
-#ifndef SYD_BPF_H_
-#define SYD_BPF_H_
+#ifndef SYD_COMPILE_BPF_H_
+#define SYD_COMPILE_BPF_H_
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 namespace syd {
 
@@ -55,4 +55,4 @@ std::string SeccompReturnText(uint32_t ret);
 
 }  // namespace syd
 
-#endif  // SYD_BPF_H_
+#endif  // SYD_COMPILE_BPF_H_

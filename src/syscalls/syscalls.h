@@ -1,8 +1,8 @@
 // The syscall table: names, numbers on the three x86 ABIs, strace-style
 // classes and the argument schema. It is the source of truth for syscall
 // names: libseccomp 2.5.4 does not know syscalls newer than Linux 5.17.
-#ifndef SYD_SYSCALLS_H_
-#define SYD_SYSCALLS_H_
+#ifndef SYD_SYSCALLS_SYSCALLS_H_
+#define SYD_SYSCALLS_SYSCALLS_H_
 
 #include <array>
 #include <cstdint>
@@ -121,4 +121,4 @@ absl::Span<const std::string_view> SyscallNames(Abi abi);
 
 }  // namespace syd
 
-#endif  // SYD_SYSCALLS_H_
+#endif  // SYD_SYSCALLS_SYSCALLS_H_

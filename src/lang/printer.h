@@ -1,12 +1,12 @@
 // Syntax tree to canonical text: Parse(Print(x)) == x for every tree the
 // parser can produce.
-#ifndef SYD_PRINTER_H_
-#define SYD_PRINTER_H_
+#ifndef SYD_LANG_PRINTER_H_
+#define SYD_LANG_PRINTER_H_
 
 #include <string>
 #include <string_view>
 
-#include "syd/ast.h"
+#include "src/lang/ast.h"
 
 namespace syd {
 
@@ -20,4 +20,4 @@ std::string PrintFile(const ParsedFile& f);
 
 }  // namespace syd
 
-#endif  // SYD_PRINTER_H_
+#endif  // SYD_LANG_PRINTER_H_

@@ -1,6 +1,6 @@
 // Socket address patterns (@~ and @!) and the addresses they match.
-#ifndef SYD_NET_PATTERN_H_
-#define SYD_NET_PATTERN_H_
+#ifndef SYD_LANG_NET_PATTERN_H_
+#define SYD_LANG_NET_PATTERN_H_
 
 #include <array>
 #include <cstdint>
@@ -52,4 +52,4 @@ struct NetPattern {
 
 }  // namespace syd
 
-#endif  // SYD_NET_PATTERN_H_
+#endif  // SYD_LANG_NET_PATTERN_H_

@@ -1,8 +1,8 @@
 // Rules after resolution: syscall sets expanded to numbers, identifiers
 // folded, patterns compiled, options checked. This is what the policy, the
 // compiler and the tracer work from.
-#ifndef SYD_RULES_H_
-#define SYD_RULES_H_
+#ifndef SYD_POLICY_RULES_H_
+#define SYD_POLICY_RULES_H_
 
 #include <cstdint>
 #include <iterator>
@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "re2/re2.h"
-#include "syd/ast.h"
-#include "syd/glob.h"
-#include "syd/net_pattern.h"
-#include "syd/source.h"
-#include "syd/syscall_sets.h"
+#include "src/lang/ast.h"
+#include "src/lang/glob.h"
+#include "src/lang/net_pattern.h"
+#include "src/lang/source.h"
+#include "src/syscalls/syscall_sets.h"
 
 namespace syd {
 
@@ -154,4 +154,4 @@ std::string RuleSourceText(const Rule& r);
 
 }  // namespace syd
 
-#endif  // SYD_RULES_H_
+#endif  // SYD_POLICY_RULES_H_

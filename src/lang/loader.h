@@ -1,12 +1,12 @@
 // Reads rule files and -m rules, in order, with includes expanded.
-#ifndef SYD_LOADER_H_
-#define SYD_LOADER_H_
+#ifndef SYD_LANG_LOADER_H_
+#define SYD_LANG_LOADER_H_
 
 #include <string>
 #include <vector>
 
-#include "syd/ast.h"
-#include "syd/source.h"
+#include "src/lang/ast.h"
+#include "src/lang/source.h"
 
 namespace syd {
 
@@ -31,4 +31,4 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error);
 
 }  // namespace syd
 
-#endif  // SYD_LOADER_H_
+#endif  // SYD_LANG_LOADER_H_

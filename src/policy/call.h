@@ -1,13 +1,13 @@
 // A syscall written as C calls it, for `syd explain`:
 //   openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT)
 //   connect(3, "inet://127.0.0.1@53", 16)
-#ifndef SYD_CALL_H_
-#define SYD_CALL_H_
+#ifndef SYD_POLICY_CALL_H_
+#define SYD_POLICY_CALL_H_
 
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 namespace syd {
 
@@ -20,4 +20,4 @@ absl::StatusOr<Event> ParseCall(std::string_view text);
 
 }  // namespace syd
 
-#endif  // SYD_CALL_H_
+#endif  // SYD_POLICY_CALL_H_

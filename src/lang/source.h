@@ -1,6 +1,6 @@
 // Source text, positions in it, and diagnostics that point at them.
-#ifndef SYD_SOURCE_H_
-#define SYD_SOURCE_H_
+#ifndef SYD_LANG_SOURCE_H_
+#define SYD_LANG_SOURCE_H_
 
 #include <cstddef>
 #include <memory>
@@ -69,4 +69,4 @@ std::string FormatDiagnostic(const Diagnostic& d);
 
 }  // namespace syd
 
-#endif  // SYD_SOURCE_H_
+#endif  // SYD_LANG_SOURCE_H_

@@ -1,12 +1,12 @@
 // Folds an arithmetic expression to a number.
-#ifndef SYD_EXPR_H_
-#define SYD_EXPR_H_
+#ifndef SYD_LANG_EXPR_H_
+#define SYD_LANG_EXPR_H_
 
 #include <cstdint>
 #include <optional>
 
-#include "syd/ast.h"
-#include "syd/source.h"
+#include "src/lang/ast.h"
+#include "src/lang/source.h"
 
 namespace syd {
 
@@ -17,4 +17,4 @@ std::optional<uint64_t> EvaluateExpr(const Expr& e, Diagnostics& diags);
 
 }  // namespace syd
 
-#endif  // SYD_EXPR_H_
+#endif  // SYD_LANG_EXPR_H_

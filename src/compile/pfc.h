@@ -1,11 +1,11 @@
 // A readable listing of what a policy's filter does, syscall by syscall, in
 // the spirit of libseccomp's pseudo filter code.
-#ifndef SYD_PFC_H_
-#define SYD_PFC_H_
+#ifndef SYD_COMPILE_PFC_H_
+#define SYD_COMPILE_PFC_H_
 
 #include <string>
 
-#include "syd/policy.h"
+#include "src/policy/policy.h"
 
 namespace syd {
 
@@ -13,4 +13,4 @@ std::string PolicyPseudoCode(const Policy& policy);
 
 }  // namespace syd
 
-#endif  // SYD_PFC_H_
+#endif  // SYD_COMPILE_PFC_H_

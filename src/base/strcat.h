@@ -1,7 +1,7 @@
 // absl::StrCat that also takes std::string_view. Debian's Abseil is built
 // with its own absl::string_view, which AlphaNum accepts and std's does not.
-#ifndef SYD_STRCAT_H_
-#define SYD_STRCAT_H_
+#ifndef SYD_BASE_STRCAT_H_
+#define SYD_BASE_STRCAT_H_
 
 #include <string>
 #include <string_view>
@@ -33,4 +33,4 @@ void StrAppend(std::string* out, const Args&... args) {
 
 }  // namespace syd
 
-#endif  // SYD_STRCAT_H_
+#endif  // SYD_BASE_STRCAT_H_

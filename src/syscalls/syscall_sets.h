@@ -1,7 +1,7 @@
 // Named syscall sets (%file, %file_wr, %net ...): strace's classes plus the
 // seed's own sets.
-#ifndef SYD_SYSCALL_SETS_H_
-#define SYD_SYSCALL_SETS_H_
+#ifndef SYD_SYSCALLS_SYSCALL_SETS_H_
+#define SYD_SYSCALLS_SYSCALL_SETS_H_
 
 #include <cstdint>
 #include <string_view>
@@ -37,4 +37,4 @@ const std::vector<SetMember>* ExpandSet(std::string_view name);
 
 }  // namespace syd
 
-#endif  // SYD_SYSCALL_SETS_H_
+#endif  // SYD_SYSCALLS_SYSCALL_SETS_H_

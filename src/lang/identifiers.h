@@ -1,7 +1,7 @@
 // Named constants a rule may use: O_WRONLY, EPERM, SIGKILL ... generated from
 // the system headers by tools/gen_identifiers.
-#ifndef SYD_IDENTIFIERS_H_
-#define SYD_IDENTIFIERS_H_
+#ifndef SYD_LANG_IDENTIFIERS_H_
+#define SYD_LANG_IDENTIFIERS_H_
 
 #include <cstdint>
 #include <optional>
@@ -28,4 +28,4 @@ std::optional<std::string_view> SignalName(int value);
 
 }  // namespace syd
 
-#endif  // SYD_IDENTIFIERS_H_
+#endif  // SYD_LANG_IDENTIFIERS_H_

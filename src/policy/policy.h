@@ -1,8 +1,8 @@
 // The policy: per syscall, the ordered chain of rules that may decide it,
 // and the reference evaluator that defines what a policy means. The BPF
 // program and the tracer must agree with Evaluate() on every call.
-#ifndef SYD_POLICY_H_
-#define SYD_POLICY_H_
+#ifndef SYD_POLICY_POLICY_H_
+#define SYD_POLICY_POLICY_H_
 
 #include <array>
 #include <cstddef>
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "syd/net_pattern.h"
-#include "syd/rules.h"
-#include "syd/syscalls.h"
+#include "src/lang/net_pattern.h"
+#include "src/policy/rules.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 
@@ -124,4 +124,4 @@ int Severity(const Verdict& v);
 
 }  // namespace syd
 
-#endif  // SYD_POLICY_H_
+#endif  // SYD_POLICY_POLICY_H_
