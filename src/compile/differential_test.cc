@@ -19,16 +19,10 @@
 #include "src/compile/bpf.h"
 #include "src/lang/loader.h"
 #include "src/policy/resolve.h"
+#include "src/testing/seed.h"
 
 namespace syd {
 namespace {
-
-uint64_t Seed() {
-  if (const char* s = std::getenv("SYD_TEST_SEED"))
-    return std::strtoull(s, nullptr, 0);
-  return std::random_device{}() ^
-         (static_cast<uint64_t>(std::random_device{}()) << 32);
-}
 
 class PolicyGen {
  public:
@@ -163,7 +157,7 @@ Event EventOf(const seccomp_data& d) {
 
 TEST_CASE(
     "BPF in the interpreter equals the reference evaluator (100,000+ cases)") {
-  const uint64_t seed = Seed();
+  const uint64_t seed = testing::TestSeed();
   INFO("SYD_TEST_SEED=" << seed);
   PolicyGen g(seed);
   const std::vector<std::string> names = {"write",  "mmap",  "openat",
@@ -231,7 +225,7 @@ std::vector<int> KernelErrnos(const BpfProgram& prog,
 }
 
 TEST_CASE("the kernel agrees on a sample") {
-  const uint64_t seed = Seed();
+  const uint64_t seed = testing::TestSeed();
   INFO("SYD_TEST_SEED=" << seed);
   PolicyGen g(seed);
   // Every verdict is an errno, so no call runs: any arguments are harmless.

@@ -11,6 +11,7 @@
 #include "src/policy/resolve.h"
 #include "src/runtime/runtime.h"
 #include "src/syscalls/syscalls.h"
+#include "src/testing/seed.h"
 
 namespace syd {
 namespace {
@@ -215,9 +216,7 @@ TEST_CASE("a snapshot outlives the changes made while it is held") {
 // of what they mean, with decisions that hold an old snapshot across
 // changes (run under ASan in CI: a freed snapshot is a use after free).
 TEST_CASE("runtime commands agree with a model") {
-  uint64_t seed = std::random_device{}();
-  if (const char* s = std::getenv("SYD_TEST_SEED"))
-    seed = std::strtoull(s, nullptr, 0);
+  const uint64_t seed = testing::TestSeed();
   INFO("SYD_TEST_SEED=" << seed);
   std::mt19937_64 rng(seed);
   auto pick = [&](int n) {
@@ -350,9 +349,7 @@ TEST_CASE("runtime commands agree with a model") {
 // For random policies and random rules: a rule that WhyKernelDecides lets
 // in matches no call that the policy's filter decides in the kernel.
 TEST_CASE("accepted rules only match calls that reach syd") {
-  uint64_t seed = std::random_device{}();
-  if (const char* s = std::getenv("SYD_TEST_SEED"))
-    seed = std::strtoull(s, nullptr, 0);
+  const uint64_t seed = testing::TestSeed();
   INFO("SYD_TEST_SEED=" << seed);
   std::mt19937_64 rng(seed);
   auto pick = [&](int n) {

@@ -14,8 +14,8 @@ class Pty {
  public:
   // Runs argv[0] (a path) as a session leader whose controlling terminal
   // is a new pty; `extra_env` ("K=V") is added to the inherited one.
-  Pty(const std::vector<std::string>& argv,
-      const std::vector<std::string>& extra_env = {});
+  explicit Pty(const std::vector<std::string>& argv,
+               const std::vector<std::string>& extra_env = {});
   ~Pty();  // kills what is left of the session
   Pty(const Pty&) = delete;
   Pty& operator=(const Pty&) = delete;

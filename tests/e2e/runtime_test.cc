@@ -22,6 +22,7 @@
 
 #include "src/base/strcat.h"
 #include "src/testing/files.h"
+#include "src/testing/seed.h"
 #include "src/testing/subprocess.h"
 
 namespace syd {
@@ -376,9 +377,7 @@ struct ModelClient {
 // every write must be the model's.
 TEST_CASE("rule changes from several processes and the control socket") {
   Tree t;
-  uint64_t seed = std::random_device{}();
-  if (const char* s = std::getenv("SYD_TEST_SEED"))
-    seed = std::strtoull(s, nullptr, 0);
+  const uint64_t seed = testing::TestSeed();
   INFO("SYD_TEST_SEED=" << seed);
   std::mt19937_64 rng(seed);
   auto client = [&](const std::string& name) {
