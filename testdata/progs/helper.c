@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +173,9 @@ int main(int argc, char** argv) {
               : !strcmp(a, "SEGV") ? SIGSEGV
                                    : SIGABRT;
     if (sig == SIGSEGV) {
-      volatile int* p = NULL;
-      return *p;
+      // A real fault, at an address no sanitizer checks as a null load.
+      volatile uintptr_t bad = 8;
+      return *(volatile int*)bad;
     }
     if (sig == SIGABRT) abort();
     raise(sig);
