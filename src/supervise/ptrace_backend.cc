@@ -18,6 +18,13 @@
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
+namespace {
+
+// Up to this many tracees left, an exit checks which still exist; a
+// large build does not pay for it at every exit.
+constexpr size_t kFewTracees = 8;
+
+}  // namespace
 
 int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
   int status = 0;
@@ -66,7 +73,15 @@ int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
       }
       // What syd waits for: its tracees. A child it inherited from its
       // caller (the tee of `2> >(tee log)` when the shell execs syd) is
-      // not the sandbox's, and may outlive it.
+      // not the sandbox's, and may outlive it. A thread that execs takes
+      // its leader's pid and its own tid vanishes unreported: a tid that
+      // no longer exists does not count.
+      if (!live_.empty() && live_.size() <= kFewTracees) {
+        std::lock_guard<std::mutex> lock(mu_);
+        std::erase_if(live_, [](pid_t tid) {
+          return kill(tid, 0) != 0 && errno == ESRCH;
+        });
+      }
       if (live_.empty()) break;
       continue;
     }

@@ -88,6 +88,17 @@ TEST_CASE("syd does not wait for a process it inherited from its caller") {
   REQUIRE(inherited > 0);
   CHECK(kill(inherited, 0) == 0);  // syd left it alone
   kill(inherited, SIGKILL);
+  // The same when a thread execs: its tid vanishes unreported under ptrace.
+  r = testing::Run({"/usr/bin/timeout", "20", "/bin/sh", "-c",
+                    "sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > " +
+                        pidfile + "; exec " + kSyd + " --backend=" + Backend() +
+                        " -c " + t.policy + " -- " + kHelper +
+                        " exec-from-thread " + t.allowed + "/g"});
+  std::ifstream again(pidfile);
+  again >> inherited;
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(Exists(t.allowed + "/g"));
+  kill(inherited, SIGKILL);
 }
 
 TEST_CASE("--debug traces each stopped call: rules tried, rule, outcome") {
