@@ -53,9 +53,8 @@ int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
       if (errno == EINTR) {
-        if (int sig = TakePendingSignal()) {
-          for (pid_t p : live_) kill(p, sig);  // what the command left behind
-        }
+        // A signal for the command once it has gone: to what it left.
+        if (int sig = TakePendingSignal()) SignalSandbox(sig);
         continue;
       }
       break;  // ECHILD: every tracee has gone

@@ -1,5 +1,6 @@
 // Reports of refused and logged calls: text or JSON lines, to stderr, a
 // descriptor or syslog, as the rule says.
+#include <fcntl.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -7,23 +8,17 @@
 
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
-#include "src/lang/loader.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
+#include "src/tracee/paths.h"
+#include "src/tracee/process.h"
 
 namespace syd::supervise {
 
 void Supervisor::Report(pid_t pid, const Event& e, const Decision& d) {
-  std::string comm = e.comm;
-  std::string cwd;
-  if (comm.empty()) {
-    std::string error;
-    ReadFile(StrCat("/proc/", pid, "/comm"), &comm, &error);
-    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  }
-  char buf[4096];
-  ssize_t n = readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
-  if (n > 0) cwd.assign(buf, static_cast<size_t>(n));
+  const std::string comm =
+      e.comm.empty() ? tracee::LiveProcess(pid).Comm() : e.comm;
+  const std::string cwd = tracee::BaseDirectory(pid, AT_FDCWD).value_or("");
   std::string rule =
       d.rule ? RuleSourceText(*d.rule) : DefaultText(policy_.default_verdict());
   const Location& default_at = policy_.default_verdict().location;

@@ -254,14 +254,20 @@ void Supervisor::Message(const std::string& text) {
   }
 }
 
+void Supervisor::SignalSandbox(int sig) {
+  std::vector<pid_t> pids;
+  if (listener_ != nullptr) {
+    pids = SandboxProcesses();
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    pids.assign(live_.begin(), live_.end());
+  }
+  for (pid_t pid : pids) kill(pid, sig);
+}
+
 void Supervisor::EndSandbox(const std::string& why) {
   Message(StrCat(why, "; ending the sandbox"));
-  std::vector<pid_t> tasks;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks = Tasks();
-  }
-  for (pid_t pid : tasks) kill(pid, SIGKILL);
+  SignalSandbox(SIGKILL);
 }
 
 void Supervisor::HangUp() {
@@ -270,17 +276,14 @@ void Supervisor::HangUp() {
   // come after the shell has read end-of-file and left without doing so:
   // syd passes it to every process of the sandbox itself. Those that
   // ignore it (nohup) run on, as they would without syd.
-  std::vector<pid_t> tasks;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks = Tasks();
-  }
-  for (pid_t pid : tasks) {
-    kill(pid, SIGHUP);
-    // A stopped job needs SIGCONT to act on it. Under ptrace only those
-    // in a group-stop get one: a SIGCONT that meets a traced process
-    // while syd passes it the SIGHUP can cost it that SIGHUP.
-    if (listener_ != nullptr || group_stopped_.count(pid)) kill(pid, SIGCONT);
+  SignalSandbox(SIGHUP);
+  // A stopped job needs SIGCONT to act on it. Under ptrace only those in
+  // a group-stop get one: a SIGCONT that meets a traced process while syd
+  // passes it the SIGHUP can cost it that SIGHUP.
+  if (listener_ != nullptr) {
+    SignalSandbox(SIGCONT);
+  } else {
+    for (pid_t pid : group_stopped_) kill(pid, SIGCONT);
   }
 }
 

@@ -112,6 +112,9 @@ class Supervisor {
   void OnSeccompStop(pid_t pid);
   // An error when the answer could not be given: the run ends.
   absl::Status OnUserNotif(const seccomp_notif& req);
+  // Sends `sig` to every process of the sandbox: the tracees under ptrace,
+  // SandboxProcesses() under user notification.
+  void SignalSandbox(int sig);
   // Kills every process of the sandbox after a failure that leaves syd
   // unable to judge its calls, saying why.
   void EndSandbox(const std::string& why);

@@ -57,9 +57,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
       if (errno != EINTR) break;
       if (TakeHangup()) HangUp();
       // A signal for the command once it has gone: to what it left.
-      if (int sig = TakePendingSignal()) {
-        for (pid_t pid : SandboxProcesses()) kill(pid, sig);
-      }
+      if (int sig = TakePendingSignal()) SignalSandbox(sig);
       continue;
     }
     if (fds.revents & POLLIN) {

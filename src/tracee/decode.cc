@@ -84,10 +84,7 @@ SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
 }
 
 std::optional<std::string> RootOf(pid_t pid) {
-  char buf[PATH_MAX];
-  ssize_t n = readlink(StrCat("/proc/", pid, "/root").c_str(), buf, sizeof buf);
-  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
-  return std::string(buf, static_cast<size_t>(n));
+  return ReadLink(StrCat("/proc/", pid, "/root"));
 }
 
 DecodeResult Decode(const Process& process, const std::string& root, Event* e,

@@ -8,7 +8,6 @@
 #include <vector>
 
 namespace syd::tracee {
-namespace {
 
 std::optional<std::string> ReadLink(const std::string& path) {
   char buf[PATH_MAX];
@@ -16,6 +15,8 @@ std::optional<std::string> ReadLink(const std::string& path) {
   if (n < 0 || n >= static_cast<ssize_t>(sizeof buf)) return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
 }
+
+namespace {
 
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> parts;

@@ -9,6 +9,10 @@
 
 namespace syd::tracee {
 
+// What the link `path` names; nothing when it cannot be read or is longer
+// than PATH_MAX.
+std::optional<std::string> ReadLink(const std::string& path);
+
 // The directory a relative path starts from: the tracee's cwd for AT_FDCWD,
 // else what its descriptor `dirfd` names. Nothing for a bad descriptor.
 std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);

@@ -1,6 +1,7 @@
 #include "src/tracee/procfs.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 
 #include "src/base/strcat.h"
 #include "src/lang/loader.h"
+#include "src/tracee/paths.h"
 
 namespace syd::tracee {
 namespace {
@@ -81,10 +83,7 @@ std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
     p.state = Field(status, "State");
     p.tgid = static_cast<pid_t>(std::atoi(Field(status, "Tgid").c_str()));
     p.ppid = static_cast<pid_t>(std::atoi(Field(status, "PPid").c_str()));
-    char buf[4096];
-    const ssize_t n =
-        readlink(StrCat("/proc/", pid, "/cwd").c_str(), buf, sizeof buf);
-    if (n > 0) p.cwd.assign(buf, static_cast<size_t>(n));
+    p.cwd = BaseDirectory(pid, AT_FDCWD).value_or("");
     out.push_back(std::move(p));
   }
   return out;
