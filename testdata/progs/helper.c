@@ -294,8 +294,15 @@ int main(int argc, char** argv) {
     struct sigaction sa = {0};
     sa.sa_handler = on_tstp;
     sigaction(SIGTSTP, &sa, NULL);
+    // SIGTSTP only while waiting: one that came between the test of
+    // `resumed` and pause() would leave it waiting forever.
+    sigset_t tstp, waiting;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    sigprocmask(SIG_BLOCK, &tstp, &waiting);
+    sigdelset(&waiting, SIGTSTP);
     printf("ready\n");
-    while (!resumed) pause();
+    while (!resumed) sigsuspend(&waiting);
     printf("resumed\n");
     return 0;
   }
