@@ -129,6 +129,42 @@ TEST_CASE("verdicts and options") {
   CHECK(FromText("sys/trace+write:allow:log=-1").HasMessage("log= takes"));
 }
 
+TEST_CASE("a trap's data: error= on sys/trap and default/trap, trap= on trace") {
+  auto only = [](const std::string& text) {
+    Result r = FromText(text);
+    REQUIRE_MESSAGE(!r.diags.has_errors(), r.Errors());
+    return r;
+  };
+  // One value parser for all three: an errno name or 0 to 65535, the 16
+  // bits SECCOMP_RET_TRAP hands the SIGSYS handler as si_errno.
+  Result kernel = only("sys/trap+getppid:error=EPERM");
+  CHECK(kernel.rules.rules[0].verdict == Verdict{Verdict::Kind::kTrap, 1});
+  CHECK(RuleText(only("sys/trap+getppid:error=65535").rules.rules[0]) ==
+        "sys/trap+getppid:error=65535");
+  CHECK(only("sys/trace+getppid:trap=EPERM").rules.rules[0].verdict ==
+        Verdict{Verdict::Kind::kTrap, 1});
+  CHECK(only("sys/trace+getppid:trap=0").rules.rules[0].verdict ==
+        Verdict{Verdict::Kind::kTrap, 0});
+  Result def = only("default/trap:error=300");
+  CHECK(def.rules.default_verdict.verdict ==
+        Verdict{Verdict::Kind::kTrap, 300});
+  CHECK(DefaultText(def.rules.default_verdict) == "default/trap:error=300");
+  CHECK(DefaultText(only("default/trap").rules.default_verdict) ==
+        "default/trap");
+  // The old spelling still reads, with a warning, and prints the new one.
+  Result old = only("sys/trap+getppid:retval=7");
+  CHECK(old.HasMessage("retval= is the old spelling"));
+  CHECK(RuleText(old.rules.rules[0]) == "sys/trap+getppid:error=7");
+  for (const char* bad :
+       {"sys/trap+getppid:error=65536", "sys/trace+getppid:trap=70000",
+        "default/trap:error=-1"}) {
+    CAPTURE(bad);
+    CHECK(FromText(bad).HasMessage("out of range"));
+  }
+  CHECK(FromText("sys/trace+getppid:trap=SIGKILL")
+            .HasMessage("SIGKILL is not one"));
+}
+
 TEST_CASE("+ adds, - removes the same rule, ^ clears") {
   Result r = FromText(
       "sys/allow+read,write\n"

@@ -85,7 +85,7 @@ std::string OptionsText(const Rule& r) {
   } else if (v.kind == K::kErrno) {
     StrAppend(&out, ":error=", ErrnoText(v.value));
   } else if (v.kind == K::kTrap && v.value != 0) {
-    StrAppend(&out, ":retval=", v.value);
+    StrAppend(&out, ":error=", v.value);
   }
   if (r.log.kind == LogTarget::Kind::kSyslog) StrAppend(&out, ":log=syslog");
   if (r.log.kind == LogTarget::Kind::kFd) StrAppend(&out, ":log=", r.log.fd);
@@ -136,7 +136,8 @@ std::string DefaultText(const DefaultVerdict& d) {
       out = StrCat("default/fault:error=", ErrnoText(v.value));
       break;
     case Verdict::Kind::kTrap:
-      out = StrCat("default/trap:error=", v.value);
+      out = v.value ? StrCat("default/trap:error=", v.value)
+                    : std::string("default/trap");
       break;
     default:
       out = StrCat("default/", VerdictText(v));
