@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "src/base/strcat.h"
+#include "src/supervise/listener.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -21,7 +22,7 @@ absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
                    const_cast<sock_filter*>(prog.data())};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-              listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fprog) < 0) {
+              listener ? kListenerFilterFlags : 0, &fprog) < 0) {
     return absl::InternalError(
         StrCat("cannot install the filter: ", strerror(errno)));
   }

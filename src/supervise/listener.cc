@@ -77,8 +77,8 @@ ListenerSupport ProbeListener(std::string* why) {
     sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     sock_fprog prog{1, &allow};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(errno);
-    _exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) >= 0
+    _exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, kListenerFilterFlags,
+                  &prog) >= 0
               ? 0
               : errno);
   }

@@ -19,11 +19,23 @@ namespace syd::supervise {
 enum class ListenerSupport {
   kYes,
   kProbeFailed,  // the probe itself could not run (fork failed): unknown
-  kOldKernel,    // no SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5), pidfd_getfd (5.6)
+  // No SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19): the rest (CONTINUE,
+  // 5.5; pidfd_getfd, 5.6) came before it.
+  kOldKernel,
   // A filter above syd already has a listener (one per filter chain): an
   // outer syd's, a container runtime's.
   kListenerAbove,
 };
+
+// The flags of the filter that makes syd's listener. WAIT_KILLABLE_RECV:
+// once syd has received a call, only a fatal signal ends the wait for its
+// answer. Without it, a signal would restart the call (SA_RESTART) into
+// syd again, and a verdict's own signal, sent before the answer, would do
+// that every time; sent after it, the process could run on before its
+// handler (a trap's handler must run before the call returns, as with the
+// kernel's own trap).
+inline constexpr unsigned kListenerFilterFlags =
+    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 
 // Whether a child of syd can make a seccomp listener, and why not; with
 // kProbeFailed, `why` says what went wrong.

@@ -138,7 +138,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
       if (support != ListenerSupport::kYes) {
         return absl::FailedPreconditionError(
             "--backend=user-notif: this kernel cannot make a seccomp "
-            "listener that syd can use (Linux 5.6 or later needed)");
+            "listener that syd can use (Linux 5.19 or later needed)");
       }
       user_notif = true;
       break;

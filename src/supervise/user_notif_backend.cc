@@ -107,19 +107,16 @@ absl::Status Supervisor::OnUserNotif(const seccomp_notif& req) {
   const auto pid = static_cast<pid_t>(req.pid);
   const std::optional<Outcome> o = Decide(pid, &e);
   if (!o) return absl::OkStatus();
-  // A signal interrupts the wait for syd's answer. One the process does
-  // not catch goes first, so that it acts before the process runs on (a
-  // kill verdict kills at the call, as under ptrace). One it catches goes
-  // after the answer: sent first, it would restart the call (SA_RESTART)
-  // into the same verdict, again and again.
-  const bool after = o->signal != 0 && tracee::CatchesSignal(pid, o->signal);
-  if (!after) Signal(pid, *o);
+  // The verdict's signal goes first. The process waits for the answer
+  // whatever it catches (kListenerFilterFlags); a fatal signal ends it at
+  // the call, as under ptrace, and a handler runs as the call returns, as
+  // after the kernel's own trap.
+  if (o->signal != 0) Signal(pid, *o);
   // With FLAG_CONTINUE the kernel reads the arguments again: the same
   // window as ptrace leaves between syd's read and the kernel's
   // (docs/architecture.md).
   absl::Status sent =
       o->run ? listener_->Continue(req.id) : listener_->Return(req.id, o->ret);
-  if (after) Signal(pid, *o);
   return sent;
 }
 

@@ -129,9 +129,4 @@ pid_t TracerOf(pid_t pid) {
   return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
 }
 
-bool CatchesSignal(pid_t pid, int sig) {
-  const uint64_t caught = StatusField(pid, "SigCgt", 16);
-  return sig >= 1 && sig <= 64 && ((caught >> (sig - 1)) & 1) != 0;
-}
-
 }  // namespace syd::tracee

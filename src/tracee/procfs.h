@@ -45,9 +45,6 @@ pid_t ThreadGroup(pid_t tid);
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
 
-// Whether process (or thread) `pid` has a handler for `sig` (SigCgt).
-bool CatchesSignal(pid_t pid, int sig);
-
 }  // namespace syd::tracee
 
 #endif  // SYD_TRACEE_PROCFS_H_

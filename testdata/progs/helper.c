@@ -33,6 +33,19 @@ static int report(int rc) {
 static volatile sig_atomic_t caught;
 static void on_usr1(int sig) { caught = sig; }
 
+// A SIGSYS handler that says where the signal came from: si_code
+// SYS_SECCOMP (1) with the filter's data in si_errno from a kernel trap,
+// or another code from a signal someone sent.
+static void on_sigsys(int sig, siginfo_t* info, void* context) {
+  (void)sig;
+  (void)context;
+  char msg[64];
+  int n = snprintf(msg, sizeof msg, "sigsys code=%d errno=%d\n", info->si_code,
+                   info->si_errno);
+  write(1, msg, (size_t)n);
+  _exit(0);
+}
+
 // SIGTSTP the way ncurses programs take it: tidy up, take the default
 // action (stop), and carry on when continued.
 static volatile sig_atomic_t resumed;
@@ -305,6 +318,13 @@ int main(int argc, char** argv) {
     while (!resumed) sigsuspend(&waiting);
     printf("resumed\n");
     return 0;
+  }
+  if (!strcmp(op, "sigsys")) {  // sigsys DIR: mkdir DIR with a SIGSYS handler
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_sigsys;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSYS, &sa, NULL);
+    return report(mkdir(a, 0755));
   }
   if (!strcmp(op, "ppid")) {
     printf("%d\n", getppid());

@@ -476,10 +476,9 @@ TEST_CASE("--stats counts the stops, refusals and process events") {
 }
 
 TEST_CASE("a verdict's signal the process catches: refused once, handled") {
-  // The handler runs and the call fails with EPERM, once. (syd answers
-  // before it signals here; signalling first usually works as well, since
-  // the answer tends to arrive before the woken thread looks, so this
-  // case does not pin that order down.)
+  // The handler runs and the call fails with EPERM, once: the signal
+  // neither restarts the call into syd nor comes after the process has
+  // run on (the trap case below pins the order down).
   Tree t;
   RunResult r = Run(
       {kSyd, "-m",
@@ -488,6 +487,28 @@ TEST_CASE("a verdict's signal the process catches: refused once, handled") {
   CHECK(r.exit_code == EPERM);
   CHECK(r.out == "handled\n");
   CHECK_FALSE(Exists(t.denied + "/c"));
+}
+
+TEST_CASE("a trap's data reaches the SIGSYS handler from the kernel only") {
+  std::string dir = testing::MakeTempDir();
+  auto trapped = [&](const std::string& rule, const std::string& name) {
+    return Run({kSyd, "-m", rule, "--", kHelper, "sigsys", dir + "/" + name});
+  };
+  // The kernel's trap: SYS_SECCOMP with the filter's data, call not run.
+  RunResult kernel = trapped("sys/trap+mkdir:error=300", "k");
+  CHECK(kernel.exit_code == 0);
+  CHECK(kernel.out == "sigsys code=1 errno=300\n");
+  CHECK_FALSE(Exists(dir + "/k"));
+  // syd's trap (the rule needs syd to look at the path): a SIGSYS it sends
+  // itself, without data, and the call does not run either.
+  RunResult traced =
+      trapped("sys/trap+mkdir:arg0=*\"" + dir + "/***\":error=300", "t");
+  CHECK(traced.exit_code == 0);
+  CHECK(traced.out == "sigsys code=" + std::to_string(SI_TKILL) + " errno=0\n");
+  CHECK_FALSE(Exists(dir + "/t"));
+  RunResult verdict = trapped("sys/trace+mkdir:trap=300", "v");
+  CHECK(verdict.out == traced.out);
+  CHECK_FALSE(Exists(dir + "/v"));
 }
 
 TEST_CASE("syd inside syd: a kernel-only policy runs, a traced one refuses") {
