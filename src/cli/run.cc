@@ -85,11 +85,11 @@ int RunCommand(const std::vector<std::string>& args) {
     } else if (a == "--debug") {
       options.debug = true;
     } else if (a == "--backend=auto") {
-      options.backend = supervise::Backend::kAuto;
+      options.backend = supervise::BackendChoice::kAuto;
     } else if (a == "--backend=ptrace") {
-      options.backend = supervise::Backend::kPtrace;
+      options.backend = supervise::BackendChoice::kPtrace;
     } else if (a == "--backend=user-notif") {
-      options.backend = supervise::Backend::kUserNotif;
+      options.backend = supervise::BackendChoice::kUserNotif;
     } else if (a.rfind("--backend", 0) == 0 && pa.error.empty()) {
       pa.error = "--backend takes auto, ptrace or user-notif";
     } else if (pa.error.empty()) {

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -14,7 +13,6 @@
 
 #include "src/base/strcat.h"
 #include "src/runtime/magic_stat.h"
-#include "src/supervise/listener.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/procfs.h"
@@ -102,12 +100,8 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   // Rules added at run time come first: start from the top. User
   // notification does not pass the data on.
   uint32_t start = 0;
-  if (listener_ == nullptr && rules->added == 0 &&
-      policy.chain(e.nr).size() > kShortChain) {
-    unsigned long data = 0;
-    ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
-    if (data != SECCOMP_RET_DATA) start = static_cast<uint32_t>(data);
-  }
+  if (rules->added == 0 && policy.chain(e.nr).size() > kShortChain)
+    start = backend_->ChainPosition(pid);
   Decision d = Evaluate(policy, e, start);
   // --debug: each outcome from here on is traced with how it came about.
   auto traced = [&](const Outcome& o) {
@@ -118,15 +112,12 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   if (d.verdict.kind == Verdict::Kind::kPlugin)
     RunPlugins(pid, e, *rules, &d, &exit);
   const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
-  // Under user notification the call is not held by syd: it may have gone,
-  // and its pid been reused, while syd read memory and /proc. The kernel
-  // drops an answer to a call that has gone, so a plain allow needs no
-  // check; what acts on the pid or is recorded (a refusal, a signal, a
-  // detach, a report) does.
-  if (listener_ != nullptr &&
-      (d.verdict.kind != Verdict::Kind::kAllow ||
+  // The kernel drops an answer to a call that has gone, so a plain allow
+  // needs no check that it still waits; what acts on the pid or is
+  // recorded (a refusal, a signal, a detach, a report) does.
+  if ((d.verdict.kind != Verdict::Kind::kAllow ||
        log.kind != LogTarget::Kind::kNone) &&
-      !listener_->Waiting(notif_id_)) {
+      !backend_->CallWaits()) {
     return std::nullopt;
   }
   runtime_.CountHit(*rules, d.rule);
@@ -170,7 +161,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
     Report(pid, e, d);
   if (exit && !denied && d.verdict.kind != K::kDetachProcess &&
       d.verdict.kind != K::kDetachThread) {
-    pending_exits_.insert_or_assign(pid, *std::move(exit));
+    backend_->ExpectExit(pid, *std::move(exit));
   }
   return traced(out);
 }

@@ -23,7 +23,7 @@ SandboxView Supervisor::View() const {
   view.syd_pid = getpid();
   view.command_pid = command_pid_;
   view.rules = &runtime_;
-  view.processes = tracee::Processes(Tasks());
+  view.processes = tracee::Processes(backend_->Tasks());
   view.stops = stops_;
   view.refused = refused_;
   view.counters = &counts_;
@@ -56,26 +56,6 @@ void Supervisor::WriteDump() {
   }
 }
 
-std::vector<pid_t> Supervisor::Tasks() const {
-  if (listener_ == nullptr) {
-    std::vector<pid_t> out(live_.begin(), live_.end());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-  std::vector<pid_t> out;
-  for (pid_t pid : SandboxProcesses()) {
-    for (pid_t tid : tracee::ThreadsOf(pid)) out.push_back(tid);
-  }
-  return out;
-}
-
-std::vector<pid_t> Supervisor::SandboxProcesses() const {
-  return tracee::Descendants(getpid(), [this](pid_t pid) {
-    auto it = inherited_.find(pid);
-    return it != inherited_.end() && tracee::StartTime(pid) == it->second;
-  });
-}
-
 absl::Status Supervisor::Control(const std::string& command,
                                  std::string* reply) {
   if (command == "dump") {
@@ -88,7 +68,7 @@ absl::Status Supervisor::Control(const std::string& command,
     return absl::OkStatus();
   }
   if (command == "ps") {
-    *reply = ProcessTable(tracee::Processes(Tasks()));
+    *reply = ProcessTable(tracee::Processes(backend_->Tasks()));
     return absl::OkStatus();
   }
   if (command == "stats") {

@@ -1,15 +1,16 @@
-// The ptrace backend: syd traces every process and thread of the sandbox
-// and judges the calls the filter returns SECCOMP_RET_TRACE for. One
-// handler per kind of stop.
+#include "src/supervise/ptrace_backend.h"
+
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "src/base/strcat.h"
 #include "src/supervise/launch.h"
@@ -26,135 +27,144 @@ constexpr size_t kFewTracees = 8;
 
 }  // namespace
 
-int Supervisor::SupervisePtrace(pid_t child, bool exec_events) {
+int PtraceBackend::Supervise(pid_t child) {
   int status = 0;
   while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
   }
   const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                        PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                       (exec_events ? PTRACE_O_TRACEEXEC : 0) |
+                       (exec_events_ ? PTRACE_O_TRACEEXEC : 0) |
                        PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
   if (!WIFSTOPPED(status) ||
       ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
-    Message(CannotFollow(child, strerror(errno)));
+    s_.Message(CannotFollow(child, strerror(errno)));
     return 125;
   }
   kill(child, SIGCONT);
-  if (absl::Status s = InstallStopHandlers(); !s.ok()) {
-    EndSandbox(std::string(s.message()));
+  if (absl::Status st = InstallStopHandlers(); !st.ok()) {
+    s_.EndSandbox(std::string(st.message()));
     return 125;
   }
 
   int result = 125;
   for (;;) {
-    if (TakeDumpRequest()) WriteDump();
+    if (TakeDumpRequest()) s_.WriteDump();
     if (StopRequested() && CommandStopped()) StopLikeTheCommand();
-    if (TakeHangup()) HangUp();
+    if (TakeHangup()) s_.HangUp();
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
       if (errno == EINTR) {
         // A signal for the command once it has gone: to what it left.
-        if (int sig = TakePendingSignal()) SignalSandbox(sig);
+        if (int sig = TakePendingSignal()) s_.SignalSandbox(sig);
         continue;
       }
       break;  // ECHILD: every tracee has gone
     }
     group_stopped_.erase(pid);
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        live_.erase(pid);
-      }
-      pending_exits_.erase(pid);
       if (pid == child) {
         SetCommand(0);
         result = ExitCode(status);
       }
-      // What syd waits for: its tracees. A child it inherited from its
-      // caller (the tee of `2> >(tee log)` when the shell execs syd) is
-      // not the sandbox's, and may outlive it. A thread that execs takes
-      // its leader's pid and its own tid vanishes unreported: a tid that
-      // no longer exists does not count.
-      if (!live_.empty() && live_.size() <= kFewTracees) {
-        std::lock_guard<std::mutex> lock(mu_);
-        std::erase_if(live_, [](pid_t tid) {
-          return kill(tid, 0) != 0 && errno == ESRCH;
-        });
-      }
-      if (live_.empty()) break;
+      if (!OnGone(pid)) break;
       continue;
     }
     if (!WIFSTOPPED(status)) continue;
-    if (!live_.count(pid)) {
-      std::lock_guard<std::mutex> lock(mu_);
-      live_.insert(pid);
+    if (!s_.live_.count(pid)) {
+      std::lock_guard<std::mutex> lock(s_.mu_);
+      s_.live_.insert(pid);
     }
     const int sig = WSTOPSIG(status);
     const int event = status >> 16;
     if (event == PTRACE_EVENT_SECCOMP) {
       OnSeccompStop(pid);
-      continue;
-    }
-    if (sig == (SIGTRAP | 0x80)) {  // the syscall-exit stop a plugin asked for
+    } else if (sig == (SIGTRAP | 0x80)) {  // a syscall-exit stop, for a plugin
       OnSyscallExit(pid);
-      continue;
-    }
-    if (event != 0) ++event_stops_;
-    if (event == PTRACE_EVENT_STOP) {
-      // A group-stop keeps the tracee stopped until SIGCONT (PTRACE_LISTEN);
-      // other event stops (a new child's first stop) just go on.
-      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-          sig == SIGTTOU) {
-        group_stopped_.insert(pid);
-        ptrace(PTRACE_LISTEN, pid, nullptr, nullptr);
-      } else {
-        ptrace(PTRACE_CONT, pid, nullptr, nullptr);
-      }
-      continue;
-    }
-    if (event == PTRACE_EVENT_EXEC) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        runtime_.OnExec();
-      }
-      // A thread that is not the leader took the leader's pid on exec.
-      unsigned long former = 0;
-      ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former);
-      auto it = pending_exits_.find(static_cast<pid_t>(former));
-      if (it != pending_exits_.end() && static_cast<pid_t>(former) != pid) {
-        PendingExit moved = it->second;
-        moved.call.pid = pid;
-        pending_exits_.erase(it);
-        pending_exits_.insert_or_assign(pid, moved);
-      }
-    }
-    if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
-        event == PTRACE_EVENT_CLONE) {
-      // The new tracee counts from now, before its first stop: its parent
-      // may exit first.
-      unsigned long born = 0;
-      if (ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &born) == 0 && born != 0) {
-        std::lock_guard<std::mutex> lock(mu_);
-        live_.insert(static_cast<pid_t>(born));
-      }
-    }
-    if (event != 0) {  // fork, vfork, clone, exec
+    } else if (event == PTRACE_EVENT_STOP) {
+      ++s_.event_stops_;
+      OnGroupStop(pid, sig);
+    } else if (event == PTRACE_EVENT_EXEC) {
+      ++s_.event_stops_;
+      OnExec(pid);
+    } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+               event == PTRACE_EVENT_CLONE) {
+      ++s_.event_stops_;
+      OnNewTracee(pid);
+    } else if (event != 0) {
+      ++s_.event_stops_;
       Resume(pid, 0);
-      continue;
+    } else {
+      // A signal on its way to the tracee: deliver it.
+      Resume(pid, sig);
     }
-    // A signal on its way to the tracee: deliver it.
-    Resume(pid, sig);
   }
   RemoveStopHandlers();
   return result;
 }
 
-bool Supervisor::CommandStopped() const {
+bool PtraceBackend::OnGone(pid_t pid) {
+  std::lock_guard<std::mutex> lock(s_.mu_);
+  s_.live_.erase(pid);
+  pending_exits_.erase(pid);
+  // What syd waits for: its tracees. A child it inherited from its caller
+  // (the tee of `2> >(tee log)` when the shell execs syd) is not the
+  // sandbox's, and may outlive it. A thread that execs takes its leader's
+  // pid and its own tid vanishes unreported: a tid that no longer exists
+  // does not count.
+  if (!s_.live_.empty() && s_.live_.size() <= kFewTracees) {
+    std::erase_if(s_.live_, [](pid_t tid) {
+      return kill(tid, 0) != 0 && errno == ESRCH;
+    });
+  }
+  return !s_.live_.empty();
+}
+
+void PtraceBackend::OnGroupStop(pid_t pid, int sig) {
+  // A group-stop keeps the tracee stopped until SIGCONT (PTRACE_LISTEN);
+  // other event stops (a new child's first stop) just go on.
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+    group_stopped_.insert(pid);
+    ptrace(PTRACE_LISTEN, pid, nullptr, nullptr);
+  } else {
+    ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+  }
+}
+
+void PtraceBackend::OnExec(pid_t pid) {
+  {
+    std::lock_guard<std::mutex> lock(s_.mu_);
+    s_.runtime_.OnExec();
+  }
+  // A thread that is not the leader took the leader's pid on exec.
+  unsigned long former = 0;
+  ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former);
+  auto it = pending_exits_.find(static_cast<pid_t>(former));
+  if (it != pending_exits_.end() && static_cast<pid_t>(former) != pid) {
+    PendingExit moved = it->second;
+    moved.call.pid = pid;
+    pending_exits_.erase(it);
+    pending_exits_.insert_or_assign(pid, moved);
+  }
+  Resume(pid, 0);
+}
+
+void PtraceBackend::OnNewTracee(pid_t parent) {
+  // The new tracee counts from now, before its first stop: its parent may
+  // exit first.
+  unsigned long born = 0;
+  if (ptrace(PTRACE_GETEVENTMSG, parent, nullptr, &born) == 0 && born != 0) {
+    std::lock_guard<std::mutex> lock(s_.mu_);
+    s_.live_.insert(static_cast<pid_t>(born));
+  }
+  Resume(parent, 0);
+}
+
+bool PtraceBackend::CommandStopped() const {
   // The terminal stops the foreground process group: syd's. Processes
   // that left it (a job-control shell's jobs) stop on their own terms.
   const pid_t group = getpgrp();
   bool any = false;
-  for (pid_t pid : live_) {
+  for (pid_t pid : s_.live_) {
     if (getpgid(pid) != group) continue;
     if (!group_stopped_.count(pid)) return false;
     any = true;
@@ -162,30 +172,41 @@ bool Supervisor::CommandStopped() const {
   return any;
 }
 
-void Supervisor::OnSeccompStop(pid_t pid) {
+void PtraceBackend::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
   Event e;
   e.nr = static_cast<int>(regs.orig_rax);
   e.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
-  const std::optional<Outcome> o = Decide(pid, &e);
+  const std::optional<Outcome> o = s_.Decide(pid, &e);
   if (o && !o->run) {
     regs.orig_rax = static_cast<unsigned long long>(-1);
     regs.rax = static_cast<unsigned long long>(o->ret);
     // A refusal that cannot be written would let the call run: the
     // process dies instead (ESRCH: it is dying already).
     if (ptrace(PTRACE_SETREGS, pid, nullptr, &regs) != 0 && errno != ESRCH) {
-      Message(StrCat("cannot refuse a call of pid ", pid,
-                     " (PTRACE_SETREGS: ", strerror(errno), "); killing it"));
+      s_.Message(StrCat("cannot refuse a call of pid ", pid,
+                        " (PTRACE_SETREGS: ", strerror(errno),
+                        "); killing it"));
       kill(tracee::ThreadGroup(pid), SIGKILL);
     }
   }
-  if (o) Signal(pid, *o);
+  if (o) s_.Signal(pid, *o);
   Resume(pid, 0);
 }
 
-void Supervisor::OnSyscallExit(pid_t pid) {
+uint32_t PtraceBackend::ChainPosition(pid_t pid) const {
+  unsigned long data = 0;
+  ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &data);
+  return data != SECCOMP_RET_DATA ? static_cast<uint32_t>(data) : 0;
+}
+
+void PtraceBackend::ExpectExit(pid_t pid, PendingExit exit) {
+  pending_exits_.insert_or_assign(pid, std::move(exit));
+}
+
+void PtraceBackend::OnSyscallExit(pid_t pid) {
   auto it = pending_exits_.find(pid);
   if (it == pending_exits_.end()) {
     ptrace(PTRACE_CONT, pid, nullptr, nullptr);
@@ -198,15 +219,31 @@ void Supervisor::OnSyscallExit(pid_t pid) {
     p.call.retval = static_cast<int64_t>(regs.rax);
     for (int i = 0; i < 6; ++i)
       p.call.paths[i] = p.paths[i] ? p.paths[i]->c_str() : nullptr;
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(s_.mu_);
     p.plugin->Exit(p.call);
   }
   ptrace(PTRACE_CONT, pid, nullptr, nullptr);
 }
 
-void Supervisor::Resume(pid_t pid, int sig) {
+void PtraceBackend::Resume(pid_t pid, int sig) {
   ptrace(pending_exits_.count(pid) ? PTRACE_SYSCALL : PTRACE_CONT, pid, nullptr,
          reinterpret_cast<void*>(static_cast<long>(sig)));
+}
+
+std::vector<pid_t> PtraceBackend::Processes() const {
+  return std::vector<pid_t>(s_.live_.begin(), s_.live_.end());
+}
+
+std::vector<pid_t> PtraceBackend::Tasks() const {
+  std::vector<pid_t> out(s_.live_.begin(), s_.live_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void PtraceBackend::ContinueStopped() {
+  // Only those in a group-stop: a SIGCONT that meets a traced process
+  // while syd passes it the SIGHUP can cost it that SIGHUP.
+  for (pid_t pid : group_stopped_) kill(pid, SIGCONT);
 }
 
 }  // namespace syd::supervise

@@ -17,7 +17,9 @@
 #include "src/runtime/control_server.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
+#include "src/supervise/ptrace_backend.h"
 #include "src/supervise/signals.h"
+#include "src/supervise/user_notif_backend.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
 #include "src/tracee/procfs.h"
@@ -125,12 +127,12 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   }
   bool user_notif = false;
   switch (options_.backend) {
-    case Backend::kPtrace:
+    case BackendChoice::kPtrace:
       break;
-    case Backend::kAuto:
+    case BackendChoice::kAuto:
       user_notif = ptrace_reason.empty() && support == ListenerSupport::kYes;
       break;
-    case Backend::kUserNotif:
+    case BackendChoice::kUserNotif:
       if (!ptrace_reason.empty()) {
         return absl::FailedPreconditionError(StrCat(
             "--backend=user-notif: this run needs ptrace: ", ptrace_reason));
@@ -186,14 +188,13 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     live_.insert(child);
   }
 
-  int result = 125;
   if (user_notif) {
-    result = SuperviseUserNotif(child);
+    backend_ = std::make_unique<UserNotifBackend>(*this);
   } else {
     // An exec event stops every exec in the build. Only lock:exec (set
     // through magic stat or the control socket) and exit hooks that must
     // follow a thread through exec need it: what makes a run need ptrace.
-    const bool exec_events = !ptrace_reason.empty();
+    backend_ = std::make_unique<PtraceBackend>(*this, !ptrace_reason.empty());
     if (control) {
       absl::Status started = control->Start(
           [this](const std::string& command, std::string* reply) {
@@ -208,8 +209,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         return started;
       }
     }
-    result = SupervisePtrace(child, exec_events);
   }
+  const int result = backend_->Supervise(child);
   if (control) control->Stop();
   for (PluginSlot& slot : plugins_) {
     if (slot.plugin) slot.plugin->Finish(result);
@@ -227,7 +228,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         "%llu calls stopped in syd (%s), %llu refused; %llu process event "
         "stops; syd busy %.2f s of %.2f s (%.1f%%); syd's peak RSS %ld KiB",
         static_cast<unsigned long long>(stops_),
-        user_notif ? "user notification" : "ptrace",
+        std::string(backend_->name()).c_str(),
         static_cast<unsigned long long>(refused_),
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
@@ -256,11 +257,9 @@ void Supervisor::Message(const std::string& text) {
 
 void Supervisor::SignalSandbox(int sig) {
   std::vector<pid_t> pids;
-  if (listener_ != nullptr) {
-    pids = SandboxProcesses();
-  } else {
+  {
     std::lock_guard<std::mutex> lock(mu_);
-    pids.assign(live_.begin(), live_.end());
+    pids = backend_->Processes();
   }
   for (pid_t pid : pids) kill(pid, sig);
 }
@@ -277,14 +276,8 @@ void Supervisor::HangUp() {
   // syd passes it to every process of the sandbox itself. Those that
   // ignore it (nohup) run on, as they would without syd.
   SignalSandbox(SIGHUP);
-  // A stopped job needs SIGCONT to act on it. Under ptrace only those in
-  // a group-stop get one: a SIGCONT that meets a traced process while syd
-  // passes it the SIGHUP can cost it that SIGHUP.
-  if (listener_ != nullptr) {
-    SignalSandbox(SIGCONT);
-  } else {
-    for (pid_t pid : group_stopped_) kill(pid, SIGCONT);
-  }
+  // A stopped job needs SIGCONT to act on it.
+  backend_->ContinueStopped();
 }
 
 }  // namespace syd::supervise

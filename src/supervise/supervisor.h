@@ -5,17 +5,15 @@
 //
 // The work is split by job: supervisor.cc starts the run and holds the
 // state; decider.cc decides a call (the one place an outcome is
-// computed); ptrace_backend.cc and user_notif_backend.cc stop calls and
-// apply outcomes; launch.cc starts the command; signals.cc handles
-// syd's signals; report.cc reports; introspection.cc answers the dump
-// and the control socket.
+// computed); a Backend (backend.h: PtraceBackend, UserNotifBackend) stops
+// calls and applies outcomes; launch.cc starts the command; signals.cc
+// handles syd's signals; report.cc reports; introspection.cc answers the
+// dump and the control socket.
 #ifndef SYD_SUPERVISE_SUPERVISOR_H_
 #define SYD_SUPERVISE_SUPERVISOR_H_
 
-#include <linux/seccomp.h>
 #include <sys/types.h>
 
-#include <array>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,21 +31,20 @@
 #include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
 #include "src/runtime/runtime.h"
+#include "src/supervise/backend.h"
 #include "src/supervise/outcome.h"
 
 namespace syd::supervise {
 
-class Listener;
-
-// How syd stops the calls the kernel filter sends it.
-enum class Backend {
+// How syd stops the calls the kernel filter sends it (--backend).
+enum class BackendChoice {
   kAuto,       // user notification where the run allows it, else ptrace
   kPtrace,     // SECCOMP_RET_TRACE: syd traces every process and thread
   kUserNotif,  // SECCOMP_RET_USER_NOTIF: no tracing, only stopped calls
 };
 
 struct Options {
-  Backend backend = Backend::kAuto;
+  BackendChoice backend = BackendChoice::kAuto;
   bool json = false;    // violation reports as JSON lines
   bool stats = false;   // at the end: stops, refusals, syd's peak memory
   bool debug = false;   // a line per stopped call: how it was decided
@@ -77,6 +74,11 @@ class Supervisor {
   std::string Dump();
 
  private:
+  // The backends stop the calls, hand them to Decide and keep the process
+  // table (live_) and the counters of stops.
+  friend class PtraceBackend;
+  friend class UserNotifBackend;
+
   // What runs a load= rule of the policy.
   struct PluginSlot {
     std::unique_ptr<Plugin> plugin;  // a shared object, or
@@ -84,41 +86,24 @@ class Supervisor {
     bool readonly = false;
     bool initonly = false;
   };
-  // A call whose plugin wants to see its return value; `call.paths` point
-  // into `paths` only while the exit hook runs.
-  struct PendingExit {
-    Plugin* plugin = nullptr;
-    syd_plugin_call call{};
-    std::array<std::optional<std::string>, 6> paths;
-  };
 
   absl::Status LoadPlugins();
   // A message about the run ("syd: " is added), to Options::messages.
   void Message(const std::string& text);
   // Why this run needs ptrace, or "" when user notification serves it.
   std::string PtraceReason() const;
-  int SupervisePtrace(pid_t child, bool exec_events);
-  int SuperviseUserNotif(pid_t child);
-  // Under ptrace, after a stop signal reached syd: whether every traced
-  // process of syd's process group is in a group-stop, so that syd may
-  // stop too and its shell sees the job stop as it would without syd.
-  bool CommandStopped() const;
   // The terminal of the session syd leads hung up: SIGHUP to the sandbox.
   void HangUp();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
   // when the call went away while syd read it.
   std::optional<Outcome> Decide(pid_t pid, Event* e);
+  // Sends the outcome's signal, if it has one.
   void Signal(pid_t pid, const Outcome& o);
-  void OnSeccompStop(pid_t pid);
-  // An error when the answer could not be given: the run ends.
-  absl::Status OnUserNotif(const seccomp_notif& req);
-  // Sends `sig` to every process of the sandbox: the tracees under ptrace,
-  // SandboxProcesses() under user notification.
+  // Sends `sig` to every process of the sandbox (Backend::Processes).
   void SignalSandbox(int sig);
   // Kills every process of the sandbox after a failure that leaves syd
   // unable to judge its calls, saying why.
   void EndSandbox(const std::string& why);
-  void OnSyscallExit(pid_t pid);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
   void RunPlugins(pid_t pid, const Event& e, const RulesInForce& rules,
@@ -126,7 +111,6 @@ class Supervisor {
   // The slot of `rule`, a rule of `rules`; nullptr for one added at run
   // time.
   const PluginSlot* SlotOf(const RulesInForce& rules, const Rule* rule) const;
-  void Resume(pid_t pid, int sig);
   void Report(pid_t pid, const Event& e, const Decision& d);
   // --debug: how the call was decided, from chain position `start`.
   void Trace(pid_t pid, const Event& e, const Policy& policy, uint32_t start,
@@ -140,13 +124,6 @@ class Supervisor {
   absl::Status Control(const std::string& command, std::string* reply);
   // The sandbox's state for introspection; call with mu_ held.
   SandboxView View() const;
-  // Every thread in the sandbox: the traced ones, or under user
-  // notification those /proc shows below syd.
-  std::vector<pid_t> Tasks() const;
-  // The processes below syd in /proc that are the sandbox's: those it
-  // inherited from its caller, and their descendants, are not (under user
-  // notification syd is the subreaper, so orphans stay below it).
-  std::vector<pid_t> SandboxProcesses() const;
 
   const Policy& policy_;
   const BpfProgram& prog_;
@@ -157,12 +134,14 @@ class Supervisor {
   RuntimeRules runtime_;
   std::vector<PluginSlot> plugins_;  // per rule of policy_
   syd_plugin_host host_;
-  std::unordered_map<pid_t, PendingExit> pending_exits_;
+  // While Run runs: the backend it chose.
+  std::unique_ptr<Backend> backend_;
+  // Every tracee under ptrace; the command alone under user notification,
+  // where nothing is traced (the backends keep it).
   std::unordered_set<pid_t> live_;
   // Processes below syd before it forked the command, with their start
-  // times: not the sandbox's (see SandboxProcesses).
+  // times: not the sandbox's, and not waited for or signalled.
   std::unordered_map<pid_t, uint64_t> inherited_;
-  std::unordered_set<pid_t> group_stopped_;  // under ptrace
   // Detached threads and thread groups, with their start times: a pid
   // that has gone and been reused is not detached (under user
   // notification no exit event says it has gone).
@@ -174,10 +153,6 @@ class Supervisor {
   // allowed, each call's root is read from /proc.
   std::string sandbox_root_;
   bool same_root_ = true;
-  // The user-notify backend's listener while it runs, and the call it
-  // is deciding; nullptr under ptrace.
-  Listener* listener_ = nullptr;
-  uint64_t notif_id_ = 0;
   pid_t command_pid_ = -1;
   bool command_execed_ = false;
   uint64_t stops_ = 0;

@@ -1,11 +1,12 @@
-// The user-notification backend: nothing is traced; the calls the filter
-// returns SECCOMP_RET_USER_NOTIF for wait on syd's listener, and syd
-// answers each. syd is the sandbox's subreaper and reaps on SIGCHLD.
+#include "src/supervise/user_notif_backend.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <mutex>
 
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
@@ -15,7 +16,7 @@
 
 namespace syd::supervise {
 
-int Supervisor::SuperviseUserNotif(pid_t child) {
+int UserNotifBackend::Supervise(pid_t child) {
   std::optional<int> exited;
   absl::StatusOr<int> fd = TakeListener(child, &exited);
   if (exited) {
@@ -23,7 +24,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
     return ExitCode(*exited);
   }
   if (!fd.ok()) {
-    Message(CannotFollow(child, std::string(fd.status().message())));
+    s_.Message(CannotFollow(child, std::string(fd.status().message())));
     return 125;
   }
   Listener listener(*fd);
@@ -40,11 +41,11 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
   auto command_ended = [&](int st) {
     SetCommand(0);
     result = ExitCode(st);
-    std::lock_guard<std::mutex> lock(mu_);
-    live_.erase(child);
+    std::lock_guard<std::mutex> lock(s_.mu_);
+    s_.live_.erase(child);
   };
   for (;;) {
-    if (TakeDumpRequest()) WriteDump();
+    if (TakeDumpRequest()) s_.WriteDump();
     // The command, for its status, and orphans (syd is their subreaper),
     // so that none stays a zombie.
     if (TakeChildEnded()) {
@@ -55,17 +56,17 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
     pollfd fds{listener.fd(), POLLIN, 0};
     if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
       if (errno != EINTR) break;
-      if (TakeHangup()) HangUp();
+      if (TakeHangup()) s_.HangUp();
       // A signal for the command once it has gone: to what it left.
-      if (int sig = TakePendingSignal()) SignalSandbox(sig);
+      if (int sig = TakePendingSignal()) s_.SignalSandbox(sig);
       continue;
     }
     if (fds.revents & POLLIN) {
       absl::StatusOr<std::optional<seccomp_notif>> req = listener.Receive();
       absl::Status answered = req.status();
-      if (req.ok() && *req) answered = OnUserNotif(**req);
+      if (req.ok() && *req) answered = OnCall(**req);
       if (!answered.ok()) {
-        EndSandbox(std::string(answered.message()));
+        s_.EndSandbox(std::string(answered.message()));
         result = 125;
       }
       continue;
@@ -74,7 +75,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
     if (fds.revents & POLLHUP) break;
     if (fds.revents & (POLLERR | POLLNVAL)) {
       // Calls would wait for syd forever, or run unjudged: end the run.
-      EndSandbox("the seccomp listener failed");
+      s_.EndSandbox("the seccomp listener failed");
       result = 125;
       break;
     }
@@ -84,7 +85,7 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
   // which may outlive it.
   for (bool more = true; more;) {
     more = false;
-    for (pid_t pid : SandboxProcesses()) {
+    for (pid_t pid : Processes()) {
       int st = 0;
       pid_t got;
       while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
@@ -99,25 +100,52 @@ int Supervisor::SuperviseUserNotif(pid_t child) {
   return result;
 }
 
-absl::Status Supervisor::OnUserNotif(const seccomp_notif& req) {
+absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   Event e;
   e.nr = req.data.nr;
   for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
-  notif_id_ = req.id;
+  call_id_ = req.id;
   const auto pid = static_cast<pid_t>(req.pid);
-  const std::optional<Outcome> o = Decide(pid, &e);
+  const std::optional<Outcome> o = s_.Decide(pid, &e);
   if (!o) return absl::OkStatus();
   // The verdict's signal goes first. The process waits for the answer
   // whatever it catches (kListenerFilterFlags); a fatal signal ends it at
   // the call, as under ptrace, and a handler runs as the call returns, as
   // after the kernel's own trap.
-  if (o->signal != 0) Signal(pid, *o);
+  if (o->signal != 0) s_.Signal(pid, *o);
   // With FLAG_CONTINUE the kernel reads the arguments again: the same
   // window as ptrace leaves between syd's read and the kernel's
   // (docs/architecture.md).
-  absl::Status sent =
-      o->run ? listener_->Continue(req.id) : listener_->Return(req.id, o->ret);
-  return sent;
+  return o->run ? listener_->Continue(req.id)
+                : listener_->Return(req.id, o->ret);
+}
+
+bool UserNotifBackend::CallWaits() const {
+  // The call is not held by syd: it may have gone, and its pid been
+  // reused, while syd read memory and /proc.
+  return listener_->Waiting(call_id_);
+}
+
+std::vector<pid_t> UserNotifBackend::Processes() const {
+  // The processes below syd in /proc (syd is the subreaper, so orphans
+  // stay below it), but those it inherited from its caller and theirs.
+  return tracee::Descendants(getpid(), [this](pid_t pid) {
+    auto it = s_.inherited_.find(pid);
+    return it != s_.inherited_.end() && tracee::StartTime(pid) == it->second;
+  });
+}
+
+std::vector<pid_t> UserNotifBackend::Tasks() const {
+  std::vector<pid_t> out;
+  for (pid_t pid : Processes()) {
+    for (pid_t tid : tracee::ThreadsOf(pid)) out.push_back(tid);
+  }
+  return out;
+}
+
+void UserNotifBackend::ContinueStopped() {
+  // Nothing is traced: a SIGCONT cannot cost a process its SIGHUP.
+  s_.SignalSandbox(SIGCONT);
 }
 
 }  // namespace syd::supervise

@@ -1,0 +1,57 @@
+// The ptrace backend: syd traces every process and thread of the sandbox
+// and judges the calls the filter returns SECCOMP_RET_TRACE for. One
+// handler per kind of stop.
+#ifndef SYD_SUPERVISE_PTRACE_BACKEND_H_
+#define SYD_SUPERVISE_PTRACE_BACKEND_H_
+
+#include <sys/types.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "src/supervise/backend.h"
+
+namespace syd::supervise {
+
+class Supervisor;
+
+class PtraceBackend : public Backend {
+ public:
+  // `exec_events`: stop at every exec, for lock:exec and exit hooks that
+  // follow a thread through exec (each costs a stop in a build).
+  PtraceBackend(Supervisor& supervisor, bool exec_events)
+      : s_(supervisor), exec_events_(exec_events) {}
+
+  std::string_view name() const override { return "ptrace"; }
+  int Supervise(pid_t child) override;
+  bool CallWaits() const override { return true; }  // it is stopped
+  uint32_t ChainPosition(pid_t pid) const override;
+  void ExpectExit(pid_t pid, PendingExit exit) override;
+  std::vector<pid_t> Processes() const override;
+  std::vector<pid_t> Tasks() const override;
+  void ContinueStopped() override;
+
+ private:
+  // Handlers, one per kind of stop.
+  void OnSeccompStop(pid_t pid);
+  void OnSyscallExit(pid_t pid);
+  void OnGroupStop(pid_t pid, int sig);
+  void OnExec(pid_t pid);
+  void OnNewTracee(pid_t parent);
+  // A tracee has gone; false once none is left.
+  bool OnGone(pid_t pid);
+  // After a stop signal reached syd: whether every traced process of
+  // syd's process group is in a group-stop, so that syd may stop too and
+  // its shell sees the job stop as it would without syd.
+  bool CommandStopped() const;
+  void Resume(pid_t pid, int sig);
+
+  Supervisor& s_;
+  const bool exec_events_;
+  std::unordered_map<pid_t, PendingExit> pending_exits_;
+  std::unordered_set<pid_t> group_stopped_;
+};
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_PTRACE_BACKEND_H_

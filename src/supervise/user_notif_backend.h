@@ -1,0 +1,45 @@
+// The user-notification backend: nothing is traced; the calls the filter
+// returns SECCOMP_RET_USER_NOTIF for wait on syd's listener, and syd
+// answers each. syd is the sandbox's subreaper and reaps on SIGCHLD.
+#ifndef SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
+#define SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
+
+#include <linux/seccomp.h>
+#include <sys/types.h>
+
+#include "absl/status/status.h"
+#include "src/supervise/backend.h"
+
+namespace syd::supervise {
+
+class Listener;
+class Supervisor;
+
+class UserNotifBackend : public Backend {
+ public:
+  explicit UserNotifBackend(Supervisor& supervisor) : s_(supervisor) {}
+
+  std::string_view name() const override { return "user notification"; }
+  int Supervise(pid_t child) override;
+  bool CallWaits() const override;
+  // User notification does not pass the filter's return data on.
+  uint32_t ChainPosition(pid_t) const override { return 0; }
+  // Never asked: a run with exit hooks takes ptrace.
+  void ExpectExit(pid_t, PendingExit) override {}
+  std::vector<pid_t> Processes() const override;
+  std::vector<pid_t> Tasks() const override;
+  void ContinueStopped() override;
+
+ private:
+  // An error when the answer could not be given: the run ends.
+  absl::Status OnCall(const seccomp_notif& req);
+
+  Supervisor& s_;
+  // While Supervise runs: the listener, and the call being decided.
+  Listener* listener_ = nullptr;
+  uint64_t call_id_ = 0;
+};
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
