@@ -57,6 +57,15 @@ class Backend {
   // After the sandbox was sent SIGHUP: wakes its stopped jobs so that
   // they act on it.
   virtual void ContinueStopped() = 0;
+  // After a stop signal reached syd (Ctrl-Z stops the foreground process
+  // group, syd's): whether every process of the sandbox in syd's process
+  // group is in a group-stop, so that syd may stop too and its shell sees
+  // the job stop when it would without syd. Stopped first, syd would let
+  // the shell's `fg` send SIGCONT before a program that stops itself from
+  // its SIGTSTP handler (vim, less) has stopped, and it would stay
+  // stopped. Processes that left the group (a job-control shell's jobs)
+  // stop on their own terms.
+  virtual bool GroupStopped() const = 0;
 };
 
 }  // namespace syd::supervise

@@ -49,7 +49,7 @@ int PtraceBackend::Supervise(pid_t child) {
   int result = 125;
   for (;;) {
     if (TakeDumpRequest()) s_.WriteDump();
-    if (StopRequested() && CommandStopped()) StopLikeTheCommand();
+    if (StopRequested() && GroupStopped()) StopLikeTheCommand();
     if (TakeHangup()) s_.HangUp();
     pid_t pid = waitpid(-1, &status, __WALL);
     if (pid < 0) {
@@ -159,9 +159,7 @@ void PtraceBackend::OnNewTracee(pid_t parent) {
   Resume(parent, 0);
 }
 
-bool PtraceBackend::CommandStopped() const {
-  // The terminal stops the foreground process group: syd's. Processes
-  // that left it (a job-control shell's jobs) stop on their own terms.
+bool PtraceBackend::GroupStopped() const {
   const pid_t group = getpgrp();
   bool any = false;
   for (pid_t pid : s_.live_) {

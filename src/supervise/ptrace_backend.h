@@ -30,6 +30,7 @@ class PtraceBackend : public Backend {
   std::vector<pid_t> Processes() const override;
   std::vector<pid_t> Tasks() const override;
   void ContinueStopped() override;
+  bool GroupStopped() const override;
 
  private:
   // Handlers, one per kind of stop.
@@ -40,10 +41,6 @@ class PtraceBackend : public Backend {
   void OnNewTracee(pid_t parent);
   // A tracee has gone; false once none is left.
   bool OnGone(pid_t pid);
-  // After a stop signal reached syd: whether every traced process of
-  // syd's process group is in a group-stop, so that syd may stop too and
-  // its shell sees the job stop as it would without syd.
-  bool CommandStopped() const;
   void Resume(pid_t pid, int sig);
 
   Supervisor& s_;

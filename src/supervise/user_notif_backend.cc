@@ -29,6 +29,10 @@ int UserNotifBackend::Supervise(pid_t child) {
   }
   Listener listener(*fd);
   listener_ = &listener;
+  if (absl::Status st = InstallStopHandlers(); !st.ok()) {
+    s_.EndSandbox(std::string(st.message()));
+    return 125;
+  }
   // SIGCHLD is blocked but while syd waits on the listener, so that a child
   // that exits between the reaping and the wait is not missed.
   sigset_t chld, waiting;
@@ -53,8 +57,12 @@ int UserNotifBackend::Supervise(pid_t child) {
         if (pid == child) command_ended(status);
       }
     }
+    if (StopRequested() && GroupStopped()) StopLikeTheCommand();
+    // Nothing says when the others have stopped: while a stop is due, syd
+    // looks again every 10 ms (and answers calls meanwhile).
+    const timespec recheck{0, 10'000'000};
     pollfd fds{listener.fd(), POLLIN, 0};
-    if (ppoll(&fds, 1, nullptr, &waiting) < 0) {
+    if (ppoll(&fds, 1, StopRequested() ? &recheck : nullptr, &waiting) < 0) {
       if (errno != EINTR) break;
       if (TakeHangup()) s_.HangUp();
       // A signal for the command once it has gone: to what it left.
@@ -96,6 +104,7 @@ int UserNotifBackend::Supervise(pid_t child) {
     }
   }
   sigprocmask(SIG_UNBLOCK, &chld, nullptr);
+  RemoveStopHandlers();
   listener_ = nullptr;
   return result;
 }
@@ -141,6 +150,19 @@ std::vector<pid_t> UserNotifBackend::Tasks() const {
     for (pid_t tid : tracee::ThreadsOf(pid)) out.push_back(tid);
   }
   return out;
+}
+
+bool UserNotifBackend::GroupStopped() const {
+  const pid_t group = getpgrp();
+  bool any = false;
+  for (pid_t pid : Processes()) {
+    if (getpgid(pid) != group) continue;
+    for (pid_t tid : tracee::ThreadsOf(pid)) {
+      if (!tracee::IsStopped(tid)) return false;
+    }
+    any = true;
+  }
+  return any;
 }
 
 void UserNotifBackend::ContinueStopped() {

@@ -29,6 +29,7 @@ class UserNotifBackend : public Backend {
   std::vector<pid_t> Processes() const override;
   std::vector<pid_t> Tasks() const override;
   void ContinueStopped() override;
+  bool GroupStopped() const override;
 
  private:
   // An error when the answer could not be given: the run ends.

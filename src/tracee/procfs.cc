@@ -120,6 +120,13 @@ uint64_t StartTime(pid_t tid) {
   return StatField(StrCat(tid), 22);
 }
 
+bool IsStopped(pid_t tid) {
+  std::string stat, error;
+  if (!ReadFile(StrCat("/proc/", tid, "/stat"), &stat, &error)) return false;
+  const size_t at = stat.rfind(')');
+  return at != std::string::npos && at + 2 < stat.size() && stat[at + 2] == 'T';
+}
+
 pid_t ThreadGroup(pid_t tid) {
   const auto tgid = static_cast<pid_t>(StatusField(tid, "Tgid", 10));
   return tgid != 0 ? tgid : tid;

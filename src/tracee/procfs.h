@@ -38,6 +38,10 @@ std::vector<pid_t> ThreadsOf(pid_t pid);
 // 0 when it has gone. A pid with another start time is another process.
 uint64_t StartTime(pid_t tid);
 
+// Whether thread `tid` is stopped by a signal (state T in /proc/TID/stat),
+// as in a group-stop; not a ptrace stop (t).
+bool IsStopped(pid_t tid);
+
 // The process (thread group) thread `tid` belongs to; `tid` itself when
 // /proc does not say.
 pid_t ThreadGroup(pid_t tid);

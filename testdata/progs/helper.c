@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int report(int rc) {
@@ -52,6 +53,10 @@ static volatile sig_atomic_t resumed;
 static void on_tstp(int sig) {
   static const char msg[] = "stopping\n";
   if (write(1, msg, sizeof msg - 1) < 0) return;
+  // Tidying up takes a while (vim redraws): a shell that reports the job
+  // stopped before this process is would let `fg` come first.
+  const struct timespec tidy = {0, 200 * 1000 * 1000};
+  nanosleep(&tidy, NULL);
   signal(SIGTSTP, SIG_DFL);
   sigset_t tstp;
   sigemptyset(&tstp);
