@@ -30,8 +30,8 @@ Policy PathRules(int n) {
   return Policy(Resolve(LoadInputs({{PolicyInput::Kind::kRule, text}}, d), d));
 }
 
-Event Open(const std::string& path) {
-  Event e;
+Call Open(const std::string& path) {
+  Call e;
   e.nr = FindSyscall("openat")->nr;
   e.args = {static_cast<uint64_t>(AT_FDCWD), 0x1000, O_WRONLY | O_CREAT, 0644};
   e.decoded = true;
@@ -42,7 +42,7 @@ Event Open(const std::string& path) {
 void BM_EvaluatePathChain(benchmark::State& state) {
   Policy p = PathRules(static_cast<int>(state.range(0)));
   // Matches nothing: the worst case, every rule tried.
-  Event miss = Open("/home/user/build/src/main.o");
+  Call miss = Open("/home/user/build/src/main.o");
   for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, miss));
 }
 BENCHMARK(BM_EvaluatePathChain)->Arg(10)->Arg(100)->Arg(1000);
@@ -51,7 +51,7 @@ BENCHMARK(BM_EvaluatePathChain)->Arg(10)->Arg(100)->Arg(1000);
 void BM_EvaluatePathChainRuleByRule(benchmark::State& state) {
   Policy indexed = PathRules(static_cast<int>(state.range(0)));
   Policy p(RuleSet{indexed.rules(), indexed.default_verdict()}, SIZE_MAX);
-  Event miss = Open("/home/user/build/src/main.o");
+  Call miss = Open("/home/user/build/src/main.o");
   for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, miss));
 }
 BENCHMARK(BM_EvaluatePathChainRuleByRule)->Arg(10)->Arg(100)->Arg(1000);
@@ -61,7 +61,7 @@ BENCHMARK(BM_EvaluatePathChainRuleByRule)->Arg(10)->Arg(100)->Arg(1000);
 void BM_EvaluatePathChainLateHit(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   Policy p = PathRules(n);
-  Event hit = Open(StrCat("/srv/project", n - 1, "/include/x.h"));
+  Call hit = Open(StrCat("/srv/project", n - 1, "/include/x.h"));
   if (Evaluate(p, hit).verdict.kind != Verdict::Kind::kAllow)
     state.SkipWithError("the last rule did not match");
   for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, hit));
@@ -70,7 +70,7 @@ BENCHMARK(BM_EvaluatePathChainLateHit)->Arg(100)->Arg(1000);
 
 void BM_EvaluatePathChainEarlyHit(benchmark::State& state) {
   Policy p = PathRules(static_cast<int>(state.range(0)));
-  Event hit = Open("/srv/project1/include/x.h");
+  Call hit = Open("/srv/project1/include/x.h");
   for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, hit));
 }
 BENCHMARK(BM_EvaluatePathChainEarlyHit)->Arg(1000);
@@ -80,7 +80,7 @@ void BM_EvaluateAddress(benchmark::State& state) {
   Policy p(Resolve(
       LoadInputs({{PolicyInput::Kind::kFile, "profiles/paludis.syd"}}, d), d,
       Variables{{{"WORKDIR", "/w"}, {"IMAGE", "/i"}}, false}));
-  Event e;
+  Call e;
   e.nr = FindSyscall("bind")->nr;
   e.decoded = true;
   SocketAddress a;

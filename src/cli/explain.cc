@@ -50,7 +50,7 @@ int Explain(const std::vector<std::string>& args) {
     std::fputs(UsageLine("explain").c_str(), stderr);
     return kExitUsage;
   }
-  absl::StatusOr<Event> event = ParseCall(call);
+  absl::StatusOr<Call> event = ParseCall(call);
   if (!event.ok()) {
     std::fprintf(stderr, "syd explain: %s\n",
                  std::string(event.status().message()).c_str());
@@ -65,7 +65,7 @@ int Explain(const std::vector<std::string>& args) {
   data.arch = AUDIT_ARCH_X86_64;
   for (int i = 0; i < 6; ++i) data.args[i] = event->args[i];
   uint32_t ret = *RunBpf(*prog, data);
-  Event kernel_view = *event;
+  Call kernel_view = *event;
   kernel_view.decoded = false;
   Decision kernel = Evaluate(*policy, kernel_view);
   std::printf("%s\n", call.c_str());

@@ -20,7 +20,7 @@ Policy Compile(const std::string& text) {
   return Policy(std::move(rules));
 }
 
-seccomp_data Call(const char* name, std::array<uint64_t, 6> args = {}) {
+seccomp_data Registers(const char* name, std::array<uint64_t, 6> args = {}) {
   seccomp_data data{};
   data.nr = FindSyscall(name)->nr;
   data.arch = AUDIT_ARCH_X86_64;
@@ -34,7 +34,7 @@ uint32_t Decide(const Policy& p, const seccomp_data& data) {
   REQUIRE(prog.ok());
   absl::StatusOr<uint32_t> ret = RunBpf(*prog, data);
   REQUIRE(ret.ok());
-  Event e;
+  Call e;
   e.abi = data.arch == AUDIT_ARCH_X86_64 ? Abi::kX86_64 : Abi::kI386;
   if (data.nr & 0x40000000) e.abi = Abi::kX32;
   e.nr = data.nr;
@@ -52,32 +52,32 @@ TEST_CASE("first match wins across overlapping tests of one argument") {
       "sys/allow+write:arg0>5\n"
       "sys/fault+write:arg0=3:error=EACCES\n"
       "default/kill_process\n");
-  CHECK(Decide(p, Call("write", {15})) == (SECCOMP_RET_ERRNO | EPERM));
-  CHECK(Decide(p, Call("write", {25})) == kAllow);
-  CHECK(Decide(p, Call("write", {7})) == kAllow);
-  CHECK(Decide(p, Call("write", {3})) == (SECCOMP_RET_ERRNO | EACCES));
-  CHECK(Decide(p, Call("write", {1})) == kKill);
-  CHECK(Decide(p, Call("read")) == kKill);
+  CHECK(Decide(p, Registers("write", {15})) == (SECCOMP_RET_ERRNO | EPERM));
+  CHECK(Decide(p, Registers("write", {25})) == kAllow);
+  CHECK(Decide(p, Registers("write", {7})) == kAllow);
+  CHECK(Decide(p, Registers("write", {3})) == (SECCOMP_RET_ERRNO | EACCES));
+  CHECK(Decide(p, Registers("write", {1})) == kKill);
+  CHECK(Decide(p, Registers("read")) == kKill);
 }
 
 TEST_CASE("i386 and x32 calls are killed even under default/allow") {
   Policy p = Compile("sys/fault+write:error=EPERM\ndefault/allow\n");
-  seccomp_data i386 = Call("write");
+  seccomp_data i386 = Registers("write");
   i386.arch = AUDIT_ARCH_I386;
   CHECK(Decide(p, i386) == kKill);
-  seccomp_data x32 = Call("write");
+  seccomp_data x32 = Registers("write");
   x32.nr |= 0x40000000;
   CHECK(Decide(p, x32) == kKill);
-  CHECK(Decide(p, Call("read")) == kAllow);
+  CHECK(Decide(p, Registers("read")) == kAllow);
 }
 
 TEST_CASE("Kafel 32bit_args: an int argument compares on its low 32 bits") {
   Policy p = Compile(
       "sys/allow+fcntl:arg0=0x1234\nsys/allow+exit\ndefault/kill_process\n");
-  CHECK(Decide(p, Call("fcntl", {0x000001234, F_GETFD})) == kAllow);
-  CHECK(Decide(p, Call("fcntl", {0x100001234, F_GETFD})) == kAllow);
-  CHECK(Decide(p, Call("fcntl", {0x000001235, F_GETFD})) == kKill);
-  CHECK(Decide(p, Call("fcntl", {0x100001235, F_GETFD})) == kKill);
+  CHECK(Decide(p, Registers("fcntl", {0x000001234, F_GETFD})) == kAllow);
+  CHECK(Decide(p, Registers("fcntl", {0x100001234, F_GETFD})) == kAllow);
+  CHECK(Decide(p, Registers("fcntl", {0x000001235, F_GETFD})) == kKill);
+  CHECK(Decide(p, Registers("fcntl", {0x100001235, F_GETFD})) == kKill);
   // Kafel compares all 64 bits for a 64-bit constant; syd rejects the rule
   // (src/policy/resolve_test.cc) since no int is 0x100001234.
 }
@@ -86,10 +86,10 @@ TEST_CASE("minijail's `arg in MASK` as !&~MASK") {
   Policy p = Compile(
       "sys/allow+mmap:arg2!&~(PROT_READ|PROT_WRITE)\ndefault/kill_process\n");
   for (uint64_t prot : {0ull, 1ull, 2ull, 3ull, 0x100000003ull}) {
-    CHECK(Decide(p, Call("mmap", {0, 4096, prot})) == kAllow);
+    CHECK(Decide(p, Registers("mmap", {0, 4096, prot})) == kAllow);
   }
   for (uint64_t prot : {4ull, 5ull, 7ull, 0x8ull}) {
-    CHECK(Decide(p, Call("mmap", {0, 4096, prot})) == kKill);
+    CHECK(Decide(p, Registers("mmap", {0, 4096, prot})) == kKill);
   }
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("libseccomp 12-sim-basic_masked_ops, masked equality as & and !&") {
       "arg1!&0xfc17:arg2=2\n"  // &0xffff == 1000
       "default/kill_process\n");
   auto at = [&](uint64_t arg1) {
-    return Decide(p, Call("mmap", {0, arg1, 2}));
+    return Decide(p, Registers("mmap", {0, arg1, 2}));
   };
   for (uint64_t v : {1ull, 0x101ull, 11ull, 0x1000Bull, 111ull, 0x1006Full,
                      1000ull, 0x300ull, 0x3ffull, 0x10300ull, 0x103ffull,
@@ -130,11 +130,11 @@ TEST_CASE("libseccomp 49-sim-64b_comparisons: 64-bit < on a 64-bit argument") {
       Compile("sys/allow+mmap:arg0<0x123456789abc\ndefault/kill_process\n");
   for (uint64_t v : {0x0ull, 0x123000000000ull, 0x1230f0000000ull,
                      0x123400000000ull, 0x123450000000ull}) {
-    CHECK(Decide(p, Call("mmap", {v})) == kAllow);
+    CHECK(Decide(p, Registers("mmap", {v})) == kAllow);
   }
   for (uint64_t v : {0x123460000000ull, 0x1234f0000000ull, 0x123500000000ull,
                      0x1235f0000000ull, 0x123600000000ull}) {
-    CHECK(Decide(p, Call("mmap", {v})) == kKill);
+    CHECK(Decide(p, Registers("mmap", {v})) == kKill);
   }
 }
 
@@ -142,19 +142,19 @@ TEST_CASE("%file_wr keeps read-only opens in the kernel") {
   Policy p = Compile(
       "sys/trace+%file_wr:arg_=~\"^/tmp/\":allow\n"
       "sys/trace+%file_wr:fault=EPERM\n");
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
-                                  O_RDONLY})) == kAllow);
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
-                                  O_RDONLY | O_CLOEXEC})) == kAllow);
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
-                                  O_WRONLY})) == (SECCOMP_RET_TRACE | 0));
-  CHECK(Decide(p, Call("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
-                                  O_RDWR | O_CREAT})) ==
+  CHECK(Decide(p, Registers("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                       O_RDONLY})) == kAllow);
+  CHECK(Decide(p, Registers("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                       O_RDONLY | O_CLOEXEC})) == kAllow);
+  CHECK(Decide(p, Registers("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                       O_WRONLY})) == (SECCOMP_RET_TRACE | 0));
+  CHECK(Decide(p, Registers("openat", {static_cast<uint64_t>(AT_FDCWD), 0,
+                                       O_RDWR | O_CREAT})) ==
         (SECCOMP_RET_TRACE | 0));
-  CHECK(Decide(p, Call("newfstatat")) == kAllow);
-  CHECK(Decide(p, Call("unlinkat")) == (SECCOMP_RET_TRACE | 0));
+  CHECK(Decide(p, Registers("newfstatat")) == kAllow);
+  CHECK(Decide(p, Registers("unlinkat")) == (SECCOMP_RET_TRACE | 0));
   // openat2's flags are in memory: the tracer decides.
-  CHECK(Decide(p, Call("openat2")) == (SECCOMP_RET_TRACE | 0));
+  CHECK(Decide(p, Registers("openat2")) == (SECCOMP_RET_TRACE | 0));
   CHECK_FALSE(p.KernelDecides(FindSyscall("openat2")->nr,
                               p.chain(FindSyscall("openat2")->nr)[0]));
   CHECK(p.NeedsTracer());
@@ -166,10 +166,11 @@ TEST_CASE("register tests before a traced rule stay in the kernel") {
       "sys/fault+openat:arg2&O_TRUNC:error=EACCES\n"
       "sys/trace+openat:arg_=~\"^/tmp/\":allow\n"
       "sys/fault+openat:error=EPERM\n");
-  CHECK(Decide(p, Call("openat", {0, 0, O_RDONLY})) == kAllow);
-  CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY | O_TRUNC})) ==
+  CHECK(Decide(p, Registers("openat", {0, 0, O_RDONLY})) == kAllow);
+  CHECK(Decide(p, Registers("openat", {0, 0, O_WRONLY | O_TRUNC})) ==
         (SECCOMP_RET_ERRNO | EACCES));
-  CHECK(Decide(p, Call("openat", {0, 0, O_WRONLY})) == (SECCOMP_RET_TRACE | 2));
+  CHECK(Decide(p, Registers("openat", {0, 0, O_WRONLY})) ==
+        (SECCOMP_RET_TRACE | 2));
 }
 
 TEST_CASE("the user-notify program decides as the traced one, to a listener") {
@@ -197,9 +198,10 @@ TEST_CASE("the user-notify program decides as the traced one, to a listener") {
   }
   CHECK(retargeted >= 2);  // openat's and bind's
   for (const seccomp_data& call :
-       {Call("openat", {0, 0, O_RDONLY}), Call("openat", {0, 0, O_WRONLY}),
-        Call("openat", {0, 0, O_WRONLY | O_TRUNC}), Call("bind"),
-        Call("getppid"), Call("getpid")}) {
+       {Registers("openat", {0, 0, O_RDONLY}),
+        Registers("openat", {0, 0, O_WRONLY}),
+        Registers("openat", {0, 0, O_WRONLY | O_TRUNC}), Registers("bind"),
+        Registers("getppid"), Registers("getpid")}) {
     const uint32_t t = *RunBpf(*traced, call);
     const uint32_t n = *RunBpf(notify, call);
     if ((t & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE) {
@@ -215,19 +217,19 @@ TEST_CASE("every action lowers to its seccomp return") {
       "sys/kill_thread+getpid\nsys/trap+getppid:error=7\nsys/log+gettid\n"
       "sys/fault+getuid:error=EPERM\nsys/kill_process+getgid\ndefault/"
       "fault:error=ENOSYS\n");
-  CHECK(Decide(p, Call("getpid")) == SECCOMP_RET_KILL_THREAD);
-  CHECK(Decide(p, Call("getppid")) == (SECCOMP_RET_TRAP | 7));
-  CHECK(Decide(p, Call("gettid")) == SECCOMP_RET_LOG);
-  CHECK(Decide(p, Call("getuid")) == (SECCOMP_RET_ERRNO | EPERM));
-  CHECK(Decide(p, Call("getgid")) == kKill);
-  CHECK(Decide(p, Call("read")) == (SECCOMP_RET_ERRNO | ENOSYS));
+  CHECK(Decide(p, Registers("getpid")) == SECCOMP_RET_KILL_THREAD);
+  CHECK(Decide(p, Registers("getppid")) == (SECCOMP_RET_TRAP | 7));
+  CHECK(Decide(p, Registers("gettid")) == SECCOMP_RET_LOG);
+  CHECK(Decide(p, Registers("getuid")) == (SECCOMP_RET_ERRNO | EPERM));
+  CHECK(Decide(p, Registers("getgid")) == kKill);
+  CHECK(Decide(p, Registers("read")) == (SECCOMP_RET_ERRNO | ENOSYS));
 }
 
 TEST_CASE(
     "new syscalls libseccomp 2.5.4 does not know are filtered by number") {
   Policy p = Compile("sys/fault+fchmodat2,mseal,openat2:error=EPERM\n");
-  CHECK(Decide(p, Call("fchmodat2")) == (SECCOMP_RET_ERRNO | EPERM));
-  CHECK(Decide(p, Call("mseal")) == (SECCOMP_RET_ERRNO | EPERM));
+  CHECK(Decide(p, Registers("fchmodat2")) == (SECCOMP_RET_ERRNO | EPERM));
+  CHECK(Decide(p, Registers("mseal")) == (SECCOMP_RET_ERRNO | EPERM));
 }
 
 TEST_CASE("long chains need wide jumps and still decide right") {
@@ -237,10 +239,10 @@ TEST_CASE("long chains need wide jumps and still decide right") {
             ":error=" + std::to_string(i % 4000 + 1) + "\n";
   Policy p = Compile(text);
   for (int i : {0, 1, 299, 599}) {
-    CHECK(Decide(p, Call("write", {static_cast<uint64_t>(i)})) ==
+    CHECK(Decide(p, Registers("write", {static_cast<uint64_t>(i)})) ==
           (SECCOMP_RET_ERRNO | static_cast<uint32_t>(i % 4000 + 1)));
   }
-  CHECK(Decide(p, Call("write", {600})) == kAllow);
+  CHECK(Decide(p, Registers("write", {600})) == kAllow);
 }
 
 TEST_CASE("a filter over the kernel's limit is refused with the count") {

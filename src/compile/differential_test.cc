@@ -148,8 +148,8 @@ seccomp_data RandomCall(PolicyGen& g,
   return d;
 }
 
-Event EventOf(const seccomp_data& d) {
-  Event e;
+Call EventOf(const seccomp_data& d) {
+  Call e;
   e.nr = d.nr;
   for (int i = 0; i < 6; ++i) e.args[i] = d.args[i];
   return e;

@@ -153,7 +153,7 @@ absl::StatusOr<SocketAddress> ParseStraceAddress(std::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<Event> ParseCall(std::string_view text) {
+absl::StatusOr<Call> ParseCall(std::string_view text) {
   text = Trim(text);
   size_t open = text.find('(');
   if (open == std::string_view::npos || text.back() != ')') {
@@ -178,7 +178,7 @@ absl::StatusOr<Event> ParseCall(std::string_view text) {
                "does: {sa_family=AF_INET, sin_port=htons(80), "
                "sin_addr=inet_addr(\"127.0.0.1\")})"));
   }
-  Event e;
+  Call e;
   e.nr = s->nr;
   e.decoded = true;
   auto source = std::make_shared<SourceFile>("call", std::string(text));

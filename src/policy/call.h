@@ -14,9 +14,9 @@ namespace syd {
 // Arguments are expressions (identifiers, arithmetic) or double-quoted
 // strings. A string in a path or string argument is the decoded string; in
 // an address argument it is an address in pattern syntax with one port.
-// The result is a decoded Event, so both the kernel's and the tracer's view
+// The result is a decoded Call, so both the kernel's and the tracer's view
 // can be evaluated.
-absl::StatusOr<Event> ParseCall(std::string_view text);
+absl::StatusOr<Call> ParseCall(std::string_view text);
 
 }  // namespace syd
 

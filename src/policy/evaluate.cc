@@ -34,7 +34,7 @@ namespace {
 // Register tests: what the kernel can decide. The open guard counts when
 // the flags are in a register.
 bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
-                    const Event& e) {
+                    const Call& e) {
   for (const Condition& c : r.conditions) {
     if (c.kind != Condition::Kind::kArith) continue;
     uint64_t mask = s.args[c.arg].Mask();
@@ -79,7 +79,7 @@ bool StringMatches(const Condition& c, const std::string& s) {
 
 // The tests only the tracer can decide, on decoded data.
 bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
-                  const Event& e, const Binding& b) {
+                  const Call& e, const Binding& b) {
   if (guard != OpenGuard::kNone && s.ArgOfKind(ArgKind::kOpenFlags) < 0) {
     if (!e.open_how_flags) return false;
     bool writes = (*e.open_how_flags & OpenWriteFlags()) != 0;
@@ -106,7 +106,7 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
   return true;
 }
 
-Decision Run(const Policy& p, const SyscallInfo& s, const Event& e,
+Decision Run(const Policy& p, const SyscallInfo& s, const Call& e,
              uint32_t start, const Binding& b) {
   const std::vector<ChainEntry>& chain = p.chain(s.nr);
   // Blocks of path rules, skipped whole when none of their keys matches.
@@ -165,7 +165,7 @@ int Severity(const Verdict& v) {
   return 0;
 }
 
-Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
+Decision Evaluate(const Policy& p, const Call& e, uint32_t start) {
   if (e.abi != Abi::kX86_64) {
     return Decision{Verdict{Verdict::Kind::kKillProcess, 0}, nullptr, false, 0};
   }
@@ -182,7 +182,7 @@ Decision Evaluate(const Policy& p, const Event& e, uint32_t start) {
   }
   // arg_ binds to each path (or address) argument in turn. The tracer
   // evaluates at every stop: no allocation here.
-  std::array<Binding, std::tuple_size_v<decltype(Event::args)>> bindings;
+  std::array<Binding, std::tuple_size_v<decltype(Call::args)>> bindings;
   size_t n = 0;
   for (int i = 0; i < s->nargs; ++i) {
     if (s->args[i].IsPath() && e.strings[i]) {

@@ -41,10 +41,10 @@ RuleSet FromText(const std::string& text) {
   return rules;
 }
 
-Event Call(const char* name,
-           std::initializer_list<std::pair<int, std::string>> paths,
-           uint64_t flags = O_RDONLY) {
-  Event e;
+Call CallOf(const char* name,
+            std::initializer_list<std::pair<int, std::string>> paths,
+            uint64_t flags = O_RDONLY) {
+  Call e;
   e.nr = FindSyscall(name)->nr;
   e.args = {static_cast<uint64_t>(AT_FDCWD), 0x1000, flags, 0644, 0, 0};
   e.decoded = true;
@@ -115,9 +115,9 @@ TEST_CASE("long chains decide through the path index as rule by rule") {
         indexed.path_index()->blocks(FindSyscall("openat")->nr).size());
     for (int call = 0; call < 200; ++call) {
       const uint64_t flags = rng() % 2 ? O_RDONLY : O_WRONLY | O_CREAT;
-      Event e = rng() % 3 ? Call("openat", {{1, RandomPath(rng)}}, flags)
-                          : Call("renameat",
-                                 {{1, RandomPath(rng)}, {3, RandomPath(rng)}});
+      Call e = rng() % 3 ? CallOf("openat", {{1, RandomPath(rng)}}, flags)
+                         : CallOf("renameat",
+                                  {{1, RandomPath(rng)}, {3, RandomPath(rng)}});
       const uint32_t start =
           static_cast<uint32_t>(rng() % 4 ? 0 : rng() % (n + 1));
       const Decision want = Evaluate(plain, e, start);
@@ -148,9 +148,9 @@ TEST_CASE("a run shorter than kIndexedRun is tried rule by rule") {
   REQUIRE(blocks.size() == 1);
   CHECK(blocks[0].begin == 0);
   CHECK(blocks[0].end == kIndexedRun);
-  Decision last = Evaluate(long_run, Call("openat", {{1, "/last/x"}}));
+  Decision last = Evaluate(long_run, CallOf("openat", {{1, "/last/x"}}));
   CHECK(RuleIndex(long_run, last) == static_cast<long>(kIndexedRun) - 1);
-  Decision none = Evaluate(long_run, Call("openat", {{1, "/elsewhere"}}));
+  Decision none = Evaluate(long_run, CallOf("openat", {{1, "/elsewhere"}}));
   CHECK(none.verdict.kind == Verdict::Kind::kErrno);
 }
 
@@ -167,15 +167,15 @@ TEST_CASE("a decision allocates nothing once warm") {
       "sys/trace+connect:allow:arg_@~\"LOOPBACK@1024-65535\"\n"
       "sys/trace+%file_wr:fault=EPERM\n";
   Policy p(FromText(text));
-  std::vector<Event> events = {
-      Call("openat", {{1, "/home/u/src/main.o"}}, O_WRONLY | O_CREAT),
-      Call("openat", {{1, "/srv/p1/include/x.h"}}),
-      Call("openat", {{1, "/var/lib/p198/y.o"}}),
-      Call("openat", {{1, "/tmp/cc.s"}}, O_WRONLY | O_CREAT),
-      Call("renameat", {{1, "/tmp/a"}, {3, "/tmp/b"}}),
+  std::vector<Call> events = {
+      CallOf("openat", {{1, "/home/u/src/main.o"}}, O_WRONLY | O_CREAT),
+      CallOf("openat", {{1, "/srv/p1/include/x.h"}}),
+      CallOf("openat", {{1, "/var/lib/p198/y.o"}}),
+      CallOf("openat", {{1, "/tmp/cc.s"}}, O_WRONLY | O_CREAT),
+      CallOf("renameat", {{1, "/tmp/a"}, {3, "/tmp/b"}}),
   };
   events[3].comm = events[4].comm = "cc1";
-  Event connect;
+  Call connect;
   connect.nr = FindSyscall("connect")->nr;
   connect.decoded = true;
   SocketAddress a;
@@ -184,12 +184,12 @@ TEST_CASE("a decision allocates nothing once warm") {
   a.port = 8080;
   connect.addresses[1] = a;
   events.push_back(connect);
-  for (const Event& e : events) Evaluate(p, e);  // RE2 builds its DFAs
+  for (const Call& e : events) Evaluate(p, e);  // RE2 builds its DFAs
   g_allocations = 0;
   g_counting = true;
   int allowed = 0;
   for (int round = 0; round < 100; ++round) {
-    for (const Event& e : events)
+    for (const Call& e : events)
       allowed += Evaluate(p, e).verdict.kind == Verdict::Kind::kAllow;
   }
   g_counting = false;

@@ -83,7 +83,7 @@ class Policy {
 
 // A syscall as the evaluator sees it. The kernel sees only the registers;
 // the tracer adds what it decoded from the tracee's memory.
-struct Event {
+struct Call {
   Abi abi = Abi::kX86_64;
   int nr = 0;
   std::array<uint64_t, 6> args{};
@@ -113,7 +113,7 @@ struct Decision {
 // With decoded data, starts at `start` in the chain and decides fully; a
 // syscall with two paths under arg_ is judged per path and the most
 // restrictive verdict wins.
-Decision Evaluate(const Policy& policy, const Event& e, uint32_t start = 0);
+Decision Evaluate(const Policy& policy, const Call& e, uint32_t start = 0);
 
 // Whether register value `x` passes the arithmetic test `op v` (both
 // already reduced to the argument's width); false for other operators.

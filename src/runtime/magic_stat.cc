@@ -36,7 +36,7 @@ Buffer BufferOf(std::string_view name, int* arg) {
 
 // Success: answer as for /dev/null, so that a caller that looks at the
 // buffer sees a character device rather than garbage. 0 or -EFAULT.
-int64_t AnswerAsDevNull(pid_t pid, const Event& e, const SyscallInfo& s) {
+int64_t AnswerAsDevNull(pid_t pid, const Call& e, const SyscallInfo& s) {
   int arg = -1;
   switch (BufferOf(s.name, &arg)) {
     case Buffer::kStat: {
@@ -61,7 +61,7 @@ int64_t AnswerAsDevNull(pid_t pid, const Event& e, const SyscallInfo& s) {
 
 }  // namespace
 
-MagicAnswer MagicStat(pid_t pid, const Event& e, const MagicAccess& access,
+MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
                       RuntimeRules* rules) {
   MagicAnswer out;
   const SyscallInfo& s = *FindSyscall(e.nr);

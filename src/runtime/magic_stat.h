@@ -33,7 +33,7 @@ struct MagicAnswer {
 // Reads the path of call `e` of stopped process `pid` as it was written
 // and, when it is magic, runs its command on `rules` and writes the stat
 // buffer of a success.
-MagicAnswer MagicStat(pid_t pid, const Event& e, const MagicAccess& access,
+MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
                       RuntimeRules* rules);
 
 }  // namespace syd

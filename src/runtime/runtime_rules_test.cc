@@ -23,8 +23,8 @@ Policy Build(const std::string& text) {
   return Policy(std::move(rules));
 }
 
-Event Open(const std::string& path, uint64_t flags) {
-  Event e;
+Call Open(const std::string& path, uint64_t flags) {
+  Call e;
   e.nr = FindSyscall("openat")->nr;
   e.args = {static_cast<uint64_t>(AT_FDCWD), 0, flags, 0, 0, 0};
   e.decoded = true;
@@ -402,7 +402,7 @@ TEST_CASE("accepted rules only match calls that reach syd") {
       ++accepted;
       Policy alone(one);
       for (int c = 0; c < 300; ++c) {
-        Event e;
+        Call e;
         e.nr =
             one.rules[0]
                 .syscalls[pick(static_cast<int>(one.rules[0].syscalls.size()))]

@@ -26,7 +26,7 @@ constexpr size_t kShortChain = 32;
 
 // Whether `e` creates a name that already exists, which the kernel fails
 // with EEXIST before it writes anything.
-bool WouldExist(const Event& e) {
+bool WouldExist(const Call& e) {
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return false;
   const std::optional<uint64_t> flags = tracee::OpenFlagsOf(*s, e);
@@ -70,8 +70,8 @@ const std::string* Supervisor::Root(pid_t pid) {
   return &root_scratch_;
 }
 
-std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
-  Event& e = *call;
+std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
+  Call& e = *call;
   std::lock_guard<std::mutex> lock(mu_);
   // Held to the end: magic stat may change the rules while this decides.
   const std::shared_ptr<const RulesInForce> rules = runtime_.InForce();
@@ -166,9 +166,8 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Event* call) {
   return traced(out);
 }
 
-void Supervisor::RunPlugins(pid_t pid, const Event& e,
-                            const RulesInForce& rules, Decision* d,
-                            std::optional<PendingExit>* exit) {
+void Supervisor::RunPlugins(pid_t pid, const Call& e, const RulesInForce& rules,
+                            Decision* d, std::optional<PendingExit>* exit) {
   const Policy& policy = *rules.policy;
   using K = Verdict::Kind;
   // Built for the first plugin; the same for every plugin the call meets.

@@ -174,7 +174,7 @@ void PtraceBackend::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
     return;  // it died meanwhile
-  Event e;
+  Call e;
   e.nr = static_cast<int>(regs.orig_rax);
   e.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
   const std::optional<Outcome> o = s_.Decide(pid, &e);

@@ -15,7 +15,7 @@
 
 namespace syd::supervise {
 
-void Supervisor::Report(pid_t pid, const Event& e, const Decision& d) {
+void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
   const std::string comm =
       e.comm.empty() ? tracee::LiveProcess(pid).Comm() : e.comm;
   const std::string cwd = tracee::BaseDirectory(pid, AT_FDCWD).value_or("");
@@ -63,7 +63,7 @@ void Supervisor::Log(const LogTarget& target, const std::string& line) {
   }
 }
 
-void Supervisor::Trace(pid_t pid, const Event& e, const Policy& policy,
+void Supervisor::Trace(pid_t pid, const Call& e, const Policy& policy,
                        uint32_t start, const Decision& d, const Outcome& out) {
   std::string line = StrCat("syd: debug: pid ", pid, ": ",
                             tracee::DescribeCall(e), ": from #", start);

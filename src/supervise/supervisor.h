@@ -96,7 +96,7 @@ class Supervisor {
   void HangUp();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
   // when the call went away while syd read it.
-  std::optional<Outcome> Decide(pid_t pid, Event* e);
+  std::optional<Outcome> Decide(pid_t pid, Call* e);
   // Sends the outcome's signal, if it has one.
   void Signal(pid_t pid, const Outcome& o);
   // Sends `sig` to every process of the sandbox (Backend::Processes).
@@ -106,14 +106,14 @@ class Supervisor {
   void EndSandbox(const std::string& why);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
-  void RunPlugins(pid_t pid, const Event& e, const RulesInForce& rules,
+  void RunPlugins(pid_t pid, const Call& e, const RulesInForce& rules,
                   Decision* d, std::optional<PendingExit>* exit);
   // The slot of `rule`, a rule of `rules`; nullptr for one added at run
   // time.
   const PluginSlot* SlotOf(const RulesInForce& rules, const Rule* rule) const;
-  void Report(pid_t pid, const Event& e, const Decision& d);
+  void Report(pid_t pid, const Call& e, const Decision& d);
   // --debug: how the call was decided, from chain position `start`.
-  void Trace(pid_t pid, const Event& e, const Policy& policy, uint32_t start,
+  void Trace(pid_t pid, const Call& e, const Policy& policy, uint32_t start,
              const Decision& d, const Outcome& out);
   void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);

@@ -110,7 +110,7 @@ int UserNotifBackend::Supervise(pid_t child) {
 }
 
 absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
-  Event e;
+  Call e;
   e.nr = req.data.nr;
   for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
   call_id_ = req.id;

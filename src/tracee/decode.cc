@@ -22,7 +22,7 @@ namespace syd::tracee {
 namespace {
 
 // Whether the last component of path argument `i` is followed.
-bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
+bool FollowsLast(const SyscallInfo& s, const Call& e, int i) {
   const ArgSpec& a = s.args[i];
   const int at = s.ArgOfKind(ArgKind::kAtFlags);
   const int at_flags = at >= 0 ? static_cast<int>(e.args[at]) : -1;
@@ -43,7 +43,7 @@ bool FollowsLast(const SyscallInfo& s, const Event& e, int i) {
 
 }  // namespace
 
-std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e) {
+std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Call& e) {
   if (int i = s.ArgOfKind(ArgKind::kOpenFlags); i >= 0)
     return e.args[i] & 0xffffffffu;
   if (s.ArgOfKind(ArgKind::kOpenHow) >= 0) return e.open_how_flags;
@@ -87,7 +87,7 @@ std::optional<std::string> RootOf(pid_t pid) {
   return ReadLink(StrCat("/proc/", pid, "/root"));
 }
 
-DecodeResult Decode(const Process& process, const std::string& root, Event* e,
+DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                     bool want_process_names) {
   e->decoded = true;
   const SyscallInfo* s = FindSyscall(e->nr);
@@ -221,7 +221,7 @@ std::string ModeText(uint64_t mode) {
   return out + absl::StrFormat("0%03o", mode & ~uint64_t{S_IFMT});
 }
 
-std::string DescribeCall(const Event& e) {
+std::string DescribeCall(const Call& e) {
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return StrCat("syscall_", e.nr, "()");
   std::string out = StrCat(s->name, "(");

@@ -26,16 +26,16 @@ std::optional<std::string> RootOf(pid_t pid);
 // `process` made; `root` is its RootOf(). kFault: an argument the kernel
 // would read is a NULL or bad pointer, and the call should fail with
 // EFAULT as the kernel would.
-DecodeResult Decode(const Process& process, const std::string& root, Event* e,
+DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                     bool want_process_names);
 
 // The open flags of an open-like call: from the flags register, or from
 // openat2's decoded struct open_how. Nothing for other syscalls.
-std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Event& e);
+std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Call& e);
 
 // `openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT, 0644)`, with paths as
 // resolved, open flags and modes by name.
-std::string DescribeCall(const Event& e);
+std::string DescribeCall(const Call& e);
 
 // open(2)'s flags by name (O_WRONLY|O_CREAT|O_TRUNC) and a mode (0666,
 // S_IFIFO|0644), for reports.

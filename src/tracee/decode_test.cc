@@ -35,7 +35,7 @@ TEST_CASE("open flags and modes read as strace shows them") {
 }
 
 TEST_CASE("a report names the flags and the mode") {
-  Event e;
+  Call e;
   e.nr = FindSyscall("openat")->nr;
   e.args = {static_cast<uint64_t>(AT_FDCWD),
             0,
