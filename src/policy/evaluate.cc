@@ -141,7 +141,7 @@ Decision Run(const Policy& p, const SyscallInfo& s, const Call& e,
 
 }  // namespace
 
-int Severity(const Verdict& v) {
+int Restrictiveness(const Verdict& v) {
   switch (v.kind) {
     case Verdict::Kind::kKillProcess:
       return 7;
@@ -194,7 +194,7 @@ Decision Evaluate(const Policy& p, const Call& e, uint32_t start) {
   Decision worst = Run(p, *s, e, start, bindings[0]);
   for (size_t i = 1; i < n; ++i) {
     Decision d = Run(p, *s, e, start, bindings[i]);
-    if (Severity(d.verdict) > Severity(worst.verdict)) worst = d;
+    if (Restrictiveness(d.verdict) > Restrictiveness(worst.verdict)) worst = d;
   }
   return worst;
 }

@@ -120,7 +120,7 @@ Decision Evaluate(const Policy& policy, const Call& e, uint32_t start = 0);
 bool ArithHolds(CmpOp op, uint64_t x, uint64_t v);
 
 // Higher is more restrictive: kill > trap > errno > ... > allow.
-int Severity(const Verdict& v);
+int Restrictiveness(const Verdict& v);
 
 }  // namespace syd
 

@@ -123,15 +123,17 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   runtime_.CountHit(*rules, d.rule);
   if (e.nr >= 0 && e.nr < kMaxSyscallNr)
     ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
-  if (own_exec && Severity(d.verdict) >
-                      Severity(Verdict{Verdict::Kind::kDetachProcess, 0})) {
+  if (own_exec &&
+      Restrictiveness(d.verdict) >
+          Restrictiveness(Verdict{Verdict::Kind::kDetachProcess, 0})) {
     return traced(Outcome{});
   }
   // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
   // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
   // nothing: answer EEXIST, as the kernel would, and report nothing. The
   // call does not run, so nothing can race the check.
-  if (Severity(d.verdict) >= Severity(Verdict{Verdict::Kind::kRetval, 0}) &&
+  if (Restrictiveness(d.verdict) >=
+          Restrictiveness(Verdict{Verdict::Kind::kRetval, 0}) &&
       d.verdict.kind != Verdict::Kind::kKillProcess &&
       d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
     return traced(Outcome{false, -EEXIST});
@@ -150,7 +152,8 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   } else if (d.verdict.kind == K::kDetachThread) {
     detached_threads_.insert_or_assign(pid, tracee::StartTime(pid));
   }
-  bool denied = Severity(d.verdict) >= Severity(Verdict{K::kRetval, 0});
+  bool denied =
+      Restrictiveness(d.verdict) >= Restrictiveness(Verdict{K::kRetval, 0});
   if (policy.ChangesRoot(e.nr, d.verdict)) same_root_ = false;
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
