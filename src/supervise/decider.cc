@@ -85,15 +85,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         (e.nr == SYS_execve || e.nr == SYS_execveat);
   if (own_exec) command_execed_ = true;
   if (Detached(pid)) return Outcome{};
-  // Unreadable: the process has gone, or syd cannot tell how its paths
-  // resolve; either way the call does not run.
-  const std::string* root = Root(pid);
-  if (root == nullptr) return Outcome{false, -EPERM};
-  if (tracee::Decode(tracee::LiveProcess(pid), *root, &e,
-                     policy.TestsProcessNames()) ==
-      tracee::DecodeResult::kFault) {
-    return Outcome{false, -EFAULT};
-  }
+  if (std::optional<Outcome> unread = Read(pid, policy, &e)) return unread;
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
   // decides the same; for a short chain that is cheaper than the syscall.
@@ -146,6 +138,28 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         d.verdict.kind == K::kTrap;
   const Outcome out =
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
+  Record(pid, e, *rules, d, log, std::move(exit));
+  return traced(out);
+}
+
+std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
+                                        Call* call) {
+  // Unreadable: the process has gone, or syd cannot tell how its paths
+  // resolve; either way the call does not run.
+  const std::string* root = Root(pid);
+  if (root == nullptr) return Outcome{false, -EPERM};
+  if (tracee::Decode(tracee::LiveProcess(pid), *root, call,
+                     policy.TestsProcessNames()) ==
+      tracee::DecodeResult::kFault) {
+    return Outcome{false, -EFAULT};
+  }
+  return std::nullopt;
+}
+
+void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
+                        const Decision& d, const LogTarget& log,
+                        std::optional<PendingExit> exit) {
+  using K = Verdict::Kind;
   if (d.verdict.kind == K::kDetachProcess) {
     const pid_t tgid = tracee::ThreadGroup(pid);
     detached_processes_.insert_or_assign(tgid, tracee::StartTime(tgid));
@@ -154,10 +168,10 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   }
   bool denied =
       Restrictiveness(d.verdict) >= Restrictiveness(Verdict{K::kRetval, 0});
-  if (policy.ChangesRoot(e.nr, d.verdict)) same_root_ = false;
+  if (rules.policy->ChangesRoot(e.nr, d.verdict)) same_root_ = false;
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
-      d.rule && d.rule->plugin ? SlotOf(*rules, d.rule) : nullptr;
+      d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;
   const bool magic = slot != nullptr && slot->magic;
   if (denied && !magic) ++refused_;
   if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
@@ -166,7 +180,6 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       d.verdict.kind != K::kDetachThread) {
     backend_->ExpectExit(pid, *std::move(exit));
   }
-  return traced(out);
 }
 
 void Supervisor::RunPlugins(pid_t pid, const Call& e, const RulesInForce& rules,

@@ -97,6 +97,13 @@ class Supervisor {
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
   // when the call went away while syd read it.
   std::optional<Outcome> Decide(pid_t pid, Call* e);
+  // Decide's steps: reads the call's root and memory into `call` (an
+  // outcome when they cannot be read); records a decided call (detached
+  // processes, counters, reports, the root changing, a plugin's exit hook).
+  std::optional<Outcome> Read(pid_t pid, const Policy& policy, Call* call);
+  void Record(pid_t pid, const Call& call, const RulesInForce& rules,
+              const Decision& d, const LogTarget& log,
+              std::optional<PendingExit> exit);
   // Sends the outcome's signal, if it has one.
   void Signal(pid_t pid, const Outcome& o);
   // Sends `sig` to every process of the sandbox (Backend::Processes).
