@@ -8,6 +8,28 @@
 namespace syd {
 namespace resolve_internal {
 
+std::optional<Verdict> KernelVerdict(Action action) {
+  using K = Verdict::Kind;
+  switch (action) {
+    case Action::kAllow:
+      return Verdict{K::kAllow, 0};
+    case Action::kLog:
+      return Verdict{K::kLog, 0};
+    case Action::kKillProcess:
+      return Verdict{K::kKillProcess, 0};
+    case Action::kKillThread:
+      return Verdict{K::kKillThread, 0};
+    case Action::kFault:
+      return Verdict{K::kErrno, ENOSYS};
+    case Action::kTrap:
+      return Verdict{K::kTrap, 0};
+    case Action::kTrace:
+    case Action::kUser:
+      break;
+  }
+  return std::nullopt;
+}
+
 void Resolver::Statement(const syd::Statement& st) {
   if (const auto* r = std::get_if<RuleStmt>(&st)) {
     RuleStatement(*r);
@@ -105,34 +127,15 @@ void Resolver::Clear(const RuleStmt& st) {
 
 void Resolver::DefaultStatement(const DefaultStmt& st) {
   ok_ = true;
-  Verdict v;
-  switch (st.action) {
-    case Action::kAllow:
-      v = {Verdict::Kind::kAllow, 0};
-      break;
-    case Action::kLog:
-      v = {Verdict::Kind::kLog, 0};
-      break;
-    case Action::kKillProcess:
-      v = {Verdict::Kind::kKillProcess, 0};
-      break;
-    case Action::kKillThread:
-      v = {Verdict::Kind::kKillThread, 0};
-      break;
-    case Action::kFault:
-      v = {Verdict::Kind::kErrno, ENOSYS};
-      break;
-    case Action::kTrap:
-      v = {Verdict::Kind::kTrap, 0};
-      break;
-    case Action::kTrace:
-    case Action::kUser:
-      Error(st.location,
-            StrCat("default/", ActionName(st.action),
-                   " is not a default: the default is decided by the kernel "
-                   "(allow, log, fault, trap, kill_process, kill_thread)"));
-      return;
+  std::optional<Verdict> kernel = KernelVerdict(st.action);
+  if (!kernel) {
+    Error(st.location,
+          StrCat("default/", ActionName(st.action),
+                 " is not a default: the default is decided by the kernel "
+                 "(allow, log, fault, trap, kill_process, kill_thread)"));
+    return;
   }
+  Verdict v = *kernel;
   LogTarget log;
   for (const Option& o : st.options) {
     if (o.key == "error" &&

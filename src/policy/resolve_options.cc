@@ -129,29 +129,8 @@ void Resolver::Options(const RuleStmt& st, Rule* rule) {
   std::optional<std::string> verdict_from;
   std::map<std::string, Location> seen;
   bool log_only = false;
-  switch (st.action) {
-    case Action::kAllow:
-      rule->verdict = {Verdict::Kind::kAllow, 0};
-      break;
-    case Action::kLog:
-      rule->verdict = {Verdict::Kind::kLog, 0};
-      break;
-    case Action::kKillProcess:
-      rule->verdict = {Verdict::Kind::kKillProcess, 0};
-      break;
-    case Action::kKillThread:
-      rule->verdict = {Verdict::Kind::kKillThread, 0};
-      break;
-    case Action::kFault:
-      rule->verdict = {Verdict::Kind::kErrno, ENOSYS};
-      break;
-    case Action::kTrap:
-      rule->verdict = {Verdict::Kind::kTrap, 0};
-      break;
-    case Action::kTrace:
-    case Action::kUser:
-      break;
-  }
+  if (std::optional<Verdict> kernel = KernelVerdict(st.action))
+    rule->verdict = *kernel;
   for (const Option& o : st.options) {
     if (rule->plugin) {  // everything after load= is the plugin's
       rule->plugin->options.emplace_back(o.key, o.value.value_or(""));

@@ -129,7 +129,8 @@ TEST_CASE("verdicts and options") {
   CHECK(FromText("sys/trace+write:allow:log=-1").HasMessage("log= takes"));
 }
 
-TEST_CASE("a trap's data: error= on sys/trap and default/trap, trap= on trace") {
+TEST_CASE(
+    "a trap's data: error= on sys/trap and default/trap, trap= on trace") {
   auto only = [](const std::string& text) {
     Result r = FromText(text);
     REQUIRE_MESSAGE(!r.diags.has_errors(), r.Errors());

@@ -86,6 +86,10 @@ class Resolver {
   std::vector<int> member_index_ = std::vector<int>(kMaxSyscallNr, -1);
 };
 
+// The verdict of a kernel action (sys/fault, default/fault: ENOSYS until
+// error= says otherwise); nothing for trace and user, whose options choose.
+std::optional<Verdict> KernelVerdict(Action action);
+
 // Why `s` cannot take condition `c`, or "" when it can.
 std::string Misfit(const SyscallInfo& s, const Condition& c);
 
