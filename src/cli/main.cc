@@ -6,6 +6,7 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/usage.h"
+#include "src/kernel/landlock.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -26,7 +27,9 @@ int main(int argc, char** argv) {
     return syd::cli::kExitOk;
   }
   if (cmd == "--version") {
-    std::puts("syd 0.1.0");
+    std::printf(
+        "syd 0.1.0\nthis kernel: %s\n",
+        syd::kernel::LandlockSummary(syd::kernel::LandlockAbi()).c_str());
     return syd::cli::kExitOk;
   }
   if (cmd[0] == '-')

@@ -136,7 +136,7 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const std::string& a : pa.command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  if (absl::Status s = supervise::InstallFilter(*prog, /*listener=*/false);
+  if (absl::Status s = supervise::ConfineSelf(*prog, /*listener=*/false);
       !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;

@@ -12,16 +12,22 @@
 #include <cstring>
 
 #include "src/base/strcat.h"
+#include "src/kernel/landlock.h"
 #include "src/supervise/listener.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
 
-absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
+absl::Status ConfineSelf(const BpfProgram& prog, bool listener) {
   sock_fprog fprog{static_cast<unsigned short>(prog.size()),
                    const_cast<sock_filter*>(prog.data())};
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return absl::InternalError(
+        StrCat("cannot set no_new_privs: ", strerror(errno)));
+  }
+  if (absl::Status s = kernel::ScopeToSandbox(kernel::LandlockAbi()); !s.ok())
+    return s;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
               listener ? kListenerFilterFlags : 0, &fprog) < 0) {
     return absl::InternalError(
         StrCat("cannot install the filter: ", strerror(errno)));
@@ -39,7 +45,7 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   argv.push_back(nullptr);
   // The only prints outside src/cli: this is the child, about to become
   // the command, with no caller to return an error to.
-  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) {
+  if (absl::Status s = ConfineSelf(prog, listener); !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     _exit(125);
   }

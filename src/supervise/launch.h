@@ -13,9 +13,12 @@
 
 namespace syd::supervise {
 
-// Sets no_new_privs and installs `prog`, with a listener (user
-// notification) when asked; the listener's fd is the seccomp() result.
-absl::Status InstallFilter(const BpfProgram& prog, bool listener);
+// Confines the calling process before it execs the command: sets
+// no_new_privs, enters the Landlock domain (kernel::ScopeToSandbox) and
+// installs `prog`, with a listener (user notification) when asked; the
+// listener's fd is the seccomp() result. The domain comes first: the
+// filter may refuse the calls that make it.
+absl::Status ConfineSelf(const BpfProgram& prog, bool listener);
 
 // In a child of syd: stops itself until syd has it, installs the filter
 // and execs `path`. Exits 125 when the filter cannot be installed, 126

@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -330,6 +332,43 @@ int main(int argc, char** argv) {
     sa.sa_flags = SA_SIGINFO;
     sigaction(SIGSYS, &sa, NULL);
     return report(mkdir(a, 0755));
+  }
+  if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
+    // sandbox can do to the process outside it that started it (syd):
+    // signal it, ptrace it, read its memory two ways; then SIGKILL it
+    // when asked. One word per attempt, "ok" or the error.
+    const pid_t parent = getppid();
+    printf("signal=%s ", kill(parent, 0) == 0 ? "ok" : strerror(errno));
+    long seized = ptrace(PTRACE_SEIZE, parent, NULL, NULL);
+    printf("ptrace=%s ", seized == 0 ? "ok" : strerror(errno));
+    if (seized == 0) {  // a tracee is detached from a stop only
+      ptrace(PTRACE_INTERRUPT, parent, NULL, NULL);
+      waitpid(parent, NULL, __WALL);
+      ptrace(PTRACE_DETACH, parent, NULL, NULL);
+    }
+    char byte;
+    struct iovec local = {&byte, 1};
+    struct iovec remote = {(void*)&byte, 1};  // same binary? any address
+    FILE* maps = NULL;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/maps", parent);
+    maps = fopen(path, "r");
+    unsigned long start = 0;
+    if (maps != NULL) {
+      if (fscanf(maps, "%lx", &start) != 1) start = 0;
+      fclose(maps);
+      remote.iov_base = (void*)start;
+    }
+    ssize_t got = process_vm_readv(parent, &local, 1, &remote, 1, 0);
+    printf("vm=%s ", got == 1 ? "ok" : strerror(errno));
+    snprintf(path, sizeof path, "/proc/%d/mem", parent);
+    int mem = open(path, O_RDWR);
+    printf("mem=%s", mem >= 0 ? "ok" : strerror(errno));
+    if (mem >= 0) close(mem);
+    if (a != NULL && !strcmp(a, "kill"))
+      printf(" kill=%s", kill(parent, SIGKILL) == 0 ? "ok" : strerror(errno));
+    printf("\n");
+    return 0;
   }
   if (!strcmp(op, "ppid")) {
     printf("%d\n", getppid());

@@ -523,21 +523,29 @@ TEST_CASE("control socket: another uid is refused and logged") {
 TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
   Tree t;
   std::string dump = t.root + "/dump.json";
+  std::string ready = t.allowed + "/ready";
   // A small build: some writes, the dump, more writes, its own status.
+  // The user asks for the dump from outside: the sandbox cannot signal
+  // syd (Landlock's signal scope).
   std::ofstream(t.script) << "for i in 1 2 3; do echo $i > " << t.allowed
                           << "/o$i; done\n"
                           << "echo x > " << t.extra << "/no 2>/dev/null\n"
                           << "sleep 5 &\n"
                           << "sleep 0.3\n"  // until the child is sleep(1)
-
-                          << "kill -USR2 $PPID\n"
+                          << "echo $PPID > " << ready << ".tmp\n"
+                          << "mv " << ready << ".tmp " << ready << "\n"
                           << "while [ ! -e " << dump
                           << " ]; do sleep 0.02; done\n"
                           << "kill $!\n"
                           << "echo done > " << t.allowed << "/end\n"
                           << "exit 6\n";
-  RunResult r =
-      Run({kSyd, "--dump", dump, "-c", t.policy, "--", "/bin/sh", t.script});
+  Background syd(
+      {kSyd, "--dump", dump, "-c", t.policy, "--", "/bin/sh", t.script});
+  WaitFor(ready);
+  const pid_t syd_pid = std::atoi(ReadAll(ready).c_str());
+  REQUIRE(syd_pid > 0);
+  kill(syd_pid, SIGUSR2);
+  RunResult r = syd.Wait();
   INFO(r.err);
   CHECK(r.exit_code == 6);
   CHECK(Exists(t.allowed + "/end"));

@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "src/kernel/landlock.h"
 #include "src/testing/files.h"
 #include "src/testing/subprocess.h"
 
@@ -509,6 +510,40 @@ TEST_CASE("a trap's data reaches the SIGSYS handler from the kernel only") {
   RunResult verdict = trapped("sys/trace+mkdir:trap=300", "v");
   CHECK(verdict.out == traced.out);
   CHECK_FALSE(Exists(dir + "/v"));
+}
+
+// The Landlock domain (ABI 6) keeps a sandboxed program's hands off syd,
+// root or not, allowed by the policy or not: no signal, no ptrace, no
+// reading or writing its memory. SYD_LANDLOCK_ABI=0 takes the domain
+// away, and then root reaches syd every way: the test can fail.
+TEST_CASE("the sandbox cannot signal, ptrace or read syd") {
+  const std::vector<std::string> reach = {
+      kSyd, "-m",    "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"",
+      "--", kHelper, "reach-parent"};
+  if (kernel::LandlockAbi() < 6) {
+    MESSAGE("skipped: this kernel has no Landlock scopes (ABI 6)");
+    return;
+  }
+  RunResult scoped = Run(reach);
+  CHECK(scoped.exit_code == 0);
+  CHECK(scoped.out ==
+        "signal=Operation not permitted ptrace=Operation not permitted "
+        "vm=Operation not permitted mem=Permission denied\n");
+  // SIGKILL too: refused, and syd runs on to pass the status through.
+  std::vector<std::string> kill = reach;
+  kill.push_back("kill");
+  RunResult survived = Run(kill);
+  CHECK(survived.exit_code == 0);
+  CHECK(survived.out.find(" kill=Operation not permitted\n") !=
+        std::string::npos);
+  // Unscoped, root reaches syd. Not under ptrace: there the helper would
+  // seize its own tracer, and each would wait for the other for good.
+  if (geteuid() != 0 || Backend() == "ptrace") return;
+  setenv("SYD_LANDLOCK_ABI", "0", 1);
+  RunResult open = Run(reach);
+  unsetenv("SYD_LANDLOCK_ABI");
+  CHECK(open.exit_code == 0);
+  CHECK(open.out == "signal=ok ptrace=ok vm=ok mem=ok\n");
 }
 
 TEST_CASE("syd inside syd: a kernel-only policy runs, a traced one refuses") {
