@@ -2,18 +2,20 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace syd::testing {
 
 RunResult Run(const std::vector<std::string>& argv,
-              const std::vector<std::string>& extra_env) {
+              const std::vector<std::string>& extra_env, int deadline_seconds) {
   RunResult r;
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return r;
@@ -32,9 +34,14 @@ RunResult Run(const std::vector<std::string>& argv,
   std::vector<char*> env;
   for (std::string& e : env_storage) env.push_back(e.data());
   env.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), env.data());
+  int rc = posix_spawn(&pid, args[0], &fa, &attr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
   close(out[1]);
   close(err[1]);
   if (rc != 0) {
@@ -47,8 +54,18 @@ RunResult Run(const std::vector<std::string>& argv,
   std::string* sinks[2] = {&r.out, &r.err};
   int open_fds = 2;
   char buf[65536];
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(deadline_seconds);
   while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    const int ready = poll(fds, 2, static_cast<int>(left.count()));
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -64,8 +81,26 @@ RunResult Run(const std::vector<std::string>& argv,
       }
     }
   }
+  for (pollfd& p : fds) {
+    if (p.fd >= 0) close(p.fd);
+  }
+  // A program can close its output and still run: the deadline holds for
+  // the wait too.
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (!r.timed_out) {
+    const pid_t got = waitpid(pid, &status, WNOHANG);
+    if (got == pid || (got < 0 && errno != EINTR)) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      r.timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    if (got == 0) usleep(10000);
+  }
+  if (r.timed_out) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    kill(-pid, SIGKILL);  // what it left in its group goes too
   }
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.term_signal = WTERMSIG(status);

@@ -9,16 +9,22 @@
 namespace syd::testing {
 
 struct RunResult {
-  int exit_code = -1;   // when it exited
-  int term_signal = 0;  // when a signal killed it
+  int exit_code = -1;      // when it exited
+  int term_signal = 0;     // when a signal killed it
+  bool timed_out = false;  // killed at the deadline (term_signal SIGKILL)
   std::string out;
   std::string err;
 };
 
 // Runs argv[0] (a path) with `argv`, stdin from /dev/null, and waits. Extra
-// environment entries ("K=V") are added to the inherited ones.
+// environment entries ("K=V") are added to the inherited ones. The program
+// runs in a process group of its own; if it has not closed its output by
+// the deadline, the whole group is killed (a hung syd must not
+// outlive the test, nor leave its sandbox running).
+inline constexpr int kRunDeadlineSeconds = 120;
 RunResult Run(const std::vector<std::string>& argv,
-              const std::vector<std::string>& extra_env = {});
+              const std::vector<std::string>& extra_env = {},
+              int deadline_seconds = kRunDeadlineSeconds);
 
 // A fresh directory under TEST_TMPDIR (or /tmp), removed by nobody: Bazel
 // cleans TEST_TMPDIR.
