@@ -31,6 +31,7 @@ int UserNotifBackend::Supervise(pid_t child) {
   listener_ = &listener;
   if (absl::Status st = InstallStopHandlers(); !st.ok()) {
     s_.EndSandbox(std::string(st.message()));
+    listener_ = nullptr;
     return 125;
   }
   // SIGCHLD is blocked but while syd waits on the listener, so that a child
