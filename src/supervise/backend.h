@@ -65,7 +65,11 @@ class Backend {
   // its SIGTSTP handler (vim, less) has stopped, and it would stay
   // stopped. Processes that left the group (a job-control shell's jobs)
   // stop on their own terms.
-  virtual bool GroupStopped() const = 0;
+  bool GroupStopped() const;
+
+ private:
+  // Whether process or thread `pid` of Processes() is in a group-stop.
+  virtual bool InGroupStop(pid_t pid) const = 0;
 };
 
 }  // namespace syd::supervise

@@ -159,17 +159,6 @@ void PtraceBackend::OnNewTracee(pid_t parent) {
   Resume(parent, 0);
 }
 
-bool PtraceBackend::GroupStopped() const {
-  const pid_t group = getpgrp();
-  bool any = false;
-  for (pid_t pid : s_.live_) {
-    if (getpgid(pid) != group) continue;
-    if (!group_stopped_.count(pid)) return false;
-    any = true;
-  }
-  return any;
-}
-
 void PtraceBackend::OnSeccompStop(pid_t pid) {
   user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, pid, nullptr, &regs) != 0)
@@ -233,7 +222,7 @@ std::vector<pid_t> PtraceBackend::Processes() const {
 }
 
 std::vector<pid_t> PtraceBackend::Tasks() const {
-  std::vector<pid_t> out(s_.live_.begin(), s_.live_.end());
+  std::vector<pid_t> out = Processes();  // every tracee is a thread
   std::sort(out.begin(), out.end());
   return out;
 }

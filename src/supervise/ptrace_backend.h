@@ -30,9 +30,11 @@ class PtraceBackend : public Backend {
   std::vector<pid_t> Processes() const override;
   std::vector<pid_t> Tasks() const override;
   void ContinueStopped() override;
-  bool GroupStopped() const override;
 
  private:
+  bool InGroupStop(pid_t pid) const override {
+    return group_stopped_.count(pid) != 0;
+  }
   // Handlers, one per kind of stop.
   void OnSeccompStop(pid_t pid);
   void OnSyscallExit(pid_t pid);

@@ -153,17 +153,11 @@ std::vector<pid_t> UserNotifBackend::Tasks() const {
   return out;
 }
 
-bool UserNotifBackend::GroupStopped() const {
-  const pid_t group = getpgrp();
-  bool any = false;
-  for (pid_t pid : Processes()) {
-    if (getpgid(pid) != group) continue;
-    for (pid_t tid : tracee::ThreadsOf(pid)) {
-      if (!tracee::IsStopped(tid)) return false;
-    }
-    any = true;
+bool UserNotifBackend::InGroupStop(pid_t pid) const {
+  for (pid_t tid : tracee::ThreadsOf(pid)) {
+    if (!tracee::IsStopped(tid)) return false;
   }
-  return any;
+  return true;
 }
 
 void UserNotifBackend::ContinueStopped() {

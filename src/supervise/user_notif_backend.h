@@ -29,9 +29,10 @@ class UserNotifBackend : public Backend {
   std::vector<pid_t> Processes() const override;
   std::vector<pid_t> Tasks() const override;
   void ContinueStopped() override;
-  bool GroupStopped() const override;
 
  private:
+  // Every thread of it stopped (/proc state T): nothing reports stops.
+  bool InGroupStop(pid_t pid) const override;
   // An error when the answer could not be given: the run ends.
   absl::Status OnCall(const seccomp_notif& req);
 

@@ -346,18 +346,18 @@ int main(int argc, char** argv) {
       waitpid(parent, NULL, __WALL);
       ptrace(PTRACE_DETACH, parent, NULL, NULL);
     }
+    // The first mapping /proc/PID/maps shows, when it may be read; the
+    // permission check comes before the address anyway.
     char byte;
     struct iovec local = {&byte, 1};
-    struct iovec remote = {(void*)&byte, 1};  // same binary? any address
-    FILE* maps = NULL;
+    struct iovec remote = {NULL, 1};
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", parent);
-    maps = fopen(path, "r");
-    unsigned long start = 0;
+    FILE* maps = fopen(path, "r");
     if (maps != NULL) {
-      if (fscanf(maps, "%lx", &start) != 1) start = 0;
+      unsigned long start = 0;
+      if (fscanf(maps, "%lx", &start) == 1) remote.iov_base = (void*)start;
       fclose(maps);
-      remote.iov_base = (void*)start;
     }
     ssize_t got = process_vm_readv(parent, &local, 1, &remote, 1, 0);
     printf("vm=%s ", got == 1 ? "ok" : strerror(errno));
