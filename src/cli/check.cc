@@ -1,12 +1,56 @@
 // syd check [--print] POLICY...
 #include <cstdio>
+#include <string>
 
+#include "src/base/strcat.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
+#include "src/compile/landlock_layer.h"
+#include "src/kernel/landlock.h"
 #include "src/policy/resolve.h"
 
 namespace syd::cli {
+namespace {
+
+// The Landlock layer the policy gets, and each rule that leaves a right
+// to syd alone (docs/architecture.md, "Kernel layers").
+void PrintLandlock(const Policy& policy) {
+  const LandlockLayer layer =
+      DeriveLandlockLayer(policy, RuntimeChanges(policy, ""));
+  for (const Diagnostic& d : layer.notes) {
+    if (d.location.file) {
+      std::fputs(FormatDiagnostic(d).c_str(), stderr);
+    } else {
+      std::fprintf(stderr, "landlock: note: %s\n", d.message.c_str());
+    }
+  }
+  const kernel::LandlockRuleset& r = layer.ruleset;
+  std::string what;
+  if (r.handled_fs != 0) {
+    what = StrCat(kernel::FsRightNames(r.handled_fs), " only beneath ",
+                  r.paths.size(), " path", r.paths.size() == 1 ? "" : "s");
+  }
+  if (r.handled_net != 0) {
+    size_t ports = 0;
+    for (const kernel::LandlockRuleset::PortGrant& g : r.ports)
+      ports += g.high - g.low + 1;
+    if (!what.empty()) what += "; ";
+    what += StrCat(kernel::NetRightNames(r.handled_net),
+                   ports == 0 ? std::string(" on no port")
+                              : StrCat(" only on ", ports, " port",
+                                       ports == 1 ? "" : "s"));
+  }
+  std::fprintf(stderr, "landlock: %s; %s\n",
+               what.empty() ? "no file or network right handled" : what.c_str(),
+               layer.exact()
+                   ? "the policy is fully expressible"
+                   : StrCat("not fully expressible (", layer.notes.size(),
+                            " note", layer.notes.size() == 1 ? "" : "s", ")")
+                         .c_str());
+}
+
+}  // namespace
 
 int Check(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/true);
@@ -40,6 +84,7 @@ int Check(const std::vector<std::string>& args) {
   if (!diags.has_errors()) Lint(rules, diags);
   for (const Diagnostic& d : diags.all())
     std::fputs(FormatDiagnostic(d).c_str(), stderr);
+  if (!diags.has_errors()) PrintLandlock(Policy(rules));
   if (print && !diags.has_errors()) {
     for (const Rule& r : rules.rules) std::printf("%s\n", RuleText(r).c_str());
     std::printf("%s\n", DefaultText(rules.default_verdict).c_str());

@@ -272,5 +272,42 @@ TEST_CASE("a misspelt profile gets a suggestion; profiles have real paths") {
   CHECK(!Contains(r.err, "/../"));
 }
 
+TEST_CASE("syd check says what the Landlock layer carries, rule by rule") {
+  const std::string exact =
+      WriteFile("exact.syd",
+                "sys/fault+mount,umount2,pivot_root,move_mount:error=EPERM\n"
+                "sys/trace+%file_wr:allow:arg_=*\"/tmp/w/***\"\n"
+                "sys/trace+%file_wr:fault=EPERM\n"
+                "sys/fault+bind,connect:error=EACCES\n");
+  RunResult r = Run({kSyd, "check", exact});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.err);
+  CHECK(Contains(r.err, "landlock: write_file, "));
+  CHECK(Contains(r.err, "bind_tcp, connect_tcp on no port"));
+  CHECK(Contains(r.err, "the policy is fully expressible"));
+  const std::string wide =
+      WriteFile("wide.syd",
+                "sys/trace+%file_wr:allow:arg_=*\"/dev/tty*\"\n"
+                "sys/allow+unlink\n"
+                "sys/trace+%file_wr:fault=EPERM\n");
+  r = Run({kSyd, "check", wide});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.err);
+  CHECK(Contains(r.err, "wide.syd:1:1: note: Landlock grants beneath /dev"));
+  CHECK(Contains(r.err,
+                 "wide.syd:2:1: note: Landlock leaves remove_file to "
+                 "syd alone: this rule lets unlink run on any path"));
+  CHECK(Contains(r.err, "not fully expressible"));
+  CHECK(Contains(r.err, "0 warnings"));
+}
+
+TEST_CASE("syd --version says what this kernel gives") {
+  RunResult r = Run({kSyd, "--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.out, "this kernel: Linux "));
+  CHECK(Contains(r.out, "Landlock"));
+  CHECK(Contains(r.out, "pidfd_getfd (5.6): "));
+}
+
 }  // namespace
 }  // namespace syd

@@ -28,6 +28,8 @@ int Profile(const std::vector<std::string>& args);
 int Explain(const std::vector<std::string>& args);
 // syd ctl SOCKET COMMAND...: one command to a running syd --control SOCKET.
 int Ctl(const std::vector<std::string>& args);
+// syd --version: the release, and what this kernel gives syd.
+int Version();
 // syd POLICY... -- COMMAND [ARG]...
 int RunCommand(const std::vector<std::string>& args);
 

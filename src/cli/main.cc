@@ -6,7 +6,6 @@
 
 #include "src/cli/commands.h"
 #include "src/cli/usage.h"
-#include "src/kernel/landlock.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -27,10 +26,7 @@ int main(int argc, char** argv) {
     return syd::cli::kExitOk;
   }
   if (cmd == "--version") {
-    std::printf(
-        "syd 0.1.0\nthis kernel: %s\n",
-        syd::kernel::LandlockSummary(syd::kernel::LandlockAbi()).c_str());
-    return syd::cli::kExitOk;
+    return syd::cli::Version();
   }
   if (cmd[0] == '-')
     return syd::cli::RunCommand(

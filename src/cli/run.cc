@@ -17,6 +17,7 @@
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
+#include "src/compile/landlock_layer.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/supervisor.h"
 
@@ -84,6 +85,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.stats = true;
     } else if (a == "--debug") {
       options.debug = true;
+    } else if (a == "--allow-stopped-calls") {
+      options.allow_stopped_calls = true;
     } else if (a == "--backend=auto") {
       options.backend = supervise::BackendChoice::kAuto;
     } else if (a == "--backend=ptrace") {
@@ -106,6 +109,14 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!compiled) return kExitCommandUsage;
   const Policy* policy = &compiled->policy;
   const BpfProgram* prog = &compiled->filter;
+  const LandlockLayer landlock =
+      DeriveLandlockLayer(*policy, RuntimeChanges(*policy, options.control));
+  options.landlock = landlock.ruleset;
+  if (options.allow_stopped_calls) {
+    std::fprintf(stderr,
+                 "syd: --allow-stopped-calls: syd allows every call it "
+                 "stops; only the kernel layers hold\n");
+  }
   int error = 0;
   std::string path = Which(pa.command[0], &error);
   if (error != 0) {
@@ -136,7 +147,8 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const std::string& a : pa.command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  if (absl::Status s = supervise::ConfineSelf(*prog, /*listener=*/false);
+  if (absl::Status s =
+          supervise::ConfineSelf(*prog, /*listener=*/false, landlock.ruleset);
       !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;

@@ -23,6 +23,7 @@ inline constexpr std::string_view kRunOptions[] = {
     "--log-format=text|json",
     "--stats",
     "--debug",
+    "--allow-stopped-calls",
     "--backend=auto|ptrace|user-notif",
     "--control SOCKET",
     "--dump FILE",

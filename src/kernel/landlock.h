@@ -3,7 +3,9 @@
 #ifndef SYD_KERNEL_LANDLOCK_H_
 #define SYD_KERNEL_LANDLOCK_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -14,18 +16,52 @@ namespace syd::kernel {
 // that tests on a new kernel run the fallbacks of an old one (0: none).
 int LandlockAbi();
 
-// Makes the calling process (before it execs the command) enter a Landlock
-// domain that scopes its signals and abstract unix sockets to the sandbox
-// (ABI 6). Any domain also confines ptrace, process_vm_readv/writev,
-// pidfd_getfd and /proc/PID/mem to processes in the same or a nested
-// domain: a sandboxed program, root or not, cannot reach syd or any
-// process outside the sandbox that way. Handles no file or network
-// access: those stay the filter's and syd's. OK and nothing done below
-// ABI 6; needs no_new_privs (or CAP_SYS_ADMIN).
-absl::Status ScopeToSandbox(int abi);
+// What a domain handles and where it grants it, in Landlock's own bits
+// (landlock_uapi.h). A right that is not handled stays allowed everywhere;
+// a handled one only beneath the paths (or on the ports) granted it.
+struct LandlockRuleset {
+  struct PathGrant {
+    std::string path;  // a file, or a directory and all below it
+    uint64_t access = 0;
+  };
+  struct PortGrant {
+    uint16_t low = 0;  // TCP ports [low, high]
+    uint16_t high = 0;
+    uint64_t access = 0;
+  };
+  uint64_t handled_fs = 0;
+  uint64_t handled_net = 0;
+  std::vector<PathGrant> paths;
+  std::vector<PortGrant> ports;
+};
 
-// What ScopeToSandbox gives at `abi`, for --version and --stats.
-std::string LandlockSummary(int abi);
+// The file and network rights a domain can handle at `abi`. None of the
+// file rights below ABI 2: a domain without REFER refuses every rename
+// and link across directories, which no rule can have meant.
+uint64_t FsRightsAt(int abi);
+uint64_t NetRightsAt(int abi);
+
+// Makes the calling process (before it execs the command) enter a Landlock
+// domain: `rules`, as far as `abi` knows its rights, and from ABI 6 its
+// signals and abstract unix sockets scoped to the sandbox. Any domain also
+// confines ptrace, process_vm_readv/writev, pidfd_getfd and /proc/PID/mem
+// to processes in the same or a nested domain: a sandboxed program, root
+// or not, cannot reach syd or any process outside the sandbox that way.
+// A granted path that does not exist yet is granted at its parent, where
+// the rule that allows it can make it; not at all when the parent does
+// not exist either (no rule lets the sandbox make it there). OK and nothing
+// done when there is nothing to handle; needs no_new_privs (or CAP_SYS_ADMIN).
+// An error leaves the process unconfined: the caller must not exec.
+absl::Status EnterDomain(const LandlockRuleset& rules, int abi);
+
+// What a domain of `rules` gives at `abi`, in one line, for --version
+// (empty rules: the scopes alone) and --stats.
+std::string LandlockSummary(const LandlockRuleset& rules, int abi);
+
+// The names of the rights in `fs` (file) or `net` (network) bits, comma
+// separated, as docs/architecture.md writes them: "write_file, make_dir".
+std::string FsRightNames(uint64_t fs);
+std::string NetRightNames(uint64_t net);
 
 }  // namespace syd::kernel
 

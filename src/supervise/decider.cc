@@ -103,6 +103,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   std::optional<PendingExit> exit;
   if (d.verdict.kind == Verdict::Kind::kPlugin)
     RunPlugins(pid, e, *rules, &d, &exit);
+  if (options_.allow_stopped_calls && !Runs(d.verdict)) d = Decision{};
   const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
   // The kernel drops an answer to a call that has gone, so a plain allow
   // needs no check that it still waits; what acts on the pid or is

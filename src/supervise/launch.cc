@@ -18,14 +18,16 @@
 
 namespace syd::supervise {
 
-absl::Status ConfineSelf(const BpfProgram& prog, bool listener) {
+absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
+                         const kernel::LandlockRuleset& landlock) {
   sock_fprog fprog{static_cast<unsigned short>(prog.size()),
                    const_cast<sock_filter*>(prog.data())};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return absl::InternalError(
         StrCat("cannot set no_new_privs: ", strerror(errno)));
   }
-  if (absl::Status s = kernel::ScopeToSandbox(kernel::LandlockAbi()); !s.ok())
+  if (absl::Status s = kernel::EnterDomain(landlock, kernel::LandlockAbi());
+      !s.ok())
     return s;
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
               listener ? kListenerFilterFlags : 0, &fprog) < 0) {
@@ -36,6 +38,7 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener) {
 }
 
 void RunCommandChild(const BpfProgram& prog, bool listener,
+                     const kernel::LandlockRuleset& landlock,
                      const std::string& path,
                      const std::vector<std::string>& args) {
   raise(SIGSTOP);
@@ -45,7 +48,7 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   argv.push_back(nullptr);
   // The only prints outside src/cli: this is the child, about to become
   // the command, with no caller to return an error to.
-  if (absl::Status s = ConfineSelf(prog, listener); !s.ok()) {
+  if (absl::Status s = ConfineSelf(prog, listener, landlock); !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     _exit(125);
   }

@@ -10,20 +10,23 @@
 
 #include "absl/status/status.h"
 #include "src/compile/bpf.h"
+#include "src/kernel/landlock.h"
 
 namespace syd::supervise {
 
 // Confines the calling process before it execs the command: sets
-// no_new_privs, enters the Landlock domain (kernel::ScopeToSandbox) and
-// installs `prog`, with a listener (user notification) when asked; the
-// listener's fd is the seccomp() result. The domain comes first: the
-// filter may refuse the calls that make it.
-absl::Status ConfineSelf(const BpfProgram& prog, bool listener);
+// no_new_privs, enters the Landlock domain of `landlock`
+// (kernel::EnterDomain) and installs `prog`, with a listener (user
+// notification) when asked; the listener's fd is the seccomp() result.
+// The domain comes first: the filter may refuse the calls that make it.
+absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
+                         const kernel::LandlockRuleset& landlock);
 
 // In a child of syd: stops itself until syd has it, installs the filter
 // and execs `path`. Exits 125 when the filter cannot be installed, 126
 // when the command cannot be executed.
 [[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
+                                  const kernel::LandlockRuleset& landlock,
                                   const std::string& path,
                                   const std::vector<std::string>& args);
 

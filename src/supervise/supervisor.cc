@@ -180,7 +180,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
-    RunCommandChild(user_notif ? notify_prog : prog_, user_notif, path, argv);
+    RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
+                    options_.landlock, path, argv);
   command_pid_ = child;
   SetCommand(child);
   {
@@ -232,6 +233,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         static_cast<unsigned long long>(refused_),
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
+    Message(kernel::LandlockSummary(options_.landlock, kernel::LandlockAbi()));
   }
   return result;
 }

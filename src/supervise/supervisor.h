@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "src/compile/bpf.h"
+#include "src/kernel/landlock.h"
 #include "src/policy/policy.h"
 #include "src/policy/variables.h"
 #include "src/runtime/introspection.h"
@@ -50,7 +51,12 @@ struct Options {
   bool debug = false;   // a line per stopped call: how it was decided
   std::string control;  // --control PATH: the control socket, "" for none
   std::string dump;     // --dump PATH: where SIGUSR2 writes, "" for stderr
-  Variables vars;       // ${NAME} in rules added at run time
+  // The Landlock domain the command enters (src/compile/landlock_layer.h).
+  kernel::LandlockRuleset landlock;
+  // --allow-stopped-calls: every call the filter stops is allowed, so a
+  // test sees what the kernel layers hold alone. Never for real runs.
+  bool allow_stopped_calls = false;
+  Variables vars;  // ${NAME} in rules added at run time
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.
   std::function<void(const std::string& line)> messages;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -132,6 +135,88 @@ static void* exec_thread(void* p) {
   char** argv = p;
   execv(argv[0], argv);
   _exit(127);
+}
+
+// Creates `path` through io_uring's IORING_OP_OPENAT, whose open never
+// passes through seccomp: only Landlock (or refusing io_uring) stops it.
+// Returns 0 or an errno, as report() does.
+static int uring_create(const char* path) {
+  struct io_uring_params p;
+  memset(&p, 0, sizeof p);
+  int fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+  if (fd < 0) return report(-1);
+  size_t sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+  size_t cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+  char* sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+  char* cq = mmap(NULL, cq_size, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+  struct io_uring_sqe* sqes = mmap(
+      NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+      MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+  if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+    return report(-1);
+  memset(&sqes[0], 0, sizeof sqes[0]);
+  sqes[0].opcode = IORING_OP_OPENAT;
+  sqes[0].fd = AT_FDCWD;
+  sqes[0].addr = (uint64_t)(uintptr_t)path;
+  sqes[0].len = 0644;
+  sqes[0].open_flags = O_WRONLY | O_CREAT;
+  unsigned* tail = (unsigned*)(sq + p.sq_off.tail);
+  unsigned* array = (unsigned*)(sq + p.sq_off.array);
+  array[*tail & *(unsigned*)(sq + p.sq_off.ring_mask)] = 0;
+  __atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+  if (syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) <
+      0)
+    return report(-1);
+  unsigned head =
+      __atomic_load_n((unsigned*)(cq + p.cq_off.head), __ATOMIC_ACQUIRE);
+  struct io_uring_cqe* cqes = (struct io_uring_cqe*)(cq + p.cq_off.cqes);
+  int res = cqes[head & *(unsigned*)(cq + p.cq_off.ring_mask)].res;
+  if (res >= 0) close(res);
+  errno = -res;
+  return report(res < 0 ? -1 : 0);
+}
+
+// race-symlink LINK GOOD BAD N: one thread points LINK at GOOD, then BAD,
+// over and over, while this one creates LINK/f0 ... LINK/fN-1. A check
+// made on the path and a kernel that resolves it again later disagree
+// whenever the swap falls between them.
+struct swapper {
+  const char* link;
+  const char* targets[2];
+  volatile int stop;
+};
+static void* swap_link(void* arg) {
+  struct swapper* s = arg;
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", s->link);
+  for (unsigned i = 0; !s->stop; ++i) {
+    unlink(tmp);
+    if (symlink(s->targets[i & 1], tmp) == 0) rename(tmp, s->link);
+  }
+  return NULL;
+}
+static int race_symlink(const char* link, const char* good, const char* bad,
+                        int n) {
+  struct swapper s = {link, {good, bad}, 0};
+  if (symlink(good, link) != 0) return report(-1);
+  pthread_t t;
+  if (pthread_create(&t, NULL, swap_link, &s) != 0) return 1;
+  int created = 0;
+  for (int i = 0; i < n; ++i) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/f%d", link, i);
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    if (fd >= 0) {
+      ++created;
+      close(fd);
+    }
+  }
+  s.stop = 1;
+  pthread_join(t, NULL);
+  printf("created %d of %d\n", created, n);
+  return 0;
 }
 
 int main(int argc, char** argv) {
@@ -333,6 +418,12 @@ int main(int argc, char** argv) {
     sigaction(SIGSYS, &sa, NULL);
     return report(mkdir(a, 0755));
   }
+  if (!strcmp(op, "mount"))  // mount DIR: a tmpfs on DIR
+    return report(mount("syd-test", a, "tmpfs", 0, NULL));
+  if (!strcmp(op, "uring-create")) return uring_create(a);
+  if (!strcmp(op, "race-symlink"))
+    return race_symlink(a, b, argc > 4 ? argv[4] : "",
+                        argc > 5 ? atoi(argv[5]) : 0);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
     // sandbox can do to the process outside it that started it (syd):
     // signal it, ptrace it, read its memory two ways; then SIGKILL it

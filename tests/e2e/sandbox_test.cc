@@ -19,56 +19,20 @@
 #include "src/testing/files.h"
 #include "src/testing/netns.h"
 #include "src/testing/subprocess.h"
+#include "tests/e2e/e2e.h"
 
 namespace syd {
 namespace {
 
+using e2e::Backend;
+using e2e::kHelper;
+using e2e::kSyd;
+using e2e::Run;
+using e2e::Touch;
+using e2e::Tree;
 using testing::Contains;
 using testing::Exists;
 using testing::RunResult;
-
-const char kSyd[] = "src/cli/syd";
-const char kHelper[] = "testdata/progs/helper";
-
-// The backend every case runs under: BUILD runs this file once per backend.
-std::string Backend() {
-  const char* b = std::getenv("SYD_TEST_BACKEND");
-  return b != nullptr ? b : "auto";
-}
-
-// testing::Run, with syd told which backend to use.
-RunResult Run(std::vector<std::string> argv) {
-  if (!argv.empty() && argv[0] == kSyd)
-    argv.insert(argv.begin() + 1, "--backend=" + Backend());
-  return testing::Run(argv);
-}
-
-std::string Touch(const std::string& path) {
-  std::ofstream(path) << "data";
-  return path;
-}
-
-// A scratch tree: allowed/ may be written, denied/ may not.
-struct Tree {
-  std::string root = testing::MakeTempDir();
-  std::string allowed = root + "/allowed";
-  std::string denied = root + "/denied";
-  std::string policy = root + "/policy.syd";
-
-  Tree() {
-    mkdir(allowed.c_str(), 0755);
-    mkdir(denied.c_str(), 0755);
-    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed
-                          << "/***\"\n"
-                          << "sys/trace+%file_wr:fault=EPERM\n";
-  }
-
-  RunResult Helper(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {kSyd, "-c", policy, "--", kHelper};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Run(argv);
-  }
-};
 
 // When a shell execs syd, syd inherits the shell's children (the tee of
 // `syd ... 2> >(tee log)`). They are not the sandbox's: syd must not wait

@@ -15,21 +15,19 @@
 
 #include "src/testing/files.h"
 #include "src/testing/pty.h"
+#include "tests/e2e/e2e.h"
 
 namespace syd {
 namespace {
 
 using testing::Pty;
 
-const char kSyd[] = "src/cli/syd";
-const char kHelper[] = "testdata/progs/helper";
+using e2e::kHelper;
+using e2e::kSyd;
 // A rule that needs syd, so the backend is really in use.
 const char kRule[] = "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"";
 
-std::string Backend() {
-  const char* b = std::getenv("SYD_TEST_BACKEND");
-  return std::string("--backend=") + (b ? b : "auto");
-}
+std::string Backend() { return "--backend=" + e2e::Backend(); }
 
 std::string AbsolutePath(const char* relative) {
   char* p = realpath(relative, nullptr);

@@ -1,0 +1,472 @@
+#include "src/compile/landlock_layer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "src/base/strcat.h"
+#include "src/kernel/landlock_uapi.h"
+#include "src/syscalls/syscalls.h"
+
+namespace syd {
+namespace {
+
+using kernel::LandlockRuleset;
+
+constexpr uint64_t kMakeNode =
+    kernel::kLandlockFsMakeReg | kernel::kLandlockFsMakeFifo |
+    kernel::kLandlockFsMakeSock | kernel::kLandlockFsMakeChar |
+    kernel::kLandlockFsMakeBlock;
+constexpr uint64_t kMakeAny =
+    kMakeNode | kernel::kLandlockFsMakeDir | kernel::kLandlockFsMakeSym;
+constexpr uint64_t kRemoveAny =
+    kernel::kLandlockFsRemoveFile | kernel::kLandlockFsRemoveDir;
+constexpr uint64_t kWriteOpen = kernel::kLandlockFsWriteFile |
+                                kernel::kLandlockFsTruncate |
+                                kernel::kLandlockFsMakeReg;
+// Rights Landlock checks on the file itself; the others on the directory
+// that holds (or will hold) the entry.
+constexpr uint64_t kFileRights =
+    kernel::kLandlockFsWriteFile | kernel::kLandlockFsTruncate;
+
+// What each path argument of a file syscall asks of Landlock, after the
+// kernel's hooks: a rename removes from one directory and makes in
+// another, and moving across directories needs REFER on both. The test
+// checks that every create, remove and open argument of the schema, and
+// truncate's, is here.
+struct PathRights {
+  std::string_view syscall;
+  int arg;
+  uint64_t fs;
+};
+constexpr PathRights kPathRights[] = {
+    {"open", 0, kWriteOpen},
+    {"openat", 1, kWriteOpen},
+    {"openat2", 1, kWriteOpen},
+    {"creat", 0, kWriteOpen},
+    {"truncate", 0, kernel::kLandlockFsTruncate},
+    {"mkdir", 0, kernel::kLandlockFsMakeDir},
+    {"mkdirat", 1, kernel::kLandlockFsMakeDir},
+    {"mknod", 0, kMakeNode},
+    {"mknodat", 1, kMakeNode},
+    {"symlink", 1, kernel::kLandlockFsMakeSym},
+    {"symlinkat", 2, kernel::kLandlockFsMakeSym},
+    {"unlink", 0, kernel::kLandlockFsRemoveFile},
+    {"rmdir", 0, kernel::kLandlockFsRemoveDir},
+    {"unlinkat", 1, kRemoveAny},
+    {"rename", 0, kRemoveAny | kernel::kLandlockFsRefer},
+    {"rename", 1, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
+    {"renameat", 1, kRemoveAny | kernel::kLandlockFsRefer},
+    {"renameat", 3, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
+    {"renameat2", 1, kRemoveAny | kernel::kLandlockFsRefer},
+    {"renameat2", 3, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
+    {"link", 0, kernel::kLandlockFsRefer},
+    {"link", 1, kMakeAny | kernel::kLandlockFsRefer},
+    {"linkat", 1, kernel::kLandlockFsRefer},
+    {"linkat", 3, kMakeAny | kernel::kLandlockFsRefer},
+};
+
+// Calls a domain that handles any file right refuses outright (EPERM).
+constexpr std::string_view kMountCalls[] = {"mount", "umount2", "pivot_root",
+                                            "move_mount"};
+
+// Above this many ports a TCP right is left to syd: Landlock takes one
+// rule per port, and each costs a syscall before the command starts.
+constexpr uint32_t kMaxPorts = 1024;
+
+// Where a rule lets a call act: a path and, for a tree, all below it.
+struct Anchor {
+  std::string path;
+  bool tree = false;
+  bool widened = false;  // wider than the rule's own pattern
+};
+
+// What calls of one syscall argument the rules can let run.
+struct Reach {
+  const Rule* everywhere_by = nullptr;  // a rule that allows them anywhere
+  bool everywhere_by_default = false;
+  std::vector<std::pair<const Rule*, Anchor>> anchors;
+  std::vector<std::pair<uint32_t, uint32_t>> ports;
+  std::vector<const Rule*> conditional_denies;  // before the end of the walk
+
+  bool everywhere() const {
+    return everywhere_by != nullptr || everywhere_by_default;
+  }
+  bool any() const {
+    return everywhere() || !anchors.empty() || !ports.empty();
+  }
+};
+
+// What a walk looks at in the argument.
+enum class Want : uint8_t {
+  kPath,       // a file name
+  kWriteOpen,  // a file name opened to write (open guards apply)
+  kUnixPath,   // an address, as the file a unix socket makes
+  kTcpPort,    // an address, as a TCP port
+  kCall,       // nothing: whether the call can run at all
+};
+
+// "/proc/self/...", "/proc/1234/...": another process's, or one that does
+// not exist yet, cannot be named before the command runs.
+bool UnderProcPid(const std::string& path) {
+  if (path.rfind("/proc/", 0) != 0) return false;
+  std::string_view rest = std::string_view(path).substr(6);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest == "self" || rest == "thread-self") return true;
+  return !rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+std::string Dir(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+Anchor Tidy(Anchor a) {
+  if (a.path.empty() || a.path[0] != '/') return {"/", true, true};
+  if (UnderProcPid(a.path)) return {"/proc", true, true};
+  return a;
+}
+
+// The anchor of a glob: its literal head, a tree when it ends in /*** (or
+// /**), else the directory the head reaches, widened.
+Anchor GlobAnchor(const std::string& glob) {
+  std::string literal;
+  size_t i = 0;
+  for (; i < glob.size(); ++i) {
+    const char c = glob[i];
+    if (c == '*' || c == '?' || c == '[') break;
+    if (c == '\\' && i + 1 < glob.size()) ++i;
+    literal += glob[i];
+  }
+  if (i == glob.size()) return Tidy({literal, false, false});
+  const std::string_view rest = std::string_view(glob).substr(i);
+  if (!literal.empty() && literal.back() == '/' &&
+      (rest == "***" || rest == "**")) {
+    literal.pop_back();
+    return Tidy({literal.empty() ? "/" : literal, true, false});
+  }
+  return Tidy({Dir(literal.empty() ? "" : literal + "x"), true, true});
+}
+
+// The anchor of a regex (=~ searches): the directory that the prefix
+// every match shares reaches. RE2's range is for whole matches, so only
+// its common prefix is used, and only for a regex anchored with ^: it
+// counts one copy of a repetition, which can only shorten that prefix.
+Anchor RegexAnchor(const RE2& re) {
+  std::string min, max;
+  if (re.pattern().rfind('^', 0) != 0 ||
+      !re.PossibleMatchRange(&min, &max, 256)) {
+    return {"/", true, true};
+  }
+  size_t n = 0;
+  while (n < min.size() && n < max.size() && min[n] == max[n]) ++n;
+  const std::string prefix = min.substr(0, n);
+  const bool plain =
+      re.pattern() == "^" + prefix && !prefix.empty() && prefix.back() == '/';
+  return Tidy({Dir(prefix + "x"), true, !plain});
+}
+
+bool AppliesTo(const Condition& c, int arg) {
+  return c.arg == kArgAuto || c.arg == arg;
+}
+
+// Walks the chain of `nr` in first-match order: what any rule can let
+// run, until a rule that refuses every such call, or the default.
+Reach Walk(const Policy& policy, int nr, int arg, Want want) {
+  Reach reach;
+  for (const ChainEntry& entry : policy.chain(nr)) {
+    if (want == Want::kWriteOpen && entry.guard == OpenGuard::kReadOnly)
+      continue;
+    const Rule& rule = policy.rules()[entry.rule];
+    bool never = false;  // the rule cannot match this kind of call
+    std::optional<Anchor> anchor;
+    std::optional<std::pair<uint32_t, uint32_t>> ports;
+    for (const Condition& c : rule.conditions) {
+      if (!AppliesTo(c, arg) || c.negated() || anchor || ports) continue;
+      if (want == Want::kPath || want == Want::kWriteOpen) {
+        if (c.kind == Condition::Kind::kString && c.op == CmpOp::kEq) {
+          anchor = Tidy({c.text, false, false});
+        } else if (c.kind == Condition::Kind::kGlob) {
+          anchor = GlobAnchor(c.glob->text());
+        } else if (c.kind == Condition::Kind::kRegex) {
+          anchor = RegexAnchor(*c.regex);
+        }
+      } else if (c.kind == Condition::Kind::kNet && c.net) {
+        const NetPattern& p = *c.net;
+        if (want == Want::kUnixPath && p.family == AddressFamily::kUnix) {
+          anchor = GlobAnchor(p.path);
+        } else if (want == Want::kTcpPort &&
+                   (p.family == AddressFamily::kInet ||
+                    p.family == AddressFamily::kInet6)) {
+          ports = std::make_pair(uint32_t{p.port_low}, uint32_t{p.port_high});
+        } else if (want != Want::kCall) {
+          never = true;
+        }
+      }
+    }
+    if (never) continue;
+    if (Runs(rule.verdict)) {
+      if (anchor && !(anchor->tree && anchor->path == "/")) {
+        reach.anchors.emplace_back(&rule, *anchor);
+      } else if (ports) {
+        reach.ports.push_back(*ports);
+      } else {
+        reach.everywhere_by = &rule;
+        return reach;
+      }
+      continue;
+    }
+    const bool covers =
+        entry.guard == OpenGuard::kNone ||
+        (entry.guard == OpenGuard::kWrites && want == Want::kWriteOpen);
+    if (rule.conditions.empty() && !rule.command && !rule.cmdline && covers)
+      return reach;
+    reach.conditional_denies.push_back(&rule);
+  }
+  if (Runs(policy.default_verdict().verdict))
+    reach.everywhere_by_default = true;
+  return reach;
+}
+
+// Notes, gathered per rule (nullptr: the default) and written in rule
+// order.
+struct Findings {
+  struct PerRule {
+    uint64_t fs_left = 0;
+    uint64_t net_left = 0;
+    std::set<std::string> calls;
+    std::set<std::string> widened_to;
+    uint64_t denied_fs = 0;
+    std::set<std::string> mounts;
+    std::string other;
+  };
+  std::map<const Rule*, PerRule> by_rule;
+};
+
+class Deriver {
+ public:
+  explicit Deriver(const Policy& policy) : policy_(policy) {}
+
+  LandlockLayer Run(const std::string& runtime_changes) {
+    for (const Rule& r : policy_.rules()) {
+      if (r.verdict.kind == Verdict::Kind::kDetachProcess ||
+          r.verdict.kind == Verdict::Kind::kDetachThread) {
+        found_.by_rule[&r].other =
+            "Landlock handles no file or network right: this rule detaches "
+            "processes, and a detached process is judged by nothing";
+        return Finish();
+      }
+    }
+    if (!runtime_changes.empty()) {
+      LandlockLayer layer;
+      layer.notes.push_back(
+          {Severity::kNote, Location{},
+           StrCat("Landlock handles no file or network right: rules can "
+                  "change while the command runs (",
+                  runtime_changes,
+                  "), and a Landlock domain cannot grow after exec")});
+      return layer;
+    }
+    for (const PathRights& pr : kPathRights) {
+      const SyscallInfo* info = FindSyscall(pr.syscall);
+      if (info == nullptr) continue;
+      const Want want = info->args[pr.arg].access == PathAccess::kOpen
+                            ? Want::kWriteOpen
+                            : Want::kPath;
+      Add(pr.fs, info, Walk(policy_, info->nr, pr.arg, want));
+    }
+    if (const SyscallInfo* bind = FindSyscall("bind")) {
+      const int arg = bind->ArgOfKind(ArgKind::kSockaddr);
+      Add(kernel::kLandlockFsMakeSock, bind,
+          Walk(policy_, bind->nr, arg, Want::kUnixPath));
+      AddPorts(kernel::kLandlockNetBindTcp, bind,
+               Walk(policy_, bind->nr, arg, Want::kTcpPort));
+    }
+    if (const SyscallInfo* connect = FindSyscall("connect")) {
+      AddPorts(kernel::kLandlockNetConnectTcp, connect,
+               Walk(policy_, connect->nr,
+                    connect->ArgOfKind(ArgKind::kSockaddr), Want::kTcpPort));
+    }
+    return Finish();
+  }
+
+ private:
+  Findings::PerRule& At(const Reach& r) {
+    return found_.by_rule[r.everywhere_by];
+  }
+
+  void Add(uint64_t rights, const SyscallInfo* info, const Reach& reach) {
+    if (reach.everywhere()) {
+      Findings::PerRule& f = At(reach);
+      f.fs_left |= rights;
+      f.calls.emplace(info->name);
+      everywhere_fs_ |= rights;
+      return;
+    }
+    for (uint64_t bit = 1; bit != 0 && bit <= rights; bit <<= 1) {
+      if ((rights & bit) == 0) continue;
+      for (const auto& [rule, a] : reach.anchors) {
+        // Entry rights are checked on the directory that holds the entry.
+        const bool on_file = (bit & kFileRights) != 0;
+        const std::string path = a.tree || on_file ? a.path : Dir(a.path);
+        grants_[path] |= bit;
+        if (a.widened) found_.by_rule[rule].widened_to.insert(a.path);
+      }
+      for (const Rule* deny : reach.conditional_denies)
+        denies_.emplace_back(deny, bit);
+    }
+    handled_fs_ |= rights;
+  }
+
+  void AddPorts(uint64_t right, const SyscallInfo* info, const Reach& reach) {
+    if (reach.everywhere()) {
+      Findings::PerRule& f = At(reach);
+      f.net_left |= right;
+      f.calls.emplace(info->name);
+      return;
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> ranges = reach.ports;
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<std::pair<uint32_t, uint32_t>> merged;
+    uint32_t count = 0;
+    for (const auto& r : ranges) {
+      if (!merged.empty() && r.first <= merged.back().second + 1) {
+        merged.back().second = std::max(merged.back().second, r.second);
+      } else {
+        merged.push_back(r);
+      }
+    }
+    for (const auto& r : merged) count += r.second - r.first + 1;
+    if (count > kMaxPorts) {
+      too_many_ports_.emplace_back(
+          right, StrCat(info->name, " allows ", count, " ports, more than ",
+                        kMaxPorts, " (Landlock takes one rule per port)"));
+      return;
+    }
+    handled_net_ |= right;
+    for (const auto& r : merged) {
+      ports_.push_back({static_cast<uint16_t>(r.first),
+                        static_cast<uint16_t>(r.second), right});
+    }
+  }
+
+  LandlockLayer Finish() {
+    LandlockLayer layer;
+    const uint64_t handled = handled_fs_ & ~everywhere_fs_;
+    layer.ruleset.handled_fs = handled;
+    layer.ruleset.handled_net = handled_net_;
+    for (const auto& [path, access] : grants_) {
+      if ((access & handled) != 0)
+        layer.ruleset.paths.push_back({path, access & handled});
+    }
+    layer.ruleset.ports = ports_;
+    // A refusal inside a granted tree is syd's alone.
+    for (const auto& [deny, bit] : denies_) {
+      if ((handled & bit) != 0) found_.by_rule[deny].denied_fs |= bit;
+    }
+    if (handled != 0) {
+      for (std::string_view name : kMountCalls) {
+        const SyscallInfo* info = FindSyscall(name);
+        if (info == nullptr) continue;
+        const Reach r = Walk(policy_, info->nr, -1, Want::kCall);
+        if (!r.any()) continue;
+        const Rule* by = r.everywhere()      ? r.everywhere_by
+                         : r.anchors.empty() ? nullptr
+                                             : r.anchors.front().first;
+        found_.by_rule[by].mounts.emplace(name);
+      }
+    }
+    auto emit = [&](const Rule* rule, const Findings::PerRule& f) {
+      const Location where =
+          rule ? rule->location : policy_.default_verdict().location;
+      const std::string who = rule ? "this rule" : "the default";
+      auto note = [&](std::string text) {
+        layer.notes.push_back({Severity::kNote, where, std::move(text)});
+      };
+      if (!f.other.empty()) note(f.other);
+      if (f.fs_left != 0 || f.net_left != 0) {
+        std::string calls;
+        for (const std::string& c : f.calls)
+          calls += (calls.empty() ? "" : ", ") + c;
+        note(StrCat("Landlock leaves ", kernel::FsRightNames(f.fs_left),
+                    f.fs_left != 0 && f.net_left != 0 ? ", " : "",
+                    kernel::NetRightNames(f.net_left), " to syd alone: ", who,
+                    " lets ", calls, " run on any ",
+                    f.fs_left != 0 ? "path" : "port"));
+      }
+      for (const std::string& to : f.widened_to) {
+        note(StrCat("Landlock grants beneath ", to,
+                    ", wider than this rule: syd alone refuses the rest"));
+      }
+      if (f.denied_fs != 0) {
+        note(StrCat("Landlock cannot carry this refusal (",
+                    kernel::FsRightNames(f.denied_fs),
+                    " are granted around it): syd alone refuses it"));
+      }
+      if (!f.mounts.empty()) {
+        std::string calls;
+        for (const std::string& c : f.mounts)
+          calls += (calls.empty() ? "" : ", ") + c;
+        note(StrCat(who, " lets ", calls,
+                    " run, but a Landlock domain that handles files refuses "
+                    "every mount (EPERM)"));
+      }
+    };
+    for (const Rule& r : policy_.rules()) {
+      auto it = found_.by_rule.find(&r);
+      if (it != found_.by_rule.end()) emit(&r, it->second);
+    }
+    if (auto it = found_.by_rule.find(nullptr); it != found_.by_rule.end())
+      emit(nullptr, it->second);
+    for (const auto& [right, why] : too_many_ports_) {
+      layer.notes.push_back(
+          {Severity::kNote, Location{},
+           StrCat("Landlock leaves ", kernel::NetRightNames(right),
+                  " to syd alone: ", why)});
+    }
+    return layer;
+  }
+
+  const Policy& policy_;
+  Findings found_;
+  uint64_t handled_fs_ = 0;
+  uint64_t everywhere_fs_ = 0;
+  uint64_t handled_net_ = 0;
+  std::map<std::string, uint64_t> grants_;
+  std::vector<LandlockRuleset::PortGrant> ports_;
+  std::vector<std::pair<const Rule*, uint64_t>> denies_;
+  std::vector<std::pair<uint64_t, std::string>> too_many_ports_;
+};
+
+}  // namespace
+
+LandlockLayer DeriveLandlockLayer(const Policy& policy,
+                                  const std::string& runtime_changes) {
+  return Deriver(policy).Run(runtime_changes);
+}
+
+uint64_t PathArgRights(std::string_view syscall, int arg) {
+  for (const PathRights& pr : kPathRights) {
+    if (pr.syscall == syscall && pr.arg == arg) return pr.fs;
+  }
+  return 0;
+}
+
+std::string RuntimeChanges(const Policy& policy, const std::string& control) {
+  if (!control.empty()) return StrCat("the control socket ", control);
+  for (const Rule& r : policy.rules()) {
+    if (r.plugin && r.plugin->path == kMagicStat)
+      return StrCat("load=magic_stat at ", r.location.ToString());
+  }
+  return "";
+}
+
+}  // namespace syd

@@ -1,0 +1,200 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "src/compile/landlock_layer.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "src/kernel/landlock_uapi.h"
+#include "src/lang/loader.h"
+#include "src/policy/resolve.h"
+#include "src/syscalls/syscalls.h"
+
+namespace syd {
+namespace {
+
+using kernel::LandlockRuleset;
+
+Policy Load(const std::string& text) {
+  Diagnostics d;
+  std::vector<Statement> st = LoadInputs({{PolicyInput::Kind::kRule, text}}, d);
+  RuleSet rules = Resolve(st, d);
+  std::string errors;
+  for (const Diagnostic& x : d.all()) errors += FormatDiagnostic(x);
+  REQUIRE_MESSAGE(!d.has_errors(), errors);
+  return Policy(std::move(rules));
+}
+
+LandlockLayer Derive(const std::string& text) {
+  return DeriveLandlockLayer(Load(text), "");
+}
+
+// The access granted at exactly `path`, 0 when it is not granted.
+uint64_t At(const LandlockLayer& l, const std::string& path) {
+  for (const LandlockRuleset::PathGrant& g : l.ruleset.paths) {
+    if (g.path == path) return g.access;
+  }
+  return 0;
+}
+
+std::string Notes(const LandlockLayer& l) {
+  std::string out;
+  for (const Diagnostic& d : l.notes) out += d.message + "\n";
+  return out;
+}
+
+constexpr uint64_t kWrite = kernel::kLandlockFsWriteFile;
+constexpr uint64_t kMakeReg = kernel::kLandlockFsMakeReg;
+constexpr uint64_t kRemoveFile = kernel::kLandlockFsRemoveFile;
+
+const char kWriteConfinement[] =
+    "sys/trace+%file_wr:allow:arg_=*\"/tmp/w/***\"\n"
+    "sys/trace+%file_wr:fault=EPERM\n";
+
+TEST_CASE("every create, remove and open argument has its Landlock rights") {
+  // A new syscall in the schema that makes or removes a name must say
+  // what Landlock checks for it, or the layer would refuse what a rule
+  // allows (or miss what none does).
+  for (const SyscallInfo& s : AllSyscalls()) {
+    for (int i = 0; i < s.nargs; ++i) {
+      const PathAccess a = s.args[i].access;
+      if (!s.args[i].IsPath()) continue;
+      if (a == PathAccess::kCreate || a == PathAccess::kDelete ||
+          a == PathAccess::kOpen) {
+        CHECK_MESSAGE(PathArgRights(s.name, i) != 0, s.name, " arg ", i);
+      }
+    }
+  }
+  CHECK(PathArgRights("truncate", 0) == kernel::kLandlockFsTruncate);
+  CHECK(PathArgRights("chmod", 0) == 0);  // no Landlock right for it
+}
+
+TEST_CASE("a write confinement becomes a tree the kernel enforces") {
+  const LandlockLayer l = Derive(kWriteConfinement);
+  CHECK((l.ruleset.handled_fs & kWrite) != 0);
+  CHECK((l.ruleset.handled_fs & kernel::kLandlockFsRefer) != 0);
+  // Reads and executes stay syd's: the kernel also reads and executes
+  // interpreters no rule names.
+  CHECK((l.ruleset.handled_fs & kernel::kLandlockFsReadFile) == 0);
+  CHECK((l.ruleset.handled_fs & kernel::kLandlockFsExecute) == 0);
+  REQUIRE(l.ruleset.paths.size() == 1);
+  CHECK(At(l, "/tmp/w") == l.ruleset.handled_fs);
+  CHECK(l.ruleset.handled_net == 0);
+}
+
+TEST_CASE("what a rule allows on any path is left to syd, and said") {
+  const LandlockLayer l = Derive(
+      "sys/trace+%file_wr:allow:arg_=*\"/tmp/w/***\"\n"
+      "sys/allow+unlink\n"
+      "sys/trace+%file_wr:fault=EPERM\n");
+  CHECK((l.ruleset.handled_fs & kRemoveFile) == 0);
+  CHECK((l.ruleset.handled_fs & kWrite) != 0);
+  CHECK(Notes(l).find("remove_file to syd alone: this rule lets unlink run "
+                      "on any path") != std::string::npos);
+  CHECK_FALSE(l.exact());
+}
+
+TEST_CASE("the default decides the calls no rule names") {
+  const LandlockLayer none = Derive("sys/allow+getpid\n");
+  CHECK(none.ruleset.handled_fs == 0);
+  CHECK(Notes(none).find("the default lets") != std::string::npos);
+  const LandlockLayer all = Derive("default/fault:error=EPERM\n");
+  CHECK(all.ruleset.paths.empty());
+  CHECK((all.ruleset.handled_fs & kMakeReg) != 0);
+  CHECK((all.ruleset.handled_net & kernel::kLandlockNetBindTcp) != 0);
+}
+
+TEST_CASE("anchors: trees, files, widened globs and regexes") {
+  const LandlockLayer l = Derive(
+      "sys/trace+%file_wr:allow:arg_=*\"/a/tree/***\"\n"
+      "sys/trace+%file_wr:allow:arg_=\"/b/file\"\n"
+      "sys/trace+%file_wr:allow:arg_=*\"/c/tty*\"\n"
+      "sys/trace+%file_wr:allow:arg_=~\"^/d/dir/\"\n"
+      "sys/trace+%file_wr:allow:arg_=~\"^/e/(x|y)$\"\n"
+      "sys/trace+%file_wr:allow:arg_=~\"^/proc/self/fd/\"\n"
+      "sys/trace+%file_wr:fault=EPERM\n");
+  const uint64_t all = l.ruleset.handled_fs;
+  CHECK(At(l, "/a/tree") == all);
+  // A file's own rights on it; its entry's on the directory holding it.
+  CHECK((At(l, "/b/file") & kWrite) != 0);
+  CHECK((At(l, "/b/file") & kMakeReg) == 0);
+  CHECK((At(l, "/b") & kMakeReg) != 0);
+  CHECK(At(l, "/c") == all);
+  CHECK(At(l, "/d/dir") == all);
+  CHECK(At(l, "/e") == all);
+  CHECK(At(l, "/proc") == all);
+  const std::string notes = Notes(l);
+  CHECK(notes.find("beneath /c, wider") != std::string::npos);
+  CHECK(notes.find("beneath /e, wider") != std::string::npos);
+  CHECK(notes.find("beneath /proc, wider") != std::string::npos);
+  CHECK(notes.find("beneath /d/dir") == std::string::npos);
+  CHECK(notes.find("beneath /a/tree") == std::string::npos);
+}
+
+TEST_CASE("an unanchored regex or a negated test allows everywhere") {
+  for (const char* test :
+       {"arg_=~\"/tmp/\"", "arg_=~\"(?i)^/tmp/\"", "arg_!*\"/etc/***\""}) {
+    const LandlockLayer l = Derive(std::string("sys/trace+%file_wr:allow:") +
+                                   test + "\nsys/trace+%file_wr:fault=EPERM\n");
+    CAPTURE(test);
+    CHECK((l.ruleset.handled_fs & kWrite) == 0);
+  }
+}
+
+TEST_CASE("a refusal carved out of an allowed tree is syd's alone") {
+  const LandlockLayer l =
+      Derive("sys/trace+%file_wr:fault=EACCES:arg_=*\"/tmp/w/secret/***\"\n" +
+             std::string(kWriteConfinement));
+  CHECK(At(l, "/tmp/w") != 0);
+  CHECK(Notes(l).find("cannot carry this refusal") != std::string::npos);
+}
+
+TEST_CASE("read-only opens do not widen the write rights") {
+  const LandlockLayer l =
+      Derive("sys/trace+%file_rd:allow\n" + std::string(kWriteConfinement));
+  CHECK(At(l, "/tmp/w") != 0);
+  CHECK((l.ruleset.handled_fs & kWrite) != 0);
+}
+
+TEST_CASE("TCP ports from address rules, within a bound") {
+  const LandlockLayer l = Derive(
+      "sys/trace+bind:allow:arg_@~\"LOOPBACK@8000-8010\"\n"
+      "sys/trace+bind:allow:arg_@~\"unix:/tmp/w/***\"\n"
+      "sys/trace+bind:fault=EPERM\n"
+      "sys/trace+connect:allow:arg_@~\"inet://10.0.0.0/8@53\"\n"
+      "sys/trace+connect:fault=ECONNREFUSED\n"
+      "default/fault:error=EPERM\n");
+  CHECK(l.ruleset.handled_net ==
+        (kernel::kLandlockNetBindTcp | kernel::kLandlockNetConnectTcp));
+  REQUIRE(l.ruleset.ports.size() == 2);
+  CHECK(l.ruleset.ports[0].low == 8000);
+  CHECK(l.ruleset.ports[0].high == 8010);
+  CHECK(l.ruleset.ports[1].low == 53);
+  // A unix bind makes a socket file where its rule allows.
+  CHECK((At(l, "/tmp/w") & kernel::kLandlockFsMakeSock) != 0);
+  const LandlockLayer wide = Derive(
+      "sys/trace+bind:allow:arg_@~\"LOOPBACK@1024-65535\"\n"
+      "sys/trace+bind:fault=EPERM\n");
+  CHECK(wide.ruleset.handled_net == 0);
+  CHECK(Notes(wide).find("more than 1024") != std::string::npos);
+}
+
+TEST_CASE("run-time changes and detaching rules get no file layer") {
+  const Policy p = Load(kWriteConfinement);
+  const LandlockLayer l = DeriveLandlockLayer(p, "the control socket /x");
+  CHECK(l.ruleset.handled_fs == 0);
+  CHECK(Notes(l).find("cannot grow after exec") != std::string::npos);
+  CHECK(RuntimeChanges(p, "") == "");
+  CHECK(RuntimeChanges(p, "/run/s").find("/run/s") != std::string::npos);
+  const LandlockLayer d = Derive("sys/trace+execve:detach_process=0\n" +
+                                 std::string(kWriteConfinement));
+  CHECK(d.ruleset.handled_fs == 0);
+}
+
+TEST_CASE("mounts, which any file layer refuses, are named") {
+  const LandlockLayer l = Derive(kWriteConfinement);
+  CHECK(Notes(l).find("refuses every mount") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace syd

@@ -1,0 +1,72 @@
+// What the end-to-end suites share: where syd and the helper are, the
+// backend each run uses, and a scratch tree with a write confinement.
+#ifndef SYD_TESTS_E2E_E2E_H_
+#define SYD_TESTS_E2E_E2E_H_
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "src/testing/files.h"
+#include "src/testing/subprocess.h"
+
+namespace syd::e2e {
+
+inline constexpr char kSyd[] = "src/cli/syd";
+inline constexpr char kHelper[] = "testdata/progs/helper";
+
+// The backend every case runs under: BUILD runs each suite once per
+// backend.
+inline std::string Backend() {
+  const char* b = std::getenv("SYD_TEST_BACKEND");
+  return b != nullptr ? b : "auto";
+}
+
+// testing::Run, with syd told which backend to use.
+inline testing::RunResult Run(std::vector<std::string> argv,
+                              const std::vector<std::string>& env = {}) {
+  if (!argv.empty() && argv[0] == kSyd)
+    argv.insert(argv.begin() + 1, "--backend=" + Backend());
+  return testing::Run(argv, env);
+}
+
+inline std::string Touch(const std::string& path) {
+  std::ofstream(path) << "data";
+  return path;
+}
+
+// A scratch tree: allowed/ may be written, denied/ may not.
+struct Tree {
+  std::string root = testing::MakeTempDir();
+  std::string allowed = root + "/allowed";
+  std::string denied = root + "/denied";
+  std::string policy = root + "/policy.syd";
+
+  Tree() {
+    mkdir(allowed.c_str(), 0755);
+    mkdir(denied.c_str(), 0755);
+    std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << allowed
+                          << "/***\"\n"
+                          << "sys/trace+%file_wr:fault=EPERM\n";
+  }
+
+  // The helper under syd with this policy; `flags` go to syd, `env` to
+  // both.
+  testing::RunResult Helper(std::vector<std::string> args,
+                            std::vector<std::string> flags = {},
+                            const std::vector<std::string>& env = {}) const {
+    std::vector<std::string> argv = {kSyd};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    for (const char* a : {"-c", policy.c_str(), "--", kHelper})
+      argv.push_back(a);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv, env);
+  }
+};
+
+}  // namespace syd::e2e
+
+#endif  // SYD_TESTS_E2E_E2E_H_
