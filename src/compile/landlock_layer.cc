@@ -178,9 +178,14 @@ bool AppliesTo(const Condition& c, int arg) {
   return c.arg == kArgAuto || c.arg == arg;
 }
 
+// Regex anchors already found: one rule's regex is met in the chain of
+// each of its syscalls, and RE2 builds a DFA to find its range.
+using RegexAnchors = std::map<const RE2*, Anchor>;
+
 // Walks the chain of `nr` in first-match order: what any rule can let
 // run, until a rule that refuses every such call, or the default.
-Reach Walk(const Policy& policy, int nr, int arg, Want want) {
+Reach Walk(const Policy& policy, int nr, int arg, Want want,
+           RegexAnchors* regexes) {
   Reach reach;
   for (const ChainEntry& entry : policy.chain(nr)) {
     if (want == Want::kWriteOpen && entry.guard == OpenGuard::kReadOnly)
@@ -197,7 +202,9 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want) {
         } else if (c.kind == Condition::Kind::kGlob) {
           anchor = GlobAnchor(c.glob->text());
         } else if (c.kind == Condition::Kind::kRegex) {
-          anchor = RegexAnchor(*c.regex);
+          auto [it, added] = regexes->try_emplace(c.regex.get());
+          if (added) it->second = RegexAnchor(*c.regex);
+          anchor = it->second;
         }
       } else if (c.kind == Condition::Kind::kNet && c.net) {
         const NetPattern& p = *c.net;
@@ -281,19 +288,20 @@ class Deriver {
       const Want want = info->args[pr.arg].access == PathAccess::kOpen
                             ? Want::kWriteOpen
                             : Want::kPath;
-      Add(pr.fs, info, Walk(policy_, info->nr, pr.arg, want));
+      Add(pr.fs, info, Walk(policy_, info->nr, pr.arg, want, &regexes_));
     }
     if (const SyscallInfo* bind = FindSyscall("bind")) {
       const int arg = bind->ArgOfKind(ArgKind::kSockaddr);
       Add(kernel::kLandlockFsMakeSock, bind,
-          Walk(policy_, bind->nr, arg, Want::kUnixPath));
+          Walk(policy_, bind->nr, arg, Want::kUnixPath, &regexes_));
       AddPorts(kernel::kLandlockNetBindTcp, bind,
-               Walk(policy_, bind->nr, arg, Want::kTcpPort));
+               Walk(policy_, bind->nr, arg, Want::kTcpPort, &regexes_));
     }
     if (const SyscallInfo* connect = FindSyscall("connect")) {
-      AddPorts(kernel::kLandlockNetConnectTcp, connect,
-               Walk(policy_, connect->nr,
-                    connect->ArgOfKind(ArgKind::kSockaddr), Want::kTcpPort));
+      AddPorts(
+          kernel::kLandlockNetConnectTcp, connect,
+          Walk(policy_, connect->nr, connect->ArgOfKind(ArgKind::kSockaddr),
+               Want::kTcpPort, &regexes_));
     }
     return Finish();
   }
@@ -376,7 +384,7 @@ class Deriver {
       for (std::string_view name : kMountCalls) {
         const SyscallInfo* info = FindSyscall(name);
         if (info == nullptr) continue;
-        const Reach r = Walk(policy_, info->nr, -1, Want::kCall);
+        const Reach r = Walk(policy_, info->nr, -1, Want::kCall, &regexes_);
         if (!r.any()) continue;
         const Rule* by = r.everywhere()      ? r.everywhere_by
                          : r.anchors.empty() ? nullptr
@@ -436,6 +444,7 @@ class Deriver {
   }
 
   const Policy& policy_;
+  RegexAnchors regexes_;
   Findings found_;
   uint64_t handled_fs_ = 0;
   uint64_t everywhere_fs_ = 0;
