@@ -114,8 +114,11 @@ struct edit_remove : one<'-'> {};
 struct edit_clear : one<'^'> {};
 struct rule_body : sor<seq<edit_clear, opt<syscall_set>>,
                        seq<sor<edit_add, edit_remove>, must<syscall_set>>> {};
-struct rule : seq<string<'s', 'y', 's', '/'>, must<action_name>,
-                  must<rule_body>, items> {};
+// runtime/allow+SET[:tests]: what rules added at run time may allow (the
+// run-time envelope); otherwise a rule.
+struct envelope_prefix : string<'r', 'u', 'n', 't', 'i', 'm', 'e', '/'> {};
+struct rule : seq<sor<string<'s', 'y', 's', '/'>, envelope_prefix>,
+                  must<action_name>, must<rule_body>, items> {};
 struct default_stmt : seq<string<'d', 'e', 'f', 'a', 'u', 'l', 't', '/'>,
                           must<action_name>, options> {};
 struct include_bare : plus<not_one<' ', '\t', '#', '"'>> {};

@@ -87,6 +87,8 @@ int Check(const std::vector<std::string>& args) {
   if (!diags.has_errors()) PrintLandlock(Policy(rules));
   if (print && !diags.has_errors()) {
     for (const Rule& r : rules.rules) std::printf("%s\n", RuleText(r).c_str());
+    for (const Rule& r : rules.envelope)
+      std::printf("%s\n", EnvelopeText(r).c_str());
     std::printf("%s\n", DefaultText(rules.default_verdict).c_str());
   }
   std::fprintf(stderr, "%zu rule%s, %d error%s, %d warning%s\n",

@@ -272,14 +272,15 @@ class Deriver {
         return Finish();
       }
     }
-    if (!runtime_changes.empty()) {
+    if (!runtime_changes.empty() && policy_.envelope().empty()) {
       LandlockLayer layer;
       layer.notes.push_back(
           {Severity::kNote, Location{},
            StrCat("Landlock handles no file or network right: rules can "
                   "change while the command runs (",
                   runtime_changes,
-                  "), and a Landlock domain cannot grow after exec")});
+                  "), a Landlock domain cannot grow after exec, and no "
+                  "runtime/allow+... statement says how far they may go")});
       return layer;
     }
     for (const PathRights& pr : kPathRights) {
@@ -459,7 +460,86 @@ class Deriver {
 
 LandlockLayer DeriveLandlockLayer(const Policy& policy,
                                   const std::string& runtime_changes) {
-  return Deriver(policy).Run(runtime_changes);
+  if (policy.envelope().empty()) return Deriver(policy).Run(runtime_changes);
+  // What rules added at run time may allow comes first: they go above
+  // the policy's.
+  RuleSet widest = policy.rule_set();
+  widest.rules.insert(widest.rules.begin(), widest.envelope.begin(),
+                      widest.envelope.end());
+  const Policy with_envelope(std::move(widest));
+  return Deriver(with_envelope).Run(runtime_changes);
+}
+
+namespace {
+
+bool Beneath(const std::string& path, const std::string& dir) {
+  return dir == "/" || path == dir ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+          path[dir.size()] == '/');
+}
+
+// What `to` grants that `from` does not, as a clause; "" when nothing.
+std::string Widening(const LandlockRuleset& from, const LandlockRuleset& to) {
+  for (uint64_t bit = 1; bit != 0 && bit <= from.handled_fs; bit <<= 1) {
+    if ((from.handled_fs & bit) == 0) continue;
+    if ((to.handled_fs & bit) == 0) {
+      return StrCat("it lets ", kernel::FsRightNames(bit), " run on any path");
+    }
+    for (const LandlockRuleset::PathGrant& g : to.paths) {
+      if ((g.access & bit) == 0) continue;
+      const bool covered =
+          std::any_of(from.paths.begin(), from.paths.end(),
+                      [&](const LandlockRuleset::PathGrant& f) {
+                        return (f.access & bit) != 0 && Beneath(g.path, f.path);
+                      });
+      if (!covered) {
+        return StrCat("it allows ", kernel::FsRightNames(bit), " beneath ",
+                      g.path);
+      }
+    }
+  }
+  for (uint64_t bit = 1; bit != 0 && bit <= from.handled_net; bit <<= 1) {
+    if ((from.handled_net & bit) == 0) continue;
+    if ((to.handled_net & bit) == 0) {
+      return StrCat("it lets ", kernel::NetRightNames(bit), " reach any port");
+    }
+    for (const LandlockRuleset::PortGrant& g : to.ports) {
+      if ((g.access & bit) == 0) continue;
+      for (uint32_t port = g.low; port <= g.high; ++port) {
+        const bool covered = std::any_of(
+            from.ports.begin(), from.ports.end(),
+            [&](const LandlockRuleset::PortGrant& f) {
+              return (f.access & bit) != 0 && f.low <= port && port <= f.high;
+            });
+        if (!covered) {
+          return StrCat("it allows ", kernel::NetRightNames(bit), " on port ",
+                        port);
+        }
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string OutsideEnvelope(const Policy& base, const Rule& added) {
+  if (base.envelope().empty()) return "";
+  const LandlockLayer now = DeriveLandlockLayer(base, "");
+  RuleSet with = base.rule_set();
+  with.rules.insert(with.rules.begin(), added);
+  const LandlockLayer then = DeriveLandlockLayer(Policy(std::move(with)), "");
+  const std::string widening = Widening(now.ruleset, then.ruleset);
+  if (widening.empty()) return "";
+  std::string envelope;
+  for (const Rule& r : base.envelope()) {
+    StrAppend(&envelope, envelope.empty() ? "" : "; ", r.location.ToString(),
+              ": ", RuleSourceText(r));
+  }
+  return StrCat(widening,
+                ", outside the run-time envelope, which the kernel's "
+                "Landlock layer was built from (",
+                envelope, ")");
 }
 
 uint64_t PathArgRights(std::string_view syscall, int arg) {

@@ -29,10 +29,12 @@ struct LandlockLayer {
   bool exact() const { return notes.empty(); }
 };
 
-// The layer for `policy`. `runtime_changes` says why rules can change
-// while the command runs ("--control", a load=magic_stat rule), "" when
-// they cannot: a domain cannot grow after exec, so such a run gets no
-// file or network rights (scopes only).
+// The layer for `policy`, and for its run-time envelope (rules added at
+// run time go above the policy's, so the envelope comes first).
+// `runtime_changes` says why rules can change while the command runs
+// ("--control", a load=magic_stat rule), "" when they cannot: a domain
+// cannot grow after exec, so such a run with no envelope gets no file or
+// network rights (scopes only).
 LandlockLayer DeriveLandlockLayer(const Policy& policy,
                                   const std::string& runtime_changes);
 
@@ -40,6 +42,11 @@ LandlockLayer DeriveLandlockLayer(const Policy& policy,
 // (x86_64 name): 0 for one it checks nothing syd derives for (reads,
 // executes, metadata).
 uint64_t PathArgRights(std::string_view syscall, int arg);
+
+// Why rule `added`, put above `base`'s rules at run time, would need the
+// Landlock layer to grow beyond `base`'s run-time envelope; "" when it
+// would not (or `base` declares no envelope, and its run has no layer).
+std::string OutsideEnvelope(const Policy& base, const Rule& added);
 
 // Why rules of `policy` can change at run time with `control` (the
 // --control path, "" for none): "" when they cannot.

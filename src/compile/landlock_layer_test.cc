@@ -191,6 +191,34 @@ TEST_CASE("run-time changes and detaching rules get no file layer") {
   CHECK(d.ruleset.handled_fs == 0);
 }
 
+TEST_CASE("the run-time envelope keeps a layer when rules can change") {
+  const std::string envelope = "runtime/allow+%file_wr:arg_=*\"/tmp/e/***\"\n";
+  const Policy p = Load(kWriteConfinement + envelope);
+  REQUIRE(p.envelope().size() == 1);
+  const LandlockLayer l = DeriveLandlockLayer(p, "the control socket /x");
+  CHECK((l.ruleset.handled_fs & kWrite) != 0);
+  CHECK(At(l, "/tmp/w") != 0);
+  CHECK(At(l, "/tmp/e") != 0);
+  // A rule added at run time must stay inside it.
+  auto added = [](const std::string& rule) {
+    return Load(rule).rules().front();
+  };
+  CHECK(OutsideEnvelope(
+            p, added("sys/trace+%file_wr:allow:arg_=*\"/tmp/e/x/***\"")) == "");
+  CHECK(OutsideEnvelope(p, added("sys/trace+%file_wr:fault=EPERM")) == "");
+  const std::string out =
+      OutsideEnvelope(p, added("sys/trace+%file_wr:allow:arg_=*\"/etc/***\""));
+  CHECK(out.find("beneath /etc, outside the run-time envelope") !=
+        std::string::npos);
+  CHECK(out.find(":3:1: runtime/allow+%file_wr:arg_=*\"/tmp/e/***\"") !=
+        std::string::npos);
+  CHECK(OutsideEnvelope(p, added("sys/allow+unlink"))
+            .find("remove_file run on any path") != std::string::npos);
+  // Without an envelope, there is no layer to keep, and nothing to check.
+  const Policy bare = Load(kWriteConfinement);
+  CHECK(OutsideEnvelope(bare, added("sys/allow+unlink")) == "");
+}
+
 TEST_CASE("mounts, which any file layer refuses, are named") {
   const LandlockLayer l = Derive(kWriteConfinement);
   CHECK(Notes(l).find("refuses every mount") != std::string::npos);

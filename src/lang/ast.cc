@@ -108,8 +108,8 @@ bool operator==(const Option& a, const Option& b) {
 }
 
 bool operator==(const RuleStmt& a, const RuleStmt& b) {
-  return a.action == b.action && a.edit == b.edit && a.syscalls == b.syscalls &&
-         a.args == b.args && a.options == b.options;
+  return a.envelope == b.envelope && a.action == b.action && a.edit == b.edit &&
+         a.syscalls == b.syscalls && a.args == b.args && a.options == b.options;
 }
 
 bool operator==(const DefaultStmt& a, const DefaultStmt& b) {

@@ -122,6 +122,9 @@ struct Option {
 };
 
 struct RuleStmt {
+  // runtime/ rather than sys/: not a rule, but what rules added at run time
+  // may allow (the run-time envelope, docs/language.md).
+  bool envelope = false;
   Action action = Action::kAllow;
   Edit edit = Edit::kAdd;
   std::vector<SyscallItem> syscalls;  // empty only for `^` with no set

@@ -49,16 +49,17 @@ struct Node : pegtl::parse_tree::basic_node<Node> {
 
 template <typename Rule>
 using Selector = pegtl::parse_tree::selector<
-    Rule, pegtl::parse_tree::store_content::on<
-              g::number, g::string_body, g::expr_ident, g::unary_op,
-              g::binary_op, g::operand, g::expr, g::sys_set, g::sys_set_name,
-              g::sys_regex_body, g::sys_number, g::sys_name, g::arg_expr,
-              g::arg_ref, g::op_not_match, g::op_glob, g::op_not_glob,
-              g::op_net_match, g::op_net_not_match, g::op_match, g::op_ne,
-              g::op_mask_none, g::op_ge, g::op_le, g::op_eq, g::op_gt, g::op_lt,
-              g::op_mask_any, g::option, g::option_key, g::option_bare,
-              g::action_name, g::edit_add, g::edit_remove, g::edit_clear,
-              g::rule, g::default_stmt, g::include_stmt, g::include_bare>>;
+    Rule,
+    pegtl::parse_tree::store_content::on<
+        g::number, g::string_body, g::expr_ident, g::unary_op, g::binary_op,
+        g::operand, g::expr, g::sys_set, g::sys_set_name, g::sys_regex_body,
+        g::sys_number, g::sys_name, g::arg_expr, g::arg_ref, g::op_not_match,
+        g::op_glob, g::op_not_glob, g::op_net_match, g::op_net_not_match,
+        g::op_match, g::op_ne, g::op_mask_none, g::op_ge, g::op_le, g::op_eq,
+        g::op_gt, g::op_lt, g::op_mask_any, g::option, g::option_key,
+        g::option_bare, g::action_name, g::edit_add, g::edit_remove,
+        g::edit_clear, g::rule, g::envelope_prefix, g::default_stmt,
+        g::include_stmt, g::include_bare>>;
 
 // Appends the statements of one line's tree to `out`, each unless it had
 // an error, which goes to `diags` (what the grammar leaves to the

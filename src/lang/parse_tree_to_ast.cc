@@ -250,10 +250,15 @@ class Converter {
   std::optional<syd::Statement> Rule(const Node& n) {
     RuleStmt r;
     r.location = Loc(n);
-    std::optional<Action> action = ActionFrom(*n.children[0]);
+    size_t first = 0;
+    if (n.children[0]->is_type<g::envelope_prefix>()) {
+      r.envelope = true;
+      first = 1;
+    }
+    std::optional<Action> action = ActionFrom(*n.children[first]);
     if (!action) return std::nullopt;
     r.action = *action;
-    for (size_t i = 1; i < n.children.size(); ++i) {
+    for (size_t i = first + 1; i < n.children.size(); ++i) {
       const Node& c = *n.children[i];
       if (c.is_type<g::edit_add>()) {
         r.edit = Edit::kAdd;

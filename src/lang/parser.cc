@@ -21,8 +21,8 @@ template <typename Rule>
 constexpr const char* kMessage = "syntax error";
 template <>
 constexpr const char* kMessage<g::statement> =
-    "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION or include "
-    "FILE";
+    "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION, "
+    "runtime/allow+SYSCALLS... or include FILE";
 template <>
 constexpr const char* kMessage<g::action_name> =
     "expected an action name after '/' (kill_process, kill_thread, fault, "

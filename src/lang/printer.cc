@@ -149,8 +149,9 @@ std::string PrintStatement(const Statement& st) {
     char edit = r->edit == Edit::kAdd      ? '+'
                 : r->edit == Edit::kRemove ? '-'
                                            : '^';
-    std::string out = StrCat("sys/", ActionName(r->action),
-                             std::string(1, edit), PrintSyscalls(r->syscalls));
+    std::string out =
+        StrCat(r->envelope ? "runtime/" : "sys/", ActionName(r->action),
+               std::string(1, edit), PrintSyscalls(r->syscalls));
     for (const ArgExpr& a : r->args) StrAppend(&out, ":", PrintArg(a));
     for (const Option& o : r->options) StrAppend(&out, ":", PrintOption(o));
     return out;

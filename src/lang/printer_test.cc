@@ -110,6 +110,7 @@ class Gen {
       return d;
     }
     RuleStmt r;
+    r.envelope = Int(0, 3) == 0;  // the grammar takes any action after it
     r.action = static_cast<Action>(Int(0, 7));
     r.edit = static_cast<Edit>(Int(0, 2));
     int nsys = r.edit == Edit::kClear ? Int(0, 2) : Int(1, 3);

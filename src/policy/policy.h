@@ -39,6 +39,9 @@ class Policy {
   const DefaultVerdict& default_verdict() const {
     return rules_.default_verdict;
   }
+  // What rules added at run time may allow (runtime/allow+...).
+  const std::vector<Rule>& envelope() const { return rules_.envelope; }
+  const RuleSet& rule_set() const { return rules_; }
   // The rules that can decide x86_64 syscall `nr`, in order.
   const std::vector<ChainEntry>& chain(int nr) const;
   // Syscalls with a non-empty chain, ascending.

@@ -76,6 +76,10 @@ bool Resolver::BuildRule(const RuleStmt& st, Rule* rule) {
 }
 
 void Resolver::RuleStatement(const RuleStmt& st) {
+  if (st.envelope) {
+    EnvelopeStatement(st);
+    return;
+  }
   if (st.edit == Edit::kClear) {
     Clear(st);
     return;
@@ -97,6 +101,20 @@ void Resolver::RuleStatement(const RuleStmt& st) {
         st.location,
         "no earlier rule is the same as this one: nothing to remove");
   }
+}
+
+void Resolver::EnvelopeStatement(const RuleStmt& st) {
+  ok_ = true;
+  if (st.action != Action::kAllow || st.edit != Edit::kAdd ||
+      !st.options.empty()) {
+    Error(st.location,
+          "the run-time envelope is written runtime/allow+SYSCALLS[:tests]: "
+          "what rules added at run time may allow (no other action, edit or "
+          "option)");
+    return;
+  }
+  Rule rule;
+  if (BuildRule(st, &rule)) out_.envelope.push_back(std::move(rule));
 }
 
 void Resolver::Clear(const RuleStmt& st) {

@@ -47,6 +47,7 @@ class Resolver {
   // resolve.cc
   bool BuildRule(const RuleStmt& st, Rule* rule);
   void RuleStatement(const RuleStmt& st);
+  void EnvelopeStatement(const RuleStmt& st);
   void Clear(const RuleStmt& st);
   void DefaultStatement(const DefaultStmt& st);
 

@@ -182,6 +182,22 @@ bool Rule::NeedsUserSpace() const {
   return false;
 }
 
+std::string EnvelopeText(const Rule& r) {
+  std::string text = RuleText(r);
+  // RuleText starts "sys/"; a guarded open adds lines, each a rule.
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    if (line.rfind("sys/", 0) == 0) line.remove_prefix(4);
+    StrAppend(&out, out.empty() ? "" : "\n", "runtime/", line);
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string RuleText(const Rule& r) {
   std::string tests;
   for (const Condition& c : r.conditions)

@@ -142,6 +142,11 @@ struct DefaultVerdict {
 struct RuleSet {
   std::vector<Rule> rules;
   DefaultVerdict default_verdict;
+  // runtime/allow+ statements: what rules added at run time may allow.
+  // They decide nothing; the kernel layers are built from the rules and
+  // these (src/compile/landlock_layer.h), and a rule added at run time
+  // that would need more is refused.
+  std::vector<Rule> envelope;
 };
 
 // Canonical text of one rule, with its syscalls listed by name: the form
@@ -149,6 +154,8 @@ struct RuleSet {
 std::string RuleText(const Rule& r);
 // The default as a statement: "default/fault:error=EPERM".
 std::string DefaultText(const DefaultVerdict& d);
+// An envelope entry as a statement: "runtime/allow+unlink:arg_=*...".
+std::string EnvelopeText(const Rule& r);
 // The rule as its author wrote it, from its source line.
 std::string RuleSourceText(const Rule& r);
 

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "src/base/strcat.h"
+#include "src/compile/landlock_layer.h"
 #include "src/lang/parser.h"
 #include "src/policy/resolve.h"
 #include "src/runtime/runtime.h"
@@ -287,6 +288,13 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
                "sys/ACTION^[SET], a query ending in ?, or lock:on|off|exec"));
   }
   const RuleStmt& st = std::get<RuleStmt>(parsed.statements[0]);
+  if (st.envelope) {
+    return absl::InvalidArgumentError(
+        StrCat(origin,
+               ": the run-time envelope (runtime/allow+...) comes from the "
+               "policy: the kernel's layers are built from it before the "
+               "command starts"));
+  }
   if (query) {
     if (st.edit != Edit::kAdd) {
       return absl::InvalidArgumentError(
@@ -323,6 +331,12 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
             StrCat(origin, ": ", why,
                    "; the filter is sealed, so a rule added at run time cannot "
                    "change that"));
+      }
+      why = OutsideEnvelope(base_, Added(edited));
+      if (!why.empty()) {
+        return absl::InvalidArgumentError(
+            StrCat(origin, ": refused: ", why,
+                   "; a Landlock domain cannot grow after exec"));
       }
       break;
     }

@@ -124,6 +124,45 @@ TEST_CASE("a rule added at run time may test the process name") {
   CHECK(Exists(t.extra + "/by-sh"));
 }
 
+TEST_CASE("the run-time envelope: rules inside it work, outside are refused") {
+  Tree t;
+  const std::string outside = testing::MakeTempDir();
+  std::ofstream(t.policy, std::ios::app)
+      << "runtime/allow+%file_wr:arg_=*\"" << t.root << "/***\"\n";
+  const std::string add_outside =
+      "/dev/sydbox/sys/trace+%file_wr:allow:arg_=*\"" + outside + "/***\"";
+  RunResult r = t.Script("test -e '" + t.AddExtra() +
+                             "' || exit 10\n"
+                             "echo x > " +
+                             t.extra +
+                             "/after || exit 11\n"
+                             "test -e '" +
+                             add_outside +
+                             "' && exit 12\n"
+                             "echo x > " +
+                             outside +
+                             "/f 2>/dev/null && exit 13\n"
+                             "exit 3\n",
+                         {"-p", "magic", "--stats"});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  // The kernel's layer was built with the envelope: the added tree is
+  // writable, and the run still has a file layer.
+  CHECK(Exists(t.extra + "/after"));
+  CHECK(Contains(r.err, "files: write_file"));
+  CHECK(Contains(r.err, "outside the run-time envelope"));
+  CHECK(Contains(r.err, "policy.syd:3:1: runtime/allow+"));
+  CHECK_FALSE(Exists(outside + "/f"));
+  // With syd's checks off, Landlock alone keeps writes in the envelope.
+  r = t.Script("echo x > " + t.extra + "/k || exit 10\n" + "echo x > " +
+                   outside + "/k && exit 11\nexit 3\n",
+               {"-p", "magic", "--allow-stopped-calls"});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(Exists(t.extra + "/k"));
+  CHECK_FALSE(Exists(outside + "/k"));
+}
+
 TEST_CASE("magic stat answers every stat and access variant") {
   Tree t;
   RunResult r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper,
