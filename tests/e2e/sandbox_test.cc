@@ -386,6 +386,40 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   CHECK(errno == ESRCH);
 }
 
+TEST_CASE("SIGKILL to syd: the sandbox can do nothing the policy refuses") {
+  // What holds when syd itself dies (there is no pid namespace yet to take
+  // the sandbox with it): under ptrace, every tracee dies with syd
+  // (PTRACE_O_EXITKILL); under user notification the processes run on, but
+  // every call the filter would send to syd fails with ENOSYS (the
+  // listener is gone) and the Landlock layer still holds.
+  Tree t;
+  const std::string pidfile = t.allowed + "/pid";
+  const std::string go = t.allowed + "/go";
+  BackgroundSyd b(t,
+                  {"/bin/sh", "-c",
+                   "echo $$ > " + pidfile +
+                       "; i=0; while [ ! -e " + go +
+                       " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); "
+                       "done; echo x > " +
+                       t.denied + "/after; echo x > " + t.allowed +
+                       "/after; sleep 10"},
+                  pidfile);
+  REQUIRE(kill(b.syd, SIGKILL) == 0);
+  int status = 0;
+  REQUIRE(waitpid(b.syd, &status, 0) == b.syd);
+  Touch(go);
+  // The shell takes at most 50 ms to see `go`, and then a write or two.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK_FALSE(Exists(t.denied + "/after"));
+  if (Backend() == "ptrace") {
+    CHECK(kill(b.helper, 0) == -1);
+  } else {
+    // Even an allowed write fails: nobody judges it.
+    CHECK_FALSE(Exists(t.allowed + "/after"));
+  }
+  kill(b.helper, SIGKILL);
+}
+
 TEST_CASE("a signal to syd after the command has gone reaches what it left") {
   Tree t;
   std::string pidfile = t.allowed + "/pid";
