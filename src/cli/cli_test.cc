@@ -13,7 +13,6 @@ namespace syd {
 namespace {
 
 using testing::Contains;
-using testing::Exists;
 using testing::Run;
 using testing::RunResult;
 

@@ -67,6 +67,29 @@ struct Tree {
   }
 };
 
+// One way of writing into denied/, and the name it must not make.
+struct Escape {
+  std::vector<std::string> args;  // the helper's
+  std::string must_not_exist;
+};
+
+// Every way of writing a new name into `t`'s denied/, one per kind of
+// call; `src` is a file in allowed/ to rename and link.
+inline std::vector<Escape> WriteEscapes(const Tree& t, const std::string& src) {
+  const std::string& d = t.denied;
+  return {
+      {{"creat", d + "/c"}, d + "/c"},
+      {{"mkdir", d + "/d"}, d + "/d"},
+      {{"mknod", d + "/n"}, d + "/n"},
+      {{"openat2", d + "/o2"}, d + "/o2"},
+      {{"rename", src, d + "/r"}, d + "/r"},
+      {{"link", src, d + "/l"}, d + "/l"},
+      {{"symlink", "/etc/passwd", d + "/s"}, d + "/s"},
+      {{"openat", d, "rel"}, d + "/rel"},
+      {{"write", t.allowed + "/../denied/dotdot"}, d + "/dotdot"},
+  };
+}
+
 }  // namespace syd::e2e
 
 #endif  // SYD_TESTS_E2E_E2E_H_

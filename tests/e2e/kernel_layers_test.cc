@@ -38,24 +38,9 @@ TEST_CASE("with syd's checks off, Landlock alone keeps writes in the tree" *
   const std::string src = Touch(t.allowed + "/src");
   const std::string victim = Touch(t.denied + "/victim");
   REQUIRE(symlink(t.denied.c_str(), (t.allowed + "/escape").c_str()) == 0);
-  struct Case {
-    std::vector<std::string> args;
-    std::string must_not_exist;
-  };
-  const std::vector<Case> cases = {
-      {{"write", t.denied + "/w"}, t.denied + "/w"},
-      {{"creat", t.denied + "/c"}, t.denied + "/c"},
-      {{"mkdir", t.denied + "/d"}, t.denied + "/d"},
-      {{"mknod", t.denied + "/n"}, t.denied + "/n"},
-      {{"openat2", t.denied + "/o2"}, t.denied + "/o2"},
-      {{"rename", src, t.denied + "/r"}, t.denied + "/r"},
-      {{"link", src, t.denied + "/l"}, t.denied + "/l"},
-      {{"symlink", "/etc/passwd", t.denied + "/s"}, t.denied + "/s"},
-      {{"openat", t.denied, "rel"}, t.denied + "/rel"},
-      {{"write", t.allowed + "/../denied/dotdot"}, t.denied + "/dotdot"},
-      {{"write", t.allowed + "/escape/f"}, t.denied + "/f"},
-  };
-  for (const Case& c : cases) {
+  std::vector<e2e::Escape> cases = e2e::WriteEscapes(t, src);
+  cases.push_back({{"write", t.allowed + "/escape/f"}, t.denied + "/f"});
+  for (const e2e::Escape& c : cases) {
     CAPTURE(c.args[0]);
     const RunResult r = t.Helper(c.args, kChecksOff);
     // EACCES, or EXDEV for a rename or link Landlock will not reparent.

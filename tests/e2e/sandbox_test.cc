@@ -177,22 +177,7 @@ TEST_CASE("every way of writing is checked") {
   Tree t;
   std::string src = Touch(t.allowed + "/src");
   Touch(t.denied + "/victim");
-  struct Case {
-    std::vector<std::string> args;
-    std::string must_not_exist;
-  };
-  std::vector<Case> cases = {
-      {{"creat", t.denied + "/c"}, t.denied + "/c"},
-      {{"mkdir", t.denied + "/d"}, t.denied + "/d"},
-      {{"mknod", t.denied + "/n"}, t.denied + "/n"},
-      {{"openat2", t.denied + "/o2"}, t.denied + "/o2"},
-      {{"rename", src, t.denied + "/r"}, t.denied + "/r"},
-      {{"link", src, t.denied + "/l"}, t.denied + "/l"},
-      {{"symlink", "/etc/passwd", t.denied + "/s"}, t.denied + "/s"},
-      {{"openat", t.denied, "rel"}, t.denied + "/rel"},
-      {{"write", t.allowed + "/../denied/dotdot"}, t.denied + "/dotdot"},
-  };
-  for (const Case& c : cases) {
+  for (const e2e::Escape& c : e2e::WriteEscapes(t, src)) {
     CAPTURE(c.args[0]);
     CHECK(t.Helper(c.args).exit_code == EPERM);
     CHECK_FALSE(Exists(c.must_not_exist));
@@ -395,15 +380,14 @@ TEST_CASE("SIGKILL to syd: the sandbox can do nothing the policy refuses") {
   Tree t;
   const std::string pidfile = t.allowed + "/pid";
   const std::string go = t.allowed + "/go";
-  BackgroundSyd b(t,
-                  {"/bin/sh", "-c",
-                   "echo $$ > " + pidfile +
-                       "; i=0; while [ ! -e " + go +
-                       " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); "
-                       "done; echo x > " +
-                       t.denied + "/after; echo x > " + t.allowed +
-                       "/after; sleep 10"},
-                  pidfile);
+  BackgroundSyd b(
+      t,
+      {"/bin/sh", "-c",
+       "echo $$ > " + pidfile + "; i=0; while [ ! -e " + go +
+           " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); "
+           "done; echo x > " +
+           t.denied + "/after; echo x > " + t.allowed + "/after; sleep 10"},
+      pidfile);
   REQUIRE(kill(b.syd, SIGKILL) == 0);
   int status = 0;
   REQUIRE(waitpid(b.syd, &status, 0) == b.syd);
