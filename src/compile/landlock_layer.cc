@@ -63,7 +63,8 @@ constexpr PathRights kPathRights[] = {
     {"rename", 1, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
     {"renameat", 1, kRemoveAny | kernel::kLandlockFsRefer},
     {"renameat", 3, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
-    {"renameat2", 1, kRemoveAny | kernel::kLandlockFsRefer},
+    // RENAME_EXCHANGE makes in the source's directory too.
+    {"renameat2", 1, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
     {"renameat2", 3, kMakeAny | kRemoveAny | kernel::kLandlockFsRefer},
     {"link", 0, kernel::kLandlockFsRefer},
     {"link", 1, kMakeAny | kernel::kLandlockFsRefer},
