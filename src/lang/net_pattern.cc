@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "src/base/strcat.h"
@@ -59,6 +60,20 @@ bool PrefixMatches(const std::array<uint8_t, 16>& a,
     if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) return false;
   }
   return true;
+}
+
+bool IsV4Mapped(const std::array<uint8_t, 16>& ip) {
+  static constexpr std::array<uint8_t, 12> kPrefix = {0, 0, 0, 0, 0,    0,
+                                                      0, 0, 0, 0, 0xff, 0xff};
+  return std::equal(kPrefix.begin(), kPrefix.end(), ip.begin());
+}
+
+SocketAddress V4Of(const SocketAddress& mapped) {
+  SocketAddress v4 = mapped;
+  v4.family = AddressFamily::kInet;
+  v4.ip = {};
+  std::copy(mapped.ip.begin() + 12, mapped.ip.end(), v4.ip.begin());
+  return v4;
 }
 
 }  // namespace
@@ -126,6 +141,21 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
 }
 
 bool NetPattern::Matches(const SocketAddress& a) const {
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is that IPv4 address,
+  // both ways: the kernel sends to it as IPv4 from a dual-stack socket.
+  if (a.family == AddressFamily::kInet6 && family == AddressFamily::kInet &&
+      IsV4Mapped(a.ip)) {
+    return Matches(V4Of(a));
+  }
+  if (a.family == AddressFamily::kInet && family == AddressFamily::kInet6 &&
+      prefix >= 96 && IsV4Mapped(ip)) {
+    NetPattern v4 = *this;
+    v4.family = AddressFamily::kInet;
+    v4.ip = {};
+    std::copy(ip.begin() + 12, ip.end(), v4.ip.begin());
+    v4.prefix = prefix - 96;
+    return v4.Matches(a);
+  }
   if (a.family != family) return false;
   switch (family) {
     case AddressFamily::kUnix:

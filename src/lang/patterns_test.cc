@@ -90,6 +90,22 @@ TEST_CASE("address patterns") {
   CHECK(P("unix-abstract:/run/nscd/socket").Matches(u));
 }
 
+TEST_CASE("an IPv4-mapped IPv6 address is its IPv4 address, both ways") {
+  // A dual-stack socket reaches 127.0.0.1 as ::ffff:127.0.0.1.
+  CHECK(P("LOOPBACK@80").Matches(Inet6("::ffff:127.0.0.1", 80)));
+  CHECK_FALSE(P("LOOPBACK@80").Matches(Inet6("::ffff:127.0.0.1", 81)));
+  CHECK_FALSE(P("LOOPBACK").Matches(Inet6("::ffff:10.0.0.1", 80)));
+  CHECK(P("inet://10.0.0.0/8").Matches(Inet6("::ffff:10.1.2.3", 1)));
+  // Not mapped: an IPv4-compatible or plain IPv6 address stays IPv6.
+  CHECK_FALSE(P("LOOPBACK").Matches(Inet6("::127.0.0.1", 80)));
+  CHECK_FALSE(P("inet://0.0.0.0/0").Matches(Inet6("2001:db8::1", 1)));
+  // A mapped pattern is an IPv4 one.
+  CHECK(P("inet6://::ffff:127.0.0.1@53").Matches(Inet("127.0.0.1", 53)));
+  CHECK(P("inet6://::ffff:10.0.0.0/104").Matches(Inet("10.9.9.9", 1)));
+  CHECK_FALSE(P("inet6://::ffff:10.0.0.0/104").Matches(Inet("11.0.0.1", 1)));
+  CHECK_FALSE(P("inet6://::/0").Matches(Inet("127.0.0.1", 1)));
+}
+
 TEST_CASE("address pattern errors and canonical text") {
   for (const char* bad :
        {"inet://1.2.3.4/33", "inet://1.2.3", "inet6://::g", "LOOPBACK@70000",

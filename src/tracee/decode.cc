@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
@@ -73,9 +74,12 @@ SocketAddress DecodeSockaddr(const uint8_t* data, size_t len) {
     a.family = AddressFamily::kInet;
     std::memcpy(a.ip.data(), &in.sin_addr, 4);
     a.port = ntohs(in.sin_port);
-  } else if (family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
-    sockaddr_in6 in6;
-    std::memcpy(&in6, data, sizeof in6);
+  } else if (family == AF_INET6 &&
+             len >= offsetof(sockaddr_in6, sin6_scope_id)) {
+    // The kernel takes one without its scope id: RFC 2133's 24 bytes
+    // (SIN6_LEN_RFC2133), as older programs still pass.
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, data, std::min(len, sizeof in6));
     a.family = AddressFamily::kInet6;
     std::memcpy(a.ip.data(), &in6.sin6_addr, 16);
     a.port = ntohs(in6.sin6_port);

@@ -19,6 +19,24 @@
 namespace syd::tracee {
 namespace {
 
+TEST_CASE("an IPv6 address of the kernel's minimum length is decoded") {
+  sockaddr_in6 in6{};
+  in6.sin6_family = AF_INET6;
+  in6.sin6_port = htons(443);
+  REQUIRE(inet_pton(AF_INET6, "2001:db8::7", &in6.sin6_addr) == 1);
+  in6.sin6_scope_id = 9;  // not passed at 24 bytes
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&in6);
+  for (size_t len : {size_t{24}, sizeof in6}) {
+    CAPTURE(len);
+    const SocketAddress a = DecodeSockaddr(bytes, len);
+    CHECK(a.family == AddressFamily::kInet6);
+    CHECK(a.port == 443);
+    CHECK(a.ToString() == "inet6://2001:db8::7@443");
+  }
+  // One byte short of the address: nothing the kernel would take.
+  CHECK(DecodeSockaddr(bytes, 23).family == AddressFamily::kOther);
+}
+
 TEST_CASE("open flags and modes read as strace shows them") {
   CHECK(OpenFlagsText(O_RDONLY) == "O_RDONLY");
   CHECK(OpenFlagsText(O_WRONLY | O_CREAT | O_TRUNC) ==

@@ -293,6 +293,11 @@ TEST_CASE("bind and connect by address" * doctest::skip(geteuid() != 0)) {
   CHECK(run("bind", "abstract:syd-ok") == 0);
   CHECK(run("bind", "abstract:syd-no") == EPERM);
   CHECK(run("connect", "inet:10.1.2.3@80") == ECONNREFUSED);
+  // An IPv4-mapped IPv6 address is the IPv4 address it maps, both for
+  // what a rule allows and for what it refuses.
+  CHECK(run("bind", "inet6:::ffff:127.0.0.1@0") == 0);
+  CHECK(run("bind", "inet6:::ffff:0.0.0.0@0") == EPERM);
+  CHECK(run("connect", "inet6:::ffff:10.1.2.3@80") == ECONNREFUSED);
 }
 
 TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
