@@ -71,19 +71,29 @@ std::string Names(const RightInfo (&table)[N], uint64_t bits) {
   return out;
 }
 
+// Whether open() failed because `path` cannot be reached (yet): missing,
+// under a file, a symlink loop, unsearchable, too long. The kernel cannot
+// reach it for the sandbox either.
+bool Unreachable(int error) {
+  return error == ENOENT || error == ENOTDIR || error == EACCES ||
+         error == ELOOP || error == ENAMETOOLONG;
+}
+
 // An O_PATH descriptor of what a grant of `path` attaches to: the path, or
-// its parent when the path does not exist yet (the rule that allows it
-// may make it there). -1 with errno ENOENT when neither exists: nothing
-// the rules allow can make the path, so there is nothing to grant.
+// its parent when the path cannot be reached yet (the rule that allows it
+// may make it there). -1 with errno ENOENT when neither can: nothing the
+// rules allow can make the path, so there is nothing to grant.
 int OpenGrantTarget(const std::string& path) {
   int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
-  if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR && errno != EACCES))
-    return fd;
+  if (fd >= 0 || !Unreachable(errno)) return fd;
   const size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos || path == "/") return -1;
+  if (slash == std::string::npos || path == "/") {
+    errno = ENOENT;
+    return -1;
+  }
   fd = open(slash == 0 ? "/" : path.substr(0, slash).c_str(),
             O_PATH | O_CLOEXEC);
-  if (fd < 0 && (errno == ENOTDIR || errno == EACCES)) errno = ENOENT;
+  if (fd < 0 && Unreachable(errno)) errno = ENOENT;
   return fd;
 }
 
