@@ -32,9 +32,7 @@ void PrintLandlock(const Policy& policy) {
                   r.paths.size(), " path", r.paths.size() == 1 ? "" : "s");
   }
   if (r.handled_net != 0) {
-    size_t ports = 0;
-    for (const kernel::LandlockRuleset::PortGrant& g : r.ports)
-      ports += g.high - g.low + 1;
+    const size_t ports = r.PortCount();
     if (!what.empty()) what += "; ";
     what += StrCat(kernel::NetRightNames(r.handled_net),
                    ports == 0 ? std::string(" on no port")

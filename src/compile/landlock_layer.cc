@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/str_join.h"
 #include "src/base/strcat.h"
 #include "src/kernel/landlock_uapi.h"
 #include "src/syscalls/syscalls.h"
@@ -244,19 +245,16 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
   return reach;
 }
 
-// Notes, gathered per rule (nullptr: the default) and written in rule
-// order.
+// What the notes about one rule (nullptr: the default) will say; they are
+// gathered per rule and written in rule order.
 struct Findings {
-  struct PerRule {
-    uint64_t fs_left = 0;
-    uint64_t net_left = 0;
-    std::set<std::string> calls;
-    std::set<std::string> widened_to;
-    uint64_t denied_fs = 0;
-    std::set<std::string> mounts;
-    std::string other;
-  };
-  std::map<const Rule*, PerRule> by_rule;
+  uint64_t fs_left = 0;
+  uint64_t net_left = 0;
+  std::set<std::string> calls;
+  std::set<std::string> widened_to;
+  uint64_t denied_fs = 0;
+  std::set<std::string> mounts;
+  std::string other;
 };
 
 class Deriver {
@@ -267,7 +265,7 @@ class Deriver {
     for (const Rule& r : policy_.rules()) {
       if (r.verdict.kind == Verdict::Kind::kDetachProcess ||
           r.verdict.kind == Verdict::Kind::kDetachThread) {
-        found_.by_rule[&r].other =
+        found_[&r].other =
             "Landlock handles no file or network right: this rule detaches "
             "processes, and a detached process is judged by nothing";
         return Finish();
@@ -309,13 +307,11 @@ class Deriver {
   }
 
  private:
-  Findings::PerRule& At(const Reach& r) {
-    return found_.by_rule[r.everywhere_by];
-  }
+  Findings& At(const Reach& r) { return found_[r.everywhere_by]; }
 
   void Add(uint64_t rights, const SyscallInfo* info, const Reach& reach) {
     if (reach.everywhere()) {
-      Findings::PerRule& f = At(reach);
+      Findings& f = At(reach);
       f.fs_left |= rights;
       f.calls.emplace(info->name);
       everywhere_fs_ |= rights;
@@ -328,7 +324,7 @@ class Deriver {
         const bool on_file = (bit & kFileRights) != 0;
         const std::string path = a.tree || on_file ? a.path : Dir(a.path);
         grants_[path] |= bit;
-        if (a.widened) found_.by_rule[rule].widened_to.insert(a.path);
+        if (a.widened) found_[rule].widened_to.insert(a.path);
       }
       for (const Rule* deny : reach.conditional_denies)
         denies_.emplace_back(deny, bit);
@@ -338,7 +334,7 @@ class Deriver {
 
   void AddPorts(uint64_t right, const SyscallInfo* info, const Reach& reach) {
     if (reach.everywhere()) {
-      Findings::PerRule& f = At(reach);
+      Findings& f = At(reach);
       f.net_left |= right;
       f.calls.emplace(info->name);
       return;
@@ -380,7 +376,7 @@ class Deriver {
     layer.ruleset.ports = ports_;
     // A refusal inside a granted tree is syd's alone.
     for (const auto& [deny, bit] : denies_) {
-      if ((handled & bit) != 0) found_.by_rule[deny].denied_fs |= bit;
+      if ((handled & bit) != 0) found_[deny].denied_fs |= bit;
     }
     if (handled != 0) {
       for (std::string_view name : kMountCalls) {
@@ -391,10 +387,10 @@ class Deriver {
         const Rule* by = r.everywhere()      ? r.everywhere_by
                          : r.anchors.empty() ? nullptr
                                              : r.anchors.front().first;
-        found_.by_rule[by].mounts.emplace(name);
+        found_[by].mounts.emplace(name);
       }
     }
-    auto emit = [&](const Rule* rule, const Findings::PerRule& f) {
+    auto emit = [&](const Rule* rule, const Findings& f) {
       const Location where =
           rule ? rule->location : policy_.default_verdict().location;
       const std::string who = rule ? "this rule" : "the default";
@@ -403,13 +399,10 @@ class Deriver {
       };
       if (!f.other.empty()) note(f.other);
       if (f.fs_left != 0 || f.net_left != 0) {
-        std::string calls;
-        for (const std::string& c : f.calls)
-          calls += (calls.empty() ? "" : ", ") + c;
         note(StrCat("Landlock leaves ", kernel::FsRightNames(f.fs_left),
                     f.fs_left != 0 && f.net_left != 0 ? ", " : "",
                     kernel::NetRightNames(f.net_left), " to syd alone: ", who,
-                    " lets ", calls, " run on any ",
+                    " lets ", absl::StrJoin(f.calls, ", "), " run on any ",
                     f.fs_left != 0 ? "path" : "port"));
       }
       for (const std::string& to : f.widened_to) {
@@ -422,19 +415,16 @@ class Deriver {
                     " are granted around it): syd alone refuses it"));
       }
       if (!f.mounts.empty()) {
-        std::string calls;
-        for (const std::string& c : f.mounts)
-          calls += (calls.empty() ? "" : ", ") + c;
-        note(StrCat(who, " lets ", calls,
+        note(StrCat(who, " lets ", absl::StrJoin(f.mounts, ", "),
                     " run, but a Landlock domain that handles files refuses "
                     "every mount (EPERM)"));
       }
     };
     for (const Rule& r : policy_.rules()) {
-      auto it = found_.by_rule.find(&r);
-      if (it != found_.by_rule.end()) emit(&r, it->second);
+      auto it = found_.find(&r);
+      if (it != found_.end()) emit(&r, it->second);
     }
-    if (auto it = found_.by_rule.find(nullptr); it != found_.by_rule.end())
+    if (auto it = found_.find(nullptr); it != found_.end())
       emit(nullptr, it->second);
     for (const auto& [right, why] : too_many_ports_) {
       layer.notes.push_back(
@@ -447,7 +437,7 @@ class Deriver {
 
   const Policy& policy_;
   RegexAnchors regexes_;
-  Findings found_;
+  std::map<const Rule*, Findings> found_;
   uint64_t handled_fs_ = 0;
   uint64_t everywhere_fs_ = 0;
   uint64_t handled_net_ = 0;

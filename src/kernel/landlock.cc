@@ -215,9 +215,7 @@ std::string LandlockSummary(const LandlockRuleset& rules, int abi) {
                rules.paths.size(), " path", rules.paths.size() == 1 ? "" : "s");
   }
   if (net != 0) {
-    size_t ports = 0;
-    for (const LandlockRuleset::PortGrant& g : rules.ports)
-      ports += g.high - g.low + 1;
+    const size_t ports = rules.PortCount();
     out += StrCat("; network: ", NetRightNames(net), " only on ", ports,
                   " port", ports == 1 ? "" : "s");
   }

@@ -3,6 +3,7 @@
 #ifndef SYD_KERNEL_LANDLOCK_H_
 #define SYD_KERNEL_LANDLOCK_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +34,13 @@ struct LandlockRuleset {
   uint64_t handled_net = 0;
   std::vector<PathGrant> paths;
   std::vector<PortGrant> ports;
+
+  // How many ports `ports` grants, each range counted whole.
+  size_t PortCount() const {
+    size_t n = 0;
+    for (const PortGrant& g : ports) n += g.high - g.low + 1;
+    return n;
+  }
 };
 
 // The file and network rights a domain can handle at `abi`. None of the

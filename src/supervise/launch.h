@@ -22,9 +22,9 @@ namespace syd::supervise {
 absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
                          const kernel::LandlockRuleset& landlock);
 
-// In a child of syd: stops itself until syd has it, installs the filter
-// and execs `path`. Exits 125 when the filter cannot be installed, 126
-// when the command cannot be executed.
+// In a child of syd: enters the Landlock domain, stops itself until syd
+// has it, installs the filter and execs `path`. Exits 125 when the domain
+// or the filter cannot be made, 126 when the command cannot be executed.
 [[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
                                   const kernel::LandlockRuleset& landlock,
                                   const std::string& path,
