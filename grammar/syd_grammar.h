@@ -115,10 +115,13 @@ struct edit_clear : one<'^'> {};
 struct rule_body : sor<seq<edit_clear, opt<syscall_set>>,
                        seq<sor<edit_add, edit_remove>, must<syscall_set>>> {};
 // runtime/allow+SET[:tests]: what rules added at run time may allow (the
-// run-time envelope); otherwise a rule.
+// run-time envelope); baseline/allow+NAMES: baseline items the policy
+// reopens; otherwise a rule.
 struct envelope_prefix : string<'r', 'u', 'n', 't', 'i', 'm', 'e', '/'> {};
-struct rule : seq<sor<string<'s', 'y', 's', '/'>, envelope_prefix>,
-                  must<action_name>, must<rule_body>, items> {};
+struct baseline_prefix : string<'b', 'a', 's', 'e', 'l', 'i', 'n', 'e', '/'> {};
+struct rule
+    : seq<sor<string<'s', 'y', 's', '/'>, envelope_prefix, baseline_prefix>,
+          must<action_name>, must<rule_body>, items> {};
 struct default_stmt : seq<string<'d', 'e', 'f', 'a', 'u', 'l', 't', '/'>,
                           must<action_name>, options> {};
 struct include_bare : plus<not_one<' ', '\t', '#', '"'>> {};

@@ -1,13 +1,16 @@
 // syd check [--print] POLICY...
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/str_replace.h"
 #include "src/base/strcat.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
 #include "src/cli/usage.h"
 #include "src/compile/landlock_layer.h"
 #include "src/kernel/landlock.h"
+#include "src/policy/baseline.h"
 #include "src/policy/resolve.h"
 
 namespace syd::cli {
@@ -48,6 +51,28 @@ void PrintLandlock(const Policy& policy) {
                          .c_str());
 }
 
+// The baseline as comments, item by item, ahead of the rules it precedes:
+// a printed policy read back gets the baseline again, not twice.
+void PrintBaseline(const RuleSet& rules) {
+  for (const BaselineItem& item : kBaseline) {
+    const bool reopened =
+        std::any_of(rules.reopened.begin(), rules.reopened.end(),
+                    [&](const ReopenedItem& r) { return r.item == item.name; });
+    std::string text =
+        StrCat("# baseline/", item.name, reopened ? " (reopened)" : "",
+               item.ptrace_only   ? " (ptrace backend only)"
+               : item.targets_syd ? " (when syd supervises)"
+                                  : "",
+               ": ", item.reason, "\n");
+    StrAppend(&text, "#   ",
+              absl::StrReplaceAll(std::string(item.rules), {{"\n", "\n#   "}}),
+              "\n");
+    std::fputs(text.c_str(), stdout);
+  }
+  for (const ReopenedItem& r : rules.reopened)
+    std::printf("baseline/allow+%s\n", r.item.c_str());
+}
+
 }  // namespace
 
 int Check(const std::vector<std::string>& args) {
@@ -82,8 +107,15 @@ int Check(const std::vector<std::string>& args) {
   if (!diags.has_errors()) Lint(rules, diags);
   for (const Diagnostic& d : diags.all())
     std::fputs(FormatDiagnostic(d).c_str(), stderr);
-  if (!diags.has_errors()) PrintLandlock(Policy(rules));
+  absl::StatusOr<RuleSet> with_baseline = WithBaseline(rules, BaselineFor{});
+  if (!with_baseline.ok()) {
+    std::fprintf(stderr, "syd check: %s\n",
+                 std::string(with_baseline.status().message()).c_str());
+    return kExitErrors;
+  }
+  if (!diags.has_errors()) PrintLandlock(Policy(*with_baseline));
   if (print && !diags.has_errors()) {
+    PrintBaseline(rules);
     for (const Rule& r : rules.rules) std::printf("%s\n", RuleText(r).c_str());
     for (const Rule& r : rules.envelope)
       std::printf("%s\n", EnvelopeText(r).c_str());

@@ -124,8 +124,7 @@ std::optional<std::string> FindProfile(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<Compiled> LoadAndCompile(const PolicyArgs& args,
-                                       const char* who) {
+std::optional<RuleSet> LoadRules(const PolicyArgs& args, const char* who) {
   Diagnostics diags;
   RuleSet rules =
       Resolve(LoadInputs(args.inputs, diags), diags, args.variables);
@@ -137,7 +136,18 @@ std::optional<Compiled> LoadAndCompile(const PolicyArgs& args,
                  diags.error_count(), diags.error_count() == 1 ? "" : "s");
     return std::nullopt;
   }
-  Policy policy(std::move(rules));
+  return rules;
+}
+
+std::optional<Compiled> Compile(RuleSet rules, const BaselineFor& run,
+                                const char* who) {
+  absl::StatusOr<RuleSet> with_baseline = WithBaseline(std::move(rules), run);
+  if (!with_baseline.ok()) {
+    std::fprintf(stderr, "%s: %s\n", who,
+                 std::string(with_baseline.status().message()).c_str());
+    return std::nullopt;
+  }
+  Policy policy(*std::move(with_baseline));
   absl::StatusOr<BpfProgram> filter = CompileBpf(policy);
   if (!filter.ok()) {
     std::fprintf(stderr, "%s: %s\n", who,
@@ -145,6 +155,13 @@ std::optional<Compiled> LoadAndCompile(const PolicyArgs& args,
     return std::nullopt;
   }
   return Compiled{std::move(policy), std::move(*filter)};
+}
+
+std::optional<Compiled> LoadAndCompile(const PolicyArgs& args,
+                                       const char* who) {
+  std::optional<RuleSet> rules = LoadRules(args, who);
+  if (!rules) return std::nullopt;
+  return Compile(*std::move(rules), BaselineFor{}, who);
 }
 
 }  // namespace syd::cli

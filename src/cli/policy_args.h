@@ -10,6 +10,7 @@
 
 #include "src/compile/bpf.h"
 #include "src/lang/loader.h"
+#include "src/policy/baseline.h"
 #include "src/policy/policy.h"
 #include "src/policy/variables.h"
 
@@ -40,9 +41,19 @@ struct Compiled {
   BpfProgram filter;
 };
 
-// Loads and resolves the policy, then lowers it to BPF. Diagnostics go to
-// stderr, a lowering error prefixed by `who` ("syd compile"). Nothing when
-// either failed.
+// Loads and resolves the policy. Diagnostics go to stderr, with a count
+// of errors prefixed by `who` ("syd compile"); nothing when there were
+// errors.
+std::optional<RuleSet> LoadRules(const PolicyArgs& args, const char* who);
+
+// `rules` with the baseline for `run` in front, lowered to BPF; an error
+// goes to stderr prefixed by `who`, and nothing is returned.
+std::optional<Compiled> Compile(RuleSet rules, const BaselineFor& run,
+                                const char* who);
+
+// LoadRules, then Compile with the baseline a run under user notification
+// gets (without the items aimed at syd's pid, which only a run knows):
+// what syd compile and syd explain show.
 std::optional<Compiled> LoadAndCompile(const PolicyArgs& args, const char* who);
 
 }  // namespace syd::cli

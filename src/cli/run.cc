@@ -105,7 +105,27 @@ int RunCommand(const std::vector<std::string>& args) {
                  UsageLine("").c_str());
     return kExitCommandUsage;
   }
-  std::optional<Compiled> compiled = LoadAndCompile(pa, "syd");
+  std::optional<RuleSet> rules = LoadRules(pa, "syd");
+  if (!rules) return kExitCommandUsage;
+  // The control socket needs syd to stay: it runs the tracer even when the
+  // kernel decides everything.
+  const Policy without_baseline(*rules);
+  const bool supervised =
+      without_baseline.NeedsTracer() || !options.control.empty();
+  BaselineFor baseline;
+  if (supervised) {
+    absl::StatusOr<supervise::BackendChoice> backend =
+        supervise::ChooseBackend(without_baseline, options);
+    if (!backend.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(backend.status().message()).c_str());
+      return kExitCommandUsage;
+    }
+    options.backend = *backend;
+    baseline = {*backend == supervise::BackendChoice::kPtrace, getpid()};
+  }
+  std::optional<Compiled> compiled =
+      Compile(*std::move(rules), baseline, "syd");
   if (!compiled) return kExitCommandUsage;
   const Policy* policy = &compiled->policy;
   const BpfProgram* prog = &compiled->filter;
@@ -124,9 +144,7 @@ int RunCommand(const std::vector<std::string>& args) {
                  strerror(error));
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
-  // The control socket needs syd to stay: it runs the tracer even when the
-  // kernel decides everything.
-  if (policy->NeedsTracer() || !options.control.empty()) {
+  if (supervised) {
     options.vars = pa.variables;
     options.messages = [](const std::string& line) {
       if (write(STDERR_FILENO, line.data(), line.size()) < 0) {

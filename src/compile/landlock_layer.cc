@@ -238,7 +238,8 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
         (entry.guard == OpenGuard::kWrites && want == Want::kWriteOpen);
     if (rule.conditions.empty() && !rule.command && !rule.cmdline && covers)
       return reach;
-    reach.conditional_denies.push_back(&rule);
+    // The filter carries the baseline's refusals exactly: Landlock need not.
+    if (rule.baseline == nullptr) reach.conditional_denies.push_back(&rule);
   }
   if (Runs(policy.default_verdict().verdict))
     reach.everywhere_by_default = true;

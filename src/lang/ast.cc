@@ -108,7 +108,7 @@ bool operator==(const Option& a, const Option& b) {
 }
 
 bool operator==(const RuleStmt& a, const RuleStmt& b) {
-  return a.envelope == b.envelope && a.action == b.action && a.edit == b.edit &&
+  return a.prefix == b.prefix && a.action == b.action && a.edit == b.edit &&
          a.syscalls == b.syscalls && a.args == b.args && a.options == b.options;
 }
 

@@ -122,9 +122,11 @@ struct Option {
 };
 
 struct RuleStmt {
-  // runtime/ rather than sys/: not a rule, but what rules added at run time
-  // may allow (the run-time envelope, docs/language.md).
-  bool envelope = false;
+  // sys/ is a rule. runtime/ is not: it says what rules added at run time
+  // may allow (the run-time envelope), and baseline/ names baseline items
+  // the policy reopens (docs/language.md).
+  enum class Prefix : uint8_t { kSys, kRuntime, kBaseline };
+  Prefix prefix = Prefix::kSys;
   Action action = Action::kAllow;
   Edit edit = Edit::kAdd;
   std::vector<SyscallItem> syscalls;  // empty only for `^` with no set

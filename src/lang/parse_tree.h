@@ -58,8 +58,8 @@ using Selector = pegtl::parse_tree::selector<
         g::op_match, g::op_ne, g::op_mask_none, g::op_ge, g::op_le, g::op_eq,
         g::op_gt, g::op_lt, g::op_mask_any, g::option, g::option_key,
         g::option_bare, g::action_name, g::edit_add, g::edit_remove,
-        g::edit_clear, g::rule, g::envelope_prefix, g::default_stmt,
-        g::include_stmt, g::include_bare>>;
+        g::edit_clear, g::rule, g::envelope_prefix, g::baseline_prefix,
+        g::default_stmt, g::include_stmt, g::include_bare>>;
 
 // Appends the statements of one line's tree to `out`, each unless it had
 // an error, which goes to `diags` (what the grammar leaves to the

@@ -252,7 +252,10 @@ class Converter {
     r.location = Loc(n);
     size_t first = 0;
     if (n.children[0]->is_type<g::envelope_prefix>()) {
-      r.envelope = true;
+      r.prefix = RuleStmt::Prefix::kRuntime;
+      first = 1;
+    } else if (n.children[0]->is_type<g::baseline_prefix>()) {
+      r.prefix = RuleStmt::Prefix::kBaseline;
       first = 1;
     }
     std::optional<Action> action = ActionFrom(*n.children[first]);

@@ -22,7 +22,7 @@ constexpr const char* kMessage = "syntax error";
 template <>
 constexpr const char* kMessage<g::statement> =
     "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION, "
-    "runtime/allow+SYSCALLS... or include FILE";
+    "runtime/allow+SYSCALLS..., baseline/allow+ITEMS or include FILE";
 template <>
 constexpr const char* kMessage<g::action_name> =
     "expected an action name after '/' (kill_process, kill_thread, fault, "

@@ -138,6 +138,18 @@ std::string QuoteString(std::string_view s) {
   return out;
 }
 
+std::string_view PrefixText(RuleStmt::Prefix p) {
+  switch (p) {
+    case RuleStmt::Prefix::kSys:
+      break;
+    case RuleStmt::Prefix::kRuntime:
+      return "runtime/";
+    case RuleStmt::Prefix::kBaseline:
+      return "baseline/";
+  }
+  return "sys/";
+}
+
 std::string PrintOption(const Option& o) {
   if (!o.value) return o.key;
   return StrCat(o.key, "=",
@@ -149,9 +161,8 @@ std::string PrintStatement(const Statement& st) {
     char edit = r->edit == Edit::kAdd      ? '+'
                 : r->edit == Edit::kRemove ? '-'
                                            : '^';
-    std::string out =
-        StrCat(r->envelope ? "runtime/" : "sys/", ActionName(r->action),
-               std::string(1, edit), PrintSyscalls(r->syscalls));
+    std::string out = StrCat(PrefixText(r->prefix), ActionName(r->action),
+                             std::string(1, edit), PrintSyscalls(r->syscalls));
     for (const ArgExpr& a : r->args) StrAppend(&out, ":", PrintArg(a));
     for (const Option& o : r->options) StrAppend(&out, ":", PrintOption(o));
     return out;

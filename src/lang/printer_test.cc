@@ -110,7 +110,8 @@ class Gen {
       return d;
     }
     RuleStmt r;
-    r.envelope = Int(0, 3) == 0;  // the grammar takes any action after it
+    // The grammar takes any action and set after each prefix.
+    r.prefix = static_cast<RuleStmt::Prefix>(Int(0, 2));
     r.action = static_cast<Action>(Int(0, 7));
     r.edit = static_cast<Edit>(Int(0, 2));
     int nsys = r.edit == Edit::kClear ? Int(0, 2) : Int(1, 3);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "src/base/strcat.h"
+#include "src/lang/suggest.h"
+#include "src/policy/baseline.h"
 #include "src/policy/resolver.h"
 
 namespace syd {
@@ -76,9 +78,15 @@ bool Resolver::BuildRule(const RuleStmt& st, Rule* rule) {
 }
 
 void Resolver::RuleStatement(const RuleStmt& st) {
-  if (st.envelope) {
-    EnvelopeStatement(st);
-    return;
+  switch (st.prefix) {
+    case RuleStmt::Prefix::kSys:
+      break;
+    case RuleStmt::Prefix::kRuntime:
+      EnvelopeStatement(st);
+      return;
+    case RuleStmt::Prefix::kBaseline:
+      BaselineStatement(st);
+      return;
   }
   if (st.edit == Edit::kClear) {
     Clear(st);
@@ -115,6 +123,28 @@ void Resolver::EnvelopeStatement(const RuleStmt& st) {
   }
   Rule rule;
   if (BuildRule(st, &rule)) out_.envelope.push_back(std::move(rule));
+}
+
+void Resolver::BaselineStatement(const RuleStmt& st) {
+  ok_ = true;
+  if (st.action != Action::kAllow || st.edit != Edit::kAdd ||
+      !st.args.empty() || !st.options.empty()) {
+    Error(st.location,
+          "a baseline item is reopened with baseline/allow+NAME[,NAME...] "
+          "(no other action, edit, test or option)");
+    return;
+  }
+  std::vector<std::string_view> names;
+  for (const BaselineItem& item : kBaseline) names.push_back(item.name);
+  for (const SyscallItem& s : st.syscalls) {
+    if (s.kind != SyscallItem::Kind::kName || !FindBaselineItem(s.text)) {
+      Error(s.location, StrCat("no baseline item is called '", s.text, "'",
+                               DidYouMean(s.text, names),
+                               "; syd check --print lists them"));
+      continue;
+    }
+    out_.reopened.push_back({s.text, s.location});
+  }
 }
 
 void Resolver::Clear(const RuleStmt& st) {

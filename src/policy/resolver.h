@@ -48,6 +48,7 @@ class Resolver {
   bool BuildRule(const RuleStmt& st, Rule* rule);
   void RuleStatement(const RuleStmt& st);
   void EnvelopeStatement(const RuleStmt& st);
+  void BaselineStatement(const RuleStmt& st);
   void Clear(const RuleStmt& st);
   void DefaultStatement(const DefaultStmt& st);
 

@@ -109,6 +109,8 @@ struct PluginRef {
   std::vector<std::pair<std::string, std::string>> options;
 };
 
+struct BaselineItem;
+
 struct Rule {
   Action action = Action::kAllow;
   Verdict verdict;
@@ -121,6 +123,9 @@ struct Rule {
   std::shared_ptr<const RE2> cmdline;
   std::optional<PluginRef> plugin;
   Location location;
+  // The baseline item this rule comes from (src/policy/baseline.h), or
+  // nullptr for the policy's own rules.
+  const BaselineItem* baseline = nullptr;
 
   // Whether syd must decide this rule (trace or user, log=, command=,
   // cmdline=, load=, or a test on a string or an address); false when the
@@ -138,6 +143,12 @@ struct DefaultVerdict {
   LogTarget log;
 };
 
+// A baseline item a policy reopens (baseline/allow+NAME).
+struct ReopenedItem {
+  std::string item;
+  Location location;
+};
+
 // The rules in first-match order after every + - ^ edit.
 struct RuleSet {
   std::vector<Rule> rules;
@@ -147,6 +158,8 @@ struct RuleSet {
   // these (src/compile/landlock_layer.h), and a rule added at run time
   // that would need more is refused.
   std::vector<Rule> envelope;
+  // Baseline items the policy takes out of the baseline (WithBaseline).
+  std::vector<ReopenedItem> reopened;
 };
 
 // Canonical text of one rule, with its syscalls listed by name: the form

@@ -6,6 +6,7 @@
 #include "src/base/strcat.h"
 #include "src/compile/landlock_layer.h"
 #include "src/lang/parser.h"
+#include "src/policy/baseline.h"
 #include "src/policy/resolve.h"
 #include "src/runtime/runtime.h"
 
@@ -136,17 +137,37 @@ const Rule& Added(const RuleSet& set) { return set.rules.back(); }
 }  // namespace
 
 std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
+  // Calls the baseline refuses stay refused: the added rule applies to the
+  // rest of its syscalls (%file_wr names move_mount), and is refused only
+  // when nothing is left.
+  std::string baseline_refuses;
+  size_t left = 0;
   for (const RuleSyscall& rs : rule.syscalls) {
     const SyscallInfo& s = *FindSyscall(rs.nr);
     const std::vector<Test> mine = RegisterTests(s, rule, rs.guard);
     bool reaches = false;
+    bool refused = false;
     for (const ChainEntry& entry : base.chain(rs.nr)) {
       const Rule& other = base.rules()[entry.rule];
       const std::vector<Test> theirs = RegisterTests(s, other, entry.guard);
+      const bool all_theirs =
+          std::all_of(theirs.begin(), theirs.end(),
+                      [&](const Test& t) { return Implies(s, mine, t); });
+      if (other.baseline != nullptr) {
+        if (!all_theirs) continue;
+        if (baseline_refuses.empty()) {
+          baseline_refuses =
+              StrCat(s.name, ": the baseline refuses these calls (",
+                     other.location.ToString(false),
+                     "); only the policy reopens an item (baseline/allow+",
+                     other.baseline->name, ")");
+        }
+        refused = true;
+        break;
+      }
       if (!base.KernelDecides(rs.nr, entry)) {
         // The filter sends the calls this rule's registers pass to syd.
-        if (std::all_of(theirs.begin(), theirs.end(),
-                        [&](const Test& t) { return Implies(s, mine, t); })) {
+        if (all_theirs) {
           reaches = true;
           break;
         }
@@ -158,6 +179,8 @@ std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
                       RuleSourceText(other), ")");
       }
     }
+    if (refused) continue;
+    ++left;
     if (!reaches && base.default_verdict().log.kind == LogTarget::Kind::kNone) {
       return StrCat(s.name,
                     base.chain(rs.nr).empty()
@@ -168,7 +191,7 @@ std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
                     DefaultText(base.default_verdict()), ")");
     }
   }
-  return "";
+  return left == 0 ? baseline_refuses : "";
 }
 
 const char* LockText(RuntimeRules::Lock lock) {
@@ -288,12 +311,18 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
                "sys/ACTION^[SET], a query ending in ?, or lock:on|off|exec"));
   }
   const RuleStmt& st = std::get<RuleStmt>(parsed.statements[0]);
-  if (st.envelope) {
+  if (st.prefix == RuleStmt::Prefix::kRuntime) {
     return absl::InvalidArgumentError(
         StrCat(origin,
                ": the run-time envelope (runtime/allow+...) comes from the "
                "policy: the kernel's layers are built from it before the "
                "command starts"));
+  }
+  if (st.prefix == RuleStmt::Prefix::kBaseline) {
+    return absl::InvalidArgumentError(
+        StrCat(origin,
+               ": the baseline (baseline/allow+...) comes from the policy: "
+               "the kernel enforces it before the command starts"));
   }
   if (query) {
     if (st.edit != Edit::kAdd) {

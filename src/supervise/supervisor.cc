@@ -1,6 +1,7 @@
 #include "src/supervise/supervisor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -92,12 +93,29 @@ const Supervisor::PluginSlot* Supervisor::SlotOf(const RulesInForce& rules,
   return i < plugins_.size() ? &plugins_[i] : nullptr;
 }
 
-std::string Supervisor::PtraceReason() const {
-  if (!options_.control.empty())
+namespace {
+
+// A sandbox that fills memory must not have the OOM killer choose syd:
+// under user notification the sandbox would run on unjudged. Lowering
+// needs CAP_SYS_RESOURCE; without it syd keeps what it has. Called after
+// the fork, so the command does not inherit it.
+void ShieldFromOomKiller() {
+  const int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  constexpr char kLowest[] = "-1000";
+  if (write(fd, kLowest, sizeof kLowest - 1) < 0) {
+    // Unprivileged: the score stays as it was.
+  }
+  close(fd);
+}
+
+// Why a run of `policy` needs ptrace, or "" when user notification serves
+// it.
+std::string PtraceReason(const Policy& policy, const Options& options) {
+  if (!options.control.empty())
     return "--control adds rules at run time and can lock at exec";
-  for (size_t i = 0; i < plugins_.size(); ++i) {
-    if (plugins_[i].magic || plugins_[i].plugin) {
-      const Rule& r = policy_.rules()[i];
+  for (const Rule& r : policy.rules()) {
+    if (r.plugin) {
       return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
                     " runs in the tracer");
     }
@@ -105,10 +123,11 @@ std::string Supervisor::PtraceReason() const {
   return "";
 }
 
-absl::StatusOr<int> Supervisor::Run(const std::string& path,
-                                    const std::vector<std::string>& argv) {
-  if (absl::Status s = LoadPlugins(); !s.ok()) return s;
-  const std::string ptrace_reason = PtraceReason();
+}  // namespace
+
+absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
+                                            const Options& options) {
+  const std::string ptrace_reason = PtraceReason(policy, options);
   // Where another listener is above syd, syd cannot make its own, and the
   // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
   // return of all filters): calls both stop would never reach syd.
@@ -122,15 +141,16 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   }
   if (support == ListenerSupport::kListenerAbove) {
     return absl::FailedPreconditionError(
-        "another seccomp listener is above syd (an outer syd's?); it would "
-        "answer the calls this policy sends to syd before syd saw them");
+        "another seccomp listener is above syd, or a filter above refuses "
+        "one (an outer syd's?); the calls this policy sends to syd would "
+        "not reach it");
   }
-  bool user_notif = false;
-  switch (options_.backend) {
+  switch (options.backend) {
     case BackendChoice::kPtrace:
       break;
     case BackendChoice::kAuto:
-      user_notif = ptrace_reason.empty() && support == ListenerSupport::kYes;
+      if (ptrace_reason.empty() && support == ListenerSupport::kYes)
+        return BackendChoice::kUserNotif;
       break;
     case BackendChoice::kUserNotif:
       if (!ptrace_reason.empty()) {
@@ -142,9 +162,21 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
             "--backend=user-notif: this kernel cannot make a seccomp "
             "listener that syd can use (Linux 5.19 or later needed)");
       }
-      user_notif = true;
-      break;
+      return BackendChoice::kUserNotif;
   }
+  return BackendChoice::kPtrace;
+}
+
+absl::StatusOr<int> Supervisor::Run(const std::string& path,
+                                    const std::vector<std::string>& argv) {
+  if (absl::Status s = LoadPlugins(); !s.ok()) return s;
+  if (options_.backend == BackendChoice::kAuto) {
+    absl::StatusOr<BackendChoice> chosen = ChooseBackend(policy_, options_);
+    if (!chosen.ok()) return chosen.status();
+    options_.backend = *chosen;
+  }
+  const bool user_notif = options_.backend == BackendChoice::kUserNotif;
+  const bool needs_exec_events = !PtraceReason(policy_, options_).empty();
   std::unique_ptr<ControlServer> control;
   if (!options_.control.empty()) {
     control = std::make_unique<ControlServer>(options_.control);
@@ -183,6 +215,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
                     options_.landlock, path, argv);
   command_pid_ = child;
+  ShieldFromOomKiller();
   SetCommand(child);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -195,7 +228,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     // An exec event stops every exec in the build. Only lock:exec (set
     // through magic stat or the control socket) and exit hooks that must
     // follow a thread through exec need it: what makes a run need ptrace.
-    backend_ = std::make_unique<PtraceBackend>(*this, !ptrace_reason.empty());
+    backend_ = std::make_unique<PtraceBackend>(*this, needs_exec_events);
     if (control) {
       absl::Status started = control->Start(
           [this](const std::string& command, std::string* reply) {

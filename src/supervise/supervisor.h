@@ -62,6 +62,13 @@ struct Options {
   std::function<void(const std::string& line)> messages;
 };
 
+// The backend a run of `policy` with `options` gets: resolves kAuto, and
+// refuses an explicit choice the run or the kernel cannot serve. Never
+// kAuto. The baseline depends on it (src/policy/baseline.h), so the CLI
+// asks before it compiles the filter.
+absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
+                                            const Options& options);
+
 class Supervisor {
  public:
   Supervisor(const Policy& policy, const BpfProgram& prog, Options options);
@@ -72,7 +79,8 @@ class Supervisor {
   // command makes, until the last has gone. Returns the command's exit
   // status, 128+N if a signal N killed it, 126 when it could not be
   // executed, 125 when syd had to end the run; an error, and nothing run,
-  // when the run could not be set up.
+  // when the run could not be set up. A backend other than kAuto in the
+  // options is taken as ChooseBackend's answer.
   absl::StatusOr<int> Run(const std::string& path,
                           const std::vector<std::string>& argv);
 
@@ -96,8 +104,6 @@ class Supervisor {
   absl::Status LoadPlugins();
   // A message about the run ("syd: " is added), to Options::messages.
   void Message(const std::string& text);
-  // Why this run needs ptrace, or "" when user notification serves it.
-  std::string PtraceReason() const;
   // The terminal of the session syd leads hung up: SIGHUP to the sandbox.
   void HangUp();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing

@@ -5,10 +5,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,10 +20,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -217,6 +223,45 @@ static int race_symlink(const char* link, const char* good, const char* bad,
   pthread_join(t, NULL);
   printf("created %d of %d\n", created, n);
   return 0;
+}
+
+// The child of clone-untraced: writes its path and exits.
+static int write_and_exit(void* path) { _exit(write_file(path) < 0 ? 1 : 0); }
+
+// clone-untraced PATH: a child made with CLONE_UNTRACED writes PATH.
+static int clone_untraced(const char* path) {
+  static char stack[64 * 1024];
+  pid_t pid = clone(write_and_exit, stack + sizeof stack,
+                    CLONE_UNTRACED | SIGCHLD, (void*)path);
+  if (pid < 0) return report(-1);
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return report(-1);
+  printf("child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return 0;
+}
+
+// seccomp-listener: installs a filter that allows everything and asks
+// for a listener, as a supervisor inside the sandbox would.
+static int seccomp_listener(void) {
+  struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  struct sock_fprog prog = {1, &allow};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return report(-1);
+  return report((int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                             SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
+}
+
+// aim-parent: what a program may try on syd, its parent, that the
+// Landlock scopes do not cover. Reports the first failure.
+static int aim_parent(void) {
+  const pid_t parent = getppid();
+  const struct rlimit none = {0, 0};
+  if (prlimit(parent, RLIMIT_CORE, &none, NULL) != 0) return report(-1);
+  if (setpriority(PRIO_PROCESS, (id_t)parent, 19) != 0) return report(-1);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  if (sched_setaffinity(parent, sizeof one, &one) != 0) return report(-1);
+  return report(0);
 }
 
 int main(int argc, char** argv) {
@@ -421,6 +466,20 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "mount"))  // mount DIR: a tmpfs on DIR
     return report(mount("syd-test", a, "tmpfs", 0, NULL));
   if (!strcmp(op, "uring-create")) return uring_create(a);
+  if (!strcmp(op, "sys")) {  // sys NR [ARG...]: the raw call, numeric args
+    long args[6] = {0};
+    for (int i = 0; i < 6 && i + 3 < argc; ++i)
+      args[i] = (long)strtoull(argv[i + 3], NULL, 0);
+    return report((int)syscall(strtol(a, NULL, 0), args[0], args[1], args[2],
+                               args[3], args[4], args[5]));
+  }
+  if (!strcmp(op, "mknod-dev"))  // mknod-dev PATH: /dev/null's twin
+    return report(mknod(a, S_IFCHR | 0666, makedev(1, 3)));
+  if (!strcmp(op, "mknod-dev-raw"))  // the same through mknod(2) itself
+    return report((int)syscall(SYS_mknod, a, S_IFCHR | 0666, makedev(1, 3)));
+  if (!strcmp(op, "clone-untraced")) return clone_untraced(a);
+  if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
+  if (!strcmp(op, "aim-parent")) return aim_parent();
   if (!strcmp(op, "race-symlink"))
     return race_symlink(a, b, argc > 4 ? argv[4] : "",
                         argc > 5 ? atoi(argv[5]) : 0);

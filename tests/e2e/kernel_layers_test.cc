@@ -69,15 +69,18 @@ TEST_CASE("with syd's checks off, Landlock alone keeps writes in the tree" *
 TEST_CASE("io_uring cannot write where the rules do not allow" *
           doctest::skip(NoFileLayer())) {
   // Its opens never pass through seccomp: syd does not see them at all.
+  // The baseline refuses io_uring; reopened, Landlock still holds.
   Tree t;
-  const RunResult in = t.Helper({"uring-create", t.allowed + "/u"});
+  const std::vector<std::string> reopen = {"-m", "baseline/allow+io_uring"};
+  const RunResult in = t.Helper({"uring-create", t.allowed + "/u"}, reopen);
   if (in.exit_code == ENOSYS || in.exit_code == EPERM) {
     MESSAGE("io_uring is off on this kernel: ", in.out);
     return;
   }
   CHECK(in.exit_code == 0);
   CHECK(Exists(t.allowed + "/u"));
-  CHECK(t.Helper({"uring-create", t.denied + "/u"}).exit_code == EACCES);
+  CHECK(t.Helper({"uring-create", t.denied + "/u"}, reopen).exit_code ==
+        EACCES);
   CHECK_FALSE(Exists(t.denied + "/u"));
 }
 

@@ -1,0 +1,120 @@
+// The baseline: refusals every policy that runs a command gets, ahead of
+// its own rules, because each one lets a program leave the sandbox or
+// blind syd whatever the rules say. A policy reopens an item only by
+// naming it (baseline/allow+NAME). Every item is decided by the kernel on
+// registers: it costs no stop. docs/language.md, "The baseline", gives the
+// reason for each and the programs that need it.
+#ifndef SYD_POLICY_BASELINE_H_
+#define SYD_POLICY_BASELINE_H_
+
+#include <sys/types.h>
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "src/policy/rules.h"
+
+namespace syd {
+
+struct BaselineItem {
+  std::string_view name;
+  // Rules in the language, one per line. ${SYD_PID} is syd's pid.
+  std::string_view rules;
+  // Only where syd traces the sandbox (the ptrace backend).
+  bool ptrace_only = false;
+  // Aimed at syd's own process: only where syd supervises the command.
+  bool targets_syd = false;
+  std::string_view reason;
+};
+
+// In the order the rules are tried (docs/language.md lists them so).
+inline constexpr BaselineItem kBaseline[] = {
+    {"io_uring",
+     "sys/fault+io_uring_setup,io_uring_enter,io_uring_register:error=EPERM",
+     false, false, "its file and socket operations never pass through seccomp"},
+    {"userfaultfd",
+     "sys/fault+userfaultfd:error=EPERM\n"
+     "sys/fault+ioctl:arg1=USERFAULTFD_IOC_NEW:error=EPERM",
+     false, false,
+     "a page that never arrives stalls syd when it reads the sandbox's "
+     "memory"},
+    {"seccomp_listener",
+     "sys/fault+seccomp:arg0=SECCOMP_SET_MODE_FILTER:"
+     "arg1&SECCOMP_FILTER_FLAG_NEW_LISTENER:error=EBUSY",
+     false, false,
+     "a listener made inside the sandbox answers the calls its filter "
+     "stops before syd's tracer sees them"},
+    {"clone3", "sys/fault+clone3:error=ENOSYS", false, false,
+     "its flags are in memory, where the filter cannot test them (glibc "
+     "falls back to clone)"},
+    {"clone_untraced", "sys/fault+clone:arg0&CLONE_UNTRACED:error=EPERM", true,
+     false,
+     "the child is not traced: its stopped calls are never judged and it "
+     "outlives syd"},
+    {"namespaces",
+     "sys/fault+clone,unshare:arg0&CLONE_NEWNS|CLONE_NEWUSER:error=EPERM\n"
+     "sys/fault+setns:arg1&CLONE_NEWNS|CLONE_NEWUSER:error=EPERM\n"
+     "sys/fault+setns:arg1=0:error=EPERM",
+     false, false,
+     "a mount namespace lets a program mount over the paths syd judges; a "
+     "user namespace gives it the privileges to"},
+    {"open_by_handle_at", "sys/fault+open_by_handle_at:error=EPERM", false,
+     false, "opens a file by its handle: no path to judge"},
+    {"bpf", "sys/fault+bpf:error=EPERM", false, false,
+     "programs that run in the kernel and read any process's memory"},
+    {"perf_event_open", "sys/fault+perf_event_open:error=EACCES", false, false,
+     "samples other processes, syd's included; a large attack surface"},
+    {"kexec", "sys/fault+kexec_load,kexec_file_load:error=EPERM", false, false,
+     "replaces the running kernel"},
+    {"kernel_modules",
+     "sys/fault+init_module,finit_module,delete_module:error=EPERM", false,
+     false, "code in the kernel"},
+    {"ioport", "sys/fault+iopl,ioperm:error=EPERM", false, false,
+     "raw access to hardware I/O ports"},
+    {"fanotify_permission",
+     "sys/fault+fanotify_init:arg0&FAN_CLASS_CONTENT|FAN_CLASS_PRE_CONTENT:"
+     "error=EPERM",
+     false, false,
+     "a permission event holds every open of a marked file, syd's too, "
+     "until the sandbox answers"},
+    {"mount_api",
+     "sys/fault+fsopen,fspick,fsconfig,fsmount,move_mount,mount_setattr:"
+     "error=ENOSYS\n"
+     "sys/fault+open_tree:arg2&OPEN_TREE_CLONE:error=ENOSYS",
+     false, false,
+     "mounts made through descriptors name no path the rules see (ENOSYS: "
+     "libmount falls back to mount(2), which the rules judge)"},
+    {"device_nodes",
+     "sys/fault+mknod:arg1&S_IFCHR:arg1!&S_IFREG:error=EPERM\n"
+     "sys/fault+mknodat:arg2&S_IFCHR:arg2!&S_IFREG:error=EPERM",
+     false, false,
+     "a character or block device reaches disks and memory past every path "
+     "rule"},
+    {"syd_process",
+     "sys/fault+prlimit64,sched_setscheduler,sched_setparam,sched_setattr,"
+     "sched_setaffinity:arg0=${SYD_PID}:error=EPERM\n"
+     "sys/fault+setpriority:arg0=PRIO_PROCESS:arg1=${SYD_PID}:error=EPERM\n"
+     "sys/fault+ioprio_set:arg0=1:arg1=${SYD_PID}:error=EPERM",
+     false, true,
+     "limits and scheduling aimed at syd (the Landlock scopes cover "
+     "signals and ptrace, not these)"},
+};
+
+// What the baseline depends on in this run.
+struct BaselineFor {
+  bool ptrace = false;  // the backend is ptrace
+  pid_t syd_pid = 0;    // syd supervises the command; 0 when it does not
+};
+
+// The item called `name`, or nullptr.
+const BaselineItem* FindBaselineItem(std::string_view name);
+
+// The baseline's rules for `run`, without the items `rules` reopens, in
+// front of `rules`' own. Fails only if an item does not resolve, which the
+// unit test rules out.
+absl::StatusOr<RuleSet> WithBaseline(RuleSet rules, const BaselineFor& run);
+
+}  // namespace syd
+
+#endif  // SYD_POLICY_BASELINE_H_
