@@ -114,7 +114,9 @@ TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only" *
   // Without the variables: a clear error, and nothing runs.
   RunResult unset = Run({kSyd, "-p", "paludis", "--", kHelper, "exit", "0"},
                         {Env()[0], "WORKDIR=", "IMAGE="});
-  CHECK(unset.exit_code == 0);  // set but empty is set
+  // Set but empty: "${IMAGE}/***" would be "/***", writes anywhere.
+  CHECK(unset.exit_code == 125);
+  CHECK(Contains(unset.err, "is set but empty"));
   RunResult missing =
       Syd({"-D", "IMAGE=/i", "-p", "paludis", "--", kHelper, "exit", "0"});
   if (getenv("WORKDIR") == nullptr) {

@@ -301,6 +301,17 @@ TEST_CASE(
       "with -D IMAGE=VALUE"));
   CHECK(resolve("sys/trace+mkdir:arg_=\"${}\":allow")
             .HasMessage("malformed variable"));
+  // Set but empty: "${IMAGE}/***" would allow writes anywhere.
+  vars.defines["IMAGE"] = "";
+  for (const char* rule : {"sys/trace+mkdir:arg_=*\"${IMAGE}/***\":allow",
+                           "sys/trace+mkdir:arg_=~\"^${IMAGE}/\":allow",
+                           "sys/trace+bind:arg_@~\"unix:${IMAGE}/*\":allow",
+                           "sys/trace+mkdir:allow:command=\"${IMAGE}\""}) {
+    CAPTURE(rule);
+    Result empty = resolve(rule);
+    CHECK(empty.diags.has_errors());
+    CHECK(empty.HasMessage("${IMAGE} is set but empty"));
+  }
   vars.defines["TOOL"] = "g++";
   Result cmd = resolve("sys/trace+mkdir:fault=EPERM:command=\"^${TOOL}$\"");
   REQUIRE(!cmd.diags.has_errors());

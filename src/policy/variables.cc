@@ -51,6 +51,15 @@ std::optional<std::string> ExpandVariables(
       *error_offset = i;
       return std::nullopt;
     }
+    if (value->empty()) {
+      // "${IMAGE}/***" would be "/***": a build allowed to write anywhere.
+      *error = StrCat("${", name, "} is set but empty, which would widen \"",
+                      text, "\" to \"", std::string(text.substr(0, i)),
+                      std::string(text.substr(end + 1)),
+                      "\": give it a value, or leave this rule out");
+      *error_offset = i;
+      return std::nullopt;
+    }
     out += quote(*value);
     i = end;
   }

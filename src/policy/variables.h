@@ -22,7 +22,8 @@ struct Variables {
 // Replaces each ${NAME} in `text` by its value passed through `quote` (so
 // that a value is literal text in a regex or a glob); "$${" is a literal
 // "${". Returns nothing and sets `error` (and `error_offset`, the byte in
-// `text`) for an unset or malformed variable.
+// `text`) for an unset, empty or malformed variable: a pattern with an
+// empty value in it matches more than its author meant.
 std::optional<std::string> ExpandVariables(
     std::string_view text, const Variables& vars,
     const std::function<std::string(std::string_view)>& quote,

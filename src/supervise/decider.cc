@@ -24,27 +24,52 @@ namespace {
 // the kernel where the filter stopped.
 constexpr size_t kShortChain = 32;
 
-// Whether `e` creates a name that already exists, which the kernel fails
-// with EEXIST before it writes anything.
-bool WouldExist(const Call& e) {
+// Calls whose last path argument names an entry they make: the kernel
+// fails them with EEXIST when it is there already (rename's target is
+// replaced instead).
+constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
+                                        "mknodat", "symlink", "symlinkat",
+                                        "link",    "linkat"};
+
+// The errno the kernel fails `e` with before it changes anything, when
+// syd can tell from the file system seen from `root`, or 0: a missing or
+// non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
+// (ENOENT), or a name it would make that exists (EEXIST). Paths are as
+// syd resolved them.
+int KernelWouldFail(const Call& e, const std::string& root) {
   const SyscallInfo* s = FindSyscall(e.nr);
-  if (s == nullptr) return false;
+  if (s == nullptr) return 0;
   const std::optional<uint64_t> flags = tracee::OpenFlagsOf(*s, e);
-  const bool excl_open =
-      flags && (*flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-  static const std::string_view kCreators[] = {
-      "mkdir",   "mkdirat",   "mknod", "mknodat",
-      "symlink", "symlinkat", "link",  "linkat"};
-  bool creator = std::find(std::begin(kCreators), std::end(kCreators),
-                           s->name) != std::end(kCreators);
-  if (!creator && !excl_open) return false;
-  // The name it would create: the last path argument (link's new name).
-  for (int i = s->nargs - 1; i >= 0; --i) {
-    if (!s->args[i].IsPath() || !e.strings[i]) continue;
-    struct stat st;
-    return lstat(e.strings[i]->c_str(), &st) == 0;
+  const bool maker = std::find(std::begin(kMakers), std::end(kMakers),
+                               s->name) != std::end(kMakers);
+  int last_path = -1;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].IsPath() && e.strings[i]) last_path = i;
   }
-  return false;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (!s->args[i].IsPath() || !e.strings[i]) continue;
+    const std::string& path = *e.strings[i];
+    if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
+    const std::string host = root == "/" ? path : root + path;
+    const size_t slash = host.find_last_of('/');
+    const std::string parent = slash == 0 ? "/" : host.substr(0, slash);
+    struct stat st;
+    if (lstat(parent.c_str(), &st) != 0) {
+      return errno == ENOENT || errno == ENOTDIR ? errno : 0;
+    }
+    if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+    const bool exists = lstat(host.c_str(), &st) == 0;
+    if (!exists && errno != ENOENT) return 0;
+    const PathAccess access = s->args[i].access;
+    const bool creates =
+        access == PathAccess::kCreate ||
+        (access == PathAccess::kOpen && flags && (*flags & O_CREAT) != 0);
+    if (!exists && !creates) return ENOENT;
+    const bool excl_open =
+        flags && (*flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+    if (exists && i == last_path && (maker || excl_open)) return EEXIST;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -121,15 +146,19 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
           Restrictiveness(Verdict{Verdict::Kind::kDetachProcess, 0})) {
     return traced(Outcome{});
   }
-  // A refused call that the kernel would fail with EEXIST anyway (mkdir -p
-  // on an existing parent, O_CREAT|O_EXCL on an existing file) writes
-  // nothing: answer EEXIST, as the kernel would, and report nothing. The
-  // call does not run, so nothing can race the check.
+  // A refused call that the kernel would fail anyway writes nothing
+  // (mkdir -p on an existing parent, rm -f of a missing file): answer the
+  // kernel's errno and report nothing. The call does not run, so nothing
+  // can race the check.
   if (Restrictiveness(d.verdict) >=
           Restrictiveness(Verdict{Verdict::Kind::kRetval, 0}) &&
       d.verdict.kind != Verdict::Kind::kKillProcess &&
-      d.verdict.kind != Verdict::Kind::kKillThread && WouldExist(e)) {
-    return traced(Outcome{false, -EEXIST});
+      d.verdict.kind != Verdict::Kind::kKillThread &&
+      // A plugin's answer is its own (magic stat's paths do not exist).
+      (d.rule == nullptr || !d.rule->plugin)) {
+    const std::string* root = Root(pid);
+    if (const int err = root ? KernelWouldFail(e, *root) : 0; err != 0)
+      return traced(Outcome{false, -err});
   }
   using K = Verdict::Kind;
   // Only a kill or a trap signals the thread group: /proc is read for it

@@ -259,6 +259,40 @@ TEST_CASE("the kernel's own errors stay the kernel's") {
   CHECK(t.Helper({"symlink", "x", denied_file}).exit_code == EEXIST);
   RunResult null_path = t.Helper({"nullpath"});
   CHECK(null_path.exit_code == EFAULT);
+  // A refused call the kernel would fail before changing anything gets
+  // the kernel's answer, unreported: rm -f of a missing file succeeds.
+  struct Case {
+    std::vector<std::string> args;
+    int kernel_errno;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"unlink", t.denied + "/missing"}, ENOENT},
+           {{"rmdir", t.denied + "/missing"}, ENOENT},
+           {{"truncate", t.denied + "/missing"}, ENOENT},
+           {{"rename", t.denied + "/missing", t.denied + "/to"}, ENOENT},
+           {{"mkdir", t.denied + "/no/such"}, ENOENT},
+           {{"write", t.denied + "/no/such"}, ENOENT},
+           {{"write", denied_file + "/under-a-file"}, ENOTDIR},
+           {{"unlink", denied_file}, EPERM},
+           {{"rename", denied_file, t.denied + "/to"}, EPERM},
+       }) {
+    CAPTURE(c.args[0]);
+    CAPTURE(c.args[1]);
+    const RunResult r = t.Helper(c.args);
+    CHECK(r.exit_code == c.kernel_errno);
+    CHECK(r.err.empty() == (c.kernel_errno != EPERM));
+  }
+  CHECK(Exists(denied_file));
+  CHECK_FALSE(Exists(t.denied + "/to"));
+  const RunResult rm =
+      Run({kSyd, "-c", t.policy, "--", "rm", "-f", t.denied + "/missing"});
+  CHECK(rm.exit_code == 0);
+  CHECK(rm.err.empty());
+  // Under another root the kernel looks there, and so does syd: denied/
+  // has no denied/ of its own below it.
+  const RunResult chrooted =
+      t.Helper({"chroot", t.denied, t.denied + "/exists"});
+  CHECK(chrooted.exit_code == ENOENT);
 }
 
 // In a network namespace of the test's own: the loopback binds are not the
