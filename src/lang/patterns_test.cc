@@ -9,10 +9,199 @@
 namespace syd {
 namespace {
 
-bool Glob(const char* glob, const char* path) {
-  RE2 re(GlobToRegex(glob));
-  REQUIRE_MESSAGE(re.ok(), GlobToRegex(glob));
-  return RE2::FullMatch(path, re);
+bool Glob(std::string_view glob, std::string_view path) {
+  std::optional<std::string> pattern = GlobToRegex(glob);
+  REQUIRE_MESSAGE(pattern.has_value(), glob);
+  RE2 re(*pattern, PatternOptions());
+  REQUIRE_MESSAGE(re.ok(), *pattern);
+  return RE2::FullMatch(re2::StringPiece(path.data(), path.size()), re);
+}
+
+// rsync's wildmatch test table (wildtest.txt), case by case, with what
+// syd's globs answer: 1 matches, 0 does not, E is an error at load time
+// where rsync's matcher gives up at run time (an unclosed '[', an unknown
+// class, a trailing '\'). The two bytes rsync's file holds raw are
+// written \x85 and \x01. One deliberate difference: a bracket expression
+// never matches '/' ("foo[/]bar" matches "foo/bar" in rsync).
+struct WildCase {
+  char expect;  // '1', '0' or 'E'
+  std::string_view text;
+  std::string_view glob;
+};
+
+constexpr WildCase kWildmatch[] = {
+    // Basic wildmat features
+    {'1', "foo", "foo"},
+    {'0', "foo", "bar"},
+    {'1', "", ""},
+    {'1', "foo", "???"},
+    {'0', "foo", "??"},
+    {'1', "foo", "*"},
+    {'1', "foo", "f*"},
+    {'0', "foo", "*f"},
+    {'1', "foo", "*foo*"},
+    {'1', "foobar", "*ob*a*r*"},
+    {'1', "aaaaaaabababab", "*ab"},
+    {'1', "foo*", R"(foo\*)"},
+    {'0', "foobar", R"(foo\*bar)"},
+    {'1', R"(f\oo)", R"(f\\oo)"},
+    {'1', "ball", "*[al]?"},
+    {'0', "ten", "[ten]"},
+    {'1', "ten", "**[!te]"},
+    {'0', "ten", "**[!ten]"},
+    {'1', "ten", "t[a-g]n"},
+    {'0', "ten", "t[!a-g]n"},
+    {'1', "ton", "t[!a-g]n"},
+    {'1', "ton", "t[^a-g]n"},
+    {'1', "a]b", "a[]]b"},
+    {'1', "a-b", "a[]-]b"},
+    {'1', "a]b", "a[]-]b"},
+    {'0', "aab", "a[]-]b"},
+    {'1', "aab", "a[]a-]b"},
+    {'1', "]", "]"},
+    // Extended slash-matching features
+    {'0', "foo/baz/bar", "foo*bar"},
+    {'1', "foo/baz/bar", "foo**bar"},
+    {'0', "foo/bar", "foo?bar"},
+    {'0', "foo/bar", "foo[/]bar"},   // rsync: 1
+    {'0', "foo/bar", "foo[!a]bar"},  // not in rsync's table
+    {'0', "foo", "**/foo"},
+    {'1', "/foo", "**/foo"},
+    {'1', "bar/baz/foo", "**/foo"},
+    {'0', "bar/baz/foo", "*/foo"},
+    {'0', "foo/bar/baz", "**/bar*"},
+    {'1', "foo/bar/baz", "**/bar**"},
+    // Various additional tests
+    {'0', "acrt", "a[c-c]st"},
+    {'0', "]", "[!]-]"},
+    {'1', "a", "[!]-]"},
+    {'E', "", R"(\)"},
+    {'E', R"(\)", R"(\)"},
+    {'1', "foo", "foo"},
+    {'1', "@foo", "@foo"},
+    {'0', "foo", "@foo"},
+    {'1', "[ab]", R"(\[ab])"},
+    {'1', "?a?b", R"(\??\?b)"},
+    {'1', "abc", R"(\a\b\c)"},
+    {'0', "foo", ""},
+    {'1', "foo/bar/baz/to", "**/t[o]"},
+    // Character class tests
+    {'1', "a1B", "[[:alpha:]][[:digit:]][[:upper:]]"},
+    {'0', "a", "[[:digit:][:upper:][:space:]]"},
+    {'1', "A", "[[:digit:][:upper:][:space:]]"},
+    {'1', "1", "[[:digit:][:upper:][:space:]]"},
+    {'E', "1", "[[:digit:][:upper:][:spack:]]"},
+    {'1', " ", "[[:digit:][:upper:][:space:]]"},
+    {'0', ".", "[[:digit:][:upper:][:space:]]"},
+    {'1', ".", "[[:digit:][:punct:][:space:]]"},
+    {'1', "5", "[[:xdigit:]]"},
+    {'1', "f", "[[:xdigit:]]"},
+    {'1', "D", "[[:xdigit:]]"},
+    {'1', "_",
+     "[[:alnum:][:alpha:][:blank:][:cntrl:][:digit:][:graph:][:lower:][:print:"
+     "][:punct:][:space:][:upper:][:xdigit:]]"},
+    {'1', "\x85",
+     "[^[:alnum:][:alpha:][:blank:][:cntrl:][:digit:][:graph:][:lower:][:"
+     "print:][:punct:][:space:][:upper:][:xdigit:]]"},
+    {'1', "\x01",
+     "[^[:alnum:][:alpha:][:blank:][:digit:][:graph:][:lower:][:print:][:"
+     "punct:][:space:][:upper:][:xdigit:]]"},
+    {'1', ".",
+     "[^[:alnum:][:alpha:][:blank:][:cntrl:][:digit:][:lower:][:space:][:"
+     "upper:][:xdigit:]]"},
+    // Additional tests, including some malformed wildmats
+    {'1', "]", R"([\\-^])"},
+    {'0', "[", R"([\\-^])"},
+    {'1', "-", R"([\-_])"},
+    {'1', "]", R"([\]])"},
+    {'0', R"(\])", R"([\]])"},
+    {'0', R"(\)", R"([\]])"},
+    {'E', "ab", "a[]b"},
+    {'E', "a[]b", "a[]b"},
+    {'E', "ab[", "ab["},
+    {'E', "ab", "[!"},
+    {'E', "ab", "[-"},
+    {'1', "-", "[-]"},
+    {'E', "-", "[a-"},
+    {'E', "-", "[!a-"},
+    {'1', "-", "[--A]"},
+    {'1', "5", "[--A]"},
+    {'1', " ", "[ --]"},
+    {'1', "$", "[ --]"},
+    {'1', "-", "[ --]"},
+    {'0', "0", "[ --]"},
+    {'1', "-", "[---]"},
+    {'1', "-", "[------]"},
+    {'0', "j", "[a-e-n]"},
+    {'1', "-", "[a-e-n]"},
+    {'1', "a", "[!------]"},
+    {'0', "[", "[]-a]"},
+    {'1', "^", "[]-a]"},
+    {'0', "^", "[!]-a]"},
+    {'1', "[", "[!]-a]"},
+    {'1', "^", "[a^bc]"},
+    {'1', "-b]", "[a-]b]"},
+    {'E', R"(\)", R"([\])"},
+    {'1', R"(\)", R"([\\])"},
+    {'0', R"(\)", R"([!\\])"},
+    {'1', "G", R"([A-\\])"},
+    {'0', "aaabbb", "b*a"},
+    {'0', "aabcaa", "*ba*"},
+    {'1', ",", "[,]"},
+    {'1', ",", R"([\\,])"},
+    {'1', R"(\)", R"([\\,])"},
+    {'1', "-", "[,-.]"},
+    {'0', "+", "[,-.]"},
+    {'0', "-.]", "[,-.]"},
+    {'1', R"(\)", R"([[-\]])"},
+    {'0', "-", R"([[-\]])"},
+    {'E', R"(/\)", R"(/\)"},
+    // Recursion
+    {'1', "-adobe-courier-bold-o-normal--12-120-75-75-m-70-iso8859-1",
+     "-*-*-*-*-*-*-12-*-*-*-m-*-*-*"},
+    {'0', "-adobe-courier-bold-o-normal--12-120-75-75-X-70-iso8859-1",
+     "-*-*-*-*-*-*-12-*-*-*-m-*-*-*"},
+    {'0', "-adobe-courier-bold-o-normal--12-120-75-75-/-70-iso8859-1",
+     "-*-*-*-*-*-*-12-*-*-*-m-*-*-*"},
+    {'1', "/adobe/courier/bold/o/normal//12/120/75/75/m/70/iso8859/1",
+     "/*/*/*/*/*/*/12/*/*/*/m/*/*/*"},
+    {'0', "/adobe/courier/bold/o/normal//12/120/75/75/X/70/iso8859/1",
+     "/*/*/*/*/*/*/12/*/*/*/m/*/*/*"},
+    {'1', "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txt", "**/*a*b*g*n*t"},
+    {'0', "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txtz", "**/*a*b*g*n*t"},
+};
+
+TEST_CASE("globs are rsync's wildmatch, case by case from its own table") {
+  for (const WildCase& c : kWildmatch) {
+    const std::string text(c.text);
+    CAPTURE(text);
+    CAPTURE(c.glob);
+    std::string error;
+    size_t offset = 0;
+    std::optional<std::string> re = GlobToRegex(c.glob, &error, &offset);
+    if (c.expect == 'E') {
+      CHECK_FALSE(re.has_value());
+      CHECK_FALSE(error.empty());
+      CHECK(offset < c.glob.size());
+      continue;
+    }
+    REQUIRE_MESSAGE(re.has_value(), error);
+    CHECK(Glob(c.glob, text) == (c.expect == '1'));
+  }
+}
+
+TEST_CASE("globs and regexes match bytes, not UTF-8, and newlines") {
+  // A name that is not UTF-8, and one with a newline, are names like any.
+  CHECK(Glob("/dir/***", "/dir/x\377"));
+  CHECK(Glob("/dir/***", "/dir/a\nb"));
+  CHECK(Glob("/dir/*", "/dir/\377\376"));
+  CHECK(Glob("/dir/?", "/dir/\377"));
+  CHECK(Glob("/dir/[!a]", "/dir/\377"));
+  CHECK(Glob("/d\xc3\xa9/*", "/d\xc3\xa9/x"));  // UTF-8 as written
+  RE2 re("^/dir/.*$", PatternOptions());
+  CHECK(RE2::FullMatch("/dir/a\nb\377", re));
+  RE2 one("^/dir/.$", PatternOptions());
+  CHECK(RE2::FullMatch("/dir/\377", one));  // . is one byte
 }
 
 TEST_CASE(
@@ -33,7 +222,7 @@ TEST_CASE(
   CHECK_FALSE(Glob("/a/[!x]", "/a/x"));
   CHECK(Glob("/a.b(c)+", "/a.b(c)+"));  // regex characters are literal
   CHECK_FALSE(Glob("/a.b", "/aXb"));
-  CHECK(Glob("/a[b", "/a[b"));  // an unclosed bracket is literal
+  CHECK_FALSE(GlobToRegex("/a[b"));  // an unclosed bracket is an error
   // The seed's sample: [^/] is a class, + is a literal plus.
   CHECK(Glob("/home/[^/]+/***", "/home/u+/x"));
   CHECK_FALSE(Glob("/home/[^/]+/***", "/home/uu/x"));

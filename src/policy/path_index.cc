@@ -25,18 +25,20 @@ const Condition* KeyOf(const Rule& r) {
 std::string PatternOf(const Condition& key) {
   return key.kind == Condition::Kind::kRegex
              ? StrCat("(?:", key.regex->pattern(), ")")
-             : StrCat("^(?:", GlobToRegex(key.glob->text()), ")$");
+             : StrCat("(?:",
+                      GlobToRegex(key.glob->text()).value_or("[^\\x00-\\xff]"),
+                      ")");
 }
 
 // A Set over the keys of `keys`, or nullptr when RE2 will not build it
 // (the rules are then tried one by one, as without an index).
 std::unique_ptr<RE2::Set> Compile(const Condition* const* keys, size_t n) {
-  // The options the rules' own regexes use (RE2::Quiet: UTF-8, case
-  // sensitive), so the Set accepts exactly what they accept. The paths
+  // The options the rules' own regexes use, so the Set accepts exactly
+  // what they accept. The paths
   // come from the sandboxed processes, which could grow a DFA to RE2's
   // default budget of 8 MiB per Set; 1 MiB bounds that, and a Set out of
   // memory says so (Misses() then walks the block).
-  RE2::Options options(RE2::Quiet);
+  RE2::Options options = PatternOptions();
   options.set_max_mem(kMaxMemory);
   auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
   for (size_t i = 0; i < n; ++i) {

@@ -114,6 +114,16 @@ std::optional<Condition> Resolver::MakeCondition(
   }
   if (c.op == CmpOp::kGlob || c.op == CmpOp::kNotGlob) {
     c.kind = Condition::Kind::kGlob;
+    std::string error;
+    size_t offset = 0;
+    if (!GlobToRegex(c.text, &error, &offset)) {
+      // The column is exact where no ${NAME} or escape came before it.
+      Location at = a.value_location;
+      if (a.text.find("${") == std::string::npos && c.text == a.text)
+        at.column += static_cast<int>(offset);
+      Error(at, StrCat("bad glob \"", c.text, "\": ", error));
+      return std::nullopt;
+    }
     c.glob = std::make_shared<Glob>(c.text);
     return c;
   }
@@ -125,7 +135,7 @@ std::optional<Condition> Resolver::MakeCondition(
 
 std::shared_ptr<const RE2> Resolver::Regex(const std::string& pattern,
                                            const Location& loc) {
-  auto re = std::make_shared<RE2>(pattern, RE2::Quiet);
+  auto re = std::make_shared<RE2>(pattern, PatternOptions());
   if (!re->ok()) {
     Error(loc, StrCat("bad regex \"", pattern, "\": ", re->error()));
     return nullptr;

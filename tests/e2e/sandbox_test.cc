@@ -214,6 +214,32 @@ TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
   CHECK_FALSE(Exists(t.denied + "/created"));
 }
 
+TEST_CASE("patterns match every byte string: no name slips past them") {
+  // Names that are not UTF-8, or hold a newline, are names like any: an
+  // allow rule allows them and a deny rule, glob or regex, refuses them.
+  Tree t;
+  const std::vector<std::string> names = {"x\xff", "a\nb", "\xc3(", "ok"};
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    CHECK(t.Helper({"write", t.allowed + "/" + name}).exit_code == 0);
+    CHECK(Exists(t.allowed + "/" + name));
+  }
+  for (const std::string& deny :
+       {"arg_=*\"" + t.denied + "/***\"", "arg_=~\"^" + t.denied + "/\"",
+        "arg_=*\"" + t.denied + "/[!.]*\""}) {
+    CAPTURE(deny);
+    const std::string policy = t.root + "/deny.syd";
+    std::ofstream(policy) << "sys/trace+%file_wr:" << deny << ":fault=EPERM\n";
+    for (const std::string& name : names) {
+      CAPTURE(name);
+      const RunResult r = Run(
+          {kSyd, "-c", policy, "--", kHelper, "write", t.denied + "/" + name});
+      CHECK(r.exit_code == EPERM);
+      CHECK_FALSE(Exists(t.denied + "/" + name));
+    }
+  }
+}
+
 TEST_CASE("after a chroot, paths are the new root's view") {
   // Until a chroot is allowed every process has syd's root; after it, syd
   // reads each call's root, and resolves the link /x -> /denied inside it.
