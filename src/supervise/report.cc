@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/base/escape.h"
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
 #include "src/supervise/supervisor.h"
@@ -26,12 +27,16 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
   std::string where = d.rule            ? d.rule->location.ToString(false)
                       : default_at.file ? default_at.ToString(false)
                                         : "";
+  // The sandbox names its files and processes, and a rule added at run
+  // time is its text: none may forge a line or reach a terminal raw.
+  rule = EscapeBytes(rule, /*exact=*/false);
   std::string line;
   if (options_.json) {
+    // Exact: the bytes can be read back from the escapes.
     nlohmann::json j = {
         {"pid", pid},
-        {"comm", comm},
-        {"cwd", cwd},
+        {"comm", EscapeBytes(comm, /*exact=*/true)},
+        {"cwd", EscapeBytes(cwd, /*exact=*/true)},
         {"syscall", FindSyscall(e.nr) ? std::string(FindSyscall(e.nr)->name)
                                       : StrCat("syscall_", e.nr)},
         {"call", tracee::DescribeCall(e)},
@@ -41,9 +46,11 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
     line =
         j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
-    line = StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (", comm,
-                  ") cwd ", cwd, ": ", tracee::DescribeCall(e), " by ",
-                  where.empty() ? "the default" : where, ": ", rule, "\n");
+    line =
+        StrCat("syd: ", VerdictText(d.verdict), " pid ", pid, " (",
+               EscapeBytes(comm, /*exact=*/false), ") cwd ",
+               EscapeBytes(cwd, /*exact=*/false), ": ", tracee::DescribeCall(e),
+               " by ", where.empty() ? "the default" : where, ": ", rule, "\n");
   }
   Log(d.rule ? d.rule->log : policy_.default_verdict().log, line);
 }

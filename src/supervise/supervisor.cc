@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "src/base/escape.h"
 #include "src/base/strcat.h"
 #include "src/runtime/control_server.h"
 #include "src/supervise/launch.h"
@@ -281,8 +282,10 @@ void Supervisor::Signal(pid_t pid, const Outcome& o) {
 }
 
 void Supervisor::Message(const std::string& text) {
-  // "syd: " and a newline around it, written whole.
-  const std::string line = StrCat("syd: ", text, "\n");
+  // "syd: " and a newline around it, written whole. A message may quote
+  // what the sandbox wrote (a magic command): no control bytes pass.
+  const std::string line =
+      StrCat("syd: ", EscapeBytes(text, /*exact=*/false), "\n");
   if (options_.messages) {
     options_.messages(line);
   } else if (write(STDERR_FILENO, line.data(), line.size()) < 0) {

@@ -14,9 +14,9 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "src/base/escape.h"
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
-#include "src/lang/printer.h"
 #include "src/tracee/paths.h"
 
 namespace syd::tracee {
@@ -233,9 +233,10 @@ std::string DescribeCall(const Call& e) {
     if (i > 0) out += ", ";
     const ArgSpec& a = s->args[i];
     if (e.strings[i]) {
-      out += QuoteString(*e.strings[i]);
+      out += QuoteBytes(*e.strings[i]);
     } else if (e.addresses[i]) {
-      out += e.addresses[i]->ToString();
+      // A unix socket's name is the sandbox's to choose.
+      out += EscapeBytes(e.addresses[i]->ToString(), /*exact=*/false);
     } else if (a.kind == ArgKind::kDirFd &&
                static_cast<int>(e.args[i]) == AT_FDCWD) {
       out += "AT_FDCWD";

@@ -240,6 +240,28 @@ TEST_CASE("patterns match every byte string: no name slips past them") {
   }
 }
 
+TEST_CASE("reports quote what the sandbox names: no forged line, no tty") {
+  Tree t;
+  const std::string name =
+      t.denied + "/a\nsyd: allow pid 1 forged\x1b]0;title\x07\xff";
+  const RunResult r = t.Helper({"write", name});
+  CHECK(r.exit_code == EPERM);
+  CHECK_FALSE(Exists(name));
+  CAPTURE(r.err);
+  // One line per refusal, and no control byte reaches the terminal.
+  size_t lines = 0;
+  for (char c : r.err) lines += c == '\n';
+  CHECK(lines == 1);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\x07') == std::string::npos);
+  CHECK(
+      Contains(r.err, "/a\\nsyd: allow pid 1 forged\\033]0;title\\007\\377\""));
+  // JSON keeps every byte, as an escape to read back.
+  const RunResult j = t.Helper({"write", name}, {"--log-format=json"});
+  CHECK(Contains(j.err, "\\\\377"));
+  CHECK(j.err.find("\xef\xbf\xbd") == std::string::npos);  // no U+FFFD
+}
+
 TEST_CASE("after a chroot, paths are the new root's view") {
   // Until a chroot is allowed every process has syd's root; after it, syd
   // reads each call's root, and resolves the link /x -> /denied inside it.
