@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "src/base/strcat.h"
 #include "src/lang/loader.h"
 #include "src/syscalls/syscalls.h"
 
@@ -234,6 +235,25 @@ TEST_CASE("argument tests that cannot apply") {
              .diags.has_errors());
 }
 
+TEST_CASE("lint: allow regexes say where the path begins and ends") {
+  auto warns = [](const char* re) {
+    return FromText(StrCat("sys/trace+mkdir:allow:arg_=~\"", re, "\""))
+        .HasMessage("of an allow rule");
+  };
+  CHECK(warns("/tmp/"));
+  CHECK(warns("^/tmp"));
+  CHECK(warns("^/proc/self/(attr|fd)/"));
+  CHECK(warns("^/a$|^/b$"));
+  CHECK(warns("^/a\\\\$"));  // an escaped $ is a dollar sign
+  CHECK_FALSE(warns("^/tmp$"));
+  CHECK_FALSE(warns("^/proc/self/(attr|fd)/.*$"));
+  CHECK_FALSE(warns("^/dev/(null|zero)$"));
+  CHECK_FALSE(warns("^/a[|]b$"));
+  // Refusals may be as wide as they like.
+  CHECK_FALSE(FromText("sys/trace+mkdir:fault=EPERM:arg_=~\"/tmp/\"")
+                  .HasMessage("of an allow rule"));
+}
+
 TEST_CASE("lint: unreachable rules") {
   Result r = FromText("sys/fault+write\nsys/allow+write:arg0=1\n");
   CHECK(r.HasMessage("this rule never decides a call"));
@@ -244,6 +264,15 @@ TEST_CASE("lint: unreachable rules") {
   // A rule is reachable while one of its syscalls is.
   Result part = FromText("sys/fault+write\nsys/allow+write,read\n");
   CHECK(!part.HasMessage("never decides"));
+  // %file_wr's opens carry a flags guard: a catch-all over the set still
+  // catches every write open after it (the most common mistake).
+  Result guarded = FromText(
+      "sys/trace+%file_wr:fault=EPERM\n"
+      "sys/trace+%file_wr:allow:arg_=*\"/tmp/x/***\"\n");
+  CHECK(guarded.HasMessage("never decides"));
+  // A read of openat is not caught by a catch-all over its writes.
+  Result reads = FromText("sys/trace+%file_wr:fault=EPERM\nsys/allow+openat\n");
+  CHECK(!reads.HasMessage("never decides"));
 }
 
 TEST_CASE("includes: relative paths, cycles, missing files") {
