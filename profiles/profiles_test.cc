@@ -100,8 +100,29 @@ TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only" *
   CHECK(outside.exit_code == EPERM);
   CHECK_FALSE(Exists(dir + "/outside"));
   CHECK(Contains(outside.err,
-                 "paludis.syd:18: sys/trace+%file_wr:fault=EPERM:log=2"));
+                 "paludis.syd:19: sys/trace+%file_wr:fault=EPERM:log=2"));
   CHECK(run({"write", "/dev/null"}).exit_code == 0);
+  // Devices are written, never made, removed, renamed or chmod'ed. Asked
+  // of syd explain: were a test to try it, a failure would remove the
+  // machine's /dev/null.
+  auto explain = [&](const std::string& call) {
+    return Syd({"explain", "-D", "WORKDIR=" + work, "-D", "IMAGE=" + image,
+                "-p", "paludis", call})
+        .out;
+  };
+  for (const char* call :
+       {"unlinkat(AT_FDCWD, \"/dev/null\", 0)",
+        "renameat(AT_FDCWD, \"/dev/null\", AT_FDCWD, \"/dev/x\")",
+        "fchmodat(AT_FDCWD, \"/dev/tty\", 0666)",
+        "mknodat(AT_FDCWD, \"/dev/ttyX\", S_IFIFO|0600, 0)",
+        "symlinkat(\"/etc/passwd\", AT_FDCWD, \"/dev/pts/x\")"}) {
+    CAPTURE(call);
+    CHECK(Contains(explain(call), "decided by syd: fault=EPERM"));
+  }
+  CHECK(Contains(explain("openat(AT_FDCWD, \"/dev/tty1\", O_WRONLY)"),
+                 "decided by syd: allow"));
+  CHECK(Contains(explain("openat(AT_FDCWD, \"/dev/shm/x\", O_RDWR|O_CREAT)"),
+                 "decided by syd: allow"));
   CHECK(run({"bind", "inet:127.0.0.1@0"}).exit_code == 0);
   CHECK(run({"bind", "inet6:::1@0"}).exit_code == 0);
   CHECK(run({"bind", "inet:0.0.0.0@80"}).exit_code == EPERM);

@@ -8,7 +8,21 @@
 namespace syd {
 namespace {
 
-enum class SetKind { kClass, kFileRead, kFileWrite, kExec, kNet };
+enum class SetKind {
+  kClass,
+  kFileRead,
+  kFileWrite,
+  // The parts of kFileWrite, one per kind of change (Landlock's rights
+  // split them the same way): a profile can let a build write to a device
+  // without letting it remove, rename or chmod it.
+  kFileOpenWrite,
+  kFileCreate,
+  kFileRemove,
+  kFileRename,
+  kFileAttr,
+  kExec,
+  kNet
+};
 
 struct SetDef {
   SetInfo info;
@@ -73,6 +87,23 @@ constexpr SetDef kSets[] = {
       "when their flags write"},
      SetKind::kFileWrite,
      0},
+    {{"file_open_wr",
+      "opening a file to write it (open, openat, openat2 when their flags "
+      "write) and truncate"},
+     SetKind::kFileOpenWrite,
+     0},
+    {{"file_create",
+      "making a name: mkdir, mknod, symlink, link, creat and their *at forms"},
+     SetKind::kFileCreate,
+     0},
+    {{"file_remove", "removing a name: unlink, unlinkat, rmdir"},
+     SetKind::kFileRemove,
+     0},
+    {{"file_rename", "rename, renameat, renameat2"}, SetKind::kFileRename, 0},
+    {{"file_attr",
+      "changing a file's mode, owner, times or extended attributes by name"},
+     SetKind::kFileAttr,
+     0},
     {{"exec", "execve and execveat"}, SetKind::kExec, 0},
     {{"net", "bind and connect"}, SetKind::kNet, 0},
 };
@@ -86,6 +117,20 @@ constexpr auto kSetInfos = SetInfos();
 
 // How a file-name syscall touches its files: open-like, writes, or reads.
 enum class FileUse { kNone, kOpen, kWrite, kRead, kExec };
+
+// The calls of %file_attr: what changes a file's metadata by name.
+constexpr std::string_view kAttrCalls[] = {
+    "chmod",         "fchmodat",    "fchmodat2",   "chown",        "lchown",
+    "fchownat",      "utime",       "utimes",      "futimesat",    "utimensat",
+    "setxattr",      "lsetxattr",   "removexattr", "lremovexattr", "setxattrat",
+    "removexattrat", "file_setattr"};
+
+bool HasAccess(const SyscallInfo& s, PathAccess access) {
+  for (int i = 0; i < s.nargs; ++i) {
+    if (s.args[i].IsPath() && s.args[i].access == access) return true;
+  }
+  return false;
+}
 
 FileUse UseOf(const SyscallInfo& s) {
   bool any_path = false, open = false, write = false, exec = false;
@@ -130,6 +175,34 @@ std::vector<SetMember> Members(const SetDef* def) {
       case SetKind::kFileWrite:
         if (use == FileUse::kWrite) out.push_back({s.nr});
         if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kWrites});
+        break;
+      case SetKind::kFileOpenWrite:
+        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kWrites});
+        if (s.name == "truncate") out.push_back({s.nr});
+        break;
+      case SetKind::kFileCreate:
+        if (use != FileUse::kOpen && HasAccess(s, PathAccess::kCreate) &&
+            !HasAccess(s, PathAccess::kDelete)) {
+          out.push_back({s.nr});
+        }
+        break;
+      case SetKind::kFileRemove:
+        if (HasAccess(s, PathAccess::kDelete) &&
+            !HasAccess(s, PathAccess::kCreate)) {
+          out.push_back({s.nr});
+        }
+        break;
+      case SetKind::kFileRename:
+        if (HasAccess(s, PathAccess::kDelete) &&
+            HasAccess(s, PathAccess::kCreate)) {
+          out.push_back({s.nr});
+        }
+        break;
+      case SetKind::kFileAttr:
+        if (std::find(std::begin(kAttrCalls), std::end(kAttrCalls), s.name) !=
+            std::end(kAttrCalls)) {
+          out.push_back({s.nr});
+        }
         break;
       case SetKind::kExec:
         if (use == FileUse::kExec) out.push_back({s.nr});

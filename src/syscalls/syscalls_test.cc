@@ -104,5 +104,31 @@ TEST_CASE("%file_wr holds writes, and open only with write flags") {
   CHECK(OpenWriteFlags() == 01 + 02 + 0100 + 01000);
 }
 
+TEST_CASE("the finer write sets split %file_wr, each call in one") {
+  std::vector<std::string> parts;
+  for (const char* set : {"file_open_wr", "file_create", "file_remove",
+                          "file_rename", "file_attr"}) {
+    CAPTURE(set);
+    for (const std::string& name : Names(*ExpandSet(set))) {
+      CHECK_FALSE(Has(parts, name.c_str()));  // in one set only
+      parts.push_back(name);
+    }
+  }
+  std::vector<std::string> wr = Names(*ExpandSet("file_wr"));
+  for (const std::string& name : parts) {
+    CAPTURE(name);
+    CHECK(Has(wr, name.c_str()));
+  }
+  // What is left is administration: mounts, swap, accounting.
+  std::vector<std::string> rest;
+  for (const std::string& name : wr) {
+    if (!Has(parts, name.c_str())) rest.push_back(name);
+  }
+  std::sort(rest.begin(), rest.end());
+  CHECK(rest == std::vector<std::string>{"acct", "mount", "mount_setattr",
+                                         "move_mount", "pivot_root", "swapoff",
+                                         "swapon", "umount2"});
+}
+
 }  // namespace
 }  // namespace syd
