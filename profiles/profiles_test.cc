@@ -123,6 +123,22 @@ TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only" *
                  "decided by syd: allow"));
   CHECK(Contains(explain("openat(AT_FDCWD, \"/dev/shm/x\", O_RDWR|O_CREAT)"),
                  "decided by syd: allow"));
+  // The attribute ioctls (append-only, immutable) through a descriptor
+  // opened to read: judged by its file. The victim's flags are set to
+  // what they are, where the file system has them at all.
+  const std::string victim = dir + "/victim";
+  std::ofstream(victim) << "x";
+  std::ofstream(work + "/mine") << "x";
+  if (Run({kHelper, "setflags", victim}).exit_code == 0) {
+    const RunResult flags = run({"setflags", victim});
+    CHECK(flags.exit_code == EPERM);
+    CHECK(Contains(flags.err, "arg1=FS_IOC_SETFLAGS:fault=EPERM"));
+    CHECK(run({"setflags", work + "/mine"}).exit_code == 0);
+  } else {
+    MESSAGE("no FS_IOC_SETFLAGS on this file system");
+  }
+  CHECK(run({"fchmod", victim}).exit_code == EPERM);
+  CHECK(run({"fchmod", work + "/mine"}).exit_code == 0);
   CHECK(run({"bind", "inet:127.0.0.1@0"}).exit_code == 0);
   CHECK(run({"bind", "inet6:::1@0"}).exit_code == 0);
   CHECK(run({"bind", "inet:0.0.0.0@80"}).exit_code == EPERM);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstdlib>
 
 #include "src/base/strcat.h"
@@ -185,6 +186,21 @@ absl::StatusOr<Call> ParseCall(std::string_view text) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = Trim(args[i]);
     const ArgSpec& spec = s->args[i];
+    // A descriptor with its file, as strace -y prints it: 3</etc/passwd>.
+    if (const size_t lt = a.find('<');
+        spec.from_fd && lt != std::string_view::npos && a.back() == '>') {
+      int fd = 0;
+      const std::string_view number = a.substr(0, lt);
+      if (number.empty() ||
+          std::from_chars(number.data(), number.data() + number.size(), fd)
+                  .ptr != number.data() + number.size()) {
+        return absl::InvalidArgumentError(StrCat(
+            "argument ", i, " of ", name, ": write a descriptor as 3</path>"));
+      }
+      e.args[i] = static_cast<uint64_t>(fd);
+      e.strings[i] = std::string(a.substr(lt + 1, a.size() - lt - 2));
+      continue;
+    }
     if (a.size() >= 2 && a.front() == '"' && a.back() == '"') {
       std::string value = Unquote(a);
       e.args[i] = 0x10000 + 0x1000 * i;  // some user-space pointer

@@ -69,7 +69,7 @@ MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
   // quotes that resolving it as a file name would change.
   std::string path;
   for (int i = 0; i < s.nargs && path.empty(); ++i) {
-    if (!s.args[i].IsPath()) continue;
+    if (!s.args[i].IsPath() || s.args[i].from_fd) continue;
     std::optional<std::string> raw =
         tracee::ReadString(pid, e.args[i], PATH_MAX);
     if (raw && raw->rfind(kMagic, 0) == 0) {

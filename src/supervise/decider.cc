@@ -44,10 +44,12 @@ int KernelWouldFail(const Call& e, const std::string& root) {
                                s->name) != std::end(kMakers);
   int last_path = -1;
   for (int i = 0; i < s->nargs; ++i) {
-    if (s->args[i].IsPath() && e.strings[i]) last_path = i;
+    if (s->args[i].IsPath() && !s->args[i].from_fd && e.strings[i])
+      last_path = i;
   }
   for (int i = 0; i < s->nargs; ++i) {
-    if (!s->args[i].IsPath() || !e.strings[i]) continue;
+    // A descriptor's file is open: no lookup to fail.
+    if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
     const std::string& path = *e.strings[i];
     if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
     const std::string host = root == "/" ? path : root + path;

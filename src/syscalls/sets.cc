@@ -120,10 +120,12 @@ enum class FileUse { kNone, kOpen, kWrite, kRead, kExec };
 
 // The calls of %file_attr: what changes a file's metadata by name.
 constexpr std::string_view kAttrCalls[] = {
-    "chmod",         "fchmodat",    "fchmodat2",   "chown",        "lchown",
-    "fchownat",      "utime",       "utimes",      "futimesat",    "utimensat",
-    "setxattr",      "lsetxattr",   "removexattr", "lremovexattr", "setxattrat",
-    "removexattrat", "file_setattr"};
+    "chmod",       "fchmod",       "fchmodat",     "fchmodat2",
+    "chown",       "fchown",       "lchown",       "fchownat",
+    "utime",       "utimes",       "futimesat",    "utimensat",
+    "setxattr",    "lsetxattr",    "fsetxattr",    "setxattrat",
+    "removexattr", "lremovexattr", "fremovexattr", "removexattrat",
+    "file_setattr"};
 
 bool HasAccess(const SyscallInfo& s, PathAccess access) {
   for (int i = 0; i < s.nargs; ++i) {
@@ -136,6 +138,8 @@ FileUse UseOf(const SyscallInfo& s) {
   bool any_path = false, open = false, write = false, exec = false;
   for (int i = 0; i < s.nargs; ++i) {
     if (!s.args[i].IsPath()) continue;
+    // ioctl's descriptor is a path only for rules that name ioctl.
+    if (s.args[i].from_fd && s.args[i].access == PathAccess::kNone) continue;
     any_path = true;
     switch (s.args[i].access) {
       case PathAccess::kOpen:

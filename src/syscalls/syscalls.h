@@ -78,6 +78,9 @@ struct ArgSpec {
   PathAccess access = PathAccess::kNone;
   bool nofollow = false;  // the last path component is never followed
   int8_t dirfd = -1;      // index of the dirfd a path is relative to, or -1
+  // A descriptor judged as a path: the file it refers to (fchmod's fd).
+  // The register holds the descriptor, not a pointer.
+  bool from_fd = false;
 
   bool IsPath() const { return kind == ArgKind::kPath; }
   bool IsAddress() const {

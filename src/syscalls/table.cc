@@ -127,6 +127,9 @@ constexpr ArgSpec ParseToken(std::string_view tok) {
     a.kind = ArgKind::kSockaddr;
   } else if (is("addr_out")) {
     a.kind = ArgKind::kSockaddrOut;
+  } else if (is("fd:w") || is("fd:i")) {
+    a.kind = ArgKind::kPath, a.width = 32, a.from_fd = true;
+    a.access = is("fd:w") ? PathAccess::kWrite : PathAccess::kNone;
   } else if (tok.size() >= 6 && tok.substr(0, 5) == "path:") {
     a.kind = ArgKind::kPath;
     switch (tok[5]) {
@@ -179,7 +182,8 @@ constexpr SyscallInfo Build(const SchemaEntry& e) {
     if (info.nargs == 6) throw "more than six arguments in a signature";
     ArgSpec a = ParseToken(tok);
     if (a.kind == ArgKind::kDirFd) last_dirfd = info.nargs;
-    if (a.kind == ArgKind::kPath) a.dirfd = static_cast<int8_t>(last_dirfd);
+    if (a.kind == ArgKind::kPath && !a.from_fd)
+      a.dirfd = static_cast<int8_t>(last_dirfd);
     info.args[info.nargs++] = a;
   }
   return info;

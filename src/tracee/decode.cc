@@ -106,10 +106,22 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
   }
   for (int i = 0; i < s->nargs; ++i) {
     const ArgSpec& a = s->args[i];
+    if (a.from_fd) {
+      // The file the descriptor refers to, as /proc shows it; nothing for
+      // a bad descriptor, which the kernel answers with EBADF.
+      const int fd = static_cast<int>(e->args[i]);
+      if (fd >= 0) {
+        if (std::optional<std::string> file = process.BaseDirectory(fd))
+          e->strings[i] = *file;
+      }
+      continue;
+    }
     if (a.IsPath()) {
-      // utimensat(fd, NULL, ...) (futimens) works on the descriptor's file:
-      // judge that file. Other NULL paths fault.
-      if (e->args[i] == 0 && s->name == "utimensat") {
+      // utimensat(fd, NULL, ...) (futimens) and futimesat(fd, NULL, ...)
+      // work on the descriptor's file: judge that file. Other NULL paths
+      // fault.
+      if (e->args[i] == 0 &&
+          (s->name == "utimensat" || s->name == "futimesat")) {
         int fd = static_cast<int>(e->args[a.dirfd]);
         std::optional<std::string> file = process.BaseDirectory(fd);
         if (file) e->strings[i] = *file;
@@ -232,7 +244,11 @@ std::string DescribeCall(const Call& e) {
   for (int i = 0; i < s->nargs; ++i) {
     if (i > 0) out += ", ";
     const ArgSpec& a = s->args[i];
-    if (e.strings[i]) {
+    if (e.strings[i] && a.from_fd) {
+      // strace -y's form: the descriptor and its file.
+      out += StrCat(static_cast<int>(e.args[i]), "<",
+                    EscapeBytes(*e.strings[i], /*exact=*/true), ">");
+    } else if (e.strings[i]) {
       out += QuoteBytes(*e.strings[i]);
     } else if (e.addresses[i]) {
       // A unix socket's name is the sandbox's to choose.

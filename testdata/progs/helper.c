@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -30,6 +32,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -283,6 +286,24 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "truncate")) return report(truncate(a, 0));
   if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
+  if (!strcmp(op, "fchmod") || !strcmp(op, "fchown") ||
+      !strcmp(op, "fsetxattr") || !strcmp(op, "fremovexattr") ||
+      !strcmp(op, "futimesat-null") || !strcmp(op, "setflags")) {
+    // OP PATH: a change through a descriptor opened only to read.
+    int fd = open(a, O_RDONLY);
+    if (fd < 0) return report(-1);
+    if (!strcmp(op, "fchmod")) return report(fchmod(fd, 0600));
+    if (!strcmp(op, "fchown")) return report(fchown(fd, 1, 1));
+    if (!strcmp(op, "fsetxattr"))
+      return report(fsetxattr(fd, "user.syd", "x", 1, 0));
+    if (!strcmp(op, "fremovexattr"))
+      return report(fremovexattr(fd, "user.syd"));
+    if (!strcmp(op, "futimesat-null"))
+      return report((int)syscall(SYS_futimesat, fd, NULL, NULL));
+    int flags = 0;  // FS_IOC_SETFLAGS: what is set already, set again
+    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) return report(-1);
+    return report(ioctl(fd, FS_IOC_SETFLAGS, &flags));
+  }
   if (!strcmp(op, "futimens")) {  // utimensat(fd, NULL, ...) on an open file
     int fd = open(a, O_RDONLY);
     if (fd < 0) return report(-1);

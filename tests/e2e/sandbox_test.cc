@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -212,6 +213,52 @@ TEST_CASE("symlinks cannot carry a write out of the allowed tree") {
                   (t.allowed + "/dangling").c_str()) == 0);
   CHECK(t.Helper({"write", t.allowed + "/dangling"}).exit_code == EPERM);
   CHECK_FALSE(Exists(t.denied + "/created"));
+}
+
+// What a file's metadata says, to compare before and after.
+struct Metadata {
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+  int64_t mtime_ns;
+  std::string xattrs;
+  bool operator==(const Metadata&) const = default;
+};
+
+Metadata MetadataOf(const std::string& path) {
+  struct stat st;
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  char names[1024] = {};
+  const ssize_t n = listxattr(path.c_str(), names, sizeof names);
+  return {st.st_mode, st.st_uid, st.st_gid,
+          st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+          n > 0 ? std::string(names, static_cast<size_t>(n)) : ""};
+}
+
+TEST_CASE("writes through a descriptor are judged by its file") {
+  // The descriptor is opened only to read, which the rules allow
+  // anywhere; the change goes through it and names no path.
+  Tree t;
+  const std::string denied = Touch(t.denied + "/f");
+  const std::string allowed = Touch(t.allowed + "/f");
+  chmod(denied.c_str(), 0644);
+  const Metadata before = MetadataOf(denied);
+  for (const std::string op : {"fchmod", "fchown", "fsetxattr", "fremovexattr",
+                               "futimens", "futimesat-null"}) {
+    CAPTURE(op);
+    const RunResult r = t.Helper({op, denied});
+    CHECK(r.exit_code == EPERM);
+    CHECK(Contains(r.err, denied));  // the report names the file
+    CHECK(MetadataOf(denied) == before);
+    // Where the rules allow writes, the kernel has its say (uid 1 may not
+    // exist in a user namespace; user xattrs may be unsupported).
+    const RunResult ok = t.Helper({op, allowed});
+    CAPTURE(ok.out);
+    CHECK((ok.exit_code == 0 || ok.exit_code == EOPNOTSUPP ||
+           ok.exit_code == ENODATA ||
+           (op == "fchown" && ok.exit_code == EINVAL)));
+  }
+  CHECK((MetadataOf(allowed).mode & 07777) == 0600);
 }
 
 TEST_CASE("patterns match every byte string: no name slips past them") {
