@@ -95,6 +95,9 @@ struct Call {
   bool decoded = false;
   std::array<std::optional<std::string>, 6>
       strings;  // paths, resolved; and string args
+  // The errno the kernel's lookup of path argument i fails with where syd
+  // can tell (ELOOP past 40 links, ENAMETOOLONG past PATH_MAX), else 0.
+  std::array<int, 6> path_errors{};
   std::array<std::optional<SocketAddress>, 6> addresses;
   std::optional<uint64_t> open_how_flags;  // openat2
   std::string comm;

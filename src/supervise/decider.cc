@@ -34,8 +34,9 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
 // The errno the kernel fails `e` with before it changes anything, when
 // syd can tell from the file system seen from `root`, or 0: a missing or
 // non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
-// (ENOENT), or a name it would make that exists (EEXIST). Paths are as
-// syd resolved them.
+// (ENOENT), a name it would make that exists (EEXIST), or a lookup the
+// resolver saw fail (ELOOP, ENAMETOOLONG). Paths are as syd resolved
+// them.
 int KernelWouldFail(const Call& e, const std::string& root) {
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return 0;
@@ -50,6 +51,7 @@ int KernelWouldFail(const Call& e, const std::string& root) {
   for (int i = 0; i < s->nargs; ++i) {
     // A descriptor's file is open: no lookup to fail.
     if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
+    if (e.path_errors[i] != 0) return e.path_errors[i];
     const std::string& path = *e.strings[i];
     if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
     const std::string host = root == "/" ? path : root + path;

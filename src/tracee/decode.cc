@@ -1,6 +1,7 @@
 #include "src/tracee/decode.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -128,7 +129,16 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         continue;
       }
       std::optional<std::string> raw = process.ReadString(e->args[i], PATH_MAX);
-      if (!raw) return DecodeResult::kFault;
+      if (!raw) {
+        // PATH_MAX readable bytes without a NUL: the kernel's ENAMETOOLONG;
+        // otherwise its EFAULT.
+        std::string probe(PATH_MAX, '\0');
+        if (!process.Read(e->args[i], probe.data(), probe.size()))
+          return DecodeResult::kFault;
+        e->path_errors[i] = ENAMETOOLONG;
+        e->strings[i] = "";
+        continue;
+      }
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
@@ -143,8 +153,8 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
       }
-      e->strings[i] =
-          ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i));
+      e->strings[i] = ResolvePath(process.pid(), root, *base, *raw,
+                                  FollowsLast(*s, *e, i), &e->path_errors[i]);
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr) {

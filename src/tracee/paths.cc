@@ -1,5 +1,6 @@
 #include "src/tracee/paths.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
@@ -71,12 +72,19 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
 
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
-                        bool follow_last) {
-  const std::string host_root = root == "/" ? "" : root;
+                        bool follow_last, int* error) {
+  // `host` is the path resolved so far as syd reads it: the tracee's root,
+  // then the components. It grows and shrinks in place, so that each
+  // component costs its own length, not the path's: a path made of 40
+  // links of 4,000 bytes each is resolved in linear time, as the kernel
+  // does.
+  std::string host = root == "/" ? "" : root;
+  const size_t root_len = host.size();
+  if (path.empty() || path[0] != '/') {
+    for (const std::string& d : Split(base)) (host += '/') += d;
+  }
+  // Components still to walk, the next one at the back.
   std::vector<std::string> todo = Split(path);
-  std::vector<std::string> done =
-      path.empty() || path[0] != '/' ? Split(base) : std::vector<std::string>();
-  // Components are processed from the back of `todo` reversed into a stack.
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
   int links = 0;
   while (!stack.empty()) {
@@ -84,39 +92,39 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     stack.pop_back();
     if (part == ".") continue;
     if (part == "..") {
-      if (!done.empty()) done.pop_back();
+      if (host.size() > root_len) host.resize(host.rfind('/'));
       continue;
     }
-    bool last = stack.empty();
-    std::string candidate;
-    for (const std::string& d : done) candidate += "/" + d;
-    candidate += "/" + part;
-    if (last && !follow_last) {
-      done.push_back(part);
-      break;
-    }
+    const bool last = stack.empty();
+    const size_t before = host.size();
+    (host += '/') += part;
+    if (last && !follow_last) break;
+    const std::string_view in_root = std::string_view(host).substr(root_len);
     // /proc/self stays spelt so (rules name it), but is read as the
     // tracee's, not syd's.
-    if (candidate == "/proc/self" || candidate == "/proc/thread-self") {
-      done.push_back(part);
-      continue;
-    }
-    std::optional<std::string> target;
-    if (links < 40) target = ReadLink(host_root + ProcOf(pid, candidate));
+    if (in_root == "/proc/self" || in_root == "/proc/thread-self") continue;
+    const bool proc = in_root.substr(0, 6) == "/proc/";
+    const std::string proc_path =
+        proc ? host.substr(0, root_len) + ProcOf(pid, std::string(in_root))
+             : std::string();
+    std::optional<std::string> target = ReadLink(proc ? proc_path : host);
     // A descriptor's link to a pipe, socket or anonymous inode names no
     // file: the kernel opens the object itself.
-    if (!target ||
-        (IsProcMagic(candidate) && (target->empty() || (*target)[0] != '/'))) {
-      done.push_back(part);
+    if (!target || (proc && IsProcMagic(std::string(in_root)) &&
+                    (target->empty() || (*target)[0] != '/'))) {
       continue;
     }
-    ++links;
-    if (!target->empty() && (*target)[0] == '/') done.clear();
+    // A 41st link: the kernel fails the lookup with ELOOP.
+    if (++links > 40) {
+      if (error != nullptr) *error = ELOOP;
+      break;
+    }
+    host.resize(before);
+    if (!target->empty() && (*target)[0] == '/') host.resize(root_len);
     std::vector<std::string> more = Split(*target);
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }
-  std::string out;
-  for (const std::string& d : done) out += "/" + d;
+  std::string out = host.substr(root_len);
   return out.empty() ? "/" : out;
 }
 

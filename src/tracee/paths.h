@@ -24,9 +24,11 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // read inside `root` (the tracee's root, "/" normally). At most 40 links,
 // as the kernel. /proc/self and /proc/thread-self mean the tracee `pid`,
 // not syd.
+// Sets `*error` to ELOOP, and stops there, where the kernel would follow
+// a 41st link.
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
-                        bool follow_last);
+                        bool follow_last, int* error = nullptr);
 
 }  // namespace syd::tracee
 

@@ -2,6 +2,7 @@
 #include "src/tracee/paths.h"
 
 #include <doctest/doctest.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,8 +28,23 @@ TEST_CASE("dots, relative paths and symlinks resolve as the kernel would") {
   CHECK(ResolvePath(me, "/", "/", d + "/real/up", false) == d + "/real/up");
   CHECK(ResolvePath(me, "/", "/", d + "/rel", false) == d + "/rel");
   CHECK(ResolvePath(me, "/", d, "rel/../abs/x", true) == d + "/real/x");
-  // A loop stops after 40 links instead of spinning.
-  CHECK(!ResolvePath(me, "/", "/", d + "/loop", true).empty());
+  // A loop stops at the 41st link, as the kernel's ELOOP does.
+  int error = 0;
+  CHECK(!ResolvePath(me, "/", "/", d + "/loop", true, &error).empty());
+  CHECK(error == ELOOP);
+  error = 0;
+  ResolvePath(me, "/", "/", d + "/real/f", true, &error);
+  CHECK(error == 0);
+  // Exactly 40 links resolve; 41 do not.
+  for (int i = 1; i <= 41; ++i) {
+    const std::string next = i == 41 ? "real" : "c" + std::to_string(i + 1);
+    REQUIRE(symlink(next.c_str(), (d + "/c" + std::to_string(i)).c_str()) == 0);
+  }
+  error = 0;
+  CHECK(ResolvePath(me, "/", "/", d + "/c2/f", true, &error) == d + "/real/f");
+  CHECK(error == 0);
+  ResolvePath(me, "/", "/", d + "/c1/f", true, &error);
+  CHECK(error == ELOOP);
 }
 
 TEST_CASE("/proc/self is the tracee's, and stays spelt so") {

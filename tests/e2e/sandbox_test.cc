@@ -383,6 +383,24 @@ TEST_CASE("the kernel's own errors stay the kernel's") {
       Run({kSyd, "-c", t.policy, "--", "rm", "-f", t.denied + "/missing"});
   CHECK(rm.exit_code == 0);
   CHECK(rm.err.empty());
+  // Lookups that fail on their own: a link loop, a link that multiplies
+  // itself (linear for syd too: 40 expansions of 2,000 components), and a
+  // name longer than PATH_MAX.
+  REQUIRE(symlink("loop2", (t.denied + "/loop1").c_str()) == 0);
+  REQUIRE(symlink("loop1", (t.denied + "/loop2").c_str()) == 0);
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "m/";
+  REQUIRE(symlink((many + "m").c_str(), (t.denied + "/m").c_str()) == 0);
+  for (const Case& c : std::vector<Case>{
+           {{"write", t.denied + "/loop1/f"}, ELOOP},
+           {{"mkdir", t.denied + "/m/d"}, ELOOP},
+           {{"write", t.denied + "/" + std::string(5000, 'x')}, ENAMETOOLONG},
+       }) {
+    CAPTURE(c.args[0]);
+    const RunResult r = t.Helper(c.args);
+    CHECK(r.exit_code == c.kernel_errno);
+    CHECK(r.err.empty());
+  }
   // Under another root the kernel looks there, and so does syd: denied/
   // has no denied/ of its own below it.
   const RunResult chrooted =
