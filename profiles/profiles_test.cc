@@ -138,6 +138,11 @@ TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only" *
     MESSAGE("no FS_IOC_SETFLAGS on this file system");
   }
   CHECK(run({"fchmod", victim}).exit_code == EPERM);
+  // Reopening through /proc/self/fd: a memfd is no file (the kernel opens
+  // the object), a file is judged by its name.
+  CHECK(run({"memfd-reopen"}).exit_code == 0);
+  CHECK(run({"reopen", victim}).exit_code == EPERM);
+  CHECK(run({"reopen", work + "/mine"}).exit_code == 0);
   CHECK(run({"fchmod", work + "/mine"}).exit_code == 0);
   CHECK(run({"bind", "inet:127.0.0.1@0"}).exit_code == 0);
   CHECK(run({"bind", "inet6:::1@0"}).exit_code == 0);

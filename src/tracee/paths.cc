@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -108,11 +109,16 @@ std::string ResolvePath(pid_t pid, const std::string& root,
         proc ? host.substr(0, root_len) + ProcOf(pid, std::string(in_root))
              : std::string();
     std::optional<std::string> target = ReadLink(proc ? proc_path : host);
-    // A descriptor's link to a pipe, socket or anonymous inode names no
-    // file: the kernel opens the object itself.
-    if (!target || (proc && IsProcMagic(std::string(in_root)) &&
-                    (target->empty() || (*target)[0] != '/'))) {
-      continue;
+    if (!target) continue;
+    // A descriptor's link to a pipe, socket, anonymous inode, memfd or
+    // unlinked file names no file: the kernel opens the object itself,
+    // which no name reaches.
+    if (proc && IsProcMagic(std::string(in_root))) {
+      struct stat st;
+      if (target->empty() || (*target)[0] != '/' ||
+          (stat(proc_path.c_str(), &st) == 0 && st.st_nlink == 0)) {
+        continue;
+      }
     }
     // A 41st link: the kernel fails the lookup with ELOOP.
     if (++links > 40) {

@@ -499,6 +499,16 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "mknod-dev-raw"))  // the same through mknod(2) itself
     return report((int)syscall(SYS_mknod, a, S_IFCHR | 0666, makedev(1, 3)));
   if (!strcmp(op, "clone-untraced")) return clone_untraced(a);
+  if (!strcmp(op, "memfd-reopen") || !strcmp(op, "reopen")) {
+    // memfd-reopen: a memfd, reopened to write. reopen PATH: PATH opened to
+    // read, reopened to write through /proc/self/fd.
+    int fd =
+        !strcmp(op, "reopen") ? open(a, O_RDONLY) : memfd_create("syd-test", 0);
+    if (fd < 0) return report(-1);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return report(open(path, O_RDWR));
+  }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
   if (!strcmp(op, "aim-parent")) return aim_parent();
   if (!strcmp(op, "race-symlink"))
