@@ -39,7 +39,9 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
 // them.
 int KernelWouldFail(const Call& e, const std::string& root) {
   const SyscallInfo* s = FindSyscall(e.nr);
-  if (s == nullptr) return 0;
+  // mount's source is a file only for bind and move mounts ("tmpfs"
+  // names none): no guess.
+  if (s == nullptr || s->name == "mount") return 0;
   const std::optional<uint64_t> flags = tracee::OpenFlagsOf(*s, e);
   const bool maker = std::find(std::begin(kMakers), std::end(kMakers),
                                s->name) != std::end(kMakers);

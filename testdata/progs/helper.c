@@ -486,6 +486,8 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(op, "mount"))  // mount DIR: a tmpfs on DIR
     return report(mount("syd-test", a, "tmpfs", 0, NULL));
+  if (!strcmp(op, "bind-mount"))  // bind-mount SRC DST
+    return report(mount(a, b, NULL, MS_BIND, NULL));
   if (!strcmp(op, "uring-create")) return uring_create(a);
   if (!strcmp(op, "sys")) {  // sys NR [ARG...]: the raw call, numeric args
     long args[6] = {0};

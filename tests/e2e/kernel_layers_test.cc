@@ -114,6 +114,29 @@ TEST_CASE("a file layer refuses every mount" *
   CHECK(r.out.find("\n0\n") != std::string::npos);
 }
 
+TEST_CASE("a bind mount's source is judged too, with or without Landlock" *
+          doctest::skip(geteuid() != 0)) {
+  // The target is in the allowed tree; the source is not. Were the bind
+  // to happen, allowed/m would show denied/'s file, and writes there
+  // would land in denied/ under a name the rules allow.
+  Tree t;
+  mkdir((t.allowed + "/m").c_str(), 0755);
+  Touch(t.denied + "/secret");
+  for (const char* abi : {"SYD_LANDLOCK_ABI=0", "SYD_LANDLOCK_ABI=99"}) {
+    CAPTURE(abi);
+    const RunResult r = e2e::Run(
+        {"/usr/bin/unshare", "--mount", "--propagation", "private", kSyd,
+         "--backend=" + e2e::Backend(), "-c", t.policy, "--", "sh", "-c",
+         std::string(kHelper) + " bind-mount " + t.denied + " " + t.allowed +
+             "/m; echo rc=$?; ls " + t.allowed + "/m"},
+        {abi});
+    CAPTURE(r.out);
+    CAPTURE(r.err);
+    CHECK(r.out.find("rc=1\n") != std::string::npos);  // EPERM
+    CHECK(r.out.find("secret") == std::string::npos);
+  }
+}
+
 TEST_CASE("a capped ABI falls back as documented" *
           doctest::skip(kernel::LandlockAbi() < 3)) {
   Tree t;
