@@ -3,11 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <vector>
+
+#include "src/tracee/procfs.h"
 
 namespace syd::tracee {
 
@@ -32,31 +36,28 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
-// "/proc/self/..." read as the tracee's own entry.
-std::string ProcOf(pid_t pid, const std::string& path) {
-  auto under = [&](const std::string& prefix) {
-    return path.compare(0, prefix.size(), prefix) == 0 &&
-           (path.size() == prefix.size() || path[prefix.size()] == '/');
-  };
-  if (under("/proc/self"))
-    return "/proc/" + std::to_string(pid) + path.substr(10);
-  if (under("/proc/thread-self")) {
-    return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
-           path.substr(17);
-  }
-  return path;
+// Whether `dir` (as syd reads it) is the root of a procfs mount, wherever
+// it is mounted: its "self" is the process that looks.
+bool IsProcRoot(const std::string& dir) {
+  struct statfs fs;
+  struct stat st;
+  constexpr ino_t kProcRootIno = 1;
+  return statfs(dir.empty() ? "/" : dir.c_str(), &fs) == 0 &&
+         fs.f_type == PROC_SUPER_MAGIC &&
+         stat(dir.empty() ? "/" : dir.c_str(), &st) == 0 &&
+         st.st_ino == kProcRootIno;
 }
 
-// /proc/PID/fd/N, /proc/PID/cwd, /proc/PID/root, /proc/PID/exe and the same
-// under task/TID: links the kernel follows to an object, not a name.
-bool IsProcMagic(const std::string& path) {
-  if (path.compare(0, 6, "/proc/") != 0) return false;
-  size_t fd = path.find("/fd/");
-  if (fd != std::string::npos && path.find('/', fd + 4) == std::string::npos)
+// PID/fd/N, PID/cwd, PID/root, PID/exe and the same under task/TID, given
+// below a procfs root: links the kernel follows to an object, not a name.
+bool IsProcMagic(std::string_view rel) {
+  size_t fd = rel.find("/fd/");
+  if (fd != std::string_view::npos &&
+      rel.find('/', fd + 4) == std::string_view::npos)
     return true;
-  for (const char* leaf : {"/cwd", "/root", "/exe"}) {
-    size_t n = std::strlen(leaf);
-    if (path.size() > n && path.compare(path.size() - n, n, leaf) == 0)
+  for (std::string_view leaf : {"/cwd", "/root", "/exe"}) {
+    if (rel.size() > leaf.size() &&
+        rel.substr(rel.size() - leaf.size()) == leaf)
       return true;
   }
   return false;
@@ -84,6 +85,13 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   if (path.empty() || path[0] != '/') {
     for (const std::string& d : Split(base)) (host += '/') += d;
   }
+  // A procfs's "self" or "thread-self" stays spelt so (rules name
+  // /proc/self), but is read as the tracee's: `self_at` is where that
+  // component starts in `host`, `self_as` what it reads as.
+  size_t self_at = std::string::npos;
+  std::string self_name;
+  std::string self_as;
+  std::string read_path;
   // Components still to walk, the next one at the back.
   std::vector<std::string> todo = Split(path);
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
@@ -94,29 +102,44 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     if (part == ".") continue;
     if (part == "..") {
       if (host.size() > root_len) host.resize(host.rfind('/'));
+      if (self_at != std::string::npos && host.size() <= self_at)
+        self_at = std::string::npos;
       continue;
     }
     const bool last = stack.empty();
     const size_t before = host.size();
     (host += '/') += part;
     if (last && !follow_last) break;
-    const std::string_view in_root = std::string_view(host).substr(root_len);
-    // /proc/self stays spelt so (rules name it), but is read as the
-    // tracee's, not syd's.
-    if (in_root == "/proc/self" || in_root == "/proc/thread-self") continue;
-    const bool proc = in_root.substr(0, 6) == "/proc/";
-    const std::string proc_path =
-        proc ? host.substr(0, root_len) + ProcOf(pid, std::string(in_root))
-             : std::string();
-    std::optional<std::string> target = ReadLink(proc ? proc_path : host);
+    if (self_at == std::string::npos &&
+        (part == "self" || part == "thread-self") &&
+        IsProcRoot(host.substr(0, before))) {
+      // /proc/self is the thread group, /proc/thread-self the thread.
+      const pid_t tgid = ThreadGroup(pid);
+      self_at = before;
+      self_name = part;
+      self_as = part == "self"
+                    ? std::to_string(tgid)
+                    : std::to_string(tgid) + "/task/" + std::to_string(pid);
+      continue;
+    }
+    const bool proc = self_at != std::string::npos ||
+                      std::string_view(host).substr(root_len, 6) == "/proc/";
+    const std::string* link = &host;
+    if (self_at != std::string::npos) {
+      read_path.assign(host, 0, self_at + 1);
+      read_path += self_as;
+      read_path.append(host, self_at + 1 + self_name.size());
+      link = &read_path;
+    }
+    std::optional<std::string> target = ReadLink(*link);
     if (!target) continue;
     // A descriptor's link to a pipe, socket, anonymous inode, memfd or
     // unlinked file names no file: the kernel opens the object itself,
     // which no name reaches.
-    if (proc && IsProcMagic(std::string(in_root))) {
+    if (proc && IsProcMagic(std::string_view(*link).substr(root_len))) {
       struct stat st;
       if (target->empty() || (*target)[0] != '/' ||
-          (stat(proc_path.c_str(), &st) == 0 && st.st_nlink == 0)) {
+          (stat(link->c_str(), &st) == 0 && st.st_nlink == 0)) {
         continue;
       }
     }
@@ -127,6 +150,8 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     }
     host.resize(before);
     if (!target->empty() && (*target)[0] == '/') host.resize(root_len);
+    if (self_at != std::string::npos && host.size() <= self_at)
+      self_at = std::string::npos;
     std::vector<std::string> more = Split(*target);
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }

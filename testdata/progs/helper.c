@@ -243,6 +243,36 @@ static int clone_untraced(const char* path) {
   return 0;
 }
 
+// thread-fd: a thread with a descriptor table of its own puts ALLOWED at
+// descriptor 10 where the process has DENIED, then opens /proc/self/fd/10
+// to write: /proc/self is the process, so that is DENIED.
+struct fd_confusion {
+  const char* allowed;
+  int result;
+};
+static void* confuse_fd(void* arg) {
+  struct fd_confusion* c = arg;
+  int fd = -1;
+  if (unshare(CLONE_FILES) == 0 && (fd = open(c->allowed, O_RDONLY)) >= 0 &&
+      dup2(fd, 10) == 10) {
+    c->result = open("/proc/self/fd/10", O_WRONLY | O_TRUNC) >= 0 ? 0 : errno;
+  } else {
+    c->result = -1;
+  }
+  return NULL;
+}
+static int thread_fd(const char* denied, const char* allowed) {
+  int fd = open(denied, O_RDONLY);
+  if (fd < 0 || dup2(fd, 10) != 10) return report(-1);
+  struct fd_confusion c = {allowed, -1};
+  pthread_t t;
+  if (pthread_create(&t, NULL, confuse_fd, &c) != 0) return 1;
+  pthread_join(t, NULL);
+  if (c.result < 0) return 1;
+  errno = c.result;
+  return report(c.result == 0 ? 0 : -1);
+}
+
 // seccomp-listener: installs a filter that allows everything and asks
 // for a listener, as a supervisor inside the sandbox would.
 static int seccomp_listener(void) {
@@ -502,16 +532,19 @@ int main(int argc, char** argv) {
     return report((int)syscall(SYS_mknod, a, S_IFCHR | 0666, makedev(1, 3)));
   if (!strcmp(op, "clone-untraced")) return clone_untraced(a);
   if (!strcmp(op, "memfd-reopen") || !strcmp(op, "reopen")) {
-    // memfd-reopen: a memfd, reopened to write. reopen PATH: PATH opened to
-    // read, reopened to write through /proc/self/fd.
-    int fd =
-        !strcmp(op, "reopen") ? open(a, O_RDONLY) : memfd_create("syd-test", 0);
+    // memfd-reopen: a memfd, reopened to write. reopen PATH [PROC]: PATH
+    // opened to read, reopened to write through PROC/self/fd (PROC is
+    // /proc unless given).
+    const int reopen = !strcmp(op, "reopen");
+    int fd = reopen ? open(a, O_RDONLY) : memfd_create("syd-test", 0);
     if (fd < 0) return report(-1);
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/self/fd/%d", reopen && *b ? b : "/proc",
+             fd);
     return report(open(path, O_RDWR));
   }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
+  if (!strcmp(op, "thread-fd")) return thread_fd(a, b);
   if (!strcmp(op, "aim-parent")) return aim_parent();
   if (!strcmp(op, "race-symlink"))
     return race_symlink(a, b, argc > 4 ? argv[4] : "",

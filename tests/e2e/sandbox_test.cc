@@ -309,6 +309,39 @@ TEST_CASE("reports quote what the sandbox names: no forged line, no tty") {
   CHECK(j.err.find("\xef\xbf\xbd") == std::string::npos);  // no U+FFFD
 }
 
+TEST_CASE("/proc/self is the process, wherever procfs is mounted") {
+  Tree t;
+  const std::string denied = Touch(t.denied + "/f");
+  const std::string allowed = Touch(t.allowed + "/f");
+  // A thread with a descriptor table of its own: /proc/self/fd/10 is the
+  // process's descriptor 10 (denied/f), not the thread's (allowed/f).
+  const RunResult r = t.Helper({"thread-fd", denied, allowed});
+  CHECK(r.exit_code == EPERM);
+  struct stat st;
+  REQUIRE(stat(denied.c_str(), &st) == 0);
+  CHECK(st.st_size == 4);  // not truncated
+  // A procfs mounted elsewhere: its self is the caller, never syd. (In a
+  // mount and pid namespace of the test's own: the mount goes with them.)
+  if (geteuid() != 0) return;
+  const std::string proc = t.root + "/p";
+  mkdir(proc.c_str(), 0755);
+  auto reopen = [&](const std::string& file) {
+    return e2e::Run({"/usr/bin/unshare", "--mount", "--propagation", "private",
+                     "--pid", "--fork", "--mount-proc", "sh", "-c",
+                     "mount -t proc proc " + proc + " || exit 99; exec " +
+                         kSyd + " --backend=" + Backend() + " -c " + t.policy +
+                         " -- " + kHelper + " reopen " + file + " " + proc});
+  };
+  const RunResult in_allowed = reopen(allowed);
+  if (in_allowed.exit_code == 99) {
+    MESSAGE("cannot mount a procfs here: ", in_allowed.err);
+    return;
+  }
+  CAPTURE(in_allowed.err);
+  CHECK(in_allowed.exit_code == 0);
+  CHECK(reopen(denied).exit_code == EPERM);
+}
+
 TEST_CASE("after a chroot, paths are the new root's view") {
   // Until a chroot is allowed every process has syd's root; after it, syd
   // reads each call's root, and resolves the link /x -> /denied inside it.
