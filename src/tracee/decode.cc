@@ -97,12 +97,18 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
   e->decoded = true;
   const SyscallInfo* s = FindSyscall(e->nr);
   if (s == nullptr) return DecodeResult::kOk;
+  // openat2's struct open_how: the flags, and how the path resolves.
+  uint64_t resolve = 0;
   for (int i = 0; i < s->nargs; ++i) {
     if (s->args[i].kind == ArgKind::kOpenHow) {
-      uint64_t flags = 0;
-      if (!process.Read(e->args[i], &flags, sizeof flags))
+      open_how how{};
+      const size_t size = i + 1 < s->nargs ? e->args[i + 1] : 0;
+      if (size >= sizeof how && process.Read(e->args[i], &how, sizeof how)) {
+        resolve = how.resolve;
+      } else if (!process.Read(e->args[i], &how.flags, sizeof how.flags)) {
         return DecodeResult::kFault;
-      e->open_how_flags = flags;
+      }
+      e->open_how_flags = how.flags;
     }
   }
   for (int i = 0; i < s->nargs; ++i) {
@@ -146,15 +152,21 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         e->strings[i] = self ? *self : "";
         continue;
       }
-      std::optional<std::string> base = (*raw)[0] == '/'
-                                            ? std::optional<std::string>("/")
-                                            : process.BaseDirectory(dirfd);
+      // RESOLVE_IN_ROOT and RESOLVE_BENEATH start from the dirfd even for
+      // an absolute name.
+      const bool from_dirfd =
+          (*raw)[0] != '/' ||
+          (resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) != 0;
+      std::optional<std::string> base = from_dirfd
+                                            ? process.BaseDirectory(dirfd)
+                                            : std::optional<std::string>("/");
       if (!base) {
         e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
         continue;
       }
-      e->strings[i] = ResolvePath(process.pid(), root, *base, *raw,
-                                  FollowsLast(*s, *e, i), &e->path_errors[i]);
+      e->strings[i] =
+          ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i),
+                      &e->path_errors[i], resolve);
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -74,17 +75,41 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
 
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
-                        bool follow_last, int* error) {
+                        bool follow_last, int* error, uint64_t resolve) {
+  const bool in_root = (resolve & RESOLVE_IN_ROOT) != 0;
+  const bool beneath = (resolve & RESOLVE_BENEATH) != 0;
+  const bool no_symlinks = (resolve & RESOLVE_NO_SYMLINKS) != 0;
+  const bool no_magiclinks =
+      no_symlinks || (resolve & RESOLVE_NO_MAGICLINKS) != 0;
+  auto fail = [&](int errno_value) {
+    if (error != nullptr) *error = errno_value;
+  };
   // `host` is the path resolved so far as syd reads it: the tracee's root,
   // then the components. It grows and shrinks in place, so that each
   // component costs its own length, not the path's: a path made of 40
   // links of 4,000 bytes each is resolved in linear time, as the kernel
   // does.
   std::string host = root == "/" ? "" : root;
-  const size_t root_len = host.size();
-  if (path.empty() || path[0] != '/') {
+  size_t root_len = host.size();
+  // `base` (the cwd or a dirfd, as /proc shows it to syd) is already a
+  // path as syd reads it. One outside the root (a chroot without chdir)
+  // has no name in the tracee's view: judge it in syd's.
+  const bool relative = path.empty() || path[0] != '/';
+  if (relative || in_root || beneath) {
+    if (root_len != 0 && (base.compare(0, root_len, host) != 0 ||
+                          (base.size() > root_len && base[root_len] != '/'))) {
+      root_len = 0;
+    }
+    host.clear();
     for (const std::string& d : Split(base)) (host += '/') += d;
+    if (host.size() < root_len) host.resize(root_len);
   }
+  if (beneath && !relative) {
+    fail(EXDEV);
+    return path;
+  }
+  // RESOLVE_IN_ROOT and RESOLVE_BENEATH: nothing above the dirfd.
+  const size_t floor = in_root || beneath ? host.size() : root_len;
   // A procfs's "self" or "thread-self" stays spelt so (rules name
   // /proc/self), but is read as the tracee's: `self_at` is where that
   // component starts in `host`, `self_as` what it reads as.
@@ -101,7 +126,12 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     stack.pop_back();
     if (part == ".") continue;
     if (part == "..") {
-      if (host.size() > root_len) host.resize(host.rfind('/'));
+      if (host.size() > floor) {
+        host.resize(host.rfind('/'));
+      } else if (beneath) {
+        fail(EXDEV);
+        break;
+      }
       if (self_at != std::string::npos && host.size() <= self_at)
         self_at = std::string::npos;
       continue;
@@ -136,20 +166,32 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     // A descriptor's link to a pipe, socket, anonymous inode, memfd or
     // unlinked file names no file: the kernel opens the object itself,
     // which no name reaches.
-    if (proc && IsProcMagic(std::string_view(*link).substr(root_len))) {
+    const bool magic =
+        proc && IsProcMagic(std::string_view(*link).substr(root_len));
+    if (magic && no_magiclinks) {
+      fail(ELOOP);
+      break;
+    }
+    if (magic) {
       struct stat st;
       if (target->empty() || (*target)[0] != '/' ||
           (stat(link->c_str(), &st) == 0 && st.st_nlink == 0)) {
         continue;
       }
     }
-    // A 41st link: the kernel fails the lookup with ELOOP.
-    if (++links > 40) {
-      if (error != nullptr) *error = ELOOP;
+    // A 41st link, or any with RESOLVE_NO_SYMLINKS: the kernel fails the
+    // lookup with ELOOP.
+    if (++links > 40 || no_symlinks) {
+      fail(ELOOP);
+      break;
+    }
+    const bool absolute = !target->empty() && (*target)[0] == '/';
+    if (absolute && beneath && !magic) {
+      fail(EXDEV);
       break;
     }
     host.resize(before);
-    if (!target->empty() && (*target)[0] == '/') host.resize(root_len);
+    if (absolute) host.resize(magic ? root_len : floor);
     if (self_at != std::string::npos && host.size() <= self_at)
       self_at = std::string::npos;
     std::vector<std::string> more = Split(*target);

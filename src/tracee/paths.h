@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,11 +25,16 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // read inside `root` (the tracee's root, "/" normally). At most 40 links,
 // as the kernel. /proc/self and /proc/thread-self mean the tracee `pid`,
 // not syd.
-// Sets `*error` to ELOOP, and stops there, where the kernel would follow
-// a 41st link.
+// `resolve` holds openat2's RESOLVE_* flags: with RESOLVE_IN_ROOT, `base`
+// is the root for absolute names and links and for "..";
+// RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS fail
+// where the kernel would. Sets `*error` to the kernel's errno (ELOOP past
+// 40 links or at a link the flags forbid, EXDEV out of the dirfd), and
+// stops there.
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
-                        bool follow_last, int* error = nullptr);
+                        bool follow_last, int* error = nullptr,
+                        uint64_t resolve = 0);
 
 }  // namespace syd::tracee
 

@@ -32,6 +32,7 @@ using e2e::Run;
 using e2e::Touch;
 using e2e::Tree;
 using testing::Contains;
+using testing::Entries;
 using testing::Exists;
 using testing::RunResult;
 
@@ -357,6 +358,39 @@ TEST_CASE("after a chroot, paths are the new root's view") {
   CHECK_FALSE(Exists(t.denied + "/in"));
   CHECK(t.Helper({"chroot", t.root, "/allowed/in"}).exit_code == 0);
   CHECK(Exists(t.allowed + "/in"));
+  // A relative name starts from the cwd, which /proc shows in syd's view.
+  CHECK(t.Helper({"chroot", t.root, "allowed/rel"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/rel"));
+  CHECK(t.Helper({"chroot", t.root, "x/rel"}).exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/rel"));
+}
+
+TEST_CASE("openat2 resolves as its RESOLVE_* flags say, and so does syd") {
+  Tree t;
+  // IN_ROOT: "/f" and a link to "/f" are the dirfd's f, not the root's.
+  REQUIRE(symlink("/f", (t.allowed + "/abs").c_str()) == 0);
+  CHECK(t.Helper({"openat2-at", t.allowed, "/f", "in-root"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/f"));
+  CHECK(t.Helper({"openat2-at", t.allowed, "abs", "in-root"}).exit_code == 0);
+  // ".." stops at the dirfd: ../denied/y is allowed/denied/y, whose
+  // directory does not exist (the kernel's ENOENT, not syd's refusal).
+  CHECK(
+      t.Helper({"openat2-at", t.allowed, "../denied/y", "in-root"}).exit_code ==
+      ENOENT);
+  // A name the kernel refuses on its own gets its errno, unreported.
+  REQUIRE(symlink(t.denied.c_str(), (t.allowed + "/out").c_str()) == 0);
+  for (const auto& [args, kernel_errno] :
+       std::vector<std::pair<std::vector<std::string>, int>>{
+           {{"openat2-at", t.allowed, "../denied/z", "beneath"}, EXDEV},
+           {{"openat2-at", t.allowed, t.denied + "/z", "beneath"}, EXDEV},
+           {{"openat2-at", t.allowed, "out/z", "no-symlinks"}, ELOOP},
+       }) {
+    CAPTURE(args[2]);
+    const RunResult r = t.Helper(args);
+    CHECK(r.exit_code == kernel_errno);
+    CHECK(r.err.empty());
+  }
+  CHECK(Entries(t.denied) == 0);
 }
 
 TEST_CASE("/dev/stdout is the tracee's own descriptor") {
