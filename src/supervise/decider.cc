@@ -3,9 +3,11 @@
 // magic stat, count, report.
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +25,36 @@ namespace {
 // Chains up to this long are evaluated from their start rather than asking
 // the kernel where the filter stopped.
 constexpr size_t kShortChain = 32;
+
+// lstat(2) for a path of any length: one longer than PATH_MAX (a build's
+// deep trees) is walked a directory at a time, as the kernel walks it.
+int LstatAnyLength(const std::string& path, struct stat* st) {
+  if (path.size() < PATH_MAX) return lstat(path.c_str(), st);
+  int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  size_t start = 1;
+  while (dir >= 0) {
+    const size_t slash =
+        path.rfind('/', std::min(path.size(), start + PATH_MAX - 2));
+    if (slash == std::string::npos || slash < start ||
+        path.size() - start < PATH_MAX) {
+      const int rc =
+          fstatat(dir, path.c_str() + start, st, AT_SYMLINK_NOFOLLOW);
+      const int saved = errno;
+      close(dir);
+      errno = saved;
+      return rc;
+    }
+    const std::string chunk = path.substr(start, slash - start);
+    const int next = openat(dir, chunk.c_str(),
+                            O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int saved = errno;
+    close(dir);
+    errno = saved;
+    dir = next;
+    start = slash + 1;
+  }
+  return -1;
+}
 
 // Calls whose last path argument names an entry they make: the kernel
 // fails them with EEXIST when it is there already (rename's target is
@@ -60,11 +92,11 @@ int KernelWouldFail(const Call& e, const std::string& root) {
     const size_t slash = host.find_last_of('/');
     const std::string parent = slash == 0 ? "/" : host.substr(0, slash);
     struct stat st;
-    if (lstat(parent.c_str(), &st) != 0) {
+    if (LstatAnyLength(parent, &st) != 0) {
       return errno == ENOENT || errno == ENOTDIR ? errno : 0;
     }
     if (!S_ISDIR(st.st_mode)) return ENOTDIR;
-    const bool exists = lstat(host.c_str(), &st) == 0;
+    const bool exists = LstatAnyLength(host, &st) == 0;
     if (!exists && errno != ENOENT) return 0;
     const PathAccess access = s->args[i].access;
     const bool creates =

@@ -1,5 +1,6 @@
 #include "src/tracee/paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,6 +20,7 @@ namespace syd::tracee {
 std::optional<std::string> ReadLink(const std::string& path) {
   char buf[PATH_MAX];
   ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  if (n >= static_cast<ssize_t>(sizeof buf)) errno = ENAMETOOLONG;
   if (n < 0 || n >= static_cast<ssize_t>(sizeof buf)) return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
 }
@@ -64,13 +66,79 @@ bool IsProcMagic(std::string_view rel) {
   return false;
 }
 
+// The entry of directory `parent` that is the directory `child` (its
+// device and inode), or nothing. A mount point's entry shows the inode
+// beneath the mount, so entries are compared by what they are.
+std::optional<std::string> EntryNamed(int parent, const struct stat& child) {
+  const int listing = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (listing < 0) return std::nullopt;
+  DIR* dir = fdopendir(listing);
+  if (dir == nullptr) {
+    close(listing);
+    return std::nullopt;
+  }
+  std::optional<std::string> found;
+  while (dirent* e = readdir(dir)) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
+    struct stat st;
+    if (fstatat(parent, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        st.st_dev == child.st_dev && st.st_ino == child.st_ino) {
+      found = std::string(name);
+      break;
+    }
+  }
+  closedir(dir);
+  return found;
+}
+
+// The name of the directory the magic link `link` refers to, found by
+// walking up from it as getcwd(3) does: /proc shows no name longer than
+// PATH_MAX, and builds make deeper trees (coreutils', tar's and gnulib's
+// tests do).
+std::optional<std::string> LongDirectoryName(const std::string& link) {
+  int cur = open(link.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cur < 0) return std::nullopt;
+  std::vector<std::string> names;
+  bool ok = false;
+  // Bounded: a name of PATH_MAX components of one byte is deeper than any
+  // tree a build makes.
+  for (int depth = 0; depth < 2 * PATH_MAX; ++depth) {
+    struct stat here;
+    struct stat up;
+    const int parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parent < 0 || fstat(cur, &here) != 0 || fstat(parent, &up) != 0) {
+      if (parent >= 0) close(parent);
+      break;
+    }
+    if (here.st_dev == up.st_dev && here.st_ino == up.st_ino) {  // the root
+      close(parent);
+      ok = true;
+      break;
+    }
+    std::optional<std::string> name = EntryNamed(parent, here);
+    close(cur);
+    cur = parent;
+    if (!name) break;
+    names.push_back(*std::move(name));
+  }
+  close(cur);
+  if (!ok) return std::nullopt;
+  std::string out;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) (out += '/') += *it;
+  return out.empty() ? "/" : out;
+}
+
 }  // namespace
 
 std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
   std::string link = dirfd == AT_FDCWD ? "/proc/" + std::to_string(pid) + "/cwd"
                                        : "/proc/" + std::to_string(pid) +
                                              "/fd/" + std::to_string(dirfd);
-  return ReadLink(link);
+  std::optional<std::string> name = ReadLink(link);
+  if (!name && errno == ENAMETOOLONG) return LongDirectoryName(link);
+  return name;
 }
 
 std::string ResolvePath(pid_t pid, const std::string& root,

@@ -555,6 +555,20 @@ int main(int argc, char** argv) {
              fd);
     return report(open(path, O_RDWR));
   }
+  if (!strcmp(op, "deep")) {
+    // deep DIR N: from DIR, N directories of 200 bytes each made and
+    // entered by relative names, then a file "f" written there: a cwd
+    // longer than PATH_MAX.
+    char name[201];
+    memset(name, 'd', 200);
+    name[200] = '\0';
+    if (chdir(a) != 0) return report(-1);
+    for (int i = atoi(b); i > 0; --i) {
+      if ((mkdir(name, 0755) != 0 && errno != EEXIST) || chdir(name) != 0)
+        return report(-1);
+    }
+    return report(write_file("f"));
+  }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
   if (!strcmp(op, "thread-fd")) return thread_fd(a, b);
   if (!strcmp(op, "aim-parent")) return aim_parent();

@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -363,6 +364,37 @@ TEST_CASE("after a chroot, paths are the new root's view") {
   CHECK(Exists(t.allowed + "/rel"));
   CHECK(t.Helper({"chroot", t.root, "x/rel"}).exit_code == EPERM);
   CHECK_FALSE(Exists(t.denied + "/rel"));
+}
+
+TEST_CASE("a cwd deeper than PATH_MAX is judged by its whole name") {
+  // 30 directories of 200 bytes: 6,000 bytes of cwd, which /proc cannot
+  // show. Under allowed/ every mkdir and the write are allowed; under
+  // denied/ the first mkdir is refused, and so is everything after.
+  Tree t;
+  const RunResult in = t.Helper({"deep", t.allowed, "30"});
+  CAPTURE(in.err);
+  CHECK(in.exit_code == 0);
+  CHECK(in.err.empty());
+  // The same depth made outside syd under denied/: a write there is
+  // refused, and the report names the whole cwd.
+  std::string deep = t.denied;
+  int dir = open(t.denied.c_str(), O_PATH | O_DIRECTORY);
+  for (int i = 0; i < 30 && dir >= 0; ++i) {
+    const std::string name(200, 'd');
+    deep += "/" + name;
+    REQUIRE(mkdirat(dir, name.c_str(), 0755) == 0);
+    const int next = openat(dir, name.c_str(), O_PATH | O_DIRECTORY);
+    close(dir);
+    dir = next;
+  }
+  REQUIRE(dir >= 0);
+  const RunResult out = t.Helper({"deep", t.denied, "30"});
+  CHECK(out.exit_code == EPERM);
+  CAPTURE(deep);
+  CAPTURE(out.err);
+  CHECK(Contains(out.err, " cwd " + deep + ":"));
+  CHECK(faccessat(dir, "f", F_OK, 0) != 0);
+  close(dir);
 }
 
 TEST_CASE("openat2 resolves as its RESOLVE_* flags say, and so does syd") {
