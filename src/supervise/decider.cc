@@ -64,12 +64,12 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
                                         "link",    "linkat"};
 
 // The errno the kernel fails `e` with before it changes anything, when
-// syd can tell from the file system seen from `root`, or 0: a missing or
+// syd can tell from the file system, or 0: a missing or
 // non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
 // (ENOENT), a name it would make that exists (EEXIST), or a lookup the
 // resolver saw fail (ELOOP, ENAMETOOLONG). Paths are as syd resolved
-// them.
-int KernelWouldFail(const Call& e, const std::string& root) {
+// them, in its own view (a chroot's root included).
+int KernelWouldFail(const Call& e) {
   const SyscallInfo* s = FindSyscall(e.nr);
   // mount's source is a file only for bind and move mounts ("tmpfs"
   // names none): no guess.
@@ -88,7 +88,8 @@ int KernelWouldFail(const Call& e, const std::string& root) {
     if (e.path_errors[i] != 0) return e.path_errors[i];
     const std::string& path = *e.strings[i];
     if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
-    const std::string host = root == "/" ? path : root + path;
+    // Paths are in syd's view already (a chroot's root included).
+    const std::string& host = path;
     const size_t slash = host.find_last_of('/');
     const std::string parent = slash == 0 ? "/" : host.substr(0, slash);
     struct stat st;
@@ -194,8 +195,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       d.verdict.kind != Verdict::Kind::kKillThread &&
       // A plugin's answer is its own (magic stat's paths do not exist).
       (d.rule == nullptr || !d.rule->plugin)) {
-    const std::string* root = Root(pid);
-    if (const int err = root ? KernelWouldFail(e, *root) : 0; err != 0)
+    if (const int err = KernelWouldFail(e); err != 0)
       return traced(Outcome{false, -err});
   }
   using K = Verdict::Kind;

@@ -265,8 +265,9 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     std::vector<std::string> more = Split(*target);
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }
-  std::string out = host.substr(root_len);
-  return out.empty() ? "/" : out;
+  // The reference view, syd's: a path under a chroot the tracee made is
+  // judged where it lands.
+  return host.empty() ? "/" : host;
 }
 
 }  // namespace syd::tracee

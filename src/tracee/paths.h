@@ -22,12 +22,12 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // symlinks in every component but the last; the last is resolved when
 // `follow_last` is set (a dangling one resolves to the file it would
 // create). Components that do not exist are kept as written. Symlinks are
-// read inside `root` (the tracee's root, "/" normally). At most 40 links,
-// as the kernel. /proc/self and /proc/thread-self mean the tracee `pid`,
-// not syd.
-// `resolve` holds openat2's RESOLVE_* flags: with RESOLVE_IN_ROOT, `base`
-// is the root for absolute names and links and for "..";
-// RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS fail
+// read inside `root` (the tracee's root, "/" normally), and the result is
+// in syd's view: `root` and the path beneath it, where the call lands. At
+// most 40 links, as the kernel. /proc/self and /proc/thread-self mean the
+// tracee `pid`, not syd. `resolve` holds openat2's RESOLVE_* flags: with
+// RESOLVE_IN_ROOT, `base` is the root for absolute names and links and for
+// ".."; RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS fail
 // where the kernel would. Sets `*error` to the kernel's errno (ELOOP past
 // 40 links or at a link the flags forbid, EXDEV out of the dirfd), and
 // stops there.

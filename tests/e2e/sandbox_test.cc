@@ -344,21 +344,30 @@ TEST_CASE("/proc/self is the process, wherever procfs is mounted") {
   CHECK(reopen(denied).exit_code == EPERM);
 }
 
-TEST_CASE("after a chroot, paths are the new root's view") {
-  // Until a chroot is allowed every process has syd's root; after it, syd
-  // reads each call's root, and resolves the link /x -> /denied inside it.
+TEST_CASE("after a chroot, paths are judged where they land") {
+  // One reference view, syd's: the rules name host paths, and a chroot the
+  // command makes maps back to them. Until a chroot is allowed every
+  // process has syd's root; after it, syd reads each call's root, and
+  // resolves the link /x -> /denied inside it.
   Tree t;
   symlink("/denied", (t.root + "/x").c_str());
-  std::ofstream(t.policy)
-      << "sys/trace+%file_wr:fault=EPERM:arg_=*\"/denied/***\"\n"
-      << "sys/trace+%file_wr:allow\n";
   RunResult r = t.Helper({"chroot", t.root, "/x/in"});
   INFO(r.err);
   CHECK(r.exit_code == EPERM);
-  CHECK(Contains(r.err, "\"/denied/in\""));
+  CHECK(Contains(r.err, "\"" + t.denied + "/in\""));
   CHECK_FALSE(Exists(t.denied + "/in"));
   CHECK(t.Helper({"chroot", t.root, "/allowed/in"}).exit_code == 0);
   CHECK(Exists(t.allowed + "/in"));
+  // A name that an allow rule would match in the chroot's own view is
+  // still judged where it lands: /allowed/in inside denied/ is
+  // denied/allowed/in.
+  mkdir((t.denied + "/allowed").c_str(), 0755);
+  std::ofstream(t.policy) << "sys/trace+%file_wr:allow:arg_=*\"/allowed/***\"\n"
+                          << "sys/trace+%file_wr:allow:arg_=*\"" << t.allowed
+                          << "/***\"\n"
+                          << "sys/trace+%file_wr:fault=EPERM\n";
+  CHECK(t.Helper({"chroot", t.denied, "/allowed/in"}).exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/allowed/in"));
   // A relative name starts from the cwd, which /proc shows in syd's view.
   CHECK(t.Helper({"chroot", t.root, "allowed/rel"}).exit_code == 0);
   CHECK(Exists(t.allowed + "/rel"));
