@@ -157,7 +157,8 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   // component costs its own length, not the path's: a path made of 40
   // links of 4,000 bytes each is resolved in linear time, as the kernel
   // does.
-  std::string host = root == "/" ? "" : root;
+  const std::string root_prefix = root == "/" ? "" : root;
+  std::string host = root_prefix;
   size_t root_len = host.size();
   // `base` (the cwd or a dirfd, as /proc shows it to syd) is already a
   // path as syd reads it. One outside the root (a chroot without chdir)
@@ -170,7 +171,6 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     }
     host.clear();
     for (const std::string& d : Split(base)) (host += '/') += d;
-    if (host.size() < root_len) host.resize(root_len);
   }
   if (beneath && !relative) {
     fail(EXDEV);
@@ -259,7 +259,16 @@ std::string ResolvePath(pid_t pid, const std::string& root,
       break;
     }
     host.resize(before);
-    if (absolute) host.resize(magic ? root_len : floor);
+    // A magic link's target is the object's name in syd's view; another
+    // absolute link starts again from the root (the dirfd, in the root or
+    // beneath it).
+    if (magic) {
+      host.clear();
+    } else if (absolute && (in_root || beneath)) {
+      host.resize(floor);
+    } else if (absolute) {
+      host = root_prefix;
+    }
     if (self_at != std::string::npos && host.size() <= self_at)
       self_at = std::string::npos;
     std::vector<std::string> more = Split(*target);
