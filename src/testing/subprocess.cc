@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string_view>
 
 namespace syd::testing {
 
@@ -28,8 +30,18 @@ RunResult Run(const std::vector<std::string>& argv,
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // `extra_env` replaces what the environment has under the same name:
+  // the first of two is the one getenv() finds.
+  auto name_of = [](std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+  };
   std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    const bool replaced = std::any_of(
+        extra_env.begin(), extra_env.end(),
+        [&](const std::string& x) { return name_of(x) == name_of(*e); });
+    if (!replaced) env_storage.emplace_back(*e);
+  }
   for (const std::string& e : extra_env) env_storage.push_back(e);
   std::vector<char*> env;
   for (std::string& e : env_storage) env.push_back(e.data());
