@@ -1,5 +1,4 @@
 // syd check [--print] POLICY...
-#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -55,9 +54,7 @@ void PrintLandlock(const Policy& policy) {
 // a printed policy read back gets the baseline again, not twice.
 void PrintBaseline(const RuleSet& rules) {
   for (const BaselineItem& item : kBaseline) {
-    const bool reopened =
-        std::any_of(rules.reopened.begin(), rules.reopened.end(),
-                    [&](const ReopenedItem& r) { return r.item == item.name; });
+    const bool reopened = Reopens(rules, item.name);
     std::string text =
         StrCat("# baseline/", item.name, reopened ? " (reopened)" : "",
                item.ptrace_only   ? " (ptrace backend only)"

@@ -1,5 +1,6 @@
 #include "src/policy/baseline.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,15 +20,17 @@ const BaselineItem* FindBaselineItem(std::string_view name) {
   return nullptr;
 }
 
+bool Reopens(const RuleSet& rules, std::string_view name) {
+  return std::any_of(rules.reopened.begin(), rules.reopened.end(),
+                     [&](const ReopenedItem& r) { return r.item == name; });
+}
+
 absl::StatusOr<RuleSet> WithBaseline(RuleSet rules, const BaselineFor& run) {
   std::vector<Rule> front;
   for (const BaselineItem& item : kBaseline) {
     if (item.ptrace_only && !run.ptrace) continue;
     if (item.targets_syd && run.syd_pid == 0) continue;
-    const bool reopened =
-        std::any_of(rules.reopened.begin(), rules.reopened.end(),
-                    [&](const ReopenedItem& r) { return r.item == item.name; });
-    if (reopened) continue;
+    if (Reopens(rules, item.name)) continue;
     // Each item is a file of its own, so that a rule's location names it:
     // "baseline/io_uring:1".
     auto source = std::make_shared<SourceFile>(

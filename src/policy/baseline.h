@@ -110,6 +110,9 @@ struct BaselineFor {
 // The item called `name`, or nullptr.
 const BaselineItem* FindBaselineItem(std::string_view name);
 
+// Whether `rules` reopens the item called `name` (baseline/allow+NAME).
+bool Reopens(const RuleSet& rules, std::string_view name);
+
 // The baseline's rules for `run`, without the items `rules` reopens, in
 // front of `rules`' own. Fails only if an item does not resolve, which the
 // unit test rules out.
