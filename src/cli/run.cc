@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -109,7 +110,9 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!rules) return kExitCommandUsage;
   // The control socket needs syd to stay: it runs the tracer even when the
   // kernel decides everything.
-  const Policy without_baseline(*rules);
+  // Only to ask what the run needs: no path index (SIZE_MAX), the
+  // costly part, for a policy that is built again below.
+  const Policy without_baseline(*rules, SIZE_MAX);
   const bool supervised =
       without_baseline.NeedsTracer() || !options.control.empty();
   BaselineFor baseline;
