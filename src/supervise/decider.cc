@@ -89,15 +89,14 @@ int KernelWouldFail(const Call& e) {
     const std::string& path = *e.strings[i];
     if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
     // Paths are in syd's view already (a chroot's root included).
-    const std::string& host = path;
-    const size_t slash = host.find_last_of('/');
-    const std::string parent = slash == 0 ? "/" : host.substr(0, slash);
+    const size_t slash = path.find_last_of('/');
+    const std::string parent = slash == 0 ? "/" : path.substr(0, slash);
     struct stat st;
     if (LstatAnyLength(parent, &st) != 0) {
       return errno == ENOENT || errno == ENOTDIR ? errno : 0;
     }
     if (!S_ISDIR(st.st_mode)) return ENOTDIR;
-    const bool exists = LstatAnyLength(host, &st) == 0;
+    const bool exists = LstatAnyLength(path, &st) == 0;
     if (!exists && errno != ENOENT) return 0;
     const PathAccess access = s->args[i].access;
     const bool creates =
@@ -213,13 +212,17 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
 std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
                                         Call* call) {
   // Unreadable: the process has gone, or syd cannot tell how its paths
-  // resolve; either way the call does not run.
+  // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{false, -EPERM};
-  if (tracee::Decode(tracee::LiveProcess(pid), *root, call,
-                     policy.TestsProcessNames()) ==
-      tracee::DecodeResult::kFault) {
-    return Outcome{false, -EFAULT};
+  switch (tracee::Decode(tracee::LiveProcess(pid), *root, call,
+                         policy.TestsProcessNames())) {
+    case tracee::DecodeResult::kOk:
+      break;
+    case tracee::DecodeResult::kFault:
+      return Outcome{false, -EFAULT};
+    case tracee::DecodeResult::kUnnamed:
+      return Outcome{false, -EPERM};
   }
   return std::nullopt;
 }

@@ -115,11 +115,17 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
     const ArgSpec& a = s->args[i];
     if (a.from_fd) {
       // The file the descriptor refers to, as /proc shows it; nothing for
-      // a bad descriptor, which the kernel answers with EBADF.
+      // a bad descriptor (no such link), which the kernel answers with
+      // EBADF. A file syd cannot name is not judged unnamed: the call is
+      // refused (a rule on its name could not match).
       const int fd = static_cast<int>(e->args[i]);
       if (fd >= 0) {
-        if (std::optional<std::string> file = process.BaseDirectory(fd))
+        errno = 0;
+        if (std::optional<std::string> file = process.BaseDirectory(fd)) {
           e->strings[i] = *file;
+        } else if (errno != ENOENT) {
+          return DecodeResult::kUnnamed;
+        }
       }
       continue;
     }

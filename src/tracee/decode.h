@@ -15,7 +15,7 @@
 
 namespace syd::tracee {
 
-enum class DecodeResult { kOk, kFault };
+enum class DecodeResult { kOk, kFault, kUnnamed };
 
 // The tracee's root directory ("/" unless it chrooted): what absolute
 // paths and symlinks resolve against. Nothing when /proc cannot say (the
@@ -25,7 +25,8 @@ std::optional<std::string> RootOf(pid_t pid);
 // Fills `e` (nr and args already set) with what syd can see of the call
 // `process` made; `root` is its RootOf(). kFault: an argument the kernel
 // would read is a NULL or bad pointer, and the call should fail with
-// EFAULT as the kernel would.
+// EFAULT as the kernel would. kUnnamed: a descriptor whose file syd
+// cannot name, so no rule can judge the call: it must not run.
 DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                     bool want_process_names);
 

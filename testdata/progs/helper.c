@@ -569,6 +569,20 @@ int main(int argc, char** argv) {
     }
     return report(write_file("f"));
   }
+  if (!strcmp(op, "deep-fchmod")) {
+    // deep-fchmod DIR N: down N existing directories of 200 bytes from
+    // DIR, then fchmod of "f" there through a descriptor.
+    char name[201];
+    memset(name, 'd', 200);
+    name[200] = '\0';
+    if (chdir(a) != 0) return report(-1);
+    for (int i = atoi(b); i > 0; --i) {
+      if (chdir(name) != 0) return report(-1);
+    }
+    int fd = open("f", O_RDONLY);
+    if (fd < 0) return report(-1);
+    return report(fchmod(fd, 0600));
+  }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
   if (!strcmp(op, "thread-fd")) return thread_fd(a, b);
   if (!strcmp(op, "aim-parent")) return aim_parent();

@@ -403,6 +403,17 @@ TEST_CASE("a cwd deeper than PATH_MAX is judged by its whole name") {
   CAPTURE(out.err);
   CHECK(Contains(out.err, " cwd " + deep + ":"));
   CHECK(faccessat(dir, "f", F_OK, 0) != 0);
+  // A file there reached through a descriptor: /proc cannot name it, and
+  // an unnamed file is refused, never let past a rule on its name.
+  const int f = openat(dir, "f", O_WRONLY | O_CREAT, 0644);
+  REQUIRE(f >= 0);
+  close(f);
+  std::ofstream(t.policy) << "sys/trace+%file_wr:arg_=*\"" << t.denied
+                          << "/***\":fault=EPERM\n";
+  CHECK(t.Helper({"deep-fchmod", t.denied, "30"}).exit_code == EPERM);
+  struct stat st;
+  REQUIRE(fstatat(dir, "f", &st, 0) == 0);
+  CHECK((st.st_mode & 07777) == 0644);
   close(dir);
 }
 
