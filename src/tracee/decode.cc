@@ -113,20 +113,21 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
   }
   for (int i = 0; i < s->nargs; ++i) {
     const ArgSpec& a = s->args[i];
-    if (a.from_fd) {
-      // The file the descriptor refers to, as /proc shows it; nothing for
-      // a bad descriptor (no such link), which the kernel answers with
-      // EBADF. A file syd cannot name is not judged unnamed: the call is
-      // refused (a rule on its name could not match).
-      const int fd = static_cast<int>(e->args[i]);
-      if (fd >= 0) {
-        errno = 0;
-        if (std::optional<std::string> file = process.BaseDirectory(fd)) {
-          e->strings[i] = *file;
-        } else if (errno != ENOENT) {
-          return DecodeResult::kUnnamed;
-        }
+    // The file a descriptor refers to, as /proc shows it; nothing for a
+    // descriptor that is not open (no such link: the kernel's EBADF). A
+    // file syd cannot name is not judged unnamed, where a rule on its name
+    // could not match: false, and the call is refused.
+    auto name_descriptor = [&](int fd) {
+      errno = 0;
+      if (std::optional<std::string> file = process.BaseDirectory(fd)) {
+        e->strings[i] = *file;
+        return true;
       }
+      return errno == ENOENT;
+    };
+    if (a.from_fd) {
+      const int fd = static_cast<int>(e->args[i]);
+      if (fd >= 0 && !name_descriptor(fd)) return DecodeResult::kUnnamed;
       continue;
     }
     if (a.IsPath()) {
@@ -135,9 +136,8 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       // fault.
       if (e->args[i] == 0 &&
           (s->name == "utimensat" || s->name == "futimesat")) {
-        int fd = static_cast<int>(e->args[a.dirfd]);
-        std::optional<std::string> file = process.BaseDirectory(fd);
-        if (file) e->strings[i] = *file;
+        if (!name_descriptor(static_cast<int>(e->args[a.dirfd])))
+          return DecodeResult::kUnnamed;
         continue;
       }
       std::optional<std::string> raw = process.ReadString(e->args[i], PATH_MAX);

@@ -569,9 +569,9 @@ int main(int argc, char** argv) {
     }
     return report(write_file("f"));
   }
-  if (!strcmp(op, "deep-fchmod")) {
+  if (!strcmp(op, "deep-fchmod") || !strcmp(op, "deep-futimens")) {
     // deep-fchmod DIR N: down N existing directories of 200 bytes from
-    // DIR, then fchmod of "f" there through a descriptor.
+    // DIR, then fchmod of "f" there through a descriptor (or futimens).
     char name[201];
     memset(name, 'd', 200);
     name[200] = '\0';
@@ -581,6 +581,7 @@ int main(int argc, char** argv) {
     }
     int fd = open("f", O_RDONLY);
     if (fd < 0) return report(-1);
+    if (!strcmp(op, "deep-futimens")) return report(futimens(fd, NULL));
     return report(fchmod(fd, 0600));
   }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();

@@ -407,13 +407,17 @@ TEST_CASE("a cwd deeper than PATH_MAX is judged by its whole name") {
   // an unnamed file is refused, never let past a rule on its name.
   const int f = openat(dir, "f", O_WRONLY | O_CREAT, 0644);
   REQUIRE(f >= 0);
+  const timespec long_ago[2] = {{1000000000, 0}, {1000000000, 0}};
+  REQUIRE(futimens(f, long_ago) == 0);
   close(f);
   std::ofstream(t.policy) << "sys/trace+%file_wr:arg_=*\"" << t.denied
                           << "/***\":fault=EPERM\n";
   CHECK(t.Helper({"deep-fchmod", t.denied, "30"}).exit_code == EPERM);
+  CHECK(t.Helper({"deep-futimens", t.denied, "30"}).exit_code == EPERM);
   struct stat st;
   REQUIRE(fstatat(dir, "f", &st, 0) == 0);
   CHECK((st.st_mode & 07777) == 0644);
+  CHECK(st.st_mtim.tv_sec == 1000000000);
   close(dir);
 }
 
