@@ -154,8 +154,8 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
-        std::optional<std::string> self = process.BaseDirectory(dirfd);
-        e->strings[i] = self ? *self : "";
+        if (!name_descriptor(dirfd)) return DecodeResult::kUnnamed;
+        if (!e->strings[i]) e->strings[i] = "";
         continue;
       }
       // RESOLVE_IN_ROOT and RESOLVE_BENEATH start from the dirfd even for

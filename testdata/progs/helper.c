@@ -569,9 +569,11 @@ int main(int argc, char** argv) {
     }
     return report(write_file("f"));
   }
-  if (!strcmp(op, "deep-fchmod") || !strcmp(op, "deep-futimens")) {
+  if (!strcmp(op, "deep-fchmod") || !strcmp(op, "deep-futimens") ||
+      !strcmp(op, "deep-fchownat-empty")) {
     // deep-fchmod DIR N: down N existing directories of 200 bytes from
-    // DIR, then fchmod of "f" there through a descriptor (or futimens).
+    // DIR, then fchmod of "f" there through a descriptor (or futimens, or
+    // fchownat with AT_EMPTY_PATH).
     char name[201];
     memset(name, 'd', 200);
     name[200] = '\0';
@@ -582,6 +584,8 @@ int main(int argc, char** argv) {
     int fd = open("f", O_RDONLY);
     if (fd < 0) return report(-1);
     if (!strcmp(op, "deep-futimens")) return report(futimens(fd, NULL));
+    if (!strcmp(op, "deep-fchownat-empty"))
+      return report(fchownat(fd, "", 1, 1, AT_EMPTY_PATH));
     return report(fchmod(fd, 0600));
   }
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();

@@ -414,10 +414,12 @@ TEST_CASE("a cwd deeper than PATH_MAX is judged by its whole name") {
                           << "/***\":fault=EPERM\n";
   CHECK(t.Helper({"deep-fchmod", t.denied, "30"}).exit_code == EPERM);
   CHECK(t.Helper({"deep-futimens", t.denied, "30"}).exit_code == EPERM);
+  CHECK(t.Helper({"deep-fchownat-empty", t.denied, "30"}).exit_code == EPERM);
   struct stat st;
   REQUIRE(fstatat(dir, "f", &st, 0) == 0);
   CHECK((st.st_mode & 07777) == 0644);
   CHECK(st.st_mtim.tv_sec == 1000000000);
+  CHECK(st.st_uid == geteuid());
   close(dir);
 }
 
