@@ -163,11 +163,15 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       const bool from_dirfd =
           (*raw)[0] != '/' ||
           (resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) != 0;
+      errno = 0;
       std::optional<std::string> base = from_dirfd
                                             ? process.BaseDirectory(dirfd)
                                             : std::optional<std::string>("/");
       if (!base) {
-        e->strings[i] = *raw;  // a bad dirfd: the kernel will say EBADF
+        // A dirfd that is not open: the kernel will say EBADF. One syd
+        // cannot name is refused, as for a descriptor's own file.
+        if (errno != ENOENT) return DecodeResult::kUnnamed;
+        e->strings[i] = *raw;
         continue;
       }
       e->strings[i] =
