@@ -139,8 +139,10 @@ double RunAndRead(const std::vector<std::string>& argv) {
 // taken from the kernel's action cache, as under syd). No arch check,
 // which a real filter needs: the floor, not a safe policy.
 void InstallMinimalFilter() {
-  constexpr uint32_t kArg2 = offsetof(seccomp_data, args) + 2 * 8;
-  constexpr uint32_t kArg3 = offsetof(seccomp_data, args) + 3 * 8;
+  constexpr uint32_t kArg2 =
+      offsetof(seccomp_data, args) + 2 * sizeof(uint64_t);
+  constexpr uint32_t kArg3 =
+      offsetof(seccomp_data, args) + 3 * sizeof(uint64_t);
   sock_filter filter[] = {
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 2),

@@ -50,6 +50,20 @@ void PrintLandlock(const Policy& policy) {
                          .c_str());
 }
 
+std::string_view WhenSaid(BaselineWhen when) {
+  switch (when) {
+    case BaselineWhen::kAlways:
+      return "";
+    case BaselineWhen::kPtrace:
+      return " (ptrace backend only)";
+    case BaselineWhen::kSydNameable:
+      return " (when syd supervises, without a pid namespace)";
+    case BaselineWhen::kPrivateMounts:
+      return " (in a pid namespace of syd's)";
+  }
+  return "";
+}
+
 // The baseline as comments, item by item, ahead of the rules it precedes:
 // a printed policy read back gets the baseline again, not twice.
 void PrintBaseline(const RuleSet& rules) {
@@ -57,10 +71,7 @@ void PrintBaseline(const RuleSet& rules) {
     const bool reopened = Reopens(rules, item.name);
     std::string text =
         StrCat("# baseline/", item.name, reopened ? " (reopened)" : "",
-               item.ptrace_only   ? " (ptrace backend only)"
-               : item.targets_syd ? " (when syd supervises)"
-                                  : "",
-               ": ", item.reason, "\n");
+               WhenSaid(item.when), ": ", item.reason, "\n");
     StrAppend(&text, "#   ",
               absl::StrReplaceAll(std::string(item.rules), {{"\n", "\n#   "}}),
               "\n");

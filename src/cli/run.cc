@@ -20,6 +20,7 @@
 #include "src/compile/bpf.h"
 #include "src/compile/landlock_layer.h"
 #include "src/supervise/launch.h"
+#include "src/supervise/pid_namespace.h"
 #include "src/supervise/supervisor.h"
 
 namespace syd::cli {
@@ -125,7 +126,11 @@ int RunCommand(const std::vector<std::string>& args) {
       return kExitCommandUsage;
     }
     options.backend = *backend;
-    baseline = {*backend == supervise::BackendChoice::kPtrace, getpid()};
+    // In a pid namespace of syd's the sandbox cannot name syd, and has a
+    // mount namespace of its own for its /proc.
+    options.pid_namespace = supervise::PlanPidNamespace().on;
+    baseline = {*backend == supervise::BackendChoice::kPtrace,
+                options.pid_namespace ? 0 : getpid(), options.pid_namespace};
   }
   std::optional<Compiled> compiled =
       Compile(*std::move(rules), baseline, "syd");

@@ -25,11 +25,24 @@ bool Reopens(const RuleSet& rules, std::string_view name) {
                      [&](const ReopenedItem& r) { return r.item == name; });
 }
 
+bool AppliesTo(const BaselineItem& item, const BaselineFor& run) {
+  switch (item.when) {
+    case BaselineWhen::kAlways:
+      return true;
+    case BaselineWhen::kPtrace:
+      return run.ptrace;
+    case BaselineWhen::kSydNameable:
+      return run.syd_pid != 0;
+    case BaselineWhen::kPrivateMounts:
+      return run.private_mounts;
+  }
+  return true;
+}
+
 absl::StatusOr<RuleSet> WithBaseline(RuleSet rules, const BaselineFor& run) {
   std::vector<Rule> front;
   for (const BaselineItem& item : kBaseline) {
-    if (item.ptrace_only && !run.ptrace) continue;
-    if (item.targets_syd && run.syd_pid == 0) continue;
+    if (!AppliesTo(item, run)) continue;
     if (Reopens(rules, item.name)) continue;
     // Each item is a file of its own, so that a rule's location names it:
     // "baseline/io_uring:1".

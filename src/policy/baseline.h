@@ -17,14 +17,19 @@
 
 namespace syd {
 
+// Which runs an item is for.
+enum class BaselineWhen {
+  kAlways,
+  kPtrace,         // syd traces the sandbox (the ptrace backend)
+  kSydNameable,    // syd supervises, and the sandbox can name its pid
+  kPrivateMounts,  // the sandbox has a mount namespace of syd's making
+};
+
 struct BaselineItem {
   std::string_view name;
   // Rules in the language, one per line. ${SYD_PID} is syd's pid.
   std::string_view rules;
-  // Only where syd traces the sandbox (the ptrace backend).
-  bool ptrace_only = false;
-  // Aimed at syd's own process: only where syd supervises the command.
-  bool targets_syd = false;
+  BaselineWhen when = BaselineWhen::kAlways;
   std::string_view reason;
 };
 
@@ -32,63 +37,65 @@ struct BaselineItem {
 inline constexpr BaselineItem kBaseline[] = {
     {"io_uring",
      "sys/fault+io_uring_setup,io_uring_enter,io_uring_register:error=EPERM",
-     false, false, "its file and socket operations never pass through seccomp"},
+     BaselineWhen::kAlways,
+     "its file and socket operations never pass through seccomp"},
     {"userfaultfd",
      "sys/fault+userfaultfd:error=EPERM\n"
      "sys/fault+ioctl:arg1=USERFAULTFD_IOC_NEW:error=EPERM",
-     false, false,
+     BaselineWhen::kAlways,
      "a page that never arrives stalls syd when it reads the sandbox's "
      "memory"},
     {"seccomp_listener",
      "sys/fault+seccomp:arg0=SECCOMP_SET_MODE_FILTER:"
      "arg1&SECCOMP_FILTER_FLAG_NEW_LISTENER:error=EBUSY",
-     false, false,
+     BaselineWhen::kAlways,
      "a listener made inside the sandbox answers the calls its filter "
      "stops before syd's tracer sees them"},
-    {"clone3", "sys/fault+clone3:error=ENOSYS", false, false,
+    {"clone3", "sys/fault+clone3:error=ENOSYS", BaselineWhen::kAlways,
      "its flags are in memory, where the filter cannot test them (glibc "
      "falls back to clone)"},
-    {"clone_untraced", "sys/fault+clone:arg0&CLONE_UNTRACED:error=EPERM", true,
-     false,
+    {"clone_untraced", "sys/fault+clone:arg0&CLONE_UNTRACED:error=EPERM",
+     BaselineWhen::kPtrace,
      "the child is not traced: its stopped calls are never judged and it "
      "outlives syd"},
     {"namespaces",
      "sys/fault+clone,unshare:arg0&CLONE_NEWNS|CLONE_NEWUSER:error=EPERM\n"
      "sys/fault+setns:arg1&CLONE_NEWNS|CLONE_NEWUSER:error=EPERM\n"
      "sys/fault+setns:arg1=0:error=EPERM",
-     false, false,
+     BaselineWhen::kAlways,
      "a mount namespace lets a program mount over the paths syd judges; a "
      "user namespace gives it the privileges to"},
-    {"open_by_handle_at", "sys/fault+open_by_handle_at:error=EPERM", false,
-     false, "opens a file by its handle: no path to judge"},
-    {"bpf", "sys/fault+bpf:error=EPERM", false, false,
+    {"open_by_handle_at", "sys/fault+open_by_handle_at:error=EPERM",
+     BaselineWhen::kAlways, "opens a file by its handle: no path to judge"},
+    {"bpf", "sys/fault+bpf:error=EPERM", BaselineWhen::kAlways,
      "programs that run in the kernel and read any process's memory"},
-    {"perf_event_open", "sys/fault+perf_event_open:error=EACCES", false, false,
+    {"perf_event_open", "sys/fault+perf_event_open:error=EACCES",
+     BaselineWhen::kAlways,
      "samples other processes, syd's included; a large attack surface"},
-    {"kexec", "sys/fault+kexec_load,kexec_file_load:error=EPERM", false, false,
-     "replaces the running kernel"},
+    {"kexec", "sys/fault+kexec_load,kexec_file_load:error=EPERM",
+     BaselineWhen::kAlways, "replaces the running kernel"},
     {"kernel_modules",
-     "sys/fault+init_module,finit_module,delete_module:error=EPERM", false,
-     false, "code in the kernel"},
-    {"ioport", "sys/fault+iopl,ioperm:error=EPERM", false, false,
+     "sys/fault+init_module,finit_module,delete_module:error=EPERM",
+     BaselineWhen::kAlways, "code in the kernel"},
+    {"ioport", "sys/fault+iopl,ioperm:error=EPERM", BaselineWhen::kAlways,
      "raw access to hardware I/O ports"},
     {"fanotify_permission",
      "sys/fault+fanotify_init:arg0&FAN_CLASS_CONTENT|FAN_CLASS_PRE_CONTENT:"
      "error=EPERM",
-     false, false,
+     BaselineWhen::kAlways,
      "a permission event holds every open of a marked file, syd's too, "
      "until the sandbox answers"},
     {"mount_api",
      "sys/fault+fsopen,fspick,fsconfig,fsmount,move_mount,mount_setattr:"
      "error=ENOSYS\n"
      "sys/fault+open_tree:arg2&OPEN_TREE_CLONE:error=ENOSYS",
-     false, false,
+     BaselineWhen::kAlways,
      "mounts made through descriptors name no path the rules see (ENOSYS: "
      "libmount falls back to mount(2), which the rules judge)"},
     {"device_nodes",
      "sys/fault+mknod:arg1&S_IFCHR:arg1!&S_IFREG:error=EPERM\n"
      "sys/fault+mknodat:arg2&S_IFCHR:arg2!&S_IFREG:error=EPERM",
-     false, false,
+     BaselineWhen::kAlways,
      "a character or block device reaches disks and memory past every path "
      "rule"},
     {"syd_process",
@@ -96,16 +103,27 @@ inline constexpr BaselineItem kBaseline[] = {
      "sched_setaffinity:arg0=${SYD_PID}:error=EPERM\n"
      "sys/fault+setpriority:arg0=PRIO_PROCESS:arg1=${SYD_PID}:error=EPERM\n"
      "sys/fault+ioprio_set:arg0=1:arg1=${SYD_PID}:error=EPERM",
-     false, true,
+     BaselineWhen::kSydNameable,
      "limits and scheduling aimed at syd (the Landlock scopes cover "
-     "signals and ptrace, not these)"},
+     "signals and ptrace, not these; in a pid namespace of syd's no pid "
+     "names syd)"},
+    {"mounts", "sys/fault+mount,umount2,pivot_root:error=EPERM",
+     BaselineWhen::kPrivateMounts,
+     "the sandbox's mount namespace is its own: syd does not see a mount "
+     "made there, and would judge a path where it no longer leads"},
 };
 
 // What the baseline depends on in this run.
 struct BaselineFor {
   bool ptrace = false;  // the backend is ptrace
-  pid_t syd_pid = 0;    // syd supervises the command; 0 when it does not
+  // syd supervises the command and the sandbox can name it; 0 when syd
+  // does not, or runs the sandbox in a pid namespace of its own.
+  pid_t syd_pid = 0;
+  bool private_mounts = false;  // the sandbox's own mount namespace
 };
+
+// Whether `item` is for `run`.
+bool AppliesTo(const BaselineItem& item, const BaselineFor& run);
 
 // The item called `name`, or nullptr.
 const BaselineItem* FindBaselineItem(std::string_view name);

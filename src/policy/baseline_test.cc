@@ -38,17 +38,24 @@ TEST_CASE("every item resolves, in every run, and is named once") {
   }
   for (bool ptrace : {false, true}) {
     for (pid_t pid : {0, 4242}) {
-      absl::StatusOr<RuleSet> r = WithBaseline({}, {ptrace, pid});
-      REQUIRE(r.ok());
-      for (const BaselineItem& item : kBaseline) {
-        const bool present =
-            !(item.ptrace_only && !ptrace) && !(item.targets_syd && pid == 0);
-        CAPTURE(std::string(item.name));
-        CHECK((RulesOf(*r, item.name) > 0) == present);
+      for (bool mounts : {false, true}) {
+        const BaselineFor run{ptrace, pid, mounts};
+        absl::StatusOr<RuleSet> r = WithBaseline({}, run);
+        REQUIRE(r.ok());
+        for (const BaselineItem& item : kBaseline) {
+          const bool present =
+              item.when == BaselineWhen::kAlways ||
+              (item.when == BaselineWhen::kPtrace && ptrace) ||
+              (item.when == BaselineWhen::kSydNameable && pid != 0) ||
+              (item.when == BaselineWhen::kPrivateMounts && mounts);
+          CAPTURE(std::string(item.name));
+          CHECK(AppliesTo(item, run) == present);
+          CHECK((RulesOf(*r, item.name) > 0) == present);
+        }
+        // Every rule is the kernel's: the baseline costs no stop.
+        Policy p(*std::move(r));
+        CHECK_FALSE(p.NeedsTracer());
       }
-      // Every rule is the kernel's: the baseline costs no stop.
-      Policy p(*std::move(r));
-      CHECK_FALSE(p.NeedsTracer());
     }
   }
 }

@@ -370,7 +370,7 @@ TEST_CASE("accepted rules only match calls that reach syd") {
   const std::vector<std::string> sets = {"openat", "%file_wr", "%file_rd",
                                          "read", "unlinkat"};
   auto rule = [&]() {
-    std::string set = sets[pick(static_cast<int>(sets.size()))];
+    const std::string& set = sets[pick(static_cast<int>(sets.size()))];
     switch (pick(4)) {
       case 0:
         return "sys/allow+" + set + tests();

@@ -68,8 +68,10 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
 // non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
 // (ENOENT), a name it would make that exists (EEXIST), or a lookup the
 // resolver saw fail (ELOOP, ENAMETOOLONG). Paths are as syd resolved
-// them, in its own view (a chroot's root included).
-int KernelWouldFail(const Call& e) {
+// them, in its own view (a chroot's root included); with `own_proc` (a
+// pid namespace of syd's) the sandbox's /proc is not syd's, and no path
+// there is guessed at.
+int KernelWouldFail(const Call& e, bool own_proc) {
   const SyscallInfo* s = FindSyscall(e.nr);
   // mount's source is a file only for bind and move mounts ("tmpfs"
   // names none): no guess.
@@ -88,6 +90,8 @@ int KernelWouldFail(const Call& e) {
     if (e.path_errors[i] != 0) return e.path_errors[i];
     const std::string& path = *e.strings[i];
     if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
+    // The sandbox's own /proc is not what syd's shows there: no guess.
+    if (own_proc && (path == "/proc" || path.starts_with("/proc/"))) return 0;
     // Paths are in syd's view already (a chroot's root included).
     const size_t slash = path.find_last_of('/');
     const std::string parent = slash == 0 ? "/" : path.substr(0, slash);
@@ -194,7 +198,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       d.verdict.kind != Verdict::Kind::kKillThread &&
       // A plugin's answer is its own (magic stat's paths do not exist).
       (d.rule == nullptr || !d.rule->plugin)) {
-    if (const int err = KernelWouldFail(e); err != 0)
+    if (const int err = KernelWouldFail(e, !sandbox_proc_.empty()); err != 0)
       return traced(Outcome{false, -err});
   }
   using K = Verdict::Kind;
@@ -215,7 +219,7 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{false, -EPERM};
-  switch (tracee::Decode(tracee::LiveProcess(pid), *root, call,
+  switch (tracee::Decode(tracee::LiveProcess(pid, &sandbox_proc_), *root, call,
                          policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;

@@ -14,6 +14,7 @@
 #include "src/base/strcat.h"
 #include "src/kernel/landlock.h"
 #include "src/supervise/listener.h"
+#include "src/supervise/pid_namespace.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -55,15 +56,22 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
 }
 
 void RunCommandChild(const BpfProgram& prog, bool listener,
-                     const kernel::LandlockRuleset& landlock,
+                     const kernel::LandlockRuleset& landlock, bool own_proc,
                      const std::string& path,
                      const std::vector<std::string>& args) {
   // The domain before the stop: from the stop to the filter syd follows
   // the child a syscall at a time (TakeListener), and the domain's opens
   // and rules would each cost it two stops (3 ms a run, measured). A
-  // failure waits for syd too, which then sees the exit.
-  const absl::Status domain = EnterLandlock(landlock);
+  // failure waits for syd too, which then sees the exit. The /proc comes
+  // first (a domain may refuse mounts), and a failure to make it is said
+  // before the stop: syd, not finding it, ends the child there.
+  const absl::Status proc = own_proc ? MountSandboxProc() : absl::OkStatus();
+  if (!proc.ok()) {
+    std::fprintf(stderr, "syd: %s\n", std::string(proc.message()).c_str());
+  }
+  const absl::Status domain = proc.ok() ? EnterLandlock(landlock) : proc;
   raise(SIGSTOP);
+  if (!proc.ok()) _exit(125);
   if (!domain.ok()) Fail(domain);
   std::vector<char*> argv;
   for (const std::string& a : args)

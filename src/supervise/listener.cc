@@ -99,8 +99,6 @@ ListenerSupport ProbeListener(std::string* why) {
 
 absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
   int status = 0;
-  if (Wait(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status))
-    return Errno("waiting for the child to stop");
   // Seizing a stopped child traps it at once (PTRACE_EVENT_STOP), which
   // lets syd step it from one syscall to the next.
   if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_TRACESYSGOOD) != 0)

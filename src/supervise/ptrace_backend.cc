@@ -29,14 +29,11 @@ constexpr size_t kFewTracees = 8;
 
 int PtraceBackend::Supervise(pid_t child) {
   int status = 0;
-  while (waitpid(child, &status, WSTOPPED) < 0 && errno == EINTR) {
-  }
   const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                        PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
                        (exec_events_ ? PTRACE_O_TRACEEXEC : 0) |
                        PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
-  if (!WIFSTOPPED(status) ||
-      ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
+  if (ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
     s_.Message(CannotFollow(child, strerror(errno)));
     return 125;
   }

@@ -19,6 +19,7 @@
 #include "src/runtime/control_server.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
+#include "src/supervise/pid_namespace.h"
 #include "src/supervise/ptrace_backend.h"
 #include "src/supervise/signals.h"
 #include "src/supervise/user_notif_backend.h"
@@ -56,7 +57,9 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
       runtime_(policy, options_.vars),
       host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString} {}
 
-Supervisor::~Supervisor() = default;
+Supervisor::~Supervisor() {
+  if (sandbox_proc_fd_ >= 0) close(sandbox_proc_fd_);
+}
 
 absl::Status Supervisor::LoadPlugins() {
   plugins_.resize(policy_.rules().size());
@@ -209,18 +212,52 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   rusage at_start{};
   getrusage(RUSAGE_SELF, &at_start);
   const double cpu_at_start = CpuSeconds(at_start);
+  if (options_.pid_namespace) {
+    absl::StatusOr<PidNamespace> ns = PidNamespace::Enter();
+    if (!ns.ok()) {
+      return absl::FailedPreconditionError(StrCat(
+          "cannot make the sandbox's pid namespace: ", ns.status().message()));
+    }
+    pid_ns_.emplace(*std::move(ns));
+  }
   pid_t child = fork();
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
     RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
-                    options_.landlock, path, argv);
+                    options_.landlock, pid_ns_.has_value(), path, argv);
   command_pid_ = child;
+  if (pid_ns_) {
+    if (absl::Status left = pid_ns_->Leave(); !left.ok()) {
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+      return left;
+    }
+  }
   ShieldFromOomKiller();
   SetCommand(child);
   {
     std::lock_guard<std::mutex> lock(mu_);
     live_.insert(child);
+  }
+  // Both backends take the child at its first stop, before it execs;
+  // there, in a pid namespace, syd finds the /proc the sandbox sees.
+  int first = 0;
+  pid_t got;
+  while ((got = waitpid(child, &first, WSTOPPED)) < 0 && errno == EINTR) {
+  }
+  if (got != child || !WIFSTOPPED(first)) {
+    Message(CannotFollow(child, "it did not stop before exec"));
+    return 125;
+  }
+  if (pid_ns_) {
+    absl::StatusOr<int> proc = OpenSandboxProc(child);
+    if (!proc.ok()) {
+      Message(CannotFollow(child, std::string(proc.status().message())));
+      return 125;
+    }
+    sandbox_proc_fd_ = *proc;
+    sandbox_proc_ = StrCat("/proc/", getpid(), "/fd/", *proc);
   }
 
   if (user_notif) {
@@ -241,11 +278,14 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         // without it.
         kill(child, SIGKILL);
         waitpid(child, nullptr, 0);
+        pid_ns_.reset();
         return started;
       }
     }
   }
   const int result = backend_->Supervise(child);
+  // Whatever is left in the namespace goes with its init.
+  pid_ns_.reset();
   if (control) control->Stop();
   for (PluginSlot& slot : plugins_) {
     if (slot.plugin) slot.plugin->Finish(result);
@@ -305,6 +345,9 @@ void Supervisor::SignalSandbox(int sig) {
 void Supervisor::EndSandbox(const std::string& why) {
   Message(StrCat(why, "; ending the sandbox"));
   SignalSandbox(SIGKILL);
+  // The init's death takes every process of the namespace at once, those
+  // made since syd listed them too.
+  if (pid_ns_) pid_ns_->Kill();
 }
 
 void Supervisor::HangUp() {

@@ -34,6 +34,7 @@
 #include "src/runtime/runtime.h"
 #include "src/supervise/backend.h"
 #include "src/supervise/outcome.h"
+#include "src/supervise/pid_namespace.h"
 
 namespace syd::supervise {
 
@@ -56,6 +57,9 @@ struct Options {
   // --allow-stopped-calls: every call the filter stops is allowed, so a
   // test sees what the kernel layers hold alone. Never for real runs.
   bool allow_stopped_calls = false;
+  // The sandbox runs in a pid namespace of syd's (PlanPidNamespace said
+  // it can), and dies with syd.
+  bool pid_namespace = false;
   Variables vars;  // ${NAME} in rules added at run time
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.
@@ -183,6 +187,11 @@ class Supervisor {
   // Calls decided here, per syscall and verdict kind.
   CallCounters counts_ = CallCounters(kMaxSyscallNr);
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
+  // The pid namespace, while the sandbox runs; the /proc the sandbox sees
+  // (tracee::ResolvePath's sandbox_proc), empty without one.
+  std::optional<PidNamespace> pid_ns_;
+  int sandbox_proc_fd_ = -1;
+  std::string sandbox_proc_;
 };
 
 }  // namespace syd::supervise

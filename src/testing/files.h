@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace syd::testing {
@@ -18,6 +20,14 @@ inline bool Contains(const std::string& s, const std::string& part) {
 inline bool Exists(const std::string& path) {
   struct stat st;
   return lstat(path.c_str(), &st) == 0;
+}
+
+// The whole of the file at `path`; "" when it cannot be read.
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 // How many names `dir` holds ("." and ".." aside); 0 when it cannot be

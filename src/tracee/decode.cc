@@ -176,7 +176,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       }
       e->strings[i] =
           ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i),
-                      &e->path_errors[i], resolve);
+                      &e->path_errors[i], resolve, process.SandboxProc());
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr) {

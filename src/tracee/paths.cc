@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "src/base/strcat.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::tracee {
@@ -54,7 +55,7 @@ bool IsProcRoot(const std::string& dir) {
 // PID/fd/N, PID/cwd, PID/root, PID/exe and the same under task/TID, given
 // below a procfs root: links the kernel follows to an object, not a name.
 bool IsProcMagic(std::string_view rel) {
-  size_t fd = rel.find("/fd/");
+  size_t fd = rel.rfind("/fd/");
   if (fd != std::string_view::npos &&
       rel.find('/', fd + 4) == std::string_view::npos)
     return true;
@@ -143,7 +144,8 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
 
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
-                        bool follow_last, int* error, uint64_t resolve) {
+                        bool follow_last, int* error, uint64_t resolve,
+                        const std::string& sandbox_proc) {
   const bool in_root = (resolve & RESOLVE_IN_ROOT) != 0;
   const bool beneath = (resolve & RESOLVE_BENEATH) != 0;
   const bool no_symlinks = (resolve & RESOLVE_NO_SYMLINKS) != 0;
@@ -178,13 +180,40 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   }
   // RESOLVE_IN_ROOT and RESOLVE_BENEATH: nothing above the dirfd.
   const size_t floor = in_root || beneath ? host.size() : root_len;
-  // A procfs's "self" or "thread-self" stays spelt so (rules name
-  // /proc/self), but is read as the tracee's: `self_at` is where that
-  // component starts in `host`, `self_as` what it reads as.
-  size_t self_at = std::string::npos;
-  std::string self_name;
-  std::string self_as;
+  // A prefix of `host` that syd reads elsewhere: host[0, alias_end) reads
+  // as `alias_read`. Two kinds: a procfs's "self" or "thread-self", which
+  // stays spelt so (rules name /proc/self) but reads as the tracee's pid in
+  // syd's /proc; and the sandbox's own /proc (a pid namespace of syd's),
+  // mounted where syd's /proc is in syd's view, which reads through
+  // `sandbox_proc` so that /proc/PID is the sandbox's PID.
+  constexpr std::string_view kProc = "/proc";
+  size_t alias_end = std::string::npos;
+  bool alias_self = false;
+  std::string alias_read;
+  auto at_sandbox_proc = [&] {
+    if (!sandbox_proc.empty() && host.compare(0, kProc.size(), kProc) == 0 &&
+        (host.size() == kProc.size() || host[kProc.size()] == '/')) {
+      alias_end = kProc.size();
+      alias_self = false;
+      alias_read = sandbox_proc;
+    }
+  };
+  auto forget_alias = [&] {
+    if (alias_end != std::string::npos && host.size() < alias_end)
+      alias_end = std::string::npos;
+  };
   std::string read_path;
+  // What syd reads for host[0, upto).
+  auto read_of = [&](size_t upto) -> const std::string& {
+    if (alias_end == std::string::npos || upto < alias_end) {
+      read_path.assign(host, 0, upto);
+    } else {
+      read_path = alias_read;
+      read_path.append(host, alias_end, upto - alias_end);
+    }
+    return read_path;
+  };
+  at_sandbox_proc();
   // Components still to walk, the next one at the back.
   std::vector<std::string> todo = Split(path);
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
@@ -200,42 +229,37 @@ std::string ResolvePath(pid_t pid, const std::string& root,
         fail(EXDEV);
         break;
       }
-      if (self_at != std::string::npos && host.size() <= self_at)
-        self_at = std::string::npos;
+      forget_alias();
       continue;
     }
     const bool last = stack.empty();
     const size_t before = host.size();
     (host += '/') += part;
+    if (before == 0 && part == kProc.substr(1)) at_sandbox_proc();
     if (last && !follow_last) break;
-    if (self_at == std::string::npos &&
-        (part == "self" || part == "thread-self") &&
-        IsProcRoot(host.substr(0, before))) {
-      // /proc/self is the thread group, /proc/thread-self the thread.
+    // The sandbox's /proc itself: a directory, though syd reaches it
+    // through a link of its own.
+    if (!alias_self && alias_end == host.size()) continue;
+    if (!alias_self && (part == "self" || part == "thread-self") &&
+        IsProcRoot(read_of(before))) {
+      // /proc/self is the thread group, /proc/thread-self the thread: in
+      // syd's /proc, the same process whichever procfs named it.
       const pid_t tgid = ThreadGroup(pid);
-      self_at = before;
-      self_name = part;
-      self_as = part == "self"
-                    ? std::to_string(tgid)
-                    : std::to_string(tgid) + "/task/" + std::to_string(pid);
+      alias_end = host.size();
+      alias_self = true;
+      alias_read = StrCat(kProc, "/", tgid);
+      if (part == "thread-self") alias_read += StrCat("/task/", pid);
       continue;
     }
-    const bool proc = self_at != std::string::npos ||
+    const bool proc = alias_end != std::string::npos ||
                       std::string_view(host).substr(root_len, 6) == "/proc/";
-    const std::string* link = &host;
-    if (self_at != std::string::npos) {
-      read_path.assign(host, 0, self_at + 1);
-      read_path += self_as;
-      read_path.append(host, self_at + 1 + self_name.size());
-      link = &read_path;
-    }
-    std::optional<std::string> target = ReadLink(*link);
+    const std::string& link = read_of(host.size());
+    std::optional<std::string> target = ReadLink(link);
     if (!target) continue;
     // A descriptor's link to a pipe, socket, anonymous inode, memfd or
     // unlinked file names no file: the kernel opens the object itself,
     // which no name reaches.
-    const bool magic =
-        proc && IsProcMagic(std::string_view(*link).substr(root_len));
+    const bool magic = proc && IsProcMagic(link);
     if (magic && no_magiclinks) {
       fail(ELOOP);
       break;
@@ -243,7 +267,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     if (magic) {
       struct stat st;
       if (target->empty() || (*target)[0] != '/' ||
-          (stat(link->c_str(), &st) == 0 && st.st_nlink == 0)) {
+          (stat(link.c_str(), &st) == 0 && st.st_nlink == 0)) {
         continue;
       }
     }
@@ -269,8 +293,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     } else if (absolute) {
       host = root_prefix;
     }
-    if (self_at != std::string::npos && host.size() <= self_at)
-      self_at = std::string::npos;
+    forget_alias();
     std::vector<std::string> more = Split(*target);
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }

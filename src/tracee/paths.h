@@ -30,11 +30,14 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // ".."; RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS fail
 // where the kernel would. Sets `*error` to the kernel's errno (ELOOP past
 // 40 links or at a link the flags forbid, EXDEV out of the dirfd), and
-// stops there.
+// stops there. `sandbox_proc`, when set, is where syd reads the /proc the
+// tracee sees at /proc (its own procfs, in a pid namespace of syd's), so
+// that /proc/PID is the tracee's PID; the result still spells /proc.
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
                         bool follow_last, int* error = nullptr,
-                        uint64_t resolve = 0);
+                        uint64_t resolve = 0,
+                        const std::string& sandbox_proc = "");
 
 }  // namespace syd::tracee
 

@@ -31,12 +31,20 @@ class Process {
   // spaces.
   virtual std::string Comm() const = 0;
   virtual std::string Cmdline() const = 0;
+  // Where syd reads the /proc the process sees, when that is not syd's
+  // own (ResolvePath's `sandbox_proc`); empty when it is.
+  virtual const std::string& SandboxProc() const {
+    static const std::string kSydsOwn;
+    return kSydsOwn;
+  }
 };
 
 // The real process `pid`: process_vm_readv and /proc.
 class LiveProcess : public Process {
  public:
-  explicit LiveProcess(pid_t pid) : pid_(pid) {}
+  // `sandbox_proc`, when given, must outlive the LiveProcess.
+  explicit LiveProcess(pid_t pid, const std::string* sandbox_proc = nullptr)
+      : pid_(pid), sandbox_proc_(sandbox_proc) {}
   pid_t pid() const override { return pid_; }
   bool Read(uint64_t addr, void* out, size_t size) const override;
   std::optional<std::string> ReadString(uint64_t addr,
@@ -44,9 +52,13 @@ class LiveProcess : public Process {
   std::optional<std::string> BaseDirectory(int dirfd) const override;
   std::string Comm() const override;
   std::string Cmdline() const override;
+  const std::string& SandboxProc() const override {
+    return sandbox_proc_ != nullptr ? *sandbox_proc_ : Process::SandboxProc();
+  }
 
  private:
   pid_t pid_;
+  const std::string* sandbox_proc_;
 };
 
 }  // namespace syd::tracee

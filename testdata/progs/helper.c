@@ -287,6 +287,10 @@ static int seccomp_listener(void) {
 // Landlock scopes do not cover. Reports the first failure.
 static int aim_parent(void) {
   const pid_t parent = getppid();
+  if (parent == 0) {  // outside this pid namespace: nothing names it
+    printf("parent=none\n");
+    return 0;
+  }
   const struct rlimit none = {0, 0};
   if (prlimit(parent, RLIMIT_CORE, &none, NULL) != 0) return report(-1);
   if (setpriority(PRIO_PROCESS, (id_t)parent, 19) != 0) return report(-1);
@@ -543,17 +547,26 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "mknod-dev-raw"))  // the same through mknod(2) itself
     return report((int)syscall(SYS_mknod, a, S_IFCHR | 0666, makedev(1, 3)));
   if (!strcmp(op, "clone-untraced")) return clone_untraced(a);
-  if (!strcmp(op, "memfd-reopen") || !strcmp(op, "reopen")) {
+  if (!strcmp(op, "memfd-reopen") || !strcmp(op, "reopen") ||
+      !strcmp(op, "reopen-by-pid")) {
     // memfd-reopen: a memfd, reopened to write. reopen PATH [PROC]: PATH
     // opened to read, reopened to write through PROC/self/fd (PROC is
-    // /proc unless given).
-    const int reopen = !strcmp(op, "reopen");
-    int fd = reopen ? open(a, O_RDONLY) : memfd_create("syd-test", 0);
+    // /proc unless given). reopen-by-pid PATH: through /proc/PID/fd, PID
+    // as getpid() says. Each writes "x" through the new descriptor.
+    const int memfd = !strcmp(op, "memfd-reopen");
+    int fd = memfd ? memfd_create("syd-test", 0) : open(a, O_RDONLY);
     if (fd < 0) return report(-1);
     char path[4096];
-    snprintf(path, sizeof path, "%s/self/fd/%d", reopen && *b ? b : "/proc",
-             fd);
-    return report(open(path, O_RDWR));
+    if (!strcmp(op, "reopen-by-pid")) {
+      snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)getpid(), fd);
+    } else {
+      snprintf(path, sizeof path, "%s/self/fd/%d", !memfd && *b ? b : "/proc",
+               fd);
+    }
+    // Then a byte written over the first: what reaches the file shows.
+    const int rw = open(path, O_RDWR);
+    if (rw < 0) return report(-1);
+    return report(write(rw, "x", 1) == 1 ? 0 : -1);
   }
   if (!strcmp(op, "deep")) {
     // deep DIR N: from DIR, N directories of 200 bytes each made and
@@ -599,6 +612,10 @@ int main(int argc, char** argv) {
     // signal it, ptrace it, read its memory two ways; then SIGKILL it
     // when asked. One word per attempt, "ok" or the error.
     const pid_t parent = getppid();
+    if (parent == 0) {  // outside this pid namespace: nothing names it
+      printf("parent=none\n");
+      return 0;
+    }
     printf("signal=%s ", kill(parent, 0) == 0 ? "ok" : strerror(errno));
     long seized = ptrace(PTRACE_SEIZE, parent, NULL, NULL);
     printf("ptrace=%s ", seized == 0 ? "ok" : strerror(errno));

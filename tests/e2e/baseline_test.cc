@@ -150,10 +150,36 @@ TEST_CASE("a CLONE_UNTRACED child cannot leave the tracer") {
 
 TEST_CASE("limits and scheduling aimed at syd are refused") {
   Tree t;
-  const RunResult r = t.Helper({"aim-parent"});
+  // In a pid namespace of syd's (root) no pid names syd, and the item is
+  // left out.
+  if (geteuid() == 0) CHECK(t.Helper({"aim-parent"}).out == "parent=none\n");
+  const std::vector<std::string> no_namespace = {"SYD_PID_NAMESPACE=0"};
+  const RunResult r = t.Helper({"aim-parent"}, {}, no_namespace);
   CAPTURE(r.err);
   CHECK(r.exit_code == EPERM);
-  CHECK(t.Helper({"aim-parent"}, Reopen("syd_process")).exit_code == 0);
+  CHECK(
+      t.Helper({"aim-parent"}, Reopen("syd_process"), no_namespace).exit_code ==
+      0);
+}
+
+TEST_CASE("in syd's pid namespace, the sandbox's mounts are refused" *
+          doctest::skip(geteuid() != 0)) {
+  // The sandbox's mount namespace is its own: a mount there would be
+  // invisible to syd. Reopened, the mount happens, and stays in the
+  // sandbox's namespace: it never shows outside.
+  Tree t;
+  const std::string m = t.allowed + "/m";
+  mkdir(m.c_str(), 0755);
+  const std::vector<std::string> no_landlock = {"SYD_LANDLOCK_ABI=0"};
+  const std::vector<std::string> mount = {"mount", m};
+  CHECK(t.Helper(mount, {}, no_landlock).exit_code == EPERM);
+  CHECK(t.Helper({"sys", StrCat(SYS_umount2), "0", "0"}).exit_code == EPERM);
+  std::vector<std::string> reopened = Reopen("mounts");
+  for (const char* a : {"-m", "sys/allow+mount"}) reopened.push_back(a);
+  const RunResult open = t.Helper(mount, reopened, no_landlock);
+  CAPTURE(open.err);
+  CHECK(open.exit_code == 0);
+  CHECK(testing::ReadAll("/proc/self/mountinfo").find(m) == std::string::npos);
 }
 
 TEST_CASE("LeakSanitizer's check at exit works as without syd" *

@@ -20,6 +20,7 @@
 #include "src/kernel/landlock.h"
 #include "src/testing/files.h"
 #include "src/testing/netns.h"
+#include "src/testing/pids.h"
 #include "src/testing/subprocess.h"
 #include "tests/e2e/e2e.h"
 
@@ -35,6 +36,7 @@ using e2e::Tree;
 using testing::Contains;
 using testing::Entries;
 using testing::Exists;
+using testing::ReadAll;
 using testing::RunResult;
 
 // When a shell execs syd, syd inherits the shell's children (the tee of
@@ -344,6 +346,34 @@ TEST_CASE("/proc/self is the process, wherever procfs is mounted") {
   CHECK(reopen(denied).exit_code == EPERM);
 }
 
+TEST_CASE("/proc/PID is the sandbox's own PID in syd's pid namespace") {
+  // The sandbox sees its own pids and its own /proc; syd reads the same
+  // /proc to resolve a descriptor reopened through /proc/PID/fd, PID as
+  // getpid() says. Were syd to read its own /proc there (another process,
+  // or none), the allowed file would be refused, and with /proc/** allowed
+  // the denied file written. Landlock off: syd's judgement alone.
+  Tree t;
+  const std::string denied = Touch(t.denied + "/f");
+  const std::string allowed = Touch(t.allowed + "/f");
+  const std::vector<std::string> no_landlock = {"SYD_LANDLOCK_ABI=0"};
+  CHECK(t.Helper({"reopen-by-pid", allowed}, {}, no_landlock).exit_code == 0);
+  CHECK(ReadAll(allowed) == "xata");
+  const std::vector<std::string> proc_allowed = {
+      "-m", "sys/trace+%file_wr:allow:arg_=*\"/proc/***\""};
+  const RunResult r =
+      t.Helper({"reopen-by-pid", denied}, proc_allowed, no_landlock);
+  CAPTURE(r.err);
+  CHECK(r.exit_code == EPERM);
+  CHECK(ReadAll(denied) == "data");
+  if (geteuid() != 0) return;
+  // It is the sandbox's: pid 1 is syd's init, the shell is pid 2 and its
+  // $$ names it.
+  const RunResult sh = Run({kSyd, "-c", t.policy, "--", "/bin/sh", "-c",
+                            "echo $$; cat /proc/1/comm; cat /proc/$$/comm"});
+  CHECK(sh.exit_code == 0);
+  CHECK(sh.out == "2\nsyd-init\nsh\n");
+}
+
 TEST_CASE("after a chroot, paths are judged where they land") {
   // One reference view, syd's: the rules name host paths, and a chroot the
   // command makes maps back to them. Until a chroot is allowed every
@@ -617,7 +647,11 @@ struct BackgroundSyd {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::ifstream(pidfile) >> helper;
+    pid_t inner = 0;
+    std::ifstream(pidfile) >> inner;
+    REQUIRE(inner > 0);
+    // The pid it wrote is its own namespace's, when syd made one.
+    helper = testing::OuterPid(syd, inner);
     REQUIRE(helper > 0);
   }
 
@@ -648,37 +682,45 @@ TEST_CASE("SIGTERM to syd reaches the command and leaves nothing behind") {
   CHECK(errno == ESRCH);
 }
 
-TEST_CASE("SIGKILL to syd: the sandbox can do nothing the policy refuses") {
-  // What holds when syd itself dies (there is no pid namespace yet to take
-  // the sandbox with it): under ptrace, every tracee dies with syd
-  // (PTRACE_O_EXITKILL); under user notification the processes run on, but
-  // every call the filter would send to syd fails with ENOSYS (the
-  // listener is gone) and the Landlock layer still holds.
-  Tree t;
-  const std::string pidfile = t.allowed + "/pid";
-  const std::string go = t.allowed + "/go";
-  BackgroundSyd b(
-      t,
-      {"/bin/sh", "-c",
-       "echo $$ > " + pidfile + "; i=0; while [ ! -e " + go +
-           " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); "
-           "done; echo x > " +
-           t.denied + "/after; echo x > " + t.allowed + "/after; sleep 10"},
-      pidfile);
-  REQUIRE(kill(b.syd, SIGKILL) == 0);
-  int status = 0;
-  REQUIRE(waitpid(b.syd, &status, 0) == b.syd);
-  Touch(go);
-  // The shell takes at most 50 ms to see `go`, and then a write or two.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  CHECK_FALSE(Exists(t.denied + "/after"));
-  if (Backend() == "ptrace") {
-    CHECK(kill(b.helper, 0) == -1);
-  } else {
-    // Even an allowed write fails: nobody judges it.
-    CHECK_FALSE(Exists(t.allowed + "/after"));
+TEST_CASE("SIGKILL to syd: the sandbox goes with it") {
+  // In syd's pid namespace (root), the init dies with syd and the kernel
+  // kills every process of the namespace, under both backends. Without
+  // one (SYD_PID_NAMESPACE=0, or not root), what holds: under ptrace every
+  // tracee dies with syd (PTRACE_O_EXITKILL); under user notification the
+  // processes run on, but every call the filter would send to syd fails
+  // with ENOSYS (the listener is gone) and the Landlock layer still holds.
+  for (const bool namespaced : {true, false}) {
+    if (namespaced && geteuid() != 0) continue;
+    CAPTURE(namespaced);
+    if (!namespaced) setenv("SYD_PID_NAMESPACE", "0", 1);
+    Tree t;
+    const std::string pidfile = t.allowed + "/pid";
+    const std::string go = t.allowed + "/go";
+    BackgroundSyd b(
+        t,
+        {"/bin/sh", "-c",
+         "echo $$ > " + pidfile + "; i=0; while [ ! -e " + go +
+             " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); "
+             "done; echo x > " +
+             t.denied + "/after; echo x > " + t.allowed + "/after; sleep 10"},
+        pidfile);
+    unsetenv("SYD_PID_NAMESPACE");
+    REQUIRE(kill(b.syd, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(b.syd, &status, 0) == b.syd);
+    Touch(go);
+    // The shell takes at most 50 ms to see `go`, and then a write or two.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK_FALSE(Exists(t.denied + "/after"));
+    if (namespaced || Backend() == "ptrace") {
+      CHECK(kill(b.helper, 0) == -1);
+      CHECK_FALSE(Exists(t.allowed + "/after"));
+    } else {
+      // Even an allowed write fails: nobody judges it.
+      CHECK_FALSE(Exists(t.allowed + "/after"));
+    }
+    kill(b.helper, SIGKILL);
   }
-  kill(b.helper, SIGKILL);
 }
 
 TEST_CASE("a signal to syd after the command has gone reaches what it left") {
@@ -775,16 +817,25 @@ TEST_CASE("a trap's data reaches the SIGSYS handler from the kernel only") {
   CHECK_FALSE(Exists(dir + "/v"));
 }
 
-// The Landlock domain (ABI 6) keeps a sandboxed program's hands off syd,
-// root or not, allowed by the policy or not: no signal, no ptrace, no
-// reading or writing its memory. SYD_LANDLOCK_ABI=0 takes the domain
-// away, and then root reaches syd every way: the test can fail.
-TEST_CASE("the sandbox cannot signal, ptrace or read syd" *
-          doctest::skip(kernel::LandlockAbi() < 6)) {
+// Two layers keep a sandboxed program's hands off syd, root or not,
+// allowed by the policy or not. In a pid namespace of syd's (root) no pid
+// names syd: getppid() is 0. The Landlock domain (ABI 6) refuses every
+// signal, ptrace and memory access to it; SYD_LANDLOCK_ABI=0 takes the
+// domain away, and then, outside a pid namespace, root reaches syd every
+// way: the test can fail.
+TEST_CASE("the sandbox cannot signal, ptrace or read syd") {
   const std::vector<std::string> reach = {
       kSyd, "-m",    "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"",
       "--", kHelper, "reach-parent"};
-  RunResult scoped = Run(reach);
+  if (geteuid() == 0) {
+    for (const char* abi : {"SYD_LANDLOCK_ABI=0", "SYD_LANDLOCK_ABI=99"}) {
+      CAPTURE(abi);
+      CHECK(Run(reach, {abi}).out == "parent=none\n");
+    }
+  }
+  if (kernel::LandlockAbi() < 6) return;
+  const std::vector<std::string> no_namespace = {"SYD_PID_NAMESPACE=0"};
+  RunResult scoped = Run(reach, no_namespace);
   CHECK(scoped.exit_code == 0);
   CHECK(scoped.out ==
         "signal=Operation not permitted ptrace=Operation not permitted "
@@ -792,16 +843,14 @@ TEST_CASE("the sandbox cannot signal, ptrace or read syd" *
   // SIGKILL too: refused, and syd runs on to pass the status through.
   std::vector<std::string> kill = reach;
   kill.push_back("kill");
-  RunResult survived = Run(kill);
+  RunResult survived = Run(kill, no_namespace);
   CHECK(survived.exit_code == 0);
   CHECK(survived.out.find(" kill=Operation not permitted\n") !=
         std::string::npos);
   // Unscoped, root reaches syd. Not under ptrace: there the helper would
   // seize its own tracer, and each would wait for the other for good.
   if (geteuid() != 0 || Backend() == "ptrace") return;
-  setenv("SYD_LANDLOCK_ABI", "0", 1);
-  RunResult open = Run(reach);
-  unsetenv("SYD_LANDLOCK_ABI");
+  RunResult open = Run(reach, {"SYD_LANDLOCK_ABI=0", "SYD_PID_NAMESPACE=0"});
   CHECK(open.exit_code == 0);
   CHECK(open.out == "signal=ok ptrace=ok vm=ok mem=ok\n");
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "src/testing/files.h"
+#include "src/testing/pids.h"
 #include "src/testing/pty.h"
 #include "tests/e2e/e2e.h"
 
@@ -108,7 +109,9 @@ void HangupEndsJobs(const std::vector<std::string>& prefix) {
   REQUIRE_MESSAGE(session.WaitFor("started="), session.output());
   REQUIRE(session.WaitFor("\n$ "));
   const std::string& out = session.output();
-  const pid_t job = std::atoi(out.c_str() + out.rfind("started=") + 8);
+  // The shell's $! is its own pid namespace's (syd's, when it made one).
+  const pid_t job = testing::OuterPid(
+      session.pid(), std::atoi(out.c_str() + out.rfind("started=") + 8));
   REQUIRE(job > 0);
   REQUIRE(!Ends(job, 0));
   // The job counts once it is sleep. Before its exec it is still a bash,

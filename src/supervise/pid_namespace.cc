@@ -1,0 +1,194 @@
+#include "src/supervise/pid_namespace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "src/base/strcat.h"
+#include "src/tracee/decode.h"
+
+namespace syd::supervise {
+namespace {
+
+absl::Status Errno(const std::string& what) {
+  return absl::FailedPreconditionError(StrCat(what, ": ", strerror(errno)));
+}
+
+int OpenOwnPidNamespace() {
+  return open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+}
+
+// The init: pid 1 of the namespace, syd's child. It dies with syd (the
+// parent-death signal; the pipe's EOF covers a syd that died before the
+// signal was armed) and reaps the orphans the kernel gives it (SIGCHLD
+// ignored). The sandbox can name it, so it keeps nothing to abuse:
+// no descriptor but the pipe, no handler (a signal from inside or from
+// the terminal is then ignored: it is its namespace's init), not
+// dumpable, and seccomp's strict mode (read, write, exit) in case a
+// program ptraces it where no Landlock domain stands between them.
+[[noreturn]] void RunInit(int alive) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  prctl(PR_SET_NAME, "syd-init");
+  prctl(PR_SET_DUMPABLE, 0);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+  struct sigaction ign {};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGCHLD, &ign, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (dup2(alive, 0) != 0) _exit(125);
+  syscall(SYS_close_range, 1, ~0U, 0);
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) _exit(125);
+  for (;;) {
+    char byte;
+    if (read(0, &byte, 1) <= 0) syscall(SYS_exit, 0);
+  }
+}
+
+}  // namespace
+
+PidNamespacePlan PlanPidNamespace() {
+  if (const char* env = std::getenv("SYD_PID_NAMESPACE");
+      env != nullptr && std::string(env) == "0") {
+    return {false, "switched off (SYD_PID_NAMESPACE=0)"};
+  }
+  std::optional<std::string> root = tracee::RootOf(getpid());
+  if (!root || *root != "/") {
+    return {false,
+            "syd runs in a chroot, where the sandbox's /proc would "
+            "not be its own"};
+  }
+  // The one thing to ask is whether the kernel lets syd: a namespace made
+  // for its children and left again at once costs no process.
+  const int own = OpenOwnPidNamespace();
+  if (own < 0) return {false, StrCat("/proc/self/ns/pid: ", strerror(errno))};
+  PidNamespacePlan plan{true, ""};
+  if (unshare(CLONE_NEWPID) != 0) {
+    plan = {false, StrCat("cannot make a pid namespace (", strerror(errno),
+                          "; it needs CAP_SYS_ADMIN, root)")};
+  } else if (setns(own, CLONE_NEWPID) != 0) {
+    plan = {false,
+            StrCat("cannot return to syd's pid namespace: ", strerror(errno))};
+  }
+  close(own);
+  return plan;
+}
+
+absl::StatusOr<PidNamespace> PidNamespace::Enter() {
+  const int own = OpenOwnPidNamespace();
+  if (own < 0) return Errno("/proc/self/ns/pid");
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    close(own);
+    return Errno("pipe2");
+  }
+  auto undo = [&](const char* what) {
+    const absl::Status s = Errno(what);
+    setns(own, CLONE_NEWPID);
+    close(own);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return s;
+  };
+  if (unshare(CLONE_NEWPID) != 0) return undo("unshare(CLONE_NEWPID)");
+  const pid_t init = fork();
+  if (init < 0) return undo("fork");
+  if (init == 0) RunInit(pipe_fds[0]);
+  // The backends' waitpid(-1) may reap the init if it dies early: a pidfd
+  // cannot signal another process that took its pid.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, init, 0));
+  if (pidfd < 0) {
+    kill(init, SIGKILL);
+    waitpid(init, nullptr, 0);
+    return undo("pidfd_open");
+  }
+  close(pipe_fds[0]);
+  return PidNamespace(own, pipe_fds[1], init, pidfd);
+}
+
+PidNamespace::PidNamespace(PidNamespace&& other) noexcept
+    : own_(std::exchange(other.own_, -1)),
+      alive_(std::exchange(other.alive_, -1)),
+      init_(std::exchange(other.init_, 0)),
+      init_pidfd_(std::exchange(other.init_pidfd_, -1)) {}
+
+PidNamespace::~PidNamespace() {
+  Kill();
+  if (own_ >= 0) {
+    setns(own_, CLONE_NEWPID);
+    close(own_);
+  }
+}
+
+absl::Status PidNamespace::Leave() {
+  if (own_ < 0) return absl::OkStatus();
+  const int rc = setns(own_, CLONE_NEWPID);
+  const absl::Status s =
+      rc == 0 ? absl::OkStatus() : Errno("returning to syd's pid namespace");
+  close(own_);
+  own_ = -1;
+  return s;
+}
+
+void PidNamespace::Kill() {
+  if (init_ <= 0) return;
+  // SIGKILL rather than the pipe's EOF alone: a program that reopened the
+  // pipe through /proc/1/fd would keep the init alive.
+  close(alive_);
+  alive_ = -1;
+  syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
+  close(init_pidfd_);
+  init_pidfd_ = -1;
+  while (waitpid(init_, nullptr, __WALL) < 0 && errno == EINTR) {
+  }
+  init_ = 0;
+}
+
+absl::Status MountSandboxProc() {
+  if (unshare(CLONE_NEWNS) != 0) return Errno("unshare(CLONE_NEWNS)");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
+    return Errno("making / a slave mount");
+  // Over syd's /proc, not in its place: in a user namespace the kernel
+  // mounts a procfs only where one is fully visible already, and will not
+  // unmount what it inherited. The baseline's "mounts" item keeps the
+  // sandbox from unmounting it.
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            nullptr) != 0) {
+    return Errno("mounting the sandbox's /proc");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> OpenSandboxProc(pid_t child) {
+  const std::string where = StrCat("/proc/", child, "/root/proc");
+  const int fd = open(where.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return Errno(StrCat("cannot open the sandbox's /proc (", where, ")"));
+  struct statfs fs;
+  if (fstatfs(fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC) {
+    close(fd);
+    return absl::FailedPreconditionError(
+        StrCat("the sandbox's /proc (", where, ") is not a procfs"));
+  }
+  return fd;
+}
+
+}  // namespace syd::supervise
