@@ -128,9 +128,10 @@ int RunCommand(const std::vector<std::string>& args) {
     options.backend = *backend;
     // In a pid namespace of syd's the sandbox cannot name syd, and has a
     // mount namespace of its own for its /proc.
-    options.pid_namespace = supervise::PlanPidNamespace().on;
+    options.pid_namespace = supervise::PlanPidNamespace();
+    const bool namespaced = options.pid_namespace.on;
     baseline = {*backend == supervise::BackendChoice::kPtrace,
-                options.pid_namespace ? 0 : getpid(), options.pid_namespace};
+                namespaced ? 0 : getpid(), namespaced};
   }
   std::optional<Compiled> compiled =
       Compile(*std::move(rules), baseline, "syd");

@@ -5,6 +5,7 @@
 #include "src/cli/commands.h"
 #include "src/kernel/features.h"
 #include "src/kernel/landlock.h"
+#include "src/supervise/pid_namespace.h"
 
 namespace syd::cli {
 
@@ -20,6 +21,10 @@ int Version() {
                 f.present ? "yes" : "no", static_cast<int>(f.use.size()),
                 f.use.data());
   }
+  const supervise::PidNamespacePlan ns = supervise::PlanPidNamespace();
+  std::printf("  pid namespace for the sandbox: %s\n",
+              ns.on ? "yes, it dies with syd"
+                    : ("no, " + ns.why_not).c_str());
   return kExitOk;
 }
 

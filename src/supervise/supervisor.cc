@@ -212,7 +212,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   rusage at_start{};
   getrusage(RUSAGE_SELF, &at_start);
   const double cpu_at_start = CpuSeconds(at_start);
-  if (options_.pid_namespace) {
+  if (options_.pid_namespace.on) {
     absl::StatusOr<PidNamespace> ns = PidNamespace::Enter();
     if (!ns.ok()) {
       return absl::FailedPreconditionError(StrCat(
@@ -308,6 +308,14 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
     Message(kernel::LandlockSummary(options_.landlock, kernel::LandlockAbi()));
+    Message(options_.pid_namespace.on
+                ? "pid namespace: the sandbox's own; it dies with syd"
+                : StrCat("pid namespace: none, ",
+                         options_.pid_namespace.why_not,
+                         backend_->name() == "ptrace"
+                             ? " (every tracee dies with syd)"
+                             : " (if syd dies the sandbox runs on, its "
+                               "calls to syd failing with ENOSYS)"));
   }
   return result;
 }

@@ -57,9 +57,9 @@ struct Options {
   // --allow-stopped-calls: every call the filter stops is allowed, so a
   // test sees what the kernel layers hold alone. Never for real runs.
   bool allow_stopped_calls = false;
-  // The sandbox runs in a pid namespace of syd's (PlanPidNamespace said
-  // it can), and dies with syd.
-  bool pid_namespace = false;
+  // Whether the sandbox runs in a pid namespace of syd's, and dies with
+  // syd (PlanPidNamespace's answer), or why not.
+  PidNamespacePlan pid_namespace;
   Variables vars;  // ${NAME} in rules added at run time
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.

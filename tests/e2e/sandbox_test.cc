@@ -855,6 +855,26 @@ TEST_CASE("the sandbox cannot signal, ptrace or read syd") {
   CHECK(open.out == "signal=ok ptrace=ok vm=ok mem=ok\n");
 }
 
+TEST_CASE("syd's process group: reached by kill(0) only without the scope") {
+  // The command shares syd's process group (job control), and process
+  // groups cross pid namespaces: kill(0, SIGUSR2) from inside reaches syd,
+  // which writes its dump, unless the Landlock signal scope (ABI 6)
+  // refuses it. In a session of its own, so the test is not in the group.
+  auto signal_group = [](const char* abi) {
+    return Run({"/usr/bin/setsid", "-w", kSyd, "--backend=" + Backend(), "-m",
+                "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"", "--",
+                "/bin/sh", "-c", "trap '' USR2; kill -USR2 0; sleep 0.3"},
+               {abi});
+  };
+  const RunResult open = signal_group("SYD_LANDLOCK_ABI=0");
+  CHECK(open.exit_code == 0);
+  CHECK(Contains(open.err, "\"processes\""));
+  if (kernel::LandlockAbi() < 6) return;
+  const RunResult scoped = signal_group("SYD_LANDLOCK_ABI=99");
+  CHECK(scoped.exit_code == 0);
+  CHECK_FALSE(Contains(scoped.err, "\"processes\""));
+}
+
 TEST_CASE("syd inside syd: a kernel-only policy runs, a traced one refuses") {
   // Seccomp acts on the highest-precedence return of all filters: under a
   // listening syd, USER_NOTIF beats the inner's TRACE, and the outer would
