@@ -67,7 +67,10 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   // before the stop: syd, not finding it, ends the child there.
   const absl::Status proc = own_proc ? MountSandboxProc() : absl::OkStatus();
   if (!proc.ok()) {
-    std::fprintf(stderr, "syd: %s\n", std::string(proc.message()).c_str());
+    std::fprintf(stderr,
+                 "syd: %s (SYD_PID_NAMESPACE=0 runs the sandbox without a pid "
+                 "namespace)\n",
+                 std::string(proc.message()).c_str());
   }
   const absl::Status domain = proc.ok() ? EnterLandlock(landlock) : proc;
   raise(SIGSTOP);

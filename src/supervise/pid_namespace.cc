@@ -77,11 +77,18 @@ PidNamespacePlan PlanPidNamespace() {
             "not be its own"};
   }
   // The one thing to ask is whether the kernel lets syd: a namespace made
-  // for its children and left again at once costs no process.
+  // for its children and left again at once costs no process. Leaving is
+  // asked first, by joining the namespace syd is in: in a user namespace
+  // syd may make a pid namespace and not return from it, and its children
+  // would then be born into one it cannot keep alive.
   const int own = OpenOwnPidNamespace();
   if (own < 0) return {false, StrCat("/proc/self/ns/pid: ", strerror(errno))};
   PidNamespacePlan plan{true, ""};
-  if (unshare(CLONE_NEWPID) != 0) {
+  if (setns(own, CLONE_NEWPID) != 0) {
+    plan = {false, StrCat("syd could not return from a pid namespace (",
+                          strerror(errno),
+                          "; it needs CAP_SYS_ADMIN where its own was made)")};
+  } else if (unshare(CLONE_NEWPID) != 0) {
     plan = {false, StrCat("cannot make a pid namespace (", strerror(errno),
                           "; it needs CAP_SYS_ADMIN, root)")};
   } else if (setns(own, CLONE_NEWPID) != 0) {

@@ -278,7 +278,6 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         // without it.
         kill(child, SIGKILL);
         waitpid(child, nullptr, 0);
-        pid_ns_.reset();
         return started;
       }
     }

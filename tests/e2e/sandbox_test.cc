@@ -855,6 +855,25 @@ TEST_CASE("the sandbox cannot signal, ptrace or read syd") {
   CHECK(open.out == "signal=ok ptrace=ok vm=ok mem=ok\n");
 }
 
+TEST_CASE("where syd could not leave a pid namespace, it makes none") {
+  // In a user namespace of its own syd may make a pid namespace but not
+  // return from it to its own: it runs the sandbox without one, and says
+  // so, rather than have its children born into one it cannot keep.
+  const RunResult r =
+      Run({"/usr/bin/unshare", "-r", kSyd, "--backend=" + Backend(), "--stats",
+           "-m", "sys/trace+mkdir:arg0=*\"/x/***\":fault=EPERM", "--",
+           "/bin/sh", "-c", "echo $$"});
+  if (r.exit_code != 0 && Contains(r.err, "unshare")) {
+    MESSAGE("no user namespace here: ", r.err);
+    return;
+  }
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out != "1\n");
+  CHECK(r.out != "2\n");
+  CHECK(Contains(r.err, "pid namespace: none, syd could not return"));
+}
+
 TEST_CASE("syd's process group: reached by kill(0) only without the scope") {
   // The command shares syd's process group (job control), and process
   // groups cross pid namespaces: kill(0, SIGUSR2) from inside reaches syd,
@@ -862,8 +881,8 @@ TEST_CASE("syd's process group: reached by kill(0) only without the scope") {
   // refuses it. In a session of its own, so the test is not in the group.
   auto signal_group = [](const char* abi) {
     return Run({"/usr/bin/setsid", "-w", kSyd, "--backend=" + Backend(), "-m",
-                "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"", "--",
-                "/bin/sh", "-c", "trap '' USR2; kill -USR2 0; sleep 0.3"},
+                "sys/trace+%file_wr:allow:arg_=*\"/tmp/***\"", "--", "/bin/sh",
+                "-c", "trap '' USR2; kill -USR2 0; sleep 0.3"},
                {abi});
   };
   const RunResult open = signal_group("SYD_LANDLOCK_ABI=0");
