@@ -108,7 +108,7 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
     return Errno("pipe2");
   }
   auto undo = [&](const char* what) {
-    const absl::Status s = Errno(what);
+    absl::Status s = Errno(what);
     setns(own, CLONE_NEWPID);
     close(own);
     close(pipe_fds[0]);
@@ -123,9 +123,10 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
   // cannot signal another process that took its pid.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, init, 0));
   if (pidfd < 0) {
+    absl::Status failed = undo("pidfd_open");
     kill(init, SIGKILL);
     waitpid(init, nullptr, 0);
-    return undo("pidfd_open");
+    return failed;
   }
   close(pipe_fds[0]);
   return PidNamespace(own, pipe_fds[1], init, pidfd);
@@ -148,7 +149,7 @@ PidNamespace::~PidNamespace() {
 absl::Status PidNamespace::Leave() {
   if (own_ < 0) return absl::OkStatus();
   const int rc = setns(own_, CLONE_NEWPID);
-  const absl::Status s =
+  absl::Status s =
       rc == 0 ? absl::OkStatus() : Errno("returning to syd's pid namespace");
   close(own_);
   own_ = -1;
