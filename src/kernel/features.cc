@@ -9,28 +9,10 @@
 
 #include <cstdio>
 
+#include "src/kernel/uapi.h"
+
 namespace syd::kernel {
 namespace {
-
-// Numbers and flags Debian 12's headers may lack; the build checks any the
-// headers have.
-constexpr long kSysPidfdGetfd = 438;
-constexpr long kSysFchmodat2 = 452;
-constexpr int kSoPeerPidfd = 77;
-constexpr unsigned kFilterFlagWaitKillableRecv = 1U << 5;
-#ifdef SYS_pidfd_getfd
-static_assert(kSysPidfdGetfd == SYS_pidfd_getfd);
-#endif
-#ifdef SYS_fchmodat2
-static_assert(kSysFchmodat2 == SYS_fchmodat2);
-#endif
-#ifdef SO_PEERPIDFD
-static_assert(kSoPeerPidfd == SO_PEERPIDFD);
-#endif
-#ifdef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-static_assert(kFilterFlagWaitKillableRecv ==
-              SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
-#endif
 
 // A syscall exists unless it fails with ENOSYS; the arguments make it fail
 // harmlessly where it does.

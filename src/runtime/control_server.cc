@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <system_error>
 
 #include "src/base/strcat.h"
+#include "src/kernel/uapi.h"
 
 namespace syd {
 namespace {
@@ -78,9 +80,11 @@ absl::Status ControlServer::Listen() {
   return absl::OkStatus();
 }
 
-absl::Status ControlServer::Start(Handler handler, Notice notice) {
+absl::Status ControlServer::Start(Handler handler, Notice notice,
+                                  InSandbox in_sandbox) {
   handler_ = std::move(handler);
   notice_ = std::move(notice);
+  in_sandbox_ = std::move(in_sandbox);
   if (pipe2(wake_, O_CLOEXEC) != 0) {
     return absl::InternalError(
         StrCat("the control socket ", path_, ": pipe2: ", strerror(errno)));
@@ -134,6 +138,35 @@ void ControlServer::Serve() {
   }
 }
 
+std::string ControlServer::Refusal(int fd) const {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+    return StrCat("a client syd cannot identify (", strerror(errno), ")");
+  if (cred.uid != getuid()) {
+    return StrCat("a client with uid ", cred.uid, " (pid ", cred.pid,
+                  "): only uid ", getuid(), " may connect");
+  }
+  // The uid is the sandbox's too: what tells them apart is the process.
+  // A pidfd of the peer (6.5) holds its pid: a peer that has gone by the
+  // end of the check, its pid perhaps another's, is refused.
+  int pidfd = -1;
+  len = sizeof pidfd;
+  if (getsockopt(fd, SOL_SOCKET, kernel::kSoPeerPidfd, &pidfd, &len) != 0)
+    pidfd = -1;
+  bool inside = in_sandbox_ && in_sandbox_(cred.pid);
+  if (pidfd >= 0) {
+    inside |= syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) != 0;
+    close(pidfd);
+  }
+  if (inside) {
+    return StrCat("pid ", cred.pid,
+                  ": a process of the sandbox (or one that has gone) may not "
+                  "change its rules");
+  }
+  return "";
+}
+
 void ControlServer::Answer(int fd) {
   // A client that stalls must not hold the socket for everyone else.
   timeval timeout{5, 0};
@@ -155,12 +188,8 @@ void ControlServer::Answer(int fd) {
       whole = true;
     }
   }
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
-      cred.uid != getuid()) {
-    notice_(StrCat("control: refused a client with uid ", cred.uid, " (pid ",
-                   cred.pid, "): only uid ", getuid(), " may connect"));
+  if (const std::string why = Refusal(fd); !why.empty()) {
+    notice_(StrCat("control: refused ", why));
     WriteAll(fd, "error: permission denied\n");
     return;
   }

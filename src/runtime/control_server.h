@@ -1,5 +1,6 @@
 // The control socket (syd --control PATH): one command per connection, a
-// line in, a reply out. Only the uid that started syd may talk to it.
+// line in, a reply out. Only the uid that started syd may talk to it, and
+// no process of the sandbox.
 #ifndef SYD_RUNTIME_CONTROL_SERVER_H_
 #define SYD_RUNTIME_CONTROL_SERVER_H_
 
@@ -31,12 +32,16 @@ class ControlServer {
 
   // Binds and listens; an error names the path and the reason.
   absl::Status Listen();
-  // Says what the server refused (a client of another uid).
+  // Says what the server refused (a client of another uid, or of the
+  // sandbox).
   using Notice = std::function<void(const std::string& message)>;
+  // Whether process `pid` belongs to the sandbox: whatever the rules let
+  // it reach, it never talks to the control socket.
+  using InSandbox = std::function<bool(pid_t pid)>;
 
   // Serves connections on a thread of its own, which blocks every signal;
   // an error when the thread cannot start (then nothing listens).
-  absl::Status Start(Handler handler, Notice notice);
+  absl::Status Start(Handler handler, Notice notice, InSandbox in_sandbox);
   void Stop();
 
  private:
@@ -44,8 +49,12 @@ class ControlServer {
   void Answer(int fd);
 
   std::string path_;
+  // Why the peer of connection `fd` may not talk, or "".
+  std::string Refusal(int fd) const;
+
   Handler handler_;
   Notice notice_;
+  InSandbox in_sandbox_;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
   std::thread thread_;

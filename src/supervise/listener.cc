@@ -14,12 +14,7 @@
 #include <cstring>
 
 #include "src/base/strcat.h"
-
-// Linux 6.6; Debian 12's headers are 6.1.
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
+#include "src/kernel/uapi.h"
 
 namespace syd::supervise {
 namespace {
@@ -135,7 +130,8 @@ absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
 Listener::Listener(int fd) : fd_(fd) {
   // The stopped thread and syd hand the CPU to each other: wake the one on
   // the CPU the other leaves. Older kernels refuse, and wake as before.
-  ioctl(fd_, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+  ioctl(fd_, kernel::kSeccompIoctlNotifSetFlags,
+        kernel::kSeccompUserNotifFdSyncWakeUp);
   const seccomp_notif_sizes sizes = NotifSizes();
   req_.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
   resp_.resize(

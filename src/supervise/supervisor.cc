@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -272,7 +273,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
           [this](const std::string& command, std::string* reply) {
             return Control(command, reply);
           },
-          [this](const std::string& message) { Message(message); });
+          [this](const std::string& message) { Message(message); },
+          [this](pid_t pid) { return InSandbox(pid); });
       if (!started.ok()) {
         // Rules were to change through it: the command does not run
         // without it.
@@ -317,6 +319,32 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                                "calls to syd failing with ENOSYS)"));
   }
   return result;
+}
+
+bool Supervisor::InSandbox(pid_t pid) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (live_.count(pid)) return true;  // a tracee
+  }
+  // In a pid namespace of syd's, every process of the sandbox is in it or
+  // below it; syd's own is not.
+  struct stat own, peer;
+  if (pid_ns_ && stat("/proc/self/ns/pid", &own) == 0 &&
+      (stat(StrCat("/proc/", pid, "/ns/pid").c_str(), &peer) != 0 ||
+       peer.st_ino != own.st_ino || peer.st_dev != own.st_dev)) {
+    return true;
+  }
+  // Below syd, but for what syd inherited from its caller (detached and
+  // untraced processes too). Bounded: no process tree is this deep.
+  for (int depth = 0; depth < 4096 && pid > 1; ++depth) {
+    const pid_t parent = tracee::ParentOf(pid);
+    if (parent == getpid()) {
+      auto it = inherited_.find(pid);
+      return it == inherited_.end() || tracee::StartTime(pid) != it->second;
+    }
+    pid = parent;
+  }
+  return false;
 }
 
 void Supervisor::Signal(pid_t pid, const Outcome& o) {

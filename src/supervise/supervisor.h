@@ -124,6 +124,10 @@ class Supervisor {
   void Signal(pid_t pid, const Outcome& o);
   // Sends `sig` to every process of the sandbox (Backend::Processes).
   void SignalSandbox(int sig);
+  // Whether process `pid` belongs to the sandbox (the control socket
+  // refuses it): a tracee, a process in syd's pid namespace for it, or one
+  // below syd that syd did not inherit.
+  bool InSandbox(pid_t pid);
   // Kills every process of the sandbox after a failure that leaves syd
   // unable to judge its calls, saying why.
   void EndSandbox(const std::string& why);

@@ -65,11 +65,11 @@ uint64_t StatusField(pid_t pid, const std::string& name, int base) {
   return std::strtoull(Field(status, name).c_str(), nullptr, base);
 }
 
+}  // namespace
+
 pid_t ParentOf(pid_t pid) {
   return static_cast<pid_t>(StatField(StrCat(pid), 4));
 }
-
-}  // namespace
 
 std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
   std::vector<ProcessInfo> out;

@@ -31,6 +31,9 @@ std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids);
 std::vector<pid_t> Descendants(
     pid_t ancestor, const std::function<bool(pid_t)>& prune = nullptr);
 
+// The parent of process `pid` (PPid), 0 when it has gone.
+pid_t ParentOf(pid_t pid);
+
 // The threads of process `pid`, ascending.
 std::vector<pid_t> ThreadsOf(pid_t pid);
 

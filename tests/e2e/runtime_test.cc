@@ -553,6 +553,32 @@ TEST_CASE("control socket: another uid is refused and logged") {
   CHECK(Contains(end.err, "refused a client with uid 65534"));
 }
 
+TEST_CASE("control socket: no process of the sandbox may use it") {
+  // Same uid, and nothing in the rules keeps it from connecting: the
+  // sandbox asks syd's control socket to allow every write, then writes
+  // outside. In syd's pid namespace and without one (where syd finds the
+  // peer below itself), under ptrace, which --control needs.
+  for (const std::string ns : {"SYD_PID_NAMESPACE=1", "SYD_PID_NAMESPACE=0"}) {
+    CAPTURE(ns);
+    Tree t;
+    const std::string socket =
+        "/tmp/syd-test-" + std::to_string(getpid()) + ".sock";
+    const RunResult r =
+        Run({"/usr/bin/env", ns, kSyd, "--control", socket, "-c", t.policy,
+             "--", "/bin/sh", "-c",
+             std::string(kSyd) + " ctl " + socket +
+                 " 'sys/trace+%file_wr:allow'; echo rc=$?; echo x > " +
+                 t.extra + "/g"});
+    CAPTURE(r.err);
+    CHECK(Contains(r.out, "rc=1\n"));
+    CHECK(Contains(r.err, "error: permission denied"));
+    CHECK(Contains(r.err, "control: refused pid "));
+    CHECK(Contains(r.err, "a process of the sandbox"));
+    CHECK_FALSE(Contains(r.err, "the control socket changed the rules"));
+    CHECK_FALSE(Exists(t.extra + "/g"));
+  }
+}
+
 TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
   Tree t;
   std::string dump = t.root + "/dump.json";
