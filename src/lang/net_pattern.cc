@@ -85,6 +85,9 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
     p.family = AddressFamily::kUnix;
     p.path = std::string(rest.substr(5));
     if (p.path.empty()) return Invalid(text, "unix: needs a path");
+    std::string error;
+    if (!GlobToRegex(p.path, &error)) return Invalid(text, error);
+    p.glob = std::make_shared<const Glob>(p.path);
     return p;
   }
   if (rest.substr(0, 14) == "unix-abstract:") {
@@ -159,6 +162,7 @@ bool NetPattern::Matches(const SocketAddress& a) const {
   if (a.family != family) return false;
   switch (family) {
     case AddressFamily::kUnix:
+      return glob != nullptr ? glob->Matches(a.path) : a.path == path;
     case AddressFamily::kUnixAbstract:
       return a.path == path;
     case AddressFamily::kInet:

@@ -4,10 +4,12 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "src/lang/glob.h"
 
 namespace syd {
 
@@ -31,8 +33,9 @@ struct SocketAddress {
 };
 
 // inet://ADDR[/PREFIX][@PORT[-PORT]], inet6://ADDR[/PREFIX][@PORTS],
-// LOOPBACK[@PORTS] (127.0.0.0/8), LOOPBACK6[@PORTS] (::1), unix:/path,
-// unix-abstract:name.
+// LOOPBACK[@PORTS] (127.0.0.0/8), LOOPBACK6[@PORTS] (::1), unix:GLOB (a
+// path glob, as for file paths: unix:${WORKDIR}/***), unix-abstract:name
+// (as written).
 struct NetPattern {
   AddressFamily family = AddressFamily::kInet;
   std::array<uint8_t, 16> ip{};
@@ -40,6 +43,7 @@ struct NetPattern {
   uint16_t port_low = 0;
   uint16_t port_high = 65535;
   std::string path;
+  std::shared_ptr<const Glob> glob;  // kUnix: `path` compiled
 
   // The error says what is wrong and what the forms are.
   static absl::StatusOr<NetPattern> Parse(std::string_view text);

@@ -277,6 +277,19 @@ TEST_CASE("address patterns") {
   CHECK_FALSE(P("unix-abstract:/run/nscd/socket").Matches(u));
   u.family = AddressFamily::kUnixAbstract;
   CHECK(P("unix-abstract:/run/nscd/socket").Matches(u));
+  // unix: takes a path glob, as file paths do; an abstract name is as
+  // written.
+  u.family = AddressFamily::kUnix;
+  u.path = "/work/pkg/tests/x.sock";
+  CHECK(P("unix:/work/pkg/***").Matches(u));
+  CHECK(P("unix:/work/*/tests/*.sock").Matches(u));
+  CHECK_FALSE(P("unix:/work/*.sock").Matches(u));
+  CHECK_FALSE(P("unix:/work/pkg").Matches(u));
+  u.family = AddressFamily::kUnixAbstract;
+  u.path = "a*";
+  CHECK(P("unix-abstract:a*").Matches(u));
+  u.path = "ab";
+  CHECK_FALSE(P("unix-abstract:a*").Matches(u));
 }
 
 TEST_CASE("an IPv4-mapped IPv6 address is its IPv4 address, both ways") {
@@ -299,7 +312,7 @@ TEST_CASE("address pattern errors and canonical text") {
   for (const char* bad :
        {"inet://1.2.3.4/33", "inet://1.2.3", "inet6://::g", "LOOPBACK@70000",
         "LOOPBACK@5-1", "LOOPBACK@", "loopback", "unix:", "inet://1.2.3.4@x",
-        "tcp://1.2.3.4"}) {
+        "tcp://1.2.3.4", "unix:/a[b", "unix:/a\\"}) {
     CHECK_MESSAGE(!NetPattern::Parse(bad).ok(), bad);
   }
   for (const char* text :

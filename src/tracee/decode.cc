@@ -125,6 +125,22 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       }
       return errno == ENOENT;
     };
+    // A unix socket's path resolves as a file's: from the cwd, through
+    // "..", links and the sandbox's /proc (connect and sendto follow a
+    // link at the end; bind makes the socket there, following none).
+    auto resolve_unix = [&](SocketAddress* addr) {
+      if (addr->family != AddressFamily::kUnix || addr->path.empty())
+        return true;
+      errno = 0;
+      std::optional<std::string> base = addr->path[0] == '/'
+                                            ? std::optional<std::string>("/")
+                                            : process.BaseDirectory(AT_FDCWD);
+      if (!base) return errno == ENOENT;
+      addr->path =
+          ResolvePath(process.pid(), root, *base, addr->path, s->name != "bind",
+                      nullptr, 0, process.SandboxProc());
+      return true;
+    };
     if (a.from_fd) {
       const int fd = static_cast<int>(e->args[i]);
       if (fd >= 0 && !name_descriptor(fd)) return DecodeResult::kUnnamed;
@@ -186,6 +202,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       len = std::min(len, sizeof buf);
       if (!process.Read(e->args[i], buf, len)) return DecodeResult::kFault;
       e->addresses[i] = DecodeSockaddr(buf, len);
+      if (!resolve_unix(&*e->addresses[i])) return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
       // sendmmsg: the first message's address stands for all of them.
       msghdr m;
@@ -197,6 +214,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         return DecodeResult::kFault;
       }
       e->addresses[i] = DecodeSockaddr(buf, len);
+      if (!resolve_unix(&*e->addresses[i])) return DecodeResult::kUnnamed;
     }
   }
   if (want_process_names) {

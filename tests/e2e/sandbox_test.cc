@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -600,6 +601,47 @@ TEST_CASE("bind and connect by address" * doctest::skip(geteuid() != 0)) {
   CHECK(run("bind", "inet6:::ffff:127.0.0.1@0") == 0);
   CHECK(run("bind", "inet6:::ffff:0.0.0.0@0") == EPERM);
   CHECK(run("connect", "inet6:::ffff:10.1.2.3@80") == ECONNREFUSED);
+  std::filesystem::remove_all(dir);
+}
+
+// A unix socket's path is a file's path: resolved from the cwd, through
+// ".." and links, before a unix: glob is matched against it.
+TEST_CASE("unix socket paths resolve as file paths" *
+          doctest::skip(geteuid() != 0)) {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  char tmpl[] = "/tmp/syd-unix.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  mkdir((dir + "/ok").c_str(), 0755);
+  mkdir((dir + "/secret").c_str(), 0755);
+  symlink((dir + "/secret/s.sock").c_str(), (dir + "/link").c_str());
+  const std::string policy = dir + "/unix.syd";
+  std::ofstream(policy) << "sys/trace+bind:allow:arg_@~\"unix:" << dir
+                        << "/ok/***\"\n"
+                           "sys/trace+bind:fault=EPERM\n"
+                           "sys/trace+connect:fault=EACCES:arg_@~\"unix:"
+                        << dir << "/secret/***\"\n";
+  auto run = [&](const char* op, const std::string& addr) {
+    const RunResult r = Run({kSyd, "-c", policy, "--", "/bin/sh", "-c",
+                             "cd " + dir + " && exec " +
+                                 std::filesystem::absolute(kHelper).string() +
+                                 " " + op + " " + addr});
+    return r.exit_code;
+  };
+  // Relative to the cwd: the glob names where it lands.
+  CHECK(run("bind", "unix:ok/a.sock") == 0);
+  CHECK(Exists(dir + "/ok/a.sock"));
+  CHECK(run("bind", "unix:" + dir + "/secret/../ok/b.sock") == 0);
+  // Out of the allowed tree by "..": refused, and nothing made.
+  CHECK(run("bind", "unix:" + dir + "/ok/../c.sock") == EPERM);
+  CHECK_FALSE(Exists(dir + "/c.sock"));
+  CHECK(run("bind", "unix:ok/../d.sock") == EPERM);
+  CHECK_FALSE(Exists(dir + "/d.sock"));
+  // connect follows a link at the end: the rule for secret/ applies.
+  CHECK(run("connect", "unix:" + dir + "/link") == EACCES);
+  CHECK(run("connect", "unix:link") == EACCES);
+  CHECK(run("connect", "unix:" + dir + "/ok/a.sock") == ECONNREFUSED);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
