@@ -210,7 +210,11 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
         }
       } else if (c.kind == Condition::Kind::kNet && c.net) {
         const NetPattern& p = *c.net;
-        if (want == Want::kUnixPath && p.family == AddressFamily::kUnix) {
+        if (p.bound && want == Want::kTcpPort) {
+          // Any port the sandbox binds: no port list holds it.
+          ports = std::make_pair(uint32_t{0}, uint32_t{65535});
+        } else if (want == Want::kUnixPath &&
+                   p.family == AddressFamily::kUnix) {
           anchor = GlobAnchor(p.path);
         } else if (want == Want::kTcpPort &&
                    (p.family == AddressFamily::kInet ||

@@ -240,7 +240,7 @@ class Lowering {
   }
 
   bool DefaultLogged() const {
-    return p_.default_verdict().log.kind != LogTarget::Kind::kNone;
+    return p_.default_verdict().log.Logs();
   }
 
   // What a call no rule decides gets: the default, unless it is logged (the

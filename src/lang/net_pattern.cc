@@ -13,7 +13,8 @@ namespace {
 constexpr std::string_view kForms =
     "address patterns are inet://ADDR[/PREFIX][@PORT[-PORT]], "
     "inet6://ADDR[/PREFIX][@PORTS], "
-    "LOOPBACK[@PORTS], LOOPBACK6[@PORTS], unix:/PATH or unix-abstract:NAME";
+    "LOOPBACK[@PORTS], LOOPBACK6[@PORTS], unix:/PATH, unix-abstract:NAME or "
+    "BOUND";
 
 absl::Status Invalid(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(
@@ -81,6 +82,11 @@ SocketAddress V4Of(const SocketAddress& mapped) {
 absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
   NetPattern p;
   std::string_view rest = text;
+  if (rest == "BOUND") {
+    p.family = AddressFamily::kOther;
+    p.bound = true;
+    return p;
+  }
   if (rest.substr(0, 5) == "unix:") {
     p.family = AddressFamily::kUnix;
     p.path = std::string(rest.substr(5));
@@ -93,6 +99,9 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
   if (rest.substr(0, 14) == "unix-abstract:") {
     p.family = AddressFamily::kUnixAbstract;
     p.path = std::string(rest.substr(14));
+    std::string error;
+    if (!GlobToRegex(p.path, &error)) return Invalid(text, error);
+    p.glob = std::make_shared<const Glob>(p.path);
     return p;
   }
   size_t at = rest.find('@');
@@ -144,6 +153,7 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
 }
 
 bool NetPattern::Matches(const SocketAddress& a) const {
+  if (bound) return false;  // BoundSockets decides
   // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is that IPv4 address,
   // both ways: the kernel sends to it as IPv4 from a dual-stack socket.
   if (a.family == AddressFamily::kInet6 && family == AddressFamily::kInet &&
@@ -162,9 +172,8 @@ bool NetPattern::Matches(const SocketAddress& a) const {
   if (a.family != family) return false;
   switch (family) {
     case AddressFamily::kUnix:
-      return glob != nullptr ? glob->Matches(a.path) : a.path == path;
     case AddressFamily::kUnixAbstract:
-      return a.path == path;
+      return glob != nullptr ? glob->Matches(a.path) : a.path == path;
     case AddressFamily::kInet:
     case AddressFamily::kInet6:
       return PrefixMatches(ip, a.ip, prefix) && a.port >= port_low &&
@@ -176,6 +185,7 @@ bool NetPattern::Matches(const SocketAddress& a) const {
 }
 
 std::string NetPattern::ToString() const {
+  if (bound) return "BOUND";
   if (family == AddressFamily::kUnix) return StrCat("unix:", path);
   if (family == AddressFamily::kUnixAbstract)
     return StrCat("unix-abstract:", path);
@@ -192,7 +202,7 @@ std::string NetPattern::ToString() const {
 bool operator==(const NetPattern& a, const NetPattern& b) {
   return a.family == b.family && a.ip == b.ip && a.prefix == b.prefix &&
          a.port_low == b.port_low && a.port_high == b.port_high &&
-         a.path == b.path;
+         a.path == b.path && a.bound == b.bound;
 }
 
 std::string SocketAddress::ToString() const {

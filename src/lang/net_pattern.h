@@ -32,10 +32,23 @@ struct SocketAddress {
   std::string ToString() const;
 };
 
+// What the sandbox has bound, for BOUND patterns: the supervisor answers
+// for the call it stopped (the kernel's socket tables at that moment).
+class BoundSockets {
+ public:
+  virtual ~BoundSockets() = default;
+  // Whether a socket of the sandbox, bound where a rule let it, is bound
+  // to `to`, or to the wildcard address on `to`'s port when `to` is a
+  // loopback address; of the calling socket's protocol.
+  virtual bool Reaches(const SocketAddress& to) const = 0;
+};
+
 // inet://ADDR[/PREFIX][@PORT[-PORT]], inet6://ADDR[/PREFIX][@PORTS],
 // LOOPBACK[@PORTS] (127.0.0.0/8), LOOPBACK6[@PORTS] (::1), unix:GLOB (a
-// path glob, as for file paths: unix:${WORKDIR}/***), unix-abstract:name
-// (as written).
+// path glob, as for file paths: unix:${WORKDIR}/***), unix-abstract:GLOB
+// (on the name, as written: ** for any), BOUND (an address the sandbox itself
+// has bound: sydbox's successful_bind; decided by BoundSockets, never by
+// Matches).
 struct NetPattern {
   AddressFamily family = AddressFamily::kInet;
   std::array<uint8_t, 16> ip{};
@@ -43,7 +56,8 @@ struct NetPattern {
   uint16_t port_low = 0;
   uint16_t port_high = 65535;
   std::string path;
-  std::shared_ptr<const Glob> glob;  // kUnix: `path` compiled
+  std::shared_ptr<const Glob> glob;  // kUnix, kUnixAbstract: `path`
+  bool bound = false;                // BOUND
 
   // The error says what is wrong and what the forms are.
   static absl::StatusOr<NetPattern> Parse(std::string_view text);

@@ -277,8 +277,7 @@ TEST_CASE("address patterns") {
   CHECK_FALSE(P("unix-abstract:/run/nscd/socket").Matches(u));
   u.family = AddressFamily::kUnixAbstract;
   CHECK(P("unix-abstract:/run/nscd/socket").Matches(u));
-  // unix: takes a path glob, as file paths do; an abstract name is as
-  // written.
+  // unix: and unix-abstract: take a path glob, as file paths do.
   u.family = AddressFamily::kUnix;
   u.path = "/work/pkg/tests/x.sock";
   CHECK(P("unix:/work/pkg/***").Matches(u));
@@ -286,10 +285,12 @@ TEST_CASE("address patterns") {
   CHECK_FALSE(P("unix:/work/*.sock").Matches(u));
   CHECK_FALSE(P("unix:/work/pkg").Matches(u));
   u.family = AddressFamily::kUnixAbstract;
-  u.path = "a*";
-  CHECK(P("unix-abstract:a*").Matches(u));
-  u.path = "ab";
-  CHECK_FALSE(P("unix-abstract:a*").Matches(u));
+  u.path = "/tmp/.X11-unix/X0";
+  CHECK(P("unix-abstract:**").Matches(u));
+  CHECK(P("unix-abstract:/tmp/.X11-unix/X*").Matches(u));
+  CHECK_FALSE(P("unix-abstract:*").Matches(u));
+  CHECK_FALSE(P("BOUND").Matches(u));  // the supervisor's to answer
+  CHECK(P("BOUND").ToString() == "BOUND");
 }
 
 TEST_CASE("an IPv4-mapped IPv6 address is its IPv4 address, both ways") {

@@ -50,9 +50,7 @@ bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
   return true;
 }
 
-bool DefaultLogged(const Policy& p) {
-  return p.default_verdict().log.kind != LogTarget::Kind::kNone;
-}
+bool DefaultLogged(const Policy& p) { return p.default_verdict().log.Logs(); }
 
 struct Binding {
   const std::string* path = nullptr;       // arg_ on a path
@@ -94,7 +92,8 @@ bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
                                : e.addresses[c.arg] ? &*e.addresses[c.arg]
                                                     : nullptr;
       if (a == nullptr) return false;
-      bool hit = c.net->Matches(*a);
+      const bool hit = c.net->bound ? e.bound != nullptr && e.bound->Reaches(*a)
+                                    : c.net->Matches(*a);
       if (c.negated() ? hit : !hit) return false;
       continue;
     }

@@ -25,7 +25,7 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
     for (const ChainEntry& e : chains_[nr])
       needs_tracer_ |= !KernelDecides(nr, e);
   }
-  needs_tracer_ |= rules_.default_verdict.log.kind != LogTarget::Kind::kNone;
+  needs_tracer_ |= rules_.default_verdict.log.Logs();
   if (needs_tracer_) {
     for (const char* name : {"chroot", "pivot_root", "setns"})
       watched_[FindSyscall(name)->nr] = true;

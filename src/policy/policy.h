@@ -102,6 +102,8 @@ struct Call {
   std::optional<uint64_t> open_how_flags;  // openat2
   std::string comm;
   std::string cmdline;
+  // What the sandbox has bound, for BOUND patterns; none matches without.
+  const BoundSockets* bound = nullptr;
 };
 
 struct Decision {

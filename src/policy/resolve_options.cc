@@ -109,10 +109,11 @@ std::optional<int64_t> Resolver::Signal(const Option& o, int64_t lo) {
 // log=syslog or log=FD.
 std::optional<LogTarget> Resolver::Log(const Option& o) {
   if (!o.value) {
-    Error(o.location, "log needs a value: log=syslog or log=FD");
+    Error(o.location, "log needs a value: log=syslog, log=FD or log=none");
     return std::nullopt;
   }
   if (*o.value == "syslog") return LogTarget{LogTarget::Kind::kSyslog, -1};
+  if (*o.value == "none") return LogTarget{LogTarget::Kind::kQuiet, -1};
   std::optional<int64_t> fd = Number(o);
   if (!fd) return std::nullopt;
   if (*fd < 0 || *fd > 65535) {
@@ -248,7 +249,7 @@ void Resolver::Options(const RuleStmt& st, Rule* rule) {
     }
   }
   if (traced && !verdict_from) {
-    log_only = rule->log.kind != LogTarget::Kind::kNone;
+    log_only = rule->log.Logs();
     if (log_only) {
       rule->verdict = {Verdict::Kind::kAllow, 0};
     } else {

@@ -89,6 +89,7 @@ std::string OptionsText(const Rule& r) {
   }
   if (r.log.kind == LogTarget::Kind::kSyslog) StrAppend(&out, ":log=syslog");
   if (r.log.kind == LogTarget::Kind::kFd) StrAppend(&out, ":log=", r.log.fd);
+  if (r.log.kind == LogTarget::Kind::kQuiet) StrAppend(&out, ":log=none");
   if (r.command) StrAppend(&out, ":command=", QuoteString(r.command_pattern));
   if (r.cmdline) StrAppend(&out, ":cmdline=", QuoteString(r.cmdline_pattern));
   if (r.plugin) {
@@ -145,6 +146,7 @@ std::string DefaultText(const DefaultVerdict& d) {
   }
   if (d.log.kind == LogTarget::Kind::kSyslog) StrAppend(&out, ":log=syslog");
   if (d.log.kind == LogTarget::Kind::kFd) StrAppend(&out, ":log=", d.log.fd);
+  if (d.log.kind == LogTarget::Kind::kQuiet) StrAppend(&out, ":log=none");
   return out;
 }
 std::string RuleSourceText(const Rule& r) {
@@ -174,8 +176,7 @@ std::string RuleSourceText(const Rule& r) {
 
 bool Rule::NeedsUserSpace() const {
   if (action == Action::kTrace || action == Action::kUser) return true;
-  if (log.kind != LogTarget::Kind::kNone || command || cmdline || plugin)
-    return true;
+  if (log.Logs() || command || cmdline || plugin) return true;
   for (const Condition& c : conditions) {
     if (c.kind != Condition::Kind::kArith) return true;
   }

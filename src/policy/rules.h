@@ -94,10 +94,16 @@ struct RuleSyscall {
   OpenGuard guard = OpenGuard::kNone;  // from %file_wr / %file_rd
 };
 
+// Where a rule's matches are reported. kNone: refusals to stderr, nothing
+// else; kQuiet (log=none): not even refusals (syslog for sydbox's
+// Paludis configuration).
 struct LogTarget {
-  enum class Kind : uint8_t { kNone, kFd, kSyslog };
+  enum class Kind : uint8_t { kNone, kFd, kSyslog, kQuiet };
   Kind kind = Kind::kNone;
   int fd = -1;
+
+  // Whether every match is reported, allowed or not.
+  bool Logs() const { return kind == Kind::kFd || kind == Kind::kSyslog; }
 };
 
 // The one built-in module (load=magic_stat, /dev/sydbox). A plugin file

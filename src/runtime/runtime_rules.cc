@@ -181,7 +181,7 @@ std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
     }
     if (refused) continue;
     ++left;
-    if (!reaches && base.default_verdict().log.kind == LogTarget::Kind::kNone) {
+    if (!reaches && !base.default_verdict().log.Logs()) {
       return StrCat(s.name,
                     base.chain(rs.nr).empty()
                         ? ": no rule of the policy sends it to syd"

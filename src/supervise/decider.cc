@@ -161,6 +161,13 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   uint32_t start = 0;
   if (rules->added == 0 && policy.chain(e.nr).size() > kShortChain)
     start = backend_->ChainPosition(pid);
+  // BOUND patterns ask about the caller's socket, its first argument.
+  const BoundQuery bound(bound_, pid, static_cast<int>(e.args[0]));
+  e.bound = &bound;
+  struct Unset {
+    Call& e;
+    ~Unset() { e.bound = nullptr; }  // the query lives only here
+  } unset{e};
   Decision d = Evaluate(policy, e, start);
   // --debug: each outcome from here on is traced with how it came about.
   auto traced = [&](const Outcome& o) {
@@ -175,8 +182,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // The kernel drops an answer to a call that has gone, so a plain allow
   // needs no check that it still waits; what acts on the pid or is
   // recorded (a refusal, a signal, a detach, a report) does.
-  if ((d.verdict.kind != Verdict::Kind::kAllow ||
-       log.kind != LogTarget::Kind::kNone) &&
+  if ((d.verdict.kind != Verdict::Kind::kAllow || log.Logs()) &&
       !backend_->CallWaits()) {
     return std::nullopt;
   }
@@ -209,6 +215,8 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         d.verdict.kind == K::kTrap;
   const Outcome out =
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
+  if (e.nr == SYS_bind && out.run && e.addresses[1])
+    bound_.Record(pid, static_cast<int>(e.args[0]), *e.addresses[1]);
   Record(pid, e, *rules, d, log, std::move(exit));
   return traced(out);
 }
@@ -249,8 +257,10 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;
   const bool magic = slot != nullptr && slot->magic;
   if (denied && !magic) ++refused_;
-  if ((denied || log.kind != LogTarget::Kind::kNone) && !magic)
+  if (((denied && log.kind != LogTarget::Kind::kQuiet) || log.Logs()) &&
+      !magic) {
     Report(pid, e, d);
+  }
   if (exit && !denied && d.verdict.kind != K::kDetachProcess &&
       d.verdict.kind != K::kDetachThread) {
     backend_->ExpectExit(pid, *std::move(exit));
@@ -271,8 +281,7 @@ void Supervisor::RunPlugins(pid_t pid, const Call& e, const RulesInForce& rules,
       const MagicAccess access{slot->readonly, slot->initonly,
                                tracee::ThreadGroup(pid) == command_pid_};
       const MagicAnswer answer = MagicStat(pid, e, access, &runtime_);
-      if (!answer.message.empty() &&
-          (!answer.changed || d->rule->log.kind != LogTarget::Kind::kNone)) {
+      if (!answer.message.empty() && (!answer.changed || d->rule->log.Logs())) {
         Log(d->rule->log, StrCat("syd: ", answer.message, "\n"));
       }
       if (answer.magic) {

@@ -33,6 +33,7 @@
 #include "src/runtime/plugin_loader.h"
 #include "src/runtime/runtime.h"
 #include "src/supervise/backend.h"
+#include "src/supervise/bound_sockets.h"
 #include "src/supervise/outcome.h"
 #include "src/supervise/pid_namespace.h"
 
@@ -194,6 +195,8 @@ class Supervisor {
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees
   // (tracee::ResolvePath's sandbox_proc), empty without one.
   std::optional<PidNamespace> pid_ns_;
+  // The sockets whose binds syd let run, for BOUND patterns.
+  BoundSocketTable bound_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;
 };

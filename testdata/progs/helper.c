@@ -384,6 +384,56 @@ int main(int argc, char** argv) {
       return report(bind(fd, (struct sockaddr*)&ss, len));
     return report(connect(fd, (struct sockaddr*)&ss, len));
   }
+  if (!strcmp(op, "serve-connect") || !strcmp(op, "serve-sendto")) {
+    // serve-connect SPEC: a stream server bound to SPEC (port 0: any) and
+    // listening, then a connect to where it is bound. serve-sendto SPEC: a
+    // datagram socket bound to SPEC, then a sendto to it, and the datagram
+    // received. The sandbox's own server: what BOUND lets it reach.
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    const int stream = !strcmp(op, "serve-connect");
+    const int type = stream ? SOCK_STREAM : SOCK_DGRAM;
+    int server = socket(family, type, 0);
+    if (server < 0 || bind(server, (struct sockaddr*)&ss, len) != 0 ||
+        (stream && listen(server, 1) != 0))
+      return report(-1);
+    len = sizeof ss;
+    if (getsockname(server, (struct sockaddr*)&ss, &len) != 0)
+      return report(-1);
+    int client = socket(family, type, 0);
+    if (client < 0) return report(-1);
+    if (stream) return report(connect(client, (struct sockaddr*)&ss, len));
+    if (sendto(client, "x", 1, 0, (struct sockaddr*)&ss, len) != 1)
+      return report(-1);
+    char byte;
+    return report(recv(server, &byte, 1, MSG_DONTWAIT) == 1 ? 0 : -1);
+  }
+  if (!strcmp(op, "udp-bound-connect")) {
+    // udp-bound-connect SPEC: a datagram socket bound to SPEC, then a
+    // stream connect to the same address: another protocol's port.
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    int udp = socket(family, SOCK_DGRAM, 0);
+    if (udp < 0 || bind(udp, (struct sockaddr*)&ss, len) != 0)
+      return report(-1);
+    int tcp = socket(family, SOCK_STREAM, 0);
+    if (tcp < 0) return report(-1);
+    return report(connect(tcp, (struct sockaddr*)&ss, len));
+  }
+  if (!strcmp(op, "sendto")) {  // sendto SPEC: one datagram to SPEC
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    int fd = socket(family, SOCK_DGRAM, 0);
+    if (fd < 0) return report(-1);
+    return report(sendto(fd, "x", 1, 0, (struct sockaddr*)&ss, len) == 1 ? 0
+                                                                         : -1);
+  }
   if (!strcmp(op, "exit")) return atoi(a);
   if (!strcmp(op, "signal")) {
     int sig = !strcmp(a, "TERM")   ? SIGTERM

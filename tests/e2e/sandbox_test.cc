@@ -1,11 +1,15 @@
 // syd running real programs: seccomp-only and traced policies, checked by
 // exit status, by what the program saw, and by the file system.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -641,6 +645,82 @@ TEST_CASE("unix socket paths resolve as file paths" *
   CHECK(run("connect", "unix:" + dir + "/link") == EACCES);
   CHECK(run("connect", "unix:link") == EACCES);
   CHECK(run("connect", "unix:" + dir + "/ok/a.sock") == ECONNREFUSED);
+  std::filesystem::remove_all(dir);
+}
+
+// -p paludis: connects and addressed sends reach what the build bound
+// itself (BOUND) and nothing else, against a listener and a datagram
+// socket of the test's own on loopback, in a network namespace the test
+// makes: the refused ones would have reached them.
+TEST_CASE("paludis: only what the sandbox bound is reachable" *
+          doctest::skip(geteuid() != 0)) {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  sockaddr_in any{};
+  any.sin_family = AF_INET;
+  any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto bound = [&](int type) {
+    const int fd = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    REQUIRE(fd >= 0);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&any), sizeof any) == 0);
+    if (type == SOCK_STREAM) REQUIRE(listen(fd, 4) == 0);
+    sockaddr_in at{};
+    socklen_t len = sizeof at;
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+    return std::make_pair(fd, ntohs(at.sin_port));
+  };
+  const auto [listener, tcp_port] = bound(SOCK_STREAM);
+  const auto [datagrams, udp_port] = bound(SOCK_DGRAM);
+  char tmpl[] = "/tmp/syd-bound.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  auto paludis = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kSyd,
+                                     "-c",
+                                     "profiles/paludis.syd",
+                                     "-D",
+                                     "WORKDIR=" + dir,
+                                     "-D",
+                                     "IMAGE=" + dir,
+                                     "--",
+                                     kHelper};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv);
+  };
+  // Its own servers, on a port the kernel picks and on a unix path.
+  CHECK(paludis({"serve-connect", "inet:127.0.0.1@0"}).exit_code == 0);
+  CHECK(paludis({"serve-sendto", "inet:127.0.0.1@0"}).exit_code == 0);
+  CHECK(paludis({"serve-connect", "inet6:::1@0"}).exit_code == 0);
+  CHECK(paludis({"serve-connect", "unix:" + dir + "/s.sock"}).exit_code == 0);
+  // The test's: refused and reported, and nothing arrived.
+  const std::string tcp = "inet:127.0.0.1@" + std::to_string(tcp_port);
+  RunResult r = paludis({"connect", tcp});
+  CHECK(r.exit_code == ECONNREFUSED);
+  CHECK(Contains(r.err, "127.0.0.1@" + std::to_string(tcp_port)));
+  CHECK(accept(listener, nullptr, nullptr) < 0);
+  CHECK(errno == EAGAIN);
+  r = paludis({"sendto", "inet:127.0.0.1@" + std::to_string(udp_port)});
+  CHECK(r.exit_code == ECONNREFUSED);
+  char byte;
+  CHECK(recv(datagrams, &byte, 1, 0) < 0);
+  // The same port bound by the sandbox on UDP opens nothing on TCP.
+  CHECK(paludis({"udp-bound-connect", tcp}).exit_code == ECONNREFUSED);
+  CHECK(accept(listener, nullptr, nullptr) < 0);
+  // A unix socket of the test's in /tmp, where the build may write.
+  const std::string theirs = dir + "/theirs.sock";
+  const int host = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, theirs.c_str(), sizeof un.sun_path - 1);
+  REQUIRE(bind(host, reinterpret_cast<sockaddr*>(&un), sizeof un) == 0);
+  REQUIRE(listen(host, 4) == 0);
+  r = paludis({"connect", "unix:" + theirs});
+  CHECK(r.exit_code == ECONNREFUSED);
+  CHECK(Contains(r.err, theirs));
+  // syslog: refused, silently.
+  r = paludis({"connect", "unix:/dev/log"});
+  CHECK(r.exit_code == ECONNREFUSED);
+  CHECK(r.err.empty());
+  for (int fd : {listener, datagrams, host}) close(fd);
   std::filesystem::remove_all(dir);
 }
 

@@ -1,0 +1,170 @@
+#include "src/supervise/bound_sockets.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "src/base/strcat.h"
+#include "src/lang/loader.h"
+#include "src/tracee/paths.h"
+#include "src/tracee/procfs.h"
+
+namespace syd::supervise {
+namespace {
+
+// The inode of the socket descriptor `fd` of `pid` ("socket:[N]"), or 0.
+uint64_t SocketInode(pid_t pid, int fd) {
+  const std::optional<std::string> link =
+      tracee::ReadLink(StrCat("/proc/", pid, "/fd/", fd));
+  constexpr std::string_view kPrefix = "socket:[";
+  if (!link || link->compare(0, kPrefix.size(), kPrefix) != 0) return 0;
+  return std::strtoull(link->c_str() + kPrefix.size(), nullptr, 10);
+}
+
+// The protocol of socket `fd` of `pid` (IPPROTO_TCP, IPPROTO_UDP ...), or
+// -1: from a copy of the descriptor, since /proc lists unbound sockets
+// nowhere.
+int SocketProtocol(pid_t pid, int fd) {
+  const int pidfd =
+      static_cast<int>(syscall(SYS_pidfd_open, tracee::ThreadGroup(pid), 0));
+  if (pidfd < 0) return -1;
+  const int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  close(pidfd);
+  if (copy < 0) return -1;
+  int protocol = -1;
+  socklen_t len = sizeof protocol;
+  if (getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) != 0)
+    protocol = -1;
+  close(copy);
+  return protocol;
+}
+
+// "0100007F:1F90" as /proc/net/tcp prints it: each 32-bit word of the
+// address in the kernel's byte order, then the port.
+bool ParseLocal(const std::string& text, SocketAddress* out) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || (colon != 8 && colon != 32)) return false;
+  out->family = colon == 8 ? AddressFamily::kInet : AddressFamily::kInet6;
+  out->ip = {};
+  for (size_t word = 0; word < colon / 8; ++word) {
+    const uint32_t v = static_cast<uint32_t>(
+        std::strtoul(text.substr(word * 8, 8).c_str(), nullptr, 16));
+    std::memcpy(out->ip.data() + word * 4, &v, 4);
+  }
+  out->port = static_cast<uint16_t>(
+      std::strtoul(text.c_str() + colon + 1, nullptr, 16));
+  return true;
+}
+
+// IPv4 as its IPv4-mapped IPv6 form, so that both compare alike.
+std::array<uint8_t, 16> Mapped(const SocketAddress& a) {
+  if (a.family == AddressFamily::kInet6) return a.ip;
+  std::array<uint8_t, 16> out{};
+  out[10] = out[11] = 0xff;
+  std::memcpy(out.data() + 12, a.ip.data(), 4);
+  return out;
+}
+
+bool IsWildcard(const std::array<uint8_t, 16>& ip) {
+  static constexpr std::array<uint8_t, 16> kAny{};
+  static constexpr std::array<uint8_t, 16> kAny4{0, 0, 0, 0, 0,    0,
+                                                 0, 0, 0, 0, 0xff, 0xff};
+  return ip == kAny || ip == kAny4;
+}
+
+bool IsLoopback(const std::array<uint8_t, 16>& ip) {
+  static constexpr std::array<uint8_t, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0,
+                                                      0, 0, 0, 0, 0, 0, 0, 1};
+  return ip == kLoopback6 || (ip[10] == 0xff && ip[11] == 0xff &&
+                              std::all_of(ip.begin(), ip.begin() + 10,
+                                          [](uint8_t b) { return b == 0; }) &&
+                              ip[12] == 127);
+}
+
+// Whether a socket bound to `local` takes what is sent to `to`.
+bool Covers(const SocketAddress& local, const SocketAddress& to) {
+  if (local.port != to.port || local.port == 0) return false;
+  const std::array<uint8_t, 16> l = Mapped(local);
+  const std::array<uint8_t, 16> t = Mapped(to);
+  return l == t || (IsWildcard(l) && IsLoopback(t));
+}
+
+std::vector<std::string> Fields(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string f; in >> f;) out.push_back(f);
+  return out;
+}
+
+}  // namespace
+
+void BoundSocketTable::Record(pid_t pid, int fd, const SocketAddress& to) {
+  const uint64_t inode = SocketInode(pid, fd);
+  if (inode == 0) return;
+  sockets_[inode] =
+      to.family == AddressFamily::kUnix
+          ? to.path
+          : (to.family == AddressFamily::kUnixAbstract ? "@" + to.path : "");
+}
+
+bool BoundSocketTable::Reaches(pid_t pid, int fd,
+                               const SocketAddress& to) const {
+  if (sockets_.empty()) return false;
+  const std::string net = StrCat("/proc/", pid, "/net/");
+  std::vector<std::string> tables;
+  size_t inode_field = 9;  // tcp and udp: sl local rem st ... inode
+  if (to.family == AddressFamily::kUnix ||
+      to.family == AddressFamily::kUnixAbstract) {
+    tables = {"unix"};
+    inode_field = 6;  // Num RefCount Protocol Flags Type St Inode Path
+  } else if (to.family == AddressFamily::kInet ||
+             to.family == AddressFamily::kInet6) {
+    const int protocol = SocketProtocol(pid, fd);
+    if (protocol == IPPROTO_TCP) {
+      tables = {"tcp", "tcp6"};
+    } else if (protocol == IPPROTO_UDP) {
+      tables = {"udp", "udp6"};
+    } else {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  for (const std::string& table : tables) {
+    std::string text, error;
+    if (!ReadFile(net + table, &text, &error)) continue;
+    std::istringstream lines(text);
+    std::string line;
+    std::getline(lines, line);  // the header
+    while (std::getline(lines, line)) {
+      const std::vector<std::string> f = Fields(line);
+      if (f.size() <= inode_field) continue;
+      auto it =
+          sockets_.find(std::strtoull(f[inode_field].c_str(), nullptr, 10));
+      if (it == sockets_.end()) continue;
+      if (table == "unix") {
+        // Listed with a name: the bind succeeded. An abstract name shows
+        // as @name.
+        if (f.size() <= inode_field + 1 || it->second.empty()) continue;
+        const std::string want =
+            to.family == AddressFamily::kUnixAbstract ? "@" + to.path : to.path;
+        if (it->second == want) return true;
+        continue;
+      }
+      SocketAddress local;
+      if (ParseLocal(f[1], &local) && Covers(local, to)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace syd::supervise

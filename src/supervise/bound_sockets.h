@@ -1,0 +1,55 @@
+// BOUND address patterns (sydbox's successful_bind): an address the
+// sandbox itself has bound may be connected to, so that a test suite's
+// own servers are reachable and nothing else is. syd records each socket
+// whose bind it lets run, by inode; whether that bind succeeded, and
+// where the socket is bound now (port 0 is known only afterwards), the
+// kernel's own tables say at the moment a connect or send asks.
+#ifndef SYD_SUPERVISE_BOUND_SOCKETS_H_
+#define SYD_SUPERVISE_BOUND_SOCKETS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "src/lang/net_pattern.h"
+
+namespace syd::supervise {
+
+class BoundSocketTable {
+ public:
+  // Descriptor `fd` of thread `pid` is a socket whose bind to `to` (as
+  // decoded: a unix path resolved) syd lets run.
+  void Record(pid_t pid, int fd, const SocketAddress& to);
+  // Whether a recorded socket of the calling socket's protocol (`fd` of
+  // `pid`) is bound to `to` now, or to the wildcard address on its port
+  // while `to` is a loopback address; in the caller's network namespace.
+  // A unix socket is matched by the path syd resolved at its bind (the
+  // kernel lists it as the caller wrote it), once the kernel lists it as
+  // bound.
+  bool Reaches(pid_t pid, int fd, const SocketAddress& to) const;
+
+ private:
+  // Socket inodes, with the resolved path of a unix bind ("" for others).
+  std::unordered_map<uint64_t, std::string> sockets_;
+};
+
+// One stopped call's question, for Call::bound.
+class BoundQuery : public BoundSockets {
+ public:
+  BoundQuery(const BoundSocketTable& table, pid_t pid, int fd)
+      : table_(table), pid_(pid), fd_(fd) {}
+  bool Reaches(const SocketAddress& to) const override {
+    return table_.Reaches(pid_, fd_, to);
+  }
+
+ private:
+  const BoundSocketTable& table_;
+  pid_t pid_;
+  int fd_;
+};
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_BOUND_SOCKETS_H_
