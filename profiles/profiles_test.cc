@@ -2,13 +2,16 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "src/base/strcat.h"
 #include "src/testing/files.h"
 #include "src/testing/netns.h"
 #include "src/testing/subprocess.h"
@@ -177,6 +180,33 @@ TEST_CASE("nonet: no IP sockets at all, UNIX sockets stay") {
   CHECK(Syd({"-p", "nonet", "--", kHelper, "bind",
              std::string("unix:") + tmpl + "/s"})
             .exit_code == 0);
+  std::filesystem::remove_all(tmpl);
+  // An allow-list of families: the local ones only, whatever is added to
+  // the kernel later.
+  auto socket_of = [](const char* profile, int family, int type) {
+    return Syd({"-D", "WORKDIR=/nonexistent/w", "-D", "IMAGE=/nonexistent/i",
+                "-p", profile, "--", kHelper, "sys", StrCat(SYS_socket),
+                StrCat(family), StrCat(type), "0"})
+        .exit_code;
+  };
+  CHECK(socket_of("nonet", AF_UNIX, SOCK_STREAM) == 0);
+  CHECK(socket_of("nonet", AF_NETLINK, SOCK_RAW) == 0);
+  for (int family : {AF_INET, AF_INET6, AF_PACKET, AF_VSOCK, AF_CAN}) {
+    CAPTURE(family);
+    CHECK(socket_of("nonet", family, SOCK_DGRAM) == EACCES);
+  }
+  // paludis: the families a build uses, no raw or packet-type IP socket.
+  CHECK(socket_of("paludis", AF_INET, SOCK_STREAM | SOCK_CLOEXEC) == 0);
+  CHECK(socket_of("paludis", AF_INET6, SOCK_DGRAM) == 0);
+  CHECK(socket_of("paludis", AF_NETLINK, SOCK_RAW) == 0);
+  CHECK(socket_of("paludis", AF_UNIX, SOCK_SEQPACKET) == 0);
+  CHECK(socket_of("paludis", AF_INET, SOCK_RAW) == EPERM);
+  CHECK(socket_of("paludis", AF_INET6, SOCK_RAW | SOCK_NONBLOCK) == EPERM);
+  CHECK(socket_of("paludis", AF_INET, SOCK_PACKET) == EPERM);
+  for (int family : {AF_PACKET, AF_VSOCK, AF_CAN, AF_XDP}) {
+    CAPTURE(family);
+    CHECK(socket_of("paludis", family, SOCK_RAW) == EAFNOSUPPORT);
+  }
 }
 
 TEST_CASE("noexec: the command runs, what it would run does not") {
