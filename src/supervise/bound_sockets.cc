@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
@@ -34,11 +33,7 @@ uint64_t SocketInode(pid_t pid, int fd) {
 // -1: from a copy of the descriptor, since /proc lists unbound sockets
 // nowhere.
 int SocketProtocol(pid_t pid, int fd) {
-  const int pidfd =
-      static_cast<int>(syscall(SYS_pidfd_open, tracee::ThreadGroup(pid), 0));
-  if (pidfd < 0) return -1;
-  const int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-  close(pidfd);
+  const int copy = tracee::CopyDescriptor(tracee::ThreadGroup(pid), fd);
   if (copy < 0) return -1;
   int protocol = -1;
   socklen_t len = sizeof protocol;

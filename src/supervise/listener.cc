@@ -15,6 +15,7 @@
 
 #include "src/base/strcat.h"
 #include "src/kernel/uapi.h"
+#include "src/tracee/procfs.h"
 
 namespace syd::supervise {
 namespace {
@@ -40,15 +41,8 @@ pid_t Wait(pid_t pid, int* status, int flags = __WALL) {
 // Copies fd `remote` of the stopped tracee `pid` into syd, then lets the
 // tracee go untraced.
 absl::StatusOr<int> CopyListener(pid_t pid, int remote) {
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) return Errno("pidfd_open");
-  const int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, remote, 0));
-  const int error = errno;
-  close(pidfd);
-  if (fd < 0) {
-    errno = error;
-    return Errno("pidfd_getfd");
-  }
+  const int fd = tracee::CopyDescriptor(pid, remote);
+  if (fd < 0) return Errno("copying the listener (pidfd_getfd)");
   // The child keeps its copy until exec closes it (O_CLOEXEC).
   ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
   return fd;

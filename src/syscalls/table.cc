@@ -125,6 +125,10 @@ constexpr ArgSpec ParseToken(std::string_view tok) {
     a.kind = ArgKind::kMmsghdr;
   } else if (is("addr")) {
     a.kind = ArgKind::kSockaddr;
+  } else if (is("fd:addr")) {
+    // A socket judged by the address it is bound to (listen's: an unbound
+    // one is bound to the wildcard address as it listens).
+    a.kind = ArgKind::kSockaddr, a.width = 32, a.from_fd = true;
   } else if (is("addr_out")) {
     a.kind = ArgKind::kSockaddrOut;
   } else if (is("fd:w") || is("fd:i")) {

@@ -141,7 +141,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                       nullptr, 0, process.SandboxProc());
       return true;
     };
-    if (a.from_fd) {
+    if (a.from_fd && a.IsPath()) {
       const int fd = static_cast<int>(e->args[i]);
       if (fd >= 0 && !name_descriptor(fd)) return DecodeResult::kUnnamed;
       continue;
@@ -195,6 +195,11 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                       &e->path_errors[i], resolve, process.SandboxProc());
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
+    } else if (a.kind == ArgKind::kSockaddr && a.from_fd) {
+      // Not a socket, or not open: the kernel's error, no address.
+      e->addresses[i] = process.SocketName(static_cast<int>(e->args[i]));
+      if (e->addresses[i] && !resolve_unix(&*e->addresses[i]))
+        return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kSockaddr) {
       if (e->args[i] == 0) continue;  // sendto on a connected socket
       size_t len = i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
@@ -302,7 +307,10 @@ std::string DescribeCall(const Call& e) {
       out += QuoteBytes(*e.strings[i]);
     } else if (e.addresses[i]) {
       // A unix socket's name is the sandbox's to choose.
-      out += EscapeBytes(e.addresses[i]->ToString(), /*exact=*/false);
+      const std::string addr =
+          EscapeBytes(e.addresses[i]->ToString(), /*exact=*/false);
+      out += a.from_fd ? StrCat(static_cast<int>(e.args[i]), "<", addr, ">")
+                       : addr;
     } else if (a.kind == ArgKind::kDirFd &&
                static_cast<int>(e.args[i]) == AT_FDCWD) {
       out += "AT_FDCWD";

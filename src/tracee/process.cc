@@ -1,9 +1,16 @@
 #include "src/tracee/process.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "src/base/strcat.h"
 #include "src/lang/loader.h"
+#include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
 #include "src/tracee/paths.h"
+#include "src/tracee/procfs.h"
 
 namespace syd::tracee {
 namespace {
@@ -15,6 +22,19 @@ std::string ProcFile(pid_t pid, const char* name) {
 }
 
 }  // namespace
+
+std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
+  const int copy = CopyDescriptor(ThreadGroup(pid_), fd);
+  if (copy < 0) return std::nullopt;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  const bool named =
+      getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0;
+  close(copy);
+  if (!named) return std::nullopt;
+  return DecodeSockaddr(reinterpret_cast<const uint8_t*>(&ss),
+                        std::min<size_t>(len, sizeof ss));
+}
 
 bool LiveProcess::Read(uint64_t addr, void* out, size_t size) const {
   return ReadMemory(pid_, addr, out, size);

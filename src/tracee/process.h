@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "src/lang/net_pattern.h"
+
 namespace syd::tracee {
 
 class Process {
@@ -31,6 +33,12 @@ class Process {
   // spaces.
   virtual std::string Comm() const = 0;
   virtual std::string Cmdline() const = 0;
+  // The address socket `fd` is bound to (getsockname: the wildcard
+  // address and port 0 for an unbound one); nothing for a descriptor that
+  // is not a socket.
+  virtual std::optional<SocketAddress> SocketName(int fd) const {
+    return std::nullopt;
+  }
   // Where syd reads the /proc the process sees, when that is not syd's
   // own (ResolvePath's `sandbox_proc`); empty when it is.
   virtual const std::string& SandboxProc() const {
@@ -52,6 +60,7 @@ class LiveProcess : public Process {
   std::optional<std::string> BaseDirectory(int dirfd) const override;
   std::string Comm() const override;
   std::string Cmdline() const override;
+  std::optional<SocketAddress> SocketName(int fd) const override;
   const std::string& SandboxProc() const override {
     return sandbox_proc_ != nullptr ? *sandbox_proc_ : Process::SandboxProc();
   }

@@ -410,6 +410,16 @@ int main(int argc, char** argv) {
     char byte;
     return report(recv(server, &byte, 1, MSG_DONTWAIT) == 1 ? 0 : -1);
   }
+  if (!strcmp(op, "listen")) {  // listen [SPEC]: bound to SPEC first if given
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family = AF_INET;
+    if (*a && make_addr(a, &ss, &len, &family) != 0) return 2;
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0) return report(-1);
+    if (*a && bind(fd, (struct sockaddr*)&ss, len) != 0) return report(-1);
+    return report(listen(fd, 1));
+  }
   if (!strcmp(op, "udp-bound-connect")) {
     // udp-bound-connect SPEC: a datagram socket bound to SPEC, then a
     // stream connect to the same address: another protocol's port.

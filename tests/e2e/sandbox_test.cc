@@ -702,6 +702,13 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(r.exit_code == ECONNREFUSED);
   char byte;
   CHECK(recv(datagrams, &byte, 1, 0) < 0);
+  // listen() on an unbound socket binds it to the wildcard address: that
+  // bind is refused; on a socket bound on loopback it is not.
+  r = paludis({"listen"});
+  CHECK(r.exit_code == EPERM);
+  CHECK(Contains(r.err, "listen(3<inet://0.0.0.0@0>"));
+  CHECK(paludis({"listen", "inet:127.0.0.1@0"}).exit_code == 0);
+  CHECK(paludis({"listen", "unix:" + dir + "/l.sock"}).exit_code == 0);
   // The same port bound by the sandbox on UDP opens nothing on TCP.
   CHECK(paludis({"udp-bound-connect", tcp}).exit_code == ECONNREFUSED);
   CHECK(accept(listener, nullptr, nullptr) < 0);
