@@ -191,10 +191,12 @@ Decision Evaluate(const Policy& p, const Call& e, uint32_t start) {
     }
   }
   Decision worst = Run(p, *s, e, start, bindings[0]);
-  for (size_t i = 1; i < n; ++i) {
-    Decision d = Run(p, *s, e, start, bindings[i]);
+  auto judge = [&](const Binding& b) {
+    Decision d = Run(p, *s, e, start, b);
     if (Restrictiveness(d.verdict) > Restrictiveness(worst.verdict)) worst = d;
-  }
+  };
+  for (size_t i = 1; i < n; ++i) judge(bindings[i]);
+  for (const SocketAddress& a : e.more_addresses) judge({nullptr, &a});
   return worst;
 }
 

@@ -99,6 +99,9 @@ struct Call {
   // can tell (ELOOP past 40 links, ENAMETOOLONG past PATH_MAX), else 0.
   std::array<int, 6> path_errors{};
   std::array<std::optional<SocketAddress>, 6> addresses;
+  // sendmmsg: the addresses of its messages after the first (which is in
+  // `addresses`); arg_ judges each, the most restrictive verdict wins.
+  std::vector<SocketAddress> more_addresses;
   std::optional<uint64_t> open_how_flags;  // openat2
   std::string comm;
   std::string cmdline;

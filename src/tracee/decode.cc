@@ -209,17 +209,33 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       e->addresses[i] = DecodeSockaddr(buf, len);
       if (!resolve_unix(&*e->addresses[i])) return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
-      // sendmmsg: the first message's address stands for all of them.
-      msghdr m;
-      if (!process.Read(e->args[i], &m, sizeof m)) return DecodeResult::kFault;
-      if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
-      uint8_t buf[sizeof(sockaddr_storage)] = {};
-      size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
-      if (!process.Read(reinterpret_cast<uint64_t>(m.msg_name), buf, len)) {
-        return DecodeResult::kFault;
+      // sendmmsg: every message's address, as many as the kernel sends
+      // (vlen, at most UIO_MAXIOV).
+      constexpr uint64_t kMaxMessages = 1024;
+      const uint64_t count =
+          a.kind == ArgKind::kMsghdr
+              ? 1
+              : std::min<uint64_t>(static_cast<uint32_t>(e->args[i + 1]),
+                                   kMaxMessages);
+      const size_t stride =
+          a.kind == ArgKind::kMsghdr ? sizeof(msghdr) : sizeof(mmsghdr);
+      for (uint64_t k = 0; k < count; ++k) {
+        msghdr m;
+        if (!process.Read(e->args[i] + k * stride, &m, sizeof m))
+          return DecodeResult::kFault;
+        if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
+        uint8_t buf[sizeof(sockaddr_storage)] = {};
+        size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
+        if (!process.Read(reinterpret_cast<uint64_t>(m.msg_name), buf, len))
+          return DecodeResult::kFault;
+        SocketAddress addr = DecodeSockaddr(buf, len);
+        if (!resolve_unix(&addr)) return DecodeResult::kUnnamed;
+        if (!e->addresses[i]) {
+          e->addresses[i] = std::move(addr);
+        } else {
+          e->more_addresses.push_back(std::move(addr));
+        }
       }
-      e->addresses[i] = DecodeSockaddr(buf, len);
-      if (!resolve_unix(&*e->addresses[i])) return DecodeResult::kUnnamed;
     }
   }
   if (want_process_names) {

@@ -420,6 +420,37 @@ int main(int argc, char** argv) {
     if (*a && bind(fd, (struct sockaddr*)&ss, len) != 0) return report(-1);
     return report(listen(fd, 1));
   }
+  if (!strcmp(op, "serve-sendmmsg")) {
+    // serve-sendmmsg [SPEC]: a datagram socket bound on 127.0.0.1, then one
+    // sendmmsg of two messages: to it, and to SPEC (to it again if none).
+    struct sockaddr_storage own, other;
+    socklen_t own_len, other_len;
+    int family;
+    if (make_addr("inet:127.0.0.1@0", &own, &own_len, &family) != 0) return 2;
+    int server = socket(AF_INET, SOCK_DGRAM, 0);
+    if (server < 0 || bind(server, (struct sockaddr*)&own, own_len) != 0)
+      return report(-1);
+    own_len = sizeof own;
+    if (getsockname(server, (struct sockaddr*)&own, &own_len) != 0)
+      return report(-1);
+    other = own;
+    other_len = own_len;
+    if (*a && make_addr(a, &other, &other_len, &family) != 0) return 2;
+    int client = socket(AF_INET, SOCK_DGRAM, 0);
+    if (client < 0) return report(-1);
+    struct iovec iov = {"x", 1};
+    struct mmsghdr msgs[2];
+    memset(msgs, 0, sizeof msgs);
+    msgs[0].msg_hdr.msg_name = &own;
+    msgs[0].msg_hdr.msg_namelen = own_len;
+    msgs[1].msg_hdr.msg_name = &other;
+    msgs[1].msg_hdr.msg_namelen = other_len;
+    for (int i = 0; i < 2; ++i) {
+      msgs[i].msg_hdr.msg_iov = &iov;
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    return report(sendmmsg(client, msgs, 2, 0) == 2 ? 0 : -1);
+  }
   if (!strcmp(op, "udp-bound-connect")) {
     // udp-bound-connect SPEC: a datagram socket bound to SPEC, then a
     // stream connect to the same address: another protocol's port.

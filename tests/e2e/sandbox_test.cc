@@ -702,6 +702,12 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(r.exit_code == ECONNREFUSED);
   char byte;
   CHECK(recv(datagrams, &byte, 1, 0) < 0);
+  // sendmmsg: every message's address is judged, not only the first.
+  CHECK(paludis({"serve-sendmmsg"}).exit_code == 0);
+  CHECK(
+      paludis({"serve-sendmmsg", "inet:127.0.0.1@" + std::to_string(udp_port)})
+          .exit_code == ECONNREFUSED);
+  CHECK(recv(datagrams, &byte, 1, 0) < 0);
   // listen() on an unbound socket binds it to the wildcard address: that
   // bind is refused; on a socket bound on loopback it is not.
   r = paludis({"listen"});
