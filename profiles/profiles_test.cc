@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -170,17 +172,36 @@ TEST_CASE("paludis: writes to the work and image dirs, bind on loopback only" *
   }
 }
 
-TEST_CASE("nonet: no IP sockets at all, UNIX sockets stay") {
+TEST_CASE("nonet: no IP sockets, UNIX sockets to its own servers only") {
   char tmpl[] = "/tmp/syd-nonet.XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
   CHECK(Syd({"-p", "nonet", "--", kHelper, "bind", "inet:127.0.0.1@0"})
             .exit_code == EACCES);
   CHECK(Syd({"-p", "nonet", "--", kHelper, "connect", "inet6:::1@53"})
             .exit_code == EACCES);
-  CHECK(Syd({"-p", "nonet", "--", kHelper, "bind",
-             std::string("unix:") + tmpl + "/s"})
+  CHECK(Syd({"-p", "nonet", "--", kHelper, "bind", "unix:" + dir + "/s"})
             .exit_code == 0);
-  std::filesystem::remove_all(tmpl);
+  // Its own server is reachable; a daemon outside (here the test's
+  // listener, as docker.sock would be) is not, and nothing connects.
+  CHECK(Syd({"-p", "nonet", "--", kHelper, "serve-connect",
+             "unix:" + dir + "/own"})
+            .exit_code == 0);
+  const std::string daemon = dir + "/daemon.sock";
+  const int host =
+      socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strncpy(un.sun_path, daemon.c_str(), sizeof un.sun_path - 1);
+  REQUIRE(bind(host, reinterpret_cast<sockaddr*>(&un), sizeof un) == 0);
+  REQUIRE(listen(host, 4) == 0);
+  const RunResult r =
+      Syd({"-p", "nonet", "--", kHelper, "connect", "unix:" + daemon});
+  CHECK(r.exit_code == ECONNREFUSED);
+  CHECK(Contains(r.err, daemon));
+  CHECK(accept(host, nullptr, nullptr) < 0);
+  close(host);
+  std::filesystem::remove_all(dir);
   // An allow-list of families: the local ones only, whatever is added to
   // the kernel later.
   auto socket_of = [](const char* profile, int family, int type) {
