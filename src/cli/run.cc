@@ -19,6 +19,7 @@
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
 #include "src/compile/landlock_layer.h"
+#include "src/kernel/netns.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/pid_namespace.h"
 #include "src/supervise/supervisor.h"
@@ -89,6 +90,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.debug = true;
     } else if (a == "--allow-stopped-calls") {
       options.allow_stopped_calls = true;
+    } else if (a == "--unshare-net") {
+      options.unshare_net = true;
     } else if (a == "--backend=auto") {
       options.backend = supervise::BackendChoice::kAuto;
     } else if (a == "--backend=ptrace") {
@@ -174,6 +177,13 @@ int RunCommand(const std::vector<std::string>& args) {
   for (const std::string& a : pa.command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  if (options.unshare_net) {
+    if (absl::Status s = kernel::EnterNewNetworkNamespace(); !s.ok()) {
+      std::fprintf(stderr, "syd: %s; nothing was run\n",
+                   std::string(s.message()).c_str());
+      return kExitCommandUsage;
+    }
+  }
   if (absl::Status s =
           supervise::ConfineSelf(*prog, /*listener=*/false, landlock.ruleset);
       !s.ok()) {

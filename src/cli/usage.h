@@ -24,6 +24,7 @@ inline constexpr std::string_view kRunOptions[] = {
     "--stats",
     "--debug",
     "--allow-stopped-calls",
+    "--unshare-net",
     "--backend=auto|ptrace|user-notif",
     "--control SOCKET",
     "--dump FILE",

@@ -13,6 +13,7 @@
 
 #include "src/base/strcat.h"
 #include "src/kernel/landlock.h"
+#include "src/kernel/netns.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/pid_namespace.h"
 #include "src/tracee/procfs.h"
@@ -56,21 +57,28 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
 }
 
 void RunCommandChild(const BpfProgram& prog, bool listener,
-                     const kernel::LandlockRuleset& landlock, bool own_proc,
-                     const std::string& path,
+                     const kernel::LandlockRuleset& landlock,
+                     const ChildNamespaces& ns, const std::string& path,
                      const std::vector<std::string>& args) {
   // The domain before the stop: from the stop to the filter syd follows
   // the child a syscall at a time (TakeListener), and the domain's opens
   // and rules would each cost it two stops (3 ms a run, measured). A
-  // failure waits for syd too, which then sees the exit. The /proc comes
-  // first (a domain may refuse mounts), and a failure to make it is said
-  // before the stop: syd, not finding it, ends the child there.
-  const absl::Status proc = own_proc ? MountSandboxProc() : absl::OkStatus();
+  // failure waits for syd too, which then sees the exit. The namespaces
+  // come first (a domain may refuse mounts), and a failure to make them is
+  // said before the stop: syd, not finding the /proc, ends the child there.
+  absl::Status proc =
+      ns.network ? kernel::EnterNewNetworkNamespace() : absl::OkStatus();
+  if (proc.ok() && ns.own_proc) {
+    proc = MountSandboxProc();
+    if (!proc.ok()) {
+      proc = absl::FailedPreconditionError(
+          StrCat(proc.message(),
+                 " (SYD_PID_NAMESPACE=0 runs the sandbox without a pid "
+                 "namespace)"));
+    }
+  }
   if (!proc.ok()) {
-    std::fprintf(stderr,
-                 "syd: %s (SYD_PID_NAMESPACE=0 runs the sandbox without a pid "
-                 "namespace)\n",
-                 std::string(proc.message()).c_str());
+    std::fprintf(stderr, "syd: %s\n", std::string(proc.message()).c_str());
   }
   const absl::Status domain = proc.ok() ? EnterLandlock(landlock) : proc;
   raise(SIGSTOP);

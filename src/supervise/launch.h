@@ -22,14 +22,21 @@ namespace syd::supervise {
 absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
                          const kernel::LandlockRuleset& landlock);
 
-// In a child of syd: mounts the sandbox's own /proc when `own_proc` (in
-// a pid namespace of syd's: MountSandboxProc), enters the Landlock
-// domain, stops itself until syd has it, installs the filter and execs
-// `path`. Exits 125 when the /proc, the domain or the filter cannot be
-// made, 126 when the command cannot be executed.
+// The namespaces the command's child makes for itself before it is
+// confined.
+struct ChildNamespaces {
+  bool own_proc = false;  // in a pid namespace of syd's: MountSandboxProc
+  bool network = false;   // --unshare-net: kernel::EnterNewNetworkNamespace
+};
+
+// In a child of syd: makes the namespaces `ns` asks for, enters the
+// Landlock domain, stops itself until syd has it, installs the filter and
+// execs `path`. Exits 125 when a namespace, the domain or the filter
+// cannot be made, 126 when the command cannot be executed.
 [[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
                                   const kernel::LandlockRuleset& landlock,
-                                  bool own_proc, const std::string& path,
+                                  const ChildNamespaces& ns,
+                                  const std::string& path,
                                   const std::vector<std::string>& args);
 
 // What syd exits with for the command's wait status: its status, or

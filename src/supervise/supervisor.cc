@@ -226,7 +226,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
     RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
-                    options_.landlock, pid_ns_.has_value(), path, argv);
+                    options_.landlock,
+                    {pid_ns_.has_value(), options_.unshare_net}, path, argv);
   command_pid_ = child;
   if (pid_ns_) {
     if (absl::Status left = pid_ns_->Leave(); !left.ok()) {

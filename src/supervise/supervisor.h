@@ -61,6 +61,9 @@ struct Options {
   // Whether the sandbox runs in a pid namespace of syd's, and dies with
   // syd (PlanPidNamespace's answer), or why not.
   PidNamespacePlan pid_namespace;
+  // --unshare-net: the command in a network namespace of its own, only
+  // loopback up (kernel::EnterNewNetworkNamespace).
+  bool unshare_net = false;
   Variables vars;  // ${NAME} in rules added at run time
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.

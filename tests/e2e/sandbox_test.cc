@@ -14,6 +14,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -735,6 +736,52 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(r.err.empty());
   for (int fd : {listener, datagrams, host}) close(fd);
   std::filesystem::remove_all(dir);
+}
+
+// --unshare-net: the command's own network namespace, loopback only. The
+// test's listener (in the test's own namespace) is what the command would
+// reach without it; rules that allow everything change nothing.
+TEST_CASE("--unshare-net: nothing the command sends leaves its namespace" *
+          doctest::skip(geteuid() != 0)) {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const int listener =
+      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+  REQUIRE(listen(listener, 4) == 0);
+  socklen_t len = sizeof at;
+  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+  const std::string theirs =
+      "inet:127.0.0.1@" + std::to_string(ntohs(at.sin_port));
+  const std::string traced = "sys/trace+connect:allow:arg_@~\"LOOPBACK\"";
+  // Without it, the connect arrives: the test can fail.
+  CHECK(Run({kSyd, "-m", traced, "--", kHelper, "connect", theirs}).exit_code ==
+        0);
+  const int accepted = accept(listener, nullptr, nullptr);
+  CHECK(accepted >= 0);
+  if (accepted >= 0) close(accepted);
+  // With it, supervised or decided by the kernel alone: nothing listens
+  // there, and nothing arrives here.
+  for (const std::string& rule : {traced, std::string("sys/fault+mkdir")}) {
+    CAPTURE(rule);
+    const RunResult r = Run(
+        {kSyd, "--unshare-net", "-m", rule, "--", kHelper, "connect", theirs});
+    CAPTURE(r.err);
+    CHECK(r.exit_code == ECONNREFUSED);
+    CHECK(accept(listener, nullptr, nullptr) < 0);
+  }
+  // Its own loopback works, and it is the only interface.
+  CHECK(Run({kSyd, "--unshare-net", "-m", traced, "--", kHelper,
+             "serve-connect", "inet:127.0.0.1@0"})
+            .exit_code == 0);
+  const RunResult dev = Run({kSyd, "--unshare-net", "-m", traced, "--",
+                             "/bin/sh", "-c", "tail -n +3 /proc/self/net/dev"});
+  CHECK(dev.exit_code == 0);
+  CHECK(dev.out.find("lo:") != std::string::npos);
+  CHECK(std::count(dev.out.begin(), dev.out.end(), '\n') == 1);
+  close(listener);
 }
 
 TEST_CASE("threads, forks, vforks, exec from a thread, daemons") {
