@@ -105,35 +105,50 @@ std::vector<std::string> Fields(const std::string& line) {
 void BoundSocketTable::Record(pid_t pid, int fd, const SocketAddress& to) {
   const uint64_t inode = SocketInode(pid, fd);
   if (inode == 0) return;
-  sockets_[inode] =
-      to.family == AddressFamily::kUnix
-          ? to.path
-          : (to.family == AddressFamily::kUnixAbstract ? "@" + to.path : "");
+  Recorded& r = sockets_[inode];
+  r = Recorded{};
+  r.pid = pid;
+  r.fd = fd;
+  if (to.family == AddressFamily::kUnix) r.unix_path = to.path;
+  if (to.family == AddressFamily::kUnixAbstract) r.unix_path = "@" + to.path;
 }
 
-bool BoundSocketTable::Reaches(pid_t pid, int fd,
-                               const SocketAddress& to) const {
+bool BoundSocketTable::StillHeld(uint64_t inode, const Recorded& r) {
+  return SocketInode(r.pid, r.fd) == inode;
+}
+
+bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
   if (sockets_.empty()) return false;
+  const bool unix_family = to.family == AddressFamily::kUnix ||
+                           to.family == AddressFamily::kUnixAbstract;
+  const std::string want_path =
+      to.family == AddressFamily::kUnixAbstract ? "@" + to.path : to.path;
+  int protocol = 0;
+  if (!unix_family) {
+    if (to.family != AddressFamily::kInet && to.family != AddressFamily::kInet6)
+      return false;
+    protocol = SocketProtocol(pid, fd);
+    if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP) return false;
+  }
+  // Bindings the tables confirmed, still held where they were made.
+  for (const auto& [inode, r] : sockets_) {
+    if (!r.local || r.protocol != protocol) continue;
+    const bool hit =
+        unix_family ? r.unix_path == want_path : Covers(*r.local, to);
+    if (hit && StillHeld(inode, r)) return true;
+  }
   const std::string net = StrCat("/proc/", pid, "/net/");
   std::vector<std::string> tables;
   size_t inode_field = 9;  // tcp and udp: sl local rem st ... inode
-  if (to.family == AddressFamily::kUnix ||
-      to.family == AddressFamily::kUnixAbstract) {
+  if (unix_family) {
     tables = {"unix"};
     inode_field = 6;  // Num RefCount Protocol Flags Type St Inode Path
-  } else if (to.family == AddressFamily::kInet ||
-             to.family == AddressFamily::kInet6) {
-    const int protocol = SocketProtocol(pid, fd);
-    if (protocol == IPPROTO_TCP) {
-      tables = {"tcp", "tcp6"};
-    } else if (protocol == IPPROTO_UDP) {
-      tables = {"udp", "udp6"};
-    } else {
-      return false;
-    }
+  } else if (protocol == IPPROTO_TCP) {
+    tables = {"tcp", "tcp6"};
   } else {
-    return false;
+    tables = {"udp", "udp6"};
   }
+  bool reached = false;
   for (const std::string& table : tables) {
     std::string text, error;
     if (!ReadFile(net + table, &text, &error)) continue;
@@ -146,20 +161,26 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd,
       auto it =
           sockets_.find(std::strtoull(f[inode_field].c_str(), nullptr, 10));
       if (it == sockets_.end()) continue;
-      if (table == "unix") {
+      Recorded& r = it->second;
+      SocketAddress local;
+      if (unix_family) {
         // Listed with a name: the bind succeeded. An abstract name shows
         // as @name.
-        if (f.size() <= inode_field + 1 || it->second.empty()) continue;
-        const std::string want =
-            to.family == AddressFamily::kUnixAbstract ? "@" + to.path : to.path;
-        if (it->second == want) return true;
+        if (f.size() <= inode_field + 1 || r.unix_path.empty()) continue;
+        local.family = AddressFamily::kUnix;
+        local.path = r.unix_path;
+        r.local = local;
+        r.protocol = 0;
+        reached |= r.unix_path == want_path;
         continue;
       }
-      SocketAddress local;
-      if (ParseLocal(f[1], &local) && Covers(local, to)) return true;
+      if (!ParseLocal(f[1], &local) || local.port == 0) continue;
+      r.local = local;
+      r.protocol = protocol;
+      reached |= Covers(local, to);
     }
   }
-  return false;
+  return reached;
 }
 
 }  // namespace syd::supervise

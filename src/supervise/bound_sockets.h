@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -28,24 +29,40 @@ class BoundSocketTable {
   // A unix socket is matched by the path syd resolved at its bind (the
   // kernel lists it as the caller wrote it), once the kernel lists it as
   // bound.
-  bool Reaches(pid_t pid, int fd, const SocketAddress& to) const;
+  // Once the tables have shown where a recorded socket is bound, that is
+  // kept (a socket is bound once) and trusted while the process that bound
+  // it still holds it at the same descriptor: a connect loop to the
+  // sandbox's own server reads the tables once, not at every connect
+  // (they grow with every closed connection: TIME_WAIT).
+  bool Reaches(pid_t pid, int fd, const SocketAddress& to);
 
  private:
-  // Socket inodes, with the resolved path of a unix bind ("" for others).
-  std::unordered_map<uint64_t, std::string> sockets_;
+  struct Recorded {
+    pid_t pid = 0;
+    int fd = -1;
+    std::string unix_path;  // a unix bind's path as resolved ("@name")
+    // Where the tables showed it bound, with its protocol (IPPROTO_TCP,
+    // IPPROTO_UDP, or 0 for unix), once they have.
+    std::optional<SocketAddress> local;
+    int protocol = 0;
+  };
+  // Whether the process that bound `r` still holds it.
+  static bool StillHeld(uint64_t inode, const Recorded& r);
+
+  std::unordered_map<uint64_t, Recorded> sockets_;  // by inode
 };
 
 // One stopped call's question, for Call::bound.
 class BoundQuery : public BoundSockets {
  public:
-  BoundQuery(const BoundSocketTable& table, pid_t pid, int fd)
+  BoundQuery(BoundSocketTable& table, pid_t pid, int fd)
       : table_(table), pid_(pid), fd_(fd) {}
   bool Reaches(const SocketAddress& to) const override {
     return table_.Reaches(pid_, fd_, to);
   }
 
  private:
-  const BoundSocketTable& table_;
+  BoundSocketTable& table_;
   pid_t pid_;
   int fd_;
 };

@@ -451,6 +451,75 @@ int main(int argc, char** argv) {
     }
     return report(sendmmsg(client, msgs, 2, 0) == 2 ? 0 : -1);
   }
+  if (!strcmp(op, "net-loop")) {
+    // net-loop udp|tcp|unix N: N addressed datagrams to its own UDP
+    // socket, N connects to its own TCP listener, or N connects to its own
+    // unix listener in /tmp; the benchmark of what BOUND costs.
+    const int n = atoi(b);
+    const int unix_kind = !strcmp(a, "unix");
+    const int udp = !strcmp(a, "udp");
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    char spec[128];
+    snprintf(spec, sizeof spec,
+             unix_kind ? "unix:/tmp/syd-loop.%d" : "inet:127.0.0.1@0",
+             (int)getpid());
+    if (make_addr(spec, &ss, &len, &family) != 0) return 2;
+    int server = socket(family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (server < 0 || bind(server, (struct sockaddr*)&ss, len) != 0 ||
+        (!udp && listen(server, 128) != 0))
+      return report(-1);
+    if (!unix_kind) {
+      len = sizeof ss;
+      if (getsockname(server, (struct sockaddr*)&ss, &len) != 0)
+        return report(-1);
+    }
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; ++i) {
+      int c = socket(family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+      if (udp) {
+        char byte;
+        rc = sendto(c, "x", 1, 0, (struct sockaddr*)&ss, len) == 1 &&
+                     recv(server, &byte, 1, 0) == 1
+                 ? 0
+                 : -1;
+      } else {
+        rc = connect(c, (struct sockaddr*)&ss, len);
+        int peer = accept(server, NULL, NULL);
+        if (peer >= 0) close(peer);
+      }
+      close(c);
+    }
+    if (unix_kind) unlink(spec + 5);
+    return report(rc);
+  }
+  if (!strcmp(op, "stale-bound")) {
+    // stale-bound SPEC DIR: listens on SPEC and connects to itself, closes
+    // both, makes DIR/ready, waits (5 s at most) for DIR/go, then connects
+    // to SPEC again: to whoever listens there now.
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    int server = socket(family, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (server < 0 || bind(server, (struct sockaddr*)&ss, len) != 0 ||
+        listen(server, 1) != 0)
+      return report(-1);
+    int first = socket(family, SOCK_STREAM, 0);
+    if (connect(first, (struct sockaddr*)&ss, len) != 0) return report(-1);
+    close(first);
+    close(server);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ready", b);
+    close(open(path, O_WRONLY | O_CREAT, 0644));
+    snprintf(path, sizeof path, "%s/go", b);
+    for (int i = 0; i < 500 && access(path, F_OK) != 0; ++i) usleep(10000);
+    int again = socket(family, SOCK_STREAM, 0);
+    return report(connect(again, (struct sockaddr*)&ss, len));
+  }
   if (!strcmp(op, "udp-bound-connect")) {
     // udp-bound-connect SPEC: a datagram socket bound to SPEC, then a
     // stream connect to the same address: another protocol's port.

@@ -716,6 +716,34 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(Contains(r.err, "listen(3<inet://0.0.0.0@0>"));
   CHECK(paludis({"listen", "inet:127.0.0.1@0"}).exit_code == 0);
   CHECK(paludis({"listen", "unix:" + dir + "/l.sock"}).exit_code == 0);
+  // What the sandbox bound and closed is not its any more: the test
+  // listens there next, and the sandbox's second connect is refused.
+  {
+    const auto [probe, free_port] = bound(SOCK_STREAM);
+    close(probe);
+    const std::string spec = "inet:127.0.0.1@" + std::to_string(free_port);
+    std::optional<RunResult> stale;
+    std::thread sandbox([&] { stale = paludis({"stale-bound", spec, dir}); });
+    for (int i = 0; i < 500 && !Exists(dir + "/ready"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const int taker =
+        socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    at.sin_port = htons(free_port);
+    const int one = 1;
+    setsockopt(taker, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    CHECK(bind(taker, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+    CHECK(listen(taker, 4) == 0);
+    Touch(dir + "/go");
+    sandbox.join();
+    REQUIRE(stale.has_value());
+    CAPTURE(stale->err);
+    CHECK(stale->exit_code == ECONNREFUSED);
+    CHECK(accept(taker, nullptr, nullptr) < 0);
+    close(taker);
+  }
   // The same port bound by the sandbox on UDP opens nothing on TCP.
   CHECK(paludis({"udp-bound-connect", tcp}).exit_code == ECONNREFUSED);
   CHECK(accept(listener, nullptr, nullptr) < 0);
