@@ -87,18 +87,11 @@ absl::StatusOr<NetPattern> NetPattern::Parse(std::string_view text) {
     p.bound = true;
     return p;
   }
-  if (rest.substr(0, 5) == "unix:") {
-    p.family = AddressFamily::kUnix;
-    p.path = std::string(rest.substr(5));
-    if (p.path.empty()) return Invalid(text, "unix: needs a path");
-    std::string error;
-    if (!GlobToRegex(p.path, &error)) return Invalid(text, error);
-    p.glob = std::make_shared<const Glob>(p.path);
-    return p;
-  }
-  if (rest.substr(0, 14) == "unix-abstract:") {
-    p.family = AddressFamily::kUnixAbstract;
-    p.path = std::string(rest.substr(14));
+  const bool abstract = rest.substr(0, 14) == "unix-abstract:";
+  if (abstract || rest.substr(0, 5) == "unix:") {
+    p.family = abstract ? AddressFamily::kUnixAbstract : AddressFamily::kUnix;
+    p.path = std::string(rest.substr(abstract ? 14 : 5));
+    if (!abstract && p.path.empty()) return Invalid(text, "unix: needs a path");
     std::string error;
     if (!GlobToRegex(p.path, &error)) return Invalid(text, error);
     p.glob = std::make_shared<const Glob>(p.path);

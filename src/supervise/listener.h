@@ -42,8 +42,8 @@ inline constexpr unsigned kListenerFilterFlags =
 ListenerSupport ProbeListener(std::string* why);
 
 // The child `pid` is stopped by its own SIGSTOP (syd has waited for the
-// stop) and is about to install a
-// filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the
+// stop) and is about to install a filter with
+// SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the
 // end of that seccomp() call, copies the listener fd into syd and lets it
 // go on untraced. If the child exits first (it could not install the
 // filter), `*exited` holds its wait status.

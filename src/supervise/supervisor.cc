@@ -322,6 +322,11 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   return result;
 }
 
+bool Supervisor::Inherited(pid_t pid) const {
+  auto it = inherited_.find(pid);
+  return it != inherited_.end() && tracee::StartTime(pid) == it->second;
+}
+
 bool Supervisor::InSandbox(pid_t pid) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -339,10 +344,7 @@ bool Supervisor::InSandbox(pid_t pid) {
   // untraced processes too). Bounded: no process tree is this deep.
   for (int depth = 0; depth < 4096 && pid > 1; ++depth) {
     const pid_t parent = tracee::ParentOf(pid);
-    if (parent == getpid()) {
-      auto it = inherited_.find(pid);
-      return it == inherited_.end() || tracee::StartTime(pid) != it->second;
-    }
+    if (parent == getpid()) return !Inherited(pid);
     pid = parent;
   }
   return false;

@@ -128,6 +128,9 @@ class Supervisor {
   void Signal(pid_t pid, const Outcome& o);
   // Sends `sig` to every process of the sandbox (Backend::Processes).
   void SignalSandbox(int sig);
+  // Whether `pid` is a process syd inherited from its caller (one of
+  // inherited_, the same process by its start time): not the sandbox's.
+  bool Inherited(pid_t pid) const;
   // Whether process `pid` belongs to the sandbox (the control socket
   // refuses it): a tracee, a process in syd's pid namespace for it, or one
   // below syd that syd did not inherit.

@@ -139,10 +139,8 @@ bool UserNotifBackend::CallWaits() const {
 std::vector<pid_t> UserNotifBackend::Processes() const {
   // The processes below syd in /proc (syd is the subreaper, so orphans
   // stay below it), but those it inherited from its caller and theirs.
-  std::vector<pid_t> out = tracee::Descendants(getpid(), [this](pid_t pid) {
-    auto it = s_.inherited_.find(pid);
-    return it != s_.inherited_.end() && tracee::StartTime(pid) == it->second;
-  });
+  std::vector<pid_t> out = tracee::Descendants(
+      getpid(), [this](pid_t pid) { return s_.Inherited(pid); });
   // The pid namespace's init is syd's, not the sandbox's (the orphans
   // below it are): it is neither signalled nor waited for.
   if (s_.pid_ns_) std::erase(out, s_.pid_ns_->init());

@@ -141,6 +141,15 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                       nullptr, 0, process.SandboxProc());
       return true;
     };
+    // The socket address of `len` bytes at `ptr`, decoded and a unix path
+    // resolved, into `*out`.
+    auto read_address = [&](uint64_t ptr, size_t len, SocketAddress* out) {
+      uint8_t buf[sizeof(sockaddr_storage)] = {};
+      len = std::min(len, sizeof buf);
+      if (!process.Read(ptr, buf, len)) return DecodeResult::kFault;
+      *out = DecodeSockaddr(buf, len);
+      return resolve_unix(out) ? DecodeResult::kOk : DecodeResult::kUnnamed;
+    };
     if (a.from_fd && a.IsPath()) {
       const int fd = static_cast<int>(e->args[i]);
       if (fd >= 0 && !name_descriptor(fd)) return DecodeResult::kUnnamed;
@@ -202,12 +211,14 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kSockaddr) {
       if (e->args[i] == 0) continue;  // sendto on a connected socket
-      size_t len = i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
-      uint8_t buf[sizeof(sockaddr_storage)] = {};
-      len = std::min(len, sizeof buf);
-      if (!process.Read(e->args[i], buf, len)) return DecodeResult::kFault;
-      e->addresses[i] = DecodeSockaddr(buf, len);
-      if (!resolve_unix(&*e->addresses[i])) return DecodeResult::kUnnamed;
+      const size_t len =
+          i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
+      SocketAddress addr;
+      if (const DecodeResult r = read_address(e->args[i], len, &addr);
+          r != DecodeResult::kOk) {
+        return r;
+      }
+      e->addresses[i] = std::move(addr);
     } else if (a.kind == ArgKind::kMsghdr || a.kind == ArgKind::kMmsghdr) {
       // sendmmsg: every message's address, as many as the kernel sends
       // (vlen, at most UIO_MAXIOV).
@@ -224,12 +235,12 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         if (!process.Read(e->args[i] + k * stride, &m, sizeof m))
           return DecodeResult::kFault;
         if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
-        uint8_t buf[sizeof(sockaddr_storage)] = {};
-        size_t len = std::min<size_t>(m.msg_namelen, sizeof buf);
-        if (!process.Read(reinterpret_cast<uint64_t>(m.msg_name), buf, len))
-          return DecodeResult::kFault;
-        SocketAddress addr = DecodeSockaddr(buf, len);
-        if (!resolve_unix(&addr)) return DecodeResult::kUnnamed;
+        SocketAddress addr;
+        if (const DecodeResult r = read_address(
+                reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen, &addr);
+            r != DecodeResult::kOk) {
+          return r;
+        }
         if (!e->addresses[i]) {
           e->addresses[i] = std::move(addr);
         } else {
