@@ -205,8 +205,12 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr && a.from_fd) {
-      // Not a socket, or not open: the kernel's error, no address.
+      // Not a socket, or not open: the kernel's error, no address. A
+      // socket syd could not look at is refused, not judged unnamed.
+      errno = 0;
       e->addresses[i] = process.SocketName(static_cast<int>(e->args[i]));
+      if (!e->addresses[i] && errno != EBADF && errno != ENOTSOCK)
+        return DecodeResult::kUnnamed;
       if (e->addresses[i] && !resolve_unix(&*e->addresses[i]))
         return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kSockaddr) {

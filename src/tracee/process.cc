@@ -30,7 +30,9 @@ std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
   socklen_t len = sizeof ss;
   const bool named =
       getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0;
+  const int error = errno;
   close(copy);
+  errno = error;
   if (!named) return std::nullopt;
   return DecodeSockaddr(reinterpret_cast<const uint8_t*>(&ss),
                         std::min<size_t>(len, sizeof ss));

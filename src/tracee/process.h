@@ -4,6 +4,7 @@
 #ifndef SYD_TRACEE_PROCESS_H_
 #define SYD_TRACEE_PROCESS_H_
 
+#include <errno.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -34,9 +35,12 @@ class Process {
   virtual std::string Comm() const = 0;
   virtual std::string Cmdline() const = 0;
   // The address socket `fd` is bound to (getsockname: the wildcard
-  // address and port 0 for an unbound one); nothing for a descriptor that
-  // is not a socket.
+  // address and port 0 for an unbound one); nothing, with errno set, when
+  // syd cannot say: EBADF or ENOTSOCK for a descriptor that is not open or
+  // not a socket (the kernel fails the call itself), another errno when
+  // syd could not look.
   virtual std::optional<SocketAddress> SocketName(int fd) const {
+    errno = ENOTSOCK;
     return std::nullopt;
   }
   // Where syd reads the /proc the process sees, when that is not syd's
