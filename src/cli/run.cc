@@ -119,6 +119,9 @@ int RunCommand(const std::vector<std::string>& args) {
   const Policy without_baseline(*rules, SIZE_MAX);
   const bool supervised =
       without_baseline.NeedsTracer() || !options.control.empty();
+  // Rules changed from the control socket can lock at exec: every exec
+  // stops in syd (magic stat's rule says so itself).
+  rules->execs_stop = !options.control.empty();
   BaselineFor baseline;
   if (supervised) {
     absl::StatusOr<supervise::BackendChoice> backend =

@@ -255,7 +255,7 @@ class Lowering {
   // A kernel verdict, except that a watched syscall that would run stops
   // in the tracer (see Policy::Watched).
   uint32_t Kernel(int nr, const Verdict& v, uint32_t pos) {
-    if (p_.ChangesRoot(nr, v))
+    if (p_.StopsWatched(nr, v))
       return SECCOMP_RET_TRACE | std::min<uint32_t>(pos, SECCOMP_RET_DATA);
     return KernelReturn(v);
   }

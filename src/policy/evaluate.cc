@@ -175,8 +175,8 @@ Decision Evaluate(const Policy& p, const Call& e, uint32_t start) {
   }
   if (!e.decoded) {
     Decision d = Run(p, *s, e, start, Binding{});
-    // A call that would change how paths resolve goes past the tracer.
-    if (!d.trace && p.ChangesRoot(e.nr, d.verdict)) d.trace = true;
+    // A watched call that would run goes past the tracer.
+    if (!d.trace && p.StopsWatched(e.nr, d.verdict)) d.trace = true;
     return d;
   }
   // arg_ binds to each path (or address) argument in turn. The tracer

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 #include "src/policy/path_index.h"
 
@@ -10,12 +12,15 @@ namespace {
 
 const std::vector<ChainEntry> kEmptyChain;
 
+constexpr std::string_view kRootChangers[] = {"chroot", "pivot_root", "setns"};
+
 }  // namespace
 
 Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
   for (uint32_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& r = rules_.rules[i];
     tests_process_names_ |= r.command != nullptr || r.cmdline != nullptr;
+    rules_.execs_stop |= r.plugin && r.plugin->path == kMagicStat;
     for (const RuleSyscall& s : r.syscalls) {
       chains_[s.nr].push_back({i, s.guard});
     }
@@ -25,9 +30,13 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
     for (const ChainEntry& e : chains_[nr])
       needs_tracer_ |= !KernelDecides(nr, e);
   }
-  needs_tracer_ |= rules_.default_verdict.log.Logs();
+  needs_tracer_ |= rules_.default_verdict.log.Logs() || rules_.execs_stop;
   if (needs_tracer_) {
-    for (const char* name : {"chroot", "pivot_root", "setns"})
+    for (std::string_view name : kRootChangers)
+      watched_[FindSyscall(name)->nr] = true;
+  }
+  if (rules_.execs_stop) {
+    for (const char* name : {"execve", "execveat"})
       watched_[FindSyscall(name)->nr] = true;
   }
   for (int nr = 0; nr < kMaxSyscallNr; ++nr) {
@@ -39,6 +48,13 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
 
 bool Policy::Watched(int nr) const {
   return nr >= 0 && nr < kMaxSyscallNr && watched_[nr];
+}
+
+bool Policy::ChangesRoot(int nr, const Verdict& v) const {
+  if (!StopsWatched(nr, v)) return false;
+  const std::string_view name = FindSyscall(nr)->name;
+  return std::find(std::begin(kRootChangers), std::end(kRootChangers), name) !=
+         std::end(kRootChangers);
 }
 
 const std::vector<ChainEntry>& Policy::chain(int nr) const {

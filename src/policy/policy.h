@@ -55,17 +55,21 @@ class Policy {
   // Whether a rule tests the process name or command line (command=,
   // cmdline=), which the tracer then reads at each stop.
   bool TestsProcessNames() const { return tests_process_names_; }
-  // Syscalls that change how paths resolve (chroot, pivot_root, setns).
-  // When the tracer runs, it sees every one that would run, so that it
-  // can trust what it caches about a process's root.
+  // Syscalls syd sees whenever they would run, whatever rule lets them:
+  // those that change how paths resolve (chroot, pivot_root, setns), when
+  // the tracer runs, so that it can trust what it caches about a
+  // process's root; and execve and execveat where rules change at run
+  // time (RuleSet::execs_stop), for lock:exec.
   bool Watched(int nr) const;
-  // Whether a call of `nr` with verdict `v` changes how paths resolve:
-  // watched, and `v` lets it run. The filter sends such calls to syd
-  // (Evaluate's kernel view and the lowering), and syd, having let one
-  // run, reads each process's root afresh. The one definition of it.
-  bool ChangesRoot(int nr, const Verdict& v) const {
+  // Whether a call of `nr` with verdict `v` stops in syd because it is
+  // watched: `v` lets it run. The filter sends such calls to syd
+  // (Evaluate's kernel view and the lowering). The one definition of it.
+  bool StopsWatched(int nr, const Verdict& v) const {
     return Watched(nr) && Runs(v);
   }
+  // Whether a call of `nr` with verdict `v` changes how paths resolve:
+  // syd, having let one run, reads each process's root afresh.
+  bool ChangesRoot(int nr, const Verdict& v) const;
   // named_syscalls() and the watched ones, ascending: what the filter
   // dispatches on.
   const std::vector<int>& dispatched_syscalls() const { return dispatched_; }
@@ -95,8 +99,9 @@ struct Call {
   bool decoded = false;
   std::array<std::optional<std::string>, 6>
       strings;  // paths, resolved; and string args
-  // The errno the kernel's lookup of path argument i fails with where syd
-  // can tell (ELOOP past 40 links, ENAMETOOLONG past PATH_MAX), else 0.
+  // The errno the kernel's lookup of argument i fails with where syd can
+  // tell, else 0: a path's (ELOOP past 40 links, ENAMETOOLONG past
+  // PATH_MAX), or a socket descriptor's (EBADF, ENOTSOCK: listen's).
   std::array<int, 6> path_errors{};
   std::array<std::optional<SocketAddress>, 6> addresses;
   // sendmmsg: the addresses of its messages after the first (which is in

@@ -166,6 +166,11 @@ struct RuleSet {
   std::vector<Rule> envelope;
   // Baseline items the policy takes out of the baseline (WithBaseline).
   std::vector<ReopenedItem> reopened;
+  // The rules may change from outside while the command runs (the control
+  // socket): every exec that would run stops in syd, where lock:exec
+  // applies (Policy::Watched). Set by the run, not written in a policy; a
+  // load=magic_stat rule implies it.
+  bool execs_stop = false;
 };
 
 // Canonical text of one rule, with its syscalls listed by name: the form

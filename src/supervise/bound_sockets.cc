@@ -132,7 +132,7 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
   }
   // Bindings the tables confirmed, still held where they were made.
   for (const auto& [inode, r] : sockets_) {
-    if (!r.local || r.protocol != protocol) continue;
+    if (!r.local || r.protocol != protocol || r.shared) continue;
     const bool hit =
         unix_family ? r.unix_path == want_path : Covers(*r.local, to);
     if (hit && StillHeld(inode, r)) return true;
@@ -149,6 +149,12 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
     tables = {"udp", "udp6"};
   }
   bool reached = false;
+  // A socket syd did not record that takes what is sent to `to` too: one
+  // of the host's bound with SO_REUSEPORT (which the sandbox, of the same
+  // uid, may join), or a more specific one beside a wildcard bind. The
+  // kernel may hand the packet to it; only listeners count on TCP (an
+  // accepted connection has the server's address too).
+  bool foreign = false;
   for (const std::string& table : tables) {
     std::string text, error;
     if (!ReadFile(net + table, &text, &error)) continue;
@@ -160,9 +166,15 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
       if (f.size() <= inode_field) continue;
       auto it =
           sockets_.find(std::strtoull(f[inode_field].c_str(), nullptr, 10));
-      if (it == sockets_.end()) continue;
-      Recorded& r = it->second;
       SocketAddress local;
+      if (it == sockets_.end()) {
+        constexpr std::string_view kListen = "0A";
+        foreign |= !unix_family &&
+                   (protocol == IPPROTO_UDP || f[3] == kListen) &&
+                   ParseLocal(f[1], &local) && Covers(local, to);
+        continue;
+      }
+      Recorded& r = it->second;
       if (unix_family) {
         // Listed with a name: the bind succeeded. An abstract name shows
         // as @name.
@@ -180,7 +192,14 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
       reached |= Covers(local, to);
     }
   }
-  return reached;
+  if (foreign) {
+    // Not from the cache either, while both are bound.
+    for (auto& [inode, r] : sockets_) {
+      if (r.local && r.protocol == protocol && Covers(*r.local, to))
+        r.shared = true;
+    }
+  }
+  return reached && !foreign;
 }
 
 }  // namespace syd::supervise

@@ -29,6 +29,8 @@ class BoundSocketTable {
   // A unix socket is matched by the path syd resolved at its bind (the
   // kernel lists it as the caller wrote it), once the kernel lists it as
   // bound.
+  // Never while a socket syd did not record takes what is sent to `to`
+  // as well (a host's, joined with SO_REUSEPORT).
   // Once the tables have shown where a recorded socket is bound, that is
   // kept (a socket is bound once) and trusted while the process that bound
   // it still holds it at the same descriptor: a connect loop to the
@@ -45,6 +47,9 @@ class BoundSocketTable {
     // IPPROTO_UDP, or 0 for unix), once they have.
     std::optional<SocketAddress> local;
     int protocol = 0;
+    // The tables showed a socket syd did not record taking what is sent
+    // to its address too (SO_REUSEPORT): never reached from the cache.
+    bool shared = false;
   };
   // Whether the process that bound `r` still holds it.
   static bool StillHeld(uint64_t inode, const Recorded& r);

@@ -66,8 +66,9 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
 // The errno the kernel fails `e` with before it changes anything, when
 // syd can tell from the file system, or 0: a missing or
 // non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
-// (ENOENT), a name it would make that exists (EEXIST), or a lookup the
-// resolver saw fail (ELOOP, ENAMETOOLONG). Paths are as syd resolved
+// (ENOENT), a name it would make that exists (EEXIST), a lookup the
+// resolver saw fail (ELOOP, ENAMETOOLONG), or a socket descriptor that is
+// not one (EBADF, ENOTSOCK). Paths are as syd resolved
 // them, in its own view (a chroot's root included); with `own_proc` (a
 // pid namespace of syd's) the sandbox's /proc is not syd's, and no path
 // there is guessed at.
@@ -85,6 +86,11 @@ int KernelWouldFail(const Call& e, bool own_proc) {
       last_path = i;
   }
   for (int i = 0; i < s->nargs; ++i) {
+    // listen on a descriptor that is not an open socket.
+    if (s->args[i].kind == ArgKind::kSockaddr && s->args[i].from_fd &&
+        e.path_errors[i] != 0) {
+      return e.path_errors[i];
+    }
     // A descriptor's file is open: no lookup to fail.
     if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
     if (e.path_errors[i] != 0) return e.path_errors[i];
@@ -217,6 +223,11 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
   if (e.nr == SYS_bind && out.run && e.addresses[1])
     bound_.Record(pid, static_cast<int>(e.args[0]), *e.addresses[1]);
+  // lock:exec takes hold at the call, before the kernel runs it: an exec
+  // that then fails has locked too (failing closed), and no exec event is
+  // needed, so both backends do it here.
+  if ((e.nr == SYS_execve || e.nr == SYS_execveat) && out.run && !own_exec)
+    runtime_.OnExec();
   Record(pid, e, *rules, d, log, std::move(exit));
   return traced(out);
 }

@@ -128,10 +128,6 @@ void PtraceBackend::OnGroupStop(pid_t pid, int sig) {
 }
 
 void PtraceBackend::OnExec(pid_t pid) {
-  {
-    std::lock_guard<std::mutex> lock(s_.mu_);
-    s_.runtime_.OnExec();
-  }
   // A thread that is not the leader took the leader's pid on exec.
   unsigned long former = 0;
   ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former);

@@ -17,8 +17,8 @@ class Supervisor;
 
 class PtraceBackend : public Backend {
  public:
-  // `exec_events`: stop at every exec, for lock:exec and exit hooks that
-  // follow a thread through exec (each costs a stop in a build).
+  // `exec_events`: stop at every exec, for plugins' exit hooks that follow
+  // a thread through exec (each costs a stop in a build).
   PtraceBackend(Supervisor& supervisor, bool exec_events)
       : s_(supervisor), exec_events_(exec_events) {}
 

@@ -115,12 +115,11 @@ void ShieldFromOomKiller() {
 }
 
 // Why a run of `policy` needs ptrace, or "" when user notification serves
-// it.
-std::string PtraceReason(const Policy& policy, const Options& options) {
-  if (!options.control.empty())
-    return "--control adds rules at run time and can lock at exec";
+// it. A plugin may have an exit hook, which needs the call's result: under
+// user notification the kernel runs the call after syd has answered.
+std::string PtraceReason(const Policy& policy) {
   for (const Rule& r : policy.rules()) {
-    if (r.plugin) {
+    if (r.plugin && r.plugin->path != kMagicStat) {
       return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
                     " runs in the tracer");
     }
@@ -132,7 +131,7 @@ std::string PtraceReason(const Policy& policy, const Options& options) {
 
 absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
                                             const Options& options) {
-  const std::string ptrace_reason = PtraceReason(policy, options);
+  const std::string ptrace_reason = PtraceReason(policy);
   // Where another listener is above syd, syd cannot make its own, and the
   // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
   // return of all filters): calls both stop would never reach syd.
@@ -181,7 +180,6 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     options_.backend = *chosen;
   }
   const bool user_notif = options_.backend == BackendChoice::kUserNotif;
-  const bool needs_exec_events = !PtraceReason(policy_, options_).empty();
   std::unique_ptr<ControlServer> control;
   if (!options_.control.empty()) {
     control = std::make_unique<ControlServer>(options_.control);
@@ -265,24 +263,27 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   if (user_notif) {
     backend_ = std::make_unique<UserNotifBackend>(*this);
   } else {
-    // An exec event stops every exec in the build. Only lock:exec (set
-    // through magic stat or the control socket) and exit hooks that must
-    // follow a thread through exec need it: what makes a run need ptrace.
-    backend_ = std::make_unique<PtraceBackend>(*this, needs_exec_events);
-    if (control) {
-      absl::Status started = control->Start(
-          [this](const std::string& command, std::string* reply) {
-            return Control(command, reply);
-          },
-          [this](const std::string& message) { Message(message); },
-          [this](pid_t pid) { return InSandbox(pid); });
-      if (!started.ok()) {
-        // Rules were to change through it: the command does not run
-        // without it.
-        kill(child, SIGKILL);
-        waitpid(child, nullptr, 0);
-        return started;
-      }
+    // An exec event stops every exec in the build. Only exit hooks that
+    // must follow a thread through exec need it (lock:exec takes hold at
+    // the execve call, which stops where rules change at run time).
+    const bool exec_events = std::any_of(
+        plugins_.begin(), plugins_.end(),
+        [](const PluginSlot& p) { return p.plugin && p.plugin->has_exit(); });
+    backend_ = std::make_unique<PtraceBackend>(*this, exec_events);
+  }
+  if (control) {
+    absl::Status started = control->Start(
+        [this](const std::string& command, std::string* reply) {
+          return Control(command, reply);
+        },
+        [this](const std::string& message) { Message(message); },
+        [this](pid_t pid) { return InSandbox(pid); });
+    if (!started.ok()) {
+      // Rules were to change through it: the command does not run
+      // without it.
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+      return started;
     }
   }
   const int result = backend_->Supervise(child);

@@ -211,6 +211,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       e->addresses[i] = process.SocketName(static_cast<int>(e->args[i]));
       if (!e->addresses[i] && errno != EBADF && errno != ENOTSOCK)
         return DecodeResult::kUnnamed;
+      if (!e->addresses[i]) e->path_errors[i] = errno;
       if (e->addresses[i] && !resolve_unix(&*e->addresses[i]))
         return DecodeResult::kUnnamed;
     } else if (a.kind == ArgKind::kSockaddr) {

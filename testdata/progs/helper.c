@@ -388,7 +388,8 @@ int main(int argc, char** argv) {
     // serve-connect SPEC: a stream server bound to SPEC (port 0: any) and
     // listening, then a connect to where it is bound. serve-sendto SPEC: a
     // datagram socket bound to SPEC, then a sendto to it, and the datagram
-    // received. The sandbox's own server: what BOUND lets it reach.
+    // received. The sandbox's own server: what BOUND lets it reach. With
+    // "reuseport" after SPEC, the server sets SO_REUSEPORT before binding.
     struct sockaddr_storage ss;
     socklen_t len;
     int family;
@@ -396,6 +397,10 @@ int main(int argc, char** argv) {
     const int stream = !strcmp(op, "serve-connect");
     const int type = stream ? SOCK_STREAM : SOCK_DGRAM;
     int server = socket(family, type, 0);
+    const int one = 1;
+    if (!strcmp(b, "reuseport") &&
+        setsockopt(server, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+      return report(-1);
     if (server < 0 || bind(server, (struct sockaddr*)&ss, len) != 0 ||
         (stream && listen(server, 1) != 0))
       return report(-1);
@@ -410,6 +415,7 @@ int main(int argc, char** argv) {
     char byte;
     return report(recv(server, &byte, 1, MSG_DONTWAIT) == 1 ? 0 : -1);
   }
+  if (!strcmp(op, "listen-fd")) return report(listen(atoi(a), 1));
   if (!strcmp(op, "listen")) {  // listen [SPEC]: bound to SPEC first if given
     struct sockaddr_storage ss;
     socklen_t len;

@@ -716,6 +716,11 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(Contains(r.err, "listen(3<inet://0.0.0.0@0>"));
   CHECK(paludis({"listen", "inet:127.0.0.1@0"}).exit_code == 0);
   CHECK(paludis({"listen", "unix:" + dir + "/l.sock"}).exit_code == 0);
+  // On what is not an open socket: the kernel's answer, unreported.
+  r = paludis({"listen-fd", "99"});
+  CHECK(r.exit_code == EBADF);
+  CHECK(r.err.empty());
+  CHECK(paludis({"listen-fd", "1"}).exit_code == ENOTSOCK);
   // What the sandbox bound and closed is not its any more: the test
   // listens there next, and the sandbox's second connect is refused.
   {
@@ -744,6 +749,31 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
     CHECK(accept(taker, nullptr, nullptr) < 0);
     close(taker);
   }
+  // A port of the test's that the sandbox joins with SO_REUSEPORT (the
+  // same uid may): bound by the sandbox too, but the kernel may hand what
+  // is sent there to the test's socket, so it is not BOUND.
+  for (const int type : {SOCK_STREAM, SOCK_DGRAM}) {
+    const int theirs = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    const int one = 1;
+    REQUIRE(setsockopt(theirs, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) ==
+            0);
+    REQUIRE(bind(theirs, reinterpret_cast<sockaddr*>(&any), sizeof any) == 0);
+    if (type == SOCK_STREAM) REQUIRE(listen(theirs, 4) == 0);
+    sockaddr_in at{};
+    socklen_t len = sizeof at;
+    REQUIRE(getsockname(theirs, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+    const std::string spec =
+        "inet:127.0.0.1@" + std::to_string(ntohs(at.sin_port));
+    r = paludis({type == SOCK_STREAM ? "serve-connect" : "serve-sendto", spec,
+                 "reuseport"});
+    CAPTURE(type);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == ECONNREFUSED);
+    CHECK(Contains(r.err, spec.substr(5)));
+    CHECK(accept(theirs, nullptr, nullptr) < 0);
+    CHECK(recv(theirs, &byte, 1, 0) < 0);
+    close(theirs);
+  }
   // The same port bound by the sandbox on UDP opens nothing on TCP.
   CHECK(paludis({"udp-bound-connect", tcp}).exit_code == ECONNREFUSED);
   CHECK(accept(listener, nullptr, nullptr) < 0);
@@ -763,6 +793,71 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   CHECK(r.exit_code == ECONNREFUSED);
   CHECK(r.err.empty());
   for (int fd : {listener, datagrams, host}) close(fd);
+  std::filesystem::remove_all(dir);
+}
+
+// The network rules stay syd's to judge while the build runs (Paludis
+// opens the network for its fetch phases): a connect the profile refuses
+// is allowed once a rule is added from the control socket, and refused
+// again once it is removed, against the test's listener in its own
+// namespace.
+TEST_CASE("paludis: network rules change at run time" *
+          doctest::skip(geteuid() != 0)) {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const int listener =
+      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+  REQUIRE(listen(listener, 4) == 0);
+  socklen_t len = sizeof at;
+  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+  const std::string port = std::to_string(ntohs(at.sin_port));
+  const std::string rule =
+      "sys/trace+connect:allow:arg_@~\"inet://127.0.0.1@" + port + "\"";
+  const std::string dir = testing::MakeTempDir();
+  const std::string control =
+      "/tmp/syd-net-" + std::to_string(getpid()) + ".sock";
+  // Each step connects, prints the exit status, and waits for the next.
+  auto step = [&](int n) {
+    return std::string(kHelper) + " connect inet:127.0.0.1@" + port +
+           " >/dev/null 2>&1; echo $?; touch " + dir + "/" + std::to_string(n) +
+           "; while [ ! -e " + dir + "/go" + std::to_string(n) +
+           " ]; do sleep 0.02; done\n";
+  };
+  std::optional<RunResult> r;
+  std::thread sandbox([&] {
+    r = Run({kSyd, "--control", control, "-c", "profiles/paludis.syd", "-D",
+             "WORKDIR=" + dir, "-D", "IMAGE=" + dir, "--", "/bin/sh", "-c",
+             step(1) + step(2) + step(3)});
+  });
+  auto wait_for = [&](int n) {
+    const std::string path = dir + "/" + std::to_string(n);
+    for (int i = 0; i < 500 && !Exists(path); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return Exists(path);
+  };
+  CHECK(wait_for(1));
+  CHECK(testing::Run({kSyd, "ctl", control, rule}).exit_code == 0);
+  Touch(dir + "/go1");
+  CHECK(wait_for(2));
+  CHECK(testing::Run({kSyd, "ctl", control, "sys/trace-" + rule.substr(10)})
+            .exit_code == 0);
+  Touch(dir + "/go2");
+  CHECK(wait_for(3));
+  Touch(dir + "/go3");
+  sandbox.join();
+  REQUIRE(r.has_value());
+  CAPTURE(r->err);
+  CHECK(r->exit_code == 0);
+  CHECK(r->out == "111\n0\n111\n");
+  // Exactly one connection arrived: the one the added rule allowed.
+  const int accepted = accept(listener, nullptr, nullptr);
+  CHECK(accepted >= 0);
+  if (accepted >= 0) close(accepted);
+  CHECK(accept(listener, nullptr, nullptr) < 0);
+  close(listener);
   std::filesystem::remove_all(dir);
 }
 
