@@ -88,8 +88,8 @@ MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
   if (!command.empty()) {
     const bool readonly =
         access.readonly || (access.initonly && !access.initial);
-    status =
-        rules->Execute(command, StrCat("magic stat (pid ", pid, ")"), readonly);
+    status = rules->Execute(command, StrCat("magic stat (pid ", pid, ")"),
+                            readonly, access.lock);
     if (!status.ok() && !absl::IsNotFound(status)) {
       out.message = std::string(status.message());
     } else if (status.ok() && command.back() != '?') {

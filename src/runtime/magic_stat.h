@@ -19,6 +19,8 @@ struct MagicAccess {
   bool readonly = false;  // readonly=1: only queries
   bool initonly = false;  // initonly=1: changes from the initial process only
   bool initial = false;   // the caller is of the initial process
+  // The caller's own lock (ProcessLocks), which lock: commands set.
+  RuntimeRules::Lock* lock = nullptr;
 };
 
 // What a stat or access call on a path comes to.

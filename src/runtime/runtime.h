@@ -45,11 +45,14 @@ class RuntimeRules {
   //   one of those ending in ?          is that rule in force?
   //   lock:on  lock:off  lock:exec
   // `origin` names the command in messages. With `readonly`, only queries.
+  // `own` is the caller's own lock (a process of the sandbox, through
+  // magic stat: ProcessLocks), which lock: sets; without it, the lock of
+  // the whole run (the control socket). Either being on refuses changes.
   // Returns OK, NotFound (a query that does not hold, nothing to remove),
   // InvalidArgument (malformed, or the kernel decides those calls) or
   // PermissionDenied (locked, read-only). Only OK changes anything.
   absl::Status Execute(absl::string_view command, absl::string_view origin,
-                       bool readonly);
+                       bool readonly, Lock* own = nullptr);
 
   // The rules in force: those added at run time, then the policy's. The
   // snapshot stays valid however the rules change later.
@@ -60,7 +63,7 @@ class RuntimeRules {
   // How many of policy().rules() were added at run time (they come first).
   size_t added() const { return in_force_->added; }
   Lock lock() const { return lock_; }
-  // An exec happened in the sandbox: lock:exec becomes lock:on.
+  // An exec is made in the sandbox: the run's lock:exec becomes lock:on.
   void OnExec();
 
   // Counts a decision by `rule` (a rule of `at`'s policy, or nullptr for

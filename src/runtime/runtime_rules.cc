@@ -242,14 +242,17 @@ void RuntimeRules::CountHit(const RulesInForce& at, const Rule* rule) {
 }
 
 absl::Status RuntimeRules::Execute(absl::string_view command,
-                                   absl::string_view origin, bool readonly) {
+                                   absl::string_view origin, bool readonly,
+                                   Lock* own) {
   const bool query = !command.empty() && command.back() == '?';
   if (query) command.remove_suffix(1);
+  Lock& lock = own != nullptr ? *own : lock_;
+  const bool locked = lock_ == Lock::kOn || lock == Lock::kOn;
   if (command.substr(0, 5) == "lock:") {
     if (query) {
-      return StrCat("lock:", LockText(lock_)) == command
+      return StrCat("lock:", LockText(lock)) == command
                  ? absl::OkStatus()
-                 : absl::NotFoundError(StrCat("the lock is ", LockText(lock_)));
+                 : absl::NotFoundError(StrCat("the lock is ", LockText(lock)));
     }
     absl::string_view state = command.substr(5);
     Lock want;
@@ -267,18 +270,18 @@ absl::Status RuntimeRules::Execute(absl::string_view command,
       return absl::PermissionDeniedError(
           StrCat(origin, ": read-only: only queries"));
     }
-    if (lock_ == Lock::kOn) {
+    if (locked) {
       return absl::PermissionDeniedError(
           StrCat(origin, ": the sandbox is locked"));
     }
-    lock_ = want;
+    lock = want;
     return absl::OkStatus();
   }
   if (!query && readonly) {
     return absl::PermissionDeniedError(
         StrCat(origin, ": read-only: only queries (a command ending in ?)"));
   }
-  if (!query && lock_ == Lock::kOn) {
+  if (!query && locked) {
     return absl::PermissionDeniedError(
         StrCat(origin, ": the sandbox is locked: no more changes"));
   }

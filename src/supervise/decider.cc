@@ -226,8 +226,10 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // lock:exec takes hold at the call, before the kernel runs it: an exec
   // that then fails has locked too (failing closed), and no exec event is
   // needed, so both backends do it here.
-  if ((e.nr == SYS_execve || e.nr == SYS_execveat) && out.run && !own_exec)
+  if ((e.nr == SYS_execve || e.nr == SYS_execveat) && out.run && !own_exec) {
     runtime_.OnExec();
+    locks_.OnExec(tracee::ThreadGroup(pid));
+  }
   Record(pid, e, *rules, d, log, std::move(exit));
   return traced(out);
 }
@@ -289,8 +291,9 @@ void Supervisor::RunPlugins(pid_t pid, const Call& e, const RulesInForce& rules,
     std::optional<syd_plugin_verdict> v;
     if (slot != nullptr && slot->magic) {
       // Threads of the initial process count as it.
+      const pid_t tgid = tracee::ThreadGroup(pid);
       const MagicAccess access{slot->readonly, slot->initonly,
-                               tracee::ThreadGroup(pid) == command_pid_};
+                               tgid == command_pid_, locks_.Of(tgid)};
       const MagicAnswer answer = MagicStat(pid, e, access, &runtime_);
       if (!answer.message.empty() && (!answer.changed || d->rule->log.Logs())) {
         Log(d->rule->log, StrCat("syd: ", answer.message, "\n"));

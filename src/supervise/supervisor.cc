@@ -227,6 +227,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                     options_.landlock,
                     {pid_ns_.has_value(), options_.unshare_net}, path, argv);
   command_pid_ = child;
+  locks_.SetInitial(child);
   if (pid_ns_) {
     if (absl::Status left = pid_ns_->Leave(); !left.ok()) {
       kill(child, SIGKILL);

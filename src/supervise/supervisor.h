@@ -31,6 +31,7 @@
 #include "src/policy/variables.h"
 #include "src/runtime/introspection.h"
 #include "src/runtime/plugin_loader.h"
+#include "src/runtime/process_locks.h"
 #include "src/runtime/runtime.h"
 #include "src/supervise/backend.h"
 #include "src/supervise/bound_sockets.h"
@@ -166,6 +167,8 @@ class Supervisor {
   // rules, the live set, the counters.
   std::mutex mu_;
   RuntimeRules runtime_;
+  // Magic stat's lock, per process of the sandbox.
+  ProcessLocks locks_;
   std::vector<PluginSlot> plugins_;  // per rule of policy_
   syd_plugin_host host_;
   // While Run runs: the backend it chose.

@@ -458,12 +458,15 @@ int main(int argc, char** argv) {
     return report(sendmmsg(client, msgs, 2, 0) == 2 ? 0 : -1);
   }
   if (!strcmp(op, "net-loop")) {
-    // net-loop udp|tcp|unix N: N addressed datagrams to its own UDP
-    // socket, N connects to its own TCP listener, or N connects to its own
-    // unix listener in /tmp; the benchmark of what BOUND costs.
+    // net-loop udp|tcp|unix|sendmsg N: N addressed datagrams to its own UDP
+    // socket, N connects to its own TCP listener, N connects to its own
+    // unix listener in /tmp, or N sendmsg calls without an address on one
+    // connected UDP socket; the benchmark of what BOUND and a stop per
+    // sendmsg cost.
     const int n = atoi(b);
     const int unix_kind = !strcmp(a, "unix");
-    const int udp = !strcmp(a, "udp");
+    const int connected = !strcmp(a, "sendmsg");
+    const int udp = !strcmp(a, "udp") || connected;
     struct sockaddr_storage ss;
     socklen_t len;
     int family;
@@ -482,6 +485,22 @@ int main(int argc, char** argv) {
         return report(-1);
     }
     int rc = 0;
+    if (connected) {
+      int c = socket(family, SOCK_DGRAM, 0);
+      if (c < 0 || connect(c, (struct sockaddr*)&ss, len) != 0)
+        return report(-1);
+      struct iovec iov = {"x", 1};
+      struct msghdr msg;
+      memset(&msg, 0, sizeof msg);
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      for (int i = 0; i < n && rc == 0; ++i) {
+        char byte;
+        rc = sendmsg(c, &msg, 0) == 1 && recv(server, &byte, 1, 0) == 1 ? 0
+                                                                        : -1;
+      }
+      return report(rc);
+    }
     for (int i = 0; i < n && rc == 0; ++i) {
       int c = socket(family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
       if (udp) {

@@ -235,23 +235,60 @@ TEST_CASE("magic stat: a locked sandbox refuses the same script") {
   CHECK(Contains(r.err, "the sandbox is locked"));
 }
 
-TEST_CASE("magic stat: lock:exec locks at the next exec") {
+// The lock is per process, as sydbox's magic_lock was: lock:exec locks
+// the shell's children once they exec, and the shell itself once it
+// does; until then the shell keeps changing rules.
+TEST_CASE("magic stat: lock:exec locks each process at its exec") {
   Tree t;
+  const std::string clear = "test -e '/dev/sydbox/sys/trace^'";
   RunResult r = t.Script(
       "test -e /dev/sydbox/lock:exec || exit 10\n"
       "test -e '" +
           t.AddExtra() +
-          "' || exit 11\n"  // no exec yet
-          "/bin/true\n"
-          "test -e '/dev/sydbox/sys/trace^' && exit 12\n"
+          "' || exit 11\n"
+          // A child that execs: locked, and the rule stays.
+          "sh -c \"" +
+          clear +
+          "\" && exit 12\n"
+          // A subshell (a fork, no exec) has the shell's lock: exec.
+          "( test -e /dev/sydbox/lock:exec? ) || exit 13\n"
+          "test -e /dev/sydbox/lock:exec? || exit 14\n"
           "echo x > " +
           t.extra +
-          "/f || exit 13\n"
-          "exit 0\n",
+          "/f || exit 15\n"
+          // The shell itself execs: locked from then on.
+          "exec sh -c \"" +
+          clear + " && exit 16; exit 0\"\n",
       {"-m", kMagicRule});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(Exists(t.extra + "/f"));
+  CHECK(Contains(r.err, "the sandbox is locked"));
+}
+
+// A process whose ancestry syd cannot follow to the command (an orphan:
+// its parent has gone) is locked, though nothing set a lock.
+TEST_CASE("magic stat: an orphan is locked") {
+  Tree t;
+  const std::string go = t.allowed + "/go";
+  RunResult r =
+      t.Script("( ( while [ ! -e " + go + " ]; do :; done; test -e '" +
+                   t.AddExtra() + "' && echo escaped > " + t.allowed +
+                   "/orphan; echo done > " + t.allowed +
+                   "/done ) & )\n"
+                   "echo > " +
+                   go +
+                   "\n"
+                   "while [ ! -e " +
+                   t.allowed +
+                   "/done ]; do :; done\n"
+                   "test -e '" +
+                   t.AddExtra() + "' || exit 10\n",
+               {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(t.allowed + "/done"));
+  CHECK(!Exists(t.allowed + "/orphan"));
 }
 
 TEST_CASE("magic stat: readonly and initonly") {
