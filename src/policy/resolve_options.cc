@@ -263,7 +263,8 @@ void Resolver::Options(const RuleStmt& st, Rule* rule) {
 }
 
 // magic_stat's options are syd's to check: readonly and initonly, each
-// 0 or 1 (a plugin file checks its own when it is loaded).
+// 0 or 1, and net, on or off (sydbox-1's network sandbox at the start); a
+// plugin file checks its own when it is loaded.
 void Resolver::CheckBuiltinOption(const PluginRef& plugin, const Option& o) {
   if (plugin.path != kMagicStat) return;
   static const char* kValues[] = {"", "0", "1", "true", "false", "yes", "no"};
@@ -273,9 +274,10 @@ void Resolver::CheckBuiltinOption(const PluginRef& plugin, const Option& o) {
           std::end(kValues)) {
     return;
   }
+  if (o.key == "net" && (value == "on" || value == "off")) return;
   Error(o.location, StrCat(kMagicStat,
-                           " takes readonly=0|1 and "
-                           "initonly=0|1, not '",
+                           " takes readonly=0|1, initonly=0|1 and "
+                           "net=on|off, not '",
                            o.key, o.value ? "=" + value : "", "'"));
 }
 

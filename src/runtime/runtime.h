@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "src/policy/policy.h"
 #include "src/policy/variables.h"
+#include "src/runtime/sydbox_api.h"
 
 namespace syd {
 
@@ -51,8 +52,16 @@ class RuntimeRules {
   // Returns OK, NotFound (a query that does not hold, nothing to remove),
   // InvalidArgument (malformed, or the kernel decides those calls) or
   // PermissionDenied (locked, read-only). Only OK changes anything.
+  // sydbox-1's commands (core/..., whitelist/..., src/runtime/sydbox_api.h)
+  // change a block of rules of their own, after those added by syd's.
   absl::Status Execute(absl::string_view command, absl::string_view origin,
                        bool readonly, Lock* own = nullptr);
+  // Whether the rules could be put in force at the start: sydbox-1's
+  // network sandbox starting off needs rules the policy must let syd add.
+  const absl::Status& start() const { return start_; }
+  // Whether a refusal of `e` is kept out of the reports (sydbox-1's
+  // filter/ lists).
+  bool Silenced(const Call& e) const { return sydbox_.Silences(e); }
 
   // The rules in force: those added at run time, then the policy's. The
   // snapshot stays valid however the rules change later.
@@ -77,15 +86,24 @@ class RuntimeRules {
  private:
   absl::Status ApplyRule(absl::string_view command, absl::string_view origin,
                          bool query);
-  void Rebuild(RuleSet added);
+  absl::Status ExecuteSydbox(absl::string_view command,
+                             absl::string_view origin, bool readonly,
+                             Lock* own);
+  // Checks and puts `texts` in force as sydbox-1's block.
+  absl::Status SetBlock(const std::vector<std::string>& texts,
+                        absl::string_view origin);
+  void Rebuild(RuleSet added, RuleSet block);
 
   const Policy& base_;
   Variables vars_;
   RuleSet added_;
+  RuleSet block_;  // sydbox-1's, after added_
   std::shared_ptr<const RulesInForce> in_force_;
   std::vector<uint64_t> hits_;  // per rule of policy()
   uint64_t default_hits_ = 0;
   Lock lock_ = Lock::kOff;
+  SydboxApi sydbox_;
+  absl::Status start_;
 };
 
 // Why some call that `rule` matches would be decided by `base`'s kernel

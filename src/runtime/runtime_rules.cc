@@ -165,7 +165,10 @@ std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
         refused = true;
         break;
       }
-      if (!base.KernelDecides(rs.nr, entry)) {
+      // A watched call the kernel would let run stops in syd too (execs,
+      // where rules change at run time).
+      if (!base.KernelDecides(rs.nr, entry) ||
+          base.StopsWatched(rs.nr, other.verdict)) {
         // The filter sends the calls this rule's registers pass to syd.
         if (all_theirs) {
           reaches = true;
@@ -181,7 +184,8 @@ std::string WhyKernelDecides(const Policy& base, const Rule& rule) {
     }
     if (refused) continue;
     ++left;
-    if (!reaches && !base.default_verdict().log.Logs()) {
+    if (!reaches && !base.default_verdict().log.Logs() &&
+        !base.StopsWatched(rs.nr, base.default_verdict().verdict)) {
       return StrCat(s.name,
                     base.chain(rs.nr).empty()
                         ? ": no rule of the policy sends it to syd"
@@ -206,13 +210,101 @@ const char* LockText(RuntimeRules::Lock lock) {
   return "?";
 }
 
+namespace {
+
+// load=magic_stat:net=off: sydbox-1's network sandbox starts off.
+bool SydboxNetworkOn(const Policy& base) {
+  for (const Rule& r : base.rules()) {
+    if (!r.plugin || r.plugin->path != kMagicStat) continue;
+    for (const auto& [key, value] : r.plugin->options) {
+      if (key == "net") return value != "off";
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 RuntimeRules::RuntimeRules(const Policy& base, Variables vars)
     : base_(base),
       vars_(std::move(vars)),
       // The base outlives this object: the snapshot only points at it.
       in_force_(std::make_shared<const RulesInForce>(RulesInForce{
           std::shared_ptr<const Policy>(std::shared_ptr<void>(), &base), 0})),
-      hits_(base.rules().size()) {}
+      hits_(base.rules().size()),
+      sydbox_(SydboxNetworkOn(base)) {
+  // sydbox-1's block as it stands before any command: empty, but for a
+  // network sandbox that starts off.
+  start_ = SetBlock(sydbox_.Block(), "load=magic_stat:net=off");
+}
+
+absl::Status RuntimeRules::SetBlock(const std::vector<std::string>& texts,
+                                    absl::string_view origin) {
+  RuleSet block;
+  for (const std::string& text : texts) {
+    auto source = std::make_shared<SourceFile>(std::string(origin), text);
+    Diagnostics diags;
+    ParsedFile parsed = Parse(source, diags);
+    RuleSet one;
+    if (!diags.has_errors()) one = Resolve(parsed.statements, diags);
+    if (diags.has_errors() || one.rules.size() != 1) {
+      std::string why = "?";
+      for (const Diagnostic& d : diags.all()) {
+        if (d.severity == Severity::kError) {
+          why = d.message;
+          break;
+        }
+      }
+      return absl::InvalidArgumentError(
+          StrCat(origin, ": becomes ", text, ", which syd cannot read: ", why));
+    }
+    std::string why = WhyKernelDecides(base_, one.rules[0]);
+    if (why.empty()) why = OutsideEnvelope(base_, one.rules[0]);
+    if (!why.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat(origin, ": becomes ", text, ", which is refused: ", why));
+    }
+    block.rules.push_back(std::move(one.rules[0]));
+  }
+  Rebuild(added_, std::move(block));
+  return absl::OkStatus();
+}
+
+absl::Status RuntimeRules::ExecuteSydbox(absl::string_view command,
+                                         absl::string_view origin,
+                                         bool readonly, Lock* own) {
+  const std::string named = StrCat(origin, ": ", command);
+  SydboxApi next = sydbox_;
+  absl::StatusOr<SydboxApi::Effect> effect =
+      next.Run(std::string_view(command.data(), command.size()));
+  if (!effect.ok()) {
+    return absl::Status(effect.status().code(),
+                        StrCat(named, ": ", effect.status().message()));
+  }
+  using Kind = SydboxApi::Effect::Kind;
+  switch (effect->kind) {
+    case Kind::kNone:
+      return absl::OkStatus();
+    case Kind::kQuery:
+      return effect->holds ? absl::OkStatus()
+                           : absl::NotFoundError(StrCat(named, ": no"));
+    case Kind::kLock:
+      return Execute(effect->lock, named, readonly, own);
+    case Kind::kChange:
+      break;
+  }
+  if (readonly) {
+    return absl::PermissionDeniedError(
+        StrCat(named, ": read-only: only queries"));
+  }
+  if (lock_ == Lock::kOn || (own != nullptr && *own == Lock::kOn)) {
+    return absl::PermissionDeniedError(
+        StrCat(named, ": the sandbox is locked: no more changes"));
+  }
+  if (absl::Status s = SetBlock(next.Block(), named); !s.ok()) return s;
+  sydbox_ = std::move(next);
+  return absl::OkStatus();
+}
 
 void RuntimeRules::OnExec() {
   if (lock_ == Lock::kExec) lock_ = Lock::kOn;
@@ -244,6 +336,9 @@ void RuntimeRules::CountHit(const RulesInForce& at, const Rule* rule) {
 absl::Status RuntimeRules::Execute(absl::string_view command,
                                    absl::string_view origin, bool readonly,
                                    Lock* own) {
+  if (IsSydboxCommand(std::string_view(command.data(), command.size())))
+    return ExecuteSydbox(command, origin, readonly, own);
+  const std::string named = StrCat(origin, ": ", command);
   const bool query = !command.empty() && command.back() == '?';
   if (query) command.remove_suffix(1);
   Lock& lock = own != nullptr ? *own : lock_;
@@ -264,84 +359,88 @@ absl::Status RuntimeRules::Execute(absl::string_view command,
       want = Lock::kExec;
     } else {
       return absl::InvalidArgumentError(
-          StrCat(origin, ": lock takes on, off or exec, not '", state, "'"));
+          StrCat(named, ": lock takes on, off or exec, not '", state, "'"));
     }
     if (readonly) {
       return absl::PermissionDeniedError(
-          StrCat(origin, ": read-only: only queries"));
+          StrCat(named, ": read-only: only queries"));
     }
     if (locked) {
       return absl::PermissionDeniedError(
-          StrCat(origin, ": the sandbox is locked"));
+          StrCat(named, ": the sandbox is locked"));
     }
     lock = want;
     return absl::OkStatus();
   }
   if (!query && readonly) {
     return absl::PermissionDeniedError(
-        StrCat(origin, ": read-only: only queries (a command ending in ?)"));
+        StrCat(named, ": read-only: only queries (a command ending in ?)"));
   }
   if (!query && locked) {
     return absl::PermissionDeniedError(
-        StrCat(origin, ": the sandbox is locked: no more changes"));
+        StrCat(named, ": the sandbox is locked: no more changes"));
   }
   return ApplyRule(command, origin, query);
 }
 
 absl::Status RuntimeRules::ApplyRule(absl::string_view command,
                                      absl::string_view origin, bool query) {
+  // Messages name the command as it was given; rules keep `origin`.
+  const std::string named = StrCat(origin, ": ", command, query ? "?" : "");
   if (command.find('\n') != absl::string_view::npos) {
     return absl::InvalidArgumentError(
-        StrCat(origin, ": one command at a time (no newline)"));
+        StrCat(named, ": one command at a time (no newline)"));
   }
   auto source =
       std::make_shared<SourceFile>(std::string(origin), std::string(command));
   Diagnostics diags;
   ParsedFile parsed = Parse(source, diags);
+  // Named by the command, as a file's errors are by file:line:col.
   auto first_error = [&]() {
     for (const Diagnostic& d : diags.all()) {
-      if (d.severity == Severity::kError)
-        return StrCat(d.location.ToString(), ": ", d.message);
+      if (d.severity == Severity::kError) {
+        return StrCat(named, ": column ", d.location.column, ": ", d.message);
+      }
     }
-    return std::string("?");
+    return StrCat(named, ": ?");
   };
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   if (parsed.statements.size() != 1 ||
       !std::holds_alternative<RuleStmt>(parsed.statements[0])) {
     return absl::InvalidArgumentError(
-        StrCat(origin,
+        StrCat(named,
                ": expected one sys/ACTION+SET... rule, sys/ACTION-..., "
                "sys/ACTION^[SET], a query ending in ?, or lock:on|off|exec"));
   }
   const RuleStmt& st = std::get<RuleStmt>(parsed.statements[0]);
   if (st.prefix == RuleStmt::Prefix::kRuntime) {
     return absl::InvalidArgumentError(
-        StrCat(origin,
+        StrCat(named,
                ": the run-time envelope (runtime/allow+...) comes from the "
                "policy: the kernel's layers are built from it before the "
                "command starts"));
   }
   if (st.prefix == RuleStmt::Prefix::kBaseline) {
     return absl::InvalidArgumentError(
-        StrCat(origin,
+        StrCat(named,
                ": the baseline (baseline/allow+...) comes from the policy: "
                "the kernel enforces it before the command starts"));
   }
   if (query) {
     if (st.edit != Edit::kAdd) {
       return absl::InvalidArgumentError(
-          StrCat(origin, ": a query asks about a rule: sys/ACTION+...?"));
+          StrCat(named, ": a query asks about a rule: sys/ACTION+...?"));
     }
     RuleSet one = Resolve(parsed.statements, diags, vars_);
     if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
     if (one.rules.empty()) {
-      return absl::InvalidArgumentError(StrCat(origin, ": names no syscall"));
+      return absl::InvalidArgumentError(StrCat(named, ": names no syscall"));
     }
     const std::string key = RuleText(Added(one));
     for (const Rule& r : policy().rules()) {
       if (RuleText(r) == key) return absl::OkStatus();
     }
-    return absl::NotFoundError(StrCat(origin, ": no such rule in force"));
+    return absl::NotFoundError(StrCat(named, ": no such rule in force"));
   }
   const size_t before = added_.rules.size();
   RuleSet edited = Resolve(parsed.statements, diags, vars_, added_);
@@ -349,25 +448,25 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   switch (st.edit) {
     case Edit::kAdd: {
       if (edited.rules.size() == before) {
-        return absl::InvalidArgumentError(StrCat(origin, ": names no syscall"));
+        return absl::InvalidArgumentError(StrCat(named, ": names no syscall"));
       }
       if (Added(edited).plugin) {
         return absl::InvalidArgumentError(
-            StrCat(origin,
+            StrCat(named,
                    ": load= rules come from the policy: a plugin is loaded "
                    "and checked before the command starts"));
       }
       std::string why = WhyKernelDecides(base_, Added(edited));
       if (!why.empty()) {
         return absl::InvalidArgumentError(
-            StrCat(origin, ": ", why,
+            StrCat(named, ": ", why,
                    "; the filter is sealed, so a rule added at run time cannot "
                    "change that"));
       }
       why = OutsideEnvelope(base_, Added(edited));
       if (!why.empty()) {
         return absl::InvalidArgumentError(
-            StrCat(origin, ": refused: ", why,
+            StrCat(named, ": refused: ", why,
                    "; a Landlock domain cannot grow after exec"));
       }
       break;
@@ -382,48 +481,52 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
         for (const Rule& r : base_.rules()) {
           if (RuleText(r) == key) {
             return absl::InvalidArgumentError(
-                StrCat(origin, ": that rule is the policy's (",
+                StrCat(named, ": that rule is the policy's (",
                        r.location.ToString(false),
                        "); only rules added at run time can be removed"));
           }
         }
         return absl::NotFoundError(
-            StrCat(origin, ": no rule added at run time is the same"));
+            StrCat(named, ": no rule added at run time is the same"));
       }
       break;
     case Edit::kClear:
       break;
   }
-  Rebuild(std::move(edited));
+  Rebuild(std::move(edited), block_);
   return absl::OkStatus();
 }
 
-void RuntimeRules::Rebuild(RuleSet added) {
-  // Hits follow their rules: the policy's by position, added ones by text.
-  const size_t old_added = added_.rules.size();
+void RuntimeRules::Rebuild(RuleSet added, RuleSet block) {
+  // Hits follow their rules: the policy's by position, added ones (syd's
+  // own commands' and sydbox-1's block) by text.
+  const size_t old_added = this->added();
   std::unordered_multimap<std::string, uint64_t> added_hits;
   for (size_t i = 0; i < old_added; ++i)
-    added_hits.emplace(RuleText(added_.rules[i]), hits_[i]);
-  std::vector<uint64_t> hits(added.rules.size() + base_.rules().size());
-  for (size_t i = 0; i < added.rules.size(); ++i) {
-    auto it = added_hits.find(RuleText(added.rules[i]));
+    added_hits.emplace(RuleText(policy().rules()[i]), hits_[i]);
+  added_ = std::move(added);
+  block_ = std::move(block);
+  RuleSet all;
+  all.rules = added_.rules;
+  all.rules.insert(all.rules.end(), block_.rules.begin(), block_.rules.end());
+  const size_t new_added = all.rules.size();
+  std::vector<uint64_t> hits(new_added + base_.rules().size());
+  for (size_t i = 0; i < new_added; ++i) {
+    auto it = added_hits.find(RuleText(all.rules[i]));
     if (it != added_hits.end()) {
       hits[i] = it->second;
       added_hits.erase(it);
     }
   }
   std::copy(hits_.begin() + static_cast<ptrdiff_t>(old_added), hits_.end(),
-            hits.begin() + static_cast<ptrdiff_t>(added.rules.size()));
+            hits.begin() + static_cast<ptrdiff_t>(new_added));
   hits_ = std::move(hits);
-
-  added_ = std::move(added);
-  RuleSet all;
-  all.rules = added_.rules;
   all.rules.insert(all.rules.end(), base_.rules().begin(), base_.rules().end());
   all.default_verdict = base_.default_verdict();
+  all.execs_stop = base_.rule_set().execs_stop;
   // A new snapshot; decisions still holding the old one keep it alive.
-  in_force_ = std::make_shared<const RulesInForce>(RulesInForce{
-      std::make_shared<const Policy>(std::move(all)), added_.rules.size()});
+  in_force_ = std::make_shared<const RulesInForce>(
+      RulesInForce{std::make_shared<const Policy>(std::move(all)), new_added});
 }
 
 }  // namespace syd

@@ -89,7 +89,9 @@ TEST_CASE("a bad command changes nothing and says why") {
   absl::Status s =
       rt.Execute("sys/trace+%file_wr:alow:arg_=*\"/b/***\"", "magic", false);
   CHECK(absl::IsInvalidArgument(s));
-  CHECK(s.message().find("magic:1:") != absl::string_view::npos);
+  // Named by the command, and where in it.
+  CHECK(s.message().find("magic: sys/trace+%file_wr:alow:arg_=*\"/b/***\": "
+                         "column 20:") != absl::string_view::npos);
   CHECK(s.message().find("did you mean 'allow'") != absl::string_view::npos);
   CHECK(absl::IsInvalidArgument(rt.Execute("default/allow", "t", false)));
   CHECK(absl::IsInvalidArgument(rt.Execute("", "t", false)));
@@ -131,6 +133,30 @@ TEST_CASE("rules the kernel decides cannot be added") {
                    false)
             .ok());
   CHECK(rt.added() == 2);
+}
+
+// Where rules change at run time every exec that would run stops in syd
+// (for lock:exec), so exec rules can be added; an exec the kernel refuses
+// stays refused.
+TEST_CASE("execs reach syd where rules change at run time") {
+  const std::string magic =
+      "sys/trace+newfstatat:arg_=~\"^/dev/sydbox(/|$)\":load=magic_stat\n";
+  const char* ban = "sys/trace+execve,execveat:fault=EPERM:arg_=*\"/b/***\"";
+  {
+    Policy base = Build(kPaludisLike);
+    RuntimeRules rt(base);
+    CHECK(absl::IsInvalidArgument(rt.Execute(ban, "t", false)));
+  }
+  Policy base = Build(magic + kPaludisLike);
+  CHECK(base.StopsWatched(FindSyscall("execve")->nr, Verdict{}));
+  RuntimeRules rt(base);
+  CHECK(rt.Execute(ban, "t", false).ok());
+  Policy refusing = Build(magic + "sys/fault+execve:arg2=0:error=EACCES\n");
+  RuntimeRules rt2(refusing);
+  const absl::Status s =
+      rt2.Execute("sys/trace+execve:allow:arg_=*\"/b/***\"", "t", false);
+  CHECK(absl::IsInvalidArgument(s));
+  CHECK(s.message().find("EACCES") != absl::string_view::npos);
 }
 
 TEST_CASE("a logged default sends everything the kernel rules leave to syd") {

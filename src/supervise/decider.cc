@@ -270,8 +270,10 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;
   const bool magic = slot != nullptr && slot->magic;
   if (denied && !magic) ++refused_;
+  // A refusal sydbox-1's filter/ names is counted, not reported.
+  const bool silenced = denied && runtime_.Silenced(e);
   if (((denied && log.kind != LogTarget::Kind::kQuiet) || log.Logs()) &&
-      !magic) {
+      !magic && !silenced) {
     Report(pid, e, d);
   }
   if (exit && !denied && d.verdict.kind != K::kDetachProcess &&

@@ -72,11 +72,12 @@ absl::Status Supervisor::LoadPlugins() {
     PluginSlot& slot = plugins_[i];
     if (r.plugin->path == kMagicStat) {
       // The resolver checked the options: readonly and initonly, truthy
-      // or not.
+      // or not; net is RuntimeRules'.
       slot.magic = true;
       for (const auto& [key, value] : r.plugin->options) {
         const bool on = value != "0" && value != "false" && value != "no";
-        (key == "readonly" ? slot.readonly : slot.initonly) = on;
+        if (key == "readonly") slot.readonly = on;
+        if (key == "initonly") slot.initonly = on;
       }
       continue;
     }
@@ -174,6 +175,7 @@ absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
 absl::StatusOr<int> Supervisor::Run(const std::string& path,
                                     const std::vector<std::string>& argv) {
   if (absl::Status s = LoadPlugins(); !s.ok()) return s;
+  if (!runtime_.start().ok()) return runtime_.start();
   if (options_.backend == BackendChoice::kAuto) {
     absl::StatusOr<BackendChoice> chosen = ChooseBackend(policy_, options_);
     if (!chosen.ok()) return chosen.status();
