@@ -4,9 +4,7 @@
 // namespace the test makes. Each command's real effect is checked: the
 // connections that arrived, the files made, the reports.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,15 +42,10 @@ std::map<std::string, std::string> Steps(const std::string& out) {
 TEST_CASE("a Paludis phase drives syd through esandbox" *
           doctest::skip(geteuid() != 0)) {
   REQUIRE(testing::EnterNewNetworkNamespace());
-  const int listener =
-      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
-  REQUIRE(listen(listener, 16) == 0);
-  socklen_t len = sizeof at;
-  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+  const testing::LoopbackSocket test_listener =
+      testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(test_listener.fd >= 0);
+  const int listener = test_listener.fd;
   const std::string root = testing::MakeTempDir();
   const std::string work = root + "/work";
   const std::string outside = root + "/outside";
@@ -63,7 +56,7 @@ TEST_CASE("a Paludis phase drives syd through esandbox" *
   const testing::RunResult r = e2e::Run(
       {kSyd, "-p", "paludis-magic", "-D", "WORKDIR=" + work, "-D",
        "IMAGE=" + work, "--", "/bin/bash", "testdata/paludis/phase.bash",
-       helper, work, outside, std::to_string(ntohs(at.sin_port))},
+       helper, work, outside, std::to_string(test_listener.port)},
       {"SYD_PROFILE_PATH=profiles"});
   CAPTURE(r.out);
   CAPTURE(r.err);

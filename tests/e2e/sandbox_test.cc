@@ -656,18 +656,10 @@ TEST_CASE("unix socket paths resolve as file paths" *
 TEST_CASE("paludis: only what the sandbox bound is reachable" *
           doctest::skip(geteuid() != 0)) {
   REQUIRE(testing::EnterNewNetworkNamespace());
-  sockaddr_in any{};
-  any.sin_family = AF_INET;
-  any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   auto bound = [&](int type) {
-    const int fd = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    REQUIRE(fd >= 0);
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&any), sizeof any) == 0);
-    if (type == SOCK_STREAM) REQUIRE(listen(fd, 4) == 0);
-    sockaddr_in at{};
-    socklen_t len = sizeof at;
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&at), &len) == 0);
-    return std::make_pair(fd, ntohs(at.sin_port));
+    const testing::LoopbackSocket s = testing::BindLoopback(type);
+    REQUIRE(s.fd >= 0);
+    return std::make_pair(s.fd, s.port);
   };
   const auto [listener, tcp_port] = bound(SOCK_STREAM);
   const auto [datagrams, udp_port] = bound(SOCK_DGRAM);
@@ -753,17 +745,11 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   // same uid may): bound by the sandbox too, but the kernel may hand what
   // is sent there to the test's socket, so it is not BOUND.
   for (const int type : {SOCK_STREAM, SOCK_DGRAM}) {
-    const int theirs = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    const int one = 1;
-    REQUIRE(setsockopt(theirs, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) ==
-            0);
-    REQUIRE(bind(theirs, reinterpret_cast<sockaddr*>(&any), sizeof any) == 0);
-    if (type == SOCK_STREAM) REQUIRE(listen(theirs, 4) == 0);
-    sockaddr_in at{};
-    socklen_t len = sizeof at;
-    REQUIRE(getsockname(theirs, reinterpret_cast<sockaddr*>(&at), &len) == 0);
-    const std::string spec =
-        "inet:127.0.0.1@" + std::to_string(ntohs(at.sin_port));
+    const testing::LoopbackSocket shared =
+        testing::BindLoopback(type, /*reuseport=*/true);
+    REQUIRE(shared.fd >= 0);
+    const int theirs = shared.fd;
+    const std::string spec = "inet:127.0.0.1@" + std::to_string(shared.port);
     r = paludis({type == SOCK_STREAM ? "serve-connect" : "serve-sendto", spec,
                  "reuseport"});
     CAPTURE(type);
@@ -804,16 +790,11 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
 TEST_CASE("paludis: network rules change at run time" *
           doctest::skip(geteuid() != 0)) {
   REQUIRE(testing::EnterNewNetworkNamespace());
-  const int listener =
-      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
-  REQUIRE(listen(listener, 4) == 0);
-  socklen_t len = sizeof at;
-  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len) == 0);
-  const std::string port = std::to_string(ntohs(at.sin_port));
+  const testing::LoopbackSocket test_listener =
+      testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(test_listener.fd >= 0);
+  const int listener = test_listener.fd;
+  const std::string port = std::to_string(test_listener.port);
   const std::string rule =
       "sys/trace+connect:allow:arg_@~\"inet://127.0.0.1@" + port + "\"";
   const std::string dir = testing::MakeTempDir();
@@ -867,17 +848,12 @@ TEST_CASE("paludis: network rules change at run time" *
 TEST_CASE("--unshare-net: nothing the command sends leaves its namespace" *
           doctest::skip(geteuid() != 0)) {
   REQUIRE(testing::EnterNewNetworkNamespace());
-  const int listener =
-      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
-  REQUIRE(listen(listener, 4) == 0);
-  socklen_t len = sizeof at;
-  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len) == 0);
+  const testing::LoopbackSocket test_listener =
+      testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(test_listener.fd >= 0);
+  const int listener = test_listener.fd;
   const std::string theirs =
-      "inet:127.0.0.1@" + std::to_string(ntohs(at.sin_port));
+      "inet:127.0.0.1@" + std::to_string(test_listener.port);
   const std::string traced = "sys/trace+connect:allow:arg_@~\"LOOPBACK\"";
   // Without it, the connect arrives: the test can fail.
   CHECK(Run({kSyd, "-m", traced, "--", kHelper, "connect", theirs}).exit_code ==
