@@ -124,14 +124,18 @@ int RunCommand(const std::vector<std::string>& args) {
   rules->execs_stop = !options.control.empty();
   BaselineFor baseline;
   if (supervised) {
-    absl::StatusOr<supervise::BackendChoice> backend =
-        supervise::ChooseBackend(without_baseline, options);
+    absl::StatusOr<supervise::BackendChoice> backend = supervise::ChooseBackend(
+        without_baseline, options, &options.backend_fallback);
     if (!backend.ok()) {
       std::fprintf(stderr, "syd: %s; nothing was run\n",
                    std::string(backend.status().message()).c_str());
       return kExitCommandUsage;
     }
     options.backend = *backend;
+    if (!options.backend_fallback.empty()) {
+      std::fprintf(stderr, "syd: ptrace, not user notification: %s\n",
+                   options.backend_fallback.c_str());
+    }
     // In a pid namespace of syd's the sandbox cannot name syd, and has a
     // mount namespace of its own for its /proc.
     options.pid_namespace = supervise::PlanPidNamespace();

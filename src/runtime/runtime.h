@@ -89,6 +89,9 @@ class RuntimeRules {
   absl::Status ExecuteSydbox(absl::string_view command,
                              absl::string_view origin, bool readonly,
                              Lock* own);
+  // Why `rule` cannot be added at run time (a plugin; calls the kernel
+  // decides; outside the envelope), or "".
+  std::string WhyNot(const Rule& rule) const;
   // Checks and puts `texts` in force as sydbox-1's block.
   absl::Status SetBlock(const std::vector<std::string>& texts,
                         absl::string_view origin);

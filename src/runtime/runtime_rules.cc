@@ -238,6 +238,22 @@ RuntimeRules::RuntimeRules(const Policy& base, Variables vars)
   start_ = SetBlock(sydbox_.Block(), "load=magic_stat:net=off");
 }
 
+std::string RuntimeRules::WhyNot(const Rule& rule) const {
+  if (rule.plugin) {
+    return "load= rules come from the policy: a plugin is loaded and "
+           "checked before the command starts";
+  }
+  if (std::string why = WhyKernelDecides(base_, rule); !why.empty()) {
+    return StrCat(why,
+                  "; the filter is sealed, so a rule added at run time "
+                  "cannot change that");
+  }
+  if (std::string why = OutsideEnvelope(base_, rule); !why.empty())
+    return StrCat("refused: ", why,
+                  "; a Landlock domain cannot grow after exec");
+  return "";
+}
+
 absl::Status RuntimeRules::SetBlock(const std::vector<std::string>& texts,
                                     absl::string_view origin) {
   RuleSet block;
@@ -258,11 +274,9 @@ absl::Status RuntimeRules::SetBlock(const std::vector<std::string>& texts,
       return absl::InvalidArgumentError(
           StrCat(origin, ": becomes ", text, ", which syd cannot read: ", why));
     }
-    std::string why = WhyKernelDecides(base_, one.rules[0]);
-    if (why.empty()) why = OutsideEnvelope(base_, one.rules[0]);
-    if (!why.empty()) {
+    if (std::string why = WhyNot(one.rules[0]); !why.empty()) {
       return absl::InvalidArgumentError(
-          StrCat(origin, ": becomes ", text, ", which is refused: ", why));
+          StrCat(origin, ": becomes ", text, ": ", why));
     }
     block.rules.push_back(std::move(one.rules[0]));
   }
@@ -450,25 +464,8 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
       if (edited.rules.size() == before) {
         return absl::InvalidArgumentError(StrCat(named, ": names no syscall"));
       }
-      if (Added(edited).plugin) {
-        return absl::InvalidArgumentError(
-            StrCat(named,
-                   ": load= rules come from the policy: a plugin is loaded "
-                   "and checked before the command starts"));
-      }
-      std::string why = WhyKernelDecides(base_, Added(edited));
-      if (!why.empty()) {
-        return absl::InvalidArgumentError(
-            StrCat(named, ": ", why,
-                   "; the filter is sealed, so a rule added at run time cannot "
-                   "change that"));
-      }
-      why = OutsideEnvelope(base_, Added(edited));
-      if (!why.empty()) {
-        return absl::InvalidArgumentError(
-            StrCat(named, ": refused: ", why,
-                   "; a Landlock domain cannot grow after exec"));
-      }
+      if (std::string why = WhyNot(Added(edited)); !why.empty())
+        return absl::InvalidArgumentError(StrCat(named, ": ", why));
       break;
     }
     case Edit::kRemove:

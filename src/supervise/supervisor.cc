@@ -122,7 +122,8 @@ std::string PtraceReason(const Policy& policy) {
   for (const Rule& r : policy.rules()) {
     if (r.plugin && r.plugin->path != kMagicStat) {
       return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
-                    " runs in the tracer");
+                    " may have an exit hook, which needs the call's result: "
+                    "ptrace");
     }
   }
   return "";
@@ -131,7 +132,8 @@ std::string PtraceReason(const Policy& policy) {
 }  // namespace
 
 absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
-                                            const Options& options) {
+                                            const Options& options,
+                                            std::string* fallback) {
   const std::string ptrace_reason = PtraceReason(policy);
   // Where another listener is above syd, syd cannot make its own, and the
   // outer USER_NOTIF outranks TRACE (seccomp takes the highest-precedence
@@ -156,6 +158,12 @@ absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
     case BackendChoice::kAuto:
       if (ptrace_reason.empty() && support == ListenerSupport::kYes)
         return BackendChoice::kUserNotif;
+      if (fallback != nullptr) {
+        *fallback = !ptrace_reason.empty()
+                        ? ptrace_reason
+                        : "this kernel cannot make a seccomp listener that "
+                          "syd can use (Linux 5.19 or later needed)";
+      }
       break;
     case BackendChoice::kUserNotif:
       if (!ptrace_reason.empty()) {
@@ -313,6 +321,9 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         static_cast<unsigned long long>(refused_),
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
+    if (!options_.backend_fallback.empty())
+      Message(
+          StrCat("ptrace, not user notification: ", options_.backend_fallback));
     Message(kernel::LandlockSummary(options_.landlock, kernel::LandlockAbi()));
     Message(options_.pid_namespace.on
                 ? "pid namespace: the sandbox's own; it dies with syd"

@@ -69,14 +69,18 @@ struct Options {
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.
   std::function<void(const std::string& line)> messages;
+  // Why the run fell back to ptrace (ChooseBackend), for --stats.
+  std::string backend_fallback;
 };
 
 // The backend a run of `policy` with `options` gets: resolves kAuto, and
 // refuses an explicit choice the run or the kernel cannot serve. Never
-// kAuto. The baseline depends on it (src/policy/baseline.h), so the CLI
-// asks before it compiles the filter.
+// kAuto. Where kAuto falls back to ptrace, `fallback` says why. The
+// baseline depends on it (src/policy/baseline.h), so the CLI asks before
+// it compiles the filter.
 absl::StatusOr<BackendChoice> ChooseBackend(const Policy& policy,
-                                            const Options& options);
+                                            const Options& options,
+                                            std::string* fallback = nullptr);
 
 class Supervisor {
  public:

@@ -749,13 +749,20 @@ TEST_CASE("plugin load errors say what is wrong and run nothing" *
   r = load("plugins/maxsize.so");  // no max=
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "init failed: maxsize needs max=BYTES"));
-  // A plugin runs in the tracer: user notification cannot serve it.
+  // A plugin of a shared object may have an exit hook: ptrace only.
   r = Run({kSyd, "--backend=user-notif", "-m",
            "sys/user+write:load=plugins/maxsize.so:max=10", "--", kHelper,
            "write", marker});
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "--backend=user-notif: this run needs ptrace: "));
-  CHECK(Contains(r.err, "load=plugins/maxsize.so runs in the tracer"));
+  CHECK(Contains(r.err, "load=plugins/maxsize.so may have an exit hook"));
+  // Left to choose, syd falls back, and says why once.
+  r = testing::Run({kSyd, "--stats", "-m",
+                    "sys/user+write:load=plugins/maxsize.so:max=10", "--",
+                    "/bin/true"});
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "syd: ptrace, not user notification: "));
+  CHECK(Contains(r.err, "(ptrace)"));
   r = load("no_such_module");
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "no built-in module 'no_such_module'"));
