@@ -61,6 +61,11 @@ int64_t AnswerAsDevNull(pid_t pid, const Call& e, const SyscallInfo& s) {
 
 }  // namespace
 
+bool IsMagicPath(std::string_view path) {
+  return path.starts_with(kMagic) &&
+         (path.size() == kMagic.size() || path[kMagic.size()] == '/');
+}
+
 MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
                       RuntimeRules* rules) {
   MagicAnswer out;
@@ -72,16 +77,9 @@ MagicAnswer MagicStat(pid_t pid, const Call& e, const MagicAccess& access,
     if (!s.args[i].IsPath() || s.args[i].from_fd) continue;
     std::optional<std::string> raw =
         tracee::ReadString(pid, e.args[i], PATH_MAX);
-    if (raw && raw->rfind(kMagic, 0) == 0) {
-      path = *raw;
-    } else if (e.strings[i]) {
-      path = *e.strings[i];
-    }
+    if (raw) path = *std::move(raw);
   }
-  if (path.rfind(kMagic, 0) != 0 ||
-      (path.size() > kMagic.size() && path[kMagic.size()] != '/')) {
-    return out;  // not ours: the next rule decides
-  }
+  if (!IsMagicPath(path)) return out;  // not ours: the next rule decides
   out.magic = true;
   std::string command = path.substr(std::min(path.size(), kMagic.size() + 1));
   absl::Status status = absl::OkStatus();

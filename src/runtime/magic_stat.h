@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "src/policy/policy.h"
 #include "src/runtime/runtime.h"
@@ -31,6 +32,11 @@ struct MagicAnswer {
   std::string message;   // a failure, or the change made, for the rule's log
   bool changed = false;  // the rules changed (message says how)
 };
+
+// Whether `path`, as the program wrote it, is magic: /dev/sydbox or below
+// it. Only that spelling is (as in sydbox): a relative or roundabout name
+// of the same place is an ordinary path, which does not exist.
+bool IsMagicPath(std::string_view path);
 
 // Reads the path of call `e` of stopped process `pid` as it was written
 // and, when it is magic, runs its command on `rules` and writes the stat

@@ -17,6 +17,7 @@
 #include "src/runtime/magic_stat.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
+#include "src/tracee/memory.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -158,6 +159,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         (e.nr == SYS_execve || e.nr == SYS_execveat);
   if (own_exec) command_execed_ = true;
   if (Detached(pid)) return Outcome{};
+  if (std::optional<Outcome> plain = NotMagic(pid, e, *rules)) return plain;
   if (std::optional<Outcome> unread = Read(pid, policy, &e)) return unread;
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
@@ -232,6 +234,57 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   }
   Record(pid, e, *rules, d, log, std::move(exit));
   return traced(out);
+}
+
+namespace {
+
+// The position in `nr`'s chain after its magic stat rules when every other
+// rule there is the kernel's to decide (so that a stop is for magic stat
+// alone); 0 when there is none, or something else syd must judge.
+int32_t MagicEnd(const Policy& policy, int nr) {
+  const std::vector<ChainEntry>& chain = policy.chain(nr);
+  int32_t end = 0;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const Rule& r = policy.rules()[chain[i].rule];
+    if (r.plugin && r.plugin->path == kMagicStat) {
+      end = static_cast<int32_t>(i + 1);
+    } else if (!policy.KernelDecides(nr, chain[i])) {
+      return 0;
+    }
+  }
+  return end;
+}
+
+}  // namespace
+
+std::optional<Outcome> Supervisor::NotMagic(pid_t pid, const Call& e,
+                                            const RulesInForce& rules) {
+  const Policy& policy = *rules.policy;
+  if (e.nr < 0 || e.nr >= kMaxSyscallNr) return std::nullopt;
+  if (magic_ends_of_ != &policy) {
+    magic_ends_of_ = &policy;
+    magic_ends_.assign(kMaxSyscallNr, -1);
+  }
+  int32_t& end = magic_ends_[e.nr];
+  if (end < 0) end = MagicEnd(policy, e.nr);
+  if (end == 0) return std::nullopt;
+  const SyscallInfo& s = *FindSyscall(e.nr);
+  int arg = 0;
+  while (arg < s.nargs && (!s.args[arg].IsPath() || s.args[arg].from_fd)) ++arg;
+  if (arg == s.nargs) return std::nullopt;
+  // Read as written; a magic path, or one that cannot be read (the
+  // kernel's EFAULT), is decided in full.
+  const std::optional<std::string> raw =
+      tracee::ReadString(pid, e.args[arg], PATH_MAX);
+  if (!raw || IsMagicPath(*raw)) return std::nullopt;
+  // Past the magic rules, the kernel's rules decide on the registers.
+  const Decision d = Evaluate(policy, e, static_cast<uint32_t>(end));
+  const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
+  if (d.trace || d.verdict.kind != Verdict::Kind::kAllow || log.Logs())
+    return std::nullopt;
+  runtime_.CountHit(rules, d.rule);
+  ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
+  return Outcome{};
 }
 
 std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,

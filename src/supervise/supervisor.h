@@ -126,6 +126,11 @@ class Supervisor {
   // outcome when they cannot be read); records a decided call (detached
   // processes, counters, reports, the root changing, a plugin's exit hook).
   std::optional<Outcome> Read(pid_t pid, const Policy& policy, Call* call);
+  // Magic stat's rule stops every stat of a path, and nearly none is
+  // magic: the outcome of one whose path, as written, is not, where
+  // nothing else in its chain needs syd; nullopt to decide it in full.
+  std::optional<Outcome> NotMagic(pid_t pid, const Call& call,
+                                  const RulesInForce& rules);
   void Record(pid_t pid, const Call& call, const RulesInForce& rules,
               const Decision& d, const LogTarget& log,
               std::optional<PendingExit> exit);
@@ -204,6 +209,10 @@ class Supervisor {
   uint64_t event_stops_ = 0;
   // Calls decided here, per syscall and verdict kind.
   CallCounters counts_ = CallCounters(kMaxSyscallNr);
+  // NotMagic's chain positions after the magic rules, per syscall, for
+  // the rules in force of `magic_ends_of_`: -1 not known yet, 0 none.
+  const Policy* magic_ends_of_ = nullptr;
+  std::vector<int32_t> magic_ends_;
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees
   // (tracee::ResolvePath's sandbox_proc), empty without one.

@@ -193,6 +193,32 @@ TEST_CASE("magic stat answers every stat and access variant") {
   r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper, "stats",
            "/dev/sydboxes"});
   CHECK(r.exit_code == 7);
+  // Only the spelling /dev/sydbox is magic, as in sydbox: another name of
+  // the same place is an ordinary path, which does not exist.
+  for (const char* other : {"/dev/./sydbox", "//dev/sydbox"}) {
+    r = Run({kSyd, "-m", kMagicRule, "-c", t.policy, "--", kHelper, "stats",
+             other});
+    CHECK(r.exit_code == 7);
+  }
+  // Paths that are not magic are answered without being resolved, but a
+  // rule of the policy's on the same calls is still judged.
+  r = Run({kSyd, "-m", kMagicRule, "-m",
+           "sys/trace+newfstatat:fault=EACCES:arg_=*\"/etc/***\"", "-c",
+           t.policy, "--", kHelper, "stats", "/etc/hostname"});
+  CHECK(Contains(r.out, " fstatat=-1 "));
+  CHECK(Contains(r.err, "fault=EACCES"));
+  r = Run({kSyd, "-p", "paludis-magic", "-D", "WORKDIR=" + t.allowed, "-D",
+           "IMAGE=" + t.allowed, "--", kHelper, "stats", "/dev/sydbox"},
+          {"SYD_PROFILE_PATH=profiles"});
+  // Paludis's invocation routes only what a shell's test -e makes (stat:
+  // newfstatat from the cwd, no flags), guarded in the kernel: lstat,
+  // statx, access and glibc's fstat never stop.
+  CHECK(Contains(r.out, "stat=0 lstat=-1 fstatat=0 statx=-1 access=-1"));
+  CHECK(r.exit_code == 5);
+  r = Run({kSyd, "-p", "paludis-magic", "-D", "WORKDIR=" + t.allowed, "-D",
+           "IMAGE=" + t.allowed, "--", kHelper, "stats", "/dev/null"},
+          {"SYD_PROFILE_PATH=profiles"});
+  CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("magic stat: bad commands fail with EINVAL and change nothing") {
