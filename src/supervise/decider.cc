@@ -261,8 +261,8 @@ std::optional<Outcome> Supervisor::NotMagic(pid_t pid, const Call& e,
                                             const RulesInForce& rules) {
   const Policy& policy = *rules.policy;
   if (e.nr < 0 || e.nr >= kMaxSyscallNr) return std::nullopt;
-  if (magic_ends_of_ != &policy) {
-    magic_ends_of_ = &policy;
+  if (magic_ends_of_ != rules.policy) {
+    magic_ends_of_ = rules.policy;
     magic_ends_.assign(kMaxSyscallNr, -1);
   }
   int32_t& end = magic_ends_[e.nr];

@@ -211,7 +211,8 @@ class Supervisor {
   CallCounters counts_ = CallCounters(kMaxSyscallNr);
   // NotMagic's chain positions after the magic rules, per syscall, for
   // the rules in force of `magic_ends_of_`: -1 not known yet, 0 none.
-  const Policy* magic_ends_of_ = nullptr;
+  // Held, so that a later policy cannot be made at the same address.
+  std::shared_ptr<const Policy> magic_ends_of_;
   std::vector<int32_t> magic_ends_;
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees

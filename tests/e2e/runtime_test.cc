@@ -221,6 +221,22 @@ TEST_CASE("magic stat answers every stat and access variant") {
   CHECK(r.exit_code == 0);
 }
 
+// A stat answered without its path resolved (nothing but magic stat
+// judged it) is judged again once a rule on it is added at run time.
+TEST_CASE("magic stat: a rule added on stats is judged from then on") {
+  Tree t;
+  RunResult r = t.Script(
+      "test -e /etc/hostname || exit 10\n"
+      "test -e '/dev/sydbox/sys/trace+newfstatat,statx:fault=EACCES:"
+      "arg_=*\"/etc/***\"' || exit 11\n"
+      "test -e /etc/hostname && exit 12\n"
+      "exit 0\n",
+      {"-m", kMagicRule});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "fault=EACCES"));
+}
+
 TEST_CASE("magic stat: bad commands fail with EINVAL and change nothing") {
   Tree t;
   RunResult r = t.Script(
