@@ -548,7 +548,7 @@ uint64_t PathArgRights(std::string_view syscall, int arg) {
 std::string RuntimeChanges(const Policy& policy, const std::string& control) {
   if (!control.empty()) return StrCat("the control socket ", control);
   for (const Rule& r : policy.rules()) {
-    if (r.plugin && r.plugin->path == kMagicStat)
+    if (r.IsMagicStat())
       return StrCat("load=magic_stat at ", r.location.ToString());
   }
   return "";

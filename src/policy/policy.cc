@@ -20,7 +20,7 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
   for (uint32_t i = 0; i < rules_.rules.size(); ++i) {
     const Rule& r = rules_.rules[i];
     tests_process_names_ |= r.command != nullptr || r.cmdline != nullptr;
-    rules_.execs_stop |= r.plugin && r.plugin->path == kMagicStat;
+    rules_.execs_stop |= r.IsMagicStat();
     for (const RuleSyscall& s : r.syscalls) {
       chains_[s.nr].push_back({i, s.guard});
     }

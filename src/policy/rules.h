@@ -137,6 +137,8 @@ struct Rule {
   // cmdline=, load=, or a test on a string or an address); false when the
   // kernel alone can.
   bool NeedsUserSpace() const;
+  // A load=magic_stat rule (/dev/sydbox).
+  bool IsMagicStat() const { return plugin && plugin->path == kMagicStat; }
 };
 
 // Without a default/ statement, calls no rule decides are allowed: rule

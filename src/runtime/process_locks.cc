@@ -31,15 +31,19 @@ ProcessLocks::Entry* ProcessLocks::Met(pid_t tgid) {
 }
 
 ProcessLocks::Lock* ProcessLocks::Of(pid_t tgid) {
+  handed_out_ = true;
+  return Lookup(tgid);
+}
+
+ProcessLocks::Lock* ProcessLocks::Lookup(pid_t tgid) {
   if (Entry* e = Met(tgid)) return &e->lock;
   // Up to the nearest process met before; each on the way inherits.
   std::vector<std::pair<pid_t, uint64_t>> chain;
   Lock inherited = Lock::kOn;
   for (pid_t p = tgid; p > 1 && chain.size() < kMaxDepth;) {
-    const uint64_t start = tracee::StartTime(p);
+    const auto [parent, start] = tracee::ParentAndStartOf(p);
     if (start == 0) break;  // gone
     chain.emplace_back(p, start);
-    const pid_t parent = tracee::ParentOf(p);
     // The parent must be older than the child, or the pid was reused.
     if (Entry* e = Met(parent); e != nullptr && e->start <= start) {
       inherited = e->lock;
@@ -67,8 +71,9 @@ ProcessLocks::Lock* ProcessLocks::Of(pid_t tgid) {
   return &known_[tgid].lock;
 }
 
-void ProcessLocks::OnExec(pid_t tgid) {
-  Lock* lock = Of(tgid);
+void ProcessLocks::OnExec(pid_t tid) {
+  if (!handed_out_) return;
+  Lock* lock = Lookup(tracee::ThreadGroup(tid));
   if (*lock == Lock::kExec) *lock = Lock::kOn;
 }
 

@@ -32,10 +32,13 @@ class ProcessLocks {
   // lock since; the child then gets the newer one.
   Lock* Of(pid_t tgid);
 
-  // `tgid` makes an exec that will run: its lock:exec becomes lock:on.
-  void OnExec(pid_t tgid);
+  // Thread `tid` makes an exec that will run: its process's lock:exec
+  // becomes lock:on. Until Of() has handed out a lock (a magic command),
+  // every process is unlocked, and this looks nothing up.
+  void OnExec(pid_t tid);
 
  private:
+  Lock* Lookup(pid_t tgid);
   struct Entry {
     uint64_t start = 0;  // StartTime: a reused pid is another process
     Lock lock = Lock::kOff;
@@ -45,6 +48,7 @@ class ProcessLocks {
   pid_t initial_ = -1;
   std::unordered_map<pid_t, Entry> known_;
   Entry broken_;  // what Of() hands out for a chain that breaks
+  bool handed_out_ = false;
   size_t since_pruned_ = 0;
 };
 

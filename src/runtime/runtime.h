@@ -89,6 +89,11 @@ class RuntimeRules {
   absl::Status ExecuteSydbox(absl::string_view command,
                              absl::string_view origin, bool readonly,
                              Lock* own);
+  // Whether changes are refused: the run's lock, or the caller's own
+  // (`own`, when given), is on.
+  bool Locked(const Lock* own) const {
+    return lock_ == Lock::kOn || (own != nullptr && *own == Lock::kOn);
+  }
   // Why `rule` cannot be added at run time (a plugin; calls the kernel
   // decides; outside the envelope), or "".
   std::string WhyNot(const Rule& rule) const;

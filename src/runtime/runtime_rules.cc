@@ -212,10 +212,18 @@ const char* LockText(RuntimeRules::Lock lock) {
 
 namespace {
 
+// The first error among `diags`, or nullptr.
+const Diagnostic* FirstError(const Diagnostics& diags) {
+  for (const Diagnostic& d : diags.all()) {
+    if (d.severity == Severity::kError) return &d;
+  }
+  return nullptr;
+}
+
 // load=magic_stat:net=off: sydbox-1's network sandbox starts off.
 bool SydboxNetworkOn(const Policy& base) {
   for (const Rule& r : base.rules()) {
-    if (!r.plugin || r.plugin->path != kMagicStat) continue;
+    if (!r.IsMagicStat()) continue;
     for (const auto& [key, value] : r.plugin->options) {
       if (key == "net") return value != "off";
     }
@@ -264,15 +272,10 @@ absl::Status RuntimeRules::SetBlock(const std::vector<std::string>& texts,
     RuleSet one;
     if (!diags.has_errors()) one = Resolve(parsed.statements, diags);
     if (diags.has_errors() || one.rules.size() != 1) {
-      std::string why = "?";
-      for (const Diagnostic& d : diags.all()) {
-        if (d.severity == Severity::kError) {
-          why = d.message;
-          break;
-        }
-      }
+      const Diagnostic* error = FirstError(diags);
       return absl::InvalidArgumentError(
-          StrCat(origin, ": becomes ", text, ", which syd cannot read: ", why));
+          StrCat(origin, ": becomes ", text, ", which syd cannot read: ",
+                 error != nullptr ? error->message : "?"));
     }
     if (std::string why = WhyNot(one.rules[0]); !why.empty()) {
       return absl::InvalidArgumentError(
@@ -311,7 +314,7 @@ absl::Status RuntimeRules::ExecuteSydbox(absl::string_view command,
     return absl::PermissionDeniedError(
         StrCat(named, ": read-only: only queries"));
   }
-  if (lock_ == Lock::kOn || (own != nullptr && *own == Lock::kOn)) {
+  if (Locked(own)) {
     return absl::PermissionDeniedError(
         StrCat(named, ": the sandbox is locked: no more changes"));
   }
@@ -356,7 +359,7 @@ absl::Status RuntimeRules::Execute(absl::string_view command,
   const bool query = !command.empty() && command.back() == '?';
   if (query) command.remove_suffix(1);
   Lock& lock = own != nullptr ? *own : lock_;
-  const bool locked = lock_ == Lock::kOn || lock == Lock::kOn;
+  const bool locked = Locked(own);
   if (command.substr(0, 5) == "lock:") {
     if (query) {
       return StrCat("lock:", LockText(lock)) == command
@@ -411,12 +414,10 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   ParsedFile parsed = Parse(source, diags);
   // Named by the command, as a file's errors are by file:line:col.
   auto first_error = [&]() {
-    for (const Diagnostic& d : diags.all()) {
-      if (d.severity == Severity::kError) {
-        return StrCat(named, ": column ", d.location.column, ": ", d.message);
-      }
-    }
-    return StrCat(named, ": ?");
+    const Diagnostic* d = FirstError(diags);
+    return d != nullptr ? StrCat(named, ": column ", d->location.column, ": ",
+                                 d->message)
+                        : StrCat(named, ": ?");
   };
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   if (parsed.statements.size() != 1 ||

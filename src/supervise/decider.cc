@@ -230,7 +230,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // needed, so both backends do it here.
   if ((e.nr == SYS_execve || e.nr == SYS_execveat) && out.run && !own_exec) {
     runtime_.OnExec();
-    locks_.OnExec(tracee::ThreadGroup(pid));
+    locks_.OnExec(pid);
   }
   Record(pid, e, *rules, d, log, std::move(exit));
   return traced(out);
@@ -246,7 +246,7 @@ int32_t MagicEnd(const Policy& policy, int nr) {
   int32_t end = 0;
   for (size_t i = 0; i < chain.size(); ++i) {
     const Rule& r = policy.rules()[chain[i].rule];
-    if (r.plugin && r.plugin->path == kMagicStat) {
+    if (r.IsMagicStat()) {
       end = static_cast<int32_t>(i + 1);
     } else if (!policy.KernelDecides(nr, chain[i])) {
       return 0;

@@ -70,7 +70,7 @@ absl::Status Supervisor::LoadPlugins() {
     const std::string where =
         StrCat(r.location.ToString(false), ": load=", r.plugin->path);
     PluginSlot& slot = plugins_[i];
-    if (r.plugin->path == kMagicStat) {
+    if (r.IsMagicStat()) {
       // The resolver checked the options: readonly and initonly, truthy
       // or not; net is RuntimeRules'.
       slot.magic = true;
@@ -120,7 +120,7 @@ void ShieldFromOomKiller() {
 // user notification the kernel runs the call after syd has answered.
 std::string PtraceReason(const Policy& policy) {
   for (const Rule& r : policy.rules()) {
-    if (r.plugin && r.plugin->path != kMagicStat) {
+    if (r.plugin && !r.IsMagicStat()) {
       return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
                     " may have an exit hook, which needs the call's result: "
                     "ptrace");

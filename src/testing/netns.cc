@@ -32,4 +32,11 @@ LoopbackSocket BindLoopback(int type, bool reuseport) {
   return {fd, ntohs(at.sin_port)};
 }
 
+int Accepted(int listener) {
+  int arrived = 0;
+  for (int fd; (fd = accept(listener, nullptr, nullptr)) >= 0; ++arrived)
+    close(fd);
+  return arrived;
+}
+
 }  // namespace syd::testing

@@ -21,6 +21,10 @@ struct LoopbackSocket {
 };
 LoopbackSocket BindLoopback(int type, bool reuseport = false);
 
+// How many connections have arrived on `listener` (non-blocking) and wait
+// to be accepted; each is accepted and closed.
+int Accepted(int listener);
+
 }  // namespace syd::testing
 
 #endif  // SYD_TESTING_NETNS_H_

@@ -32,11 +32,10 @@ std::vector<pid_t> Numbered(const std::string& dir) {
   return out;
 }
 
-// Field `n` (1-based, n > 2) of /proc/PATH/stat, or 0. Fields are counted
-// from the last ')': a command name may hold spaces and parentheses.
-uint64_t StatField(const std::string& path, int n) {
-  std::string stat, error;
-  if (!ReadFile(StrCat("/proc/", path, "/stat"), &stat, &error)) return 0;
+// Field `n` (1-based, n > 2) of a /proc/PID/stat file's contents, or 0.
+// Fields are counted from the last ')': a command name may hold spaces and
+// parentheses.
+uint64_t StatField(const std::string& stat, int n) {
   size_t at = stat.rfind(')');
   if (at == std::string::npos) return 0;
   for (int field = 2; field < n; ++field) {  // `at` is before field+1
@@ -44,6 +43,13 @@ uint64_t StatField(const std::string& path, int n) {
     if (at == std::string::npos) return 0;
   }
   return std::strtoull(stat.c_str() + at + 1, nullptr, 10);
+}
+
+// /proc/PATH/stat, or "" when it cannot be read.
+std::string ReadStat(const std::string& path) {
+  std::string stat, error;
+  if (!ReadFile(StrCat("/proc/", path, "/stat"), &stat, &error)) return "";
+  return stat;
 }
 
 // A number in /proc/PID/status, in `base`; 0 when absent.
@@ -81,7 +87,12 @@ int CopyDescriptor(pid_t pid, int fd) {
 }
 
 pid_t ParentOf(pid_t pid) {
-  return static_cast<pid_t>(StatField(StrCat(pid), 4));
+  return static_cast<pid_t>(StatField(ReadStat(StrCat(pid)), 4));
+}
+
+ParentAndStart ParentAndStartOf(pid_t pid) {
+  const std::string stat = ReadStat(StrCat(pid));
+  return {static_cast<pid_t>(StatField(stat, 4)), StatField(stat, 22)};
 }
 
 std::vector<ProcessInfo> Processes(const std::vector<pid_t>& pids) {
@@ -130,7 +141,7 @@ std::vector<pid_t> ThreadsOf(pid_t pid) {
 
 uint64_t StartTime(pid_t tid) {
   // /proc/TID/stat works for any thread, not only for leaders.
-  return StatField(StrCat(tid), 22);
+  return StatField(ReadStat(StrCat(tid)), 22);
 }
 
 bool IsStopped(pid_t tid) {

@@ -34,6 +34,14 @@ std::vector<pid_t> Descendants(
 // The parent of process `pid` (PPid), 0 when it has gone.
 pid_t ParentOf(pid_t pid);
 
+// ParentOf and StartTime of process `pid` from one read of /proc; zeros
+// when it has gone.
+struct ParentAndStart {
+  pid_t parent = 0;
+  uint64_t start = 0;
+};
+ParentAndStart ParentAndStartOf(pid_t pid);
+
 // The threads of process `pid`, ascending.
 std::vector<pid_t> ThreadsOf(pid_t pid);
 

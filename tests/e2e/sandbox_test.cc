@@ -834,10 +834,7 @@ TEST_CASE("paludis: network rules change at run time" *
   CHECK(r->exit_code == 0);
   CHECK(r->out == "111\n0\n111\n");
   // Exactly one connection arrived: the one the added rule allowed.
-  const int accepted = accept(listener, nullptr, nullptr);
-  CHECK(accepted >= 0);
-  if (accepted >= 0) close(accepted);
-  CHECK(accept(listener, nullptr, nullptr) < 0);
+  CHECK(testing::Accepted(listener) == 1);
   close(listener);
   std::filesystem::remove_all(dir);
 }
@@ -858,9 +855,7 @@ TEST_CASE("--unshare-net: nothing the command sends leaves its namespace" *
   // Without it, the connect arrives: the test can fail.
   CHECK(Run({kSyd, "-m", traced, "--", kHelper, "connect", theirs}).exit_code ==
         0);
-  const int accepted = accept(listener, nullptr, nullptr);
-  CHECK(accepted >= 0);
-  if (accepted >= 0) close(accepted);
+  CHECK(testing::Accepted(listener) == 1);
   // With it, supervised or decided by the kernel alone: nothing listens
   // there, and nothing arrives here.
   for (const std::string& rule : {traced, std::string("sys/fault+mkdir")}) {
