@@ -314,16 +314,18 @@ TEST_CASE("magic stat: an orphan is locked") {
   Tree t;
   const std::string go = t.allowed + "/go";
   RunResult r =
-      t.Script("( ( while [ ! -e " + go + " ]; do :; done; test -e '" +
+      // Both waits are bounded: 200,000 tests of a file, a few seconds.
+      t.Script("( ( w=0; while [ ! -e " + go +
+                   " ] && [ $w -lt 200000 ]; do w=$((w+1)); done; test -e '" +
                    t.AddExtra() + "' && echo escaped > " + t.allowed +
                    "/orphan; echo done > " + t.allowed +
                    "/done ) & )\n"
                    "echo > " +
                    go +
                    "\n"
-                   "while [ ! -e " +
+                   "w=0; while [ ! -e " +
                    t.allowed +
-                   "/done ]; do :; done\n"
+                   "/done ] && [ $w -lt 200000 ]; do w=$((w+1)); done\n"
                    "test -e '" +
                    t.AddExtra() + "' || exit 10\n",
                {"-m", kMagicRule});

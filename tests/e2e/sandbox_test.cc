@@ -800,12 +800,13 @@ TEST_CASE("paludis: network rules change at run time" *
   const std::string dir = testing::MakeTempDir();
   const std::string control =
       "/tmp/syd-net-" + std::to_string(getpid()) + ".sock";
-  // Each step connects, prints the exit status, and waits for the next.
+  // Each step connects, prints the exit status, and waits for the next
+  // (10 s at most).
   auto step = [&](int n) {
     return std::string(kHelper) + " connect inet:127.0.0.1@" + port +
            " >/dev/null 2>&1; echo $?; touch " + dir + "/" + std::to_string(n) +
-           "; while [ ! -e " + dir + "/go" + std::to_string(n) +
-           " ]; do sleep 0.02; done\n";
+           "; w=0; while [ ! -e " + dir + "/go" + std::to_string(n) +
+           " ] && [ $w -lt 500 ]; do sleep 0.02; w=$((w+1)); done\n";
   };
   std::optional<RunResult> r;
   std::thread sandbox([&] {
