@@ -73,6 +73,35 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
 // them, in its own view (a chroot's root included); with `own_proc` (a
 // pid namespace of syd's) the sandbox's /proc is not syd's, and no path
 // there is guessed at.
+// The errno the kernel fails a bind, connect or addressed send to the
+// unix path of argument `i` with before it changes anything, or 0: a
+// missing or non-directory parent (ENOENT, ENOTDIR); for a connect or send
+// a missing socket file (ENOENT: clients probe for daemons that have not
+// started, gpg for its agent); for a bind a name that exists (EADDRINUSE).
+// sendmmsg is left out: the messages before the first address are sent.
+int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i,
+                      bool own_proc) {
+  const ArgKind kind = s.args[i].kind;
+  if ((kind != ArgKind::kSockaddr || s.args[i].from_fd) &&
+      kind != ArgKind::kMsghdr) {
+    return 0;
+  }
+  if (!e.addresses[i] || e.addresses[i]->family != AddressFamily::kUnix)
+    return 0;
+  const std::string& path = e.addresses[i]->path;
+  if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
+  if (own_proc && (path == "/proc" || path.starts_with("/proc/"))) return 0;
+  const size_t slash = path.find_last_of('/');
+  struct stat st;
+  if (LstatAnyLength(slash == 0 ? "/" : path.substr(0, slash), &st) != 0)
+    return errno == ENOENT || errno == ENOTDIR ? errno : 0;
+  if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+  const bool exists = LstatAnyLength(path, &st) == 0;
+  if (!exists && errno != ENOENT) return 0;
+  if (s.name == "bind") return exists ? EADDRINUSE : 0;
+  return exists ? 0 : ENOENT;
+}
+
 int KernelWouldFail(const Call& e, bool own_proc) {
   const SyscallInfo* s = FindSyscall(e.nr);
   // mount's source is a file only for bind and move mounts ("tmpfs"
@@ -92,6 +121,8 @@ int KernelWouldFail(const Call& e, bool own_proc) {
         e.path_errors[i] != 0) {
       return e.path_errors[i];
     }
+    if (const int err = UnixPathWouldFail(*s, e, i, own_proc); err != 0)
+      return err;
     // A descriptor's file is open: no lookup to fail.
     if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
     if (e.path_errors[i] != 0) return e.path_errors[i];

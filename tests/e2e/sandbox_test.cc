@@ -619,6 +619,9 @@ TEST_CASE("unix socket paths resolve as file paths" *
   const std::string dir = tmpl;
   mkdir((dir + "/ok").c_str(), 0755);
   mkdir((dir + "/secret").c_str(), 0755);
+  // A file where the link points: the kernel would refuse the connect
+  // itself only where nothing is there.
+  Touch(dir + "/secret/s.sock");
   symlink((dir + "/secret/s.sock").c_str(), (dir + "/link").c_str());
   const std::string policy = dir + "/unix.syd";
   std::ofstream(policy) << "sys/trace+bind:allow:arg_@~\"unix:" << dir
@@ -626,12 +629,14 @@ TEST_CASE("unix socket paths resolve as file paths" *
                            "sys/trace+bind:fault=EPERM\n"
                            "sys/trace+connect:fault=EACCES:arg_@~\"unix:"
                         << dir << "/secret/***\"\n";
+  auto run_result = [&](const char* op, const std::string& addr) {
+    return Run({kSyd, "-c", policy, "--", "/bin/sh", "-c",
+                "cd " + dir + " && exec " +
+                    std::filesystem::absolute(kHelper).string() + " " + op +
+                    " " + addr});
+  };
   auto run = [&](const char* op, const std::string& addr) {
-    const RunResult r = Run({kSyd, "-c", policy, "--", "/bin/sh", "-c",
-                             "cd " + dir + " && exec " +
-                                 std::filesystem::absolute(kHelper).string() +
-                                 " " + op + " " + addr});
-    return r.exit_code;
+    return run_result(op, addr).exit_code;
   };
   // Relative to the cwd: the glob names where it lands.
   CHECK(run("bind", "unix:ok/a.sock") == 0);
@@ -646,6 +651,28 @@ TEST_CASE("unix socket paths resolve as file paths" *
   CHECK(run("connect", "unix:" + dir + "/link") == EACCES);
   CHECK(run("connect", "unix:link") == EACCES);
   CHECK(run("connect", "unix:" + dir + "/ok/a.sock") == ECONNREFUSED);
+  // Where the kernel would fail a refused call before doing anything, its
+  // errno, unreported (gpg probes for an agent that has not started; a
+  // name that exists cannot be bound).
+  struct Case {
+    const char* op;
+    std::string addr;
+    int kernel_errno;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"connect", "unix:" + dir + "/secret/missing.sock", ENOENT},
+           {"connect", "unix:" + dir + "/secret/no/such.sock", ENOENT},
+           {"connect", "unix:" + dir + "/secret/s.sock/under", ENOTDIR},
+           {"bind", "unix:" + dir + "/secret/s.sock", EADDRINUSE},
+           {"bind", "unix:" + dir + "/no/such.sock", ENOENT},
+           {"bind", "unix:" + dir + "/secret/new.sock", EPERM},
+       }) {
+    CAPTURE(c.addr);
+    const RunResult r = run_result(c.op, c.addr);
+    CHECK(r.exit_code == c.kernel_errno);
+    CHECK(r.err.empty() == (c.kernel_errno != EPERM));
+  }
+  CHECK_FALSE(Exists(dir + "/secret/new.sock"));
   std::filesystem::remove_all(dir);
 }
 

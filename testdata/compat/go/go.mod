@@ -1,0 +1,3 @@
+module example.invalid/compat
+
+go 1.19
