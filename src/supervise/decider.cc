@@ -64,15 +64,24 @@ constexpr std::string_view kMakers[] = {"mkdir",   "mkdirat", "mknod",
                                         "mknodat", "symlink", "symlinkat",
                                         "link",    "linkat"};
 
-// The errno the kernel fails `e` with before it changes anything, when
-// syd can tell from the file system, or 0: a missing or
-// non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
-// (ENOENT), a name it would make that exists (EEXIST), a lookup the
-// resolver saw fail (ELOOP, ENAMETOOLONG), or a socket descriptor that is
-// not one (EBADF, ENOTSOCK). Paths are as syd resolved
-// them, in its own view (a chroot's root included); with `own_proc` (a
-// pid namespace of syd's) the sandbox's /proc is not syd's, and no path
-// there is guessed at.
+// Whether syd can look up `path` in its own view for the kernel's answer:
+// resolved (absolute), and not in the sandbox's own /proc (`own_proc`: a
+// pid namespace of syd's), which is not what syd's shows there.
+bool SydCanLookUp(const std::string& path, bool own_proc) {
+  if (path.empty() || path[0] != '/') return false;
+  return !own_proc || (path != "/proc" && !path.starts_with("/proc/"));
+}
+
+// For an absolute path in syd's view: ENOENT or ENOTDIR when its parent
+// is missing or not a directory, else 0 (a directory, or syd cannot tell).
+int ParentError(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  struct stat st;
+  if (LstatAnyLength(slash == 0 ? "/" : path.substr(0, slash), &st) != 0)
+    return errno == ENOENT || errno == ENOTDIR ? errno : 0;
+  return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+}
+
 // The errno the kernel fails a bind, connect or addressed send to the
 // unix path of argument `i` with before it changes anything, or 0: a
 // missing or non-directory parent (ENOENT, ENOTDIR); for a connect or send
@@ -89,19 +98,24 @@ int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i,
   if (!e.addresses[i] || e.addresses[i]->family != AddressFamily::kUnix)
     return 0;
   const std::string& path = e.addresses[i]->path;
-  if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
-  if (own_proc && (path == "/proc" || path.starts_with("/proc/"))) return 0;
-  const size_t slash = path.find_last_of('/');
+  if (!SydCanLookUp(path, own_proc)) return 0;
+  if (const int err = ParentError(path); err != 0) return err;
   struct stat st;
-  if (LstatAnyLength(slash == 0 ? "/" : path.substr(0, slash), &st) != 0)
-    return errno == ENOENT || errno == ENOTDIR ? errno : 0;
-  if (!S_ISDIR(st.st_mode)) return ENOTDIR;
   const bool exists = LstatAnyLength(path, &st) == 0;
   if (!exists && errno != ENOENT) return 0;
   if (s.name == "bind") return exists ? EADDRINUSE : 0;
   return exists ? 0 : ENOENT;
 }
 
+// The errno the kernel fails `e` with before it changes anything, when
+// syd can tell from the file system, or 0: a missing or
+// non-directory parent (ENOENT, ENOTDIR), a missing file the call needs
+// (ENOENT), a name it would make that exists (EEXIST), a lookup the
+// resolver saw fail (ELOOP, ENAMETOOLONG), or a socket descriptor that is
+// not one (EBADF, ENOTSOCK). Paths are as syd resolved
+// them, in its own view (a chroot's root included); with `own_proc` (a
+// pid namespace of syd's) the sandbox's /proc is not syd's, and no path
+// there is guessed at.
 int KernelWouldFail(const Call& e, bool own_proc) {
   const SyscallInfo* s = FindSyscall(e.nr);
   // mount's source is a file only for bind and move mounts ("tmpfs"
@@ -127,17 +141,10 @@ int KernelWouldFail(const Call& e, bool own_proc) {
     if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
     if (e.path_errors[i] != 0) return e.path_errors[i];
     const std::string& path = *e.strings[i];
-    if (path.empty() || path[0] != '/') return 0;  // not resolved: no guess
-    // The sandbox's own /proc is not what syd's shows there: no guess.
-    if (own_proc && (path == "/proc" || path.starts_with("/proc/"))) return 0;
+    if (!SydCanLookUp(path, own_proc)) return 0;
     // Paths are in syd's view already (a chroot's root included).
-    const size_t slash = path.find_last_of('/');
-    const std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    if (const int err = ParentError(path); err != 0) return err;
     struct stat st;
-    if (LstatAnyLength(parent, &st) != 0) {
-      return errno == ENOENT || errno == ENOTDIR ? errno : 0;
-    }
-    if (!S_ISDIR(st.st_mode)) return ENOTDIR;
     const bool exists = LstatAnyLength(path, &st) == 0;
     if (!exists && errno != ENOENT) return 0;
     const PathAccess access = s->args[i].access;
