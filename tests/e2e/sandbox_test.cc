@@ -801,9 +801,10 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
   r = paludis({"connect", "unix:" + theirs});
   CHECK(r.exit_code == ECONNREFUSED);
   CHECK(Contains(r.err, theirs));
-  // syslog: refused, silently.
+  // syslog: refused, silently (where there is no syslog socket, the
+  // kernel's own ENOENT).
   r = paludis({"connect", "unix:/dev/log"});
-  CHECK(r.exit_code == ECONNREFUSED);
+  CHECK(r.exit_code == (Exists("/dev/log") ? ECONNREFUSED : ENOENT));
   CHECK(r.err.empty());
   for (int fd : {listener, datagrams, host}) close(fd);
   std::filesystem::remove_all(dir);
