@@ -28,6 +28,20 @@ std::optional<std::string> ReadLink(const std::string& path) {
 
 namespace {
 
+// The id of the mount `path` is on (a mount point: the mounted one), as
+// syd reads it, following no link at the end; nothing where there is no
+// such file.
+std::optional<uint64_t> MountIdOf(const std::string& path, bool follow) {
+  struct statx stx {};
+  const int flags = AT_NO_AUTOMOUNT | (follow ? 0 : AT_SYMLINK_NOFOLLOW);
+  if (statx(AT_FDCWD, path.empty() ? "/" : path.c_str(), flags, STATX_MNT_ID,
+            &stx) != 0 ||
+      (stx.stx_mask & STATX_MNT_ID) == 0) {
+    return std::nullopt;
+  }
+  return stx.stx_mnt_id;
+}
+
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> parts;
   size_t start = 0;
@@ -151,6 +165,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   const bool no_symlinks = (resolve & RESOLVE_NO_SYMLINKS) != 0;
   const bool no_magiclinks =
       no_symlinks || (resolve & RESOLVE_NO_MAGICLINKS) != 0;
+  const bool no_xdev = (resolve & RESOLVE_NO_XDEV) != 0;
   auto fail = [&](int errno_value) {
     if (error != nullptr) *error = errno_value;
   };
@@ -214,6 +229,21 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     return read_path;
   };
   at_sandbox_proc();
+  // RESOLVE_NO_XDEV: the lookup stays on the mount it starts from (the
+  // dirfd's, or the root's for an absolute name); every place it reaches
+  // that exists is checked, as the kernel fails each crossing, down into a
+  // mount, up out of one, or by a link's jump. The components of a magic
+  // link's target are not walked by the kernel (it jumps to the object):
+  // only the object is checked, and `unchecked` skips the rest.
+  const std::optional<uint64_t> start_mount =
+      no_xdev ? MountIdOf(read_of(host.size()), false) : std::nullopt;
+  size_t unchecked = 0;
+  auto crossed = [&](bool follow = false) {
+    if (!start_mount) return false;
+    const std::optional<uint64_t> here =
+        MountIdOf(read_of(host.size()), follow);
+    return here && *here != *start_mount;
+  };
   // Components still to walk, the next one at the back.
   std::vector<std::string> todo = Split(path);
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
@@ -221,6 +251,8 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   while (!stack.empty()) {
     std::string part = std::move(stack.back());
     stack.pop_back();
+    const bool check_mount = unchecked == 0;
+    if (unchecked > 0) --unchecked;
     if (part == ".") continue;
     if (part == "..") {
       if (host.size() > floor) {
@@ -230,12 +262,22 @@ std::string ResolvePath(pid_t pid, const std::string& root,
         break;
       }
       forget_alias();
+      if (check_mount && crossed()) {
+        fail(EXDEV);
+        break;
+      }
       continue;
     }
     const bool last = stack.empty();
     const size_t before = host.size();
     (host += '/') += part;
     if (before == 0 && part == kProc.substr(1)) at_sandbox_proc();
+    // A mount point is crossed whether or not a link at the end is
+    // followed.
+    if (check_mount && crossed()) {
+      fail(EXDEV);
+      break;
+    }
     if (last && !follow_last) break;
     // The sandbox's /proc itself: a directory, though syd reaches it
     // through a link of its own.
@@ -270,6 +312,10 @@ std::string ResolvePath(pid_t pid, const std::string& root,
           (stat(link.c_str(), &st) == 0 && st.st_nlink == 0)) {
         continue;
       }
+      if (start_mount && crossed(/*follow=*/true)) {
+        fail(EXDEV);
+        break;
+      }
     }
     // A 41st link, or any with RESOLVE_NO_SYMLINKS: the kernel fails the
     // lookup with ELOOP.
@@ -294,7 +340,14 @@ std::string ResolvePath(pid_t pid, const std::string& root,
       host = root_prefix;
     }
     forget_alias();
+    // An absolute link jumps to the root (the dirfd, in the root or
+    // beneath it): on another mount, the kernel's EXDEV.
+    if (!magic && absolute && crossed()) {
+      fail(EXDEV);
+      break;
+    }
     std::vector<std::string> more = Split(*target);
+    if (magic && start_mount) unchecked = more.size();
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }
   // The reference view, syd's: a path under a chroot the tracee made is

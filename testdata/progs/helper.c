@@ -359,12 +359,13 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(op, "openat2-at")) {
     // openat2-at DIR PATH RESOLVE: create PATH from a descriptor of DIR,
-    // with RESOLVE (in-root, beneath, no-symlinks) as openat2 resolves it.
+    // with RESOLVE (in-root, beneath, no-symlinks, no-xdev) as openat2 resolves it.
     const char* how_name = argc > 4 ? argv[4] : "";
     struct open_how how = {.flags = O_WRONLY | O_CREAT, .mode = 0644};
     if (!strcmp(how_name, "in-root")) how.resolve = RESOLVE_IN_ROOT;
     if (!strcmp(how_name, "beneath")) how.resolve = RESOLVE_BENEATH;
     if (!strcmp(how_name, "no-symlinks")) how.resolve = RESOLVE_NO_SYMLINKS;
+    if (!strcmp(how_name, "no-xdev")) how.resolve = RESOLVE_NO_XDEV;
     int dir = open(a, O_RDONLY | O_DIRECTORY);
     if (dir < 0) return report(-1);
     return report(syscall(SYS_openat2, dir, b, &how, sizeof how));

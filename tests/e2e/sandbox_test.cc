@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -25,6 +26,7 @@
 
 #include "src/kernel/landlock.h"
 #include "src/testing/files.h"
+#include "src/testing/mountns.h"
 #include "src/testing/netns.h"
 #include "src/testing/pids.h"
 #include "src/testing/subprocess.h"
@@ -485,6 +487,41 @@ TEST_CASE("openat2 resolves as its RESOLVE_* flags say, and so does syd") {
     CHECK(r.err.empty());
   }
   CHECK(Entries(t.denied) == 0);
+}
+
+// RESOLVE_NO_XDEV: a lookup that crosses a mount (down into one, up out
+// of one, or by a link) fails with EXDEV before anything is made. syd
+// resolves the same way, so a refused name answers the kernel's EXDEV,
+// unreported, and one that crosses nothing is still refused. A tmpfs in a
+// mount namespace of the test's.
+TEST_CASE(
+    "openat2 RESOLVE_NO_XDEV crosses no mount, for syd as for the "
+    "kernel" *
+    doctest::skip(geteuid() != 0)) {
+  REQUIRE(testing::EnterPrivateMountNamespace());
+  Tree t;
+  const std::string mnt = t.denied + "/mnt";
+  REQUIRE(mkdir(mnt.c_str(), 0755) == 0);
+  REQUIRE(mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") == 0);
+  REQUIRE(symlink(mnt.c_str(), (t.denied + "/to-mnt").c_str()) == 0);
+  for (const auto& [args, kernel_errno] :
+       std::vector<std::pair<std::vector<std::string>, int>>{
+           {{"openat2-at", t.denied, "mnt/x", "no-xdev"}, EXDEV},
+           {{"openat2-at", t.denied, "to-mnt/x", "no-xdev"}, EXDEV},
+           {{"openat2-at", mnt, "../y", "no-xdev"}, EXDEV},
+           {{"openat2-at", t.denied, "z", "no-xdev"}, EPERM},
+       }) {
+    CAPTURE(args[2]);
+    const RunResult r = t.Helper(args);
+    CHECK(r.exit_code == kernel_errno);
+    CHECK(r.err.empty() == (kernel_errno != EPERM));
+  }
+  CHECK(t.Helper({"openat2-at", t.allowed, "ok", "no-xdev"}).exit_code == 0);
+  CHECK(Exists(t.allowed + "/ok"));
+  CHECK(Entries(mnt) == 0);
+  CHECK_FALSE(Exists(t.denied + "/y"));
+  CHECK_FALSE(Exists(t.denied + "/z"));
+  umount(mnt.c_str());
 }
 
 TEST_CASE("/dev/stdout is the tracee's own descriptor") {
