@@ -2,6 +2,7 @@
 //
 //   sys/ACTION{+,-,^}SYSCALL_SET[:argN OP VALUE]...[:OPTION[=VALUE]]...
 //   default/ACTION[:OPTION[=VALUE]]...
+//   limit/NAME=VALUE
 //   include FILE
 //   # comment
 //
@@ -128,7 +129,14 @@ struct include_bare : plus<not_one<' ', '\t', '#', '"'>> {};
 struct include_target : sor<quoted, include_bare> {};
 struct include_stmt : seq<string<'i', 'n', 'c', 'l', 'u', 'd', 'e'>,
                           plus<one<' ', '\t'>>, must<include_target>> {};
-struct statement : sor<rule, default_stmt, include_stmt> {};
+// limit/NAME=VALUE: a bound on the command's resources or time; the
+// resolver checks the name and reads the value (30s, 4G, unlimited).
+struct limit_name : identifier {};
+struct limit_equals : one<'='> {};
+struct limit_value : plus<not_one<':', ' ', '\t', '"', '#'>> {};
+struct limit_stmt : seq<string<'l', 'i', 'm', 'i', 't', '/'>, must<limit_name>,
+                        must<limit_equals>, must<limit_value>> {};
+struct statement : sor<rule, default_stmt, limit_stmt, include_stmt> {};
 
 struct comment : seq<one<'#'>, star<any>> {};
 struct end_of_line : eolf {};

@@ -128,6 +128,10 @@ int Check(const std::vector<std::string>& args) {
     for (const Rule& r : rules.envelope)
       std::printf("%s\n", EnvelopeText(r).c_str());
     std::printf("%s\n", DefaultText(rules.default_verdict).c_str());
+    for (size_t i = 0; i < std::size(kLimits); ++i) {
+      if (const std::optional<uint64_t>& v = rules.limits.Get(i))
+        std::printf("%s\n", LimitText(i, *v).c_str());
+    }
   }
   std::fprintf(stderr, "%zu rule%s, %d error%s, %d warning%s\n",
                rules.rules.size(), rules.rules.size() == 1 ? "" : "s",

@@ -42,6 +42,16 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
       out.command.assign(args.begin() + static_cast<long>(i) + 1, args.end());
       break;
     }
+    // --limit NAME=VALUE is the statement limit/NAME=VALUE.
+    if (a == "--limit" || a.starts_with("--limit=")) {
+      if (a == "--limit" && i + 1 >= args.size()) {
+        out.error = "--limit needs NAME=VALUE";
+        return out;
+      }
+      const std::string value = a == "--limit" ? args[++i] : a.substr(8);
+      out.inputs.push_back({PolicyInput::Kind::kRule, "limit/" + value});
+      continue;
+    }
     bool flag = a.size() >= 2 && a[0] == '-' &&
                 (a[1] == 'c' || a[1] == 'm' || a[1] == 'p' || a[1] == 'D');
     if (flag && a.size() == 2 && i + 1 >= args.size()) {

@@ -24,7 +24,8 @@ struct PolicyArgs {
   std::string error;                 // a usage error, or ""
 };
 
-// Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), and bare FILE
+// Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), --limit
+// NAME=VALUE (the statement limit/NAME=VALUE), and bare FILE
 // arguments when `bare_files` is set. Stops at "--": what follows is `command`.
 PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
                            bool bare_files);

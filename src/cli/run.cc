@@ -1,8 +1,9 @@
 // syd POLICY... -- COMMAND [ARG]...
 //
-// A policy that the kernel can decide alone (no rule needs the tracer) is
-// installed with no_new_privs and syd execs COMMAND in its own place: no
-// extra process, exit status and signals exactly as without syd.
+// A policy that the kernel can decide alone (no rule needs the tracer, no
+// control socket, no timeout) is installed with no_new_privs and syd execs
+// COMMAND in its own place: no extra process, exit status and signals
+// exactly as without syd.
 #include <errno.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -117,8 +118,11 @@ int RunCommand(const std::vector<std::string>& args) {
   // Only to ask what the run needs: no path index (SIZE_MAX), the
   // costly part, for a policy that is built again below.
   const Policy without_baseline(*rules, SIZE_MAX);
-  const bool supervised =
-      without_baseline.NeedsTracer() || !options.control.empty();
+  // So does a timeout: someone must be there to end the sandbox.
+  const bool supervised = without_baseline.NeedsTracer() ||
+                          !options.control.empty() ||
+                          rules->limits.Get(kTimeoutLimit).has_value();
+  options.limits = rules->limits;
   // Rules changed from the control socket can lock at exec: every exec
   // stops in syd (magic stat's rule says so itself).
   rules->execs_stop = !options.control.empty();
@@ -190,6 +194,11 @@ int RunCommand(const std::vector<std::string>& args) {
                    std::string(s.message()).c_str());
       return kExitCommandUsage;
     }
+  }
+  if (absl::Status s = supervise::SetResourceLimits(options.limits); !s.ok()) {
+    std::fprintf(stderr, "syd: %s; nothing was run\n",
+                 std::string(s.message()).c_str());
+    return kExitCommandUsage;
   }
   if (absl::Status s =
           supervise::ConfineSelf(*prog, /*listener=*/false, landlock.ruleset);

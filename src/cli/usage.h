@@ -20,6 +20,7 @@ inline constexpr std::string_view kRunOptions[] = {
     "-m RULE",
     "-p PROFILE",
     "-D NAME=VALUE",
+    "--limit NAME=VALUE",
     "--log-format=text|json",
     "--stats",
     "--debug",

@@ -120,4 +120,8 @@ bool operator==(const IncludeStmt& a, const IncludeStmt& b) {
   return a.path == b.path;
 }
 
+bool operator==(const LimitStmt& a, const LimitStmt& b) {
+  return a.name == b.name && a.value == b.value;
+}
+
 }  // namespace syd

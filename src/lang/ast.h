@@ -153,7 +153,18 @@ struct IncludeStmt {
   friend bool operator==(const IncludeStmt& a, const IncludeStmt& b);
 };
 
-using Statement = std::variant<RuleStmt, DefaultStmt, IncludeStmt>;
+// limit/NAME=VALUE, as written: the resolver knows the names and reads
+// the values (src/policy/limits.h).
+struct LimitStmt {
+  std::string name;
+  std::string value;
+  Location location;
+  Location value_location;
+
+  friend bool operator==(const LimitStmt& a, const LimitStmt& b);
+};
+
+using Statement = std::variant<RuleStmt, DefaultStmt, IncludeStmt, LimitStmt>;
 
 struct ParsedFile {
   std::shared_ptr<const SourceFile> source;

@@ -59,7 +59,8 @@ using Selector = pegtl::parse_tree::selector<
         g::op_gt, g::op_lt, g::op_mask_any, g::option, g::option_key,
         g::option_bare, g::action_name, g::edit_add, g::edit_remove,
         g::edit_clear, g::rule, g::envelope_prefix, g::baseline_prefix,
-        g::default_stmt, g::include_stmt, g::include_bare>>;
+        g::default_stmt, g::include_stmt, g::include_bare, g::limit_stmt,
+        g::limit_name, g::limit_value>>;
 
 // Appends the statements of one line's tree to `out`, each unless it had
 // an error, which goes to `diags` (what the grammar leaves to the

@@ -34,6 +34,14 @@ class Converter {
   std::optional<syd::Statement> ToStatement(const Node& n) {
     if (n.is_type<g::rule>()) return Rule(n);
     if (n.is_type<g::default_stmt>()) return Default(n);
+    if (n.is_type<g::limit_stmt>()) {
+      LimitStmt limit;
+      limit.location = Loc(n);
+      limit.name = n.children.at(0)->string();
+      limit.value = n.children.at(1)->string();
+      limit.value_location = Loc(*n.children.at(1));
+      return limit;
+    }
     if (n.is_type<g::include_stmt>()) {
       IncludeStmt inc;
       inc.location = Loc(n);

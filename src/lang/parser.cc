@@ -22,7 +22,17 @@ constexpr const char* kMessage = "syntax error";
 template <>
 constexpr const char* kMessage<g::statement> =
     "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION, "
-    "runtime/allow+SYSCALLS..., baseline/allow+ITEMS or include FILE";
+    "runtime/allow+SYSCALLS..., baseline/allow+ITEMS, limit/NAME=VALUE or "
+    "include FILE";
+template <>
+constexpr const char* kMessage<g::limit_name> =
+    "expected a limit's name after 'limit/' (timeout, nofile, as ...)";
+template <>
+constexpr const char* kMessage<g::limit_equals> =
+    "expected '=' and a value after the limit's name";
+template <>
+constexpr const char* kMessage<g::limit_value> =
+    "expected the limit's value after '=' (30s, 4G, 1024, unlimited)";
 template <>
 constexpr const char* kMessage<g::action_name> =
     "expected an action name after '/' (kill_process, kill_thread, fault, "

@@ -127,6 +127,25 @@ TEST_CASE("edits, default, include, comments, lists") {
   CHECK(std::get<RuleStmt>(r.file.statements[6]).syscalls[0].text == "%stat");
 }
 
+TEST_CASE("limit/NAME=VALUE keeps name and value as written") {
+  Result r = ParseText("limit/timeout=30s # half a minute\nlimit/as=4G\n");
+  REQUIRE_MESSAGE(!r.diags.has_errors(), FirstError(r));
+  REQUIRE(r.file.statements.size() == 2);
+  const auto& t = std::get<LimitStmt>(r.file.statements[0]);
+  CHECK(t.name == "timeout");
+  CHECK(t.value == "30s");
+  CHECK(t.value_location.column == 15);
+  CHECK(PrintStatement(r.file.statements[1]) == "limit/as=4G");
+  auto err = [](const char* text) { return FirstError(ParseText(text)); };
+  CHECK(err("limit/").find("1:7: error: expected a limit's name") !=
+        std::string::npos);
+  CHECK(err("limit/timeout").find("1:14: error: expected '='") !=
+        std::string::npos);
+  CHECK(err("limit/timeout=").find("1:15: error: expected the limit's value") !=
+        std::string::npos);
+  CHECK(err("limit/timeout=1s:x").find("unexpected text") != std::string::npos);
+}
+
 TEST_CASE("errors name file:line:col and show a caret") {
   Result r = ParseText("sys/allow+open\nsys/allow+open:arg0\n", "f.syd");
   std::string e = FirstError(r);

@@ -172,6 +172,8 @@ std::string PrintStatement(const Statement& st) {
     for (const Option& o : d->options) StrAppend(&out, ":", PrintOption(o));
     return out;
   }
+  if (const auto* l = std::get_if<LimitStmt>(&st))
+    return StrCat("limit/", l->name, "=", l->value);
   return StrCat("include ", QuoteString(std::get<IncludeStmt>(st).path));
 }
 

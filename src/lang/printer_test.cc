@@ -101,8 +101,14 @@ class Gen {
   }
 
   Statement MakeStatement() {
-    int k = Int(0, 9);
+    int k = Int(0, 10);
     if (k == 0) return IncludeStmt{Bytes(15), {}};
+    if (k == 10) {
+      // The grammar takes any name and any value without ':', space, '"'
+      // or '#'; the resolver judges them.
+      const char* values[] = {"30s", "4G", "unlimited", "1/2", "x=y", "-1"};
+      return LimitStmt{Ident(), values[Int(0, 5)], {}, {}};
+    }
     if (k == 1) {
       DefaultStmt d;
       d.action = static_cast<Action>(Int(0, 7));

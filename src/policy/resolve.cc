@@ -37,7 +37,23 @@ void Resolver::Statement(const syd::Statement& st) {
     RuleStatement(*r);
   } else if (const auto* d = std::get_if<DefaultStmt>(&st)) {
     DefaultStatement(*d);
+  } else if (const auto* l = std::get_if<LimitStmt>(&st)) {
+    LimitStatement(*l);
   }
+}
+
+void Resolver::LimitStatement(const LimitStmt& st) {
+  const absl::StatusOr<size_t> index = FindLimit(st.name);
+  if (!index.ok()) {
+    Error(st.location, std::string(index.status().message()));
+    return;
+  }
+  const absl::StatusOr<uint64_t> value = ParseLimitValue(*index, st.value);
+  if (!value.ok()) {
+    Error(st.value_location, std::string(value.status().message()));
+    return;
+  }
+  out_.limits.Tighten(*index, *value);
 }
 
 bool Resolver::BuildRule(const RuleStmt& st, Rule* rule) {

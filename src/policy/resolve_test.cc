@@ -188,6 +188,55 @@ TEST_CASE("+ adds, - removes the same rule, ^ clears") {
             .HasMessage("takes a syscall set, no tests"));
 }
 
+TEST_CASE("limits: names and values checked where written, the smaller holds") {
+  Result r = FromInputs({{PolicyInput::Kind::kRule, "limit/nofile=128"},
+                         {PolicyInput::Kind::kRule, "limit/nofile=64"},
+                         {PolicyInput::Kind::kRule, "limit/nofile=1024"},
+                         {PolicyInput::Kind::kRule, "limit/timeout=2m"},
+                         {PolicyInput::Kind::kRule, "limit/core=unlimited"}});
+  REQUIRE_MESSAGE(!r.diags.has_errors(), r.Errors());
+  CHECK(*r.rules.limits.Get(*FindLimit("nofile")) == 64);
+  CHECK(*r.rules.limits.Get(kTimeoutLimit) == 120'000);
+  CHECK(*r.rules.limits.Get(*FindLimit("core")) == kUnlimited);
+  CHECK_FALSE(r.rules.limits.Get(kGraceLimit).has_value());
+  Result typo = FromText("limit/timout=1s");
+  CHECK(
+      typo.HasMessage("1:1: error: unknown limit 'timout' (did you mean "
+                      "'timeout'?)"));
+  Result bad = FromText("limit/as=4Q");
+  CHECK(bad.HasMessage("1:10: error: limit/as: '4Q' is not a size in bytes"));
+  CHECK(FromText("limit/timeout=unlimited").HasMessage("cannot be unlimited"));
+  CHECK(FromText("limit/timeout=0").HasMessage("must be more than 0"));
+  CHECK(FromText("limit/nofile=-1").HasMessage("is not a number"));
+  CHECK(FromText("limit/nofile=99999999999999999999999")
+            .HasMessage("is not a number"));
+}
+
+TEST_CASE("a limit's value reads and prints in its units") {
+  const size_t as = *FindLimit("as"), cpu = *FindLimit("cpu");
+  CHECK(*ParseLimitValue(kTimeoutLimit, "250ms") == 250);
+  CHECK(*ParseLimitValue(kTimeoutLimit, "90") == 90'000);
+  CHECK(*ParseLimitValue(kTimeoutLimit, "2h") == 7'200'000);
+  CHECK(*ParseLimitValue(as, "3M") == 3ULL << 20);
+  CHECK(*ParseLimitValue(cpu, "5m") == 300);
+  CHECK_FALSE(ParseLimitValue(cpu, "5ms").ok());
+  CHECK_FALSE(ParseLimitValue(as, "16777216T").ok());  // 2^64: too large
+  CHECK(LimitText(kTimeoutLimit, 90'000) == "limit/timeout=90s");
+  CHECK(LimitText(kTimeoutLimit, 7'200'000) == "limit/timeout=2h");
+  CHECK(LimitText(kTimeoutLimit, 1'500) == "limit/timeout=1500ms");
+  CHECK(LimitText(as, 3ULL << 20) == "limit/as=3M");
+  CHECK(LimitText(as, 1000) == "limit/as=1000");
+  CHECK(LimitText(as, kUnlimited) == "limit/as=unlimited");
+  CHECK(LimitText(*FindLimit("core"), 0) == "limit/core=0");
+  for (size_t i = 0; i < std::size(kLimits); ++i) {
+    for (uint64_t v : {1ULL, 60ULL, 1024ULL, 3'600'000ULL}) {
+      const std::string text = LimitText(i, v);
+      CAPTURE(text);
+      CHECK(*ParseLimitValue(i, text.substr(text.find('=') + 1)) == v);
+    }
+  }
+}
+
 TEST_CASE("default statement") {
   Result r = FromText("default/fault:error=EPERM");
   CHECK(r.rules.default_verdict.verdict == Verdict{Verdict::Kind::kErrno, 1});

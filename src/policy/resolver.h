@@ -51,6 +51,7 @@ class Resolver {
   void BaselineStatement(const RuleStmt& st);
   void Clear(const RuleStmt& st);
   void DefaultStatement(const DefaultStmt& st);
+  void LimitStatement(const LimitStmt& st);
 
   // resolve_syscalls.cc
   std::vector<Member> Syscalls(const std::vector<SyscallItem>& items);

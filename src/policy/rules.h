@@ -15,6 +15,7 @@
 
 #include "re2/re2.h"
 #include "src/lang/ast.h"
+#include "src/policy/limits.h"
 #include "src/lang/glob.h"
 #include "src/lang/net_pattern.h"
 #include "src/lang/source.h"
@@ -173,6 +174,8 @@ struct RuleSet {
   // applies (Policy::Watched). Set by the run, not written in a policy; a
   // load=magic_stat rule implies it.
   bool execs_stop = false;
+  // limit/NAME=VALUE: fixed when the command starts, the stricter of two.
+  Limits limits;
 };
 
 // Canonical text of one rule, with its syscalls listed by name: the form

@@ -420,6 +420,13 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
                         : StrCat(named, ": ?");
   };
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
+  if (parsed.statements.size() == 1 &&
+      std::holds_alternative<LimitStmt>(parsed.statements[0])) {
+    return absl::InvalidArgumentError(
+        StrCat(named,
+               ": limits are fixed when the command starts: set them in the "
+               "policy or with --limit"));
+  }
   if (parsed.statements.size() != 1 ||
       !std::holds_alternative<RuleStmt>(parsed.statements[0])) {
     return absl::InvalidArgumentError(

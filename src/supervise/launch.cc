@@ -4,6 +4,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,9 +57,27 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
   return InstallFilter(prog, listener);
 }
 
+absl::Status SetResourceLimits(const Limits& limits) {
+  for (size_t i = 0; i < std::size(kLimits); ++i) {
+    const std::optional<uint64_t>& value = limits.Get(i);
+    if (!value || kLimits[i].resource == kNotRlimit) continue;
+    const rlim_t v = *value == kUnlimited ? RLIM_INFINITY : *value;
+    const rlimit r{v, v};
+    if (setrlimit(kLimits[i].resource, &r) != 0) {
+      return absl::FailedPreconditionError(
+          StrCat("cannot set ", LimitText(i, *value), ": ", strerror(errno),
+                 errno == EPERM ? " (a hard limit is raised only with "
+                                  "CAP_SYS_RESOURCE, and nofile never "
+                                  "past /proc/sys/fs/nr_open)"
+                                : ""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 void RunCommandChild(const BpfProgram& prog, bool listener,
                      const kernel::LandlockRuleset& landlock,
-                     const ChildNamespaces& ns, const std::string& path,
+                     const ChildSetup& setup, const std::string& path,
                      const std::vector<std::string>& args) {
   // The domain before the stop: from the stop to the filter syd follows
   // the child a syscall at a time (TakeListener), and the domain's opens
@@ -67,8 +86,8 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   // come first (a domain may refuse mounts), and a failure to make them is
   // said before the stop: syd, not finding the /proc, ends the child there.
   absl::Status proc =
-      ns.network ? kernel::EnterNewNetworkNamespace() : absl::OkStatus();
-  if (proc.ok() && ns.own_proc) {
+      setup.network ? kernel::EnterNewNetworkNamespace() : absl::OkStatus();
+  if (proc.ok() && setup.own_proc) {
     proc = MountSandboxProc();
     if (!proc.ok()) {
       proc = absl::FailedPreconditionError(
@@ -77,6 +96,7 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
                  "namespace)"));
     }
   }
+  if (proc.ok()) proc = SetResourceLimits(setup.limits);
   if (!proc.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(proc.message()).c_str());
   }

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "src/compile/bpf.h"
 #include "src/kernel/landlock.h"
+#include "src/policy/limits.h"
 
 namespace syd::supervise {
 
@@ -22,20 +23,27 @@ namespace syd::supervise {
 absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
                          const kernel::LandlockRuleset& landlock);
 
-// The namespaces the command's child makes for itself before it is
-// confined.
-struct ChildNamespaces {
+// Sets each resource limit `limits` has (limit/as=, nofile= ...), soft
+// and hard, so the command cannot raise it again. An error names the
+// limit; the caller runs nothing then.
+absl::Status SetResourceLimits(const Limits& limits);
+
+// What the command's child sets up for itself before it is confined:
+// namespaces, then resource limits.
+struct ChildSetup {
   bool own_proc = false;  // in a pid namespace of syd's: MountSandboxProc
   bool network = false;   // --unshare-net: kernel::EnterNewNetworkNamespace
+  Limits limits;          // SetResourceLimits
 };
 
-// In a child of syd: makes the namespaces `ns` asks for, enters the
-// Landlock domain, stops itself until syd has it, installs the filter and
-// execs `path`. Exits 125 when a namespace, the domain or the filter
-// cannot be made, 126 when the command cannot be executed.
+// In a child of syd: makes the namespaces `setup` asks for, sets its
+// limits, enters the Landlock domain, stops itself until syd has it,
+// installs the filter and execs `path`. Exits 125 when a namespace, a
+// limit, the domain or the filter cannot be made, 126 when the command
+// cannot be executed.
 [[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
                                   const kernel::LandlockRuleset& landlock,
-                                  const ChildNamespaces& ns,
+                                  const ChildSetup& setup,
                                   const std::string& path,
                                   const std::vector<std::string>& args);
 

@@ -18,6 +18,7 @@
 #include "src/base/escape.h"
 #include "src/base/strcat.h"
 #include "src/runtime/control_server.h"
+#include "src/supervise/deadline.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/pid_namespace.h"
@@ -233,9 +234,10 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
-    RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
-                    options_.landlock,
-                    {pid_ns_.has_value(), options_.unshare_net}, path, argv);
+    RunCommandChild(
+        user_notif ? notify_prog : prog_, user_notif, options_.landlock,
+        {pid_ns_.has_value(), options_.unshare_net, options_.limits}, path,
+        argv);
   command_pid_ = child;
   locks_.SetInitial(child);
   if (pid_ns_) {
@@ -297,7 +299,30 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
       return started;
     }
   }
-  const int result = backend_->Supervise(child);
+  std::optional<Deadline> deadline;
+  if (const std::optional<uint64_t>& timeout =
+          options_.limits.Get(kTimeoutLimit)) {
+    const uint64_t grace =
+        options_.limits.Get(kGraceLimit).value_or(kDefaultGraceMs);
+    const std::string limit = LimitText(kTimeoutLimit, *timeout);
+    deadline.emplace(
+        std::chrono::milliseconds(*timeout), std::chrono::milliseconds(grace),
+        [this, limit](int sig) {
+          if (sig == SIGKILL) {
+            EndSandbox(StrCat(limit, ": the grace period is over"));
+            return;
+          }
+          Message(StrCat(limit, ": SIGTERM to the sandbox"));
+          SignalSandbox(SIGTERM);
+        });
+  }
+  int result = backend_->Supervise(child);
+  if (deadline) {
+    deadline->Cancel();
+    // Past the timeout the run's status is 124, as timeout(1)'s, whichever
+    // signal it took and whatever the command made of it.
+    if (deadline->sent() != 0) result = kExitTimedOut;
+  }
   // Whatever is left in the namespace goes with its init.
   pid_ns_.reset();
   if (control) control->Stop();
@@ -400,6 +425,7 @@ void Supervisor::EndSandbox(const std::string& why) {
   SignalSandbox(SIGKILL);
   // The init's death takes every process of the namespace at once, those
   // made since syd listed them too.
+  std::lock_guard<std::mutex> lock(end_mu_);
   if (pid_ns_) pid_ns_->Kill();
 }
 

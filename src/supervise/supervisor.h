@@ -71,7 +71,13 @@ struct Options {
   std::function<void(const std::string& line)> messages;
   // Why the run fell back to ptrace (ChooseBackend), for --stats.
   std::string backend_fallback;
+  // limit/: the child's resource limits, and the timeout that ends the
+  // whole sandbox (Deadline).
+  Limits limits;
 };
+
+// What a run ends with once limit/timeout has passed, as timeout(1).
+inline constexpr int kExitTimedOut = 124;
 
 // The backend a run of `policy` with `options` gets: resolves kAuto, and
 // refuses an explicit choice the run or the kernel cannot serve. Never
@@ -146,7 +152,8 @@ class Supervisor {
   // below syd that syd did not inherit.
   bool InSandbox(pid_t pid);
   // Kills every process of the sandbox after a failure that leaves syd
-  // unable to judge its calls, saying why.
+  // unable to judge its calls, or at the end of limit/timeout's grace,
+  // saying why. Any thread.
   void EndSandbox(const std::string& why);
   // Resolves load= verdicts in `d`: a plugin decides, or passes on. Sets
   // `exit` when a plugin it called has an exit hook.
@@ -218,6 +225,9 @@ class Supervisor {
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees
   // (tracee::ResolvePath's sandbox_proc), empty without one.
   std::optional<PidNamespace> pid_ns_;
+  // EndSandbox's kill of the namespace, from the loop or the Deadline's
+  // thread.
+  std::mutex end_mu_;
   // The sockets whose binds syd let run, for BOUND patterns.
   BoundSocketTable bound_;
   int sandbox_proc_fd_ = -1;

@@ -427,6 +427,10 @@ TEST_CASE("control socket: add, list, query, remove, ps, stats, lock") {
   CHECK(Contains(r.err, "error: control: sys/trace+%file_wr:alow: column "));
   r = Ctl(socket, "frobnicate");
   CHECK(r.exit_code == 1);
+  // Limits are the command's from its start.
+  r = Ctl(socket, "limit/timeout=1s");
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, "limits are fixed when the command starts"));
   r = Ctl(socket, "sys/trace-%file_wr:fault=EPERM:log=2");
   CHECK(Contains(r.err, "is the policy's"));
   // Add and remove a second rule; the first stays.
