@@ -29,10 +29,23 @@ int Sets(const std::vector<std::string>& args) {
     }
     for (const SetMember& m : *members) {
       std::string_view n = FindSyscall(m.nr)->name;
-      const char* guard =
-          m.guard == OpenGuard::kWrites     ? "  (when the flags write)"
-          : m.guard == OpenGuard::kReadOnly ? "  (when the flags do not write)"
-                                            : "";
+      const char* guard = "";
+      switch (m.guard) {
+        case SetGuard::kNone:
+          break;
+        case SetGuard::kWrites:
+          guard = "  (when the flags write)";
+          break;
+        case SetGuard::kReadOnly:
+          guard = "  (when the flags do not write)";
+          break;
+        case SetGuard::kIoctlSetFlags:
+          guard = "  (request FS_IOC_SETFLAGS)";
+          break;
+        case SetGuard::kIoctlFsSetXattr:
+          guard = "  (request FS_IOC_FSSETXATTR)";
+          break;
+      }
       std::printf("%.*s%s\n", static_cast<int>(n.size()), n.data(), guard);
     }
   }

@@ -190,7 +190,7 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
            RegexAnchors* regexes) {
   Reach reach;
   for (const ChainEntry& entry : policy.chain(nr)) {
-    if (want == Want::kWriteOpen && entry.guard == OpenGuard::kReadOnly)
+    if (want == Want::kWriteOpen && entry.guard == SetGuard::kReadOnly)
       continue;
     const Rule& rule = policy.rules()[entry.rule];
     bool never = false;  // the rule cannot match this kind of call
@@ -238,8 +238,8 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
       continue;
     }
     const bool covers =
-        entry.guard == OpenGuard::kNone ||
-        (entry.guard == OpenGuard::kWrites && want == Want::kWriteOpen);
+        entry.guard == SetGuard::kNone ||
+        (entry.guard == SetGuard::kWrites && want == Want::kWriteOpen);
     if (rule.conditions.empty() && !rule.command && !rule.cmdline && covers)
       return reach;
     // The filter carries the baseline's refusals exactly: Landlock need not.

@@ -214,11 +214,8 @@ class Lowering {
         Test(c.arg, s.args[c.arg].width, c.op, c.value, next);
         tested = true;
       }
-      if (int i = s.ArgOfKind(ArgKind::kOpenFlags);
-          e.guard != OpenGuard::kNone && i >= 0) {
-        Test(i, 32,
-             e.guard == OpenGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone,
-             OpenWriteFlags(), next);
+      if (const std::optional<Condition> g = GuardCondition(s, e.guard)) {
+        Test(g->arg, s.args[g->arg].width, g->op, g->value, next);
         tested = true;
       }
       if (p_.KernelDecides(nr, e)) {
@@ -239,9 +236,7 @@ class Lowering {
     }
   }
 
-  bool DefaultLogged() const {
-    return p_.default_verdict().log.Logs();
-  }
+  bool DefaultLogged() const { return p_.default_verdict().log.Logs(); }
 
   // What a call no rule decides gets: the default, unless it is logged (the
   // tracer reports it) or the syscall is watched and would run.

@@ -43,13 +43,12 @@ std::string PolicyPseudoCode(const Policy& p) {
       for (const Condition& c : r.conditions) {
         if (c.kind == Condition::Kind::kArith) tests.push_back(Test(s, c));
       }
-      if (e.guard != OpenGuard::kNone) {
-        int i = s.ArgOfKind(ArgKind::kOpenFlags);
-        std::string flags =
-            i >= 0 ? StrCat("arg", i, ".lo32") : "open_how.flags";
-        tests.push_back(
-            StrCat(flags, " & ", absl::StrFormat("%#x", OpenWriteFlags()),
-                   e.guard == OpenGuard::kWrites ? " != 0" : " == 0"));
+      if (const std::optional<Condition> g = GuardCondition(s, e.guard)) {
+        tests.push_back(Test(s, *g));
+      } else if (e.guard != SetGuard::kNone) {
+        tests.push_back(StrCat(
+            "open_how.flags & ", absl::StrFormat("%#x", OpenWriteFlags()),
+            e.guard == SetGuard::kWrites ? " != 0" : " == 0"));
       }
       Decision d{r.verdict, &r, !p.KernelDecides(nr, e), pos};
       std::string cond;

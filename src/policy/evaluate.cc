@@ -31,21 +31,19 @@ bool ArithHolds(CmpOp op, uint64_t x, uint64_t v) {
 
 namespace {
 
-// Register tests: what the kernel can decide. The open guard counts when
-// the flags are in a register.
-bool RegistersMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
+// Register tests: what the kernel can decide. A set's guard counts when
+// its test is on a register.
+bool RegistersMatch(const SyscallInfo& s, const Rule& r, SetGuard guard,
                     const Call& e) {
   for (const Condition& c : r.conditions) {
     if (c.kind != Condition::Kind::kArith) continue;
     uint64_t mask = s.args[c.arg].Mask();
     if (!ArithHolds(c.op, e.args[c.arg] & mask, c.value & mask)) return false;
   }
-  if (guard != OpenGuard::kNone) {
-    int flags = s.ArgOfKind(ArgKind::kOpenFlags);
-    if (flags >= 0) {
-      bool writes = (e.args[flags] & 0xffffffffu & OpenWriteFlags()) != 0;
-      if (writes != (guard == OpenGuard::kWrites)) return false;
-    }
+  if (const std::optional<Condition> g = GuardCondition(s, guard)) {
+    const uint64_t mask = s.args[g->arg].Mask();
+    if (!ArithHolds(g->op, e.args[g->arg] & mask, g->value & mask))
+      return false;
   }
   return true;
 }
@@ -76,12 +74,13 @@ bool StringMatches(const Condition& c, const std::string& s) {
 }
 
 // The tests only the tracer can decide, on decoded data.
-bool DecodedMatch(const SyscallInfo& s, const Rule& r, OpenGuard guard,
+bool DecodedMatch(const SyscallInfo& s, const Rule& r, SetGuard guard,
                   const Call& e, const Binding& b) {
-  if (guard != OpenGuard::kNone && s.ArgOfKind(ArgKind::kOpenFlags) < 0) {
-    if (!e.open_how_flags) return false;
-    bool writes = (*e.open_how_flags & OpenWriteFlags()) != 0;
-    if (writes != (guard == OpenGuard::kWrites)) return false;
+  // An open guard on flags in memory (openat2's open_how).
+  if ((guard == SetGuard::kWrites || guard == SetGuard::kReadOnly) &&
+      !GuardCondition(s, guard)) {
+    if (!e.open_how_flags || !OpenGuardHolds(guard, *e.open_how_flags))
+      return false;
   }
   if (r.command && !RE2::PartialMatch(e.comm, *r.command)) return false;
   if (r.cmdline && !RE2::PartialMatch(e.cmdline, *r.cmdline)) return false;

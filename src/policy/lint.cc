@@ -98,13 +98,13 @@ bool Unconditional(const Rule& r) {
 // A catch-all's key: its syscall and guard. One with no guard catches
 // every call; one with a guard (%file_wr's opens that write) the calls
 // that pass it.
-int CatchAllKey(int nr, OpenGuard guard) {
-  return nr << 2 | static_cast<int>(guard);
+int CatchAllKey(int nr, SetGuard guard) {
+  return nr << kSetGuardBits | static_cast<int>(guard);
 }
 
 // (syscall, guard, tests) packed in one integer: test keys are interned.
-uint64_t Slot(int nr, OpenGuard guard, uint64_t tests) {
-  return tests << 12 | static_cast<uint64_t>(guard) << 10 |
+uint64_t Slot(int nr, SetGuard guard, uint64_t tests) {
+  return tests << (10 + kSetGuardBits) | static_cast<uint64_t>(guard) << 10 |
          static_cast<uint64_t>(nr);
 }
 
@@ -124,8 +124,8 @@ void Lint(const RuleSet& rules, Diagnostics& diags) {
     int shadowed_nr = -1;
     bool reachable = false;
     for (const RuleSyscall& s : r.syscalls) {
-      auto all = catch_all.find(CatchAllKey(s.nr, OpenGuard::kNone));
-      if (all == catch_all.end() && s.guard != OpenGuard::kNone)
+      auto all = catch_all.find(CatchAllKey(s.nr, SetGuard::kNone));
+      if (all == catch_all.end() && s.guard != SetGuard::kNone)
         all = catch_all.find(CatchAllKey(s.nr, s.guard));
       auto dup = same.find(Slot(s.nr, s.guard, tests));
       const Rule* first = all != catch_all.end() ? all->second

@@ -64,10 +64,10 @@ const std::vector<ChainEntry>& Policy::chain(int nr) const {
 bool Policy::KernelDecides(int nr, const ChainEntry& e) const {
   const Rule& r = rules_.rules[e.rule];
   if (r.NeedsUserSpace()) return false;
-  if (e.guard == OpenGuard::kNone) return true;
-  // The guard is a test on the flags register, unless the flags are in
+  // A guard is a test on a register, unless it is on open flags in
   // memory (openat2's struct open_how).
-  return FindSyscall(nr)->ArgOfKind(ArgKind::kOpenFlags) >= 0;
+  return e.guard == SetGuard::kNone ||
+         GuardCondition(*FindSyscall(nr), e.guard).has_value();
 }
 
 }  // namespace syd

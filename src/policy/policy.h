@@ -20,7 +20,7 @@ namespace syd {
 
 struct ChainEntry {
   uint32_t rule;  // index into Policy::rules
-  OpenGuard guard;
+  SetGuard guard;
 };
 
 class PathIndex;

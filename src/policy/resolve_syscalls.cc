@@ -15,16 +15,32 @@ std::vector<std::string_view> Names(absl::Span<const std::string_view> names) {
 
 void Resolver::AddMember(std::vector<Member>* members, Member m) {
   int& at = member_index_[m.nr];
-  if (at >= 0) {
-    Member& have = (*members)[at];
-    // Named explicitly, or under both guards, a syscall is in the rule
-    // whatever its flags.
-    if (m.is_explicit || have.guard != m.guard) have.guard = OpenGuard::kNone;
-    have.is_explicit |= m.is_explicit;
+  if (at < 0) {
+    at = static_cast<int>(members->size());
+    members->push_back(m);
     return;
   }
-  at = static_cast<int>(members->size());
-  members->push_back(m);
+  Member& have = (*members)[at];
+  // ioctl's attribute requests are a member each (one register test per
+  // chain entry).
+  if (IsRequestGuard(m.guard) && IsRequestGuard(have.guard) && !m.is_explicit) {
+    if (std::none_of(members->begin(), members->end(), [&](const Member& x) {
+          return x.nr == m.nr && x.guard == m.guard;
+        })) {
+      members->push_back(m);
+    }
+    return;
+  }
+  // Named explicitly, or under two guards, a syscall is in the rule
+  // whatever its registers: its first member takes it whole, and the
+  // others go (Syscalls drops members whose nr is kDropped).
+  if (m.is_explicit || have.guard != m.guard) {
+    have.guard = SetGuard::kNone;
+    for (Member& x : *members) {
+      if (x.nr == m.nr && &x != &have) x.nr = kDropped;
+    }
+  }
+  have.is_explicit |= m.is_explicit;
 }
 
 void Resolver::OtherAbiWarning(std::string_view name, const Location& loc) {
@@ -44,7 +60,7 @@ std::vector<Member> Resolver::Syscalls(const std::vector<SyscallItem>& items) {
     switch (item.kind) {
       case SyscallItem::Kind::kName: {
         if (const SyscallInfo* s = FindSyscall(item.text)) {
-          AddMember(&members, {s->nr, OpenGuard::kNone, true});
+          AddMember(&members, {s->nr, SetGuard::kNone, true});
         } else if (SyscallNumber(Abi::kI386, item.text) ||
                    SyscallNumber(Abi::kX32, item.text)) {
           OtherAbiWarning(item.text, item.location);
@@ -64,7 +80,7 @@ std::vector<Member> Resolver::Syscalls(const std::vector<SyscallItem>& items) {
           Error(item.location,
                 StrCat("no x86_64 syscall has number ", item.number));
         } else {
-          AddMember(&members, {s->nr, OpenGuard::kNone, true});
+          AddMember(&members, {s->nr, SetGuard::kNone, true});
         }
         break;
       }
@@ -79,7 +95,7 @@ std::vector<Member> Resolver::Syscalls(const std::vector<SyscallItem>& items) {
         for (const SyscallInfo& s : AllSyscalls()) {
           if (RE2::FullMatch(re2::StringPiece(s.name.data(), s.name.size()),
                              re)) {
-            AddMember(&members, {s.nr, OpenGuard::kNone, false});
+            AddMember(&members, {s.nr, SetGuard::kNone, false});
           }
         }
         if (members.size() == before) RegexMatchesNothing(item, re);
@@ -108,9 +124,12 @@ std::vector<Member> Resolver::Syscalls(const std::vector<SyscallItem>& items) {
       }
     }
   }
+  std::erase_if(members, [](const Member& m) { return m.nr == kDropped; });
   for (const Member& m : members) member_index_[m.nr] = -1;
   std::sort(members.begin(), members.end(),
-            [](const Member& a, const Member& b) { return a.nr < b.nr; });
+            [](const Member& a, const Member& b) {
+              return a.nr != b.nr ? a.nr < b.nr : a.guard < b.guard;
+            });
   return members;
 }
 

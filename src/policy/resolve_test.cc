@@ -69,7 +69,7 @@ TEST_CASE("sets expand, keep guards, and drop members a test cannot apply to") {
   const Rule& rule = r.rules.rules[0];
   bool openat_guarded = false;
   for (const RuleSyscall& s : rule.syscalls) {
-    if (s.nr == Nr("openat")) openat_guarded = s.guard == OpenGuard::kWrites;
+    if (s.nr == Nr("openat")) openat_guarded = s.guard == SetGuard::kWrites;
     CHECK(s.nr != Nr("newfstatat"));
   }
   CHECK(openat_guarded);
@@ -88,7 +88,7 @@ TEST_CASE("a syscall named explicitly drops the guard of its set") {
   Result r = FromText("sys/trace+%file_wr,openat:fault=EPERM");
   REQUIRE(!r.diags.has_errors());
   for (const RuleSyscall& s : r.rules.rules[0].syscalls) {
-    if (s.nr == Nr("openat")) CHECK(s.guard == OpenGuard::kNone);
+    if (s.nr == Nr("openat")) CHECK(s.guard == SetGuard::kNone);
   }
 }
 

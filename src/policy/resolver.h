@@ -25,10 +25,11 @@ namespace syd::resolve_internal {
 
 // A syscall a rule names, with how it came in.
 struct Member {
-  int nr;
-  OpenGuard guard;
+  int nr;  // kDropped: taken whole by another member of the same syscall
+  SetGuard guard;
   bool is_explicit;  // named, not from a set or regex
 };
+inline constexpr int kDropped = -1;
 
 class Resolver {
  public:

@@ -1,5 +1,7 @@
 #include "src/policy/rules.h"
 
+#include <linux/fs.h>
+
 #include "absl/strings/str_format.h"
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
@@ -25,6 +27,37 @@ std::string Value(uint64_t v) {
 }
 
 std::string Mask(uint64_t v) { return absl::StrFormat("%#x", v); }
+
+}  // namespace
+
+std::optional<Condition> GuardCondition(const SyscallInfo& s, SetGuard guard) {
+  Condition c;
+  switch (guard) {
+    case SetGuard::kNone:
+      return std::nullopt;
+    case SetGuard::kWrites:
+    case SetGuard::kReadOnly:
+      c.arg = s.ArgOfKind(ArgKind::kOpenFlags);
+      if (c.arg < 0) return std::nullopt;
+      c.op = guard == SetGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone;
+      c.value = OpenWriteFlags();
+      return c;
+    case SetGuard::kIoctlSetFlags:
+    case SetGuard::kIoctlFsSetXattr:
+      c.arg = 1;
+      c.value = guard == SetGuard::kIoctlSetFlags ? FS_IOC_SETFLAGS
+                                                  : FS_IOC_FSSETXATTR;
+      return c;
+  }
+  return std::nullopt;
+}
+
+bool OpenGuardHolds(SetGuard guard, uint64_t flags) {
+  const bool writes = (flags & 0xffffffffu & OpenWriteFlags()) != 0;
+  return writes == (guard == SetGuard::kWrites);
+}
+
+namespace {
 
 std::string ConditionText(const Condition& c) {
   std::string out = c.arg == kArgAuto ? "arg_" : StrCat("arg", c.arg);
@@ -206,22 +239,21 @@ std::string RuleText(const Rule& r) {
   std::string options = OptionsText(r);
   const std::string head = StrCat("sys/", ActionName(r.action), "+");
   // Unguarded syscalls share one line; a guarded one gets its guard as a
-  // test on its flags register, or a comment where the flags are in memory.
+  // test on a register, or a comment where the open flags are in memory.
   std::string plain, out;
   for (const RuleSyscall& s : r.syscalls) {
     const SyscallInfo* info = FindSyscall(s.nr);
-    if (s.guard == OpenGuard::kNone) {
+    if (s.guard == SetGuard::kNone) {
       StrAppend(&plain, plain.empty() ? "" : ",", info->name);
       continue;
     }
-    const char* op = s.guard == OpenGuard::kWrites ? "&" : "!&";
-    int flags = info->ArgOfKind(ArgKind::kOpenFlags);
-    std::string guard =
-        flags >= 0 ? StrCat(":arg", flags, op, Mask(OpenWriteFlags())) : "";
-    StrAppend(&out, head, info->name, guard, tests, options,
-              flags >= 0 ? ""
-                         : StrCat("  # and open_how.flags", op,
-                                  Mask(OpenWriteFlags())),
+    const std::optional<Condition> guard = GuardCondition(*info, s.guard);
+    StrAppend(&out, head, info->name,
+              guard ? StrCat(":", ConditionText(*guard)) : "", tests, options,
+              guard ? ""
+                    : StrCat("  # and open_how.flags",
+                             s.guard == SetGuard::kWrites ? "&" : "!&",
+                             Mask(OpenWriteFlags())),
               "\n");
   }
   if (!plain.empty()) out = StrCat(head, plain, tests, options, "\n", out);

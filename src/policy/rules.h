@@ -15,11 +15,12 @@
 
 #include "re2/re2.h"
 #include "src/lang/ast.h"
-#include "src/policy/limits.h"
 #include "src/lang/glob.h"
 #include "src/lang/net_pattern.h"
 #include "src/lang/source.h"
+#include "src/policy/limits.h"
 #include "src/syscalls/syscall_sets.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd {
 
@@ -92,8 +93,17 @@ struct Condition {
 
 struct RuleSyscall {
   int nr;
-  OpenGuard guard = OpenGuard::kNone;  // from %file_wr / %file_rd
+  SetGuard guard = SetGuard::kNone;  // from %file_wr, %file_rd, %file_attr
 };
+
+// The register test a set's guard stands for on syscall `s`, as a rule's
+// own arithmetic test would be written: the open flags for kWrites and
+// kReadOnly, ioctl's request for kIoctl*. Nothing for kNone, and nothing
+// where the open flags are in memory (openat2's open_how), which only syd
+// can test (OpenGuardHolds).
+std::optional<Condition> GuardCondition(const SyscallInfo& s, SetGuard guard);
+// Whether an open guard (kWrites, kReadOnly) holds for open flags `flags`.
+bool OpenGuardHolds(SetGuard guard, uint64_t flags);
 
 // Where a rule's matches are reported. kNone: refusals to stderr, nothing
 // else; kQuiet (log=none): not even refusals (syslog for sydbox's

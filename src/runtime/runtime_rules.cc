@@ -20,22 +20,17 @@ struct Test {
   uint64_t value;  // already reduced to the argument's width
 };
 
-// The register tests of `r` on syscall `s`, with the open guard as the
-// flags test it stands for.
+// The register tests of `r` on syscall `s`, with the set's guard as the
+// test it stands for.
 std::vector<Test> RegisterTests(const SyscallInfo& s, const Rule& r,
-                                OpenGuard guard) {
+                                SetGuard guard) {
   std::vector<Test> out;
   for (const Condition& c : r.conditions) {
     if (c.kind != Condition::Kind::kArith) continue;
     out.push_back({c.arg, c.op, c.value & s.args[c.arg].Mask()});
   }
-  const int flags = s.ArgOfKind(ArgKind::kOpenFlags);
-  if (guard != OpenGuard::kNone && flags >= 0) {
-    out.push_back(
-        {flags,
-         guard == OpenGuard::kWrites ? CmpOp::kMaskAny : CmpOp::kMaskNone,
-         OpenWriteFlags()});
-  }
+  if (const std::optional<Condition> g = GuardCondition(s, guard))
+    out.push_back({g->arg, g->op, g->value & s.args[g->arg].Mask()});
   return out;
 }
 

@@ -84,7 +84,8 @@ constexpr SetDef kSets[] = {
      0},
     {{"file_wr",
       "file-name syscalls that write, create or remove; open, openat, openat2 "
-      "when their flags write"},
+      "when their flags write; ioctl's attribute requests (FS_IOC_SETFLAGS, "
+      "FS_IOC_FSSETXATTR)"},
      SetKind::kFileWrite,
      0},
     {{"file_open_wr",
@@ -101,7 +102,8 @@ constexpr SetDef kSets[] = {
      0},
     {{"file_rename", "rename, renameat, renameat2"}, SetKind::kFileRename, 0},
     {{"file_attr",
-      "changing a file's mode, owner, times or extended attributes by name"},
+      "changing a file's mode, owner, times, extended attributes or "
+      "attribute flags (ioctl's FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR)"},
      SetKind::kFileAttr,
      0},
     {{"exec", "execve and execveat"}, SetKind::kExec, 0},
@@ -164,6 +166,14 @@ FileUse UseOf(const SyscallInfo& s) {
   return FileUse::kRead;
 }
 
+// ioctl, for the requests that change a file's attributes through a
+// descriptor (chattr +a, +i): one member per request.
+void AddAttrIoctls(const SyscallInfo& s, std::vector<SetMember>* out) {
+  if (s.name != "ioctl") return;
+  out->push_back({s.nr, SetGuard::kIoctlSetFlags});
+  out->push_back({s.nr, SetGuard::kIoctlFsSetXattr});
+}
+
 std::vector<SetMember> Members(const SetDef* def) {
   std::vector<SetMember> out;
   for (const SyscallInfo& s : AllSyscalls()) {
@@ -174,14 +184,15 @@ std::vector<SetMember> Members(const SetDef* def) {
         break;
       case SetKind::kFileRead:
         if (use == FileUse::kRead) out.push_back({s.nr});
-        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kReadOnly});
+        if (use == FileUse::kOpen) out.push_back({s.nr, SetGuard::kReadOnly});
         break;
       case SetKind::kFileWrite:
         if (use == FileUse::kWrite) out.push_back({s.nr});
-        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kWrites});
+        if (use == FileUse::kOpen) out.push_back({s.nr, SetGuard::kWrites});
+        AddAttrIoctls(s, &out);
         break;
       case SetKind::kFileOpenWrite:
-        if (use == FileUse::kOpen) out.push_back({s.nr, OpenGuard::kWrites});
+        if (use == FileUse::kOpen) out.push_back({s.nr, SetGuard::kWrites});
         if (s.name == "truncate") out.push_back({s.nr});
         break;
       case SetKind::kFileCreate:
@@ -207,6 +218,7 @@ std::vector<SetMember> Members(const SetDef* def) {
             std::end(kAttrCalls)) {
           out.push_back({s.nr});
         }
+        AddAttrIoctls(s, &out);
         break;
       case SetKind::kExec:
         if (use == FileUse::kExec) out.push_back({s.nr});

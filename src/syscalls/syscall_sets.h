@@ -11,10 +11,26 @@
 
 namespace syd {
 
-// %file_wr and %file_rd hold open, openat and openat2 only for the calls
-// whose flags write (or do not): the guard is an implicit condition on the
-// open flags that the rule carries for that syscall.
-enum class OpenGuard : uint8_t { kNone, kWrites, kReadOnly };
+// A set's implicit test on one of its members, which the rule carries for
+// that syscall. %file_wr and %file_rd hold open, openat and openat2 only
+// for the calls whose flags write (kWrites) or do not (kReadOnly);
+// %file_wr and %file_attr hold ioctl only for the requests that change a
+// file's attributes (append-only, immutable), each request a member of its
+// own: FS_IOC_SETFLAGS (kIoctlSetFlags) and FS_IOC_FSSETXATTR
+// (kIoctlFsSetXattr). The register test each stands for is
+// GuardCondition's (src/policy/rules.h).
+enum class SetGuard : uint8_t {
+  kNone,
+  kWrites,
+  kReadOnly,
+  kIoctlSetFlags,
+  kIoctlFsSetXattr,
+};
+inline constexpr int kSetGuardBits = 3;
+// ioctl's attribute requests: a member each.
+inline constexpr bool IsRequestGuard(SetGuard g) {
+  return g == SetGuard::kIoctlSetFlags || g == SetGuard::kIoctlFsSetXattr;
+}
 
 // The open flags that make an open a write. O_TRUNC counts: on Linux
 // O_RDONLY|O_TRUNC truncates.
@@ -22,7 +38,7 @@ uint64_t OpenWriteFlags();
 
 struct SetMember {
   int nr;
-  OpenGuard guard = OpenGuard::kNone;
+  SetGuard guard = SetGuard::kNone;
 };
 
 struct SetInfo {

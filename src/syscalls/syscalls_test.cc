@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "src/base/strcat.h"
 #include "src/syscalls/syscall_sets.h"
 
 namespace syd {
@@ -86,34 +87,51 @@ TEST_CASE("%file_wr holds writes, and open only with write flags") {
   auto guard = [](const std::vector<SetMember>& v, const char* name) {
     for (const SetMember& m : v) {
       if (FindSyscall(m.nr)->name == name)
-        return std::optional<OpenGuard>(m.guard);
+        return std::optional<SetGuard>(m.guard);
     }
-    return std::optional<OpenGuard>();
+    return std::optional<SetGuard>();
   };
-  CHECK(guard(wr, "openat") == OpenGuard::kWrites);
-  CHECK(guard(rd, "openat") == OpenGuard::kReadOnly);
-  CHECK(guard(wr, "openat2") == OpenGuard::kWrites);
-  CHECK(guard(wr, "creat") == OpenGuard::kNone);
-  CHECK(guard(wr, "unlinkat") == OpenGuard::kNone);
-  CHECK(guard(wr, "rename") == OpenGuard::kNone);
-  CHECK(guard(wr, "fchmodat2") == OpenGuard::kNone);
+  CHECK(guard(wr, "openat") == SetGuard::kWrites);
+  CHECK(guard(rd, "openat") == SetGuard::kReadOnly);
+  CHECK(guard(wr, "openat2") == SetGuard::kWrites);
+  CHECK(guard(wr, "creat") == SetGuard::kNone);
+  CHECK(guard(wr, "unlinkat") == SetGuard::kNone);
+  CHECK(guard(wr, "rename") == SetGuard::kNone);
+  CHECK(guard(wr, "fchmodat2") == SetGuard::kNone);
   CHECK(!guard(wr, "newfstatat"));
-  CHECK(guard(rd, "newfstatat") == OpenGuard::kNone);
+  CHECK(guard(rd, "newfstatat") == SetGuard::kNone);
   CHECK(!guard(rd, "execve"));
   CHECK(!guard(wr, "execve"));
   CHECK(OpenWriteFlags() == 01 + 02 + 0100 + 01000);
 }
 
+TEST_CASE("%file_wr and %file_attr hold ioctl for its attribute requests") {
+  for (const char* set : {"file_wr", "file_attr"}) {
+    CAPTURE(set);
+    std::vector<SetGuard> guards;
+    for (const SetMember& m : *ExpandSet(set)) {
+      if (FindSyscall(m.nr)->name == "ioctl") guards.push_back(m.guard);
+    }
+    CHECK(guards == std::vector<SetGuard>{SetGuard::kIoctlSetFlags,
+                                          SetGuard::kIoctlFsSetXattr});
+  }
+  CHECK(!Has(Names(*ExpandSet("file_open_wr")), "ioctl"));
+}
+
 TEST_CASE("the finer write sets split %file_wr, each call in one") {
+  // A member is a call with its guard: ioctl is two, one per request.
   std::vector<std::string> parts;
   for (const char* set : {"file_open_wr", "file_create", "file_remove",
                           "file_rename", "file_attr"}) {
     CAPTURE(set);
-    for (const std::string& name : Names(*ExpandSet(set))) {
-      CHECK_FALSE(Has(parts, name.c_str()));  // in one set only
-      parts.push_back(name);
+    for (const SetMember& m : *ExpandSet(set)) {
+      const std::string key =
+          StrCat(FindSyscall(m.nr)->name, "/", static_cast<int>(m.guard));
+      CHECK_FALSE(Has(parts, key.c_str()));  // in one set only
+      parts.push_back(key);
     }
   }
+  for (std::string& key : parts) key.erase(key.find('/'));
   std::vector<std::string> wr = Names(*ExpandSet("file_wr"));
   for (const std::string& name : parts) {
     CAPTURE(name);

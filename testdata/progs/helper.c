@@ -322,7 +322,8 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
   if (!strcmp(op, "fchmod") || !strcmp(op, "fchown") ||
       !strcmp(op, "fsetxattr") || !strcmp(op, "fremovexattr") ||
-      !strcmp(op, "futimesat-null") || !strcmp(op, "setflags")) {
+      !strcmp(op, "futimesat-null") || !strcmp(op, "setflags") ||
+      !strcmp(op, "nodump")) {
     // OP PATH: a change through a descriptor opened only to read.
     int fd = open(a, O_RDONLY);
     if (fd < 0) return report(-1);
@@ -334,8 +335,11 @@ int main(int argc, char** argv) {
       return report(fremovexattr(fd, "user.syd"));
     if (!strcmp(op, "futimesat-null"))
       return report((int)syscall(SYS_futimesat, fd, NULL, NULL));
-    int flags = 0;  // FS_IOC_SETFLAGS: what is set already, set again
+    // FS_IOC_SETFLAGS: what is set already, set again (setflags), or with
+    // the no-dump flag added (nodump: chattr +d, which the owner may set).
+    int flags = 0;
     if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) return report(-1);
+    if (!strcmp(op, "nodump")) flags |= FS_NODUMP_FL;
     return report(ioctl(fd, FS_IOC_SETFLAGS, &flags));
   }
   if (!strcmp(op, "futimens")) {  // utimensat(fd, NULL, ...) on an open file
@@ -359,7 +363,8 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(op, "openat2-at")) {
     // openat2-at DIR PATH RESOLVE: create PATH from a descriptor of DIR,
-    // with RESOLVE (in-root, beneath, no-symlinks, no-xdev) as openat2 resolves it.
+    // with RESOLVE (in-root, beneath, no-symlinks, no-xdev) as openat2 resolves
+    // it.
     const char* how_name = argc > 4 ? argv[4] : "";
     struct open_how how = {.flags = O_WRONLY | O_CREAT, .mode = 0644};
     if (!strcmp(how_name, "in-root")) how.resolve = RESOLVE_IN_ROOT;
@@ -497,8 +502,8 @@ int main(int argc, char** argv) {
       msg.msg_iovlen = 1;
       for (int i = 0; i < n && rc == 0; ++i) {
         char byte;
-        rc = sendmsg(c, &msg, 0) == 1 && recv(server, &byte, 1, 0) == 1 ? 0
-                                                                        : -1;
+        rc =
+            sendmsg(c, &msg, 0) == 1 && recv(server, &byte, 1, 0) == 1 ? 0 : -1;
       }
       return report(rc);
     }

@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -271,6 +273,39 @@ TEST_CASE("writes through a descriptor are judged by its file") {
            (op == "fchown" && ok.exit_code == EINVAL)));
   }
   CHECK((MetadataOf(allowed).mode & 07777) == 0600);
+}
+
+// The attribute flags (chattr): FS_IOC_SETFLAGS through a descriptor
+// opened to read is in %file_wr, judged by the descriptor's file, with no
+// rule that names ioctl.
+TEST_CASE("attribute flags set through a descriptor are judged by its file") {
+  Tree t;
+  const std::string denied = Touch(t.denied + "/f");
+  const std::string allowed = Touch(t.allowed + "/f");
+  auto flags_of = [](const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY);
+    int flags = -1;
+    if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) flags = -1;
+    if (fd >= 0) close(fd);
+    return flags;
+  };
+  const int before = flags_of(denied);
+  if (before < 0) {
+    MESSAGE("this file system has no attribute flags: nothing to try");
+    return;
+  }
+  const RunResult r = t.Helper({"nodump", denied});
+  CHECK(r.exit_code == EPERM);
+  CHECK(Contains(r.err, "ioctl(3<" + denied + ">"));
+  CHECK(flags_of(denied) == before);
+  // Where the rules allow writes, the flag is set (if the file system
+  // keeps it), and no other ioctl stops: the terminal's are the kernel's.
+  const RunResult ok = t.Helper({"nodump", allowed});
+  CHECK((ok.exit_code == 0 || ok.exit_code == EOPNOTSUPP));
+  if (ok.exit_code == 0) CHECK((flags_of(allowed) & FS_NODUMP_FL) != 0);
+  const RunResult tty = Run({kSyd, "--stats", "-c", t.policy, "--", "/bin/sh",
+                             "-c", "test -t 0; test -t 1; true"});
+  CHECK(Contains(tty.err, "syd: 0 calls stopped in syd"));
 }
 
 TEST_CASE("patterns match every byte string: no name slips past them") {
