@@ -92,6 +92,26 @@ TEST_CASE("a syscall named explicitly drops the guard of its set") {
   }
 }
 
+TEST_CASE("ioctl's attribute requests: a member each, or ioctl whole") {
+  auto ioctls = [](const std::string& text) {
+    Result r = FromText(text);
+    REQUIRE_MESSAGE(!r.diags.has_errors(), r.Errors());
+    std::vector<SetGuard> out;
+    for (const RuleSyscall& s : r.rules.rules[0].syscalls) {
+      if (s.nr == Nr("ioctl")) out.push_back(s.guard);
+    }
+    return out;
+  };
+  const std::vector<SetGuard> both = {SetGuard::kIoctlSetFlags,
+                                      SetGuard::kIoctlFsSetXattr};
+  CHECK(ioctls("sys/trace+%file_wr:fault=EPERM") == both);
+  CHECK(ioctls("sys/trace+%file_wr,%file_attr:fault=EPERM") == both);
+  const std::vector<SetGuard> whole = {SetGuard::kNone};
+  CHECK(ioctls("sys/trace+%file_wr,ioctl:fault=EPERM") == whole);
+  CHECK(ioctls("sys/trace+ioctl,%file_attr:fault=EPERM") == whole);
+  CHECK(ioctls("sys/trace+/ioct.*,%file_wr:fault=EPERM") == whole);
+}
+
 TEST_CASE("verdicts and options") {
   auto verdict = [](const char* text) {
     Result r = FromText(text);
