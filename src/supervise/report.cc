@@ -9,6 +9,7 @@
 #include "src/base/escape.h"
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
+#include "src/policy/admitting_rule.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/paths.h"
@@ -30,6 +31,13 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
   // The sandbox names its files and processes, and a rule added at run
   // time is its text: none may forge a line or reach a terminal raw.
   rule = EscapeBytes(rule, /*exact=*/false);
+  // For a refusal, the rule that would admit the call, to give before the
+  // refusing rule's file (a -m comes before the -p or -c after it).
+  std::optional<std::string> admit;
+  if (Restrictiveness(d.verdict) >=
+      Restrictiveness(Verdict{Verdict::Kind::kRetval, 0})) {
+    admit = AdmittingRule(e);
+  }
   std::string line;
   if (options_.json) {
     // Exact: the bytes can be read back from the escapes.
@@ -43,6 +51,7 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
         {"decision", VerdictText(d.verdict)},
         {"rule", rule},
         {"location", where}};
+    if (admit) j["admit"] = EscapeBytes(*admit, /*exact=*/false);
     line =
         j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
@@ -51,6 +60,16 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
                EscapeBytes(comm, /*exact=*/false), ") cwd ",
                EscapeBytes(cwd, /*exact=*/false), ": ", tracee::DescribeCall(e),
                " by ", where.empty() ? "the default" : where, ": ", rule, "\n");
+    if (admit) {
+      // Single-quoted for a shell; the sandbox's bytes escaped.
+      std::string quoted;
+      for (char c : *admit) quoted += c == '\'' ? "'\\''" : std::string(1, c);
+      const std::string file =
+          d.rule && d.rule->location.file ? d.rule->location.file->name() : "";
+      StrAppend(&line, "syd:   to admit it: -m '",
+                EscapeBytes(quoted, /*exact=*/false), "'",
+                file.empty() ? "" : StrCat(" before ", file), "\n");
+    }
   }
   Log(d.rule ? d.rule->log : policy_.default_verdict().log, line);
 }

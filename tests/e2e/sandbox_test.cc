@@ -308,6 +308,33 @@ TEST_CASE("attribute flags set through a descriptor are judged by its file") {
   CHECK(Contains(tty.err, "syd: 0 calls stopped in syd"));
 }
 
+// Every refusal syd reports carries the smallest rule that admits the
+// call, checked against it before it is offered; given before the policy,
+// it does.
+TEST_CASE("a refusal names the rule that would admit the call") {
+  Tree t;
+  const std::string target = t.denied + "/new";
+  const RunResult r = t.Helper({"write", target});
+  CHECK(r.exit_code == EPERM);
+  const std::string marker = "syd:   to admit it: -m '";
+  const size_t at = r.err.find(marker);
+  REQUIRE(at != std::string::npos);
+  const size_t from = at + marker.size();
+  const std::string rule = r.err.substr(from, r.err.find('\'', from) - from);
+  CHECK(rule == "sys/trace+openat:arg1=\"" + target + "\":allow");
+  CHECK(Contains(r.err, rule + "' before " + t.policy + "\n"));
+  CHECK_FALSE(Exists(target));
+  const RunResult ok =
+      Run({kSyd, "-m", rule, "-c", t.policy, "--", kHelper, "write", target});
+  CHECK(ok.exit_code == 0);
+  CHECK(Exists(target));
+  // In the JSON log, as "admit".
+  const RunResult json =
+      t.Helper({"write", t.denied + "/other"}, {"--log-format=json"});
+  CHECK(Contains(json.err, "\"admit\":\"sys/trace+openat:arg1=\\\"" + t.denied +
+                               "/other\\\":allow\""));
+}
+
 TEST_CASE("patterns match every byte string: no name slips past them") {
   // Names that are not UTF-8, or hold a newline, are names like any: an
   // allow rule allows them and a deny rule, glob or regex, refuses them.
@@ -1306,8 +1333,12 @@ TEST_CASE("violation reports as JSON lines") {
   RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper,
                      "write", t.denied + "/j"});
   CHECK(r.exit_code == EPERM);
-  CHECK(r.err.find("{\"call\":\"openat(AT_FDCWD, \\\"" + t.denied + "/j\\\"") ==
-        0);
+  // One object per line, its keys in order: "admit" (the rule that would
+  // admit the call) first.
+  CHECK(r.err.find("{\"admit\":") == 0);
+  CHECK(r.err.find("\"call\":\"openat(AT_FDCWD, \\\"" + t.denied + "/j\\\"") !=
+        std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(r.err.find("\"decision\":\"fault=EPERM\"") != std::string::npos);
   CHECK(r.err.find("\"location\":\"" + t.policy + ":2\"") != std::string::npos);
 }
