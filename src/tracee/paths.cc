@@ -235,14 +235,23 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   // mount, up out of one, or by a link's jump. The components of a magic
   // link's target are not walked by the kernel (it jumps to the object):
   // only the object is checked, and `unchecked` skips the rest.
-  const std::optional<uint64_t> start_mount =
-      no_xdev ? MountIdOf(read_of(host.size()), false) : std::nullopt;
+  // (A mount id and a flag, not an optional: GCC's -O2 warns about the
+  // optional's value inside the lambda.)
+  uint64_t start_mount = 0;
+  bool check_mounts = false;
+  if (no_xdev) {
+    if (const std::optional<uint64_t> m =
+            MountIdOf(read_of(host.size()), false)) {
+      start_mount = *m;
+      check_mounts = true;
+    }
+  }
   size_t unchecked = 0;
   auto crossed = [&](bool follow = false) {
-    if (!start_mount) return false;
+    if (!check_mounts) return false;
     const std::optional<uint64_t> here =
         MountIdOf(read_of(host.size()), follow);
-    return here && *here != *start_mount;
+    return here.has_value() && *here != start_mount;
   };
   // Components still to walk, the next one at the back.
   std::vector<std::string> todo = Split(path);
@@ -312,7 +321,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
           (stat(link.c_str(), &st) == 0 && st.st_nlink == 0)) {
         continue;
       }
-      if (start_mount && crossed(/*follow=*/true)) {
+      if (crossed(/*follow=*/true)) {
         fail(EXDEV);
         break;
       }
@@ -347,7 +356,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
       break;
     }
     std::vector<std::string> more = Split(*target);
-    if (magic && start_mount) unchecked = more.size();
+    if (magic && check_mounts) unchecked = more.size();
     for (auto it = more.rbegin(); it != more.rend(); ++it) stack.push_back(*it);
   }
   // The reference view, syd's: a path under a chroot the tracee made is

@@ -450,7 +450,7 @@ TEST_CASE("after a chroot, paths are judged where they land") {
   // process has syd's root; after it, syd reads each call's root, and
   // resolves the link /x -> /denied inside it.
   Tree t;
-  symlink("/denied", (t.root + "/x").c_str());
+  REQUIRE(symlink("/denied", (t.root + "/x").c_str()) == 0);
   RunResult r = t.Helper({"chroot", t.root, "/x/in"});
   INFO(r.err);
   CHECK(r.exit_code == EPERM);
@@ -721,7 +721,8 @@ TEST_CASE("unix socket paths resolve as file paths" *
   // A file where the link points: the kernel would refuse the connect
   // itself only where nothing is there.
   Touch(dir + "/secret/s.sock");
-  symlink((dir + "/secret/s.sock").c_str(), (dir + "/link").c_str());
+  REQUIRE(symlink((dir + "/secret/s.sock").c_str(), (dir + "/link").c_str()) ==
+          0);
   const std::string policy = dir + "/unix.syd";
   std::ofstream(policy) << "sys/trace+bind:allow:arg_@~\"unix:" << dir
                         << "/ok/***\"\n"
