@@ -66,11 +66,22 @@ RunResult Run(const std::vector<std::string>& argv,
   std::string* sinks[2] = {&r.out, &r.err};
   int open_fds = 2;
   char buf[65536];
-  const auto deadline =
+  auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(deadline_seconds);
+  bool asked_for_dump = false;
   while (open_fds > 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 && !asked_for_dump) {
+      // At the deadline, SIGUSR2 first: syd writes its state (processes,
+      // calls in flight) to stderr, which says in the test's log why it
+      // has not ended. Two more seconds to read it, then SIGKILL.
+      asked_for_dump = true;
+      r.timed_out = true;
+      kill(pid, SIGUSR2);
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      continue;
+    }
     if (left.count() <= 0) {
       r.timed_out = true;
       kill(-pid, SIGKILL);
@@ -110,6 +121,7 @@ RunResult Run(const std::vector<std::string>& argv,
     if (got == 0) usleep(10000);
   }
   if (r.timed_out) {
+    kill(-pid, SIGKILL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     kill(-pid, SIGKILL);  // what it left in its group goes too

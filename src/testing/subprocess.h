@@ -9,9 +9,12 @@
 namespace syd::testing {
 
 struct RunResult {
-  int exit_code = -1;      // when it exited
-  int term_signal = 0;     // when a signal killed it
-  bool timed_out = false;  // killed at the deadline (term_signal SIGKILL)
+  int exit_code = -1;   // when it exited
+  int term_signal = 0;  // when a signal killed it
+  // Ended at the deadline: SIGUSR2 first, which asks syd for its state
+  // dump (it ends up in `err`) and ends most other programs, then, two
+  // seconds later or once the output closes, SIGKILL to the group.
+  bool timed_out = false;
   std::string out;
   std::string err;
 };
