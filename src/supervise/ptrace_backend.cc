@@ -106,12 +106,15 @@ bool PtraceBackend::OnGone(pid_t pid) {
   // What syd waits for: its tracees. A child it inherited from its caller
   // (the tee of `2> >(tee log)` when the shell execs syd) is not the
   // sandbox's, and may outlive it. A thread that execs takes its leader's
-  // pid and its own tid vanishes unreported: a tid that no longer exists
-  // does not count.
+  // pid and its own tid vanishes unreported: a tid that is not syd's
+  // tracee any more does not count. Not "no longer exists": pids wrap
+  // (32768 by default), and a host process that took the number would
+  // keep syd waiting for ever (in a pid namespace the init, syd's child,
+  // lives on, so waitpid never says ECHILD either).
   if (!s_.live_.empty() && s_.live_.size() <= kFewTracees) {
-    std::erase_if(s_.live_, [](pid_t tid) {
-      return kill(tid, 0) != 0 && errno == ESRCH;
-    });
+    const pid_t self = getpid();
+    std::erase_if(s_.live_,
+                  [self](pid_t tid) { return tracee::TracerOf(tid) != self; });
   }
   return !s_.live_.empty();
 }
