@@ -302,6 +302,46 @@ static int aim_parent(void) {
   return report(0);
 }
 
+// thread-exec DIR: a process whose tid vanishes unreported. Nine children
+// and the main thread wait on DIR/fifo (so that the tracer has more than a
+// few tracees while the test works); a second thread writes its tid to
+// DIR/tid, waits for DIR/go, then execs a shell that waits on the fifo
+// too. The exec takes the leader's pid: the thread's own tid is gone.
+static const char* g_exec_dir;
+static void* exec_from_thread(void* arg) {
+  (void)arg;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/tid.tmp", g_exec_dir);
+  FILE* f = fopen(path, "w");
+  if (f == NULL) _exit(1);
+  fprintf(f, "%ld\n", (long)syscall(SYS_gettid));
+  fclose(f);
+  char done[4096];
+  snprintf(done, sizeof done, "%s/tid", g_exec_dir);
+  rename(path, done);
+  snprintf(path, sizeof path, "%s/go", g_exec_dir);
+  for (int i = 0; i < 3000 && access(path, F_OK) != 0; ++i) usleep(10000);
+  char script[4200];
+  snprintf(script, sizeof script, "read x < %s/fifo", g_exec_dir);
+  execl("/bin/sh", "sh", "-c", script, (char*)NULL);
+  _exit(126);
+}
+static int thread_exec(const char* dir) {
+  g_exec_dir = dir;
+  char fifo[4096];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  for (int i = 0; i < 9; ++i) {
+    if (fork() == 0) {
+      int fd = open(fifo, O_RDONLY);
+      char c;
+      _exit(fd >= 0 && read(fd, &c, 1) >= 0 ? 0 : 1);
+    }
+  }
+  pthread_t t;
+  if (pthread_create(&t, NULL, exec_from_thread, NULL) != 0) return 1;
+  for (;;) pause();  // until the thread's exec replaces this program
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc < 2) return 2;
@@ -376,6 +416,7 @@ int main(int argc, char** argv) {
     if (dir < 0) return report(-1);
     return report(syscall(SYS_openat2, dir, b, &how, sizeof how));
   }
+  if (!strcmp(op, "thread-exec")) return thread_exec(a);
   if (!strcmp(op, "openat2-read")) {
     struct open_how how = {.flags = O_RDONLY};
     return report(syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof how));
