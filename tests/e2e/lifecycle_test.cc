@@ -99,6 +99,25 @@ TEST_CASE(
     result = e2e::Run({e2e::kSyd, "-m", "sys/trace+%file_wr:allow", "--",
                        e2e::kHelper, "thread-exec", dir});
   });
+  // Whatever fails below, the sandbox is let go and syd waited for (a
+  // joinable thread would end the test binary instead of the case).
+  struct Release {
+    std::thread& syd;
+    std::string dir;
+    ~Release() {
+      if (!syd.joinable()) return;
+      std::ofstream(dir + "/go") << "";
+      const int fd = open((dir + "/fifo").c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) {
+        const std::string lines(64, '\n');
+        if (write(fd, lines.data(), lines.size()) < 0) {
+          // The harness's deadline ends it then.
+        }
+        close(fd);
+      }
+      syd.join();
+    }
+  } release{syd, dir};
   REQUIRE(WaitFor(dir + "/tid", true));
   pid_t ns_tid = 0;
   std::ifstream(dir + "/tid") >> ns_tid;
