@@ -303,38 +303,42 @@ static int aim_parent(void) {
 }
 
 // thread-exec DIR: a process whose tid vanishes unreported. Nine children
-// and the main thread wait on DIR/fifo (so that the tracer has more than a
+// and the main thread wait for DIR/end (so that the tracer has more than a
 // few tracees while the test works); a second thread writes its tid to
-// DIR/tid, waits for DIR/go, then execs a shell that waits on the fifo
+// DIR/tid, waits for DIR/go, then execs a shell that waits for DIR/end
 // too. The exec takes the leader's pid: the thread's own tid is gone.
+// Every wait is bounded (30 s).
 static const char* g_exec_dir;
+static void wait_for_file(const char* name) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", g_exec_dir, name);
+  for (int i = 0; i < 3000 && access(path, F_OK) != 0; ++i) usleep(10000);
+}
 static void* exec_from_thread(void* arg) {
   (void)arg;
-  char path[4096];
+  char path[4096], done[4096];
   snprintf(path, sizeof path, "%s/tid.tmp", g_exec_dir);
   FILE* f = fopen(path, "w");
   if (f == NULL) _exit(1);
   fprintf(f, "%ld\n", (long)syscall(SYS_gettid));
   fclose(f);
-  char done[4096];
   snprintf(done, sizeof done, "%s/tid", g_exec_dir);
   rename(path, done);
-  snprintf(path, sizeof path, "%s/go", g_exec_dir);
-  for (int i = 0; i < 3000 && access(path, F_OK) != 0; ++i) usleep(10000);
-  char script[4200];
-  snprintf(script, sizeof script, "read x < %s/fifo", g_exec_dir);
+  wait_for_file("go");
+  char script[4300];
+  snprintf(script, sizeof script,
+           "i=0; while [ ! -e %s/end ] && [ $i -lt 600 ]; do sleep 0.05; "
+           "i=$((i+1)); done",
+           g_exec_dir);
   execl("/bin/sh", "sh", "-c", script, (char*)NULL);
   _exit(126);
 }
 static int thread_exec(const char* dir) {
   g_exec_dir = dir;
-  char fifo[4096];
-  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
   for (int i = 0; i < 9; ++i) {
     if (fork() == 0) {
-      int fd = open(fifo, O_RDONLY);
-      char c;
-      _exit(fd >= 0 && read(fd, &c, 1) >= 0 ? 0 : 1);
+      wait_for_file("end");
+      _exit(0);
     }
   }
   pthread_t t;
