@@ -5,6 +5,7 @@
 #include <charconv>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "src/base/strcat.h"
 #include "src/lang/suggest.h"
 
@@ -37,18 +38,18 @@ constexpr Suffix kByteSuffixes[] = {{"K", 1ULL << 10},
                                     {"", 1}};
 constexpr Suffix kCountSuffixes[] = {{"", 1}};
 
-std::vector<Suffix> SuffixesOf(LimitUnit unit) {
+absl::Span<const Suffix> SuffixesOf(LimitUnit unit) {
   switch (unit) {
     case LimitUnit::kDuration:
-      return {std::begin(kDurationSuffixes), std::end(kDurationSuffixes)};
+      return kDurationSuffixes;
     case LimitUnit::kSeconds:
-      return {std::begin(kSecondSuffixes), std::end(kSecondSuffixes)};
+      return kSecondSuffixes;
     case LimitUnit::kBytes:
-      return {std::begin(kByteSuffixes), std::end(kByteSuffixes)};
+      return kByteSuffixes;
     case LimitUnit::kCount:
       break;
   }
-  return {std::begin(kCountSuffixes), std::end(kCountSuffixes)};
+  return kCountSuffixes;
 }
 
 std::string_view Expected(LimitUnit unit) {
@@ -97,7 +98,8 @@ absl::StatusOr<uint64_t> ParseLimitValue(size_t index, std::string_view text) {
     for (const Suffix& s : SuffixesOf(info.unit)) {
       if (s.text != suffix) continue;
       if (number > kUnlimited / s.factor || number * s.factor == kUnlimited)
-        return absl::InvalidArgumentError(StrCat("'", text, "' is too large"));
+        return absl::InvalidArgumentError(
+            StrCat("limit/", info.name, ": '", text, "' is too large"));
       if (number == 0 && info.resource == kNotRlimit) {
         return absl::InvalidArgumentError(
             StrCat("limit/", info.name, " must be more than 0"));
@@ -114,9 +116,8 @@ std::string LimitText(size_t index, uint64_t value) {
   std::string out = StrCat("limit/", info.name, "=");
   if (value == kUnlimited) return out + "unlimited";
   // The largest unit that writes the value exactly; the bare form last.
-  std::vector<Suffix> suffixes = SuffixesOf(info.unit);
   const Suffix* best = nullptr;
-  for (const Suffix& s : suffixes) {
+  for (const Suffix& s : SuffixesOf(info.unit)) {
     if (s.text.empty() || value % s.factor != 0) continue;
     if (best == nullptr || s.factor > best->factor) best = &s;
   }
@@ -127,13 +128,6 @@ std::string LimitText(size_t index, uint64_t value) {
 void Limits::Tighten(size_t index, uint64_t value) {
   std::optional<uint64_t>& v = values_[index];
   if (!v || value < *v) v = value;
-}
-
-bool Limits::empty() const {
-  for (const std::optional<uint64_t>& v : values_) {
-    if (v) return false;
-  }
-  return true;
 }
 
 }  // namespace syd

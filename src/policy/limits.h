@@ -23,11 +23,12 @@ enum class LimitUnit : uint8_t {
   kCount,
 };
 
+// What each limit means is in docs/language.md ("Resource limits and the
+// timeout") and syd.1 (LIMITS).
 struct LimitInfo {
   std::string_view name;
   int resource;  // RLIMIT_*, or kNotRlimit for syd's own
   LimitUnit unit;
-  std::string_view what;
 };
 
 inline constexpr int kNotRlimit = -1;
@@ -35,24 +36,14 @@ inline constexpr int kNotRlimit = -1;
 inline constexpr uint64_t kUnlimited = UINT64_MAX;
 
 inline constexpr LimitInfo kLimits[] = {
-    {"timeout", kNotRlimit, LimitUnit::kDuration,
-     "wall-clock time for the whole sandbox: then SIGTERM to every process, "
-     "SIGKILL after `grace`, and syd exits 124"},
-    {"grace", kNotRlimit, LimitUnit::kDuration,
-     "between the timeout's SIGTERM and its SIGKILL (default 10s)"},
-    {"as", 9 /* RLIMIT_AS */, LimitUnit::kBytes,
-     "address space of each process (RLIMIT_AS)"},
-    {"nofile", 7 /* RLIMIT_NOFILE */, LimitUnit::kCount,
-     "open descriptors per process (RLIMIT_NOFILE)"},
-    {"nproc", 6 /* RLIMIT_NPROC */, LimitUnit::kCount,
-     "processes of the command's user, counted over all of that user's "
-     "(RLIMIT_NPROC)"},
-    {"cpu", 0 /* RLIMIT_CPU */, LimitUnit::kSeconds,
-     "CPU seconds per process: SIGXCPU, then SIGKILL (RLIMIT_CPU)"},
-    {"fsize", 1 /* RLIMIT_FSIZE */, LimitUnit::kBytes,
-     "largest file a process writes: SIGXFSZ past it (RLIMIT_FSIZE)"},
-    {"core", 4 /* RLIMIT_CORE */, LimitUnit::kBytes,
-     "largest core dump (RLIMIT_CORE)"},
+    {"timeout", kNotRlimit, LimitUnit::kDuration},
+    {"grace", kNotRlimit, LimitUnit::kDuration},
+    {"as", 9 /* RLIMIT_AS */, LimitUnit::kBytes},
+    {"nofile", 7 /* RLIMIT_NOFILE */, LimitUnit::kCount},
+    {"nproc", 6 /* RLIMIT_NPROC */, LimitUnit::kCount},
+    {"cpu", 0 /* RLIMIT_CPU */, LimitUnit::kSeconds},
+    {"fsize", 1 /* RLIMIT_FSIZE */, LimitUnit::kBytes},
+    {"core", 4 /* RLIMIT_CORE */, LimitUnit::kBytes},
 };
 inline constexpr size_t kTimeoutLimit = 0;
 inline constexpr size_t kGraceLimit = 1;
@@ -73,7 +64,6 @@ class Limits {
   const std::optional<uint64_t>& Get(size_t index) const {
     return values_[index];
   }
-  bool empty() const;
 
  private:
   std::array<std::optional<uint64_t>, std::size(kLimits)> values_;

@@ -63,7 +63,13 @@ void Supervisor::Report(pid_t pid, const Call& e, const Decision& d) {
     if (admit) {
       // Single-quoted for a shell; the sandbox's bytes escaped.
       std::string quoted;
-      for (char c : *admit) quoted += c == '\'' ? "'\\''" : std::string(1, c);
+      for (char c : *admit) {
+        if (c == '\'') {
+          quoted += "'\\''";
+        } else {
+          quoted += c;
+        }
+      }
       const std::string file =
           d.rule && d.rule->location.file ? d.rule->location.file->name() : "";
       StrAppend(&line, "syd:   to admit it: -m '",

@@ -28,10 +28,10 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // tracee `pid`, not syd. `resolve` holds openat2's RESOLVE_* flags: with
 // RESOLVE_IN_ROOT, `base` is the root for absolute names and links and for
 // ".."; RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS and
-// RESOLVE_NO_XDEV (any mount crossed, by mount id) fail
-// where the kernel would. Sets `*error` to the kernel's errno (ELOOP past
-// 40 links or at a link the flags forbid, EXDEV out of the dirfd or
-// across a mount), and stops there. `sandbox_proc`, when set, is where syd reads the /proc the
+// RESOLVE_NO_XDEV (any mount crossed, by mount id) fail where the kernel
+// would. Sets `*error` to the kernel's errno (ELOOP past 40 links or at a
+// link the flags forbid, EXDEV out of the dirfd or across a mount), and
+// stops there. `sandbox_proc`, when set, is where syd reads the /proc the
 // tracee sees at /proc (its own procfs, in a pid namespace of syd's), so
 // that /proc/PID is the tracee's PID; the result still spells /proc.
 std::string ResolvePath(pid_t pid, const std::string& root,
