@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <string_view>
 
 #include "src/policy/path_index.h"
@@ -13,6 +14,18 @@ namespace {
 const std::vector<ChainEntry> kEmptyChain;
 
 constexpr std::string_view kRootChangers[] = {"chroot", "pivot_root", "setns"};
+// What changes the identity a file call is checked as, or the umask its
+// creates get (what syd takes when it performs a call). prctl: a dropped
+// bounding set, securebits or ambient capabilities change a root
+// process's capabilities at its next exec.
+constexpr std::string_view kIdentityChangers[] = {
+    "setuid",   "setgid",   "setreuid",  "setregid", "setresuid", "setresgid",
+    "setfsuid", "setfsgid", "setgroups", "capset",   "umask",     "prctl"};
+
+bool Named(std::span<const std::string_view> names, int nr) {
+  const std::string_view name = FindSyscall(nr)->name;
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 }  // namespace
 
@@ -34,6 +47,8 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
   if (needs_tracer_) {
     for (std::string_view name : kRootChangers)
       watched_[FindSyscall(name)->nr] = true;
+    for (std::string_view name : kIdentityChangers)
+      watched_[FindSyscall(name)->nr] = true;
   }
   if (rules_.execs_stop) {
     for (const char* name : {"execve", "execveat"})
@@ -51,10 +66,11 @@ bool Policy::Watched(int nr) const {
 }
 
 bool Policy::ChangesRoot(int nr, const Verdict& v) const {
-  if (!StopsWatched(nr, v)) return false;
-  const std::string_view name = FindSyscall(nr)->name;
-  return std::find(std::begin(kRootChangers), std::end(kRootChangers), name) !=
-         std::end(kRootChangers);
+  return StopsWatched(nr, v) && Named(kRootChangers, nr);
+}
+
+bool Policy::ChangesIdentity(int nr, const Verdict& v) const {
+  return StopsWatched(nr, v) && Named(kIdentityChangers, nr);
 }
 
 const std::vector<ChainEntry>& Policy::chain(int nr) const {

@@ -56,10 +56,11 @@ class Policy {
   // cmdline=), which the tracer then reads at each stop.
   bool TestsProcessNames() const { return tests_process_names_; }
   // Syscalls syd sees whenever they would run, whatever rule lets them:
-  // those that change how paths resolve (chroot, pivot_root, setns), when
+  // those that change how paths resolve (chroot, pivot_root, setns) or the
+  // identity file calls are checked as (setuid ... capset, umask, prctl), when
   // the tracer runs, so that it can trust what it caches about a
-  // process's root; and execve and execveat where rules change at run
-  // time (RuleSet::execs_stop), for lock:exec.
+  // process's root and identity; and execve and execveat where rules change at
+  // run time (RuleSet::execs_stop), for lock:exec.
   bool Watched(int nr) const;
   // Whether a call of `nr` with verdict `v` stops in syd because it is
   // watched: `v` lets it run. The filter sends such calls to syd
@@ -70,6 +71,10 @@ class Policy {
   // Whether a call of `nr` with verdict `v` changes how paths resolve:
   // syd, having let one run, reads each process's root afresh.
   bool ChangesRoot(int nr, const Verdict& v) const;
+  // Whether a call of `nr` with verdict `v` may change a process's
+  // credentials or umask: syd, having let one run, reads its caller's
+  // before it performs a call (src/supervise/performer.h).
+  bool ChangesIdentity(int nr, const Verdict& v) const;
   // named_syscalls() and the watched ones, ascending: what the filter
   // dispatches on.
   const std::vector<int>& dispatched_syscalls() const { return dispatched_; }
@@ -108,6 +113,10 @@ struct Call {
   // `addresses`); arg_ judges each, the most restrictive verdict wins.
   std::vector<SocketAddress> more_addresses;
   std::optional<uint64_t> open_how_flags;  // openat2
+  uint64_t open_how_mode = 0;
+  // Bit i: path argument i ends in '/', which the resolved path does not
+  // show (the kernel then wants a directory there).
+  uint8_t trailing_slash = 0;
   std::string comm;
   std::string cmdline;
   // What the sandbox has bound, for BOUND patterns; none matches without.

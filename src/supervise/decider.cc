@@ -259,8 +259,15 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   const bool to_group = d.verdict.kind == K::kKillProcess ||
                         d.verdict.kind == K::kKillThread ||
                         d.verdict.kind == K::kTrap;
-  const Outcome out =
+  Outcome out =
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
+  // What syd allows is what happens: an open it may perform, it does
+  // (user notification). Not with its checks off, where the test wants
+  // the kernel layers alone to act.
+  if (out.run && d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
+      no_performing_.empty()) {
+    out.open = OpenToPerformOf(e, !sandbox_proc_.empty());
+  }
   if (e.nr == SYS_bind && out.run && e.addresses[1])
     bound_.Record(pid, static_cast<int>(e.args[0]), *e.addresses[1]);
   // lock:exec takes hold at the call, before the kernel runs it: an exec
@@ -356,6 +363,8 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
   bool denied =
       Restrictiveness(d.verdict) >= Restrictiveness(Verdict{K::kRetval, 0});
   if (rules.policy->ChangesRoot(e.nr, d.verdict)) same_root_ = false;
+  if (rules.policy->ChangesIdentity(e.nr, d.verdict))
+    performer_.IdentityMayDiffer();
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;

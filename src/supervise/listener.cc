@@ -1,6 +1,7 @@
 #include "src/supervise/listener.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -166,6 +167,27 @@ absl::Status Listener::Return(uint64_t id, int64_t ret) {
     resp.val = ret;
   }
   return Send(resp);
+}
+
+absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
+  seccomp_notif_addfd add{};
+  add.id = id;
+  add.flags = SECCOMP_ADDFD_FLAG_SEND;
+  add.srcfd = static_cast<uint32_t>(fd);
+  add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+  // The caller installs the descriptor while syd waits; a signal to syd
+  // withdraws the request, which may then be made again.
+  for (int tries = 0; tries < 100; ++tries) {
+    if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0)
+      return absl::OkStatus();
+    if (errno == EINTR) continue;
+    if (errno == ENOENT) return absl::OkStatus();  // the call has gone
+    // The caller's table is full, or the memory for it: the call is still
+    // syd's to answer, with what the kernel's open would have said.
+    if (errno == EMFILE || errno == ENOMEM) return Return(id, -errno);
+    return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
+  }
+  return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
 }
 
 absl::Status Listener::Send(const seccomp_notif_resp& resp) {

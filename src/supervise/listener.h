@@ -74,6 +74,11 @@ class Listener {
   absl::Status Continue(uint64_t id);
   // Skips the call; it returns `ret`, a value or -errno. As Continue.
   absl::Status Return(uint64_t id, int64_t ret);
+  // Answers the call with a copy of syd's descriptor `fd` in the caller's
+  // table, at its lowest free number, close-on-exec when `cloexec`; where
+  // the caller's table cannot take it, with the kernel's error (EMFILE).
+  // As Continue.
+  absl::Status ReturnDescriptor(uint64_t id, int fd, bool cloexec);
 
  private:
   absl::Status Send(const seccomp_notif_resp& resp);

@@ -57,7 +57,18 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
       prog_(prog),
       options_(std::move(options)),
       runtime_(policy, options_.vars),
-      host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString} {}
+      host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString},
+      performer_([this](const std::string& m) { Message(m); }) {
+  for (const ReopenedItem& r : policy_.rule_set().reopened) {
+    if (r.item == "namespaces") {
+      no_performing_ =
+          StrCat("the policy lets the sandbox make namespaces (",
+                 r.location.ToString(false),
+                 "), where syd cannot act as its processes: every open is "
+                 "continued");
+    }
+  }
+}
 
 Supervisor::~Supervisor() {
   if (sandbox_proc_fd_ >= 0) close(sandbox_proc_fd_);
@@ -346,6 +357,14 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         static_cast<unsigned long long>(refused_),
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
+    if (backend_->name() != "ptrace" && !no_performing_.empty()) {
+      Message(no_performing_);
+    } else if (backend_->name() != "ptrace") {
+      Message(absl::StrFormat(
+          "%llu opens performed by syd, %llu left to the kernel",
+          static_cast<unsigned long long>(performer_.performed()),
+          static_cast<unsigned long long>(performer_.continued())));
+    }
     if (!options_.backend_fallback.empty())
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));

@@ -36,6 +36,7 @@
 #include "src/supervise/backend.h"
 #include "src/supervise/bound_sockets.h"
 #include "src/supervise/outcome.h"
+#include "src/supervise/performer.h"
 #include "src/supervise/pid_namespace.h"
 
 namespace syd::supervise {
@@ -230,6 +231,11 @@ class Supervisor {
   std::mutex end_mu_;
   // The sockets whose binds syd let run, for BOUND patterns.
   BoundSocketTable bound_;
+  // Allowed opens syd does itself (user notification), unless the policy
+  // lets the sandbox make namespaces: in its own user or mount namespace
+  // a process is not what syd would be in its place. Then why not.
+  Performer performer_;
+  std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;
 };

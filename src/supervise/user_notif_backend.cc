@@ -123,11 +123,23 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   // the call, as under ptrace, and a handler runs as the call returns, as
   // after the kernel's own trap.
   if (o->signal != 0) s_.Signal(pid, *o);
+  if (!o->run) return listener_->Return(req.id, o->ret);
+  if (o->open) {
+    const Performed p = s_.performer_.Open(
+        pid, *o->open, [&] { return listener_->Waiting(req.id); });
+    switch (p.kind()) {
+      case Performed::Kind::kDescriptor:
+        return listener_->ReturnDescriptor(req.id, p.fd(), p.cloexec());
+      case Performed::Kind::kAnswer:
+        return listener_->Return(req.id, p.answer());
+      case Performed::Kind::kContinue:
+        break;
+    }
+  }
   // With FLAG_CONTINUE the kernel reads the arguments again: the same
-  // window as ptrace leaves between syd's read and the kernel's
-  // (docs/architecture.md).
-  return o->run ? listener_->Continue(req.id)
-                : listener_->Return(req.id, o->ret);
+  // window as ptrace leaves between syd's read and the kernel's, which
+  // the kernel layers hold (docs/architecture.md).
+  return listener_->Continue(req.id);
 }
 
 bool UserNotifBackend::CallWaits() const {

@@ -105,6 +105,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       const size_t size = i + 1 < s->nargs ? e->args[i + 1] : 0;
       if (size >= sizeof how && process.Read(e->args[i], &how, sizeof how)) {
         resolve = how.resolve;
+        e->open_how_mode = how.mode;
       } else if (!process.Read(e->args[i], &how.flags, sizeof how.flags)) {
         return DecodeResult::kFault;
       }
@@ -177,6 +178,8 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         continue;
       }
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
+      if (raw->size() > 1 && raw->back() == '/')
+        e->trailing_slash |= static_cast<uint8_t>(1u << i);
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
         if (!name_descriptor(dirfd)) return DecodeResult::kUnnamed;

@@ -166,8 +166,10 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   const bool no_magiclinks =
       no_symlinks || (resolve & RESOLVE_NO_MAGICLINKS) != 0;
   const bool no_xdev = (resolve & RESOLVE_NO_XDEV) != 0;
+  // The kernel's lookup fails at the first component that fails: the
+  // first error is the one it answers.
   auto fail = [&](int errno_value) {
-    if (error != nullptr) *error = errno_value;
+    if (error != nullptr && *error == 0) *error = errno_value;
   };
   // `host` is the path resolved so far as syd reads it: the tracee's root,
   // then the components. It grows and shrinks in place, so that each
@@ -257,6 +259,9 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   std::vector<std::string> todo = Split(path);
   std::vector<std::string> stack(todo.rbegin(), todo.rend());
   int links = 0;
+  // The component just walked exists and is not a link, so it may be a
+  // file that ".." cannot leave (the kernel's ENOTDIR).
+  bool maybe_file = false;
   while (!stack.empty()) {
     std::string part = std::move(stack.back());
     stack.pop_back();
@@ -264,6 +269,12 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     if (unchecked > 0) --unchecked;
     if (part == ".") continue;
     if (part == "..") {
+      struct stat st;
+      if (maybe_file && stat(read_of(host.size()).c_str(), &st) == 0 &&
+          !S_ISDIR(st.st_mode)) {
+        fail(ENOTDIR);
+      }
+      maybe_file = false;
       if (host.size() > floor) {
         host.resize(host.rfind('/'));
       } else if (beneath) {
@@ -278,6 +289,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
       continue;
     }
     const bool last = stack.empty();
+    maybe_file = false;
     const size_t before = host.size();
     (host += '/') += part;
     if (before == 0 && part == kProc.substr(1)) at_sandbox_proc();
@@ -306,7 +318,15 @@ std::string ResolvePath(pid_t pid, const std::string& root,
                       std::string_view(host).substr(root_len, 6) == "/proc/";
     const std::string& link = read_of(host.size());
     std::optional<std::string> target = ReadLink(link);
-    if (!target) continue;
+    maybe_file = !target && errno == EINVAL;
+    if (!target) {
+      // Components are kept as written where the lookup fails (reports
+      // name the whole path), but the kernel fails it there whatever
+      // follows, ".." included: a missing directory (a missing last name
+      // is one the call may make) or a file taken for one.
+      if (errno == ENOTDIR || (errno == ENOENT && !last)) fail(errno);
+      continue;
+    }
     // A descriptor's link to a pipe, socket, anonymous inode, memfd or
     // unlinked file names no file: the kernel opens the object itself,
     // which no name reaches.

@@ -47,6 +47,41 @@ TEST_CASE("dots, relative paths and symlinks resolve as the kernel would") {
   CHECK(error == ELOOP);
 }
 
+TEST_CASE("a lookup fails where the kernel's does, whatever follows") {
+  // The path stays whole (reports name it); the error is the kernel's, at
+  // the first component that fails it.
+  std::string d = testing::MakeTempDir();
+  REQUIRE(mkdir((d + "/dir").c_str(), 0755) == 0);
+  REQUIRE(close(open((d + "/dir/file").c_str(), O_WRONLY | O_CREAT, 0644)) ==
+          0);
+  const pid_t me = getpid();
+  struct Case {
+    std::string path;
+    std::string resolved;
+    int error;
+  };
+  const Case cases[] = {
+      {d + "/dir/missing/../file", d + "/dir/file", ENOENT},
+      {d + "/dir/file/../file", d + "/dir/file", ENOTDIR},
+      {d + "/dir/file/x", d + "/dir/file/x", ENOTDIR},
+      {d + "/missing/x", d + "/missing/x", ENOENT},
+      // A missing last name is one the call may make.
+      {d + "/dir/new", d + "/dir/new", 0},
+      {d + "/dir/./file", d + "/dir/file", 0},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.path);
+    int error = 0;
+    CHECK(ResolvePath(me, "/", "/", c.path, true, &error) == c.resolved);
+    CHECK(error == c.error);
+    // What the kernel says of the same name.
+    const int fd = open(c.path.c_str(), O_RDONLY);
+    const int kernel = fd >= 0 ? 0 : errno;
+    if (fd >= 0) close(fd);
+    CHECK(kernel == (c.path.ends_with("/new") ? ENOENT : c.error));
+  }
+}
+
 TEST_CASE("/proc/self is the tracee's, and stays spelt so") {
   std::string d = testing::MakeTempDir();
   int fd = open((d + "/file").c_str(), O_WRONLY | O_CREAT, 0644);

@@ -52,7 +52,6 @@ std::string ReadStat(const std::string& path) {
   return stat;
 }
 
-// A number in /proc/PID/status, in `base`; 0 when absent.
 // The text of field `name` of a /proc/PID/status file's contents; "" when
 // it is absent.
 std::string Field(const std::string& status, std::string_view name) {
@@ -158,6 +157,42 @@ pid_t ThreadGroup(pid_t tid) {
 
 pid_t TracerOf(pid_t pid) {
   return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
+}
+
+std::optional<Credentials> CredentialsOf(pid_t tid) {
+  std::string status, error;
+  if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error))
+    return std::nullopt;
+  // The fourth of "Uid:" and "Gid:" (real, effective, saved, file system).
+  auto fourth = [&](std::string_view name) -> std::optional<uint32_t> {
+    const std::string ids = Field(status, name);
+    const char* p = ids.c_str();
+    char* end = nullptr;
+    uint64_t id = 0;
+    for (int i = 0; i < 4; ++i, p = end) {
+      id = std::strtoull(p, &end, 10);
+      if (end == p) return std::nullopt;
+    }
+    return static_cast<uint32_t>(id);
+  };
+  const std::optional<uint32_t> fsuid = fourth("Uid");
+  const std::optional<uint32_t> fsgid = fourth("Gid");
+  const std::string eff = Field(status, "CapEff");
+  const std::string umask = Field(status, "Umask");
+  if (!fsuid || !fsgid || eff.empty() || umask.empty()) return std::nullopt;
+  Credentials c;
+  c.fsuid = *fsuid;
+  c.fsgid = *fsgid;
+  c.effective = std::strtoull(eff.c_str(), nullptr, 16);
+  c.umask = static_cast<mode_t>(std::strtoul(umask.c_str(), nullptr, 8));
+  const std::string groups = Field(status, "Groups");
+  const char* p = groups.c_str();
+  for (char* end = nullptr;; p = end) {
+    const uint64_t g = std::strtoull(p, &end, 10);
+    if (end == p) break;
+    c.groups.push_back(static_cast<gid_t>(g));
+  }
+  return c;
 }
 
 }  // namespace syd::tracee

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,20 @@ int CopyDescriptor(pid_t pid, int fd);
 
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
+
+// What the kernel checks a thread's file calls as, and the umask its
+// creates get (/proc/TID/status; the umask is the thread's fs_struct's).
+struct Credentials {
+  uid_t fsuid = 0;
+  gid_t fsgid = 0;
+  std::vector<gid_t> groups;
+  uint64_t effective = 0;  // capabilities, a bit per CAP_*
+  mode_t umask = 0;
+  bool operator==(const Credentials&) const = default;
+};
+
+// Thread `tid`'s credentials; nothing when it has gone.
+std::optional<Credentials> CredentialsOf(pid_t tid);
 
 }  // namespace syd::tracee
 

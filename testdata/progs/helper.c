@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
@@ -229,6 +230,126 @@ static int race_symlink(const char* link, const char* good, const char* bad,
   return 0;
 }
 
+// race-read-link LINK GOOD BAD N: as race-symlink, but reads LINK/f, which
+// holds "good" in GOOD and "bad" in BAD, N times, and counts the reads
+// that got BAD's.
+static int race_read_link(const char* link, const char* good, const char* bad,
+                          int n) {
+  struct swapper s = {link, {good, bad}, 0};
+  if (symlink(good, link) != 0) return report(-1);
+  pthread_t t;
+  if (pthread_create(&t, NULL, swap_link, &s) != 0) return 1;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/f", link);
+  int got_bad = 0;
+  for (int i = 0; i < n; ++i) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) continue;
+    char buf[8] = {0};
+    if (read(fd, buf, sizeof buf - 1) > 0 && !strncmp(buf, "bad", 3)) ++got_bad;
+    close(fd);
+  }
+  s.stop = 1;
+  pthread_join(t, NULL);
+  printf("read bad %d of %d\n", got_bad, n);
+  return 0;
+}
+
+// race-name GOOD BAD N [read]: one thread rewrites a buffer with GOOD,
+// then BAD (names of one length), over and over, while this one opens the
+// name in it N times: to create and write "w" there, or with "read" to
+// read it, counting the reads that got "bad". syd reads the name once;
+// a kernel that reads it again may find the other.
+struct flipper {
+  char* buf;
+  const char* names[2];
+  size_t len;
+  volatile int stop;
+};
+static void* flip_name(void* arg) {
+  struct flipper* f = arg;
+  for (unsigned i = 0; !f->stop; ++i) memcpy(f->buf, f->names[i & 1], f->len);
+  return NULL;
+}
+static int race_name(const char* good, const char* bad, int n, int reading) {
+  static char buf[4096];
+  size_t len = strlen(good);
+  if (len != strlen(bad) || len >= sizeof buf) return EINVAL;
+  memcpy(buf, good, len + 1);
+  struct flipper f = {buf, {good, bad}, len, 0};
+  pthread_t t;
+  if (pthread_create(&t, NULL, flip_name, &f) != 0) return 1;
+  int opened = 0;
+  int got_bad = 0;
+  for (int i = 0; i < n; ++i) {
+    int fd =
+        reading ? open(buf, O_RDONLY) : open(buf, O_WRONLY | O_CREAT, 0644);
+    if (fd < 0) continue;
+    ++opened;
+    char data[8] = {0};
+    if (reading && read(fd, data, sizeof data - 1) > 0 &&
+        !strncmp(data, "bad", 3))
+      ++got_bad;
+    if (!reading && write(fd, "w", 1) != 1) printf("%s\n", strerror(errno));
+    close(fd);
+  }
+  f.stop = 1;
+  pthread_join(t, NULL);
+  printf("opened %d of %d, read bad %d\n", opened, n, got_bad);
+  return 0;
+}
+
+// open-probe DIR: opens in DIR every way that shows how an open was done
+// (descriptor number, close-on-exec, status flags, the mode a create got
+// under umask 027, the errors of names the kernel refuses), one line
+// each: the same lines bare and under syd.
+static void probe_line(const char* what, int fd) {
+  if (fd < 0) {
+    printf("%s: %s\n", what, strerror(errno));
+    return;
+  }
+  struct stat st;
+  fstat(fd, &st);
+  printf("%s: fd=%d cloexec=%d flags=%#x mode=%o size=%lld\n", what, fd,
+         (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
+         fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_NOATIME),
+         st.st_mode & 07777, (long long)st.st_size);
+}
+static int open_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  umask(027);
+  int a = open("p1", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_APPEND, 0666);
+  probe_line("create", a);
+  if (a >= 0 && write(a, "data", 4) != 4) return report(-1);
+  probe_line("reopen", open("p1", O_RDWR | O_NONBLOCK));
+  probe_line("excl", open("p1", O_WRONLY | O_CREAT | O_EXCL, 0600));
+  probe_line("slash", open("p1/", O_RDONLY));
+  probe_line("slash-create", open("p9/", O_WRONLY | O_CREAT, 0600));
+  probe_line("dotdot", open("missing/../p1", O_RDONLY));
+  probe_line("file-dotdot", open("p1/../p1", O_RDONLY));
+  probe_line("dir-write", open(".", O_WRONLY));
+  probe_line("dir", open(".", O_RDONLY | O_DIRECTORY));
+  struct open_how how = {O_WRONLY | O_CREAT, 0640, 0};
+  probe_line("openat2",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p2", &how, sizeof how));
+  struct open_how bad = {O_WRONLY, 0640, 0};  // a mode without a create
+  probe_line("openat2-mode",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p2", &bad, sizeof bad));
+  probe_line("creat", creat("p3", 0777));
+  probe_line("trunc", open("p1", O_WRONLY | O_TRUNC));
+  probe_line("tmpfile", open(".", O_TMPFILE | O_RDWR, 0600));
+  if (symlink("p1", "link") != 0 || mkfifo("fifo", 0600) != 0)
+    return report(-1);
+  probe_line("nofollow", open("link", O_WRONLY | O_NOFOLLOW));
+  probe_line("follow", open("link", O_WRONLY | O_APPEND));
+  struct open_how nolinks = {O_WRONLY, 0, RESOLVE_NO_SYMLINKS};
+  probe_line("no-symlinks", (int)syscall(SYS_openat2, AT_FDCWD, "link",
+                                         &nolinks, sizeof nolinks));
+  probe_line("fifo", open("fifo", O_RDWR));
+  probe_line("missing", open("nothing", O_RDONLY));
+  return 0;
+}
+
 // The child of clone-untraced: writes its path and exits.
 static int write_and_exit(void* path) { _exit(write_file(path) < 0 ? 1 : 0); }
 
@@ -354,6 +475,13 @@ int main(int argc, char** argv) {
   const char* b = argc > 3 ? argv[3] : "";
   if (!strcmp(op, "write")) return report(write_file(a));
   if (!strcmp(op, "read")) return report(open(a, O_RDONLY));
+  if (!strcmp(op, "append")) {  // append PATH: one byte at its end
+    int fd = open(a, O_WRONLY | O_APPEND);
+    if (fd < 0) return report(-1);
+    int rc = write(fd, "+", 1) == 1 ? 0 : -1;
+    close(fd);
+    return report(rc);
+  }
   if (!strcmp(op, "excl"))
     return report(open(a, O_WRONLY | O_CREAT | O_EXCL, 0644));
   if (!strcmp(op, "creat")) return report(creat(a, 0644));
@@ -844,6 +972,23 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "race-symlink"))
     return race_symlink(a, b, argc > 4 ? argv[4] : "",
                         argc > 5 ? atoi(argv[5]) : 0);
+  if (!strcmp(op, "open-probe")) return open_probe(a);
+  if (!strcmp(op, "drop-override-exec")) {
+    // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and
+    // CAP_DAC_READ_SEARCH out of the bounding set (prctl alone, no
+    // capset), then exec PROG, which loses them.
+    if (prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+        prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0)
+      return report(-1);
+    execv(a, argv + 2);
+    return report(-1);
+  }
+  if (!strcmp(op, "race-read-link"))
+    return race_read_link(a, b, argc > 4 ? argv[4] : "",
+                          argc > 5 ? atoi(argv[5]) : 0);
+  if (!strcmp(op, "race-name"))
+    return race_name(a, b, argc > 4 ? atoi(argv[4]) : 0,
+                     argc > 5 && !strcmp(argv[5], "read"));
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
     // sandbox can do to the process outside it that started it (syd):
     // signal it, ptrace it, read its memory two ways; then SIGKILL it

@@ -1,0 +1,119 @@
+// Calls syd does itself for the sandbox. A call that syd allowed and
+// continued is run by the kernel on arguments it reads again from the
+// caller's memory, and on a name it resolves again: a sibling thread or a
+// swapped link can make it act on what syd never judged. Under user
+// notification syd performs an allowed open itself, on the name it judged,
+// and hands the caller the descriptor (docs/architecture.md, "What syd
+// performs"). Under ptrace nothing is performed.
+#ifndef SYD_SUPERVISE_PERFORMER_H_
+#define SYD_SUPERVISE_PERFORMER_H_
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "src/policy/policy.h"
+#include "src/supervise/outcome.h"
+#include "src/tracee/procfs.h"
+
+namespace syd::supervise {
+
+// The open syd may perform for the allowed call `e`: open, openat, creat
+// and openat2 of a name syd resolved without error, not an O_PATH open
+// (it opens nothing), a name the kernel could take (shorter than
+// PATH_MAX), not in the sandbox's own /proc (`own_proc`); else nothing,
+// and the call is continued.
+std::optional<OpenToPerform> OpenToPerformOf(const Call& e, bool own_proc);
+
+// What syd answers for an open it may perform.
+class Performed {
+ public:
+  enum class Kind : uint8_t {
+    kContinue,    // the kernel does it (see Performer::Open)
+    kAnswer,      // the open failed: answer() is -errno
+    kDescriptor,  // hand fd() to the caller
+  };
+  static Performed Continue() { return Performed(Kind::kContinue, 0, -1); }
+  static Performed Answer(int64_t ret) {
+    return Performed(Kind::kAnswer, ret, -1);
+  }
+  static Performed Descriptor(int fd, bool cloexec) {
+    Performed p(Kind::kDescriptor, 0, fd);
+    p.cloexec_ = cloexec;
+    return p;
+  }
+  Performed(Performed&& o) noexcept
+      : kind_(o.kind_), ret_(o.ret_), fd_(o.fd_), cloexec_(o.cloexec_) {
+    o.fd_ = -1;
+  }
+  Performed& operator=(Performed&&) = delete;
+  ~Performed() {
+    if (fd_ >= 0) close(fd_);
+  }
+
+  Kind kind() const { return kind_; }
+  int64_t answer() const { return ret_; }
+  int fd() const { return fd_; }  // syd's: closed with this
+  bool cloexec() const { return cloexec_; }
+
+ private:
+  Performed(Kind kind, int64_t ret, int fd) : kind_(kind), ret_(ret), fd_(fd) {}
+  Kind kind_;
+  int64_t ret_;
+  int fd_;
+  bool cloexec_ = false;
+};
+
+// Performs opens on the thread that decides calls, as the caller: its
+// file-system ids, groups, effective capabilities and umask, set on that
+// thread alone and restored after.
+class Performer {
+ public:
+  // `message`: says, once, why syd left an open to the kernel where it
+  // could not take the caller's identity.
+  explicit Performer(std::function<void(const std::string&)> message);
+
+  // A call that may change a credential or the umask ran in the sandbox
+  // (Policy::ChangesIdentity): from now on each open reads its caller's
+  // from /proc. Until then every process has the identity it started
+  // with, syd's.
+  void IdentityMayDiffer() { same_identity_ = false; }
+
+  // Opens `o` for thread `tid`. Continued: ttys, FIFOs, devices and
+  // sockets (a session leader's open takes its terminal, a FIFO's waits
+  // for its other end), procfs files (syd's /proc/self is syd), an open a
+  // lease would make wait, and an identity syd cannot take (not root). An
+  // error the kernel gives is answered as it would have been to the
+  // caller. `still_waits` says whether the call is still waiting, after
+  // syd read the caller's /proc (its pid may have been reused).
+  Performed Open(pid_t tid, const OpenToPerform& o,
+                 const std::function<bool()>& still_waits);
+
+  // Opens performed, and left to the kernel, for --stats.
+  uint64_t performed() const { return performed_; }
+  uint64_t continued() const { return continued_; }
+
+ private:
+  // Whether the file system of device `dev` is a procfs; `fd` or `path`
+  // tells, the first time.
+  bool IsProcfs(dev_t dev, int fd, const std::string& path);
+
+  std::function<void(const std::string&)> message_;
+  bool same_identity_ = true;
+  tracee::Credentials own_;
+  bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
+  bool fs_unshared_ = false;  // this thread's umask is its own
+  bool said_cannot_switch_ = false;
+  std::unordered_map<dev_t, bool> procfs_;
+  uint64_t performed_ = 0;
+  uint64_t continued_ = 0;
+};
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_PERFORMER_H_

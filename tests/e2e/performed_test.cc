@@ -1,0 +1,218 @@
+// What syd allows is what happens: under user notification syd performs an
+// allowed open itself, on the name it judged, as the caller. A name
+// rewritten by a sibling thread, or a link swapped, while syd judges it
+// cannot make the kernel open something else; the open is the one the
+// kernel would have made (descriptor, flags, mode, errors), and it is done
+// with the caller's ids, groups, capabilities and umask. Under ptrace
+// nothing is performed: the race is the kernel layers' to hold, where they
+// can (writes under a Landlock layer).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "src/testing/files.h"
+#include "tests/e2e/e2e.h"
+
+namespace syd {
+namespace {
+
+using e2e::Backend;
+using e2e::kHelper;
+using e2e::kSyd;
+using e2e::Run;
+using testing::Exists;
+using testing::ReadAll;
+using testing::RunResult;
+
+bool Performs() { return Backend() != "ptrace"; }
+
+std::string Write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A policy file in `dir` with `text`.
+std::string Policy(const std::string& dir, const std::string& text) {
+  return Write(dir + "/policy.syd", text);
+}
+
+RunResult Syd(const std::string& policy, std::vector<std::string> command,
+              std::vector<std::string> flags = {}) {
+  std::vector<std::string> argv = {kSyd, "--stats"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  for (const char* a : {"-c", policy.c_str(), "--"}) argv.push_back(a);
+  argv.insert(argv.end(), command.begin(), command.end());
+  return Run(argv);
+}
+
+// The number after `key` in `text`, or -1.
+long NumberAfter(const std::string& text, const std::string& key) {
+  const size_t at = text.find(key);
+  return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
+}
+
+TEST_CASE("an open syd performs is the one the kernel would have made") {
+  // Descriptor numbers, close-on-exec, status flags, the mode under the
+  // caller's umask, and the kernel's errors for names it refuses: the same
+  // lines bare and under syd.
+  const std::string root = testing::MakeTempDir();
+  const std::string bare = root + "/bare";
+  const std::string sandboxed = root + "/sandboxed";
+  REQUIRE(mkdir(bare.c_str(), 0755) == 0);
+  REQUIRE(mkdir(sandboxed.c_str(), 0755) == 0);
+  const RunResult want = Run({kHelper, "open-probe", bare});
+  REQUIRE(want.exit_code == 0);
+  const std::string policy =
+      Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + sandboxed +
+                       "/***\"\nsys/trace+%file_wr:fault=EPERM\n"
+                       "sys/trace+open,openat,openat2,creat:allow\n");
+  const RunResult got = Syd(policy, {kHelper, "open-probe", sandboxed});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  // The FIFO and the link opened with O_NOFOLLOW are the kernel's.
+  if (Performs()) {
+    CHECK(testing::Contains(got.err, " opens performed by syd, 2 left"));
+  }
+}
+
+// Two directories: ok/f holds "good", no/f "bad"; policies refuse no/ and
+// nothing else, so there is no Landlock file layer and syd alone holds
+// them.
+struct Raced {
+  std::string root = testing::MakeTempDir();
+  std::string ok = root + "/ok";
+  std::string no = root + "/no";
+  // Writes to no/ refused; or opens of it.
+  std::string writes =
+      Write(root + "/writes.syd",
+            "sys/trace+%file_wr:arg_=*\"" + no + "/***\":fault=EPERM\n");
+  std::string reads =
+      Write(root + "/reads.syd", "sys/trace+open,openat,openat2:arg_=*\"" + no +
+                                     "/***\":fault=EACCES\n");
+
+  Raced() {
+    REQUIRE(mkdir(ok.c_str(), 0755) == 0);
+    REQUIRE(mkdir(no.c_str(), 0755) == 0);
+    Write(ok + "/f", "good");
+    Write(no + "/f", "bad");
+  }
+};
+
+TEST_CASE("a name rewritten while syd judges it is not what is opened" *
+          doctest::skip(!Performs())) {
+  const Raced t;
+  SUBCASE("creates") {
+    const RunResult r =
+        Syd(t.writes, {kHelper, "race-name", t.ok + "/g", t.no + "/g", "3000"});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "opened ") > 0);  // the race ran
+    CHECK_FALSE(Exists(t.no + "/g"));
+  }
+  SUBCASE("writes to a file that is there") {
+    const RunResult r =
+        Syd(t.writes, {kHelper, "race-name", t.ok + "/f", t.no + "/f", "3000"});
+    CHECK(r.exit_code == 0);
+    CHECK(ReadAll(t.no + "/f") == "bad");
+  }
+  SUBCASE("reads") {
+    // Reads have no Landlock right at all.
+    const RunResult r = Syd(t.reads, {kHelper, "race-name", t.ok + "/f",
+                                      t.no + "/f", "3000", "read"});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "opened ") > 0);
+    CHECK(NumberAfter(r.out, "read bad ") == 0);
+  }
+}
+
+TEST_CASE("a link swapped while syd judges it cannot carry a read out" *
+          doctest::skip(!Performs())) {
+  const Raced t;
+  const RunResult r = Syd(t.reads, {kHelper, "race-read-link", t.root + "/link",
+                                    t.ok, t.no, "3000"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "read bad 0 of 3000\n");
+}
+
+TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
+          doctest::skip(geteuid() != 0)) {
+  // What a process may not do itself, syd does not do for it; what it
+  // may, it can. setpriv changes ids and groups (watched calls) and drops
+  // capabilities from the bounding set (prctl), which an exec then
+  // applies. After each, syd's own identity is back: root's last write
+  // works.
+  // Under /tmp, with a copy of the helper: nobody cannot reach the test's
+  // own directories. Removed at the end.
+  std::string root = "/tmp/syd-performed.XXXXXX";
+  REQUIRE(mkdtemp(root.data()) != nullptr);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { Run({"/bin/rm", "-rf", dir}); }
+  } cleanup{root};
+  const std::string h = root + "/helper";
+  REQUIRE(Run({"/bin/cp", kHelper, h}).exit_code == 0);
+  REQUIRE(chmod(h.c_str(), 0755) == 0);
+  const std::string dir = root + "/allowed";
+  REQUIRE(mkdir(dir.c_str(), 01777) == 0);
+  REQUIRE(chmod(dir.c_str(), 01777) == 0);
+  REQUIRE(chmod(root.c_str(), 0755) == 0);
+  const std::string secret = Write(dir + "/secret", "secret");
+  REQUIRE(chmod(secret.c_str(), 0600) == 0);
+  const std::string grouped = Write(dir + "/grouped", "g");
+  REQUIRE(chown(grouped.c_str(), 0, 4242) == 0);
+  REQUIRE(chmod(grouped.c_str(), 0660) == 0);
+  const std::string nobodys = Write(dir + "/nobodys", "n");
+  REQUIRE(chown(nobodys.c_str(), 65534, 65534) == 0);
+  REQUIRE(chmod(nobodys.c_str(), 0600) == 0);
+  const std::string policy =
+      Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + dir +
+                       "/***\"\nsys/trace+%file_wr:fault=EPERM\n");
+  const std::string as_nobody =
+      "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  const std::string script =
+      // 1: a root-only file, as nobody.
+      as_nobody + h + " append " + secret + "; echo secret=$?; " +
+      // 2: a new file is nobody's.
+      as_nobody + h + " write " + dir + "/made; " +
+      // 3: the group's file, with and without the group.
+      "setpriv --reuid=65534 --regid=65534 --groups=4242 " + h + " append " +
+      grouped + "; echo with-group=$?; " + as_nobody + h + " append " +
+      grouped + "; echo without-group=$?; " +
+      // 4: syd is itself again.
+      h + " append " + secret + "; echo root=$?";
+  const RunResult r = Syd(policy, {"/bin/sh", "-c", script});
+  CAPTURE(r.out);
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(testing::Contains(r.out, "secret=13\n"));  // EACCES
+  CHECK(testing::Contains(r.out, "with-group=0\n"));
+  CHECK(testing::Contains(r.out, "without-group=13\n"));
+  CHECK(testing::Contains(r.out, "root=0\n"));
+  CHECK(ReadAll(secret) == "secret+");
+  CHECK(ReadAll(grouped) == "g+");
+  CHECK(ReadAll(nobodys) == "n");
+  struct stat st;
+  REQUIRE(stat((dir + "/made").c_str(), &st) == 0);
+  CHECK(st.st_uid == 65534u);
+  CHECK(st.st_gid == 65534u);
+  if (Performs()) {
+    CHECK(testing::Contains(r.err, " opens performed by syd"));
+    CHECK_FALSE(testing::Contains(r.err, "syd: 0 opens performed"));
+  }
+  // Root without CAP_DAC_OVERRIDE, at another's 0600 file, in a run of
+  // its own: the bounding set (prctl, no capset) is the only change, and
+  // the exec applies it.
+  const RunResult dropped =
+      Syd(policy, {h, "drop-override-exec", h, "append", nobodys});
+  CHECK(dropped.exit_code == 13);  // EACCES
+  CHECK(ReadAll(nobodys) == "n");
+}
+
+}  // namespace
+}  // namespace syd
