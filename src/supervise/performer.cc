@@ -19,11 +19,14 @@
 namespace syd::supervise {
 namespace {
 
+// The kernel's O_LARGEFILE (glibc's is 0 on x86_64, where the kernel sets
+// it on every open, openat2's too).
+constexpr uint64_t kLargeFile = 0100000;
 // What open(2) and openat(2) take of their flags (the kernel's
 // VALID_OPEN_FLAGS; the rest are ignored). openat2 refuses the rest.
 constexpr uint64_t kOpenFlags =
     O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK |
-    O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |
+    O_DSYNC | FASYNC | O_DIRECT | kLargeFile | O_DIRECTORY | O_NOFOLLOW |
     O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE | O_SYNC;
 // The status flags F_SETFL sets from what open(2) was given (O_ASYNC is
 // one open ignores).
@@ -219,9 +222,12 @@ Performed Performer::Open(pid_t tid, const OpenToPerform& o,
     error = errno;
   }
   if (fd < 0) {
-    // A lease on the file: the kernel would wait for it to be broken.
-    if (error == EWOULDBLOCK && (o.flags & O_NONBLOCK) == 0)
+    // A lease on the file, or a FIFO put there with no reader: the
+    // kernel would wait.
+    if ((error == EWOULDBLOCK || error == ENXIO) &&
+        (o.flags & O_NONBLOCK) == 0) {
       return left_to_kernel();
+    }
     ++performed_;
     return Performed::Answer(-error);
   }
@@ -229,9 +235,7 @@ Performed Performer::Open(pid_t tid, const OpenToPerform& o,
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
   if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-      (existed && (st.st_dev != before.st_dev || st.st_ino != before.st_ino) &&
-       IsProcfs(st.st_dev, fd, o.path)) ||
-      (!existed && IsProcfs(st.st_dev, fd, o.path))) {
+      IsProcfs(st.st_dev, fd, o.path)) {
     return left_to_kernel();
   }
   if ((o.flags & O_NONBLOCK) == 0 &&

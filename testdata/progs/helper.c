@@ -312,7 +312,9 @@ static void probe_line(const char* what, int fd) {
   fstat(fd, &st);
   printf("%s: fd=%d cloexec=%d flags=%#x mode=%o size=%lld\n", what, fd,
          (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
-         fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_NOATIME),
+         fcntl(fd, F_GETFL) &
+             // The kernel's O_LARGEFILE (glibc's is 0 on x86_64).
+             (O_ACCMODE | O_APPEND | O_NONBLOCK | O_NOATIME | 0100000),
          st.st_mode & 07777, (long long)st.st_size);
 }
 static int open_probe(const char* dir) {
