@@ -261,12 +261,12 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         d.verdict.kind == K::kTrap;
   Outcome out =
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
-  // What syd allows is what happens: an open it may perform, it does
+  // What syd allows is what happens: a call it may perform, it does
   // (user notification). Not with its checks off, where the test wants
   // the kernel layers alone to act.
   if (out.run && d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
       no_performing_.empty()) {
-    out.open = OpenToPerformOf(e, !sandbox_proc_.empty());
+    out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
   }
   if (e.nr == SYS_bind && out.run && e.addresses[1])
     bound_.Record(pid, static_cast<int>(e.args[0]), *e.addresses[1]);

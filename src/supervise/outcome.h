@@ -13,14 +13,38 @@
 
 namespace syd::supervise {
 
-// An allowed open, as syd judged it.
-struct OpenToPerform {
+// An allowed call that syd may perform itself, as it judged it
+// (src/supervise/performer.h).
+struct CallToPerform {
+  enum class Kind : uint8_t {
+    kOpen,  // open, openat, creat, openat2
+    kChmod,
+    kChown,
+    kTruncate,
+    kUtimes,  // utime, utimes, futimesat, utimensat
+    kSetXattr,
+    kRemoveXattr,
+  };
+  // How the caller gave the times of a kUtimes call.
+  enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
+  Kind kind = Kind::kOpen;
   // Resolved, absolute, in syd's view, with no link in it but perhaps the
-  // last name (one the open does not follow); a trailing '/' as written.
+  // last name, where the call does not follow it (`follows` false); a
+  // trailing '/' as written.
   std::string path;
-  uint64_t flags = 0;     // as the call gave them
-  uint64_t mode = 0;      // for O_CREAT and O_TMPFILE
-  bool open_how = false;  // openat2: flags and mode as it checks them
+  bool follows = true;
+  uint64_t flags = 0;     // kOpen: as the call gave them; kSetXattr's
+  uint64_t mode = 0;      // kOpen (O_CREAT, O_TMPFILE), kChmod
+  bool open_how = false;  // kOpen by openat2: checked as openat2 checks it
+  uint32_t uid = 0;       // kChown, as given (-1: unchanged)
+  uint32_t gid = 0;
+  int64_t length = 0;  // kTruncate
+  // kUtimes: where the caller's times are (0: now), and how; kSetXattr:
+  // where its value is, and its size. Read once, when syd performs.
+  uint64_t data = 0;
+  uint64_t size = 0;
+  Times times = Times::kTimespec;
+  std::string name;  // kSetXattr, kRemoveXattr: the attribute
 };
 
 struct Outcome {
@@ -30,10 +54,10 @@ struct Outcome {
   int signal = 0;
   pid_t signal_to = 0;         // a thread group, or
   bool signal_thread = false;  // the thread (tgkill) that made the call
-  // An allowed open that syd may perform itself rather than let the
+  // An allowed call that syd may perform itself rather than let the
   // kernel read its arguments again (src/supervise/performer.h); the
   // backends that cannot, continue it.
-  std::optional<OpenToPerform> open;
+  std::optional<CallToPerform> perform;
 };
 
 // The outcome of verdict `v` for a call of thread `pid` in thread group

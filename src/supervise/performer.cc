@@ -10,11 +10,18 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
+#include <utime.h>
 
+#include <cstring>
 #include <utility>
 
 #include "src/base/strcat.h"
+#include "src/kernel/uapi.h"
 #include "src/syscalls/syscalls.h"
+#include "src/tracee/decode.h"
+#include "src/tracee/memory.h"
 
 namespace syd::supervise {
 namespace {
@@ -103,45 +110,154 @@ class AsCaller {
   bool ids_set_ = false;
 };
 
+using Kind = CallToPerform::Kind;
+
+// The calls syd performs, by name.
+struct Performable {
+  std::string_view name;
+  Kind kind;
+  CallToPerform::Times times = CallToPerform::Times::kTimespec;
+};
+constexpr Performable kPerformable[] = {
+    {"open", Kind::kOpen},
+    {"openat", Kind::kOpen},
+    {"creat", Kind::kOpen},
+    {"openat2", Kind::kOpen},
+    {"chmod", Kind::kChmod},
+    {"fchmodat", Kind::kChmod},
+    {"fchmodat2", Kind::kChmod},
+    {"chown", Kind::kChown},
+    {"lchown", Kind::kChown},
+    {"fchownat", Kind::kChown},
+    {"truncate", Kind::kTruncate},
+    {"utime", Kind::kUtimes, CallToPerform::Times::kUtimbuf},
+    {"utimes", Kind::kUtimes, CallToPerform::Times::kTimeval},
+    {"futimesat", Kind::kUtimes, CallToPerform::Times::kTimeval},
+    {"utimensat", Kind::kUtimes, CallToPerform::Times::kTimespec},
+    {"setxattr", Kind::kSetXattr},
+    {"lsetxattr", Kind::kSetXattr},
+    {"removexattr", Kind::kRemoveXattr},
+    {"lremovexattr", Kind::kRemoveXattr},
+};
+
+// The size of the times a kUtimes call points to.
+size_t TimesSize(CallToPerform::Times t) {
+  switch (t) {
+    case CallToPerform::Times::kTimespec:
+      return 2 * sizeof(timespec);
+    case CallToPerform::Times::kTimeval:
+      return 2 * sizeof(timeval);
+    case CallToPerform::Times::kUtimbuf:
+      return sizeof(utimbuf);
+  }
+  return 0;
+}
+
+// The caller's times as utimensat takes them; false where the kernel
+// refuses them (a microsecond count out of range: EINVAL).
+bool AsTimespecs(CallToPerform::Times t, const std::string& data,
+                 timespec out[2]) {
+  switch (t) {
+    case CallToPerform::Times::kTimespec:
+      std::memcpy(out, data.data(), 2 * sizeof(timespec));
+      return true;
+    case CallToPerform::Times::kTimeval: {
+      timeval tv[2];
+      std::memcpy(tv, data.data(), sizeof tv);
+      for (int i = 0; i < 2; ++i) {
+        if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1'000'000) return false;
+        out[i] = {tv[i].tv_sec, tv[i].tv_usec * 1000};
+      }
+      return true;
+    }
+    case CallToPerform::Times::kUtimbuf: {
+      utimbuf u;
+      std::memcpy(&u, data.data(), sizeof u);
+      out[0] = {u.actime, 0};
+      out[1] = {u.modtime, 0};
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-std::optional<OpenToPerform> OpenToPerformOf(const Call& e, bool own_proc) {
+std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (e.abi != Abi::kX86_64 || !e.decoded) return std::nullopt;
   const SyscallInfo* s = FindSyscall(e.nr);
   if (s == nullptr) return std::nullopt;
-  const std::string_view name = s->name;
-  if (name != "open" && name != "openat" && name != "creat" &&
-      name != "openat2") {
-    return std::nullopt;
+  const Performable* p = nullptr;
+  for (const Performable& candidate : kPerformable) {
+    if (candidate.name == s->name) p = &candidate;
   }
+  if (p == nullptr) return std::nullopt;
   int arg = 0;
   while (arg < s->nargs && (!s->args[arg].IsPath() || s->args[arg].from_fd))
     ++arg;
-  if (arg == s->nargs || !e.strings[arg] || e.path_errors[arg] != 0)
+  // A NULL name (futimens) or AT_EMPTY_PATH acts on a descriptor: no name
+  // to race.
+  const int at = s->ArgOfKind(ArgKind::kAtFlags);
+  if (arg == s->nargs || e.args[arg] == 0 ||
+      (at >= 0 && (e.args[at] & AT_EMPTY_PATH) != 0) || !e.strings[arg] ||
+      e.path_errors[arg] != 0) {
     return std::nullopt;
-  OpenToPerform o;
-  o.path = *e.strings[arg];
-  if (o.path.empty() || o.path[0] != '/') return std::nullopt;
-  if (own_proc && (o.path == "/proc" || o.path.starts_with("/proc/")))
-    return std::nullopt;
-  if ((e.trailing_slash & (1u << arg)) != 0 && o.path != "/") o.path += '/';
-  if (o.path.size() >= PATH_MAX) return std::nullopt;
-  if (name == "openat2") {
-    // A larger struct than syd read may hold fields the kernel refuses.
-    if (!e.open_how_flags || e.args[3] != sizeof(open_how)) return std::nullopt;
-    o.flags = *e.open_how_flags;
-    o.mode = e.open_how_mode;
-    o.open_how = true;
-  } else if (name == "creat") {
-    o.flags = O_CREAT | O_WRONLY | O_TRUNC;
-    o.mode = e.args[1];
-  } else {
-    o.flags = e.args[s->ArgOfKind(ArgKind::kOpenFlags)] & kOpenFlags;
-    o.mode = e.args[s->ArgOfKind(ArgKind::kMode)];
   }
-  if ((o.flags & O_PATH) != 0) return std::nullopt;
-  if (!o.open_how) o.mode = Creates(o.flags) ? o.mode & 07777 : 0;
-  return o;
+  CallToPerform c;
+  c.kind = p->kind;
+  c.path = *e.strings[arg];
+  c.follows = tracee::FollowsLast(*s, e, arg);
+  if (c.path.empty() || c.path[0] != '/') return std::nullopt;
+  if (own_proc && (c.path == "/proc" || c.path.starts_with("/proc/")))
+    return std::nullopt;
+  if ((e.trailing_slash & (1u << arg)) != 0 && c.path != "/") c.path += '/';
+  if (c.path.size() >= PATH_MAX) return std::nullopt;
+  switch (c.kind) {
+    case Kind::kOpen:
+      if (s->name == "openat2") {
+        // A larger struct than syd read may hold fields the kernel
+        // refuses.
+        if (!e.open_how_flags || e.args[3] != sizeof(open_how))
+          return std::nullopt;
+        c.flags = *e.open_how_flags;
+        c.mode = e.open_how_mode;
+        c.open_how = true;
+      } else if (s->name == "creat") {
+        c.flags = O_CREAT | O_WRONLY | O_TRUNC;
+        c.mode = e.args[1];
+      } else {
+        c.flags = e.args[s->ArgOfKind(ArgKind::kOpenFlags)] & kOpenFlags;
+        c.mode = e.args[s->ArgOfKind(ArgKind::kMode)];
+      }
+      if ((c.flags & O_PATH) != 0) return std::nullopt;
+      if (!c.open_how) c.mode = Creates(c.flags) ? c.mode & 07777 : 0;
+      break;
+    case Kind::kChmod:
+      c.mode = e.args[s->ArgOfKind(ArgKind::kMode)] & 07777;
+      break;
+    case Kind::kChown:
+      c.uid = static_cast<uint32_t>(e.args[s->ArgOfKind(ArgKind::kUid)]);
+      c.gid = static_cast<uint32_t>(e.args[s->ArgOfKind(ArgKind::kGid)]);
+      break;
+    case Kind::kTruncate:
+      c.length = static_cast<int64_t>(e.args[arg + 1]);
+      break;
+    case Kind::kUtimes:
+      c.data = e.args[arg + 1];
+      c.times = p->times;
+      break;
+    case Kind::kSetXattr:
+    case Kind::kRemoveXattr:
+      if (!e.strings[arg + 1]) return std::nullopt;
+      c.name = *e.strings[arg + 1];
+      if (c.kind == Kind::kSetXattr) {
+        c.data = e.args[arg + 2];
+        c.size = e.args[arg + 3];
+        c.flags = e.args[arg + 4];
+      }
+      break;
+  }
+  return c;
 }
 
 Performer::Performer(std::function<void(const std::string&)> message)
@@ -158,33 +274,41 @@ bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
   if (it != procfs_.end()) return it->second;
   struct statfs fs;
   const int rc = fd >= 0 ? fstatfs(fd, &fs) : statfs(path.c_str(), &fs);
-  // Unknown is taken as procfs: the open is continued.
+  // Unknown is taken as procfs: the call is continued.
   if (rc != 0) return true;
   const bool proc = fs.f_type == PROC_SUPER_MAGIC;
   procfs_.emplace(dev, proc);
   return proc;
 }
 
-Performed Performer::Open(pid_t tid, const OpenToPerform& o,
-                          const std::function<bool()>& still_waits) {
-  auto left_to_kernel = [&] {
-    ++continued_;
-    return Performed::Continue();
-  };
-  // Only what is a file or directory now is opened by syd; a name that is
-  // not there yet may be created.
-  struct stat before;
-  const bool existed = lstat(o.path.c_str(), &before) == 0;
-  if (existed && ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
-                  IsProcfs(before.st_dev, -1, o.path))) {
-    return left_to_kernel();
+Performed Performer::Perform(pid_t tid, const CallToPerform& c,
+                             const std::function<bool()>& still_waits) {
+  // What the call's pointer gives, read once, before anything is done: the
+  // kernel would read it once too, and no rule judged it.
+  std::string data;
+  int read_error = 0;
+  if (c.kind == Kind::kUtimes && c.data != 0) {
+    data.resize(TimesSize(c.times));
+  } else if (c.kind == Kind::kSetXattr) {
+    // XATTR_SIZE_MAX: the kernel's E2BIG beyond it.
+    if (c.size > 65536) read_error = E2BIG;
+    if (read_error == 0) data.resize(c.size);
   }
+  if (read_error == 0 && !data.empty() &&
+      !tracee::ReadMemory(tid, c.data, data.data(), data.size())) {
+    read_error = EFAULT;
+  }
+  const bool read_memory = c.data != 0;
   std::optional<tracee::Credentials> caller;
-  if (!same_identity_) {
-    caller = tracee::CredentialsOf(tid);
-    if (!still_waits()) return left_to_kernel();  // gone: nobody to answer
-    if (!caller) return Performed::Answer(-EPERM);
+  if (!same_identity_) caller = tracee::CredentialsOf(tid);
+  // What was read must be the caller's: it has not gone, its pid reused.
+  if ((read_memory || !same_identity_) && !still_waits())
+    return LeftToKernel();  // nobody waits for the answer
+  if (read_error != 0) {
+    ++performed_;
+    return Performed::Answer(-read_error);
   }
+  if (!same_identity_ && !caller) return Performed::Answer(-EPERM);
   const bool switch_ids =
       caller &&
       (caller->fsuid != own_.fsuid || caller->fsgid != own_.fsgid ||
@@ -194,10 +318,10 @@ Performed Performer::Open(pid_t tid, const OpenToPerform& o,
       said_cannot_switch_ = true;
       message_(
           "a process of the sandbox has changed its credentials, which syd "
-          "(not root) cannot take: its opens are left to the kernel, which "
+          "(not root) cannot take: its calls are left to the kernel, which "
           "reads their names again (docs/architecture.md)");
     }
-    return left_to_kernel();
+    return LeftToKernel();
   }
   // The umask is the fs_struct's, which syd's threads share: this thread
   // takes one of its own (with cwd and root) before it sets one.
@@ -205,45 +329,130 @@ Performed Performer::Open(pid_t tid, const OpenToPerform& o,
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
     fs_unshared_ = true;
   }
-  int fd = -1;
-  int error = 0;
-  {
-    AsCaller as(own_, caller ? *caller : own_);
-    if (!as.Take()) return Performed::Answer(-EPERM);
-    // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
-    // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
-    // must not become its. No link is followed: the path is resolved.
-    open_how how{};
-    how.flags = o.flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-    how.mode = o.mode;
-    how.resolve = RESOLVE_NO_SYMLINKS;
-    fd = static_cast<int>(
-        syscall(SYS_openat2, AT_FDCWD, o.path.c_str(), &how, sizeof how));
-    error = errno;
+  AsCaller as(own_, caller ? *caller : own_);
+  if (!as.Take()) return Performed::Answer(-EPERM);
+  return c.kind == Kind::kOpen ? Open(c) : ChangeMetadata(c, data);
+}
+
+Performed Performer::Open(const CallToPerform& c) {
+  // Only what is a file or directory now is opened by syd; a name that is
+  // not there yet may be created.
+  struct stat before;
+  if (lstat(c.path.c_str(), &before) == 0 &&
+      ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
+       IsProcfs(before.st_dev, -1, c.path))) {
+    return LeftToKernel();
   }
+  // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
+  // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
+  // must not become its. No link is followed: the path is resolved.
+  open_how how{};
+  how.flags = c.flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  how.mode = c.mode;
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  const int fd = static_cast<int>(
+      syscall(SYS_openat2, AT_FDCWD, c.path.c_str(), &how, sizeof how));
   if (fd < 0) {
     // A lease on the file, or a FIFO put there with no reader: the
     // kernel would wait.
-    if ((error == EWOULDBLOCK || error == ENXIO) &&
-        (o.flags & O_NONBLOCK) == 0) {
-      return left_to_kernel();
+    if ((errno == EWOULDBLOCK || errno == ENXIO) &&
+        (c.flags & O_NONBLOCK) == 0) {
+      return LeftToKernel();
     }
     ++performed_;
-    return Performed::Answer(-error);
+    return Performed::Answer(-errno);
   }
-  Performed out = Performed::Descriptor(fd, (o.flags & O_CLOEXEC) != 0);
+  Performed out = Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
   if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-      IsProcfs(st.st_dev, fd, o.path)) {
-    return left_to_kernel();
+      IsProcfs(st.st_dev, fd, c.path)) {
+    return LeftToKernel();
   }
-  if ((o.flags & O_NONBLOCK) == 0 &&
-      fcntl(fd, F_SETFL, static_cast<int>(o.flags) & kSettableFlags) != 0) {
+  if ((c.flags & O_NONBLOCK) == 0 &&
+      fcntl(fd, F_SETFL, static_cast<int>(c.flags) & kSettableFlags) != 0) {
     return Performed::Answer(-EPERM);
   }
   ++performed_;
   return out;
+}
+
+Performed Performer::ChangeMetadata(const CallToPerform& c,
+                                    const std::string& data) {
+  const bool truncating = c.kind == Kind::kTruncate;
+  open_how how{};
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  if (truncating) {
+    // truncate needs the file open for writing: only a file or a
+    // directory (the kernel's EISDIR) is opened, without waiting, as an
+    // open is.
+    struct stat before;
+    if (lstat(c.path.c_str(), &before) == 0 && !S_ISREG(before.st_mode) &&
+        !S_ISDIR(before.st_mode)) {
+      return LeftToKernel();
+    }
+    how.flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  } else {
+    // O_PATH opens nothing: a device, a FIFO or a terminal is not
+    // touched. Where the call does not follow a link at the end, this is
+    // the link.
+    how.flags = O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW);
+  }
+  const int fd = static_cast<int>(
+      syscall(SYS_openat2, AT_FDCWD, c.path.c_str(), &how, sizeof how));
+  if (fd < 0) {
+    if (truncating && (errno == EWOULDBLOCK || errno == ENXIO))
+      return LeftToKernel();
+    ++performed_;
+    return Performed::Answer(-errno);
+  }
+  const Performed owner = Performed::Descriptor(fd, false);  // closes it
+  struct stat st;
+  if (fstat(fd, &st) != 0 || IsProcfs(st.st_dev, fd, c.path) ||
+      (truncating && !S_ISREG(st.st_mode))) {
+    return LeftToKernel();
+  }
+  const int nofollow = c.follows ? 0 : AT_SYMLINK_NOFOLLOW;
+  // The xattr calls have no AT_EMPTY_PATH form before Linux 6.13: they go
+  // through the descriptor's link in syd's /proc, which leads to the
+  // file, never to a link at the end.
+  const std::string through = StrCat("/proc/thread-self/fd/", fd);
+  int rc = 0;
+  switch (c.kind) {
+    case Kind::kOpen:
+      return Performed::Answer(-EINVAL);  // Open's
+    case Kind::kChmod:
+      rc = static_cast<int>(syscall(kernel::kSysFchmodat2, fd, "", c.mode,
+                                    AT_EMPTY_PATH | nofollow));
+      break;
+    case Kind::kChown:
+      rc = fchownat(fd, "", c.uid, c.gid, AT_EMPTY_PATH);
+      break;
+    case Kind::kTruncate:
+      rc = ftruncate(fd, c.length);
+      break;
+    case Kind::kUtimes: {
+      timespec times[2];
+      if (!data.empty() && !AsTimespecs(c.times, data, times)) {
+        ++performed_;
+        return Performed::Answer(-EINVAL);
+      }
+      rc = utimensat(fd, "", data.empty() ? nullptr : times,
+                     AT_EMPTY_PATH | nofollow);
+      break;
+    }
+    case Kind::kSetXattr:
+      if (S_ISLNK(st.st_mode)) return LeftToKernel();
+      rc = setxattr(through.c_str(), c.name.c_str(), data.data(), data.size(),
+                    static_cast<int>(c.flags));
+      break;
+    case Kind::kRemoveXattr:
+      if (S_ISLNK(st.st_mode)) return LeftToKernel();
+      rc = removexattr(through.c_str(), c.name.c_str());
+      break;
+  }
+  ++performed_;
+  return Performed::Answer(rc == 0 ? 0 : -errno);
 }
 
 }  // namespace syd::supervise

@@ -2,9 +2,10 @@
 // continued is run by the kernel on arguments it reads again from the
 // caller's memory, and on a name it resolves again: a sibling thread or a
 // swapped link can make it act on what syd never judged. Under user
-// notification syd performs an allowed open itself, on the name it judged,
-// and hands the caller the descriptor (docs/architecture.md, "What syd
-// performs"). Under ptrace nothing is performed.
+// notification syd performs an allowed open or change of metadata itself,
+// on the name it judged, and answers with the result, an open with the
+// descriptor (docs/architecture.md, "What syd performs"). Under ptrace
+// nothing is performed.
 #ifndef SYD_SUPERVISE_PERFORMER_H_
 #define SYD_SUPERVISE_PERFORMER_H_
 
@@ -23,20 +24,24 @@
 
 namespace syd::supervise {
 
-// The open syd may perform for the allowed call `e`: open, openat, creat
-// and openat2 of a name syd resolved without error, not an O_PATH open
-// (it opens nothing), a name the kernel could take (shorter than
-// PATH_MAX), not in the sandbox's own /proc (`own_proc`); else nothing,
-// and the call is continued.
-std::optional<OpenToPerform> OpenToPerformOf(const Call& e, bool own_proc);
+// The call syd may perform for the allowed call `e`, made on a name syd
+// resolved without error, one the kernel could take (shorter than
+// PATH_MAX), not in the sandbox's own /proc (`own_proc`): an open
+// (open, openat, creat, openat2; not O_PATH, which opens nothing), or a
+// change of a file's metadata by name (chmod, fchmodat, fchmodat2, chown,
+// lchown, fchownat, truncate, utime, utimes, futimesat, utimensat,
+// setxattr, lsetxattr, removexattr, lremovexattr; not through a
+// descriptor, AT_EMPTY_PATH or a NULL name, which no name can race).
+// Else nothing, and the call is continued.
+std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 
-// What syd answers for an open it may perform.
+// What syd answers for a call it may perform.
 class Performed {
  public:
   enum class Kind : uint8_t {
-    kContinue,    // the kernel does it (see Performer::Open)
-    kAnswer,      // the open failed: answer() is -errno
-    kDescriptor,  // hand fd() to the caller
+    kContinue,    // the kernel does it (see Performer::Perform)
+    kAnswer,      // answer() is the call's result: 0, or -errno
+    kDescriptor,  // an open: hand fd() to the caller
   };
   static Performed Continue() { return Performed(Kind::kContinue, 0, -1); }
   static Performed Answer(int64_t ret) {
@@ -69,39 +74,50 @@ class Performed {
   bool cloexec_ = false;
 };
 
-// Performs opens on the thread that decides calls, as the caller: its
+// Performs calls on the thread that decides them, as the caller: its
 // file-system ids, groups, effective capabilities and umask, set on that
 // thread alone and restored after.
 class Performer {
  public:
-  // `message`: says, once, why syd left an open to the kernel where it
+  // `message`: says, once, why syd left a call to the kernel where it
   // could not take the caller's identity.
   explicit Performer(std::function<void(const std::string&)> message);
 
   // A call that may change a credential or the umask ran in the sandbox
-  // (Policy::ChangesIdentity): from now on each open reads its caller's
+  // (Policy::ChangesIdentity): from now on each call reads its caller's
   // from /proc. Until then every process has the identity it started
   // with, syd's.
   void IdentityMayDiffer() { same_identity_ = false; }
 
-  // Opens `o` for thread `tid`. Continued: ttys, FIFOs, devices and
-  // sockets (a session leader's open takes its terminal, a FIFO's waits
-  // for its other end), procfs files (syd's /proc/self is syd), an open a
-  // lease would make wait, and an identity syd cannot take (not root). An
-  // error the kernel gives is answered as it would have been to the
-  // caller. `still_waits` says whether the call is still waiting, after
-  // syd read the caller's /proc (its pid may have been reused).
-  Performed Open(pid_t tid, const OpenToPerform& o,
-                 const std::function<bool()>& still_waits);
+  // Performs `c` for thread `tid` as the kernel would have for it, and
+  // says what to answer. Continued: an open of a tty, FIFO, device or
+  // socket (a session leader's open takes its terminal, a FIFO's waits
+  // for its other end), an open a lease would make wait, a call on a
+  // procfs file (syd's /proc/self is syd), an xattr call on a link
+  // itself, and an identity syd cannot take (not root). An error the
+  // kernel gives is answered as it would have been to the caller.
+  // `still_waits` says whether the call is still waiting, after syd read
+  // the caller's memory or /proc (its pid may have been reused).
+  Performed Perform(pid_t tid, const CallToPerform& c,
+                    const std::function<bool()>& still_waits);
 
-  // Opens performed, and left to the kernel, for --stats.
+  // Calls performed, and left to the kernel, for --stats.
   uint64_t performed() const { return performed_; }
   uint64_t continued() const { return continued_; }
 
  private:
+  Performed Open(const CallToPerform& c);
+  // chmod, chown, truncate, times, xattrs: on the file the judged name
+  // names, through a descriptor syd opens to it. `data` holds what the
+  // call's pointer argument gave (times, an xattr's value).
+  Performed ChangeMetadata(const CallToPerform& c, const std::string& data);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);
+  Performed LeftToKernel() {
+    ++continued_;
+    return Performed::Continue();
+  }
 
   std::function<void(const std::string&)> message_;
   bool same_identity_ = true;

@@ -64,7 +64,7 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
       no_performing_ =
           StrCat("the policy lets the sandbox make namespaces (",
                  r.location.ToString(false),
-                 "), where syd cannot act as its processes: every open is "
+                 "), where syd cannot act as its processes: every call is "
                  "continued");
     }
   }
@@ -361,7 +361,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
       Message(no_performing_);
     } else if (backend_->name() != "ptrace") {
       Message(absl::StrFormat(
-          "%llu opens performed by syd, %llu left to the kernel",
+          "%llu calls performed by syd, %llu left to the kernel",
           static_cast<unsigned long long>(performer_.performed()),
           static_cast<unsigned long long>(performer_.continued())));
     }

@@ -124,9 +124,9 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   // after the kernel's own trap.
   if (o->signal != 0) s_.Signal(pid, *o);
   if (!o->run) return listener_->Return(req.id, o->ret);
-  if (o->open) {
-    const Performed p = s_.performer_.Open(
-        pid, *o->open, [&] { return listener_->Waiting(req.id); });
+  if (o->perform) {
+    const Performed p = s_.performer_.Perform(
+        pid, *o->perform, [&] { return listener_->Waiting(req.id); });
     switch (p.kind()) {
       case Performed::Kind::kDescriptor:
         return listener_->ReturnDescriptor(req.id, p.fd(), p.cloexec());

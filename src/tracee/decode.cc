@@ -21,9 +21,7 @@
 #include "src/tracee/paths.h"
 
 namespace syd::tracee {
-namespace {
 
-// Whether the last component of path argument `i` is followed.
 bool FollowsLast(const SyscallInfo& s, const Call& e, int i) {
   const ArgSpec& a = s.args[i];
   const int at = s.ArgOfKind(ArgKind::kAtFlags);
@@ -42,8 +40,6 @@ bool FollowsLast(const SyscallInfo& s, const Call& e, int i) {
   if (at_flags >= 0) return (at_flags & AT_SYMLINK_NOFOLLOW) == 0;
   return true;
 }
-
-}  // namespace
 
 std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Call& e) {
   if (int i = s.ArgOfKind(ArgKind::kOpenFlags); i >= 0)

@@ -34,6 +34,10 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
 // openat2's decoded struct open_how. Nothing for other syscalls.
 std::optional<uint64_t> OpenFlagsOf(const SyscallInfo& s, const Call& e);
 
+// Whether the call follows a link at the end of its path argument `i`
+// (its flags, or the syscall: lchown does not).
+bool FollowsLast(const SyscallInfo& s, const Call& e, int i);
+
 // `openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT, 0644)`, with paths as
 // resolved, open flags and modes by name.
 std::string DescribeCall(const Call& e);

@@ -30,12 +30,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 static int report(int rc) {
   if (rc < 0) {
@@ -255,11 +257,13 @@ static int race_read_link(const char* link, const char* good, const char* bad,
   return 0;
 }
 
-// race-name GOOD BAD N [read]: one thread rewrites a buffer with GOOD,
-// then BAD (names of one length), over and over, while this one opens the
-// name in it N times: to create and write "w" there, or with "read" to
-// read it, counting the reads that got "bad". syd reads the name once;
-// a kernel that reads it again may find the other.
+// race-name GOOD BAD N [OP]: one thread rewrites a buffer with GOOD, then
+// BAD (names of one length), over and over, while this one acts on the
+// name in it N times: by default creates it and writes "w"; "read" reads
+// it, counting the reads that got "bad"; "chmod" (0777), "chown"
+// (65534:65534), "truncate" (to 0), "xattr" (user.raced) and "utimes"
+// (both times 1 s after the epoch) change its metadata. syd reads the
+// name once; a kernel that reads it again may find the other.
 struct flipper {
   char* buf;
   const char* names[2];
@@ -271,7 +275,7 @@ static void* flip_name(void* arg) {
   for (unsigned i = 0; !f->stop; ++i) memcpy(f->buf, f->names[i & 1], f->len);
   return NULL;
 }
-static int race_name(const char* good, const char* bad, int n, int reading) {
+static int race_name(const char* good, const char* bad, int n, const char* op) {
   static char buf[4096];
   size_t len = strlen(good);
   if (len != strlen(bad) || len >= sizeof buf) return EINVAL;
@@ -279,23 +283,132 @@ static int race_name(const char* good, const char* bad, int n, int reading) {
   struct flipper f = {buf, {good, bad}, len, 0};
   pthread_t t;
   if (pthread_create(&t, NULL, flip_name, &f) != 0) return 1;
-  int opened = 0;
+  const int reading = !strcmp(op, "read");
+  int done = 0;
   int got_bad = 0;
   for (int i = 0; i < n; ++i) {
-    int fd =
-        reading ? open(buf, O_RDONLY) : open(buf, O_WRONLY | O_CREAT, 0644);
-    if (fd < 0) continue;
-    ++opened;
-    char data[8] = {0};
-    if (reading && read(fd, data, sizeof data - 1) > 0 &&
-        !strncmp(data, "bad", 3))
-      ++got_bad;
-    if (!reading && write(fd, "w", 1) != 1) printf("%s\n", strerror(errno));
-    close(fd);
+    int rc = 0;
+    if (!strcmp(op, "chmod")) {
+      rc = chmod(buf, 0777);
+    } else if (!strcmp(op, "chown")) {
+      rc = chown(buf, 65534, 65534);
+    } else if (!strcmp(op, "truncate")) {
+      rc = truncate(buf, 0);
+    } else if (!strcmp(op, "xattr")) {
+      rc = setxattr(buf, "user.raced", "x", 1, 0);
+    } else if (!strcmp(op, "utimes")) {
+      struct timeval tv[2] = {{1, 0}, {1, 0}};
+      rc = utimes(buf, tv);
+    } else {
+      int fd =
+          reading ? open(buf, O_RDONLY) : open(buf, O_WRONLY | O_CREAT, 0644);
+      if (fd < 0) continue;
+      char data[8] = {0};
+      if (reading && read(fd, data, sizeof data - 1) > 0 &&
+          !strncmp(data, "bad", 3))
+        ++got_bad;
+      if (!reading && write(fd, "w", 1) != 1) printf("%s\n", strerror(errno));
+      close(fd);
+    }
+    if (rc == 0) ++done;
   }
   f.stop = 1;
   pthread_join(t, NULL);
-  printf("opened %d of %d, read bad %d\n", opened, n, got_bad);
+  printf("done %d of %d, read bad %d\n", done, n, got_bad);
+  return 0;
+}
+
+// meta-probe DIR: changes metadata by name in DIR every way that shows how
+// it was done (chmod, chown, truncate, times, xattrs, through links and
+// not, and the errors of names and values the kernel refuses), a line
+// each with the file's state after: the same lines bare and under syd.
+static void meta_line(const char* what, int rc, const char* path) {
+  if (rc != 0) {
+    printf("%s: %s\n", what, strerror(errno));
+    return;
+  }
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    printf("%s: lstat %s\n", what, strerror(errno));
+    return;
+  }
+  char value[64] = {0};
+  ssize_t n = lgetxattr(path, "user.t", value, sizeof value - 1);
+  // A time set to now differs from run to run: "now".
+  char times[2][48];
+  const struct timespec* t[2] = {&st.st_atim, &st.st_mtim};
+  for (int i = 0; i < 2; ++i) {
+    if (t[i]->tv_sec > time(NULL) - 60)
+      snprintf(times[i], sizeof times[i], "now");
+    else
+      snprintf(times[i], sizeof times[i], "%lld.%ld", (long long)t[i]->tv_sec,
+               t[i]->tv_nsec);
+  }
+  printf("%s: mode=%o uid=%d gid=%d size=%lld atime=%s mtime=%s xattr=%s\n",
+         what, st.st_mode & 07777, st.st_uid, st.st_gid, (long long)st.st_size,
+         times[0], times[1], n >= 0 ? value : strerror(errno));
+}
+static int meta_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  int fd = open("f", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0 || write(fd, "contents", 8) != 8 || close(fd) != 0 ||
+      symlink("f", "link") != 0 || mkfifo("fifo", 0600) != 0 ||
+      mkdir("d", 0755) != 0)
+    return report(-1);
+  struct timespec old[2] = {{10, 1}, {20, 2}};
+  utimensat(AT_FDCWD, "f", old, 0);
+  meta_line("chmod", chmod("f", 0600), "f");
+  meta_line("chmod-suid", chmod("f", 04755), "f");
+  meta_line("fchmodat", syscall(SYS_fchmodat, AT_FDCWD, "f", 0640), "f");
+  meta_line("fchmodat2-link",
+            syscall(452, AT_FDCWD, "link", 0600, AT_SYMLINK_NOFOLLOW), "f");
+  meta_line("chmod-link", chmod("link", 0644), "f");
+  meta_line("chmod-missing", chmod("missing", 0600), "f");
+  meta_line("chmod-slash", chmod("f/", 0600), "f");
+  meta_line("chmod-dotdot", chmod("missing/../f", 0600), "f");
+  meta_line("chmod-dir", chmod("d/", 0700), "d");
+  meta_line("chmod-fifo", chmod("fifo", 0644), "fifo");
+  meta_line("chown", chown("f", 65534, 65534), "f");
+  meta_line("chown-keep", chown("f", -1, -1), "f");
+  meta_line("lchown", lchown("link", 1, 1), "link");
+  meta_line("fchownat", fchownat(AT_FDCWD, "link", 2, 2, 0), "f");
+  meta_line("fchownat-nofollow",
+            fchownat(AT_FDCWD, "link", 3, 3, AT_SYMLINK_NOFOLLOW), "link");
+  meta_line("truncate", truncate("f", 3), "f");
+  meta_line("truncate-link", truncate("link", 2), "f");
+  meta_line("truncate-negative", truncate("f", -1), "f");
+  meta_line("truncate-dir", truncate("d", 0), "d");
+  meta_line("truncate-fifo", truncate("fifo", 0), "fifo");
+  struct utimbuf ub = {100, 200};
+  meta_line("utime", utime("f", &ub), "f");
+  struct timeval tv[2] = {{1, 5}, {2, 6}};
+  meta_line("utimes", utimes("f", tv), "f");
+  struct timeval bad_tv[2] = {{1, 1000000}, {2, 0}};
+  meta_line("utimes-usec", utimes("f", bad_tv), "f");
+  meta_line("futimesat", syscall(SYS_futimesat, AT_FDCWD, "f", tv), "f");
+  struct timespec ts[2] = {{3, 7}, {4, 8}};
+  meta_line("utimensat", utimensat(AT_FDCWD, "f", ts, 0), "f");
+  struct timespec omit[2] = {{5, UTIME_OMIT}, {6, 9}};
+  meta_line("utimensat-omit", utimensat(AT_FDCWD, "f", omit, 0), "f");
+  struct timespec link_ts[2] = {{7, 0}, {8, 0}};
+  meta_line("utimensat-link",
+            utimensat(AT_FDCWD, "link", link_ts, AT_SYMLINK_NOFOLLOW), "link");
+  struct timespec bad_ts[2] = {{1, 2000000000}, {2, 0}};
+  meta_line("utimensat-nsec", utimensat(AT_FDCWD, "f", bad_ts, 0), "f");
+  meta_line("utimes-fault", (int)syscall(SYS_utimes, "f", (void*)8), "f");
+  meta_line("utimes-now", utimes("d", NULL), "d");
+  meta_line("setxattr", setxattr("f", "user.t", "abc", 3, 0), "f");
+  meta_line("setxattr-create", setxattr("f", "user.t", "abd", 3, XATTR_CREATE),
+            "f");
+  meta_line("setxattr-replace",
+            setxattr("f", "user.t", "xyz", 3, XATTR_REPLACE), "f");
+  meta_line("setxattr-link", setxattr("link", "user.t", "lnk", 3, 0), "f");
+  meta_line("lsetxattr-link", lsetxattr("link", "user.t", "no", 2, 0), "link");
+  meta_line("setxattr-fault",
+            (int)syscall(SYS_setxattr, "f", "user.t", (void*)8, 3, 0), "f");
+  meta_line("setxattr-empty-name", setxattr("f", "", "v", 1, 0), "f");
+  meta_line("removexattr", removexattr("f", "user.t"), "f");
+  meta_line("removexattr-again", removexattr("f", "user.t"), "f");
   return 0;
 }
 
@@ -990,7 +1103,8 @@ int main(int argc, char** argv) {
                           argc > 5 ? atoi(argv[5]) : 0);
   if (!strcmp(op, "race-name"))
     return race_name(a, b, argc > 4 ? atoi(argv[4]) : 0,
-                     argc > 5 && !strcmp(argv[5], "read"));
+                     argc > 5 ? argv[5] : "write");
+  if (!strcmp(op, "meta-probe")) return meta_probe(a);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
     // sandbox can do to the process outside it that started it (syd):
     // signal it, ptrace it, read its memory two ways; then SIGKILL it
