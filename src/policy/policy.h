@@ -117,6 +117,9 @@ struct Call {
   // Bit i: path argument i ends in '/', which the resolved path does not
   // show (the kernel then wants a directory there).
   uint8_t trailing_slash = 0;
+  // Bit i: the last name of path argument i is "." or "..", which the
+  // resolved path does not show either.
+  uint8_t dots_last = 0;
   std::string comm;
   std::string cmdline;
   // What the sandbox has bound, for BOUND patterns; none matches without.

@@ -24,6 +24,13 @@ struct CallToPerform {
     kUtimes,  // utime, utimes, futimesat, utimensat
     kSetXattr,
     kRemoveXattr,
+    // Names made, removed or moved, through descriptors of their parents.
+    kMkdir,    // mkdir, mkdirat
+    kMknod,    // mknod, mknodat
+    kUnlink,   // unlink, rmdir, unlinkat
+    kRename,   // rename, renameat, renameat2
+    kLink,     // link, linkat
+    kSymlink,  // symlink, symlinkat
   };
   // How the caller gave the times of a kUtimes call.
   enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
@@ -33,8 +40,12 @@ struct CallToPerform {
   // trailing '/' as written.
   std::string path;
   bool follows = true;
-  uint64_t flags = 0;     // kOpen: as the call gave them; kSetXattr's
-  uint64_t mode = 0;      // kOpen (O_CREAT, O_TMPFILE), kChmod
+  std::string path2;  // kRename's and kLink's new name
+  // kOpen: as the call gave them; kSetXattr's, kUnlink's (AT_REMOVEDIR),
+  // kRename's, kLink's (AT_SYMLINK_FOLLOW resolved away).
+  uint64_t flags = 0;
+  uint64_t mode = 0;      // kOpen (O_CREAT, O_TMPFILE), kChmod, kMkdir, kMknod
+  uint64_t device = 0;    // kMknod
   bool open_how = false;  // kOpen by openat2: checked as openat2 checks it
   uint32_t uid = 0;       // kChown, as given (-1: unchanged)
   uint32_t gid = 0;
@@ -44,7 +55,8 @@ struct CallToPerform {
   uint64_t data = 0;
   uint64_t size = 0;
   Times times = Times::kTimespec;
-  std::string name;  // kSetXattr, kRemoveXattr: the attribute
+  // kSetXattr, kRemoveXattr: the attribute; kSymlink: the link's target.
+  std::string name;
 };
 
 struct Outcome {

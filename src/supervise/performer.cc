@@ -138,7 +138,40 @@ constexpr Performable kPerformable[] = {
     {"lsetxattr", Kind::kSetXattr},
     {"removexattr", Kind::kRemoveXattr},
     {"lremovexattr", Kind::kRemoveXattr},
+    {"mkdir", Kind::kMkdir},
+    {"mkdirat", Kind::kMkdir},
+    {"mknod", Kind::kMknod},
+    {"mknodat", Kind::kMknod},
+    {"unlink", Kind::kUnlink},
+    {"rmdir", Kind::kUnlink},
+    {"unlinkat", Kind::kUnlink},
+    {"rename", Kind::kRename},
+    {"renameat", Kind::kRename},
+    {"renameat2", Kind::kRename},
+    {"link", Kind::kLink},
+    {"linkat", Kind::kLink},
+    {"symlink", Kind::kSymlink},
+    {"symlinkat", Kind::kSymlink},
 };
+
+bool ChangesNames(Kind k) {
+  return k == Kind::kMkdir || k == Kind::kMknod || k == Kind::kUnlink ||
+         k == Kind::kRename || k == Kind::kLink || k == Kind::kSymlink;
+}
+
+// A judged name as the kernel may take it from syd: absolute, shorter
+// than PATH_MAX, not in the sandbox's own /proc (`own_proc`), with the
+// trailing '/' the call wrote (`slash`); nothing where it is not one.
+std::optional<std::string> JudgedName(const std::string& path, bool slash,
+                                      bool own_proc) {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  if (own_proc && (path == "/proc" || path.starts_with("/proc/")))
+    return std::nullopt;
+  std::string out = path;
+  if (slash && out != "/") out += '/';
+  if (out.size() >= PATH_MAX) return std::nullopt;
+  return out;
+}
 
 // The size of the times a kUtimes call points to.
 size_t TimesSize(CallToPerform::Times t) {
@@ -205,13 +238,32 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   }
   CallToPerform c;
   c.kind = p->kind;
-  c.path = *e.strings[arg];
   c.follows = tracee::FollowsLast(*s, e, arg);
-  if (c.path.empty() || c.path[0] != '/') return std::nullopt;
-  if (own_proc && (c.path == "/proc" || c.path.starts_with("/proc/")))
-    return std::nullopt;
-  if ((e.trailing_slash & (1u << arg)) != 0 && c.path != "/") c.path += '/';
-  if (c.path.size() >= PATH_MAX) return std::nullopt;
+  const auto slash = [&](int i) { return (e.trailing_slash & (1u << i)) != 0; };
+  std::optional<std::string> path =
+      JudgedName(*e.strings[arg], slash(arg), own_proc);
+  if (!path) return std::nullopt;
+  c.path = *std::move(path);
+  // A name made, removed or moved is its parent's entry: "." and ".." are
+  // none, and a trailing '/' asks for a directory the kernel checks.
+  int arg2 = -1;
+  if (ChangesNames(c.kind)) {
+    for (int i = arg + 1; i < s->nargs; ++i) {
+      if (s->args[i].IsPath()) arg2 = i;
+    }
+    for (int i : {arg, arg2}) {
+      if (i >= 0 && ((e.dots_last & (1u << i)) != 0 || slash(i)))
+        return std::nullopt;
+    }
+    if (c.path == "/") return std::nullopt;
+  }
+  if (arg2 >= 0) {
+    if (!e.strings[arg2] || e.path_errors[arg2] != 0) return std::nullopt;
+    std::optional<std::string> second =
+        JudgedName(*e.strings[arg2], false, own_proc);
+    if (!second || *second == "/") return std::nullopt;
+    c.path2 = *std::move(second);
+  }
   switch (c.kind) {
     case Kind::kOpen:
       if (s->name == "openat2") {
@@ -255,6 +307,29 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
         c.size = e.args[arg + 3];
         c.flags = e.args[arg + 4];
       }
+      break;
+    case Kind::kMkdir:
+      c.mode = e.args[arg + 1];
+      break;
+    case Kind::kMknod:
+      c.mode = e.args[arg + 1];
+      c.device = e.args[arg + 2];
+      break;
+    case Kind::kUnlink:
+      if (s->name == "rmdir") c.flags = AT_REMOVEDIR;
+      if (s->name == "unlinkat") c.flags = e.args[at];
+      break;
+    case Kind::kRename:
+      if (s->name == "renameat2") c.flags = e.args[arg2 + 1];
+      break;
+    case Kind::kLink:
+      // The first name was resolved as the call follows it: what is
+      // linked is what syd judged.
+      if (at >= 0) c.flags = e.args[at] & ~uint64_t{AT_SYMLINK_FOLLOW};
+      break;
+    case Kind::kSymlink:
+      if (!e.strings[0]) return std::nullopt;
+      c.name = *e.strings[0];
       break;
   }
   return c;
@@ -331,7 +406,9 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& c,
   }
   AsCaller as(own_, caller ? *caller : own_);
   if (!as.Take()) return Performed::Answer(-EPERM);
-  return c.kind == Kind::kOpen ? Open(c) : ChangeMetadata(c, data);
+  if (c.kind == Kind::kOpen) return Open(c);
+  if (ChangesNames(c.kind)) return ChangeNames(c);
+  return ChangeMetadata(c, data);
 }
 
 Performed Performer::Open(const CallToPerform& c) {
@@ -420,7 +497,14 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
   int rc = 0;
   switch (c.kind) {
     case Kind::kOpen:
-      return Performed::Answer(-EINVAL);  // Open's
+    case Kind::kMkdir:
+    case Kind::kMknod:
+    case Kind::kUnlink:
+    case Kind::kRename:
+    case Kind::kLink:
+    case Kind::kSymlink:
+      return Performed::Answer(-EINVAL);  // Open's and ChangeNames'
+
     case Kind::kChmod:
       rc = static_cast<int>(syscall(kernel::kSysFchmodat2, fd, "", c.mode,
                                     AT_EMPTY_PATH | nofollow));
@@ -450,6 +534,70 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
       if (S_ISLNK(st.st_mode)) return LeftToKernel();
       rc = removexattr(through.c_str(), c.name.c_str());
       break;
+  }
+  ++performed_;
+  return Performed::Answer(rc == 0 ? 0 : -errno);
+}
+
+Performed Performer::ChangeNames(const CallToPerform& c) {
+  // The parent directory of each name, opened with no link on the way (a
+  // link there since syd's walk fails it), and the name in it.
+  struct Entry {
+    int dir = -1;
+    std::string name;
+    ~Entry() {
+      if (dir >= 0) close(dir);
+    }
+  };
+  Entry entries[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string& path = i == 0 ? c.path : c.path2;
+    if (path.empty()) break;
+    const size_t slash = path.rfind('/');
+    entries[i].name = path.substr(slash + 1);
+    const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS;
+    entries[i].dir = static_cast<int>(
+        syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how));
+    if (entries[i].dir < 0) {
+      ++performed_;
+      return Performed::Answer(-errno);
+    }
+    struct stat st;
+    if (fstat(entries[i].dir, &st) != 0 ||
+        IsProcfs(st.st_dev, entries[i].dir, dir)) {
+      return LeftToKernel();
+    }
+  }
+  const int dir = entries[0].dir;
+  const char* name = entries[0].name.c_str();
+  int rc = -1;
+  switch (c.kind) {
+    case Kind::kMkdir:
+      rc = mkdirat(dir, name, static_cast<mode_t>(c.mode));
+      break;
+    case Kind::kMknod:
+      rc = mknodat(dir, name, static_cast<mode_t>(c.mode),
+                   static_cast<dev_t>(c.device));
+      break;
+    case Kind::kUnlink:
+      rc = unlinkat(dir, name, static_cast<int>(c.flags));
+      break;
+    case Kind::kRename:
+      rc = static_cast<int>(syscall(SYS_renameat2, dir, name, entries[1].dir,
+                                    entries[1].name.c_str(), c.flags));
+      break;
+    case Kind::kLink:
+      rc = linkat(dir, name, entries[1].dir, entries[1].name.c_str(),
+                  static_cast<int>(c.flags));
+      break;
+    case Kind::kSymlink:
+      rc = symlinkat(c.name.c_str(), dir, name);
+      break;
+    default:
+      return Performed::Answer(-EINVAL);  // the other kinds are not names
   }
   ++performed_;
   return Performed::Answer(rc == 0 ? 0 : -errno);

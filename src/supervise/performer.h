@@ -31,7 +31,10 @@ namespace syd::supervise {
 // change of a file's metadata by name (chmod, fchmodat, fchmodat2, chown,
 // lchown, fchownat, truncate, utime, utimes, futimesat, utimensat,
 // setxattr, lsetxattr, removexattr, lremovexattr; not through a
-// descriptor, AT_EMPTY_PATH or a NULL name, which no name can race).
+// descriptor, AT_EMPTY_PATH or a NULL name, which no name can race), or a
+// name made, removed or moved (mkdir, mkdirat, mknod, mknodat, unlink,
+// rmdir, unlinkat, rename, renameat, renameat2, link, linkat, symlink,
+// symlinkat; not a last name "." or "..", or one with a trailing '/').
 // Else nothing, and the call is continued.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 
@@ -111,6 +114,9 @@ class Performer {
   // names, through a descriptor syd opens to it. `data` holds what the
   // call's pointer argument gave (times, an xattr's value).
   Performed ChangeMetadata(const CallToPerform& c, const std::string& data);
+  // mkdir, mknod, unlink, rmdir, rename, link, symlink: on the entries of
+  // descriptors of the judged names' parents.
+  Performed ChangeNames(const CallToPerform& c);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);

@@ -176,6 +176,17 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       int dirfd = a.dirfd >= 0 ? static_cast<int>(e->args[a.dirfd]) : AT_FDCWD;
       if (raw->size() > 1 && raw->back() == '/')
         e->trailing_slash |= static_cast<uint8_t>(1u << i);
+      {
+        const size_t end = raw->find_last_not_of('/');
+        const size_t start =
+            end == std::string::npos ? 0 : raw->find_last_of('/', end) + 1;
+        const std::string_view last =
+            end == std::string::npos
+                ? std::string_view()
+                : std::string_view(*raw).substr(start, end + 1 - start);
+        if (last == "." || last == "..")
+          e->dots_last |= static_cast<uint8_t>(1u << i);
+      }
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
         if (!name_descriptor(dirfd)) return DecodeResult::kUnnamed;

@@ -3,6 +3,7 @@
 // "denied with EPERM" from "worked". Prints what it did on stdout.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -262,8 +263,10 @@ static int race_read_link(const char* link, const char* good, const char* bad,
 // name in it N times: by default creates it and writes "w"; "read" reads
 // it, counting the reads that got "bad"; "chmod" (0777), "chown"
 // (65534:65534), "truncate" (to 0), "xattr" (user.raced) and "utimes"
-// (both times 1 s after the epoch) change its metadata. syd reads the
-// name once; a kernel that reads it again may find the other.
+// (both times 1 s after the epoch) change its metadata; "mkdir", "mknod"
+// (a FIFO), "symlink", "link" and "rename" (of GOOD.src) make it, and
+// "unlink" removes it, each remaking or removing GOOD itself after. syd
+// reads the name once; a kernel that reads it again may find the other.
 struct flipper {
   char* buf;
   const char* names[2];
@@ -299,6 +302,25 @@ static int race_name(const char* good, const char* bad, int n, const char* op) {
     } else if (!strcmp(op, "utimes")) {
       struct timeval tv[2] = {{1, 0}, {1, 0}};
       rc = utimes(buf, tv);
+    } else if (!strcmp(op, "mkdir")) {
+      rc = mkdir(buf, 0755);
+      rmdir(good);  // free the allowed name for the next try
+    } else if (!strcmp(op, "mknod")) {
+      rc = mknod(buf, S_IFIFO | 0644, 0);
+      unlink(good);
+    } else if (!strcmp(op, "symlink")) {
+      rc = symlink("target", buf);
+      unlink(good);
+    } else if (!strcmp(op, "link") || !strcmp(op, "rename")) {
+      // From a file beside GOOD, made afresh for each try.
+      char src[4096];
+      snprintf(src, sizeof src, "%s.src", good);
+      close(open(src, O_WRONLY | O_CREAT, 0644));
+      rc = !strcmp(op, "link") ? link(src, buf) : rename(src, buf);
+      unlink(good);
+    } else if (!strcmp(op, "unlink")) {
+      close(open(good, O_WRONLY | O_CREAT, 0644));
+      rc = unlink(buf);
     } else {
       int fd =
           reading ? open(buf, O_RDONLY) : open(buf, O_WRONLY | O_CREAT, 0644);
@@ -462,6 +484,95 @@ static int open_probe(const char* dir) {
                                          &nolinks, sizeof nolinks));
   probe_line("fifo", open("fifo", O_RDWR));
   probe_line("missing", open("nothing", O_RDONLY));
+  return 0;
+}
+
+// name-probe DIR: makes, removes and moves names in DIR every way that
+// shows how it was done (modes under umask 022, links, FIFOs, renames
+// with flags, and the errors the kernel gives), a line each with what DIR
+// then holds: the same lines bare and under syd.
+static void list_into(const char* dir, const char* prefix, char* out,
+                      size_t size) {
+  struct dirent** names = NULL;
+  int n = scandir(dir, &names, NULL, alphasort);
+  for (int i = 0; i < n; ++i) {
+    const char* name = names[i]->d_name;
+    if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s", dir, name);
+      struct stat st;
+      if (lstat(path, &st) == 0) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, " %s%s:%o:%lu", prefix, name,
+                 st.st_mode, (unsigned long)st.st_nlink);
+        if (S_ISDIR(st.st_mode) && strlen(prefix) == 0) {
+          char sub[sizeof names[i]->d_name + 1];
+          snprintf(sub, sizeof sub, "%s/", name);
+          list_into(path, sub, out, size);
+        }
+      }
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+static void name_line(const char* what, int rc) {
+  if (rc != 0) {
+    printf("%s: %s\n", what, strerror(errno));
+    return;
+  }
+  static char listing[16384];
+  listing[0] = '\0';
+  list_into(".", "", listing, sizeof listing);
+  printf("%s:%s\n", what, listing);
+}
+static int name_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  umask(022);
+  name_line("mkdir", mkdir("d", 0777));
+  name_line("mkdir-exists", mkdir("d", 0700));
+  name_line("mkdir-missing", mkdir("missing/x", 0700));
+  name_line("mkdir-dotdot", mkdir("missing/../x", 0700));
+  name_line("mkdir-sticky", mkdir("d/sub", 01777));
+  name_line("mkdirat", mkdirat(AT_FDCWD, "d/sub2", 0750));
+  name_line("mkdir-slash", mkdir("slashed/", 0700));
+  name_line("mknod-fifo", mknod("fifo", S_IFIFO | 0666, 0));
+  name_line("mknod-reg", mknod("reg", S_IFREG | 0600, 0));
+  name_line("mknod-exists", mknod("fifo", S_IFIFO | 0600, 0));
+  name_line("mknodat", mknodat(AT_FDCWD, "d/fifo2", S_IFIFO | 0640, 0));
+  name_line("symlink-dangling", symlink("target-missing", "dangling"));
+  name_line("symlink-dir", symlink("d", "dlink"));
+  name_line("symlink-exists", symlink("x", "dangling"));
+  name_line("symlinkat", symlinkat("reg", AT_FDCWD, "rl"));
+  name_line("link", link("reg", "reg2"));
+  name_line("link-symlink", link("dangling", "dl2"));
+  name_line("link-exists", link("reg", "reg2"));
+  name_line("linkat-follow-dir",
+            linkat(AT_FDCWD, "dlink", AT_FDCWD, "dl3", AT_SYMLINK_FOLLOW));
+  name_line("linkat-follow",
+            linkat(AT_FDCWD, "rl", AT_FDCWD, "reg3", AT_SYMLINK_FOLLOW));
+  name_line("linkat-bad-flags", linkat(AT_FDCWD, "reg", AT_FDCWD, "reg4", 8));
+  name_line("rename", rename("reg2", "d/moved"));
+  name_line("rename-into-self", rename("d", "d/sub/x"));
+  name_line("rename-missing", rename("missing", "x"));
+  name_line("rename-through-link", rename("reg3", "dlink/through"));
+  name_line("renameat2-noreplace",
+            (int)syscall(SYS_renameat2, AT_FDCWD, "reg", AT_FDCWD, "fifo",
+                         RENAME_NOREPLACE));
+  name_line("renameat2-exchange",
+            (int)syscall(SYS_renameat2, AT_FDCWD, "reg", AT_FDCWD, "fifo",
+                         RENAME_EXCHANGE));
+  name_line("renameat", renameat(AT_FDCWD, "rl", AT_FDCWD, "d/rl"));
+  name_line("unlink-dir", unlink("d"));
+  name_line("rmdir-full", rmdir("d"));
+  name_line("rmdir-file", rmdir("reg"));
+  name_line("rmdir-dot", rmdir("d/sub/."));
+  name_line("unlink-slash", unlink("fifo/"));
+  name_line("unlink", unlink("dangling"));
+  name_line("unlinkat-dir", unlinkat(AT_FDCWD, "d/sub", AT_REMOVEDIR));
+  name_line("unlinkat-bad-flags", unlinkat(AT_FDCWD, "reg", 0x1234));
+  name_line("unlink-missing", unlink("missing"));
+  name_line("rmdir", rmdir("slashed"));
   return 0;
 }
 
@@ -1105,6 +1216,7 @@ int main(int argc, char** argv) {
     return race_name(a, b, argc > 4 ? atoi(argv[4]) : 0,
                      argc > 5 ? argv[5] : "write");
   if (!strcmp(op, "meta-probe")) return meta_probe(a);
+  if (!strcmp(op, "name-probe")) return name_probe(a);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
     // sandbox can do to the process outside it that started it (syd):
     // signal it, ptrace it, read its memory two ways; then SIGKILL it

@@ -99,6 +99,16 @@ TEST_CASE("a change of metadata syd performs is the one the kernel makes") {
   }
 }
 
+TEST_CASE("a name syd makes, removes or moves is the one the kernel would") {
+  // mkdir, mknod, symlink, link, rename with its flags, unlink, rmdir:
+  // modes under the umask, link counts, and the kernel's errors, with the
+  // directory's listing after each.
+  const RunResult got = SameAsBare("name-probe", "");
+  if (Performs()) {
+    CHECK(testing::Contains(got.err, " calls performed by syd"));
+  }
+}
+
 // Two directories: ok/f holds "good", no/f "bad"; policies refuse no/ and
 // nothing else, so there is no Landlock file layer and syd alone holds
 // them.
@@ -186,6 +196,26 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out" *
   }
 }
 
+TEST_CASE("a name rewritten while syd judges it cannot make or remove one" *
+          doctest::skip(!Performs())) {
+  // Without a Landlock file layer (the Paludis profile under magic stat
+  // has none) syd alone holds these.
+  const Raced t;
+  for (const std::string op :
+       {"mkdir", "mknod", "symlink", "link", "rename", "unlink"}) {
+    CAPTURE(op);
+    const bool removes = op == "unlink";
+    const std::string name = removes ? "/f" : "/g";
+    const RunResult r = Syd(
+        t.writes, {kHelper, "race-name", t.ok + name, t.no + name, "2000", op});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
+    CHECK(testing::Entries(t.no) == 1);
+    CHECK(ReadAll(t.no + "/f") == "bad");
+  }
+}
+
 TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
           doctest::skip(geteuid() != 0)) {
   // What a process may not do itself, syd does not do for it; what it
@@ -234,7 +264,9 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
       // file's length.
       as_nobody + h + " chmod " + grouped + "; echo chmod=$?; " + as_nobody +
       h + " truncate " + secret + "; echo truncate=$?; " +
-      // 5: syd is itself again.
+      // 5: names, as nobody: root's file in a sticky directory.
+      as_nobody + h + " unlink " + secret + "; echo unlink=$?; " +
+      // 6: syd is itself again.
       h + " append " + secret + "; echo root=$?";
   const RunResult r = Syd(policy, {"/bin/sh", "-c", script});
   CAPTURE(r.out);
@@ -245,6 +277,7 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   CHECK(testing::Contains(r.out, "without-group=13\n"));
   CHECK(testing::Contains(r.out, "chmod=1\n"));      // EPERM
   CHECK(testing::Contains(r.out, "truncate=13\n"));  // EACCES
+  CHECK(testing::Contains(r.out, "unlink=1\n"));     // EPERM: sticky
   CHECK(testing::Contains(r.out, "root=0\n"));
   CHECK(ReadAll(secret) == "secret+");
   CHECK(ReadAll(grouped) == "g+");
