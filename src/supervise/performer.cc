@@ -579,8 +579,11 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
       rc = mkdirat(dir, name, static_cast<mode_t>(c.mode));
       break;
     case Kind::kMknod:
-      rc = mknodat(dir, name, static_cast<mode_t>(c.mode),
-                   static_cast<dev_t>(c.device));
+      // The kernel's own encoding of the device, 32 bits, as the call
+      // gave it (glibc's mknodat takes another).
+      rc = static_cast<int>(syscall(SYS_mknodat, dir, name,
+                                    static_cast<unsigned>(c.mode),
+                                    static_cast<unsigned>(c.device)));
       break;
     case Kind::kUnlink:
       rc = unlinkat(dir, name, static_cast<int>(c.flags));
