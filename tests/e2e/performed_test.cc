@@ -109,6 +109,21 @@ TEST_CASE("a name syd makes, removes or moves is the one the kernel would") {
   }
 }
 
+TEST_CASE("nothing is performed where the sandbox may make namespaces" *
+          doctest::skip(!Performs())) {
+  // In a user or mount namespace of its own a process is not what syd
+  // would be in its place: every call is continued, and --stats says why.
+  const std::string root = testing::MakeTempDir();
+  const std::string policy =
+      Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + root + "/***\"\n");
+  const RunResult r = Syd(policy, {kHelper, "write", root + "/made"},
+                          {"-m", "baseline/allow+namespaces"});
+  CHECK(r.exit_code == 0);
+  CHECK(Exists(root + "/made"));
+  CHECK(testing::Contains(r.err, "every call is continued"));
+  CHECK_FALSE(testing::Contains(r.err, "calls performed by syd"));
+}
+
 // Two directories: ok/f holds "good", no/f "bad"; policies refuse no/ and
 // nothing else, so there is no Landlock file layer and syd alone holds
 // them.
