@@ -264,7 +264,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // What syd allows is what happens: a call it may perform, it does
   // (user notification). Not with its checks off, where the test wants
   // the kernel layers alone to act.
-  if (out.run && d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
+  if (d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
       no_performing_.empty()) {
     out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
   }

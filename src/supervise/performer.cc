@@ -14,6 +14,7 @@
 #include <sys/xattr.h>
 #include <utime.h>
 
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -218,13 +219,17 @@ bool AsTimespecs(CallToPerform::Times t, const std::string& data,
 
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (e.abi != Abi::kX86_64 || !e.decoded) return std::nullopt;
+  // Asked at every allowed stop: by number, from a table made once.
+  static const std::array<const Performable*, kMaxSyscallNr> by_nr = [] {
+    std::array<const Performable*, kMaxSyscallNr> table{};
+    for (const Performable& p : kPerformable)
+      table[FindSyscall(p.name)->nr] = &p;
+    return table;
+  }();
+  if (e.nr < 0 || e.nr >= kMaxSyscallNr || by_nr[e.nr] == nullptr)
+    return std::nullopt;
+  const Performable* p = by_nr[e.nr];
   const SyscallInfo* s = FindSyscall(e.nr);
-  if (s == nullptr) return std::nullopt;
-  const Performable* p = nullptr;
-  for (const Performable& candidate : kPerformable) {
-    if (candidate.name == s->name) p = &candidate;
-  }
-  if (p == nullptr) return std::nullopt;
   int arg = 0;
   while (arg < s->nargs && (!s->args[arg].IsPath() || s->args[arg].from_fd))
     ++arg;
@@ -407,88 +412,88 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& c,
   AsCaller as(own_, caller ? *caller : own_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (c.kind == Kind::kOpen) return Open(c);
+  if (c.kind == Kind::kTruncate) return Truncate(c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(c, data);
 }
 
-Performed Performer::Open(const CallToPerform& c) {
+Performed Performer::OpenFile(const std::string& path, uint64_t flags,
+                              uint64_t mode) {
   // Only what is a file or directory now is opened by syd; a name that is
   // not there yet may be created.
   struct stat before;
-  if (lstat(c.path.c_str(), &before) == 0 &&
+  if (lstat(path.c_str(), &before) == 0 &&
       ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
-       IsProcfs(before.st_dev, -1, c.path))) {
+       IsProcfs(before.st_dev, -1, path))) {
     return LeftToKernel();
   }
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
   // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
   // must not become its. No link is followed: the path is resolved.
   open_how how{};
-  how.flags = c.flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-  how.mode = c.mode;
+  how.flags = flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  how.mode = mode;
   how.resolve = RESOLVE_NO_SYMLINKS;
   const int fd = static_cast<int>(
-      syscall(SYS_openat2, AT_FDCWD, c.path.c_str(), &how, sizeof how));
+      syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
   if (fd < 0) {
     // A lease on the file, or a FIFO put there with no reader: the
     // kernel would wait.
-    if ((errno == EWOULDBLOCK || errno == ENXIO) &&
-        (c.flags & O_NONBLOCK) == 0) {
+    if ((errno == EWOULDBLOCK || errno == ENXIO) && (flags & O_NONBLOCK) == 0)
       return LeftToKernel();
-    }
-    ++performed_;
     return Performed::Answer(-errno);
   }
-  Performed out = Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+  Performed out = Performed::Descriptor(fd, (flags & O_CLOEXEC) != 0);
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
   if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-      IsProcfs(st.st_dev, fd, c.path)) {
+      IsProcfs(st.st_dev, fd, path)) {
     return LeftToKernel();
   }
-  if ((c.flags & O_NONBLOCK) == 0 &&
-      fcntl(fd, F_SETFL, static_cast<int>(c.flags) & kSettableFlags) != 0) {
+  return out;
+}
+
+Performed Performer::Open(const CallToPerform& c) {
+  Performed out = OpenFile(c.path, c.flags, c.mode);
+  if (out.kind() == Performed::Kind::kContinue) return out;
+  ++performed_;
+  if (out.kind() == Performed::Kind::kDescriptor &&
+      (c.flags & O_NONBLOCK) == 0 &&
+      fcntl(out.fd(), F_SETFL, static_cast<int>(c.flags) & kSettableFlags) !=
+          0) {
     return Performed::Answer(-EPERM);
   }
-  ++performed_;
   return out;
+}
+
+Performed Performer::Truncate(const CallToPerform& c) {
+  // truncate needs the file open for writing: opened as an open is (a
+  // directory gets the kernel's EISDIR).
+  const Performed file = OpenFile(c.path, O_WRONLY, 0);
+  if (file.kind() == Performed::Kind::kContinue) return Performed::Continue();
+  ++performed_;
+  if (file.kind() == Performed::Kind::kAnswer)
+    return Performed::Answer(file.answer());
+  return Performed::Answer(ftruncate(file.fd(), c.length) == 0 ? 0 : -errno);
 }
 
 Performed Performer::ChangeMetadata(const CallToPerform& c,
                                     const std::string& data) {
-  const bool truncating = c.kind == Kind::kTruncate;
+  // O_PATH opens nothing: a device, a FIFO or a terminal is not touched.
+  // Where the call does not follow a link at the end, this is the link.
   open_how how{};
+  how.flags = O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW);
   how.resolve = RESOLVE_NO_SYMLINKS;
-  if (truncating) {
-    // truncate needs the file open for writing: only a file or a
-    // directory (the kernel's EISDIR) is opened, without waiting, as an
-    // open is.
-    struct stat before;
-    if (lstat(c.path.c_str(), &before) == 0 && !S_ISREG(before.st_mode) &&
-        !S_ISDIR(before.st_mode)) {
-      return LeftToKernel();
-    }
-    how.flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-  } else {
-    // O_PATH opens nothing: a device, a FIFO or a terminal is not
-    // touched. Where the call does not follow a link at the end, this is
-    // the link.
-    how.flags = O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW);
-  }
   const int fd = static_cast<int>(
       syscall(SYS_openat2, AT_FDCWD, c.path.c_str(), &how, sizeof how));
   if (fd < 0) {
-    if (truncating && (errno == EWOULDBLOCK || errno == ENXIO))
-      return LeftToKernel();
     ++performed_;
     return Performed::Answer(-errno);
   }
   const Performed owner = Performed::Descriptor(fd, false);  // closes it
   struct stat st;
-  if (fstat(fd, &st) != 0 || IsProcfs(st.st_dev, fd, c.path) ||
-      (truncating && !S_ISREG(st.st_mode))) {
+  if (fstat(fd, &st) != 0 || IsProcfs(st.st_dev, fd, c.path))
     return LeftToKernel();
-  }
   const int nofollow = c.follows ? 0 : AT_SYMLINK_NOFOLLOW;
   // The xattr calls have no AT_EMPTY_PATH form before Linux 6.13: they go
   // through the descriptor's link in syd's /proc, which leads to the
@@ -497,23 +502,20 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
   int rc = 0;
   switch (c.kind) {
     case Kind::kOpen:
+    case Kind::kTruncate:
     case Kind::kMkdir:
     case Kind::kMknod:
     case Kind::kUnlink:
     case Kind::kRename:
     case Kind::kLink:
     case Kind::kSymlink:
-      return Performed::Answer(-EINVAL);  // Open's and ChangeNames'
-
+      return Performed::Answer(-EINVAL);  // Perform sends these elsewhere
     case Kind::kChmod:
       rc = static_cast<int>(syscall(kernel::kSysFchmodat2, fd, "", c.mode,
                                     AT_EMPTY_PATH | nofollow));
       break;
     case Kind::kChown:
       rc = fchownat(fd, "", c.uid, c.gid, AT_EMPTY_PATH);
-      break;
-    case Kind::kTruncate:
-      rc = ftruncate(fd, c.length);
       break;
     case Kind::kUtimes: {
       timespec times[2];

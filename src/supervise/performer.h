@@ -2,10 +2,10 @@
 // continued is run by the kernel on arguments it reads again from the
 // caller's memory, and on a name it resolves again: a sibling thread or a
 // swapped link can make it act on what syd never judged. Under user
-// notification syd performs an allowed open or change of metadata itself,
-// on the name it judged, and answers with the result, an open with the
-// descriptor (docs/architecture.md, "What syd performs"). Under ptrace
-// nothing is performed.
+// notification syd performs an allowed open, change of metadata or change
+// of names itself, on the name it judged, and answers with the result, an
+// open with the descriptor (docs/architecture.md, "What syd performs"). Under
+// ptrace nothing is performed.
 #ifndef SYD_SUPERVISE_PERFORMER_H_
 #define SYD_SUPERVISE_PERFORMER_H_
 
@@ -109,9 +109,14 @@ class Performer {
   uint64_t continued() const { return continued_; }
 
  private:
+  // Opens `path` for syd, as the kernel would for an open with `flags`
+  // and `mode`, if it is a file or a directory: a descriptor, -errno, or
+  // left to the kernel (counted so).
+  Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode);
   Performed Open(const CallToPerform& c);
-  // chmod, chown, truncate, times, xattrs: on the file the judged name
-  // names, through a descriptor syd opens to it. `data` holds what the
+  Performed Truncate(const CallToPerform& c);
+  // chmod, chown, times, xattrs: on the file the judged name names,
+  // through an O_PATH descriptor syd opens to it. `data` holds what the
   // call's pointer argument gave (times, an xattr's value).
   Performed ChangeMetadata(const CallToPerform& c, const std::string& data);
   // mkdir, mknod, unlink, rmdir, rename, link, symlink: on the entries of
