@@ -338,8 +338,9 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{false, -EPERM};
-  switch (tracee::Decode(tracee::LiveProcess(pid, &sandbox_proc_), *root, call,
-                         policy.TestsProcessNames())) {
+  const tracee::LiveProcess process(pid, &sandbox_proc_,
+                                    same_root_ ? sandbox_root_fd_ : -1);
+  switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;
     case tracee::DecodeResult::kFault:

@@ -23,6 +23,7 @@
 #include "src/syscalls/syscalls.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
+#include "src/tracee/paths.h"
 
 namespace syd::supervise {
 namespace {
@@ -430,12 +431,9 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
   // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
   // must not become its. No link is followed: the path is resolved.
-  open_how how{};
-  how.flags = flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-  how.mode = mode;
-  how.resolve = RESOLVE_NO_SYMLINKS;
-  const int fd = static_cast<int>(
-      syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+  const int fd = tracee::OpenAt2(AT_FDCWD, path.c_str(),
+                                 flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                                 RESOLVE_NO_SYMLINKS, mode);
   if (fd < 0) {
     // A lease on the file, or a FIFO put there with no reader: the
     // kernel would wait.
@@ -481,11 +479,9 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
                                     const std::string& data) {
   // O_PATH opens nothing: a device, a FIFO or a terminal is not touched.
   // Where the call does not follow a link at the end, this is the link.
-  open_how how{};
-  how.flags = O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW);
-  how.resolve = RESOLVE_NO_SYMLINKS;
-  const int fd = static_cast<int>(
-      syscall(SYS_openat2, AT_FDCWD, c.path.c_str(), &how, sizeof how));
+  const int fd = tracee::OpenAt2(
+      AT_FDCWD, c.path.c_str(),
+      O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW), RESOLVE_NO_SYMLINKS);
   if (fd < 0) {
     ++performed_;
     return Performed::Answer(-errno);
@@ -558,11 +554,9 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
     const size_t slash = path.rfind('/');
     entries[i].name = path.substr(slash + 1);
     const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
-    open_how how{};
-    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_SYMLINKS;
-    entries[i].dir = static_cast<int>(
-        syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how));
+    entries[i].dir =
+        tracee::OpenAt2(AT_FDCWD, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        RESOLVE_NO_SYMLINKS);
     if (entries[i].dir < 0) {
       ++performed_;
       return Performed::Answer(-errno);

@@ -72,6 +72,7 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
 
 Supervisor::~Supervisor() {
   if (sandbox_proc_fd_ >= 0) close(sandbox_proc_fd_);
+  if (sandbox_root_fd_ >= 0) close(sandbox_root_fd_);
 }
 
 absl::Status Supervisor::LoadPlugins() {
@@ -283,6 +284,11 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     sandbox_proc_fd_ = *proc;
     sandbox_proc_ = StrCat("/proc/", getpid(), "/fd/", *proc);
   }
+  // The command's root in its mount namespace, where the kernel resolves
+  // its paths for syd. Without it syd walks them itself: slower on deep
+  // names, the same answers.
+  sandbox_root_fd_ = open(StrCat("/proc/", child, "/root").c_str(),
+                          O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (user_notif) {
     backend_ = std::make_unique<UserNotifBackend>(*this);

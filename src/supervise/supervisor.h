@@ -238,6 +238,9 @@ class Supervisor {
   std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;
+  // The command's root (/proc/CHILD/root), for tracee::ResolvePath's
+  // root_fd while no process of the sandbox has changed its root.
+  int sandbox_root_fd_ = -1;
 };
 
 }  // namespace syd::supervise

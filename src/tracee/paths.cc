@@ -8,8 +8,10 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -24,6 +26,15 @@ std::optional<std::string> ReadLink(const std::string& path) {
   if (n >= static_cast<ssize_t>(sizeof buf)) errno = ENAMETOOLONG;
   if (n < 0 || n >= static_cast<ssize_t>(sizeof buf)) return std::nullopt;
   return std::string(buf, static_cast<size_t>(n));
+}
+
+int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
+            uint64_t mode) {
+  open_how how{};
+  how.flags = flags;
+  how.mode = mode;
+  how.resolve = resolve;
+  return static_cast<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
 }
 
 namespace {
@@ -156,10 +167,14 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd) {
   return name;
 }
 
-std::string ResolvePath(pid_t pid, const std::string& root,
-                        const std::string& base, const std::string& path,
-                        bool follow_last, int* error, uint64_t resolve,
-                        const std::string& sandbox_proc) {
+namespace {
+
+// The walk: syd's own resolution, a component at a time (ResolvePath's
+// contract, without `root_fd`).
+std::string WalkPath(pid_t pid, const std::string& root,
+                     const std::string& base, const std::string& path,
+                     bool follow_last, int* error, uint64_t resolve,
+                     const std::string& sandbox_proc) {
   const bool in_root = (resolve & RESOLVE_IN_ROOT) != 0;
   const bool beneath = (resolve & RESOLVE_BENEATH) != 0;
   const bool no_symlinks = (resolve & RESOLVE_NO_SYMLINKS) != 0;
@@ -382,6 +397,143 @@ std::string ResolvePath(pid_t pid, const std::string& root,
   // The reference view, syd's: a path under a chroot the tracee made is
   // judged where it lands.
   return host.empty() ? "/" : host;
+}
+
+// `path` (absolute) with "." and ".." taken away and no empty component,
+// ".." stopping at "/": what the kernel's lookup makes of a name with no
+// link in it.
+std::string Lexical(const std::string& path) {
+  std::string out;
+  for (const std::string& part : Split(path)) {
+    if (part == ".") continue;
+    if (part == "..") {
+      out.resize(out.empty() ? 0 : out.rfind('/'));
+      continue;
+    }
+    (out += '/') += part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+// The name syd's /proc gives the file open at `fd`, which the kernel
+// reached through links: nothing for a name syd could not judge as the
+// tracee's (not absolute, an unlinked file's, too long), or for a file on
+// a procfs, where a link ("self", "thread-self", "mounts") may have been
+// read as syd's.
+std::optional<std::string> NameReached(int fd) {
+  struct statfs fs;
+  if (fstatfs(fd, &fs) != 0 || fs.f_type == PROC_SUPER_MAGIC)
+    return std::nullopt;
+  // /proc/self/fd opened once: the lookup of its three components costs
+  // more than the link's own read.
+  static const int fds =
+      open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char buf[PATH_MAX];
+  const ssize_t n =
+      readlinkat(fds, std::to_string(fd).c_str(), buf, sizeof buf);
+  std::optional<std::string> name;
+  if (n > 0 && n < static_cast<ssize_t>(sizeof buf))
+    name.emplace(buf, static_cast<size_t>(n));
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (!name || name->empty() || (*name)[0] != '/' ||
+      std::string_view(*name).ends_with(kDeleted)) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+// The kernel's resolution of `path` (absolute, in the tracee's view) from
+// the tracee's root `root_fd`, with no magic link: first with no link at
+// all, where the name is the path itself once "." and ".." are gone (the
+// common case, and the cheapest: one openat2, no name read back); else
+// following the links, named by what was opened. `directory` asks for a
+// directory, and `*opened`, when given, keeps the descriptor. Nothing,
+// with errno, where the kernel fails it or the name cannot be judged as
+// the tracee's.
+std::optional<std::string> KernelName(int root_fd, const std::string& path,
+                                      bool follow_last, bool directory,
+                                      int* opened = nullptr) {
+  const uint64_t flags = O_PATH | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW) |
+                         (directory ? O_DIRECTORY : 0);
+  std::optional<std::string> name;
+  int fd = OpenAt2(root_fd, path.c_str(), flags,
+                   RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+  if (fd >= 0) {
+    name = Lexical(path);
+  } else if (errno == ELOOP) {
+    fd = OpenAt2(root_fd, path.c_str(), flags,
+                 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    if (fd >= 0) name = NameReached(fd);
+  }
+  if (fd < 0) return std::nullopt;
+  if (name && opened != nullptr) {
+    *opened = fd;
+  } else {
+    close(fd);
+  }
+  if (!name) errno = EPERM;
+  return name;
+}
+
+// ResolvePath through the kernel (see `root_fd` there): nothing where the
+// walk must answer.
+std::optional<std::string> KernelResolve(int root_fd, const std::string& base,
+                                         const std::string& path,
+                                         bool follow_last) {
+  const std::string full =
+      path[0] == '/' ? path
+                     : StrCat(base, base.ends_with('/') ? "" : "/", path);
+  if (full.size() >= PATH_MAX) return std::nullopt;
+  std::optional<std::string> name =
+      KernelName(root_fd, full, follow_last, /*directory=*/false);
+  if (name || errno != ENOENT) return name;
+  // A missing last name, which the call may make: its directory resolved,
+  // the name kept as written. A dangling link there (followed, it leads
+  // elsewhere) is the walk's.
+  const size_t end = full.find_last_not_of('/');
+  if (end == std::string::npos) return std::nullopt;
+  const size_t slash = full.rfind('/', end);
+  const std::string last = full.substr(slash + 1, end - slash);
+  if (last == "." || last == "..") return std::nullopt;
+  const std::string dir_path = full.substr(0, slash + 1);
+  int dir_fd = -1;
+  std::optional<std::string> dir = KernelName(
+      root_fd, dir_path, /*follow_last=*/true, /*directory=*/true, &dir_fd);
+  if (!dir) return std::nullopt;
+  struct stat st;
+  const bool missing =
+      fstatat(dir_fd, last.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+      errno == ENOENT;
+  close(dir_fd);
+  if (!missing) return std::nullopt;
+  return StrCat(*dir == "/" ? "" : *dir, "/", last);
+}
+
+}  // namespace
+
+std::string ResolvePath(pid_t pid, const std::string& root,
+                        const std::string& base, const std::string& path,
+                        bool follow_last, int* error, uint64_t resolve,
+                        const std::string& sandbox_proc, int root_fd) {
+  // A trailing slash makes the kernel follow a link at the end (and want
+  // a directory), whatever the call asks: lchown("link/") changes the
+  // directory the link names.
+  if (path.size() > 1 && path.back() == '/') follow_last = true;
+  // The walk costs a readlink per component, the kernel's lookup about
+  // four of them whatever the depth (bench/resolve_bench): short names are
+  // walked.
+  constexpr size_t kWalkedComponents = 2;
+  if (root_fd >= 0 && root == "/" && resolve == 0 && !path.empty() &&
+      static_cast<size_t>(std::count(path.begin(), path.end(), '/')) +
+              (path[0] == '/' ? 0 : 1) >
+          kWalkedComponents) {
+    if (std::optional<std::string> name =
+            KernelResolve(root_fd, base, path, follow_last)) {
+      return *std::move(name);
+    }
+  }
+  return WalkPath(pid, root, base, path, follow_last, error, resolve,
+                  sandbox_proc);
 }
 
 }  // namespace syd::tracee

@@ -14,6 +14,10 @@ namespace syd::tracee {
 // than PATH_MAX.
 std::optional<std::string> ReadLink(const std::string& path);
 
+// openat2(2), which glibc does not wrap: a descriptor, or -1 with errno.
+int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
+            uint64_t mode = 0);
+
 // The directory a relative path starts from: the tracee's cwd for AT_FDCWD,
 // else what its descriptor `dirfd` names. Nothing for a bad descriptor.
 std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
@@ -34,11 +38,21 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // stops there. `sandbox_proc`, when set, is where syd reads the /proc the
 // tracee sees at /proc (its own procfs, in a pid namespace of syd's), so
 // that /proc/PID is the tracee's PID; the result still spells /proc.
+//
+// `root_fd`, when given (>= 0) and `root` is syd's own "/", is a
+// descriptor of the tracee's root, in its mount namespace: a name that
+// reaches a file, or a missing last name in a directory that exists, is
+// then resolved by the kernel (openat2 there, RESOLVE_IN_ROOT), and the
+// walk above answers only what the kernel cannot answer in the tracee's
+// place: failures and their errnos, links into procfs (its "self" would
+// be syd), a dangling link followed at the end, openat2's `resolve` flags
+// and a root the tracee changed. Both give the same answer (paths_test
+// compares them).
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
                         bool follow_last, int* error = nullptr,
                         uint64_t resolve = 0,
-                        const std::string& sandbox_proc = "");
+                        const std::string& sandbox_proc = "", int root_fd = -1);
 
 }  // namespace syd::tracee
 

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "src/testing/subprocess.h"
@@ -102,6 +104,95 @@ TEST_CASE("/proc/self is the tracee's, and stays spelt so") {
   close(fd);
   close(p[0]);
   close(p[1]);
+}
+
+TEST_CASE("the kernel's resolution and syd's walk give the same answers") {
+  // A tree of links of every kind (relative, absolute, to a file, with
+  // "..", dangling, a loop, into /proc and through its magic links), and
+  // thousands of names made from them: resolved by the kernel from a root
+  // descriptor where it can, they must give what the walk alone gives,
+  // name and errno. The tracee is a child with a cwd of its own, so that a
+  // link read as syd's (the test's) /proc/self differs.
+  const std::string d = testing::MakeTempDir();
+  for (const char* dir : {"/a", "/a/b", "/c"})
+    REQUIRE(mkdir((d + dir).c_str(), 0755) == 0);
+  for (const char* file : {"/a/f", "/a/b/g"})
+    REQUIRE(close(open((d + file).c_str(), O_WRONLY | O_CREAT, 0644)) == 0);
+  const std::pair<std::string, std::string> links[] = {
+      {"/ra", "a"},
+      {"/aa", d + "/a"},
+      {"/a/up", "../c"},
+      {"/a/b/loop", "loop"},
+      {"/dang", "nowhere"},
+      {"/a/fl", "f"},
+      {"/c/back", "../a/b"},
+      {"/deep", "a/b/../../a/b"},
+      {"/pcwd", "/proc/self/cwd"},
+      {"/pst", "/proc/self/status"},
+      {"/pup", "/proc/self/.."},
+      {"/pfd", "/proc/self/fd"},
+      {"/c/dangabs", d + "/a/none"},
+  };
+  for (const auto& [name, target] : links)
+    REQUIRE(symlink(target.c_str(), (d + name).c_str()) == 0);
+  const pid_t tracee = fork();
+  REQUIRE(tracee >= 0);
+  if (tracee == 0) {
+    if (chdir((d + "/c").c_str()) != 0) _exit(1);
+    pause();
+    _exit(0);
+  }
+  // Its cwd is set once /proc shows it.
+  for (int i = 0; i < 1000 && ReadLink("/proc/" + std::to_string(tracee) +
+                                       "/cwd") != d + "/c";
+       ++i) {
+    usleep(1000);
+  }
+  const int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(root_fd >= 0);
+  const char* const parts[] = {"a",    "b",   "c",    "f",      "g",    "ra",
+                               "aa",   "up",  "loop", "dang",   "fl",   "back",
+                               "deep", ".",   "..",   "none",   "pcwd", "pst",
+                               "pup",  "pfd", "0",    "dangabs"};
+  uint64_t seed = 0x5eed;
+  auto next = [&](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  int compared = 0;
+  int by_kernel = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string path;
+    const uint64_t count = 1 + next(6);
+    for (uint64_t k = 0; k < count; ++k) {
+      if (k > 0 || next(2) == 0) path += '/';
+      path += parts[next(std::size(parts))];
+    }
+    if (next(8) == 0) path += '/';
+    // Absolute names under the tree, or relative to a directory in it.
+    const bool absolute = path[0] == '/';
+    if (absolute) path = d + path;
+    const std::string base = absolute ? "/" : d + (next(2) ? "/a" : "");
+    const bool follow = next(2) == 0;
+    CAPTURE(base);
+    CAPTURE(path);
+    CAPTURE(follow);
+    int walked_error = 0;
+    const std::string walked =
+        ResolvePath(tracee, "/", base, path, follow, &walked_error);
+    int error = 0;
+    const std::string resolved =
+        ResolvePath(tracee, "/", base, path, follow, &error, 0, "", root_fd);
+    CHECK(resolved == walked);
+    CHECK(error == walked_error);
+    ++compared;
+    by_kernel += walked_error == 0;
+  }
+  close(root_fd);
+  kill(tracee, SIGKILL);
+  waitpid(tracee, nullptr, 0);
+  MESSAGE(compared << " names compared, " << by_kernel << " without error");
+  CHECK(by_kernel > 1000);
 }
 
 TEST_CASE("the base of a relative path comes from the tracee's fd or cwd") {

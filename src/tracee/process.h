@@ -49,14 +49,20 @@ class Process {
     static const std::string kSydsOwn;
     return kSydsOwn;
   }
+  // A descriptor of the process's root in its mount namespace, where syd
+  // lets the kernel resolve its paths (ResolvePath's `root_fd`); -1 where
+  // syd walks them itself.
+  virtual int RootDescriptor() const { return -1; }
 };
 
 // The real process `pid`: process_vm_readv and /proc.
 class LiveProcess : public Process {
  public:
-  // `sandbox_proc`, when given, must outlive the LiveProcess.
-  explicit LiveProcess(pid_t pid, const std::string* sandbox_proc = nullptr)
-      : pid_(pid), sandbox_proc_(sandbox_proc) {}
+  // `sandbox_proc`, when given, must outlive the LiveProcess, and so must
+  // `root_fd`.
+  explicit LiveProcess(pid_t pid, const std::string* sandbox_proc = nullptr,
+                       int root_fd = -1)
+      : pid_(pid), sandbox_proc_(sandbox_proc), root_fd_(root_fd) {}
   pid_t pid() const override { return pid_; }
   bool Read(uint64_t addr, void* out, size_t size) const override;
   std::optional<std::string> ReadString(uint64_t addr,
@@ -68,10 +74,12 @@ class LiveProcess : public Process {
   const std::string& SandboxProc() const override {
     return sandbox_proc_ != nullptr ? *sandbox_proc_ : Process::SandboxProc();
   }
+  int RootDescriptor() const override { return root_fd_; }
 
  private:
   pid_t pid_;
   const std::string* sandbox_proc_;
+  int root_fd_;
 };
 
 }  // namespace syd::tracee

@@ -719,6 +719,11 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "truncate")) return report(truncate(a, 0));
   if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
+  // Calls that do not follow a link at the end, unless the name ends in '/'.
+  if (!strcmp(op, "lutimes"))
+    return report(utimensat(AT_FDCWD, a, NULL, AT_SYMLINK_NOFOLLOW));
+  if (!strcmp(op, "lsetxattr"))
+    return report(lsetxattr(a, "user.syd", "x", 1, 0));
   if (!strcmp(op, "fchmod") || !strcmp(op, "fchown") ||
       !strcmp(op, "fsetxattr") || !strcmp(op, "fremovexattr") ||
       !strcmp(op, "futimesat-null") || !strcmp(op, "setflags") ||

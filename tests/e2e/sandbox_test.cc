@@ -308,6 +308,28 @@ TEST_CASE("attribute flags set through a descriptor are judged by its file") {
   CHECK(Contains(tty.err, "syd: 0 calls stopped in syd"));
 }
 
+// A name that ends in '/' makes the kernel follow a link at the end, even
+// for a call that follows none (lutimes, lsetxattr, lchown): a link in
+// allowed/ with a slash after it changes the directory it names.
+TEST_CASE("a trailing slash follows a link at the end, as the kernel does") {
+  Tree t;
+  const std::string link = t.allowed + "/to-denied";
+  REQUIRE(symlink(t.denied.c_str(), link.c_str()) == 0);
+  const timespec long_ago[2] = {{1000000000, 0}, {1000000000, 0}};
+  REQUIRE(utimensat(AT_FDCWD, t.denied.c_str(), long_ago, 0) == 0);
+  const Metadata before = MetadataOf(t.denied);
+  for (const std::string op : {"lutimes", "lsetxattr"}) {
+    CAPTURE(op);
+    const RunResult r = t.Helper({op, link + "/"});
+    CHECK(r.exit_code == EPERM);
+    CHECK(Contains(r.err, t.denied));  // judged where the kernel goes
+    CHECK(MetadataOf(t.denied) == before);
+  }
+  // Without the slash, the link itself, which is allowed/'s.
+  CHECK(t.Helper({"lutimes", link}).exit_code == 0);
+  CHECK(MetadataOf(t.denied) == before);
+}
+
 // Every refusal syd reports carries the smallest rule that admits the
 // call, checked against it before it is offered; given before the policy,
 // it does.
