@@ -167,6 +167,7 @@ int RunCommand(const std::vector<std::string>& args) {
                  strerror(error));
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
+  GrantKernelExecutes(path, &options.landlock);
   if (supervised) {
     options.vars = pa.variables;
     options.messages = [](const std::string& line) {
@@ -201,7 +202,7 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitCommandUsage;
   }
   if (absl::Status s =
-          supervise::ConfineSelf(*prog, /*listener=*/false, landlock.ruleset);
+          supervise::ConfineSelf(*prog, /*listener=*/false, options.landlock);
       !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;

@@ -1,8 +1,11 @@
 #include "src/compile/landlock_layer.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,8 +35,9 @@ constexpr uint64_t kWriteOpen = kernel::kLandlockFsWriteFile |
                                 kernel::kLandlockFsMakeReg;
 // Rights Landlock checks on the file itself; the others on the directory
 // that holds (or will hold) the entry.
-constexpr uint64_t kFileRights =
-    kernel::kLandlockFsWriteFile | kernel::kLandlockFsTruncate;
+constexpr uint64_t kFileRights = kernel::kLandlockFsExecute |
+                                 kernel::kLandlockFsWriteFile |
+                                 kernel::kLandlockFsTruncate;
 
 // What each path argument of a file syscall asks of Landlock, after the
 // kernel's hooks: a rename removes from one directory and makes in
@@ -71,6 +75,10 @@ constexpr PathRights kPathRights[] = {
     {"link", 1, kMakeAny | kernel::kLandlockFsRefer},
     {"linkat", 1, kernel::kLandlockFsRefer},
     {"linkat", 3, kMakeAny | kernel::kLandlockFsRefer},
+    // The program an exec runs (the kernel also runs interpreters no rule
+    // names: GrantKernelExecutes).
+    {"execve", 0, kernel::kLandlockFsExecute},
+    {"execveat", 1, kernel::kLandlockFsExecute},
 };
 
 // Calls a domain that handles any file right refuses outright (EPERM).
@@ -315,6 +323,13 @@ class Deriver {
   Findings& At(const Reach& r) { return found_[r.everywhere_by]; }
 
   void Add(uint64_t rights, const SyscallInfo* info, const Reach& reach) {
+    // Programs run anywhere unless a rule says otherwise: execute left
+    // open is named only where an exec refusal is then syd's alone.
+    if (reach.everywhere() && rights == kernel::kLandlockFsExecute &&
+        reach.conditional_denies.empty()) {
+      everywhere_fs_ |= rights;
+      return;
+    }
     if (reach.everywhere()) {
       Findings& f = At(reach);
       f.fs_left |= rights;
@@ -437,6 +452,17 @@ class Deriver {
            StrCat("Landlock leaves ", kernel::NetRightNames(right),
                   " to syd alone: ", why)});
     }
+    if ((handled & kernel::kLandlockFsExecute) != 0) {
+      layer.notes.push_back(
+          {Severity::kNote, Location{},
+           "Landlock checks the execute right on what the kernel runs "
+           "itself too: syd grants it on the command, the interpreter its "
+           "#! line names and the system's ELF interpreters (so `ld.so "
+           "PROGRAM` runs a program no exec rule allows); a #! script run "
+           "later needs a rule that lets its interpreter run as well "
+           "(EACCES otherwise), and a file with no path (a memfd) is not "
+           "checked"});
+    }
     return layer;
   }
 
@@ -536,6 +562,39 @@ std::string OutsideEnvelope(const Policy& base, const Rule& added) {
                 ", outside the run-time envelope, which the kernel's "
                 "Landlock layer was built from (",
                 envelope, ")");
+}
+
+void GrantKernelExecutes(const std::string& command,
+                         kernel::LandlockRuleset* ruleset) {
+  if ((ruleset->handled_fs & kernel::kLandlockFsExecute) == 0) return;
+  std::vector<std::string> files = {command};
+  // "#!INTERPRETER [ARG]": the kernel runs the interpreter in the script's
+  // place (BINPRM_BUF_SIZE bounds the line).
+  if (std::FILE* f = std::fopen(command.c_str(), "re")) {
+    char line[256] = {};
+    if (std::fgets(line, sizeof line, f) != nullptr && line[0] == '#' &&
+        line[1] == '!') {
+      std::string_view rest(line + 2);
+      rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+      rest = rest.substr(0, rest.find_first_of(" \t\n"));
+      if (!rest.empty()) files.emplace_back(rest);
+    }
+    std::fclose(f);
+  }
+  // The ELF interpreters of x86_64, i386 and x32, glibc's and musl's:
+  // every dynamic program needs one, and no exec rule names it. Only those
+  // there: a grant on a missing file would go to its directory.
+  for (const char* loader :
+       {"/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux.so.2",
+        "/libx32/ld-linux-x32.so.2", "/lib/ld-musl-x86_64.so.1",
+        "/lib/ld-musl-i386.so.1"}) {
+    if (access(loader, F_OK) == 0) files.emplace_back(loader);
+  }
+  for (std::string& file : files) {
+    if (access(file.c_str(), F_OK) == 0) {
+      ruleset->paths.push_back({std::move(file), kernel::kLandlockFsExecute});
+    }
+  }
 }
 
 uint64_t PathArgRights(std::string_view syscall, int arg) {

@@ -38,9 +38,17 @@ struct LandlockLayer {
 LandlockLayer DeriveLandlockLayer(const Policy& policy,
                                   const std::string& runtime_changes);
 
+// Where `ruleset` handles the execute right, grants it on what the kernel
+// itself executes when syd runs `command`: the command (syd's own exec of
+// it is never refused), the interpreter its "#!" line names, and the
+// system's ELF interpreters, which every dynamic program needs and no exec
+// rule names. Reads the file system.
+void GrantKernelExecutes(const std::string& command,
+                         kernel::LandlockRuleset* ruleset);
+
 // The file rights Landlock checks for path argument `arg` of `syscall`
 // (x86_64 name): 0 for one it checks nothing syd derives for (reads,
-// executes, metadata).
+// metadata).
 uint64_t PathArgRights(std::string_view syscall, int arg);
 
 // Why rule `added`, put above `base`'s rules at run time, would need the

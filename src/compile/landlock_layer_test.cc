@@ -3,12 +3,15 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <set>
 #include <string>
 
 #include "src/kernel/landlock_uapi.h"
 #include "src/lang/loader.h"
 #include "src/policy/resolve.h"
 #include "src/syscalls/syscalls.h"
+#include "src/testing/subprocess.h"
 
 namespace syd {
 namespace {
@@ -80,6 +83,48 @@ TEST_CASE("a write confinement becomes a tree the kernel enforces") {
   REQUIRE(l.ruleset.paths.size() == 1);
   CHECK(At(l, "/tmp/w") == l.ruleset.handled_fs);
   CHECK(l.ruleset.handled_net == 0);
+}
+
+TEST_CASE("an exec allow-list becomes the execute right") {
+  constexpr uint64_t kExecute = kernel::kLandlockFsExecute;
+  const LandlockLayer l = Derive(
+      "sys/trace+%exec:allow:arg_=*\"/usr/bin/***\"\n"
+      "sys/trace+%exec:allow:arg_=\"/opt/tool\"\n"
+      "sys/trace+%exec:fault=EACCES\n");
+  CHECK(l.ruleset.handled_fs == kExecute);
+  CHECK(At(l, "/usr/bin") == kExecute);
+  CHECK(At(l, "/opt/tool") == kExecute);  // the file, not its directory
+  CHECK(Notes(l).find("what the kernel runs itself too") != std::string::npos);
+  // Exec anywhere: nothing for the kernel to hold, nor to say; with a
+  // refusal in the way, that refusal is syd's alone, and said.
+  const LandlockLayer open = Derive("sys/allow+execve\n");
+  CHECK((open.ruleset.handled_fs & kExecute) == 0);
+  CHECK(Notes(open).find("execute") == std::string::npos);
+  const LandlockLayer deny =
+      Derive("sys/trace+execve:arg_=*\"/bad/***\":fault=EACCES\n");
+  CHECK((deny.ruleset.handled_fs & kExecute) == 0);
+  CHECK(Notes(deny).find("Landlock leaves execute, ") != std::string::npos);
+  // noexec: no grant at all, but what syd adds for the run.
+  LandlockRuleset none =
+      Derive("sys/trace+execve,execveat:fault=EACCES\n").ruleset;
+  CHECK(none.handled_fs == kExecute);
+  CHECK(none.paths.empty());
+  const std::string script = testing::MakeTempDir() + "/script";
+  std::ofstream(script) << "#!/bin/sh -e\nexit 0\n";
+  GrantKernelExecutes(script, &none);
+  std::set<std::string> granted;
+  for (const LandlockRuleset::PathGrant& g : none.paths) {
+    CHECK(g.access == kExecute);
+    granted.insert(g.path);
+  }
+  CHECK(granted.count(script) == 1);
+  CHECK(granted.count("/bin/sh") == 1);
+  CHECK(granted.count("/lib64/ld-linux-x86-64.so.2") == 1);
+  // Where the execute right is not handled, nothing is added.
+  LandlockRuleset writes = Derive(kWriteConfinement).ruleset;
+  const size_t before = writes.paths.size();
+  GrantKernelExecutes(script, &writes);
+  CHECK(writes.paths.size() == before);
 }
 
 TEST_CASE("what a rule allows on any path is left to syd, and said") {

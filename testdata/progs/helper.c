@@ -340,6 +340,41 @@ static int race_name(const char* good, const char* bad, int n, const char* op) {
   return 0;
 }
 
+// race-exec GOOD BAD N: N times, a child whose second thread rewrites a
+// buffer with GOOD, then BAD (programs with names of one length), while
+// its first execs the name in it. GOOD exits 0 and BAD 1 (copies of true
+// and false); prints how many children ran each, and how many execs
+// failed (the child exits 99).
+static int race_exec(const char* good, const char* bad, int n) {
+  static char buf[4096];
+  const size_t len = strlen(good);
+  if (len != strlen(bad) || len >= sizeof buf) return EINVAL;
+  int ran_good = 0;
+  int ran_bad = 0;
+  int failed = 0;
+  for (int i = 0; i < n; ++i) {
+    const pid_t pid = fork();
+    if (pid < 0) return errno;
+    if (pid == 0) {
+      memcpy(buf, good, len + 1);
+      struct flipper f = {buf, {good, bad}, len, 0};
+      pthread_t t;
+      if (pthread_create(&t, NULL, flip_name, &f) != 0) _exit(98);
+      char* const argv[] = {buf, NULL};
+      execv(buf, argv);
+      _exit(99);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return 1;
+    const int code = WEXITSTATUS(status);
+    if (code == 0) ++ran_good;
+    if (code == 1) ++ran_bad;
+    if (code == 99) ++failed;
+  }
+  printf("ran good %d, ran bad %d, failed %d\n", ran_good, ran_bad, failed);
+  return 0;
+}
+
 // meta-probe DIR: changes metadata by name in DIR every way that shows how
 // it was done (chmod, chown, truncate, times, xattrs, through links and
 // not, and the errors of names and values the kernel refuses), a line
@@ -1217,6 +1252,13 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "race-read-link"))
     return race_read_link(a, b, argc > 4 ? argv[4] : "",
                           argc > 5 ? atoi(argv[5]) : 0);
+  if (!strcmp(op, "exec")) {  // exec PATH: run it, or exit with the errno
+    char* const argv[] = {(char*)a, NULL};
+    execv(a, argv);
+    return report(-1);
+  }
+  if (!strcmp(op, "race-exec"))
+    return race_exec(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "race-name"))
     return race_name(a, b, argc > 4 ? atoi(argv[4]) : 0,
                      argc > 5 ? argv[5] : "write");
