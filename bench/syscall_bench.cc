@@ -7,6 +7,7 @@
 //
 //   bazel build -c opt //bench:syscall_bench //src/cli:syd
 //   bazel-bin/bench/syscall_bench bazel-bin/src/cli/syd [CALLS]
+// With --depths after CALLS: openat+close at 2 to 20 path components.
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -43,17 +44,20 @@ namespace {
 const char kPath[] = "/tmp/syd-bench-file";
 const char* const kLoops[] = {"openat", "stat", "getppid"};
 
-// The workload: CALLS iterations of `loop`; prints ns per iteration.
+// The workload: CALLS iterations of `loop`; prints ns per iteration. The
+// file is $SYD_BENCH_PATH where set (the depth table's), else kPath.
 int Workload(const std::string& loop, long calls) {
+  const char* from_env = std::getenv("SYD_BENCH_PATH");
+  const char* const path = from_env != nullptr ? from_env : kPath;
   auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < calls; ++i) {
     if (loop == "openat") {
       int fd = static_cast<int>(
-          syscall(SYS_openat, AT_FDCWD, kPath, O_WRONLY | O_CREAT, 0644));
+          syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT, 0644));
       if (fd >= 0) close(fd);
     } else if (loop == "stat") {
       struct stat st;
-      syscall(SYS_newfstatat, AT_FDCWD, kPath, &st, 0);
+      syscall(SYS_newfstatat, AT_FDCWD, path, &st, 0);
     } else {
       syscall(SYS_getppid);
     }
@@ -263,6 +267,42 @@ double Best(const std::vector<double>& v) {
   return *std::min_element(v.begin(), v.end());
 }
 
+// What a stop costs as the name gets deeper: openat+close of a file 2, 5,
+// 10 and 20 components deep under /tmp, bare and stopped in syd (user
+// notification: syd resolves the name, judges it and opens it).
+int DepthTable(const std::string& self, const std::string& syd, long calls) {
+  const std::string n = std::to_string(calls);
+  std::printf("openat+close, ns per iteration, %ld iterations, best of 5\n",
+              calls);
+  std::printf("%-8s %12s %12s %12s\n", "depth", "bare", "syd", "x bare");
+  // /tmp/syd-bench-depth/d/d/.../syd-bench-file: DEPTH components.
+  const std::string top = "/tmp/syd-bench-depth";
+  mkdir(top.c_str(), 0755);
+  std::vector<std::string> made = {top};
+  for (int want : {2, 5, 10, 20}) {
+    std::string dir = want == 2 ? "/tmp" : top;
+    for (int k = 3; k < want; ++k) {
+      dir += "/d";
+      if (mkdir(dir.c_str(), 0755) == 0) made.push_back(dir);
+    }
+    const std::string file = dir + "/syd-bench-file";
+    setenv("SYD_BENCH_PATH", file.c_str(), 1);
+    std::vector<double> bare, stopped;
+    for (int round = 0; round < 5; ++round) {
+      bare.push_back(RunAndRead({self, "--workload", "openat", n}));
+      stopped.push_back(RunAndRead({syd, "--backend=user-notif", "-m",
+                                    "sys/trace+openat:allow:arg_=~\"^/tmp/\"",
+                                    "--", self, "--workload", "openat", n}));
+    }
+    unlink(file.c_str());
+    std::printf("%-8d %12.0f %12.0f %11.3fx\n", want, Best(bare), Best(stopped),
+                Best(stopped) / Best(bare));
+  }
+  for (auto it = made.rbegin(); it != made.rend(); ++it) rmdir(it->c_str());
+  unsetenv("SYD_BENCH_PATH");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -282,6 +322,8 @@ int main(int argc, char** argv) {
   self[len] = '\0';
   std::string syd = argv[1];
   long calls = argc > 2 ? std::atol(argv[2]) : 20000;
+  if (argc > 3 && std::string(argv[3]) == "--depths")
+    return DepthTable(self, syd, calls);
   std::string n = std::to_string(calls);
   // The file exists before the first round: every round opens the same.
   close(open(kPath, O_WRONLY | O_CREAT, 0644));
