@@ -43,7 +43,6 @@ int OpenOwnPidNamespace() {
 // program ptraces it where no Landlock domain stands between them.
 [[noreturn]] void RunInit(int alive) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  prctl(PR_SET_NAME, "syd-init");
   prctl(PR_SET_DUMPABLE, 0);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
@@ -116,9 +115,15 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
     return s;
   };
   if (unshare(CLONE_NEWPID) != 0) return undo("unshare(CLONE_NEWPID)");
+  // The init is born named: named after the fork, the command (forked
+  // next) could read /proc/1/comm first and find "syd".
+  char own_name[16] = {};
+  prctl(PR_GET_NAME, own_name);
+  prctl(PR_SET_NAME, "syd-init");
   const pid_t init = fork();
-  if (init < 0) return undo("fork");
   if (init == 0) RunInit(pipe_fds[0]);
+  prctl(PR_SET_NAME, own_name);
+  if (init < 0) return undo("fork");
   // The backends' waitpid(-1) may reap the init if it dies early: a pidfd
   // cannot signal another process that took its pid.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, init, 0));
