@@ -261,9 +261,9 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         d.verdict.kind == K::kTrap;
   Outcome out =
       OutcomeOf(d.verdict, pid, to_group ? tracee::ThreadGroup(pid) : pid);
-  // What syd allows is what happens: a call it may perform, it does
-  // (user notification). Not with its checks off, where the test wants
-  // the kernel layers alone to act.
+  // What syd allows is what happens: a call it may perform, it does (the
+  // backend: ptrace performs no open). Not with its checks off, where the
+  // test wants the kernel layers alone to act.
   if (d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
       no_performing_.empty()) {
     out.perform = CallToPerformOf(e, !sandbox_proc_.empty());

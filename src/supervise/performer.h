@@ -1,11 +1,11 @@
 // Calls syd does itself for the sandbox. A call that syd allowed and
 // continued is run by the kernel on arguments it reads again from the
 // caller's memory, and on a name it resolves again: a sibling thread or a
-// swapped link can make it act on what syd never judged. Under user
-// notification syd performs an allowed open, change of metadata or change
-// of names itself, on the name it judged, and answers with the result, an
-// open with the descriptor (docs/architecture.md, "What syd performs"). Under
-// ptrace nothing is performed.
+// swapped link can make it act on what syd never judged. syd performs an
+// allowed change of metadata or of names itself, on the name it judged,
+// and answers with the result; under user notification an open too,
+// answered with the descriptor, which ptrace cannot hand over
+// (docs/architecture.md, "What syd performs").
 #ifndef SYD_SUPERVISE_PERFORMER_H_
 #define SYD_SUPERVISE_PERFORMER_H_
 
@@ -103,6 +103,10 @@ class Performer {
   // the caller's memory or /proc (its pid may have been reused).
   Performed Perform(pid_t tid, const CallToPerform& c,
                     const std::function<bool()>& still_waits);
+
+  // A call syd could have performed, left to the kernel by the backend
+  // (ptrace, an open): counted as continued.
+  void LeftToKernelByBackend() { ++continued_; }
 
   // Calls performed, and left to the kernel, for --stats.
   uint64_t performed() const { return performed_; }

@@ -163,20 +163,37 @@ void PtraceBackend::OnSeccompStop(pid_t pid) {
   e.nr = static_cast<int>(regs.orig_rax);
   e.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
   const std::optional<Outcome> o = s_.Decide(pid, &e);
-  if (o && !o->run) {
-    regs.orig_rax = static_cast<unsigned long long>(-1);
-    regs.rax = static_cast<unsigned long long>(o->ret);
-    // A refusal that cannot be written would let the call run: the
-    // process dies instead (ESRCH: it is dying already).
-    if (ptrace(PTRACE_SETREGS, pid, nullptr, &regs) != 0 && errno != ESRCH) {
-      s_.Message(StrCat("cannot refuse a call of pid ", pid,
-                        " (PTRACE_SETREGS: ", strerror(errno),
-                        "); killing it"));
-      kill(tracee::ThreadGroup(pid), SIGKILL);
+  if (o && !o->run) Skip(pid, &regs, o->ret, "refuse");
+  // What syd allows is what happens: a change of metadata or of names it
+  // performs itself, as the caller, on the name it judged, and the call
+  // is skipped with its result. An open is continued: ptrace cannot hand
+  // a descriptor over. The caller is stopped here and cannot leave (a
+  // SIGKILL aside, and then nobody reads the answer).
+  if (o && o->run && o->perform) {
+    if (o->perform->kind == CallToPerform::Kind::kOpen) {
+      s_.performer_.LeftToKernelByBackend();
+    } else if (const Performed p =
+                   s_.performer_.Perform(pid, *o->perform, [] { return true; });
+               p.kind() == Performed::Kind::kAnswer) {
+      Skip(pid, &regs, p.answer(), "answer");
     }
   }
   if (o) s_.Signal(pid, *o);
   Resume(pid, 0);
+}
+
+void PtraceBackend::Skip(pid_t pid, user_regs_struct* regs, int64_t ret,
+                         const char* what) {
+  regs->orig_rax = static_cast<unsigned long long>(-1);
+  regs->rax = static_cast<unsigned long long>(ret);
+  // A refusal that cannot be written would let the call run, and an
+  // answer for a call syd performed would let it run twice: the process
+  // dies instead (ESRCH: it is dying already).
+  if (ptrace(PTRACE_SETREGS, pid, nullptr, regs) != 0 && errno != ESRCH) {
+    s_.Message(StrCat("cannot ", what, " a call of pid ", pid,
+                      " (PTRACE_SETREGS: ", strerror(errno), "); killing it"));
+    kill(tracee::ThreadGroup(pid), SIGKILL);
+  }
 }
 
 uint32_t PtraceBackend::ChainPosition(pid_t pid) const {

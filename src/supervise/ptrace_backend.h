@@ -5,6 +5,7 @@
 #define SYD_SUPERVISE_PTRACE_BACKEND_H_
 
 #include <sys/types.h>
+#include <sys/user.h>
 
 #include <unordered_map>
 #include <unordered_set>
@@ -44,6 +45,11 @@ class PtraceBackend : public Backend {
   // A tracee has gone; false once none is left.
   bool OnGone(pid_t pid);
   void Resume(pid_t pid, int sig);
+  // Skips the call `pid` is stopped in, with result `ret` (a refusal's
+  // -errno, or the result of a call syd performed); kills the process
+  // where the registers cannot be written. `what` names it for the
+  // message: "refuse", "answer".
+  void Skip(pid_t pid, user_regs_struct* regs, int64_t ret, const char* what);
 
   Supervisor& s_;
   const bool exec_events_;

@@ -363,15 +363,12 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         static_cast<unsigned long long>(refused_),
         static_cast<unsigned long long>(event_stops_), cpu, wall,
         wall > 0 ? 100 * cpu / wall : 0.0, usage.ru_maxrss));
-    if (backend_->name() != "ptrace") {
-      Message(
-          !no_performing_.empty()
-              ? no_performing_
-              : absl::StrFormat(
-                    "%llu calls performed by syd, %llu left to the kernel",
-                    static_cast<unsigned long long>(performer_.performed()),
-                    static_cast<unsigned long long>(performer_.continued())));
-    }
+    Message(!no_performing_.empty()
+                ? no_performing_
+                : absl::StrFormat(
+                      "%llu calls performed by syd, %llu left to the kernel",
+                      static_cast<unsigned long long>(performer_.performed()),
+                      static_cast<unsigned long long>(performer_.continued())));
     if (!options_.backend_fallback.empty())
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));
