@@ -12,9 +12,10 @@
 
 namespace syd::kernel {
 
-inline constexpr long kSysPidfdGetfd = 438;                       // 5.6
-inline constexpr long kSysFchmodat2 = 452;                        // 6.6
-inline constexpr int kSoPeerPidfd = 77;                           // 6.5
+inline constexpr long kSysPidfdGetfd = 438;     // 5.6
+inline constexpr long kSysFchmodat2 = 452;      // 6.6
+inline constexpr int kSoPeerPidfd = 77;         // 6.5
+inline constexpr unsigned kPidfdThread = 0200;  // 6.9: PIDFD_THREAD, O_EXCL
 inline constexpr unsigned kFilterFlagWaitKillableRecv = 1U << 5;  // 5.19
 // 6.6: SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_IOW(4, __u64).
 inline constexpr unsigned long kSeccompIoctlNotifSetFlags =
@@ -26,6 +27,9 @@ static_assert(kSysPidfdGetfd == SYS_pidfd_getfd);
 #endif
 #ifdef SYS_fchmodat2
 static_assert(kSysFchmodat2 == SYS_fchmodat2);
+#endif
+#ifdef PIDFD_THREAD
+static_assert(kPidfdThread == PIDFD_THREAD);
 #endif
 #ifdef SO_PEERPIDFD
 static_assert(kSoPeerPidfd == SO_PEERPIDFD);

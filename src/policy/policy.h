@@ -112,6 +112,10 @@ struct Call {
   // sendmmsg: the addresses of its messages after the first (which is in
   // `addresses`); arg_ judges each, the most restrictive verdict wins.
   std::vector<SocketAddress> more_addresses;
+  // The socket address of a call with one (bind, connect, sendto), the
+  // bytes as syd read them and judged them: what syd binds or connects
+  // to when it performs the call.
+  std::string address_bytes;
   std::optional<uint64_t> open_how_flags;  // openat2
   uint64_t open_how_mode = 0;
   // Bit i: path argument i ends in '/', which the resolved path does not

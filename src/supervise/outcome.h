@@ -31,6 +31,9 @@ struct CallToPerform {
     kRename,   // rename, renameat, renameat2
     kLink,     // link, linkat
     kSymlink,  // symlink, symlinkat
+    // On a duplicate of the caller's INET or INET6 socket (pidfd_getfd).
+    kBind,
+    kConnect,
   };
   // How the caller gave the times of a kUtimes call.
   enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
@@ -57,6 +60,10 @@ struct CallToPerform {
   Times times = Times::kTimespec;
   // kSetXattr, kRemoveXattr: the attribute; kSymlink: the link's target.
   std::string name;
+  // kBind, kConnect: the caller's socket, and the address as syd judged
+  // it (Call::address_bytes).
+  int socket = -1;
+  std::string address;
 };
 
 struct Outcome {

@@ -6,7 +6,9 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <netinet/in.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -154,6 +156,8 @@ constexpr Performable kPerformable[] = {
     {"linkat", Kind::kLink},
     {"symlink", Kind::kSymlink},
     {"symlinkat", Kind::kSymlink},
+    {"bind", Kind::kBind},
+    {"connect", Kind::kConnect},
 };
 
 bool ChangesNames(Kind k) {
@@ -230,6 +234,22 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (e.nr < 0 || e.nr >= kMaxSyscallNr || by_nr[e.nr] == nullptr)
     return std::nullopt;
   const Performable* p = by_nr[e.nr];
+  if (p->kind == Kind::kBind || p->kind == Kind::kConnect) {
+    // INET and INET6 only: a unix socket's server must see the caller's
+    // credentials, not syd's, and its path is the Landlock layer's.
+    const std::optional<SocketAddress>& a = e.addresses[1];
+    if (!a ||
+        (a->family != AddressFamily::kInet &&
+         a->family != AddressFamily::kInet6) ||
+        e.address_bytes.empty()) {
+      return std::nullopt;
+    }
+    CallToPerform c;
+    c.kind = p->kind;
+    c.socket = static_cast<int>(e.args[0]);
+    c.address = e.address_bytes;
+    return c;
+  }
   const SyscallInfo* s = FindSyscall(e.nr);
   int arg = 0;
   while (arg < s->nargs && (!s->args[arg].IsPath() || s->args[arg].from_fd))
@@ -337,6 +357,9 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       if (!e.strings[0]) return std::nullopt;
       c.name = *e.strings[0];
       break;
+    case Kind::kBind:
+    case Kind::kConnect:
+      return std::nullopt;  // made above; they name no path
   }
   return c;
 }
@@ -412,10 +435,70 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& c,
   }
   AsCaller as(own_, caller ? *caller : own_);
   if (!as.Take()) return Performed::Answer(-EPERM);
+  if (c.kind == Kind::kBind || c.kind == Kind::kConnect)
+    return Socket(tid, c, still_waits);
   if (c.kind == Kind::kOpen) return Open(c);
   if (c.kind == Kind::kTruncate) return Truncate(c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(c, data);
+}
+
+Performed Performer::Socket(pid_t tid, const CallToPerform& c,
+                            const std::function<bool()>& still_waits) {
+  // The caller's socket, from its own descriptor table (a thread may have
+  // one of its own): a pidfd of the thread where the kernel has them
+  // (6.9), of the process where the caller leads it. The pidfd holds the
+  // process; the call must still be waiting, its pid not reused.
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
+  if (pidfd < 0 && errno == EINVAL)
+    pidfd =
+        static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
+  if (pidfd < 0) return LeftToKernel();
+  const bool waits = still_waits();
+  const int sock = waits ? static_cast<int>(syscall(kernel::kSysPidfdGetfd,
+                                                    pidfd, c.socket, 0))
+                         : -1;
+  close(pidfd);
+  if (sock < 0) return LeftToKernel();  // not open: the kernel's EBADF
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{sock};
+  // TCP and UDP only: another protocol's connect (SCTP, MPTCP) is not
+  // what syd knows of one.
+  int domain = 0;
+  int type = 0;
+  int protocol = 0;
+  socklen_t n = sizeof(int);
+  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &n) != 0 ||
+      getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &n) != 0 ||
+      getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &protocol, &n) != 0 ||
+      (domain != AF_INET && domain != AF_INET6) ||
+      !((type == SOCK_STREAM && protocol == IPPROTO_TCP) ||
+        (type == SOCK_DGRAM && protocol == IPPROTO_UDP))) {
+    return LeftToKernel();
+  }
+  ++performed_;
+  const auto* addr = reinterpret_cast<const sockaddr*>(c.address.data());
+  const auto len = static_cast<socklen_t>(c.address.size());
+  if (c.kind == Kind::kBind)
+    return Performed::Answer(bind(sock, addr, len) == 0 ? 0 : -errno);
+  // A blocking TCP connect would hold syd until the peer answers: syd
+  // starts it without blocking (the status flags are the caller's too,
+  // for that moment), and the kernel, given the call again, only waits
+  // for the connection syd started. It reads the address again but no
+  // longer uses it: a connecting socket's connect ignores the address,
+  // but AF_UNSPEC, which disconnects.
+  const int flags = fcntl(sock, F_GETFL);
+  if (flags < 0) return Performed::Answer(-EBADF);
+  const bool blocking = type == SOCK_STREAM && (flags & O_NONBLOCK) == 0;
+  if (blocking && fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0)
+    return LeftToKernel();
+  const int rc = connect(sock, addr, len);
+  const int error = errno;
+  if (blocking) fcntl(sock, F_SETFL, flags);
+  if (rc != 0 && error == EINPROGRESS && blocking) return Performed::Continue();
+  return Performed::Answer(rc == 0 ? 0 : -error);
 }
 
 Performed Performer::OpenFile(const std::string& path, uint64_t flags,
@@ -505,6 +588,8 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
     case Kind::kRename:
     case Kind::kLink:
     case Kind::kSymlink:
+    case Kind::kBind:
+    case Kind::kConnect:
       return Performed::Answer(-EINVAL);  // Perform sends these elsewhere
     case Kind::kChmod:
       rc = static_cast<int>(syscall(kernel::kSysFchmodat2, fd, "", c.mode,

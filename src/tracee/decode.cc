@@ -140,11 +140,13 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
     };
     // The socket address of `len` bytes at `ptr`, decoded and a unix path
     // resolved, into `*out`.
-    auto read_address = [&](uint64_t ptr, size_t len, SocketAddress* out) {
+    auto read_address = [&](uint64_t ptr, size_t len, SocketAddress* out,
+                            std::string* bytes = nullptr) {
       uint8_t buf[sizeof(sockaddr_storage)] = {};
       len = std::min(len, sizeof buf);
       if (!process.Read(ptr, buf, len)) return DecodeResult::kFault;
       *out = DecodeSockaddr(buf, len);
+      if (bytes != nullptr) bytes->assign(reinterpret_cast<char*>(buf), len);
       return resolve_unix(out) ? DecodeResult::kOk : DecodeResult::kUnnamed;
     };
     if (a.from_fd && a.IsPath()) {
@@ -230,7 +232,8 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       const size_t len =
           i + 1 < s->nargs ? static_cast<uint32_t>(e->args[i + 1]) : 0;
       SocketAddress addr;
-      if (const DecodeResult r = read_address(e->args[i], len, &addr);
+      if (const DecodeResult r =
+              read_address(e->args[i], len, &addr, &e->address_bytes);
           r != DecodeResult::kOk) {
         return r;
       }

@@ -340,6 +340,86 @@ static int race_name(const char* good, const char* bad, int n, const char* op) {
   return 0;
 }
 
+// race-connect GOOD BAD N: one thread rewrites a socket address with GOOD,
+// then BAD (inet specs of one family), over and over, while this one
+// connects a new TCP socket to the address in it N times; prints how many
+// connected.
+static int race_connect(const char* good, const char* bad, int n) {
+  static struct sockaddr_storage buf;
+  struct sockaddr_storage g, b;
+  socklen_t len, bad_len;
+  int family, bad_family;
+  if (make_addr(good, &g, &len, &family) != 0 ||
+      make_addr(bad, &b, &bad_len, &bad_family) != 0 || len != bad_len ||
+      family != bad_family)
+    return EINVAL;
+  memcpy(&buf, &g, len);
+  struct flipper f = {(char*)&buf, {(const char*)&g, (const char*)&b}, len, 0};
+  pthread_t t;
+  if (pthread_create(&t, NULL, flip_name, &f) != 0) return 1;
+  int connected = 0;
+  for (int i = 0; i < n; ++i) {
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0) break;
+    if (connect(fd, (struct sockaddr*)&buf, len) == 0) ++connected;
+    close(fd);
+  }
+  f.stop = 1;
+  pthread_join(t, NULL);
+  printf("connected %d of %d\n", connected, n);
+  return 0;
+}
+
+// net-probe PORT: binds and connects on loopback, a line each with what
+// the kernel said (errno name or "ok"): a bind twice, a bind in use, a
+// bind of a port below 1024, a connect to nothing, a connect to a
+// listener (blocking and not), a UDP connect, and the address a socket
+// got. The same lines bare and under syd.
+static void net_line(const char* what, int rc) {
+  printf("%s: %s\n", what, rc == 0 ? "ok" : strerror(errno));
+}
+static int net_probe(int port) {
+  struct sockaddr_in in = {.sin_family = AF_INET,
+                           .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.1", &in.sin_addr);
+  const struct sockaddr* a = (const struct sockaddr*)&in;
+  int server = socket(AF_INET, SOCK_STREAM, 0);
+  net_line("bind", bind(server, a, sizeof in));
+  net_line("bind again", bind(server, a, sizeof in));
+  int other = socket(AF_INET, SOCK_STREAM, 0);
+  net_line("bind in use", bind(other, a, sizeof in));
+  net_line("connect to nothing", connect(other, a, sizeof in));
+  close(other);
+  net_line("listen", listen(server, 4));
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  net_line("connect", connect(client, a, sizeof in));
+  net_line("connect again", connect(client, a, sizeof in));
+  struct sockaddr_in peer;
+  socklen_t plen = sizeof peer;
+  net_line("peer", getpeername(client, (struct sockaddr*)&peer, &plen));
+  printf("peer port %d\n", ntohs(peer.sin_port) == port);
+  close(client);
+  client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  int rc = connect(client, a, sizeof in);
+  printf("nonblocking connect: %s\n", rc == 0 || errno == EINPROGRESS
+                                          ? "ok or in progress"
+                                          : strerror(errno));
+  printf("still nonblocking: %d\n", (fcntl(client, F_GETFL) & O_NONBLOCK) != 0);
+  close(client);
+  int udp = socket(AF_INET, SOCK_DGRAM, 0);
+  net_line("udp connect", connect(udp, a, sizeof in));
+  struct sockaddr_in low = in;
+  low.sin_port = htons(1);
+  int privileged = socket(AF_INET, SOCK_STREAM, 0);
+  net_line("bind port 1", bind(privileged, (struct sockaddr*)&low, sizeof low));
+  struct sockaddr_in bad = in;
+  bad.sin_family = AF_INET6;
+  net_line("bind with a wrong family",
+           bind(udp, (struct sockaddr*)&bad, sizeof bad));
+  net_line("bind a bad descriptor", bind(999, a, sizeof in));
+  return 0;
+}
+
 // race-exec GOOD BAD N: N times, a child whose second thread rewrites a
 // buffer with GOOD, then BAD (programs with names of one length), while
 // its first execs the name in it. GOOD exits 0 and BAD 1 (copies of true
@@ -1257,6 +1337,9 @@ int main(int argc, char** argv) {
     execv(a, argv);
     return report(-1);
   }
+  if (!strcmp(op, "race-connect"))
+    return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
+  if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
   if (!strcmp(op, "race-exec"))
     return race_exec(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "race-name"))

@@ -8,7 +8,10 @@
 // the kernel layers' to hold, where they can (writes under a Landlock
 // layer).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "src/testing/files.h"
+#include "src/testing/netns.h"
 #include "tests/e2e/e2e.h"
 
 namespace syd {
@@ -232,6 +236,65 @@ TEST_CASE("a name rewritten while syd judges it cannot make or remove one") {
     CHECK(testing::Entries(t.no) == 1);
     CHECK(ReadAll(t.no + "/f") == "bad");
   }
+}
+
+// A loopback TCP port the kernel gave and took back: free for the next
+// bind.
+int FreePort() {
+  const testing::LoopbackSocket s = testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(s.fd >= 0);
+  close(s.fd);
+  return s.port;
+}
+
+TEST_CASE("a bind or connect syd performs is the one the kernel makes" *
+          doctest::skip(geteuid() != 0)) {
+  // A bind twice, in use, below 1024; a connect to nothing, to a
+  // listener, again, without blocking, of UDP; the kernel's errors.
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const RunResult want =
+      Run({kHelper, "net-probe", std::to_string(FreePort())});
+  REQUIRE(want.exit_code == 0);
+  const std::string root = testing::MakeTempDir();
+  const std::string policy = Policy(root, "sys/trace+bind,connect:allow\n");
+  const RunResult got =
+      Syd(policy, {kHelper, "net-probe", std::to_string(FreePort())});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  CHECK(testing::Contains(got.err, " calls performed by syd"));
+  CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
+}
+
+TEST_CASE("an address rewritten while syd judges a connect is not reached" *
+          doctest::skip(geteuid() != 0)) {
+  // Allowed: 127.0.0.1 on the port; refused: 127.0.0.2 on the same port,
+  // which the Landlock layer (ports only) cannot tell apart.
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const testing::LoopbackSocket good = testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(good.fd >= 0);
+  // Room for every connection: a full queue would hold a connect.
+  REQUIRE(listen(good.fd, 4096) == 0);
+  const int bad = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(good.port);
+  in.sin_addr.s_addr = htonl(0x7f000002);
+  REQUIRE(bind(bad, reinterpret_cast<sockaddr*>(&in), sizeof in) == 0);
+  REQUIRE(listen(bad, 4096) == 0);
+  const std::string port = std::to_string(good.port);
+  const std::string root = testing::MakeTempDir();
+  const std::string policy =
+      Policy(root, "sys/trace+connect:allow:arg_@~\"inet://127.0.0.1@" + port +
+                       "\"\nsys/trace+connect:fault=ECONNREFUSED\n");
+  const RunResult r =
+      Syd(policy, {kHelper, "race-connect", "inet:127.0.0.1@" + port,
+                   "inet:127.0.0.2@" + port, "2000"});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.out);
+  CHECK(NumberAfter(r.out, "connected ") > 0);  // the race ran
+  CHECK(testing::Accepted(bad) == 0);
+  close(bad);
+  close(good.fd);
 }
 
 TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
