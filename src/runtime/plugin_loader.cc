@@ -57,6 +57,14 @@ absl::StatusOr<std::unique_ptr<Plugin>> Plugin::Load(
   return p;
 }
 
+bool Plugin::ExportsExitHook(const std::string& path) {
+  void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
+  if (handle == nullptr) return false;
+  const bool exported = dlsym(handle, "syd_plugin_exit") != nullptr;
+  dlclose(handle);
+  return exported;
+}
+
 void Plugin::Finish(int exit_status) {
   if (finished_) return;
   finished_ = true;

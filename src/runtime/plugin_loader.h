@@ -19,6 +19,11 @@ class Plugin {
   // init hook with `ref.options`. `host` must outlive the plugin.
   static absl::StatusOr<std::unique_ptr<Plugin>> Load(
       const PluginRef& ref, const syd_plugin_host* host);
+  // Whether the shared object at `path` exports an exit hook
+  // (syd_plugin_exit), which needs each call's result; false also where it
+  // cannot be loaded (Load says why). Loads and unloads it: its
+  // constructors run.
+  static bool ExportsExitHook(const std::string& path);
   ~Plugin();
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;

@@ -129,13 +129,15 @@ void ShieldFromOomKiller() {
 }
 
 // Why a run of `policy` needs ptrace, or "" when user notification serves
-// it. A plugin may have an exit hook, which needs the call's result: under
-// user notification the kernel runs the call after syd has answered.
+// it. A plugin's exit hook needs the call's result: under user
+// notification the kernel runs the call after syd has answered. Plugins
+// with an enter hook alone run under either.
 std::string PtraceReason(const Policy& policy) {
   for (const Rule& r : policy.rules()) {
-    if (r.plugin && !r.IsMagicStat()) {
+    if (r.plugin && !r.IsMagicStat() &&
+        Plugin::ExportsExitHook(r.plugin->path)) {
       return StrCat(r.location.ToString(false), ": load=", r.plugin->path,
-                    " may have an exit hook, which needs the call's result: "
+                    " has an exit hook, which needs the call's result: "
                     "ptrace");
     }
   }

@@ -53,9 +53,9 @@ RunResult Run(std::vector<std::string> argv,
   return testing::Run(argv, env);
 }
 
-// A plugin of its own (a shared object) may have an exit hook, which
-// needs the call's result: such runs need ptrace.
-bool PluginsRun() { return Backend() != "user-notif"; }
+// A plugin with an exit hook needs the call's result: such runs need
+// ptrace. One with an enter hook alone runs under either backend.
+bool ExitHooksRun() { return Backend() != "user-notif"; }
 const char kHelper[] = "testdata/progs/helper";
 const char kMagicRule[] =
     "sys/trace+stat,lstat,newfstatat,statx,access,faccessat,faccessat2:arg_=~"
@@ -738,7 +738,7 @@ TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
 
 TEST_CASE(
     "plugin in C: execlog records argv and, from the exit hook, the result" *
-    doctest::skip(!PluginsRun())) {
+    doctest::skip(!ExitHooksRun())) {
   std::string log = testing::MakeTempDir() + "/exec.log";
   RunResult r =
       Run({kSyd, "-m",
@@ -754,8 +754,7 @@ TEST_CASE(
   CHECK(Contains(text, "finished: 5\n"));
 }
 
-TEST_CASE("plugin in C++: maxsize refuses writes past its limit" *
-          doctest::skip(!PluginsRun())) {
+TEST_CASE("plugin in C++: maxsize refuses writes past its limit") {
   std::string dir = testing::MakeTempDir();
   RunResult r =
       Run({kSyd, "-m", "sys/user+write,pwrite64:load=plugins/maxsize.so:max=10",
@@ -777,8 +776,7 @@ TEST_CASE("plugin in C++: maxsize refuses writes past its limit" *
   CHECK(Contains(r.err, "load=plugins/maxsize.so"));
 }
 
-TEST_CASE("plugin load errors say what is wrong and run nothing" *
-          doctest::skip(!PluginsRun())) {
+TEST_CASE("plugin load errors say what is wrong and run nothing") {
   std::string dir = testing::MakeTempDir();
   std::string marker = dir + "/ran";
   auto load = [&](const std::string& plugin) {
@@ -797,20 +795,26 @@ TEST_CASE("plugin load errors say what is wrong and run nothing" *
   r = load("plugins/maxsize.so");  // no max=
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "init failed: maxsize needs max=BYTES"));
-  // A plugin of a shared object may have an exit hook: ptrace only.
-  r = Run({kSyd, "--backend=user-notif", "-m",
-           "sys/user+write:load=plugins/maxsize.so:max=10", "--", kHelper,
-           "write", marker});
+  // A plugin with an exit hook needs the call's result: ptrace only.
+  const std::string exec_log =
+      "sys/user+execve:load=plugins/execlog.so:file=" + dir + "/exec.log";
+  r = testing::Run({kSyd, "--backend=user-notif", "-m", exec_log, "--", kHelper,
+                    "write", marker});
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "--backend=user-notif: this run needs ptrace: "));
-  CHECK(Contains(r.err, "load=plugins/maxsize.so may have an exit hook"));
+  CHECK(Contains(r.err, "load=plugins/execlog.so has an exit hook"));
   // Left to choose, syd falls back, and says why once.
+  r = testing::Run({kSyd, "--stats", "-m", exec_log, "--", "/bin/true"});
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.err, "syd: ptrace, not user notification: "));
+  CHECK(Contains(r.err, "(ptrace)"));
+  // One with an enter hook alone keeps user notification.
   r = testing::Run({kSyd, "--stats", "-m",
                     "sys/user+write:load=plugins/maxsize.so:max=10", "--",
                     "/bin/true"});
   CHECK(r.exit_code == 0);
-  CHECK(Contains(r.err, "syd: ptrace, not user notification: "));
-  CHECK(Contains(r.err, "(ptrace)"));
+  CHECK_FALSE(Contains(r.err, "not user notification"));
+  CHECK(Contains(r.err, "(user notification)"));
   r = load("no_such_module");
   CHECK(r.exit_code == 125);
   CHECK(Contains(r.err, "no built-in module 'no_such_module'"));
