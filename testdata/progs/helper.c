@@ -258,7 +258,8 @@ static int race_read_link(const char* link, const char* good, const char* bad,
   return 0;
 }
 
-// race-name GOOD BAD N [OP]: one thread rewrites a buffer with GOOD, then
+// race-name GOOD BAD N [OP]: one thread (race-name-process: another
+// process, through a shared mapping) rewrites a buffer with GOOD, then
 // BAD (names of one length), over and over, while this one acts on the
 // name in it N times: by default creates it and writes "w"; "read" reads
 // it, counting the reads that got "bad"; "chmod" (0777), "chown"
@@ -278,14 +279,33 @@ static void* flip_name(void* arg) {
   for (unsigned i = 0; !f->stop; ++i) memcpy(f->buf, f->names[i & 1], f->len);
   return NULL;
 }
-static int race_name(const char* good, const char* bad, int n, const char* op) {
-  static char buf[4096];
+static int race_name(const char* good, const char* bad, int n, const char* op,
+                     int from_process) {
+  static char own[4096];
+  char* buf = own;
   size_t len = strlen(good);
-  if (len != strlen(bad) || len >= sizeof buf) return EINVAL;
+  if (len != strlen(bad) || len >= sizeof own) return EINVAL;
+  // race-name-process: the buffer is a shared mapping, rewritten by
+  // another process rather than a thread.
+  if (from_process) {
+    buf = mmap(NULL, sizeof own, PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) return 1;
+  }
   memcpy(buf, good, len + 1);
   struct flipper f = {buf, {good, bad}, len, 0};
   pthread_t t;
-  if (pthread_create(&t, NULL, flip_name, &f) != 0) return 1;
+  pid_t flipper = 0;
+  if (from_process) {
+    flipper = fork();
+    if (flipper < 0) return 1;
+    if (flipper == 0) {
+      flip_name(&f);  // until killed
+      _exit(0);
+    }
+  } else if (pthread_create(&t, NULL, flip_name, &f) != 0) {
+    return 1;
+  }
   const int reading = !strcmp(op, "read");
   int done = 0;
   int got_bad = 0;
@@ -334,8 +354,13 @@ static int race_name(const char* good, const char* bad, int n, const char* op) {
     }
     if (rc == 0) ++done;
   }
-  f.stop = 1;
-  pthread_join(t, NULL);
+  if (from_process) {
+    kill(flipper, SIGKILL);
+    waitpid(flipper, NULL, 0);
+  } else {
+    f.stop = 1;
+    pthread_join(t, NULL);
+  }
   printf("done %d of %d, read bad %d\n", done, n, got_bad);
   return 0;
 }
@@ -1342,9 +1367,10 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
   if (!strcmp(op, "race-exec"))
     return race_exec(a, b, atoi(argc > 4 ? argv[4] : "0"));
-  if (!strcmp(op, "race-name"))
+  if (!strcmp(op, "race-name") || !strcmp(op, "race-name-process"))
     return race_name(a, b, argc > 4 ? atoi(argv[4]) : 0,
-                     argc > 5 ? argv[5] : "write");
+                     argc > 5 ? argv[5] : "write",
+                     !strcmp(op, "race-name-process"));
   if (!strcmp(op, "meta-probe")) return meta_probe(a);
   if (!strcmp(op, "name-probe")) return name_probe(a);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the

@@ -20,6 +20,13 @@ inline constexpr char kHelper[] = "testdata/progs/helper";
 
 // The backend every case runs under: BUILD runs each suite once per
 // backend.
+// How many tries a race test makes: `usual`, or $SYD_RACE_TRIES where the
+// suite runs them long (the exclusive *_race targets: 10,000).
+inline std::string Tries(int usual) {
+  const char* env = std::getenv("SYD_RACE_TRIES");
+  return env != nullptr && *env != '\0' ? env : std::to_string(usual);
+}
+
 inline std::string Backend() {
   const char* b = std::getenv("SYD_TEST_BACKEND");
   return b != nullptr ? b : "auto";

@@ -93,8 +93,8 @@ TEST_CASE("a symlink swapped mid-call cannot carry a write out" *
   // the kernel layer some of these creates land in denied/ (a few in a
   // thousand under ptrace, more under user notification).
   Tree t;
-  const RunResult r = t.Helper(
-      {"race-symlink", t.allowed + "/link", t.allowed, t.denied, "2000"});
+  const RunResult r = t.Helper({"race-symlink", t.allowed + "/link", t.allowed,
+                                t.denied, e2e::Tries(2000)});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("created") != std::string::npos);
   CHECK(Entries(t.denied) == 0);
@@ -165,7 +165,7 @@ TEST_CASE("a name rewritten while syd judges an exec runs nothing outside" *
   // syd judges the name it read; the kernel reads it again. Without the
   // execute right some of these children run no/prog.
   const Programs p;
-  const RunResult r = p.Syd({"race-exec", p.ok, p.no, "500"});
+  const RunResult r = p.Syd({"race-exec", p.ok, p.no, e2e::Tries(500)});
   CHECK(r.exit_code == 0);
   CAPTURE(r.out);
   CHECK(testing::Contains(r.out, "ran bad 0,"));

@@ -16,8 +16,10 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "src/testing/files.h"
@@ -31,6 +33,7 @@ using e2e::Backend;
 using e2e::kHelper;
 using e2e::kSyd;
 using e2e::Run;
+using e2e::Tries;
 using testing::Exists;
 using testing::ReadAll;
 using testing::RunResult;
@@ -160,23 +163,23 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
           doctest::skip(!PerformsOpens())) {
   const Raced t;
   SUBCASE("creates") {
-    const RunResult r =
-        Syd(t.writes, {kHelper, "race-name", t.ok + "/g", t.no + "/g", "3000"});
+    const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/g",
+                                       t.no + "/g", Tries(3000)});
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
     CHECK_FALSE(Exists(t.no + "/g"));
   }
   SUBCASE("writes to a file that is there") {
-    const RunResult r =
-        Syd(t.writes, {kHelper, "race-name", t.ok + "/f", t.no + "/f", "3000"});
+    const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
+                                       t.no + "/f", Tries(3000)});
     CHECK(r.exit_code == 0);
     CHECK(ReadAll(t.no + "/f") == "bad");
   }
   SUBCASE("reads") {
     // Reads have no Landlock right at all.
     const RunResult r = Syd(t.reads, {kHelper, "race-name", t.ok + "/f",
-                                      t.no + "/f", "3000", "read"});
+                                      t.no + "/f", Tries(3000), "read"});
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "done ") > 0);
@@ -188,9 +191,9 @@ TEST_CASE("a link swapped while syd judges it cannot carry a read out" *
           doctest::skip(!PerformsOpens())) {
   const Raced t;
   const RunResult r = Syd(t.reads, {kHelper, "race-read-link", t.root + "/link",
-                                    t.ok, t.no, "3000"});
+                                    t.ok, t.no, Tries(3000)});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "read bad 0 of 3000\n");
+  CHECK(r.out == "read bad 0 of " + Tries(3000) + "\n");
 }
 
 TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
@@ -202,8 +205,8 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   for (const std::string op :
        {"chmod", "chown", "truncate", "xattr", "utimes"}) {
     CAPTURE(op);
-    const RunResult r = Syd(
-        t.writes, {kHelper, "race-name", t.ok + "/f", t.no + "/f", "2000", op});
+    const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
+                                       t.no + "/f", Tries(2000), op});
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
@@ -219,6 +222,29 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   }
 }
 
+TEST_CASE(
+    "a name rewritten by another process sharing the memory is not "
+    "what is done") {
+  // The same races, the buffer a shared mapping that a second process of
+  // the sandbox rewrites: syd reads the name once, whoever writes it.
+  const Raced t;
+  const RunResult r = Syd(t.writes, {kHelper, "race-name-process", t.ok + "/f",
+                                     t.no + "/f", Tries(2000), "chmod"});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.out);
+  CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
+  struct stat st;
+  REQUIRE(stat((t.no + "/f").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) != 0777);
+  if (PerformsOpens()) {
+    const RunResult creates = Syd(
+        t.writes,
+        {kHelper, "race-name-process", t.ok + "/g", t.no + "/g", Tries(3000)});
+    CHECK(creates.exit_code == 0);
+    CHECK_FALSE(Exists(t.no + "/g"));
+  }
+}
+
 TEST_CASE("a name rewritten while syd judges it cannot make or remove one") {
   // Without a Landlock file layer (the Paludis profile under magic stat
   // has none) syd alone holds these.
@@ -228,8 +254,8 @@ TEST_CASE("a name rewritten while syd judges it cannot make or remove one") {
     CAPTURE(op);
     const bool removes = op == "unlink";
     const std::string name = removes ? "/f" : "/g";
-    const RunResult r = Syd(
-        t.writes, {kHelper, "race-name", t.ok + name, t.no + name, "2000", op});
+    const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + name,
+                                       t.no + name, Tries(2000), op});
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
@@ -272,8 +298,6 @@ TEST_CASE("an address rewritten while syd judges a connect is not reached" *
   REQUIRE(testing::EnterNewNetworkNamespace());
   const testing::LoopbackSocket good = testing::BindLoopback(SOCK_STREAM);
   REQUIRE(good.fd >= 0);
-  // Room for every connection: a full queue would hold a connect.
-  REQUIRE(listen(good.fd, 4096) == 0);
   const int bad = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   sockaddr_in in{};
   in.sin_family = AF_INET;
@@ -286,9 +310,19 @@ TEST_CASE("an address rewritten while syd judges a connect is not reached" *
   const std::string policy =
       Policy(root, "sys/trace+connect:allow:arg_@~\"inet://127.0.0.1@" + port +
                        "\"\nsys/trace+connect:fault=ECONNREFUSED\n");
+  // The allowed connections are taken as they come: a full queue would
+  // hold a connect for seconds.
+  std::atomic<bool> ran{false};
+  std::thread drain([&] {
+    while (!ran) {
+      if (testing::Accepted(good.fd) == 0) usleep(1000);
+    }
+  });
   const RunResult r =
       Syd(policy, {kHelper, "race-connect", "inet:127.0.0.1@" + port,
-                   "inet:127.0.0.2@" + port, "2000"});
+                   "inet:127.0.0.2@" + port, Tries(2000)});
+  ran = true;
+  drain.join();
   CHECK(r.exit_code == 0);
   CAPTURE(r.out);
   CHECK(NumberAfter(r.out, "connected ") > 0);  // the race ran
