@@ -433,37 +433,48 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& c,
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
     fs_unshared_ = true;
   }
+  // The caller's socket is taken as syd: pidfd_getfd asks what ptrace
+  // asks, which the caller's identity may not have.
+  int sock = -1;
+  if (c.kind == Kind::kBind || c.kind == Kind::kConnect) {
+    sock = CallersSocket(tid, c.socket, still_waits);
+    if (sock < 0) return LeftToKernel();  // not open: the kernel's EBADF
+  }
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) close(fd);
+    }
+  } closer{sock};
   AsCaller as(own_, caller ? *caller : own_);
   if (!as.Take()) return Performed::Answer(-EPERM);
-  if (c.kind == Kind::kBind || c.kind == Kind::kConnect)
-    return Socket(tid, c, still_waits);
+  if (sock >= 0) return Socket(c, sock);
   if (c.kind == Kind::kOpen) return Open(c);
   if (c.kind == Kind::kTruncate) return Truncate(c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(c, data);
 }
 
-Performed Performer::Socket(pid_t tid, const CallToPerform& c,
-                            const std::function<bool()>& still_waits) {
-  // The caller's socket, from its own descriptor table (a thread may have
-  // one of its own): a pidfd of the thread where the kernel has them
-  // (6.9), of the process where the caller leads it. The pidfd holds the
-  // process; the call must still be waiting, its pid not reused.
+int Performer::CallersSocket(pid_t tid, int fd,
+                             const std::function<bool()>& still_waits) {
+  // From the caller's own descriptor table (a thread may have one of its
+  // own): a pidfd of the thread where the kernel has them (6.9), of the
+  // process where the caller leads it. The pidfd holds the process; the
+  // call must still be waiting, its pid not reused.
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
   if (pidfd < 0 && errno == EINVAL)
     pidfd =
         static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
-  if (pidfd < 0) return LeftToKernel();
-  const bool waits = still_waits();
-  const int sock = waits ? static_cast<int>(syscall(kernel::kSysPidfdGetfd,
-                                                    pidfd, c.socket, 0))
-                         : -1;
+  if (pidfd < 0) return -1;
+  const int sock =
+      still_waits()
+          ? static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0))
+          : -1;
   close(pidfd);
-  if (sock < 0) return LeftToKernel();  // not open: the kernel's EBADF
-  struct Closer {
-    int fd;
-    ~Closer() { close(fd); }
-  } closer{sock};
+  return sock;
+}
+
+Performed Performer::Socket(const CallToPerform& c, int sock) {
   // TCP and UDP only: another protocol's connect (SCTP, MPTCP) is not
   // what syd knows of one.
   int domain = 0;

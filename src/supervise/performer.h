@@ -126,12 +126,14 @@ class Performer {
   // mkdir, mknod, unlink, rmdir, rename, link, symlink: on the entries of
   // descriptors of the judged names' parents.
   Performed ChangeNames(const CallToPerform& c);
-  // bind, connect: on a duplicate of the caller's INET or INET6 socket,
-  // with the address syd judged. A blocking TCP connect is started here
+  // bind, connect: on `sock`, a duplicate of the caller's INET or INET6
+  // socket, with the address syd judged. A blocking TCP connect is started here
   // and continued: the kernel then waits for it, whatever address it
   // reads again.
-  Performed Socket(pid_t tid, const CallToPerform& c,
-                   const std::function<bool()>& still_waits);
+  Performed Socket(const CallToPerform& c, int sock);
+  // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or -1.
+  int CallersSocket(pid_t tid, int fd,
+                    const std::function<bool()>& still_waits);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);

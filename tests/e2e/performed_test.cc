@@ -289,6 +289,28 @@ TEST_CASE("a bind or connect syd performs is the one the kernel makes" *
   CHECK(got.out == want.out);
   CHECK(testing::Contains(got.err, " calls performed by syd"));
   CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
+  // As nobody (a copy of the helper under /tmp, which nobody reaches):
+  // syd takes the socket as itself and binds as the caller, so port 1 is
+  // refused as the kernel refuses it to nobody.
+  std::string tmp = "/tmp/syd-net-probe.XXXXXX";
+  REQUIRE(mkdtemp(tmp.data()) != nullptr);
+  REQUIRE(chmod(tmp.c_str(), 0755) == 0);
+  const std::string h = tmp + "/helper";
+  REQUIRE(Run({"/bin/cp", kHelper, h}).exit_code == 0);
+  const std::vector<std::string> as_nobody = {
+      "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", h,
+      "net-probe"};
+  std::vector<std::string> bare = as_nobody;
+  bare.push_back(std::to_string(FreePort()));
+  const RunResult nobody_bare = Run(bare);
+  std::vector<std::string> sandboxed = as_nobody;
+  sandboxed.push_back(std::to_string(FreePort()));
+  const RunResult nobody = Syd(policy, sandboxed);
+  Run({"/bin/rm", "-rf", tmp});
+  CHECK(testing::Contains(nobody_bare.out, "bind port 1: Permission denied"));
+  CHECK(nobody.out == nobody_bare.out);
+  CHECK(testing::Contains(nobody.err, " calls performed by syd"));
+  CHECK_FALSE(testing::Contains(nobody.err, "syd: 0 calls performed"));
 }
 
 TEST_CASE("an address rewritten while syd judges a connect is not reached" *
