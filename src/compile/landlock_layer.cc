@@ -582,14 +582,14 @@ void GrantKernelExecutes(const std::string& command,
     std::fclose(f);
   }
   // The ELF interpreters of x86_64, i386 and x32, glibc's and musl's:
-  // every dynamic program needs one, and no exec rule names it. Only those
-  // there: a grant on a missing file would go to its directory.
+  // every dynamic program needs one, and no exec rule names it.
   for (const char* loader :
        {"/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux.so.2",
         "/libx32/ld-linux-x32.so.2", "/lib/ld-musl-x86_64.so.1",
         "/lib/ld-musl-i386.so.1"}) {
-    if (access(loader, F_OK) == 0) files.emplace_back(loader);
+    files.emplace_back(loader);
   }
+  // Only those there: a grant on a missing file would go to its directory.
   for (std::string& file : files) {
     if (access(file.c_str(), F_OK) == 0) {
       ruleset->paths.push_back({std::move(file), kernel::kLandlockFsExecute});

@@ -489,11 +489,12 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
         (type == SOCK_DGRAM && protocol == IPPROTO_UDP))) {
     return LeftToKernel();
   }
-  ++performed_;
   const auto* addr = reinterpret_cast<const sockaddr*>(c.address.data());
   const auto len = static_cast<socklen_t>(c.address.size());
-  if (c.kind == Kind::kBind)
+  if (c.kind == Kind::kBind) {
+    ++performed_;
     return Performed::Answer(bind(sock, addr, len) == 0 ? 0 : -errno);
+  }
   // A blocking TCP connect would hold syd until the peer answers: syd
   // starts it without blocking (the status flags are the caller's too,
   // for that moment), and the kernel, given the call again, only waits
@@ -501,10 +502,11 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
   // longer uses it: a connecting socket's connect ignores the address,
   // but AF_UNSPEC, which disconnects.
   const int flags = fcntl(sock, F_GETFL);
-  if (flags < 0) return Performed::Answer(-EBADF);
   const bool blocking = type == SOCK_STREAM && (flags & O_NONBLOCK) == 0;
-  if (blocking && fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0)
+  if (flags >= 0 && blocking && fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0)
     return LeftToKernel();
+  ++performed_;
+  if (flags < 0) return Performed::Answer(-EBADF);
   const int rc = connect(sock, addr, len);
   const int error = errno;
   if (blocking) fcntl(sock, F_SETFL, flags);
