@@ -252,7 +252,7 @@ TEST_CASE("the man page's synopsis and options match syd --help") {
     ++synopses;
     CHECK_MESSAGE(Contains(plain, line.substr(2)), line.substr(2));
   }
-  CHECK(synopses == 8);
+  CHECK(synopses == 9);
   // Each option of the run synopsis has its entry under OPTIONS.
   for (const char* option :
        {"-c FILE", "-m RULE", "-p PROFILE", "-D NAME=VALUE",

@@ -8,6 +8,9 @@
 
 namespace syd::cli {
 
+// The release, as --version and learned profiles give it.
+inline constexpr char kSydVersion[] = "0.1.0";
+
 // Exit statuses of the tools (not of a sandboxed command).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitErrors = 1;
@@ -30,6 +33,8 @@ int Explain(const std::vector<std::string>& args);
 int Ctl(const std::vector<std::string>& args);
 // syd --version: the release, and what this kernel gives syd.
 int Version();
+// syd learn [-o FILE] [--report] [POLICY]... -- COMMAND [ARG]...
+int Learn(const std::vector<std::string>& args);
 // syd POLICY... -- COMMAND [ARG]...
 int RunCommand(const std::vector<std::string>& args);
 

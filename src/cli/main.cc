@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   if (cmd == "profile") return syd::cli::Profile(args);
   if (cmd == "explain") return syd::cli::Explain(args);
   if (cmd == "ctl") return syd::cli::Ctl(args);
+  if (cmd == "learn") return syd::cli::Learn(args);
   if (cmd == "--help" || cmd == "-h") {
     std::fputs(syd::cli::Help().c_str(), stdout);
     return syd::cli::kExitOk;

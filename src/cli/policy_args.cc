@@ -150,13 +150,15 @@ std::optional<RuleSet> LoadRules(const PolicyArgs& args, const char* who) {
 }
 
 std::optional<Compiled> Compile(RuleSet rules, const BaselineFor& run,
-                                const char* who) {
+                                const char* who,
+                                const std::function<void(RuleSet*)>& adjust) {
   absl::StatusOr<RuleSet> with_baseline = WithBaseline(std::move(rules), run);
   if (!with_baseline.ok()) {
     std::fprintf(stderr, "%s: %s\n", who,
                  std::string(with_baseline.status().message()).c_str());
     return std::nullopt;
   }
+  if (adjust) adjust(&*with_baseline);
   Policy policy(*std::move(with_baseline));
   absl::StatusOr<BpfProgram> filter = CompileBpf(policy);
   if (!filter.ok()) {

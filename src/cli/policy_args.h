@@ -3,6 +3,7 @@
 #ifndef SYD_CLI_POLICY_ARGS_H_
 #define SYD_CLI_POLICY_ARGS_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,10 +48,12 @@ struct Compiled {
 // errors.
 std::optional<RuleSet> LoadRules(const PolicyArgs& args, const char* who);
 
-// `rules` with the baseline for `run` in front, lowered to BPF; an error
-// goes to stderr prefixed by `who`, and nothing is returned.
-std::optional<Compiled> Compile(RuleSet rules, const BaselineFor& run,
-                                const char* who);
+// `rules` with the baseline for `run` in front, changed by `adjust` if
+// given (syd learn's RefuseInSyd), lowered to BPF; an error goes to
+// stderr prefixed by `who`, and nothing is returned.
+std::optional<Compiled> Compile(
+    RuleSet rules, const BaselineFor& run, const char* who,
+    const std::function<void(RuleSet*)>& adjust = nullptr);
 
 // LoadRules, then Compile with the baseline a run under user notification
 // gets (without the items aimed at syd's pid, which only a run knows):

@@ -15,48 +15,18 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "src/cli/command_path.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/run_setup.h"
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
 #include "src/compile/landlock_layer.h"
 #include "src/kernel/netns.h"
 #include "src/supervise/launch.h"
-#include "src/supervise/pid_namespace.h"
 #include "src/supervise/supervisor.h"
 
 namespace syd::cli {
-namespace {
-
-// Finds COMMAND as execvp would, so that "not found" is reported before the
-// filter is in place.
-std::string Which(const std::string& cmd, int* error) {
-  if (cmd.find('/') != std::string::npos) {
-    *error = access(cmd.c_str(), X_OK) == 0 ? 0 : errno;
-    return cmd;
-  }
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  *error = ENOENT;
-  for (size_t start = 0; start <= dirs.size();) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::string dir = end > start ? dirs.substr(start, end - start) : ".";
-    std::string candidate = dir + "/" + cmd;
-    struct stat st;
-    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      if (access(candidate.c_str(), X_OK) == 0) {
-        *error = 0;
-        return candidate;
-      }
-      *error = EACCES;
-    }
-    start = end + 1;
-  }
-  return cmd;
-}
-
-}  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
@@ -93,14 +63,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.allow_stopped_calls = true;
     } else if (a == "--unshare-net") {
       options.unshare_net = true;
-    } else if (a == "--backend=auto") {
-      options.backend = supervise::BackendChoice::kAuto;
-    } else if (a == "--backend=ptrace") {
-      options.backend = supervise::BackendChoice::kPtrace;
-    } else if (a == "--backend=user-notif") {
-      options.backend = supervise::BackendChoice::kUserNotif;
-    } else if (a.rfind("--backend", 0) == 0 && pa.error.empty()) {
-      pa.error = "--backend takes auto, ptrace or user-notif";
+    } else if (TakeBackendFlag(a, &options, &pa.error)) {
+      continue;
     } else if (pa.error.empty()) {
       pa.error = "unknown option '" + a + "'";
     }
@@ -128,24 +92,10 @@ int RunCommand(const std::vector<std::string>& args) {
   rules->execs_stop = !options.control.empty();
   BaselineFor baseline;
   if (supervised) {
-    absl::StatusOr<supervise::BackendChoice> backend = supervise::ChooseBackend(
-        without_baseline, options, &options.backend_fallback);
-    if (!backend.ok()) {
-      std::fprintf(stderr, "syd: %s; nothing was run\n",
-                   std::string(backend.status().message()).c_str());
-      return kExitCommandUsage;
-    }
-    options.backend = *backend;
-    if (!options.backend_fallback.empty()) {
-      std::fprintf(stderr, "syd: ptrace, not user notification: %s\n",
-                   options.backend_fallback.c_str());
-    }
-    // In a pid namespace of syd's the sandbox cannot name syd, and has a
-    // mount namespace of its own for its /proc.
-    options.pid_namespace = supervise::PlanPidNamespace();
-    const bool namespaced = options.pid_namespace.on;
-    baseline = {*backend == supervise::BackendChoice::kPtrace,
-                namespaced ? 0 : getpid(), namespaced};
+    std::optional<BaselineFor> planned =
+        PlanSupervisedRun(without_baseline, &options, "syd");
+    if (!planned) return kExitCommandUsage;
+    baseline = *planned;
   }
   std::optional<Compiled> compiled =
       Compile(*std::move(rules), baseline, "syd");
@@ -161,7 +111,7 @@ int RunCommand(const std::vector<std::string>& args) {
                  "stops; only the kernel layers hold\n");
   }
   int error = 0;
-  std::string path = Which(pa.command[0], &error);
+  std::string path = FindCommand(pa.command[0], &error);
   if (error != 0) {
     std::fprintf(stderr, "syd: %s: %s\n", pa.command[0].c_str(),
                  strerror(error));

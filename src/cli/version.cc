@@ -10,7 +10,7 @@
 namespace syd::cli {
 
 int Version() {
-  std::printf("syd 0.1.0\nthis kernel: Linux %s\n",
+  std::printf("syd %s\nthis kernel: Linux %s\n", kSydVersion,
               kernel::KernelRelease().c_str());
   // The scopes alone: the file and network rights come from a policy.
   std::printf("  %s\n",
@@ -23,8 +23,7 @@ int Version() {
   }
   const supervise::PidNamespacePlan ns = supervise::PlanPidNamespace();
   std::printf("  pid namespace for the sandbox: %s\n",
-              ns.on ? "yes, it dies with syd"
-                    : ("no, " + ns.why_not).c_str());
+              ns.on ? "yes, it dies with syd" : ("no, " + ns.why_not).c_str());
   return kExitOk;
 }
 

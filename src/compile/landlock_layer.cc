@@ -564,23 +564,30 @@ std::string OutsideEnvelope(const Policy& base, const Rule& added) {
                 envelope, ")");
 }
 
-void GrantKernelExecutes(const std::string& command,
-                         kernel::LandlockRuleset* ruleset) {
-  if ((ruleset->handled_fs & kernel::kLandlockFsExecute) == 0) return;
-  std::vector<std::string> files = {command};
-  // "#!INTERPRETER [ARG]": the kernel runs the interpreter in the script's
-  // place (BINPRM_BUF_SIZE bounds the line).
-  if (std::FILE* f = std::fopen(command.c_str(), "re")) {
+std::optional<std::string> ScriptInterpreter(const std::string& path) {
+  // "#!INTERPRETER [ARG]" (BINPRM_BUF_SIZE bounds the line).
+  std::optional<std::string> interpreter;
+  if (std::FILE* f = std::fopen(path.c_str(), "re")) {
     char line[256] = {};
     if (std::fgets(line, sizeof line, f) != nullptr && line[0] == '#' &&
         line[1] == '!') {
       std::string_view rest(line + 2);
       rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
       rest = rest.substr(0, rest.find_first_of(" \t\n"));
-      if (!rest.empty()) files.emplace_back(rest);
+      if (!rest.empty()) interpreter = std::string(rest);
     }
     std::fclose(f);
   }
+  return interpreter;
+}
+
+void GrantKernelExecutes(const std::string& command,
+                         kernel::LandlockRuleset* ruleset) {
+  if ((ruleset->handled_fs & kernel::kLandlockFsExecute) == 0) return;
+  std::vector<std::string> files = {command};
+  // The kernel runs a script's interpreter in its place.
+  if (std::optional<std::string> interpreter = ScriptInterpreter(command))
+    files.push_back(*std::move(interpreter));
   // The ELF interpreters of x86_64, i386 and x32, glibc's and musl's:
   // every dynamic program needs one, and no exec rule names it.
   for (const char* loader :

@@ -6,6 +6,7 @@
 #ifndef SYD_COMPILE_LANDLOCK_LAYER_H_
 #define SYD_COMPILE_LANDLOCK_LAYER_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ struct LandlockLayer {
 // network rights (scopes only).
 LandlockLayer DeriveLandlockLayer(const Policy& policy,
                                   const std::string& runtime_changes);
+
+// The interpreter a "#!" line at the start of file `path` names, which
+// the kernel executes in the script's place; nothing for another file.
+std::optional<std::string> ScriptInterpreter(const std::string& path);
 
 // Where `ruleset` handles the execute right, grants it on what the kernel
 // itself executes when syd runs `command`: the command (syd's own exec of

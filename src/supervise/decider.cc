@@ -253,6 +253,15 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
     if (const int err = KernelWouldFail(e, !sandbox_proc_.empty()); err != 0)
       return traced(Outcome{false, -err});
   }
+  // syd learn: the refusal is recorded, and the call runs as under a rule
+  // that allowed it, reported nowhere.
+  static const LogTarget kUnreported;
+  const bool learned =
+      options_.learn &&
+      Restrictiveness(d.verdict) >=
+          Restrictiveness(Verdict{Verdict::Kind::kRetval, 0}) &&
+      options_.learn(e, d);
+  if (learned) d = Decision{};
   using K = Verdict::Kind;
   // Only a kill or a trap signals the thread group: /proc is read for it
   // then, not at every stop.
@@ -277,7 +286,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
     runtime_.OnExec();
     locks_.OnExec(pid);
   }
-  Record(pid, e, *rules, d, log, std::move(exit));
+  Record(pid, e, *rules, d, learned ? kUnreported : log, std::move(exit));
   return traced(out);
 }
 

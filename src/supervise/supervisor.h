@@ -72,6 +72,10 @@ struct Options {
   std::function<void(const std::string& line)> messages;
   // Why the run fell back to ptrace (ChooseBackend), for --stats.
   std::string backend_fallback;
+  // syd learn: each call syd would refuse is handed here first, and runs
+  // as if allowed when this returns true (src/learn/recording.h). A call
+  // the kernel would fail anyway is not: it gets the kernel's errno.
+  std::function<bool(const Call& call, const Decision& d)> learn;
   // limit/: the child's resource limits, and the timeout that ends the
   // whole sandbox (Deadline).
   Limits limits;

@@ -1,0 +1,260 @@
+// syd learn: a run with everything allowed writes the profile it needed;
+// that profile replays the same work with no refusal, under both
+// backends, and refuses what the run did not do.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "src/testing/files.h"
+#include "src/testing/netns.h"
+#include "tests/e2e/e2e.h"
+
+namespace syd {
+namespace {
+
+using e2e::kHelper;
+using e2e::kSyd;
+using testing::Contains;
+using testing::Exists;
+using testing::ReadAll;
+using testing::RunResult;
+
+std::string Absolute(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// The environment learning sees: names the generalisation takes in
+// (HOME, TMPDIR, USER) fixed, so the profile is the same on any machine.
+const std::vector<std::string> kEnv = {
+    "SYD_PROFILE_PATH=profiles", "HOME=/home/syd-learn",
+    "TMPDIR=/var/empty/syd-learn-tmp", "USER=syd-learn-user",
+    "SOURCE_DATE_EPOCH=0"};
+
+// syd learn under the suite's backend (a subcommand takes its options
+// after its name, so e2e::Run's cannot be used).
+RunResult Learn(std::vector<std::string> args,
+                const std::vector<std::string>& env = kEnv) {
+  args.insert(args.begin(), {kSyd, "learn", "--backend=" + e2e::Backend()});
+  return testing::Run(args, env);
+}
+
+// The profile without its header (up to the first blank line), which
+// names this build's helper and its digest.
+std::string Body(const std::string& profile) {
+  const size_t blank = profile.find("\n\n");
+  return blank == std::string::npos ? "" : profile.substr(blank + 2);
+}
+
+// A work tree and a script that does one of each kind learning records:
+// files made, written, renamed, chmod'ed and removed, a program run, a
+// TCP server bound on loopback and connected to, a UNIX datagram socket
+// bound and sent to.
+struct Probe {
+  std::string root = testing::MakeTempDir();
+  std::string work = root + "/work";
+  std::string other = root + "/other";
+  std::string profile = root + "/learned.syd";
+  std::string helper = Absolute(kHelper);
+  // The helper's directory as the kernel names it (the runfiles tree is
+  // links).
+  std::string progs = std::filesystem::canonical(helper).parent_path().string();
+
+  Probe() {
+    mkdir(work.c_str(), 0755);
+    mkdir(other.c_str(), 0755);
+  }
+
+  std::string Script() const {
+    const std::string h = helper + " ";
+    const std::string w = work + "/";
+    // The socket by a relative name: the test's directory is too deep
+    // for sun_path.
+    return h + "mkdir " + w + "out && " + h + "write " + w + "out/a && " + h +
+           "rename " + w + "out/a " + w + "out/b && " + h + "chmod " + w +
+           "out/b && " + h + "write " + w + "gone && " + h + "unlink " + w +
+           "gone && " + h + "serve-connect inet:127.0.0.1@0 && cd " + w +
+           " && " + h + "serve-sendto unix:sock && " + h + "unlink sock";
+  }
+
+  std::vector<std::string> Defines() const {
+    return {"-D", "WORK=" + work, "-D", "PROGS=" + progs};
+  }
+
+  // Syd with the learned profile and `more` policy, running `script`.
+  RunResult Replay(const std::string& script,
+                   const std::vector<std::string>& more = {}) const {
+    std::vector<std::string> argv = {kSyd, "-c", profile};
+    argv.insert(argv.end(), more.begin(), more.end());
+    for (const std::string& d : Defines()) argv.push_back(d);
+    for (const char* a : {"--", "/bin/sh", "-c"}) argv.push_back(a);
+    argv.push_back(script);
+    return e2e::Run(argv, kEnv);
+  }
+
+  void Clean() const {
+    std::filesystem::remove_all(work);
+    mkdir(work.c_str(), 0755);
+  }
+};
+
+std::vector<std::string> LearnArgs(const Probe& p,
+                                   const std::vector<std::string>& more = {}) {
+  std::vector<std::string> args = {"-o", p.profile};
+  args.insert(args.end(), more.begin(), more.end());
+  for (const std::string& d : p.Defines()) args.push_back(d);
+  for (const char* a : {"--", "/bin/sh", "-c"}) args.push_back(a);
+  args.push_back(p.Script());
+  return args;
+}
+
+TEST_CASE("a learned profile replays the same work with no refusal") {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const Probe p;
+  const RunResult learned = Learn(LearnArgs(p));
+  INFO(learned.out, learned.err);
+  REQUIRE(learned.exit_code == 0);
+  CHECK(Contains(learned.err, "rules written to " + p.profile));
+  const std::string profile = ReadAll(p.profile);
+  INFO(profile);
+  // Written as a person would: the work directory whole, the programs'
+  // by its variable, the loopback port as the range a program picks
+  // from, the socket by name; then the refusals of the rest.
+  CHECK(Body(profile) == ReadAll("testdata/learn/probe.syd"));
+  CHECK(Contains(profile, "# Program: /bin/sh sha256:"));
+  CHECK(Contains(profile, "on 1970-01-01 from:"));
+  // The check the profile's user runs first.
+  const RunResult check = testing::Run({kSyd, "check", "-D", "WORK=" + p.work,
+                                        "-D", "PROGS=" + p.progs, p.profile});
+  CHECK(check.exit_code == 0);
+  CHECK(Contains(check.err, " 0 warnings"));
+  CHECK_FALSE(Contains(check.err, ": warning:"));
+
+  p.Clean();
+  const RunResult replay = p.Replay(p.Script());
+  INFO(replay.err);
+  CHECK(replay.exit_code == 0);
+  CHECK_FALSE(Contains(replay.err, "syd:"));
+  struct stat st;
+  REQUIRE(stat((p.work + "/out/b").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(ReadAll(p.work + "/out/b") == "x");
+  CHECK_FALSE(Exists(p.work + "/out/a"));
+  CHECK_FALSE(Exists(p.work + "/gone"));
+}
+
+TEST_CASE("a learned profile refuses what the run did not do") {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const Probe p;
+  REQUIRE(Learn(LearnArgs(p)).exit_code == 0);
+  const std::string h = p.helper;
+  struct Attempt {
+    std::string script;
+    std::string refused;  // what syd's report says
+  };
+  const std::vector<Attempt> attempts = {
+      {h + " write " + p.other + "/x", "\"" + p.other + "/x\""},
+      {h + " exec /usr/bin/id", "execve(\"/usr/bin/id\""},
+      {"cd " + p.other + " && " + h + " bind unix:sock", "bind(3, unix:"},
+      {h + " sendto inet:127.0.0.1@1", "127.0.0.1"},
+  };
+  for (const Attempt& a : attempts) {
+    CAPTURE(a.script);
+    const RunResult r = p.Replay(a.script);
+    INFO(r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(Contains(r.err, a.refused));
+  }
+  CHECK_FALSE(Exists(p.other + "/x"));
+  CHECK_FALSE(Exists(p.other + "/sock"));
+}
+
+TEST_CASE("learning the same run twice gives the same file but its date") {
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const Probe p;
+  REQUIRE(Learn(LearnArgs(p)).exit_code == 0);
+  const std::string first = ReadAll(p.profile);
+  p.Clean();
+  std::vector<std::string> env = kEnv;
+  env.back() = "SOURCE_DATE_EPOCH=86400";
+  REQUIRE(Learn(LearnArgs(p), env).exit_code == 0);
+  const std::string second = ReadAll(p.profile);
+  CHECK(first != second);
+  CHECK(first.substr(first.find('\n')) == second.substr(second.find('\n')));
+  CHECK(Contains(second, "on 1970-01-02 from:"));
+}
+
+TEST_CASE("with a base, only what the base refuses is learned") {
+  const Probe p;
+  const std::string image = p.root + "/image";
+  mkdir(image.c_str(), 0755);
+  const std::vector<std::string> base = {
+      "-p", "paludis", "-D", "WORKDIR=" + p.work, "-D", "IMAGE=" + image};
+  const std::string script = p.helper + " write " + p.work + "/in-base && " +
+                             p.helper + " write " + p.other + "/extra";
+  std::vector<std::string> args = {"-o", p.profile};
+  args.insert(args.end(), base.begin(), base.end());
+  for (const char* a : {"--", "/bin/sh", "-c"}) args.push_back(a);
+  args.push_back(script);
+  const RunResult learned = Learn(args);
+  INFO(learned.err);
+  REQUIRE(learned.exit_code == 0);
+  const std::string profile = ReadAll(p.profile);
+  INFO(profile);
+  CHECK(Contains(profile, "# Use: syd -c THIS_FILE -p paludis"));
+  CHECK(Contains(profile, "sys/trace+%file_open_wr:allow:arg_=*\"" + p.other +
+                              "/extra\"\n"));
+  // What the base allowed is not repeated, and the base ends the rules.
+  CHECK_FALSE(Contains(Body(profile), "in-base"));
+  CHECK_FALSE(Contains(profile, "fault="));
+
+  std::filesystem::remove(p.other + "/extra");
+  p.Clean();
+  const RunResult replay = p.Replay(script, base);
+  INFO(replay.err);
+  CHECK(replay.exit_code == 0);
+  CHECK_FALSE(Contains(replay.err, "syd:"));
+  CHECK(ReadAll(p.other + "/extra") == "x");
+  // Without the learned rules, the base refuses it.
+  std::filesystem::remove(p.other + "/extra");
+  std::vector<std::string> bare = {kSyd};
+  bare.insert(bare.end(), base.begin(), base.end());
+  for (const char* a : {"--", "/bin/sh", "-c"}) bare.push_back(a);
+  bare.push_back(script);
+  CHECK(e2e::Run(bare, kEnv).exit_code != 0);
+  CHECK_FALSE(Exists(p.other + "/extra"));
+}
+
+TEST_CASE("the baseline stays while learning, and is named with its item") {
+  const Probe p;
+  const RunResult learned =
+      Learn({"-o", p.profile, "--", p.helper, "uring-create"});
+  INFO(learned.err);
+  // The helper exits with the errno it got: EPERM, as in any run.
+  CHECK(learned.exit_code == EPERM);
+  CHECK(
+      Contains(learned.err,
+               "the baseline refused io_uring 1 time (baseline/allow+io_uring "
+               "reopens it)"));
+  CHECK(Contains(ReadAll(p.profile), "#   io_uring: 1 call\n"));
+}
+
+TEST_CASE(
+    "the command's exit status passes through, and usage errors are 125") {
+  const Probe p;
+  CHECK(Learn({"-o", p.profile, "--", p.helper, "exit", "3"}).exit_code == 3);
+  const RunResult none = Learn({"-o", p.profile});
+  CHECK(none.exit_code == 125);
+  CHECK(Contains(none.err, "usage: syd learn"));
+  CHECK(Learn({"--frob", "--", "/bin/true"}).exit_code == 125);
+  const RunResult missing = Learn({"--", "/nonexistent/prog"});
+  CHECK(missing.exit_code == 127);
+}
+
+}  // namespace
+}  // namespace syd
