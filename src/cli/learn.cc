@@ -1,4 +1,4 @@
-// syd learn [-o FILE] [--report] [POLICY]... -- COMMAND [ARG]...
+// syd learn [-o FILE] [--syscalls] [--report] [POLICY]... -- COMMAND [ARG]...
 //
 // Runs COMMAND with every call it makes allowed, and recorded where a
 // policy would have refused it: with no POLICY, each file written, each
@@ -25,6 +25,7 @@
 #include "src/learn/learn_policy.h"
 #include "src/learn/profile_writer.h"
 #include "src/learn/recording.h"
+#include "src/learn/usage_report.h"
 #include "src/supervise/supervisor.h"
 
 namespace syd::cli {
@@ -89,18 +90,53 @@ bool WriteWhole(const std::string& path, const std::string& text) {
   return false;
 }
 
+// The built-in profiles --report offers, stdio first (every program
+// needs it).
+constexpr const char* kReportProfiles[] = {
+    "stdio", "rpath", "wpath", "cpath", "inet", "unix", "dns", "proc", "exec"};
+
+// The usage report; nothing when a profile cannot be loaded (said on
+// stderr).
+std::optional<std::string> Report(const learn::Recording& recording) {
+  std::vector<Policy> policies;
+  policies.reserve(std::size(kReportProfiles));
+  for (const char* name : kReportProfiles) {
+    const std::optional<std::string> path = FindProfile(name);
+    if (!path) {
+      std::fprintf(stderr, "syd learn: --report needs the profile '%s'\n",
+                   name);
+      return std::nullopt;
+    }
+    PolicyArgs args;
+    args.inputs.push_back({PolicyInput::Kind::kFile, *path});
+    std::optional<RuleSet> rules = LoadRules(args, "syd learn");
+    if (!rules) return std::nullopt;
+    policies.emplace_back(*std::move(rules));
+  }
+  std::vector<learn::NamedPolicy> named;
+  for (size_t i = 0; i < policies.size(); ++i)
+    named.push_back({kReportProfiles[i], &policies[i]});
+  return learn::UsageReport(recording, named);
+}
+
 }  // namespace
 
 int Learn(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
   supervise::Options options;
   std::string output;
+  bool report = false;
+  bool syscalls = false;
   for (size_t i = 0; i < pa.rest.size(); ++i) {
     const std::string& a = pa.rest[i];
     if (a == "-o" && i + 1 < pa.rest.size()) {
       output = pa.rest[++i];
     } else if (a.starts_with("--output=")) {
       output = a.substr(9);
+    } else if (a == "--report") {
+      report = true;
+    } else if (a == "--syscalls") {
+      syscalls = true;
     } else if (TakeBackendFlag(a, &options, &pa.error)) {
       continue;
     } else if (pa.error.empty()) {
@@ -114,6 +150,16 @@ int Learn(const std::vector<std::string>& args) {
     return kExitCommandUsage;
   }
   const std::vector<std::string> bases = PolicyWords(args);
+  if ((report || syscalls) && !bases.empty()) {
+    std::fprintf(stderr,
+                 "syd learn: %s learns every call the command makes, for a "
+                 "profile that stands alone: give it no policy\n%s",
+                 report ? "--report" : "--syscalls",
+                 UsageLine("learn").c_str());
+    return kExitCommandUsage;
+  }
+  // Every call stops, so that every syscall is seen.
+  const bool every_call = report || syscalls;
   if (pa.inputs.empty()) {
     for (std::string_view rest = learn::kRecordedCalls; !rest.empty();) {
       const size_t nl = rest.find('\n');
@@ -129,8 +175,11 @@ int Learn(const std::vector<std::string>& args) {
   const std::optional<BaselineFor> baseline =
       PlanSupervisedRun(without_baseline, &options, "syd learn");
   if (!baseline) return kExitCommandUsage;
-  std::optional<Compiled> compiled =
-      Compile(*std::move(rules), *baseline, "syd learn", learn::RefuseInSyd);
+  std::optional<Compiled> compiled = Compile(
+      *std::move(rules), *baseline, "syd learn", [every_call](RuleSet* rules) {
+        learn::RefuseInSyd(rules);
+        if (every_call) learn::StopEveryCall(rules);
+      });
   if (!compiled) return kExitCommandUsage;
   int error = 0;
   const std::string path = FindCommand(pa.command[0], &error);
@@ -146,7 +195,7 @@ int Learn(const std::vector<std::string>& args) {
     sha256 = Sha256OfFd(fd).value_or("");
     close(fd);
   }
-  learn::Recording recording(compiled->policy);
+  learn::Recording recording(compiled->policy, every_call);
   options.learn = [&recording](const Call& call, const Decision& d) {
     return recording.Add(call, d);
   };
@@ -160,8 +209,15 @@ int Learn(const std::vector<std::string>& args) {
                  std::string(status.status().message()).c_str());
     return kExitCommandUsage;
   }
-  const learn::ProfileHeader header{pa.command,  path,        sha256,
-                                    LearnDate(), kSydVersion, bases};
+  if (report) {
+    std::optional<std::string> text = Report(recording);
+    if (!text) return kExitCommandUsage;
+    std::fputs(text->c_str(), stdout);
+    // The profile only where asked for: standard output is the report's.
+    if (output.empty()) return *status;
+  }
+  const learn::ProfileHeader header{pa.command,  path,  sha256,  LearnDate(),
+                                    kSydVersion, bases, syscalls};
   const std::string profile = learn::WriteProfile(
       recording, learn::GeneralisationFrom(pa.variables.defines), header);
   if (output.empty() || output == "-") {

@@ -1,10 +1,35 @@
 #include "src/learn/learn_policy.h"
 
+#include <errno.h>
+
+#include <memory>
 #include <utility>
 
 #include "src/syscalls/syscalls.h"
 
 namespace syd::learn {
+namespace {
+
+// StopEveryCall's rule comes from here: its location names this file.
+const std::shared_ptr<const SourceFile>& EveryCallSource() {
+  static const auto* source = new std::shared_ptr<const SourceFile>(
+      std::make_shared<const SourceFile>("<syd learn: every call>", ""));
+  return *source;
+}
+
+// A trace rule for every syscall with verdict `v`.
+Rule EverySyscall(const Verdict& v, const LogTarget& log,
+                  const Location& location) {
+  Rule every;
+  every.action = Action::kTrace;
+  every.verdict = v;
+  every.log = log;
+  every.location = location;
+  for (const SyscallInfo& s : AllSyscalls()) every.syscalls.push_back({s.nr});
+  return every;
+}
+
+}  // namespace
 
 void RefuseInSyd(RuleSet* rules) {
   for (Rule& r : rules->rules) {
@@ -16,13 +41,19 @@ void RefuseInSyd(RuleSet* rules) {
   }
   const DefaultVerdict& d = rules->default_verdict;
   if (Runs(d.verdict)) return;
-  Rule every;
-  every.action = Action::kTrace;
-  every.verdict = d.verdict;
-  every.log = d.log;
-  every.location = d.location;
-  for (const SyscallInfo& s : AllSyscalls()) every.syscalls.push_back({s.nr});
-  rules->rules.push_back(std::move(every));
+  rules->rules.push_back(EverySyscall(d.verdict, d.log, d.location));
+}
+
+void StopEveryCall(RuleSet* rules) {
+  LogTarget quiet;
+  quiet.kind = LogTarget::Kind::kQuiet;
+  rules->rules.push_back(EverySyscall(Verdict{Verdict::Kind::kErrno, ENOSYS},
+                                      quiet,
+                                      Location{EveryCallSource(), 0, 0}));
+}
+
+bool IsEveryCallRule(const Rule& rule) {
+  return rule.location.file == EveryCallSource();
 }
 
 }  // namespace syd::learn

@@ -39,6 +39,15 @@ inline constexpr std::string_view kRecordedCalls =
 // and are summed up at the end.
 void RefuseInSyd(RuleSet* rules);
 
+// Adds a last rule to `rules` that stops every call the rules before it
+// leave to the default (ENOSYS; Recording lets each run), so that a
+// learning run sees every syscall the command makes (--syscalls,
+// --report): a stop for each call, which is what it costs.
+void StopEveryCall(RuleSet* rules);
+// Whether `rule` is StopEveryCall's (or a copy: the rules in force are
+// copied when they change at run time).
+bool IsEveryCallRule(const Rule& rule);
+
 }  // namespace syd::learn
 
 #endif  // SYD_LEARN_LEARN_POLICY_H_

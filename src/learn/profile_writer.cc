@@ -179,6 +179,24 @@ std::string WriteProfile(const Recording& recording, const Generalisation& g,
     StrAppend(&out, "\n# Everything else of these kinds is refused.\n",
               kRecordedCalls);
   }
+  if (header.syscalls) {
+    out +=
+        "\n# The syscalls the run made (and execve, by which syd starts the "
+        "command);\n# the rest fail with ENOSYS, as on a kernel without "
+        "them.\n";
+    std::set<std::string> names;
+    for (const auto& [name, count] : recording.syscalls()) names.insert(name);
+    names.insert("execve");
+    std::string line;
+    for (const std::string& name : names) {
+      if (!line.empty() && line.size() + name.size() > 70) {
+        StrAppend(&out, "sys/allow+", line, "\n");
+        line.clear();
+      }
+      StrAppend(&line, line.empty() ? "" : ",", name);
+    }
+    StrAppend(&out, "sys/allow+", line, "\ndefault/fault:error=ENOSYS\n");
+  }
   return out;
 }
 

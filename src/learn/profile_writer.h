@@ -21,6 +21,9 @@ struct ProfileHeader {
   // The policy options the run was given (-p NAME, -c FILE, -m RULE), in
   // order; none for a profile that stands alone.
   std::vector<std::string> bases;
+  // --syscalls: end in an allow-list of the syscalls the run made and a
+  // default that fails the rest with ENOSYS.
+  bool syscalls = false;
 };
 
 // The profile. Without a base, each kind of call recorded ends in

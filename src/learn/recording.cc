@@ -1,10 +1,14 @@
 #include "src/learn/recording.h"
 
+#include <limits.h>
+#include <stdlib.h>
+
 #include <algorithm>
 #include <array>
 #include <string_view>
 
 #include "src/compile/landlock_layer.h"
+#include "src/learn/learn_policy.h"
 #include "src/policy/baseline.h"
 #include "src/syscalls/syscall_sets.h"
 #include "src/syscalls/syscalls.h"
@@ -40,14 +44,14 @@ std::string LearnedAddress(const SocketAddress& a) {
   return name + std::to_string(a.port);
 }
 
+}  // namespace
+
 std::string FileLabel(const SyscallInfo& s, const Call& e) {
   for (std::string_view set : kFileSets) {
     if (InSet(set, s, e)) return std::string(set);
   }
   return std::string(s.name);
 }
-
-}  // namespace
 
 std::vector<int> Recording::TestedArgs(int nr) const {
   std::vector<int> args;
@@ -64,6 +68,38 @@ std::vector<int> Recording::TestedArgs(int nr) const {
   return args;
 }
 
+void Recording::Keep(const Call& e, const SyscallInfo& s) {
+  // Pointers and descriptors differ from call to call and decide nothing
+  // a profile tests; values, names and addresses do.
+  std::string key = std::to_string(e.nr);
+  for (int i = 0; i < s.nargs; ++i) {
+    key += '\0';
+    const ArgKind k = s.args[i].kind;
+    if (k == ArgKind::kValue || k == ArgKind::kSignal || k == ArgKind::kMode ||
+        k == ArgKind::kOpenFlags || k == ArgKind::kAtFlags ||
+        k == ArgKind::kUid || k == ArgKind::kGid) {
+      key += std::to_string(e.args[i] & s.args[i].Mask());
+    } else if (k == ArgKind::kOpenHow && e.open_how_flags) {
+      key += std::to_string(*e.open_how_flags);
+    } else if (e.strings[i]) {
+      key += *e.strings[i];
+    } else if (e.addresses[i]) {
+      key += e.addresses[i]->ToString();
+    }
+  }
+  if (call_keys_.count(key) > 0) return;
+  if (calls_.size() >= kMaxCalls) {
+    calls_capped_ = true;
+    return;
+  }
+  call_keys_.insert(std::move(key));
+  Call kept = e;
+  kept.bound = nullptr;
+  kept.comm.clear();
+  kept.cmdline.clear();
+  calls_.push_back(std::move(kept));
+}
+
 size_t Recording::AddressCount() const {
   size_t n = 0;
   for (const auto& [call, set] : addresses_) n += set.size();
@@ -78,6 +114,8 @@ bool Recording::Add(const Call& e, const Decision& d) {
   }
   if (s == nullptr) return true;
   ++syscalls_[std::string(s->name)];
+  if (every_call_) Keep(e, *s);
+  if (d.rule != nullptr && IsEveryCallRule(*d.rule)) return true;
   const bool exec = s->name == "execve" || s->name == "execveat";
   bool named = false;
   for (int i = 0; i < s->nargs; ++i) {
@@ -86,9 +124,13 @@ bool Recording::Add(const Call& e, const Decision& d) {
       named = true;
       if (exec) {
         execs_.insert(*e.strings[i]);
+        // By the name the kernel reaches: /bin/sh is dash.
         if (std::optional<std::string> interpreter =
                 ScriptInterpreter(*e.strings[i])) {
-          execs_.insert(*std::move(interpreter));
+          char real[PATH_MAX];
+          execs_.insert(realpath(interpreter->c_str(), real) != nullptr
+                            ? std::string(real)
+                            : *interpreter);
         }
       } else {
         files_[*e.strings[i]].insert(FileLabel(*s, e));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "src/policy/policy.h"
+#include "src/syscalls/syscalls.h"
 
 namespace syd::learn {
 
@@ -23,6 +24,9 @@ namespace syd::learn {
 inline constexpr std::string_view kFileSets[] = {"file_open_wr", "file_create",
                                                  "file_remove",  "file_rename",
                                                  "file_attr",    "file_rd"};
+
+// The first set of kFileSets call `e` is in, else its syscall's name.
+std::string FileLabel(const SyscallInfo& s, const Call& e);
 
 // A refused call that names no path and no address (a socket of a family
 // the base profile refuses): its syscall, and the values of the arguments
@@ -39,8 +43,11 @@ struct PlainCall {
 class Recording {
  public:
   // `policy` is the learning run's: its rules say which arguments a
-  // kernel rule of a syscall tests (PlainCall::args).
-  explicit Recording(const Policy& policy) : policy_(&policy) {}
+  // kernel rule of a syscall tests (PlainCall::args). With `every_call`
+  // (StopEveryCall), each distinct call is kept (calls()), and what that
+  // rule refuses was used, not refused.
+  Recording(const Policy& policy, bool every_call)
+      : policy_(&policy), every_call_(every_call) {}
 
   // Records call `e`, which decision `d` refuses. Returns whether the call
   // may run: false for a baseline item's refusal, which is counted (every
@@ -67,13 +74,26 @@ class Recording {
   const std::map<std::string, uint64_t>& baseline() const { return baseline_; }
   // Every syscall recorded, by name, with how many calls.
   const std::map<std::string, uint64_t>& syscalls() const { return syscalls_; }
+  // With every call stopped: each distinct call (its syscall, paths,
+  // addresses and register values), up to kMaxCalls; whether more were
+  // left out.
+  static constexpr size_t kMaxCalls = 200000;
+  const std::vector<Call>& calls() const { return calls_; }
+  bool calls_capped() const { return calls_capped_; }
 
  private:
   // The arguments of syscall `nr` that the policy's rules test on
   // registers, by index.
   std::vector<int> TestedArgs(int nr) const;
 
+  // Keeps `e` in calls_ unless a call like it is there.
+  void Keep(const Call& e, const SyscallInfo& s);
+
   const Policy* policy_;
+  bool every_call_;
+  std::vector<Call> calls_;
+  std::set<std::string> call_keys_;
+  bool calls_capped_ = false;
   std::map<std::string, std::set<std::string>> files_;
   std::set<std::string> execs_;
   std::map<std::string, std::set<std::string>> addresses_;

@@ -244,6 +244,61 @@ TEST_CASE("the baseline stays while learning, and is named with its item") {
   CHECK(Contains(ReadAll(p.profile), "#   io_uring: 1 call\n"));
 }
 
+TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
+  const Probe p;
+  const std::string file = p.work + "/f";
+  const RunResult learned =
+      Learn({"--syscalls", "-o", p.profile, "--", p.helper, "write", file});
+  INFO(learned.err);
+  REQUIRE(learned.exit_code == 0);
+  const std::string profile = ReadAll(p.profile);
+  INFO(profile);
+  CHECK(Contains(profile, "default/fault:error=ENOSYS\n"));
+  CHECK(Contains(profile, "execve"));
+  // What was read is used, not learned: reads are not restricted.
+  CHECK_FALSE(Contains(profile, "%file_rd"));
+  std::filesystem::remove(file);
+  const RunResult replay =
+      e2e::Run({kSyd, "-c", p.profile, "--", p.helper, "write", file}, kEnv);
+  INFO(replay.err);
+  CHECK(replay.exit_code == 0);
+  CHECK_FALSE(Contains(replay.err, "syd:"));
+  CHECK(ReadAll(file) == "x");
+  // A syscall the run did not make: the kernel's answer for one it does
+  // not have.
+  const RunResult other =
+      e2e::Run({kSyd, "-c", p.profile, "--", p.helper, "chroot", "/"}, kEnv);
+  CHECK(other.exit_code == ENOSYS);
+}
+
+TEST_CASE(
+    "--report: what the run used, and the built-in profiles that run it") {
+  const Probe p;
+  const RunResult r =
+      Learn({"--report", "--", p.helper, "write", p.work + "/f"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  INFO(r.out);
+  CHECK(Contains(r.out, "files written, made, removed or changed: 1 (" +
+                            p.work + "/f)\n"));
+  CHECK(Contains(r.out, "  %file: "));
+  // A write that makes the file: stdio and cpath's O_CREAT.
+  CHECK(Contains(r.out,
+                 "smallest set of built-in profiles: -p stdio -p cpath\n"));
+  CHECK(Contains(r.out, "they allow every call the run made\n"));
+  // No profile unless asked for: standard output is the report's.
+  CHECK_FALSE(Contains(r.out, "sys/"));
+  // The suggestion holds: the same work under those profiles.
+  const RunResult run = e2e::Run({kSyd, "-p", "stdio", "-p", "cpath", "--",
+                                  p.helper, "write", p.work + "/g"},
+                                 kEnv);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(ReadAll(p.work + "/g") == "x");
+  CHECK(Learn({"--report", "-p", "paludis", "--", "/bin/true"}).exit_code ==
+        125);
+}
+
 TEST_CASE(
     "the command's exit status passes through, and usage errors are 125") {
   const Probe p;
