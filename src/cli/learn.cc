@@ -1,4 +1,5 @@
-// syd learn [-o FILE] [--syscalls] [--report] [POLICY]... -- COMMAND [ARG]...
+// syd learn [-o FILE | --append FILE] [--syscalls] [--report] [POLICY]...
+//     -- COMMAND [ARG]...
 //
 // Runs COMMAND with every call it makes allowed, and recorded where a
 // policy would have refused it: with no POLICY, each file written, each
@@ -23,6 +24,8 @@
 #include "src/cli/usage.h"
 #include "src/learn/generalise.h"
 #include "src/learn/learn_policy.h"
+#include "src/learn/learned_rules.h"
+#include "src/learn/profile_reader.h"
 #include "src/learn/profile_writer.h"
 #include "src/learn/recording.h"
 #include "src/learn/usage_report.h"
@@ -65,6 +68,17 @@ std::vector<std::string> PolicyWords(const std::vector<std::string>& args) {
     }
   }
   return words;
+}
+
+bool ReadWhole(const std::string& path, std::string* text) {
+  std::FILE* f = std::fopen(path.c_str(), "re");
+  if (f == nullptr) return false;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text->append(buf, n);
+  const bool ok = std::ferror(f) == 0;
+  std::fclose(f);
+  return ok;
 }
 
 // `text` to `path`, whole or not at all: a temporary file beside it,
@@ -125,6 +139,7 @@ int Learn(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
   supervise::Options options;
   std::string output;
+  std::string append;
   bool report = false;
   bool syscalls = false;
   for (size_t i = 0; i < pa.rest.size(); ++i) {
@@ -133,6 +148,8 @@ int Learn(const std::vector<std::string>& args) {
       output = pa.rest[++i];
     } else if (a.starts_with("--output=")) {
       output = a.substr(9);
+    } else if (a == "--append" && i + 1 < pa.rest.size()) {
+      append = pa.rest[++i];
     } else if (a == "--report") {
       report = true;
     } else if (a == "--syscalls") {
@@ -140,7 +157,8 @@ int Learn(const std::vector<std::string>& args) {
     } else if (TakeBackendFlag(a, &options, &pa.error)) {
       continue;
     } else if (pa.error.empty()) {
-      pa.error = a == "-o" ? "-o needs a file" : "unknown option '" + a + "'";
+      pa.error = a == "-o" || a == "--append" ? a + " needs a file"
+                                              : "unknown option '" + a + "'";
     }
   }
   if (!pa.error.empty() || pa.command.empty()) {
@@ -160,6 +178,32 @@ int Learn(const std::vector<std::string>& args) {
   }
   // Every call stops, so that every syscall is seen.
   const bool every_call = report || syscalls;
+  // The profile to merge into is read first: a build is long, and one that
+  // cannot be merged should not run.
+  learn::LearnedRules earlier;
+  if (!append.empty()) {
+    if (!output.empty()) {
+      std::fprintf(stderr,
+                   "syd learn: --append writes the file it reads: no -o\n%s",
+                   UsageLine("learn").c_str());
+      return kExitCommandUsage;
+    }
+    output = append;
+    std::string text;
+    if (!ReadWhole(append, &text)) {
+      std::fprintf(stderr, "syd learn: cannot read %s: %s\n", append.c_str(),
+                   strerror(errno));
+      return kExitCommandUsage;
+    }
+    absl::StatusOr<learn::LearnedRules> read =
+        learn::ReadProfile(text, append, bases.empty(), syscalls);
+    if (!read.ok()) {
+      std::fprintf(stderr, "syd learn: %s\n",
+                   std::string(read.status().message()).c_str());
+      return kExitCommandUsage;
+    }
+    earlier = *std::move(read);
+  }
   if (pa.inputs.empty()) {
     for (std::string_view rest = learn::kRecordedCalls; !rest.empty();) {
       const size_t nl = rest.find('\n');
@@ -216,10 +260,12 @@ int Learn(const std::vector<std::string>& args) {
     // The profile only where asked for: standard output is the report's.
     if (output.empty()) return *status;
   }
-  const learn::ProfileHeader header{pa.command,  path,  sha256,  LearnDate(),
-                                    kSydVersion, bases, syscalls};
-  const std::string profile = learn::WriteProfile(
-      recording, learn::GeneralisationFrom(pa.variables.defines), header);
+  const learn::ProfileHeader header{pa.command,  path,        sha256,
+                                    LearnDate(), kSydVersion, bases};
+  learn::LearnedRules learned = learn::Generalise(
+      recording, learn::GeneralisationFrom(pa.variables.defines), syscalls);
+  learn::Merge(earlier, &learned);
+  const std::string profile = learn::WriteProfile(learned, header);
   if (output.empty() || output == "-") {
     std::fputs(profile.c_str(), stdout);
   } else if (!WriteWhole(output, profile)) {

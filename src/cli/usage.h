@@ -35,7 +35,8 @@ inline constexpr CommandUsage kCommands[] = {
     {"", "-- COMMAND [ARG]...", "run COMMAND in the sandbox"},
     {"ctl", "SOCKET COMMAND...", "talk to a running syd --control SOCKET"},
     {"learn",
-     "[-o FILE] [--syscalls] [--report] [POLICY]... -- COMMAND [ARG]...",
+     "[-o FILE | --append FILE] [--syscalls] [--report] [POLICY]... -- "
+     "COMMAND [ARG]...",
      "run COMMAND allowing everything, and write the profile it needed"},
     {"check", "[--print] POLICY...", "parse, resolve and lint rule files"},
     {"compile", "POLICY... [--pfc | --disasm | --bpf OUT] [--stats]",

@@ -2,6 +2,9 @@
 #include <doctest/doctest.h>
 
 #include "src/learn/generalise.h"
+#include "src/learn/learned_rules.h"
+#include "src/learn/profile_reader.h"
+#include "src/learn/profile_writer.h"
 
 namespace syd::learn {
 namespace {
@@ -68,6 +71,59 @@ TEST_CASE(
       Plain());
   CHECK(got.count("/srv/${USER}/x") == 1);
   CHECK(got.count("/srv/q/a\\*$${b}") == 1);
+}
+
+// Rules of every kind, with names the language must quote.
+LearnedRules Sample(bool syscalls) {
+  LearnedRules r;
+  r.files["${WORK}/***"] = {"file_open_wr", "file_create"};
+  r.files["/srv/q/a\\*\"b"] = {"file_attr", "mount"};
+  r.programs = {"/usr/bin/cc", "${WORK}/***"};
+  r.addresses["LOOPBACK@1024-65535"] = {"bind", "connect"};
+  r.addresses["unix:${WORK}/sock"] = {"sendto", "bind"};
+  r.plain_calls.insert(PlainCall{"socket", {{0, 17}, {1, 3}}});
+  r.plain_calls.insert(PlainCall{"setsid", {}});
+  if (syscalls) r.syscalls = {"read", "write", "execve", "openat"};
+  return r;
+}
+
+bool Same(const LearnedRules& a, const LearnedRules& b) {
+  return a.files == b.files && a.programs == b.programs &&
+         a.addresses == b.addresses && !(a.plain_calls < b.plain_calls) &&
+         !(b.plain_calls < a.plain_calls) && a.syscalls == b.syscalls;
+}
+
+TEST_CASE("a written profile reads back as the rules it was written from") {
+  for (bool alone : {true, false}) {
+    for (bool syscalls : {false, true}) {
+      CAPTURE(alone);
+      CAPTURE(syscalls);
+      ProfileHeader header{{"make", "-j2"}, "/usr/bin/make", "ab",
+                           "2026-01-01",    "0.1.0",         {}};
+      if (!alone) header.bases = {"-p", "paludis"};
+      const std::string text = WriteProfile(Sample(syscalls), header);
+      absl::StatusOr<LearnedRules> read =
+          ReadProfile(text, "p.syd", alone, syscalls);
+      REQUIRE_MESSAGE(read.ok(), read.status().message(), "\n", text);
+      CHECK(Same(*read, Sample(syscalls)));
+      // Of another kind of run: refused, saying why.
+      CHECK_FALSE(ReadProfile(text, "p.syd", !alone, syscalls).ok());
+      CHECK_FALSE(ReadProfile(text, "p.syd", alone, !syscalls).ok());
+      // Merged with itself: nothing twice.
+      LearnedRules twice = Sample(syscalls);
+      Merge(*read, &twice);
+      CHECK(WriteProfile(twice, header) == text);
+    }
+  }
+}
+
+TEST_CASE("a file syd learn did not write is refused at its line") {
+  const absl::StatusOr<LearnedRules> r = ReadProfile(
+      "# Files\nsys/trace+%file_wr:allow:arg_=*\"/x\"\n"
+      "sys/fault+ptrace:error=EPERM\n",
+      "mine.syd", true, false);
+  REQUIRE_FALSE(r.ok());
+  CHECK(std::string(r.status().message()).starts_with("mine.syd:3: "));
 }
 
 }  // namespace

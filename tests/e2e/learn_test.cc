@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -242,6 +243,52 @@ TEST_CASE("the baseline stays while learning, and is named with its item") {
                "the baseline refused io_uring 1 time (baseline/allow+io_uring "
                "reopens it)"));
   CHECK(Contains(ReadAll(p.profile), "#   io_uring: 1 call\n"));
+}
+
+TEST_CASE("--append merges a second run into the profile, nothing twice") {
+  const Probe p;
+  const std::string a = p.work + "/a", b = p.work + "/sub/b";
+  REQUIRE(Learn({"-o", p.profile, "--", p.helper, "write", a}).exit_code == 0);
+  mkdir((p.work + "/sub").c_str(), 0755);
+  const RunResult second =
+      Learn({"--append", p.profile, "--", p.helper, "write", b});
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  const std::string merged = ReadAll(p.profile);
+  INFO(merged);
+  CHECK(Contains(merged, "arg_=*\"" + a + "\"\n"));
+  CHECK(Contains(merged, "arg_=*\"" + b + "\"\n"));
+  // The same run again adds nothing.
+  REQUIRE(
+      Learn({"--append", p.profile, "--", p.helper, "write", b}).exit_code ==
+      0);
+  CHECK(ReadAll(p.profile) == merged);
+  // Both runs replay under the merged profile.
+  for (const std::string& file : {a, b}) {
+    std::filesystem::remove(file);
+    const RunResult r =
+        e2e::Run({kSyd, "-c", p.profile, "--", p.helper, "write", file}, kEnv);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(ReadAll(file) == "x");
+  }
+  // Into a file syd learn did not write, or of another kind of run:
+  // nothing runs, and the file stays as it was.
+  const std::string mine = p.root + "/mine.syd";
+  std::ofstream(mine) << "sys/fault+ptrace:error=EPERM\n";
+  const std::string never = p.work + "/never";
+  const RunResult refused =
+      Learn({"--append", mine, "--", p.helper, "write", never});
+  CHECK(refused.exit_code == 125);
+  CHECK(Contains(refused.err, mine + ":1: not a rule syd learn writes"));
+  CHECK_FALSE(Exists(never));
+  CHECK(ReadAll(mine) == "sys/fault+ptrace:error=EPERM\n");
+  const RunResult kind = Learn(
+      {"--syscalls", "--append", p.profile, "--", p.helper, "write", never});
+  CHECK(kind.exit_code == 125);
+  CHECK(Contains(kind.err, "without --syscalls"));
+  CHECK_FALSE(Exists(never));
+  CHECK(ReadAll(p.profile) == merged);
 }
 
 TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
