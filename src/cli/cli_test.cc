@@ -257,7 +257,7 @@ TEST_CASE("the man page's synopsis and options match syd --help") {
   for (const char* option :
        {"-c FILE", "-m RULE", "-p PROFILE", "-D NAME=VALUE",
         "--log-format=text|json", "--stats", "--debug",
-        "--backend=auto|ptrace|user-notif", "--control SOCKET",
+        "--backend=auto|ptrace|user-notif", "--control SOCKET", "--strict",
         "--dump FILE"}) {
     CHECK_MESSAGE(Contains(plain, std::string("\n") + option + "\n: "), option);
     CHECK_MESSAGE(Contains(help.out, std::string("[") + option + "]"), option);

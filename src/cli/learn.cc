@@ -16,10 +16,10 @@
 #include <cstring>
 #include <ctime>
 
-#include "src/base/sha256.h"
 #include "src/cli/command_path.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/program_check.h"
 #include "src/cli/run_setup.h"
 #include "src/cli/usage.h"
 #include "src/learn/generalise.h"
@@ -232,13 +232,10 @@ int Learn(const std::vector<std::string>& args) {
                  strerror(error));
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
-  // Hashed before it runs: the program cannot change what was learned
-  // for it.
+  // Hashed before it runs, and run by the descriptor hashed: the header
+  // names the file that ran.
   std::string sha256;
-  if (const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    sha256 = Sha256OfFd(fd).value_or("");
-    close(fd);
-  }
+  options.exec_fd = OpenForExec(path, &sha256);
   learn::Recording recording(compiled->policy, every_call);
   options.learn = [&recording](const Call& call, const Decision& d) {
     return recording.Add(call, d);

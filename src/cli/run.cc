@@ -18,6 +18,7 @@
 #include "src/cli/command_path.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
+#include "src/cli/program_check.h"
 #include "src/cli/run_setup.h"
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
@@ -31,6 +32,7 @@ namespace syd::cli {
 int RunCommand(const std::vector<std::string>& args) {
   PolicyArgs pa = ParsePolicyArgs(args, /*bare_files=*/false);
   supervise::Options options;
+  bool strict = false;
   for (size_t i = 0; i < pa.rest.size(); ++i) {
     const std::string& a = pa.rest[i];
     // --control PATH, --control=PATH; the same for --dump.
@@ -61,6 +63,8 @@ int RunCommand(const std::vector<std::string>& args) {
       options.debug = true;
     } else if (a == "--allow-stopped-calls") {
       options.allow_stopped_calls = true;
+    } else if (a == "--strict") {
+      strict = true;
     } else if (a == "--unshare-net") {
       options.unshare_net = true;
     } else if (TakeBackendFlag(a, &options, &pa.error)) {
@@ -118,6 +122,15 @@ int RunCommand(const std::vector<std::string>& args) {
     return error == ENOENT ? kExitNotFound : kExitCannotRun;
   }
   GrantKernelExecutes(path, &options.landlock);
+  // Under a profile syd learn made for this program: executed by the
+  // descriptor whose digest was compared.
+  const std::optional<int> exec_fd =
+      CheckLearnedProgram(path, pa.inputs, strict, "syd");
+  if (!exec_fd) {
+    std::fprintf(stderr, "syd: --strict: nothing was run\n");
+    return kExitCommandUsage;
+  }
+  options.exec_fd = *exec_fd;
   if (supervised) {
     options.vars = pa.variables;
     options.messages = [](const std::string& line) {
@@ -135,10 +148,6 @@ int RunCommand(const std::vector<std::string>& args) {
     }
     return *status;
   }
-  std::vector<char*> argv;
-  for (const std::string& a : pa.command)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
   if (options.unshare_net) {
     if (absl::Status s = kernel::EnterNewNetworkNamespace(); !s.ok()) {
       std::fprintf(stderr, "syd: %s; nothing was run\n",
@@ -157,7 +166,7 @@ int RunCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;
   }
-  execv(path.c_str(), argv.data());
+  supervise::ExecCommand(options.exec_fd, path, pa.command);
   // The filter is in place: this report may itself be refused.
   std::fprintf(stderr,
                "syd: cannot execute %s: %s (does the policy allow execve?)\n",

@@ -25,6 +25,7 @@ inline constexpr std::string_view kRunOptions[] = {
     "--stats",
     "--debug",
     "--allow-stopped-calls",
+    "--strict",
     "--unshare-net",
     "--backend=auto|ptrace|user-notif",
     "--control SOCKET",

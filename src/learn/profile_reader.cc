@@ -146,4 +146,26 @@ absl::StatusOr<LearnedRules> ReadProfile(const std::string& text,
   return read;
 }
 
+std::optional<LearnedProgram> ReadLearnedProgram(const std::string& text) {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    if (line[0] != '#') break;  // the header is over
+    if (!line.starts_with(kProgramLine)) continue;
+    const std::string_view rest = line.substr(kProgramLine.size());
+    const size_t mark = rest.rfind(kDigestMark);
+    if (mark == std::string_view::npos) return std::nullopt;
+    const std::string_view hex = rest.substr(mark + kDigestMark.size());
+    if (hex.size() != 64 ||
+        hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return LearnedProgram{std::string(rest.substr(0, mark)), std::string(hex)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace syd::learn

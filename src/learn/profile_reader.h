@@ -3,6 +3,7 @@
 #ifndef SYD_LEARN_PROFILE_READER_H_
 #define SYD_LEARN_PROFILE_READER_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,6 +18,16 @@ namespace syd::learn {
 absl::StatusOr<LearnedRules> ReadProfile(const std::string& text,
                                          const std::string& name, bool alone,
                                          bool syscalls);
+
+// The program a learned profile was made for, as its header names it.
+struct LearnedProgram {
+  std::string path;    // as written (its bytes escaped)
+  std::string sha256;  // lower-case hex
+};
+
+// The program line of the header of `text` (before its first rule), if
+// syd learn wrote one with a digest.
+std::optional<LearnedProgram> ReadLearnedProgram(const std::string& text);
 
 }  // namespace syd::learn
 

@@ -64,10 +64,10 @@ std::string WriteProfile(const LearnedRules& rules,
   StrAppend(&out, "# Learned by syd learn ", header.version, " on ",
             header.date, " from:\n#   ", Command(header.command), "\n");
   if (!header.program.empty()) {
-    StrAppend(
-        &out, "# Program: ", EscapeBytes(header.program, false),
-        header.sha256.empty() ? " (unreadable)" : " sha256:" + header.sha256,
-        "\n");
+    StrAppend(&out, kProgramLine, EscapeBytes(header.program, false),
+              header.sha256.empty() ? std::string(" (unreadable)")
+                                    : StrCat(kDigestMark, header.sha256),
+              "\n");
   }
   if (alone) {
     StrAppend(&out, "# Use: syd -c THIS_FILE -- ", Command(header.command),

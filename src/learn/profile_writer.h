@@ -21,6 +21,10 @@ inline constexpr std::string_view kSyscallsSection =
     "# The syscalls the run made";
 inline constexpr std::string_view kSyscallsDefault =
     "default/fault:error=ENOSYS";
+// The header's line that names the program and its digest:
+// "# Program: PATH sha256:HEX" (syd checks it: profile_reader.h).
+inline constexpr std::string_view kProgramLine = "# Program: ";
+inline constexpr std::string_view kDigestMark = " sha256:";
 
 struct ProfileHeader {
   std::vector<std::string> command;  // as given after "--"

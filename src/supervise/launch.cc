@@ -1,6 +1,7 @@
 #include "src/supervise/launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -104,15 +105,24 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   raise(SIGSTOP);
   if (!proc.ok()) _exit(125);
   if (!domain.ok()) Fail(domain);
+  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(s);
+  ExecCommand(setup.exec_fd, path, args);
+  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
+               strerror(errno));
+  _exit(126);
+}
+
+void ExecCommand(int fd, const std::string& path,
+                 const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(s);
-  execv(path.c_str(), argv.data());
-  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
-               strerror(errno));
-  _exit(126);
+  if (fd < 0) {
+    execv(path.c_str(), argv.data());
+  } else {
+    syscall(SYS_execveat, fd, "", argv.data(), environ, AT_EMPTY_PATH);
+  }
 }
 
 int ExitCode(int status) {

@@ -34,7 +34,17 @@ struct ChildSetup {
   bool own_proc = false;  // in a pid namespace of syd's: MountSandboxProc
   bool network = false;   // --unshare-net: kernel::EnterNewNetworkNamespace
   Limits limits;          // SetResourceLimits
+  // The command, open (not close-on-exec for a #! script, which the
+  // kernel then reads as /dev/fd/N): executed by this descriptor
+  // (execveat, AT_EMPTY_PATH), so that the file syd checked is the one
+  // that runs; -1 to execute `path` by name.
+  int exec_fd = -1;
 };
+
+// Executes `path` with `args` and the environment, by `fd` when it is
+// not -1 (ChildSetup::exec_fd); returns only on failure, with errno.
+void ExecCommand(int fd, const std::string& path,
+                 const std::vector<std::string>& args);
 
 // In a child of syd: makes the namespaces `setup` asks for, sets its
 // limits, enters the Landlock domain, stops itself until syd has it,

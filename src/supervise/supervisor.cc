@@ -250,8 +250,9 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   if (child == 0)
     RunCommandChild(
         user_notif ? notify_prog : prog_, user_notif, options_.landlock,
-        {pid_ns_.has_value(), options_.unshare_net, options_.limits}, path,
-        argv);
+        {pid_ns_.has_value(), options_.unshare_net, options_.limits,
+         options_.exec_fd},
+        path, argv);
   command_pid_ = child;
   locks_.SetInitial(child);
   if (pid_ns_) {

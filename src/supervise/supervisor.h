@@ -76,6 +76,9 @@ struct Options {
   // as if allowed when this returns true (src/learn/recording.h). A call
   // the kernel would fail anyway is not: it gets the kernel's errno.
   std::function<bool(const Call& call, const Decision& d)> learn;
+  // The command, open, to execute by this descriptor (ChildSetup::
+  // exec_fd); -1 to execute it by name.
+  int exec_fd = -1;
   // limit/: the child's resource limits, and the timeout that ends the
   // whole sandbox (Deadline).
   Limits limits;

@@ -291,6 +291,44 @@ TEST_CASE("--append merges a second run into the profile, nothing twice") {
   CHECK(ReadAll(p.profile) == merged);
 }
 
+TEST_CASE("the program's digest is checked on the descriptor that runs") {
+  const Probe p;
+  const std::string prog = p.root + "/prog";
+  std::filesystem::copy_file(p.helper, prog);
+  const std::string file = p.work + "/f";
+  REQUIRE(Learn({"-o", p.profile, "--", prog, "write", file}).exit_code == 0);
+  CHECK(Contains(ReadAll(p.profile), "# Program: " + prog + " sha256:"));
+  auto run = [&](std::vector<std::string> flags) {
+    std::filesystem::remove(file);
+    std::vector<std::string> argv = {kSyd};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    for (const std::string& a :
+         {std::string("-c"), p.profile, std::string("--"), prog,
+          std::string("write"), file}) {
+      argv.push_back(a);
+    }
+    return e2e::Run(argv, kEnv);
+  };
+  // The same file: no word, and the command is executed by the
+  // descriptor syd hashed.
+  const RunResult same = run({"--debug"});
+  INFO(same.err);
+  CHECK(same.exit_code == 0);
+  CHECK(Contains(same.err, "execveat("));
+  CHECK_FALSE(Contains(same.err, "warning"));
+  // Changed since: a warning, and it runs; with --strict, nothing runs.
+  std::ofstream(prog, std::ios::app) << "changed";
+  const RunResult changed = run({});
+  CHECK(changed.exit_code == 0);
+  CHECK(Contains(changed.err, "syd: warning: " + p.profile + ": learned for " +
+                                  prog + " with SHA-256 "));
+  CHECK(ReadAll(file) == "x");
+  const RunResult strict = run({"--strict"});
+  CHECK(strict.exit_code == 125);
+  CHECK(Contains(strict.err, "syd: error: "));
+  CHECK_FALSE(Exists(file));
+}
+
 TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
   const Probe p;
   const std::string file = p.work + "/f";
