@@ -17,6 +17,19 @@ bool IsWritePart(const std::string& label) {
          std::end(kWriteParts);
 }
 
+// The argument that says what a call does, where one syscall does many
+// things (socket's family, prctl's option, ioctl's request, fcntl's
+// command): an allow-list pins it to the values the run used, which the
+// kernel tests on registers.
+struct Selector {
+  std::string_view syscall;
+  int arg;
+};
+constexpr Selector kSelectors[] = {
+    {"arch_prctl", 0}, {"fcntl", 1},  {"ioctl", 1},      {"personality", 0},
+    {"prctl", 0},      {"socket", 0}, {"socketpair", 0},
+};
+
 // A unix socket's path or an abstract name, generalised as a file's name.
 std::string AddressPattern(const std::string& address,
                            const Generalisation& g) {
@@ -68,9 +81,22 @@ LearnedRules Generalise(const Recording& recording, const Generalisation& g,
   out.plain_calls = recording.plain_calls();
   out.baseline = recording.baseline();
   if (syscalls) {
-    for (const auto& [name, count] : recording.syscalls())
-      out.syscalls.insert(name);
-    out.syscalls.insert("execve");
+    std::set<std::string> selected;
+    for (const Call& e : recording.calls()) {
+      const SyscallInfo* s = FindSyscall(e.nr);
+      if (s == nullptr) continue;
+      for (const Selector& sel : kSelectors) {
+        if (s->name != sel.syscall) continue;
+        out.syscalls.insert(
+            PlainCall{std::string(s->name),
+                      {{sel.arg, e.args[sel.arg] & s->args[sel.arg].Mask()}}});
+        selected.insert(std::string(s->name));
+      }
+    }
+    for (const auto& [name, count] : recording.syscalls()) {
+      if (selected.count(name) == 0) out.syscalls.insert(PlainCall{name, {}});
+    }
+    out.syscalls.insert(PlainCall{"execve", {}});
   }
   return out;
 }

@@ -23,8 +23,11 @@ struct LearnedRules {
   std::set<PlainCall> plain_calls;
   // Baseline items met, with their counts (comments only).
   std::map<std::string, uint64_t> baseline;
-  // --syscalls: the syscalls allowed, the rest ENOSYS; empty without.
-  std::set<std::string> syscalls;
+  // --syscalls: the syscalls allowed, the rest ENOSYS; empty without. A
+  // syscall whose selector a kernel rule tests (socket's family, ioctl's
+  // request: kSelectors) comes once per value the run used; the others
+  // with no argument.
+  std::set<PlainCall> syscalls;
 };
 
 // The rules for `recording`, written with `g`; with `syscalls`, the

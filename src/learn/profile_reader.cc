@@ -85,8 +85,14 @@ bool AddRule(const RuleStmt& rule, Section section, LearnedRules* rules) {
       rules->plain_calls.insert(std::move(plain));
       return true;
     case Section::kSyscalls:
-      if (!pattern.empty() || !plain.args.empty()) return false;
-      rules->syscalls.insert(names.begin(), names.end());
+      if (!pattern.empty() || (!plain.args.empty() && names.size() != 1))
+        return false;
+      if (!plain.args.empty()) {
+        rules->syscalls.insert(std::move(plain));
+        return true;
+      }
+      for (const std::string& n : names)
+        rules->syscalls.insert(PlainCall{n, {}});
       return true;
     case Section::kNone:
       break;

@@ -20,6 +20,14 @@ size_t LabelRank(const std::string& label) {
   return static_cast<size_t>(it - std::begin(kFileSets));
 }
 
+// "sys/allow+NAME:argN=V...".
+std::string PlainRule(const PlainCall& c) {
+  std::string out = StrCat("sys/allow+", c.syscall);
+  for (const auto& [arg, value] : c.args)
+    StrAppend(&out, ":arg", arg, "=", value);
+  return out;
+}
+
 std::string SyscallList(const std::set<std::string>& labels) {
   std::vector<std::string> sorted(labels.begin(), labels.end());
   std::stable_sort(sorted.begin(), sorted.end(),
@@ -107,13 +115,8 @@ std::string WriteProfile(const LearnedRules& rules,
   }
   if (!rules.plain_calls.empty())
     out += "\n" + std::string(kOtherCallsSection) + "\n";
-  for (const PlainCall& c : rules.plain_calls) {
-    StrAppend(&out, "sys/allow+", c.syscall);
-    for (const auto& [arg, value] : c.args) {
-      StrAppend(&out, ":arg", arg, "=", value);
-    }
-    out += "\n";
-  }
+  for (const PlainCall& c : rules.plain_calls)
+    StrAppend(&out, PlainRule(c), "\n");
   if (!rules.baseline.empty()) {
     out +=
         "\n# The command met the baseline, which stays (each item is "
@@ -133,14 +136,19 @@ std::string WriteProfile(const LearnedRules& rules,
               " (and execve, by which syd starts the command);\n# the rest "
               "fail with ENOSYS, as on a kernel without them.\n");
     std::string line;
-    for (const std::string& name : rules.syscalls) {
-      if (!line.empty() && line.size() + name.size() > 70) {
+    for (const PlainCall& c : rules.syscalls) {
+      if (!c.args.empty()) continue;
+      if (!line.empty() && line.size() + c.syscall.size() > 70) {
         StrAppend(&out, "sys/allow+", line, "\n");
         line.clear();
       }
-      StrAppend(&line, line.empty() ? "" : ",", name);
+      StrAppend(&line, line.empty() ? "" : ",", c.syscall);
     }
-    StrAppend(&out, "sys/allow+", line, "\n", kSyscallsDefault, "\n");
+    if (!line.empty()) StrAppend(&out, "sys/allow+", line, "\n");
+    for (const PlainCall& c : rules.syscalls) {
+      if (!c.args.empty()) StrAppend(&out, PlainRule(c), "\n");
+    }
+    StrAppend(&out, kSyscallsDefault, "\n");
   }
   return out;
 }
