@@ -29,6 +29,7 @@
 #include "src/learn/profile_writer.h"
 #include "src/learn/recording.h"
 #include "src/learn/usage_report.h"
+#include "src/policy/baseline.h"
 #include "src/supervise/supervisor.h"
 
 namespace syd::cli {
@@ -279,11 +280,20 @@ int Learn(const std::vector<std::string>& args) {
                recording.files_by_path().size(), recording.execs().size(),
                recording.AddressCount(), *status);
   for (const auto& [item, calls] : recording.baseline()) {
+    // An item that answers ENOSYS is one programs fall back from (glibc's
+    // clone3, libmount's descriptor API): not a failure of the run.
+    const BaselineItem* b = FindBaselineItem(item);
+    const bool absent =
+        b != nullptr && b->rules.find("error=ENOSYS") != std::string_view::npos;
     std::fprintf(stderr,
-                 "syd learn: the baseline refused %s %llu time%s "
+                 "syd learn: the baseline refused %s %llu time%s%s "
                  "(baseline/allow+%s reopens it)\n",
                  item.c_str(), static_cast<unsigned long long>(calls),
-                 calls == 1 ? "" : "s", item.c_str());
+                 calls == 1 ? "" : "s",
+                 absent ? ", with ENOSYS as a kernel without it does: "
+                          "programs fall back"
+                        : "",
+                 item.c_str());
   }
   return *status;
 }
