@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,9 +33,15 @@ bool SameProgram(const std::string& named, const std::string& path) {
 }  // namespace
 
 int OpenForExec(const std::string& path, std::string* sha256) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    sha256->clear();
+  sha256->clear();
+  // A regular file only, opened without waiting (a FIFO would hold syd):
+  // anything else is executed by name, and the kernel says what it is.
+  const int fd =
+      open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
     return -1;
   }
   *sha256 = Sha256OfFd(fd).value_or("");

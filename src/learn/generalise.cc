@@ -20,14 +20,21 @@ constexpr std::string_view kNeverWhole[] = {
     "/run",     "/sbin",      "/srv",       "/sys",   "/usr",
     "/usr/lib", "/usr/local", "/usr/share", "/var",   "/var/lib"};
 
-// A path's text in the language: glob metacharacters and "${" escaped.
+// A path's text in the language: glob metacharacters and "${" escaped,
+// and a control byte written '?' (the language has no escape for one,
+// and a newline would end the rule: the names are the sandbox's, and
+// must not write rules of their own into the profile).
 std::string Literal(std::string_view text) {
   const std::string quoted = QuoteGlob(text);
   std::string out;
   for (size_t i = 0; i < quoted.size(); ++i) {
-    if (quoted[i] == '$' && i + 1 < quoted.size() && quoted[i + 1] == '{')
-      out += '$';
-    out += quoted[i];
+    const unsigned char c = static_cast<unsigned char>(quoted[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += '?';
+      continue;
+    }
+    if (c == '$' && i + 1 < quoted.size() && quoted[i + 1] == '{') out += '$';
+    out += static_cast<char>(c);
   }
   return out;
 }

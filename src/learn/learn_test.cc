@@ -99,6 +99,23 @@ bool Same(const LearnedRules& a, const LearnedRules& b) {
          !(b.syscalls < a.syscalls);
 }
 
+TEST_CASE("a name cannot write a rule of its own into the profile") {
+  Generalisation g = Plain();
+  g.collapse_at = 100;
+  const std::string evil = "/srv/x\nsys/trace+%file_wr:allow:arg_=*\"/***\"";
+  const Labels got = GeneralisePaths({{evil, {"file_create"}}}, g);
+  REQUIRE(got.size() == 1);
+  CHECK(got.begin()->first ==
+        "/srv/x?sys/trace+%file_wr:allow:arg_=\\*\"/\\*\\*\\*\"");
+  LearnedRules r;
+  r.files = got;
+  const std::string text =
+      WriteProfile(r, ProfileHeader{{"x"}, "", "", "", "", {}});
+  const absl::StatusOr<LearnedRules> read = ReadProfile(text, "p", true, false);
+  REQUIRE_MESSAGE(read.ok(), read.status().message());
+  CHECK(read->files == got);
+}
+
 TEST_CASE("a written profile reads back as the rules it was written from") {
   for (bool alone : {true, false}) {
     for (bool syscalls : {false, true}) {

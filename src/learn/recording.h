@@ -75,9 +75,9 @@ class Recording {
   // Every syscall recorded, by name, with how many calls.
   const std::map<std::string, uint64_t>& syscalls() const { return syscalls_; }
   // With every call stopped: each distinct call (its syscall, paths,
-  // addresses and register values), up to kMaxCalls; whether more were
-  // left out.
-  static constexpr size_t kMaxCalls = 200000;
+  // addresses and register values), up to kMaxCalls (about 1 KiB each);
+  // whether more were left out.
+  static constexpr size_t kMaxCalls = 50000;
   const std::vector<Call>& calls() const { return calls_; }
   bool calls_capped() const { return calls_capped_; }
 

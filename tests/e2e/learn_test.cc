@@ -329,6 +329,28 @@ TEST_CASE("the program's digest is checked on the descriptor that runs") {
   CHECK_FALSE(Exists(file));
 }
 
+TEST_CASE("a name the program makes cannot write a rule into the profile") {
+  const Probe p;
+  // A file whose name holds a newline and a rule that would allow every
+  // write.
+  const std::string evil =
+      p.work + "/x\nsys/trace+%file_wr:allow:arg_=*\"/***\"";
+  const std::string dir = evil.substr(0, evil.rfind('/'));
+  const RunResult learned =
+      Learn({"-o", p.profile, "--", "/bin/sh", "-c",
+             "mkdir -p \"$1\" && exec \"$2\" write \"$3\"", "sh", dir, p.helper,
+             evil});
+  INFO(learned.out, learned.err);
+  REQUIRE(learned.exit_code == 0);
+  REQUIRE(Exists(evil));
+  const std::string profile = ReadAll(p.profile);
+  INFO(profile);
+  CHECK_FALSE(Contains(profile, "\nsys/trace+%file_wr:allow:arg_=*\"/***\""));
+  const RunResult escape = p.Replay(p.helper + " write " + p.other + "/y");
+  CHECK(escape.exit_code == EPERM);
+  CHECK_FALSE(Exists(p.other + "/y"));
+}
+
 TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
   const Probe p;
   const std::string file = p.work + "/f";
