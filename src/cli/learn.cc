@@ -205,7 +205,8 @@ int Learn(const std::vector<std::string>& args) {
     }
     earlier = *std::move(read);
   }
-  if (pa.inputs.empty()) {
+  // With no policy (a --limit is none), what is recorded.
+  if (bases.empty()) {
     for (std::string_view rest = learn::kRecordedCalls; !rest.empty();) {
       const size_t nl = rest.find('\n');
       pa.inputs.push_back(

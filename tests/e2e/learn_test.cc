@@ -416,6 +416,11 @@ TEST_CASE(
   CHECK(Learn({"--frob", "--", "/bin/true"}).exit_code == 125);
   const RunResult missing = Learn({"--", "/nonexistent/prog"});
   CHECK(missing.exit_code == 127);
+  // A limit is not a policy: what is written is still learned.
+  REQUIRE(Learn({"--limit", "timeout=60", "-o", p.profile, "--", p.helper,
+                 "write", p.work + "/limited"})
+              .exit_code == 0);
+  CHECK(Contains(ReadAll(p.profile), p.work + "/limited"));
 }
 
 }  // namespace
