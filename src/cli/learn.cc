@@ -110,15 +110,18 @@ bool WriteWhole(const std::string& path, const std::string& text) {
 constexpr const char* kReportProfiles[] = {
     "stdio", "rpath", "wpath", "cpath", "inet", "unix", "dns", "proc", "exec"};
 
-// The usage report; nothing when a profile cannot be loaded (said on
-// stderr).
-std::optional<std::string> Report(const learn::Recording& recording) {
+// The profiles --report offers, loaded; nothing when one cannot be (said
+// on stderr). Loaded before the command runs: a long run must not end
+// with no report.
+std::optional<std::vector<Policy>> ReportProfiles() {
   std::vector<Policy> policies;
   policies.reserve(std::size(kReportProfiles));
   for (const char* name : kReportProfiles) {
     const std::optional<std::string> path = FindProfile(name);
     if (!path) {
-      std::fprintf(stderr, "syd learn: --report needs the profile '%s'\n",
+      std::fprintf(stderr,
+                   "syd learn: --report needs the profile '%s' "
+                   "($SYD_PROFILE_PATH, or the installed ones)\n",
                    name);
       return std::nullopt;
     }
@@ -128,10 +131,17 @@ std::optional<std::string> Report(const learn::Recording& recording) {
     if (!rules) return std::nullopt;
     policies.emplace_back(*std::move(rules));
   }
-  std::vector<learn::NamedPolicy> named;
-  for (size_t i = 0; i < policies.size(); ++i)
-    named.push_back({kReportProfiles[i], &policies[i]});
-  return learn::UsageReport(recording, named);
+  return policies;
+}
+
+// Whether a file can be made beside `path`, where the profile goes: asked
+// before the command runs, so that its run is not lost.
+bool CanWriteBeside(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  return access(dir.c_str(), W_OK | X_OK) == 0;
 }
 
 }  // namespace
@@ -179,6 +189,8 @@ int Learn(const std::vector<std::string>& args) {
   }
   // Every call stops, so that every syscall is seen.
   const bool every_call = report || syscalls;
+  std::optional<std::vector<Policy>> report_profiles;
+  if (report && !(report_profiles = ReportProfiles())) return kExitCommandUsage;
   // The profile to merge into is read first: a build is long, and one that
   // cannot be merged should not run.
   learn::LearnedRules earlier;
@@ -204,6 +216,12 @@ int Learn(const std::vector<std::string>& args) {
       return kExitCommandUsage;
     }
     earlier = *std::move(read);
+  }
+  const std::string& target = append.empty() ? output : append;
+  if (!target.empty() && target != "-" && !CanWriteBeside(target)) {
+    std::fprintf(stderr, "syd learn: cannot write %s: %s; nothing was run\n",
+                 target.c_str(), strerror(errno));
+    return kExitCommandUsage;
   }
   // With no policy (a --limit is none), what is recorded.
   if (bases.empty()) {
@@ -253,9 +271,10 @@ int Learn(const std::vector<std::string>& args) {
     return kExitCommandUsage;
   }
   if (report) {
-    std::optional<std::string> text = Report(recording);
-    if (!text) return kExitCommandUsage;
-    std::fputs(text->c_str(), stdout);
+    std::vector<learn::NamedPolicy> named;
+    for (size_t i = 0; i < report_profiles->size(); ++i)
+      named.push_back({kReportProfiles[i], &(*report_profiles)[i]});
+    std::fputs(learn::UsageReport(recording, named).c_str(), stdout);
     // The profile only where asked for: standard output is the report's.
     if (output.empty()) return *status;
   }

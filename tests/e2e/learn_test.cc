@@ -416,6 +416,13 @@ TEST_CASE(
   CHECK(Learn({"--frob", "--", "/bin/true"}).exit_code == 125);
   const RunResult missing = Learn({"--", "/nonexistent/prog"});
   CHECK(missing.exit_code == 127);
+  // A profile that could not be written is said before the command runs.
+  const std::string never = p.work + "/never";
+  const RunResult unwritable =
+      Learn({"-o", "/nonexistent/dir/p.syd", "--", p.helper, "write", never});
+  CHECK(unwritable.exit_code == 125);
+  CHECK(Contains(unwritable.err, "cannot write /nonexistent/dir/p.syd"));
+  CHECK_FALSE(Exists(never));
   // A limit is not a policy: what is written is still learned.
   REQUIRE(Learn({"--limit", "timeout=60", "-o", p.profile, "--", p.helper,
                  "write", p.work + "/limited"})
