@@ -60,9 +60,10 @@ absl::StatusOr<std::unique_ptr<Plugin>> Plugin::Load(
 bool Plugin::ExportsExitHook(const std::string& path) {
   void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr) return false;
-  const bool exported = dlsym(handle, "syd_plugin_exit") != nullptr;
-  dlclose(handle);
-  return exported;
+  // Left loaded: Load's dlopen then finds the same object, and its
+  // constructors run once (a dlclose here unloaded it, and they ran
+  // again).
+  return dlsym(handle, "syd_plugin_exit") != nullptr;
 }
 
 void Plugin::Finish(int exit_status) {

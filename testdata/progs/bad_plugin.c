@@ -1,6 +1,22 @@
 /* Plugins that are wrong in one way each, for the load-error tests:
- * -DWRONG_ABI exports another ABI version, -DNO_ENTER has no enter hook. */
+ * -DWRONG_ABI exports another ABI version, -DNO_ENTER has no enter hook;
+ * and -DCOUNT_LOADS, right, whose constructor appends a line to
+ * $SYD_TEST_LOADS each time the object is loaded. */
 #include "syd/plugin.h"
+
+#ifdef COUNT_LOADS
+#include <stdio.h>
+#include <stdlib.h>
+
+__attribute__((constructor)) static void count_load(void) {
+  const char *file = getenv("SYD_TEST_LOADS");
+  FILE *f = file ? fopen(file, "a") : NULL;
+  if (f) {
+    fputs("loaded\n", f);
+    fclose(f);
+  }
+}
+#endif
 
 uint32_t syd_plugin_abi(void) {
 #ifdef WRONG_ABI

@@ -821,6 +821,17 @@ TEST_CASE("plugin load errors say what is wrong and run nothing") {
   CHECK(!Exists(marker));
 }
 
+TEST_CASE("a plugin is loaded once: its constructors run once") {
+  const std::string dir = testing::MakeTempDir();
+  const std::string loads = dir + "/loads";
+  const RunResult r =
+      Run({kSyd, "-m", "sys/user+write:load=testdata/progs/count_loads.so",
+           "--", kHelper, "write", dir + "/f"},
+          {"SYD_TEST_LOADS=" + loads});
+  CHECK(r.exit_code == 0);
+  CHECK(testing::ReadAll(loads) == "loaded\n");
+}
+
 TEST_CASE("sys/user works with every verdict") {
   std::string dir = testing::MakeTempDir();
   auto user = [&](const std::string& verdict, const std::string& name) {
