@@ -381,27 +381,31 @@ TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
 TEST_CASE(
     "--report: what the run used, and the built-in profiles that run it") {
   const Probe p;
+  // A system program: the helper built with a sanitizer makes calls of
+  // its own that no profile allows.
   const RunResult r =
-      Learn({"--report", "--", p.helper, "write", p.work + "/f"});
+      Learn({"--report", "--", "/usr/bin/touch", p.work + "/f"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   INFO(r.out);
   CHECK(Contains(r.out, "files written, made, removed or changed: 1 (" +
                             p.work + "/f)\n"));
   CHECK(Contains(r.out, "  %file: "));
-  // A write that makes the file: stdio and cpath's O_CREAT.
+  // A file made (cpath's O_CREAT) and its times set (wpath's utimensat).
   CHECK(Contains(r.out,
-                 "smallest set of built-in profiles: -p stdio -p cpath\n"));
+                 "smallest set of built-in profiles: -p stdio -p "
+                 "wpath -p cpath\n"));
   CHECK(Contains(r.out, "they allow every call the run made\n"));
   // No profile unless asked for: standard output is the report's.
   CHECK_FALSE(Contains(r.out, "sys/"));
   // The suggestion holds: the same work under those profiles.
-  const RunResult run = e2e::Run({kSyd, "-p", "stdio", "-p", "cpath", "--",
-                                  p.helper, "write", p.work + "/g"},
-                                 kEnv);
+  const RunResult run =
+      e2e::Run({kSyd, "-p", "stdio", "-p", "wpath", "-p", "cpath", "--",
+                "/usr/bin/touch", p.work + "/g"},
+               kEnv);
   INFO(run.err);
   CHECK(run.exit_code == 0);
-  CHECK(ReadAll(p.work + "/g") == "x");
+  CHECK(Exists(p.work + "/g"));
   CHECK(Learn({"--report", "-p", "paludis", "--", "/bin/true"}).exit_code ==
         125);
 }
