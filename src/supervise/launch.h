@@ -34,10 +34,10 @@ struct ChildSetup {
   bool own_proc = false;  // in a pid namespace of syd's: MountSandboxProc
   bool network = false;   // --unshare-net: kernel::EnterNewNetworkNamespace
   Limits limits;          // SetResourceLimits
-  // The command, open (not close-on-exec for a #! script, which the
-  // kernel then reads as /dev/fd/N): executed by this descriptor
+  // The command, open close-on-exec: executed by this descriptor
   // (execveat, AT_EMPTY_PATH), so that the file syd checked is the one
-  // that runs; -1 to execute `path` by name.
+  // that runs; -1 to execute `path` by name (a #! script always is: by
+  // descriptor, its interpreter would read it as /dev/fd/N).
   int exec_fd = -1;
 };
 
