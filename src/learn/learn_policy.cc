@@ -31,6 +31,16 @@ Rule EverySyscall(const Verdict& v, const LogTarget& log,
 
 }  // namespace
 
+std::vector<std::string_view> RecordedCallRules() {
+  std::vector<std::string_view> lines;
+  for (std::string_view rest = kRecordedCalls; !rest.empty();) {
+    const size_t nl = rest.find('\n');
+    lines.push_back(rest.substr(0, nl));
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+  }
+  return lines;
+}
+
 void RefuseInSyd(RuleSet* rules) {
   for (Rule& r : rules->rules) {
     if (!Runs(r.verdict) && r.action != Action::kTrace &&

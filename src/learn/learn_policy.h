@@ -4,6 +4,7 @@
 #define SYD_LEARN_LEARN_POLICY_H_
 
 #include <string_view>
+#include <vector>
 
 #include "src/policy/rules.h"
 
@@ -30,6 +31,9 @@ inline constexpr std::string_view kRecordedCalls =
     "sys/trace+sendto:arg4!=0:fault=EACCES:arg_@~\"inet6://::/0\"\n"
     "sys/trace+sendto:arg4!=0:fault=EACCES:arg_@~\"unix:/***\"\n"
     "sys/trace+sendto:arg4!=0:fault=EACCES:arg_@~\"unix-abstract:**\"\n";
+
+// kRecordedCalls, a rule a line.
+std::vector<std::string_view> RecordedCallRules();
 
 // Makes syd decide every refusal of `rules` (the baseline in front), so
 // that a learning run sees it: a rule the kernel would refuse with

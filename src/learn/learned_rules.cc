@@ -7,14 +7,9 @@
 namespace syd::learn {
 namespace {
 
-// The kinds of change to a file, %file_wr without its administration
-// (mount, swapon, acct).
-constexpr std::string_view kWriteParts[] = {
-    "file_open_wr", "file_create", "file_remove", "file_rename", "file_attr"};
-
 bool IsWritePart(const std::string& label) {
-  return std::find(std::begin(kWriteParts), std::end(kWriteParts), label) !=
-         std::end(kWriteParts);
+  return std::find(kWriteParts.begin(), kWriteParts.end(), label) !=
+         kWriteParts.end();
 }
 
 // The argument that says what a call does, where one syscall does many

@@ -1,5 +1,6 @@
 #include "src/learn/profile_reader.h"
 
+#include <algorithm>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -25,12 +26,8 @@ Section SectionOf(std::string_view line, Section now) {
 }
 
 bool IsEnding(std::string_view line) {
-  for (std::string_view rest = kRecordedCalls; !rest.empty();) {
-    const size_t nl = rest.find('\n');
-    if (rest.substr(0, nl) == line) return true;
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-  }
-  return false;
+  const std::vector<std::string_view> endings = RecordedCallRules();
+  return std::find(endings.begin(), endings.end(), line) != endings.end();
 }
 
 // Adds the allow rule `rule` of `section` to `rules`; false when it is

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -19,11 +20,14 @@
 namespace syd::learn {
 
 // The sets a file is learned under, in the order rules list them: the
-// parts of %file_wr, then the reads (file_rd, learned only where a base
-// profile refuses them).
+// parts of %file_wr but its administration (mount, swapon, acct), then the
+// reads (file_rd, learned only where a base profile refuses them).
 inline constexpr std::string_view kFileSets[] = {"file_open_wr", "file_create",
                                                  "file_remove",  "file_rename",
                                                  "file_attr",    "file_rd"};
+// The kinds of change to a file: kFileSets but the reads.
+inline constexpr std::span<const std::string_view> kWriteParts(
+    kFileSets, std::size(kFileSets) - 1);
 
 // The first set of kFileSets call `e` is in, else its syscall's name.
 std::string FileLabel(const SyscallInfo& s, const Call& e);
