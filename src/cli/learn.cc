@@ -7,7 +7,6 @@
 // base), what the base refuses. Then writes the profile that allows what
 // was recorded (src/learn/profile_writer.h). The baseline stays: what the
 // command met of it is counted, and refused as in any run.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "src/base/whole_file.h"
 #include "src/cli/command_path.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_args.h"
@@ -69,40 +69,6 @@ std::vector<std::string> PolicyWords(const std::vector<std::string>& args) {
     }
   }
   return words;
-}
-
-bool ReadWhole(const std::string& path, std::string* text) {
-  std::FILE* f = std::fopen(path.c_str(), "re");
-  if (f == nullptr) return false;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text->append(buf, n);
-  const bool ok = std::ferror(f) == 0;
-  std::fclose(f);
-  return ok;
-}
-
-// `text` to `path`, whole or not at all: a temporary file beside it,
-// renamed over it.
-bool WriteWhole(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  const int fd =
-      open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = done == text.size() && fsync(fd) == 0;
-  const int saved = errno;
-  close(fd);
-  if (ok && rename(tmp.c_str(), path.c_str()) == 0) return true;
-  unlink(tmp.c_str());
-  errno = ok ? errno : saved;
-  return false;
 }
 
 // The built-in profiles --report offers, stdio first (every program
@@ -203,7 +169,7 @@ int Learn(const std::vector<std::string>& args) {
     }
     output = append;
     std::string text;
-    if (!ReadWhole(append, &text)) {
+    if (!ReadWholeFile(append, &text)) {
       std::fprintf(stderr, "syd learn: cannot read %s: %s\n", append.c_str(),
                    strerror(errno));
       return kExitCommandUsage;
@@ -225,12 +191,8 @@ int Learn(const std::vector<std::string>& args) {
   }
   // With no policy (a --limit is none), what is recorded.
   if (bases.empty()) {
-    for (std::string_view rest = learn::kRecordedCalls; !rest.empty();) {
-      const size_t nl = rest.find('\n');
-      pa.inputs.push_back(
-          {PolicyInput::Kind::kRule, std::string(rest.substr(0, nl))});
-      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    }
+    for (std::string_view rule : learn::RecordedCallRules())
+      pa.inputs.push_back({PolicyInput::Kind::kRule, std::string(rule)});
   }
   std::optional<RuleSet> rules = LoadRules(pa, "syd learn");
   if (!rules) return kExitCommandUsage;
@@ -286,7 +248,7 @@ int Learn(const std::vector<std::string>& args) {
   const std::string profile = learn::WriteProfile(learned, header);
   if (output.empty() || output == "-") {
     std::fputs(profile.c_str(), stdout);
-  } else if (!WriteWhole(output, profile)) {
+  } else if (!WriteWholeFile(output, profile, 0644)) {
     std::fprintf(stderr, "syd learn: cannot write %s: %s\n", output.c_str(),
                  strerror(errno));
     return kExitCommandUsage;

@@ -7,11 +7,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "src/base/escape.h"
 #include "src/base/sha256.h"
+#include "src/base/whole_file.h"
 #include "src/compile/landlock_layer.h"
 #include "src/learn/profile_reader.h"
 
@@ -45,7 +44,7 @@ int OpenForExec(const std::string& path, std::string* sha256) {
     return -1;
   }
   *sha256 = Sha256OfFd(fd).value_or("");
-  if (ScriptInterpreter(path)) {
+  if (ScriptInterpreterOf(fd)) {
     close(fd);
     return -1;
   }
@@ -57,11 +56,10 @@ std::optional<int> CheckLearnedProgram(const std::string& path,
                                        bool strict, const char* who) {
   for (const PolicyInput& in : inputs) {
     if (in.kind != PolicyInput::Kind::kFile) continue;
-    std::ifstream file(in.value);
-    std::stringstream text;
-    text << file.rdbuf();
+    std::string text;
+    if (!ReadWholeFile(in.value, &text)) continue;
     const std::optional<learn::LearnedProgram> learned =
-        learn::ReadLearnedProgram(text.str());
+        learn::ReadLearnedProgram(text);
     if (!learned || !SameProgram(learned->path, path)) continue;
     std::string sha256;
     const int fd = OpenForExec(path, &sha256);

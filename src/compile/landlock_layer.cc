@@ -566,6 +566,18 @@ std::string OutsideEnvelope(const Policy& base, const Rule& added) {
                 envelope, ")");
 }
 
+std::optional<std::string> ScriptInterpreterOf(int fd) {
+  // "#!INTERPRETER [ARG]" (BINPRM_BUF_SIZE bounds the line).
+  char line[256] = {};
+  const ssize_t n = pread(fd, line, sizeof line - 1, 0);
+  if (n < 2 || line[0] != '#' || line[1] != '!') return std::nullopt;
+  std::string_view rest(line + 2, static_cast<size_t>(n) - 2);
+  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+  rest = rest.substr(0, rest.find_first_of(" \t\n"));
+  if (rest.empty()) return std::nullopt;
+  return std::string(rest);
+}
+
 std::optional<std::string> ScriptInterpreter(const std::string& path) {
   // A regular file only, opened without waiting: the name may be the
   // sandbox's, and a FIFO or a device there would hold syd.
@@ -573,18 +585,11 @@ std::optional<std::string> ScriptInterpreter(const std::string& path) {
       open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st;
-  // "#!INTERPRETER [ARG]" (BINPRM_BUF_SIZE bounds the line).
-  char line[256] = {};
-  const ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                        ? pread(fd, line, sizeof line - 1, 0)
-                        : -1;
+  std::optional<std::string> interpreter;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    interpreter = ScriptInterpreterOf(fd);
   close(fd);
-  if (n < 2 || line[0] != '#' || line[1] != '!') return std::nullopt;
-  std::string_view rest(line + 2, static_cast<size_t>(n) - 2);
-  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
-  rest = rest.substr(0, rest.find_first_of(" \t\n"));
-  if (rest.empty()) return std::nullopt;
-  return std::string(rest);
+  return interpreter;
 }
 
 void GrantKernelExecutes(const std::string& command,

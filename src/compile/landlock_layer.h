@@ -42,6 +42,8 @@ LandlockLayer DeriveLandlockLayer(const Policy& policy,
 // The interpreter a "#!" line at the start of file `path` names, which
 // the kernel executes in the script's place; nothing for another file.
 std::optional<std::string> ScriptInterpreter(const std::string& path);
+// The same for `fd`, a regular file open for reading.
+std::optional<std::string> ScriptInterpreterOf(int fd);
 
 // Where `ruleset` handles the execute right, grants it on what the kernel
 // itself executes when syd runs `command`: the command (syd's own exec of

@@ -3,7 +3,6 @@
 // and runs the control socket's commands.
 #include "src/runtime/introspection.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/base/strcat.h"
+#include "src/base/whole_file.h"
 #include "src/lang/loader.h"
 #include "src/supervise/supervisor.h"
 #include "src/tracee/procfs.h"
@@ -44,15 +44,9 @@ void Supervisor::WriteDump() {
     return;
   }
   // Whole or not at all: a reader never sees half a dump.
-  std::string tmp = options_.dump + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && write(fd, text.data(), text.size()) ==
-                           static_cast<ssize_t>(text.size());
-  if (fd >= 0) close(fd);
-  if (!ok || rename(tmp.c_str(), options_.dump.c_str()) != 0) {
+  if (!WriteWholeFile(options_.dump, text, 0600)) {
     Message(StrCat("cannot write the dump to ", options_.dump, ": ",
                    strerror(errno)));
-    unlink(tmp.c_str());
   }
 }
 
