@@ -351,6 +351,21 @@ TEST_CASE("a name the program makes cannot write a rule into the profile") {
   CHECK_FALSE(Exists(p.other + "/y"));
 }
 
+TEST_CASE("a FIFO the program executes does not hold syd while it learns") {
+  const Probe p;
+  const std::string fifo = p.work + "/fifo";
+  REQUIRE(mkfifo(fifo.c_str(), 0755) == 0);
+  // syd reads an executed file's #! line; a FIFO with no writer would
+  // block that read for ever. The kernel refuses the exec (EACCES).
+  const RunResult r =
+      testing::Run({kSyd, "learn", "--backend=" + e2e::Backend(), "-o",
+                    p.profile, "--", p.helper, "exec", fifo},
+                   kEnv, /*deadline_seconds=*/30);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == EACCES);
+  CHECK(Contains(ReadAll(p.profile), "\"" + fifo + "\""));
+}
+
 TEST_CASE("--syscalls: the syscalls the run made, the rest fail with ENOSYS") {
   const Probe p;
   const std::string file = p.work + "/f";
