@@ -3,6 +3,7 @@
 //   sys/ACTION{+,-,^}SYSCALL_SET[:argN OP VALUE]...[:OPTION[=VALUE]]...
 //   default/ACTION[:OPTION[=VALUE]]...
 //   limit/NAME=VALUE
+//   isolate/NAME=VALUE
 //   include FILE
 //   # comment
 //
@@ -136,7 +137,17 @@ struct limit_equals : one<'='> {};
 struct limit_value : plus<not_one<':', ' ', '\t', '"', '#'>> {};
 struct limit_stmt : seq<string<'l', 'i', 'm', 'i', 't', '/'>, must<limit_name>,
                         must<limit_equals>, must<limit_value>> {};
-struct statement : sor<rule, default_stmt, limit_stmt, include_stmt> {};
+// isolate/NAME=VALUE: the world the command starts in (namespaces, a
+// private root, its user, capabilities, descriptors, environment and
+// output). Values may hold ':' and '=' (isolate/bind=/usr:/usr,
+// isolate/setenv=LANG=C); the resolver reads them.
+struct isolate_name : identifier {};
+struct isolate_value : plus<not_one<' ', '\t', '"', '#'>> {};
+struct isolate_stmt
+    : seq<string<'i', 's', 'o', 'l', 'a', 't', 'e', '/'>, must<isolate_name>,
+          must<limit_equals>, must<isolate_value>> {};
+struct statement
+    : sor<rule, default_stmt, limit_stmt, isolate_stmt, include_stmt> {};
 
 struct comment : seq<one<'#'>, star<any>> {};
 struct end_of_line : eolf {};

@@ -132,6 +132,8 @@ int Check(const std::vector<std::string>& args) {
       if (const std::optional<uint64_t>& v = rules.limits.Get(i))
         std::printf("%s\n", LimitText(i, *v).c_str());
     }
+    for (const std::string& st : rules.isolation.Statements())
+      std::printf("%s\n", st.c_str());
   }
   std::fprintf(stderr, "%zu rule%s, %d error%s, %d warning%s\n",
                rules.rules.size(), rules.rules.size() == 1 ? "" : "s",

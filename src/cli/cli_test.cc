@@ -258,7 +258,7 @@ TEST_CASE("the man page's synopsis and options match syd --help") {
        {"-c FILE", "-m RULE", "-p PROFILE", "-D NAME=VALUE",
         "--log-format=text|json", "--stats", "--debug",
         "--backend=auto|ptrace|user-notif", "--control SOCKET", "--strict",
-        "--dump FILE"}) {
+        "--dump FILE", "--unshare-net", "--SETTING VALUE"}) {
     CHECK_MESSAGE(Contains(plain, std::string("\n") + option + "\n: "), option);
     CHECK_MESSAGE(Contains(help.out, std::string("[") + option + "]"), option);
   }

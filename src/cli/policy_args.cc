@@ -4,10 +4,12 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 #include "src/lang/suggest.h"
+#include "src/policy/isolation.h"
 #include "src/policy/resolve.h"
 
 namespace syd::cli {
@@ -31,6 +33,19 @@ std::string InstalledProfileDir() {
 
 bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
 
+// The isolate/ setting an option names ("--bind-ro=/a" is bind_ro), or
+// nothing for another argument.
+std::optional<std::string> IsolateSetting(const std::string& arg) {
+  if (arg == "--unshare-net") return "unshare";
+  if (!arg.starts_with("--")) return std::nullopt;
+  std::string name = arg.substr(2, arg.find('=') - 2);
+  std::replace(name.begin(), name.end(), '-', '_');
+  for (const IsolateInfo& i : kIsolateSettings) {
+    if (i.name == name) return name;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
@@ -50,6 +65,27 @@ PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
       }
       const std::string value = a == "--limit" ? args[++i] : a.substr(8);
       out.inputs.push_back({PolicyInput::Kind::kRule, "limit/" + value});
+      continue;
+    }
+    // --SETTING VALUE is the statement isolate/SETTING=VALUE (dashes for
+    // underscores: --bind-ro); --clearenv takes no value, and
+    // --unshare-net is --unshare net.
+    if (std::optional<std::string> setting = IsolateSetting(a)) {
+      std::string value;
+      if (*setting == "clearenv") {
+        value = "yes";
+      } else if (a == "--unshare-net") {
+        value = "net";
+      } else if (const size_t eq = a.find('='); eq != std::string::npos) {
+        value = a.substr(eq + 1);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        out.error = a + " needs a value";
+        return out;
+      }
+      out.inputs.push_back(
+          {PolicyInput::Kind::kRule, "isolate/" + *setting + "=" + value});
       continue;
     }
     bool flag = a.size() >= 2 && a[0] == '-' &&

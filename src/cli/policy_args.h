@@ -26,8 +26,10 @@ struct PolicyArgs {
 };
 
 // Takes -c FILE, -m RULE, -p NAME, -D NAME=VALUE (also -cFILE), --limit
-// NAME=VALUE (the statement limit/NAME=VALUE), and bare FILE
-// arguments when `bare_files` is set. Stops at "--": what follows is `command`.
+// NAME=VALUE (the statement limit/NAME=VALUE), --SETTING VALUE for each
+// isolate/ setting (the statement isolate/SETTING=VALUE: --bind-ro /usr),
+// and bare FILE arguments when `bare_files` is set. Stops at "--": what
+// follows is `command`.
 PolicyArgs ParsePolicyArgs(const std::vector<std::string>& args,
                            bool bare_files);
 

@@ -5,6 +5,7 @@
 // COMMAND in its own place: no extra process, exit status and signals
 // exactly as without syd.
 #include <errno.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,7 +24,7 @@
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
 #include "src/compile/landlock_layer.h"
-#include "src/kernel/netns.h"
+#include "src/supervise/isolate.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/supervisor.h"
 
@@ -65,8 +66,6 @@ int RunCommand(const std::vector<std::string>& args) {
       options.allow_stopped_calls = true;
     } else if (a == "--strict") {
       strict = true;
-    } else if (a == "--unshare-net") {
-      options.unshare_net = true;
     } else if (TakeBackendFlag(a, &options, &pa.error)) {
       continue;
     } else if (pa.error.empty()) {
@@ -86,10 +85,15 @@ int RunCommand(const std::vector<std::string>& args) {
   // Only to ask what the run needs: no path index (SIZE_MAX), the
   // costly part, for a policy that is built again below.
   const Policy without_baseline(*rules, SIZE_MAX);
-  // So does a timeout: someone must be there to end the sandbox.
-  const bool supervised = without_baseline.NeedsTracer() ||
-                          !options.control.empty() ||
-                          rules->limits.Get(kTimeoutLimit).has_value();
+  // So does a timeout: someone must be there to end the sandbox; and a
+  // pid namespace asked for, which syd holds, and captured output, which
+  // syd writes.
+  const Isolation& isolation = rules->isolation;
+  const bool supervised =
+      without_baseline.NeedsTracer() || !options.control.empty() ||
+      rules->limits.Get(kTimeoutLimit).has_value() ||
+      (isolation.namespaces & CLONE_NEWPID) != 0 ||
+      !isolation.stdout_path.empty() || !isolation.stderr_path.empty();
   options.limits = rules->limits;
   // Rules changed from the control socket can lock at exec: every exec
   // stops in syd (magic stat's rule says so itself).
@@ -148,16 +152,14 @@ int RunCommand(const std::vector<std::string>& args) {
     }
     return *status;
   }
-  if (options.unshare_net) {
-    if (absl::Status s = kernel::EnterNewNetworkNamespace(); !s.ok()) {
-      std::fprintf(stderr, "syd: %s; nothing was run\n",
-                   std::string(s.message()).c_str());
-      return kExitCommandUsage;
-    }
-  }
-  if (absl::Status s = supervise::SetResourceLimits(options.limits); !s.ok()) {
+  // The same order as the supervised child's (supervise::RunCommandChild).
+  const Isolation& world = policy->rule_set().isolation;
+  absl::Status set_up = supervise::EnterIsolation(world, /*own_proc=*/false);
+  if (set_up.ok()) set_up = supervise::SetResourceLimits(options.limits);
+  if (set_up.ok()) set_up = supervise::DropPrivileges(world, {options.exec_fd});
+  if (!set_up.ok()) {
     std::fprintf(stderr, "syd: %s; nothing was run\n",
-                 std::string(s.message()).c_str());
+                 std::string(set_up.message()).c_str());
     return kExitCommandUsage;
   }
   if (absl::Status s =

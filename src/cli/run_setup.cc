@@ -1,5 +1,6 @@
 #include "src/cli/run_setup.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -43,6 +44,14 @@ std::optional<BaselineFor> PlanSupervisedRun(const Policy& without_baseline,
   // mount namespace of its own for its /proc.
   options->pid_namespace = supervise::PlanPidNamespace();
   const bool namespaced = options->pid_namespace.on;
+  if (!namespaced &&
+      (without_baseline.rule_set().isolation.namespaces & CLONE_NEWPID)) {
+    std::fprintf(stderr,
+                 "%s: isolate/unshare=pid: the sandbox cannot have a pid "
+                 "namespace: %s; nothing was run\n",
+                 who, options->pid_namespace.why_not.c_str());
+    return std::nullopt;
+  }
   return BaselineFor{*backend == supervise::BackendChoice::kPtrace,
                      namespaced ? 0 : getpid(), namespaced};
 }

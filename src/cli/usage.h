@@ -27,6 +27,7 @@ inline constexpr std::string_view kRunOptions[] = {
     "--allow-stopped-calls",
     "--strict",
     "--unshare-net",
+    "--SETTING VALUE",
     "--backend=auto|ptrace|user-notif",
     "--control SOCKET",
     "--dump FILE",

@@ -120,8 +120,8 @@ bool operator==(const IncludeStmt& a, const IncludeStmt& b) {
   return a.path == b.path;
 }
 
-bool operator==(const LimitStmt& a, const LimitStmt& b) {
-  return a.name == b.name && a.value == b.value;
+bool operator==(const SettingStmt& a, const SettingStmt& b) {
+  return a.kind == b.kind && a.name == b.name && a.value == b.value;
 }
 
 }  // namespace syd

@@ -153,18 +153,21 @@ struct IncludeStmt {
   friend bool operator==(const IncludeStmt& a, const IncludeStmt& b);
 };
 
-// limit/NAME=VALUE, as written: the resolver knows the names and reads
-// the values (src/policy/limits.h).
-struct LimitStmt {
+// limit/NAME=VALUE and isolate/NAME=VALUE, as written: the resolver
+// knows the names and reads the values (src/policy/limits.h,
+// src/policy/isolation.h).
+enum class SettingKind : uint8_t { kLimit, kIsolate };
+struct SettingStmt {
+  SettingKind kind = SettingKind::kLimit;
   std::string name;
   std::string value;
   Location location;
   Location value_location;
 
-  friend bool operator==(const LimitStmt& a, const LimitStmt& b);
+  friend bool operator==(const SettingStmt& a, const SettingStmt& b);
 };
 
-using Statement = std::variant<RuleStmt, DefaultStmt, IncludeStmt, LimitStmt>;
+using Statement = std::variant<RuleStmt, DefaultStmt, IncludeStmt, SettingStmt>;
 
 struct ParsedFile {
   std::shared_ptr<const SourceFile> source;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
@@ -36,12 +37,15 @@ namespace {
   Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kErrno},
 #define SYD_SIGNAL(n) \
   Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kSignal},
+#define SYD_CAPABILITY(n) \
+  Identifier{#n, static_cast<int64_t>(n), IdentifierKind::kCapability},
 constexpr Identifier kIdentifiers[] = {
 #include "src/lang/identifiers.inc"
 };
 #undef SYD_CONSTANT
 #undef SYD_ERRNO
 #undef SYD_SIGNAL
+#undef SYD_CAPABILITY
 
 static_assert(
     std::is_sorted(std::begin(kIdentifiers), std::end(kIdentifiers),

@@ -1,5 +1,5 @@
-// Named constants a rule may use: O_WRONLY, EPERM, SIGKILL ... generated from
-// the system headers by tools/gen_identifiers.
+// Named constants a rule may use: O_WRONLY, EPERM, SIGKILL, CAP_CHOWN ...
+// generated from the system headers by tools/gen_identifiers.
 #ifndef SYD_LANG_IDENTIFIERS_H_
 #define SYD_LANG_IDENTIFIERS_H_
 
@@ -11,7 +11,9 @@
 
 namespace syd {
 
-enum class IdentifierKind : uint8_t { kConstant, kErrno, kSignal };
+// A capability (CAP_CHOWN) is its number, as capget(2) and prctl(2) take
+// it.
+enum class IdentifierKind : uint8_t { kConstant, kErrno, kSignal, kCapability };
 
 struct Identifier {
   std::string_view name;

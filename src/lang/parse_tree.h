@@ -60,7 +60,8 @@ using Selector = pegtl::parse_tree::selector<
         g::option_bare, g::action_name, g::edit_add, g::edit_remove,
         g::edit_clear, g::rule, g::envelope_prefix, g::baseline_prefix,
         g::default_stmt, g::include_stmt, g::include_bare, g::limit_stmt,
-        g::limit_name, g::limit_value>>;
+        g::limit_name, g::limit_value, g::isolate_stmt, g::isolate_name,
+        g::isolate_value>>;
 
 // Appends the statements of one line's tree to `out`, each unless it had
 // an error, which goes to `diags` (what the grammar leaves to the

@@ -34,13 +34,15 @@ class Converter {
   std::optional<syd::Statement> ToStatement(const Node& n) {
     if (n.is_type<g::rule>()) return Rule(n);
     if (n.is_type<g::default_stmt>()) return Default(n);
-    if (n.is_type<g::limit_stmt>()) {
-      LimitStmt limit;
-      limit.location = Loc(n);
-      limit.name = n.children.at(0)->string();
-      limit.value = n.children.at(1)->string();
-      limit.value_location = Loc(*n.children.at(1));
-      return limit;
+    if (n.is_type<g::limit_stmt>() || n.is_type<g::isolate_stmt>()) {
+      SettingStmt setting;
+      setting.kind = n.is_type<g::limit_stmt>() ? SettingKind::kLimit
+                                                : SettingKind::kIsolate;
+      setting.location = Loc(n);
+      setting.name = n.children.at(0)->string();
+      setting.value = n.children.at(1)->string();
+      setting.value_location = Loc(*n.children.at(1));
+      return setting;
     }
     if (n.is_type<g::include_stmt>()) {
       IncludeStmt inc;

@@ -22,14 +22,20 @@ constexpr const char* kMessage = "syntax error";
 template <>
 constexpr const char* kMessage<g::statement> =
     "expected a statement: sys/ACTION+SYSCALLS..., default/ACTION, "
-    "runtime/allow+SYSCALLS..., baseline/allow+ITEMS, limit/NAME=VALUE or "
-    "include FILE";
+    "runtime/allow+SYSCALLS..., baseline/allow+ITEMS, limit/NAME=VALUE, "
+    "isolate/NAME=VALUE or include FILE";
 template <>
 constexpr const char* kMessage<g::limit_name> =
     "expected a limit's name after 'limit/' (timeout, nofile, as ...)";
 template <>
+constexpr const char* kMessage<g::isolate_name> =
+    "expected a setting's name after 'isolate/' (unshare, bind, user ...)";
+template <>
 constexpr const char* kMessage<g::limit_equals> =
-    "expected '=' and a value after the limit's name";
+    "expected '=' and a value after the name";
+template <>
+constexpr const char* kMessage<g::isolate_value> =
+    "expected the setting's value after '=' (net,ipc, /usr:/usr, nobody)";
 template <>
 constexpr const char* kMessage<g::limit_value> =
     "expected the limit's value after '=' (30s, 4G, 1024, unlimited)";

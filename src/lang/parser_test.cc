@@ -131,7 +131,8 @@ TEST_CASE("limit/NAME=VALUE keeps name and value as written") {
   Result r = ParseText("limit/timeout=30s # half a minute\nlimit/as=4G\n");
   REQUIRE_MESSAGE(!r.diags.has_errors(), FirstError(r));
   REQUIRE(r.file.statements.size() == 2);
-  const auto& t = std::get<LimitStmt>(r.file.statements[0]);
+  const auto& t = std::get<SettingStmt>(r.file.statements[0]);
+  CHECK(t.kind == SettingKind::kLimit);
   CHECK(t.name == "timeout");
   CHECK(t.value == "30s");
   CHECK(t.value_location.column == 15);
@@ -144,6 +145,28 @@ TEST_CASE("limit/NAME=VALUE keeps name and value as written") {
   CHECK(err("limit/timeout=").find("1:15: error: expected the limit's value") !=
         std::string::npos);
   CHECK(err("limit/timeout=1s:x").find("unexpected text") != std::string::npos);
+}
+
+TEST_CASE("isolate/NAME=VALUE keeps ':' and '=' in its value") {
+  Result r = ParseText(
+      "isolate/bind_ro=/usr:/usr # the system\nisolate/setenv=A=B:C\n");
+  REQUIRE_MESSAGE(!r.diags.has_errors(), FirstError(r));
+  REQUIRE(r.file.statements.size() == 2);
+  const auto& b = std::get<SettingStmt>(r.file.statements[0]);
+  CHECK(b.kind == SettingKind::kIsolate);
+  CHECK(b.name == "bind_ro");
+  CHECK(b.value == "/usr:/usr");
+  CHECK(b.value_location.column == 17);
+  CHECK(PrintStatement(r.file.statements[1]) == "isolate/setenv=A=B:C");
+  auto err = [](const char* text) { return FirstError(ParseText(text)); };
+  CHECK(err("isolate/").find("1:9: error: expected a setting's name") !=
+        std::string::npos);
+  CHECK(err("isolate/bind").find("1:13: error: expected '='") !=
+        std::string::npos);
+  CHECK(
+      err("isolate/bind=").find("1:14: error: expected the setting's value") !=
+      std::string::npos);
+  CHECK(err("isolate/bind=/a b").find("unexpected text") != std::string::npos);
 }
 
 TEST_CASE("errors name file:line:col and show a caret") {

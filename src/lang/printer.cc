@@ -172,8 +172,10 @@ std::string PrintStatement(const Statement& st) {
     for (const Option& o : d->options) StrAppend(&out, ":", PrintOption(o));
     return out;
   }
-  if (const auto* l = std::get_if<LimitStmt>(&st))
-    return StrCat("limit/", l->name, "=", l->value);
+  if (const auto* l = std::get_if<SettingStmt>(&st)) {
+    return StrCat(l->kind == SettingKind::kLimit ? "limit/" : "isolate/",
+                  l->name, "=", l->value);
+  }
   return StrCat("include ", QuoteString(std::get<IncludeStmt>(st).path));
 }
 

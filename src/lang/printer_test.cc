@@ -104,10 +104,16 @@ class Gen {
     int k = Int(0, 10);
     if (k == 0) return IncludeStmt{Bytes(15), {}};
     if (k == 10) {
-      // The grammar takes any name and any value without ':', space, '"'
-      // or '#'; the resolver judges them.
-      const char* values[] = {"30s", "4G", "unlimited", "1/2", "x=y", "-1"};
-      return LimitStmt{Ident(), values[Int(0, 5)], {}, {}};
+      // The grammar takes any name and any value without space, '"' or
+      // '#' (nor ':' in a limit's); the resolver judges them.
+      const char* values[] = {"30s", "4G", "unlimited", "1/2",
+                              "x=y", "-1", "/a:/b",     "A=B:C"};
+      const bool isolate = Int(0, 1) == 1;
+      return SettingStmt{isolate ? SettingKind::kIsolate : SettingKind::kLimit,
+                         Ident(),
+                         values[Int(0, isolate ? 7 : 5)],
+                         {},
+                         {}};
     }
     if (k == 1) {
       DefaultStmt d;

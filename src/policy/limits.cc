@@ -22,6 +22,7 @@ static_assert(kLimits[6].resource == RLIMIT_FSIZE);
 static_assert(kLimits[7].resource == RLIMIT_CORE);
 static_assert(kLimits[kTimeoutLimit].name == "timeout");
 static_assert(kLimits[kGraceLimit].name == "grace");
+static_assert(kLimits[kOutputLimit].name == "output");
 
 struct Suffix {
   std::string_view text;

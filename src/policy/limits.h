@@ -44,9 +44,12 @@ inline constexpr LimitInfo kLimits[] = {
     {"cpu", 0 /* RLIMIT_CPU */, LimitUnit::kSeconds},
     {"fsize", 1 /* RLIMIT_FSIZE */, LimitUnit::kBytes},
     {"core", 4 /* RLIMIT_CORE */, LimitUnit::kBytes},
+    {"output", kNotRlimit, LimitUnit::kBytes},
 };
 inline constexpr size_t kTimeoutLimit = 0;
 inline constexpr size_t kGraceLimit = 1;
+// What syd writes of each captured stream (isolate/stdout=, stderr=).
+inline constexpr size_t kOutputLimit = 8;
 inline constexpr uint64_t kDefaultGraceMs = 10'000;
 
 // The index of limit `name` in kLimits, with a "did you mean" in the

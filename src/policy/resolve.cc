@@ -37,12 +37,29 @@ void Resolver::Statement(const syd::Statement& st) {
     RuleStatement(*r);
   } else if (const auto* d = std::get_if<DefaultStmt>(&st)) {
     DefaultStatement(*d);
-  } else if (const auto* l = std::get_if<LimitStmt>(&st)) {
-    LimitStatement(*l);
+  } else if (const auto* s = std::get_if<SettingStmt>(&st)) {
+    if (s->kind == SettingKind::kLimit) {
+      LimitStatement(*s);
+    } else {
+      IsolateStatement(*s);
+    }
   }
 }
 
-void Resolver::LimitStatement(const LimitStmt& st) {
+void Resolver::IsolateStatement(const SettingStmt& st) {
+  // Paths may come from -D or the environment: isolate/bind=${HOME}.
+  const std::optional<std::string> value =
+      Expand(st.value, st.value_location,
+             [](std::string_view v) { return std::string(v); });
+  if (!value) return;
+  const absl::Status s = ApplyIsolate(st.name, *value, &out_.isolation);
+  if (!s.ok()) {
+    Error(absl::IsNotFound(s) ? st.location : st.value_location,
+          std::string(s.message()));
+  }
+}
+
+void Resolver::LimitStatement(const SettingStmt& st) {
   const absl::StatusOr<size_t> index = FindLimit(st.name);
   if (!index.ok()) {
     Error(st.location, std::string(index.status().message()));

@@ -52,7 +52,8 @@ class Resolver {
   void BaselineStatement(const RuleStmt& st);
   void Clear(const RuleStmt& st);
   void DefaultStatement(const DefaultStmt& st);
-  void LimitStatement(const LimitStmt& st);
+  void LimitStatement(const SettingStmt& st);
+  void IsolateStatement(const SettingStmt& st);
 
   // resolve_syscalls.cc
   std::vector<Member> Syscalls(const std::vector<SyscallItem>& items);

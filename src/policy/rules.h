@@ -18,6 +18,7 @@
 #include "src/lang/glob.h"
 #include "src/lang/net_pattern.h"
 #include "src/lang/source.h"
+#include "src/policy/isolation.h"
 #include "src/policy/limits.h"
 #include "src/syscalls/syscall_sets.h"
 #include "src/syscalls/syscalls.h"
@@ -186,6 +187,8 @@ struct RuleSet {
   bool execs_stop = false;
   // limit/NAME=VALUE: fixed when the command starts, the stricter of two.
   Limits limits;
+  // isolate/NAME=VALUE: the world the command starts in, fixed then too.
+  Isolation isolation;
 };
 
 // Canonical text of one rule, with its syscalls listed by name: the form

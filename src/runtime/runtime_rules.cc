@@ -416,11 +416,15 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   };
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   if (parsed.statements.size() == 1 &&
-      std::holds_alternative<LimitStmt>(parsed.statements[0])) {
-    return absl::InvalidArgumentError(
-        StrCat(named,
-               ": limits are fixed when the command starts: set them in the "
-               "policy or with --limit"));
+      std::holds_alternative<SettingStmt>(parsed.statements[0])) {
+    const bool limit = std::get<SettingStmt>(parsed.statements[0]).kind ==
+                       SettingKind::kLimit;
+    return absl::InvalidArgumentError(StrCat(
+        named, limit ? ": limits are fixed when the command starts: set them "
+                       "in the policy or with --limit"
+                     : ": isolation is fixed when the command starts: set it "
+                       "in the policy or with its option (--unshare, --bind "
+                       "...)"));
   }
   if (parsed.statements.size() != 1 ||
       !std::holds_alternative<RuleStmt>(parsed.statements[0])) {

@@ -29,9 +29,11 @@ constexpr size_t kShortChain = 32;
 
 // lstat(2) for a path of any length: one longer than PATH_MAX (a build's
 // deep trees) is walked a directory at a time, as the kernel walks it.
-int LstatAnyLength(const std::string& path, struct stat* st) {
-  if (path.size() < PATH_MAX) return lstat(path.c_str(), st);
-  int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+// `root_fd`, when not -1, is the "/" the path is in (a private root).
+int LstatAnyLength(const std::string& path, struct stat* st, int root_fd) {
+  if (path.size() < PATH_MAX && root_fd < 0) return lstat(path.c_str(), st);
+  int dir = root_fd >= 0 ? fcntl(root_fd, F_DUPFD_CLOEXEC, 0)
+                         : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   size_t start = 1;
   while (dir >= 0) {
     const size_t slash =
@@ -39,7 +41,8 @@ int LstatAnyLength(const std::string& path, struct stat* st) {
     if (slash == std::string::npos || slash < start ||
         path.size() - start < PATH_MAX) {
       const int rc =
-          fstatat(dir, path.c_str() + start, st, AT_SYMLINK_NOFOLLOW);
+          fstatat(dir, path.size() > start ? path.c_str() + start : "", st,
+                  AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
       const int saved = errno;
       close(dir);
       errno = saved;
@@ -74,10 +77,11 @@ bool SydCanLookUp(const std::string& path, bool own_proc) {
 
 // For an absolute path in syd's view: ENOENT or ENOTDIR when its parent
 // is missing or not a directory, else 0 (a directory, or syd cannot tell).
-int ParentError(const std::string& path) {
+int ParentError(const std::string& path, int root_fd) {
   const size_t slash = path.find_last_of('/');
   struct stat st;
-  if (LstatAnyLength(slash == 0 ? "/" : path.substr(0, slash), &st) != 0)
+  if (LstatAnyLength(slash == 0 ? "/" : path.substr(0, slash), &st, root_fd) !=
+      0)
     return errno == ENOENT || errno == ENOTDIR ? errno : 0;
   return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
@@ -88,8 +92,8 @@ int ParentError(const std::string& path) {
 // a missing socket file (ENOENT: clients probe for daemons that have not
 // started, gpg for its agent); for a bind a name that exists (EADDRINUSE).
 // sendmmsg is left out: the messages before the first address are sent.
-int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i,
-                      bool own_proc) {
+int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i, bool own_proc,
+                      int root_fd) {
   const ArgKind kind = s.args[i].kind;
   if ((kind != ArgKind::kSockaddr || s.args[i].from_fd) &&
       kind != ArgKind::kMsghdr) {
@@ -99,9 +103,9 @@ int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i,
     return 0;
   const std::string& path = e.addresses[i]->path;
   if (!SydCanLookUp(path, own_proc)) return 0;
-  if (const int err = ParentError(path); err != 0) return err;
+  if (const int err = ParentError(path, root_fd); err != 0) return err;
   struct stat st;
-  const bool exists = LstatAnyLength(path, &st) == 0;
+  const bool exists = LstatAnyLength(path, &st, root_fd) == 0;
   if (!exists && errno != ENOENT) return 0;
   if (s.name == "bind") return exists ? EADDRINUSE : 0;
   return exists ? 0 : ENOENT;
@@ -115,8 +119,8 @@ int UnixPathWouldFail(const SyscallInfo& s, const Call& e, int i,
 // not one (EBADF, ENOTSOCK). Paths are as syd resolved
 // them, in its own view (a chroot's root included); with `own_proc` (a
 // pid namespace of syd's) the sandbox's /proc is not syd's, and no path
-// there is guessed at.
-int KernelWouldFail(const Call& e, bool own_proc) {
+// there is guessed at; `root_fd` is a private root's "/", or -1.
+int KernelWouldFail(const Call& e, bool own_proc, int root_fd) {
   const SyscallInfo* s = FindSyscall(e.nr);
   // mount's source is a file only for bind and move mounts ("tmpfs"
   // names none): no guess.
@@ -135,7 +139,8 @@ int KernelWouldFail(const Call& e, bool own_proc) {
         e.path_errors[i] != 0) {
       return e.path_errors[i];
     }
-    if (const int err = UnixPathWouldFail(*s, e, i, own_proc); err != 0)
+    if (const int err = UnixPathWouldFail(*s, e, i, own_proc, root_fd);
+        err != 0)
       return err;
     // A descriptor's file is open: no lookup to fail.
     if (!s->args[i].IsPath() || s->args[i].from_fd || !e.strings[i]) continue;
@@ -143,9 +148,9 @@ int KernelWouldFail(const Call& e, bool own_proc) {
     const std::string& path = *e.strings[i];
     if (!SydCanLookUp(path, own_proc)) return 0;
     // Paths are in syd's view already (a chroot's root included).
-    if (const int err = ParentError(path); err != 0) return err;
+    if (const int err = ParentError(path, root_fd); err != 0) return err;
     struct stat st;
-    const bool exists = LstatAnyLength(path, &st) == 0;
+    const bool exists = LstatAnyLength(path, &st, root_fd) == 0;
     if (!exists && errno != ENOENT) return 0;
     const PathAccess access = s->args[i].access;
     const bool creates =
@@ -250,7 +255,9 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       d.verdict.kind != Verdict::Kind::kKillThread &&
       // A plugin's answer is its own (magic stat's paths do not exist).
       (d.rule == nullptr || !d.rule->plugin)) {
-    if (const int err = KernelWouldFail(e, !sandbox_proc_.empty()); err != 0)
+    if (const int err =
+            KernelWouldFail(e, !sandbox_proc_.empty(), private_root_fd_);
+        err != 0)
       return traced(Outcome{false, -err});
   }
   // syd learn: the refusal is recorded, and the call runs as under a rule
@@ -347,8 +354,8 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{false, -EPERM};
-  const tracee::LiveProcess process(pid, &sandbox_proc_,
-                                    same_root_ ? sandbox_root_fd_ : -1);
+  const tracee::LiveProcess process(
+      pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_);
   switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;

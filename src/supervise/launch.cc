@@ -15,7 +15,7 @@
 
 #include "src/base/strcat.h"
 #include "src/kernel/landlock.h"
-#include "src/kernel/netns.h"
+#include "src/supervise/isolate.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/pid_namespace.h"
 #include "src/tracee/procfs.h"
@@ -45,8 +45,8 @@ absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
 
 // The only prints outside src/cli: this is the child, about to become
 // the command, with no caller to return an error to.
-[[noreturn]] void Fail(const absl::Status& s) {
-  std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
+[[noreturn]] void Fail(int report, const absl::Status& s) {
+  dprintf(report, "syd: %s\n", std::string(s.message()).c_str());
   _exit(125);
 }
 
@@ -84,31 +84,33 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   // the child a syscall at a time (TakeListener), and the domain's opens
   // and rules would each cost it two stops (3 ms a run, measured). A
   // failure waits for syd too, which then sees the exit. The namespaces
-  // come first (a domain may refuse mounts), and a failure to make them is
-  // said before the stop: syd, not finding the /proc, ends the child there.
-  absl::Status proc =
-      setup.network ? kernel::EnterNewNetworkNamespace() : absl::OkStatus();
-  if (proc.ok() && setup.own_proc) {
-    proc = MountSandboxProc();
-    if (!proc.ok()) {
-      proc = absl::FailedPreconditionError(
-          StrCat(proc.message(),
-                 " (SYD_PID_NAMESPACE=0 runs the sandbox without a pid "
-                 "namespace)"));
-    }
+  // and the root come first (a domain refuses mounts, and its paths are
+  // opened in the command's view), and a failure to make them is said
+  // before the stop: syd, not finding the /proc, ends the child there.
+  // syd's messages go where syd's do, not into a captured stderr.
+  const int report = setup.stderr_fd >= 0
+                         ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)
+                         : STDERR_FILENO;
+  if (report < 0 ||
+      (setup.stdout_fd >= 0 && dup2(setup.stdout_fd, STDOUT_FILENO) < 0) ||
+      (setup.stderr_fd >= 0 && dup2(setup.stderr_fd, STDERR_FILENO) < 0)) {
+    _exit(125);
   }
+  absl::Status proc = EnterIsolation(setup.isolation, setup.own_proc);
   if (proc.ok()) proc = SetResourceLimits(setup.limits);
+  if (proc.ok())
+    proc = DropPrivileges(setup.isolation, {setup.exec_fd, report});
   if (!proc.ok()) {
-    std::fprintf(stderr, "syd: %s\n", std::string(proc.message()).c_str());
+    dprintf(report, "syd: %s\n", std::string(proc.message()).c_str());
   }
   const absl::Status domain = proc.ok() ? EnterLandlock(landlock) : proc;
   raise(SIGSTOP);
   if (!proc.ok()) _exit(125);
-  if (!domain.ok()) Fail(domain);
-  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(s);
+  if (!domain.ok()) Fail(report, domain);
+  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(report, s);
   ExecCommand(setup.exec_fd, path, args);
-  std::fprintf(stderr, "syd: cannot execute %s: %s\n", path.c_str(),
-               strerror(errno));
+  dprintf(report, "syd: cannot execute %s: %s\n", path.c_str(),
+          strerror(errno));
   _exit(126);
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "src/compile/bpf.h"
 #include "src/kernel/landlock.h"
+#include "src/policy/isolation.h"
 #include "src/policy/limits.h"
 
 namespace syd::supervise {
@@ -29,16 +30,21 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
 absl::Status SetResourceLimits(const Limits& limits);
 
 // What the command's child sets up for itself before it is confined:
-// namespaces, then resource limits.
+// namespaces and a private root, resource limits, then privileges dropped
+// (src/supervise/isolate.h).
 struct ChildSetup {
-  bool own_proc = false;  // in a pid namespace of syd's: MountSandboxProc
-  bool network = false;   // --unshare-net: kernel::EnterNewNetworkNamespace
+  bool own_proc = false;  // in a pid namespace of syd's: its own /proc
+  Isolation isolation;    // EnterIsolation, DropPrivileges
   Limits limits;          // SetResourceLimits
   // The command, open close-on-exec: executed by this descriptor
   // (execveat, AT_EMPTY_PATH), so that the file syd checked is the one
   // that runs; -1 to execute `path` by name (a #! script always is: by
   // descriptor, its interpreter would read it as /dev/fd/N).
   int exec_fd = -1;
+  // Where the command's stdout and stderr go instead of syd's
+  // (OutputCapture::ChildEnd), -1 for syd's own.
+  int stdout_fd = -1;
+  int stderr_fd = -1;
 };
 
 // Executes `path` with `args` and the environment, by `fd` when it is
@@ -46,11 +52,11 @@ struct ChildSetup {
 void ExecCommand(int fd, const std::string& path,
                  const std::vector<std::string>& args);
 
-// In a child of syd: makes the namespaces `setup` asks for, sets its
-// limits, enters the Landlock domain, stops itself until syd has it,
-// installs the filter and execs `path`. Exits 125 when a namespace, a
-// limit, the domain or the filter cannot be made, 126 when the command
-// cannot be executed.
+// In a child of syd: makes the namespaces and the root `setup` asks for,
+// sets its limits, drops its privileges, enters the Landlock domain, stops
+// itself until syd has it, installs the filter and execs `path`. Exits
+// 125 when any of them cannot be made, 126 when the command cannot be
+// executed.
 [[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
                                   const kernel::LandlockRuleset& landlock,
                                   const ChildSetup& setup,

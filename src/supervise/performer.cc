@@ -373,11 +373,34 @@ Performer::Performer(std::function<void(const std::string&)> message)
   can_switch_ = (own_.effective & kSwitch) == kSwitch;
 }
 
+void Performer::SetPrivateRoot(int fd) {
+  root_fd_ = fd;
+  view_ = StrCat("/proc/", getpid(), "/fd/", fd);
+}
+
+int Performer::OpenJudged(const std::string& path, uint64_t flags,
+                          uint64_t resolve, uint64_t mode) {
+  if (root_fd_ < 0)
+    return tracee::OpenAt2(AT_FDCWD, path.c_str(), flags, resolve, mode);
+  // An absolute name starts at the dirfd with RESOLVE_IN_ROOT, and ".."
+  // stops there.
+  return tracee::OpenAt2(root_fd_, path.c_str(), flags,
+                         resolve | RESOLVE_IN_ROOT, mode);
+}
+
+int Performer::LstatJudged(const std::string& path, struct stat* st) {
+  if (root_fd_ < 0) return lstat(path.c_str(), st);
+  const size_t skip = path.find_first_not_of('/');
+  return fstatat(root_fd_, skip == std::string::npos ? "" : path.c_str() + skip,
+                 st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+}
+
 bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
   auto it = procfs_.find(dev);
   if (it != procfs_.end()) return it->second;
   struct statfs fs;
-  const int rc = fd >= 0 ? fstatfs(fd, &fs) : statfs(path.c_str(), &fs);
+  const int rc =
+      fd >= 0 ? fstatfs(fd, &fs) : statfs(StrCat(view_, path).c_str(), &fs);
   // Unknown is taken as procfs: the call is continued.
   if (rc != 0) return true;
   const bool proc = fs.f_type == PROC_SUPER_MAGIC;
@@ -519,7 +542,7 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   // Only what is a file or directory now is opened by syd; a name that is
   // not there yet may be created.
   struct stat before;
-  if (lstat(path.c_str(), &before) == 0 &&
+  if (LstatJudged(path, &before) == 0 &&
       ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
        IsProcfs(before.st_dev, -1, path))) {
     return LeftToKernel();
@@ -527,9 +550,8 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
   // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
   // must not become its. No link is followed: the path is resolved.
-  const int fd = tracee::OpenAt2(AT_FDCWD, path.c_str(),
-                                 flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-                                 RESOLVE_NO_SYMLINKS, mode);
+  const int fd = OpenJudged(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                            RESOLVE_NO_SYMLINKS, mode);
   if (fd < 0) {
     // A lease on the file, or a FIFO put there with no reader: the
     // kernel would wait.
@@ -575,9 +597,9 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
                                     const std::string& data) {
   // O_PATH opens nothing: a device, a FIFO or a terminal is not touched.
   // Where the call does not follow a link at the end, this is the link.
-  const int fd = tracee::OpenAt2(
-      AT_FDCWD, c.path.c_str(),
-      O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW), RESOLVE_NO_SYMLINKS);
+  const int fd =
+      OpenJudged(c.path, O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW),
+                 RESOLVE_NO_SYMLINKS);
   if (fd < 0) {
     ++performed_;
     return Performed::Answer(-errno);
@@ -653,8 +675,7 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
     entries[i].name = path.substr(slash + 1);
     const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
     entries[i].dir =
-        tracee::OpenAt2(AT_FDCWD, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_NO_SYMLINKS);
+        OpenJudged(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
     if (entries[i].dir < 0) {
       ++performed_;
       return Performed::Answer(-errno);

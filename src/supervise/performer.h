@@ -9,6 +9,7 @@
 #ifndef SYD_SUPERVISE_PERFORMER_H_
 #define SYD_SUPERVISE_PERFORMER_H_
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -92,6 +93,10 @@ class Performer {
   // with, syd's.
   void IdentityMayDiffer() { same_identity_ = false; }
 
+  // The sandbox has a private root (isolate/bind=...), `fd` (kept open by
+  // the caller): names are the sandbox's, and syd acts beneath it.
+  void SetPrivateRoot(int fd);
+
   // Performs `c` for thread `tid` as the kernel would have for it, and
   // says what to answer. Continued: an open of a tty, FIFO, device or
   // socket (a session leader's open takes its terminal, a FIFO's waits
@@ -137,6 +142,12 @@ class Performer {
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);
+  // openat2 of a judged `path` (absolute, in the sandbox's view) with
+  // `resolve`, and lstat(2) of one: in syd's view, or beneath a private
+  // root.
+  int OpenJudged(const std::string& path, uint64_t flags, uint64_t resolve,
+                 uint64_t mode = 0);
+  int LstatJudged(const std::string& path, struct stat* st);
   Performed LeftToKernel() {
     ++continued_;
     return Performed::Continue();
@@ -148,6 +159,8 @@ class Performer {
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
   bool said_cannot_switch_ = false;
+  int root_fd_ = -1;  // SetPrivateRoot
+  std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;

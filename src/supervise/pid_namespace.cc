@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -41,9 +42,47 @@ int OpenOwnPidNamespace() {
 // the terminal is then ignored: it is its namespace's init), not
 // dumpable, and seccomp's strict mode (read, write, exit) in case a
 // program ptraces it where no Landlock domain stands between them.
+// The init's own world: an empty root, and no trace of syd's command line
+// or environment. The sandbox can name it (/proc/1): /proc/1/root must not
+// lead to the host's root (it would, and ".." on from there, past a
+// private root the sandbox was given), nor /proc/1/environ show what
+// isolate/clearenv took from the command. Landlock refuses /proc/1/root
+// already; this holds without it. Any failure ends the init, and with it
+// the sandbox.
+void EmptyWorld() {
+  // /proc/self/stat's fields 48 to 51: where the arguments and the
+  // environment are, which /proc/PID/cmdline and environ read.
+  char stat[4096];
+  const int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  const ssize_t n = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
+  if (fd >= 0) close(fd);
+  if (n <= 0) _exit(125);
+  stat[n] = '\0';
+  const char* p = std::strrchr(stat, ')');  // the name may hold spaces
+  uint64_t field[52] = {};
+  for (int i = 3; p != nullptr && i <= 51; ++i) {
+    p = std::strchr(p + 1, ' ');
+    if (p != nullptr) field[i] = std::strtoull(p + 1, nullptr, 10);
+  }
+  if (field[48] == 0 || field[51] < field[50] || field[49] < field[48])
+    _exit(125);
+  std::memset(reinterpret_cast<void*>(field[48]), 0, field[49] - field[48]);
+  std::memset(reinterpret_cast<void*>(field[50]), 0, field[51] - field[50]);
+  // Then the root: /proc/self/stat is read first.
+  if (unshare(CLONE_NEWNS) != 0 ||
+      mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      mount("tmpfs", "/tmp", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+            "size=4k,mode=0500") != 0 ||
+      chdir("/tmp") != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
+      umount2(".", MNT_DETACH) != 0 || chdir("/") != 0) {
+    _exit(125);
+  }
+}
+
 [[noreturn]] void RunInit(int alive) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0);
+  EmptyWorld();
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
@@ -176,9 +215,6 @@ void PidNamespace::Kill() {
 }
 
 absl::Status MountSandboxProc() {
-  if (unshare(CLONE_NEWNS) != 0) return Errno("unshare(CLONE_NEWNS)");
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
-    return Errno("making / a slave mount");
   // Over syd's /proc, not in its place: in a user namespace the kernel
   // mounts a procfs only where one is fully visible already, and will not
   // unmount what it inherited. The baseline's "mounts" item keeps the

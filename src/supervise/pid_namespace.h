@@ -53,11 +53,10 @@ class PidNamespace {
   int init_pidfd_;
 };
 
-// In the command's child, before it is confined: a mount namespace of its
-// own (a slave of syd's, so later mounts outside still show) with a
-// /proc of the new pid namespace over syd's, so that /proc/PID names the
-// pids the sandbox sees. syd reads that /proc at
-// /proc/CHILD/root/proc (SandboxProc).
+// In the command's child, before it is confined, in a mount namespace of
+// its own (EnterIsolation makes it): a /proc of the new pid namespace over
+// syd's, so that /proc/PID names the pids the sandbox sees. syd reads
+// that /proc at /proc/CHILD/root/proc (SandboxProc).
 absl::Status MountSandboxProc();
 
 // Opens the sandbox's /proc from syd while `child` is stopped before exec:

@@ -21,6 +21,7 @@
 #include "src/supervise/deadline.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
+#include "src/supervise/output_capture.h"
 #include "src/supervise/pid_namespace.h"
 #include "src/supervise/ptrace_backend.h"
 #include "src/supervise/signals.h"
@@ -244,15 +245,25 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     }
     pid_ns_.emplace(*std::move(ns));
   }
+  const Isolation& isolation = policy_.rule_set().isolation;
+  std::optional<OutputCapture> capture;
+  if (!isolation.stdout_path.empty() || !isolation.stderr_path.empty()) {
+    absl::StatusOr<OutputCapture> opened =
+        OutputCapture::Open(isolation.stdout_path, isolation.stderr_path,
+                            options_.limits.Get(kOutputLimit));
+    if (!opened.ok()) return opened.status();
+    capture.emplace(*std::move(opened));
+  }
   pid_t child = fork();
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
-    RunCommandChild(
-        user_notif ? notify_prog : prog_, user_notif, options_.landlock,
-        {pid_ns_.has_value(), options_.unshare_net, options_.limits,
-         options_.exec_fd},
-        path, argv);
+    RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
+                    options_.landlock,
+                    {pid_ns_.has_value(), isolation, options_.limits,
+                     options_.exec_fd, capture ? capture->ChildEnd(1) : -1,
+                     capture ? capture->ChildEnd(2) : -1},
+                    path, argv);
   command_pid_ = child;
   locks_.SetInitial(child);
   if (pid_ns_) {
@@ -262,6 +273,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
       return left;
     }
   }
+  // A thread is made only once syd is back in its own pid namespace.
+  if (capture) capture->Start();
   ShieldFromOomKiller();
   SetCommand(child);
   {
@@ -292,6 +305,21 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   // names, the same answers.
   sandbox_root_fd_ = open(StrCat("/proc/", child, "/root").c_str(),
                           O_PATH | O_DIRECTORY | O_CLOEXEC);
+  // A private root is the sandbox's view, not syd's: syd reads and acts
+  // beneath it, and judges the names as the sandbox sees them.
+  if (isolation.private_root()) {
+    if (sandbox_root_fd_ < 0) {
+      Message(CannotFollow(child, "cannot open its private root"));
+      return 125;
+    }
+    sandbox_view_ = StrCat("/proc/", getpid(), "/fd/", sandbox_root_fd_);
+    private_root_fd_ = sandbox_root_fd_;
+    performer_.SetPrivateRoot(sandbox_root_fd_);
+  }
+  // The command runs as another user, or with fewer capabilities: what syd
+  // performs for it, it performs as the caller.
+  if (isolation.uid || isolation.run_gid() || isolation.caps)
+    performer_.IdentityMayDiffer();
 
   if (user_notif) {
     backend_ = std::make_unique<UserNotifBackend>(*this);
@@ -345,6 +373,14 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   }
   // Whatever is left in the namespace goes with its init.
   pid_ns_.reset();
+  if (capture) {
+    const std::string dropped = capture->Finish();
+    for (size_t start = 0; start < dropped.size();) {
+      const size_t end = dropped.find('\n', start);
+      Message(dropped.substr(start, end - start));
+      start = end + 1;
+    }
+  }
   if (control) control->Stop();
   for (PluginSlot& slot : plugins_) {
     if (slot.plugin) slot.plugin->Finish(result);

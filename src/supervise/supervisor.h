@@ -63,9 +63,6 @@ struct Options {
   // Whether the sandbox runs in a pid namespace of syd's, and dies with
   // syd (PlanPidNamespace's answer), or why not.
   PidNamespacePlan pid_namespace;
-  // --unshare-net: the command in a network namespace of its own, only
-  // loopback up (kernel::EnterNewNetworkNamespace).
-  bool unshare_net = false;
   Variables vars;  // ${NAME} in rules added at run time
   // Where messages about the run go, a line at a time (failures, --stats,
   // rule changes, --debug); stderr when unset. The CLI decides.
@@ -230,6 +227,11 @@ class Supervisor {
   std::shared_ptr<const Policy> magic_ends_of_;
   std::vector<int32_t> magic_ends_;
   std::string root_scratch_;  // Root()'s answer once same_root_ is off
+  // A private root (isolate/bind=...): where syd reads the sandbox's "/"
+  // (tracee::ResolvePath's view), and its descriptor; empty and -1
+  // without one.
+  std::string sandbox_view_;
+  int private_root_fd_ = -1;
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees
   // (tracee::ResolvePath's sandbox_proc), empty without one.
   std::optional<PidNamespace> pid_ns_;

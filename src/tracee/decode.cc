@@ -133,9 +133,9 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                                             ? std::optional<std::string>("/")
                                             : process.BaseDirectory(AT_FDCWD);
       if (!base) return errno == ENOENT;
-      addr->path = ResolvePath(process.pid(), root, *base, addr->path,
-                               s->name != "bind", nullptr, 0,
-                               process.SandboxProc(), process.RootDescriptor());
+      addr->path = ResolvePath(
+          process.pid(), root, *base, addr->path, s->name != "bind", nullptr, 0,
+          process.SandboxProc(), process.RootDescriptor(), process.View());
       return true;
     };
     // The socket address of `len` bytes at `ptr`, decoded and a unix path
@@ -214,7 +214,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       e->strings[i] =
           ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i),
                       &e->path_errors[i], resolve, process.SandboxProc(),
-                      process.RootDescriptor());
+                      process.RootDescriptor(), process.View());
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr && a.from_fd) {

@@ -174,7 +174,7 @@ namespace {
 std::string WalkPath(pid_t pid, const std::string& root,
                      const std::string& base, const std::string& path,
                      bool follow_last, int* error, uint64_t resolve,
-                     const std::string& sandbox_proc) {
+                     const std::string& sandbox_proc, const std::string& view) {
   const bool in_root = (resolve & RESOLVE_IN_ROOT) != 0;
   const bool beneath = (resolve & RESOLVE_BENEATH) != 0;
   const bool no_symlinks = (resolve & RESOLVE_NO_SYMLINKS) != 0;
@@ -238,7 +238,8 @@ std::string WalkPath(pid_t pid, const std::string& root,
   // What syd reads for host[0, upto).
   auto read_of = [&](size_t upto) -> const std::string& {
     if (alias_end == std::string::npos || upto < alias_end) {
-      read_path.assign(host, 0, upto);
+      read_path.assign(view);
+      read_path.append(host, 0, upto);
     } else {
       read_path = alias_read;
       read_path.append(host, alias_end, upto - alias_end);
@@ -514,7 +515,8 @@ std::optional<std::string> KernelResolve(int root_fd, const std::string& base,
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
                         bool follow_last, int* error, uint64_t resolve,
-                        const std::string& sandbox_proc, int root_fd) {
+                        const std::string& sandbox_proc, int root_fd,
+                        const std::string& view) {
   // A trailing slash makes the kernel follow a link at the end (and want
   // a directory), whatever the call asks: lchown("link/") changes the
   // directory the link names.
@@ -533,7 +535,7 @@ std::string ResolvePath(pid_t pid, const std::string& root,
     }
   }
   return WalkPath(pid, root, base, path, follow_last, error, resolve,
-                  sandbox_proc);
+                  sandbox_proc, view);
 }
 
 }  // namespace syd::tracee

@@ -48,11 +48,17 @@ std::optional<std::string> BaseDirectory(pid_t pid, int dirfd);
 // be syd), a dangling link followed at the end, openat2's `resolve` flags
 // and a root the tracee changed. Both give the same answer (paths_test
 // compares them).
+//
+// `view`, when not empty, is where syd reads the tracee's "/": a private
+// root (isolate/bind=...) that syd reaches through a descriptor of its
+// own, /proc/SYD/fd/N. Names are then the tracee's, read through `view`
+// (and `root_fd` is that root).
 std::string ResolvePath(pid_t pid, const std::string& root,
                         const std::string& base, const std::string& path,
                         bool follow_last, int* error = nullptr,
                         uint64_t resolve = 0,
-                        const std::string& sandbox_proc = "", int root_fd = -1);
+                        const std::string& sandbox_proc = "", int root_fd = -1,
+                        const std::string& view = "");
 
 }  // namespace syd::tracee
 

@@ -53,16 +53,25 @@ class Process {
   // lets the kernel resolve its paths (ResolvePath's `root_fd`); -1 where
   // syd walks them itself.
   virtual int RootDescriptor() const { return -1; }
+  // Where syd reads the process's "/" when its root is a private one
+  // syd made (ResolvePath's `view`); empty when syd reads it as its own.
+  virtual const std::string& View() const {
+    static const std::string kSydsOwn;
+    return kSydsOwn;
+  }
 };
 
 // The real process `pid`: process_vm_readv and /proc.
 class LiveProcess : public Process {
  public:
   // `sandbox_proc`, when given, must outlive the LiveProcess, and so must
-  // `root_fd`.
+  // `root_fd` and `view`.
   explicit LiveProcess(pid_t pid, const std::string* sandbox_proc = nullptr,
-                       int root_fd = -1)
-      : pid_(pid), sandbox_proc_(sandbox_proc), root_fd_(root_fd) {}
+                       int root_fd = -1, const std::string* view = nullptr)
+      : pid_(pid),
+        sandbox_proc_(sandbox_proc),
+        root_fd_(root_fd),
+        view_(view) {}
   pid_t pid() const override { return pid_; }
   bool Read(uint64_t addr, void* out, size_t size) const override;
   std::optional<std::string> ReadString(uint64_t addr,
@@ -75,11 +84,15 @@ class LiveProcess : public Process {
     return sandbox_proc_ != nullptr ? *sandbox_proc_ : Process::SandboxProc();
   }
   int RootDescriptor() const override { return root_fd_; }
+  const std::string& View() const override {
+    return view_ != nullptr ? *view_ : Process::View();
+  }
 
  private:
   pid_t pid_;
   const std::string* sandbox_proc_;
   int root_fd_;
+  const std::string* view_;
 };
 
 }  // namespace syd::tracee

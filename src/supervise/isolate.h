@@ -1,0 +1,36 @@
+// The world isolate/ settings give the command, made in its child before
+// it is confined (RunCommandChild), in a fixed order: namespaces, the
+// mounts of a private root, pivot_root (or chroot), the working directory;
+// then, after the resource limits, the privileges dropped: descriptors,
+// groups, group, user, capabilities, environment. Landlock and the filter
+// come after both, so the command can never mount (bwrap, podman or
+// nspawn cannot run inside). docs/architecture.md, "Isolation".
+#ifndef SYD_SUPERVISE_ISOLATE_H_
+#define SYD_SUPERVISE_ISOLATE_H_
+
+#include <initializer_list>
+
+#include "absl/status/status.h"
+#include "src/policy/isolation.h"
+
+namespace syd::supervise {
+
+// Makes the namespaces `isolation` asks for and its private root. With
+// `own_proc` (the child is in syd's pid namespace) the child always gets
+// a mount namespace and a /proc of that namespace: at /proc over syd's, or
+// in the private root, where syd reads it (OpenSandboxProc). An error names
+// what could not be made; the child must then not run the command.
+absl::Status EnterIsolation(const Isolation& isolation, bool own_proc);
+
+// Drops what `isolation` takes away: every descriptor above 2 but those
+// kept and syd's own `syd_fds` (close-on-exec: the command to execute, and
+// where to report; -1 for none), the supplementary groups, the group and
+// user, the capabilities not kept (from the bounding set too; kept ones
+// stay across exec for another user as ambient ones), and the
+// environment.
+absl::Status DropPrivileges(const Isolation& isolation,
+                            std::initializer_list<int> syd_fds);
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_ISOLATE_H_

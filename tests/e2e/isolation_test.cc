@@ -1,0 +1,359 @@
+// isolate/: the world the command starts in (namespaces, a private root,
+// its user, capabilities, descriptors, environment, captured output),
+// under each backend, with a policy syd judges and with one the kernel
+// decides alone. Each guarantee is checked from inside (what the command
+// sees) and on the host's file system (what it left there).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "src/testing/files.h"
+#include "tests/e2e/e2e.h"
+
+namespace syd {
+namespace {
+
+using e2e::kSyd;
+using testing::RunResult;
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A policy whose rules syd judges (every write stops in syd, which
+// performs it), and one the kernel decides alone.
+const std::vector<std::vector<std::string>> kPolicies = {
+    {"-m", "sys/trace+%file_wr:allow"},
+    {"-m", "sys/fault+ptrace:error=EPERM"},
+};
+
+// What a shell needs of the host, read-only.
+const std::vector<std::string> kSystem = {"--bind-ro", "/usr",      "--bind-ro",
+                                          "/lib",      "--bind-ro", "/lib64",
+                                          "--bind-ro", "/bin"};
+
+RunResult Syd(const std::vector<std::string>& flags, const std::string& script,
+              const std::vector<std::string>& env = {}) {
+  std::vector<std::string> argv = {kSyd};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  for (const char* a : {"--", "/bin/sh", "-c"}) argv.push_back(a);
+  argv.push_back(script);
+  return e2e::Run(argv, env);
+}
+
+std::vector<std::string> Join(std::vector<std::string> a,
+                              const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST_CASE("a private root has the binds and nothing else of the host") {
+  const std::string host = testing::MakeTempDir();
+  const std::string secret = host + "/secret";
+  std::ofstream(secret) << "host only";
+  const std::string work = host + "/work";
+  const std::string ro = host + "/ro";
+  std::filesystem::create_directories(work);
+  std::filesystem::create_directories(ro);
+  std::ofstream(ro + "/file") << "kept";
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    std::filesystem::remove(work + "/made");
+    const RunResult r = Syd(
+        Join(Join(policy, kSystem),
+             {"--bind", work + ":/work", "--bind-ro", ro + ":/ro", "--tmpfs",
+              "/tmp", "--dev", "/dev"}),
+        "ls /; test -e " + secret + " && echo SECRET; test -e " + host +
+            " && echo HOST; umask 022; echo made > /work/made;"
+            "echo x > /ro/file 2>/dev/null || echo ro-refused;"
+            "mkdir /new 2>/dev/null || echo root-refused;"
+            "echo t > /tmp/t && cat /tmp/t; echo z > /dev/null && echo dev");
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(Contains(r.out, "bin\ndev\nlib\nlib64\n"));
+    CHECK(Contains(r.out, "tmp\nusr\nwork\n"));
+    CHECK_FALSE(Contains(r.out, "SECRET"));
+    CHECK_FALSE(Contains(r.out, "HOST"));
+    CHECK(Contains(r.out, "ro-refused"));
+    CHECK(Contains(r.out, "root-refused"));
+    CHECK(Contains(r.out, "t\ndev\n"));
+    // What the command wrote through the bind is on the host, as written.
+    CHECK(Read(work + "/made") == "made\n");
+    struct stat st {};
+    REQUIRE(stat((work + "/made").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0644);
+    CHECK(Read(ro + "/file") == "kept");
+    // The tmpfs was the sandbox's: nothing of it is on the host.
+    CHECK_FALSE(Exists("/tmp/t"));
+  }
+}
+
+TEST_CASE("path rules judge the names the command sees, and act there") {
+  const std::string host = testing::MakeTempDir();
+  std::filesystem::create_directories(host + "/ok");
+  std::filesystem::create_directories(host + "/no");
+  // The same names on the host, outside the binds: never touched.
+  const std::vector<std::string> policy = {
+      "-m", "sys/trace+%file_wr:allow:arg_=*\"/scratch/ok/***\"",
+      "-m", "sys/trace+%file_wr:allow:arg_=*\"/dev/null\"",
+      "-m", "sys/trace+%file_wr:fault=EPERM"};
+  const RunResult r =
+      Syd(Join(Join(policy, kSystem), {"--bind", host + ":/scratch", "--dev",
+                                       "/dev", "--chdir", "/scratch/ok"}),
+          "pwd; echo a > /scratch/ok/a && echo wrote-a;"
+          "echo b > rel && echo wrote-rel;"
+          "echo c > /scratch/no/c 2>/dev/null || echo refused-c;"
+          // A link out of the allowed tree is judged where it leads.
+          "ln -s ../no/d /scratch/ok/link && echo d > /scratch/ok/link "
+          "2>/dev/null || echo refused-d;"
+          "mkdir /scratch/no/e 2>/dev/null || echo refused-e");
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out ==
+        "/scratch/ok\nwrote-a\nwrote-rel\nrefused-c\nrefused-d\nrefused-e\n");
+  CHECK(Read(host + "/ok/a") == "a\n");
+  CHECK(Read(host + "/ok/rel") == "b\n");
+  CHECK_FALSE(Exists(host + "/no/c"));
+  CHECK_FALSE(Exists(host + "/no/d"));
+  CHECK_FALSE(Exists(host + "/no/e"));
+  CHECK_FALSE(Exists("/scratch"));
+  // The refusals name the sandbox's paths.
+  CHECK(Contains(r.err, "\"/scratch/no/c\""));
+}
+
+TEST_CASE("/proc shows the sandbox's processes, and not syd's root") {
+  const std::string host = testing::MakeTempDir();
+  const std::string marker = host + "/marker";
+  std::ofstream(marker) << "host";
+  // With Landlock, whose domain keeps the sandbox out of /proc/1/root; and
+  // without it, where syd's init must have nothing to show.
+  for (const char* abi : {"SYD_TEST_UNUSED=1", "SYD_LANDLOCK_ABI=0"}) {
+    for (const auto& policy : kPolicies) {
+      CAPTURE(abi);
+      CAPTURE(policy[1]);
+      // A pid namespace needs syd to hold it: asked for, the run is
+      // supervised whatever the policy.
+      const RunResult r =
+          Syd(Join(Join(policy, kSystem),
+                   {"--unshare", "pid", "--proc", "/proc", "--clearenv"}),
+              // The shell's own glob: no other process runs meanwhile.
+              "echo /proc/[0-9]*; cat /proc/1/comm;"
+              // pid 1 is syd's init: its root, cwd, environment and command
+              // line lead nowhere.
+              "cat /proc/1/root" +
+                  marker + " /proc/1/root/.." + marker + " /proc/1/cwd/../.." +
+                  marker +
+                  " 2>/dev/null; tr -d '\\000' < /proc/1/environ;"
+                  "tr -d '\\000' < /proc/1/cmdline; echo end",
+              {abi, "SYD_TEST_SECRET=hidden"});
+      CAPTURE(r.err);
+      CHECK(r.exit_code == 0);
+      CHECK(r.out == "/proc/1 /proc/2\nsyd-init\nend\n");
+    }
+  }
+}
+
+TEST_CASE("a network namespace has loopback alone, up") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    const RunResult r =
+        Syd(Join(policy, {"--unshare", "net,ipc,uts", "--hostname", "box"}),
+            "grep -c : /proc/self/net/dev; grep -o 'lo:' /proc/self/net/dev;"
+            "hostname");
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    // The header's two lines have no ':' but the interfaces' do.
+    CHECK(r.out == "1\nlo:\nbox\n");
+  }
+}
+
+TEST_CASE("the user, groups and capabilities are the ones asked for") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    RunResult r = Syd(
+        Join(policy, {"--user", "nobody", "--caps", "CAP_NET_BIND_SERVICE"}),
+        "grep -E '^(Uid|Gid|Groups|CapEff|CapBnd|CapAmb)' /proc/self/status");
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out ==
+          "Uid:\t65534\t65534\t65534\t65534\nGid:\t65534\t65534\t65534\t65534\n"
+          "Groups:\t65534 \nCapEff:\t0000000000000400\n"
+          "CapBnd:\t0000000000000400\nCapAmb:\t0000000000000400\n");
+    // Root with nothing: a setuid program or a file capability gains
+    // nothing back (the bounding set is empty).
+    r = Syd(Join(policy, {"--caps", "none"}),
+            "grep -E '^(Uid|CapEff|CapBnd)' /proc/self/status");
+    CHECK(r.out ==
+          "Uid:\t0\t0\t0\t0\nCapEff:\t0000000000000000\n"
+          "CapBnd:\t0000000000000000\n");
+  }
+}
+
+TEST_CASE("syd does not write for another user what the user may not") {
+  // The policy allows the write; the kernel's permission check, as nobody,
+  // refuses it, and syd (root) performing it must not make it through.
+  const std::string host = testing::MakeTempDir();
+  chmod(host.c_str(), 0755);
+  const std::string file = host + "/root-only";
+  std::ofstream(file) << "root's";
+  chmod(file.c_str(), 0644);
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    const RunResult r = Syd(Join(policy, {"--user", "nobody"}),
+                            "echo x >> " + file +
+                                " 2>/dev/null || echo refused;"
+                                "touch " +
+                                host +
+                                "/new 2>/dev/null || echo refused-new;"
+                                "chmod 666 " +
+                                file + " 2>/dev/null || echo refused-chmod");
+    CAPTURE(r.err);
+    CHECK(r.out == "refused\nrefused-new\nrefused-chmod\n");
+    CHECK(Read(file) == "root's");
+    CHECK_FALSE(Exists(host + "/new"));
+    struct stat st {};
+    REQUIRE(stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0644);
+    CHECK(st.st_uid == 0);
+  }
+}
+
+TEST_CASE("a descriptor syd's caller leaked is closed, unless kept") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    auto fds = [&](const std::vector<std::string>& flags) {
+      std::string cmd = "exec 7</dev/null 8</dev/null; exec " +
+                        std::string(kSyd) + " --backend=" + e2e::Backend();
+      for (const std::string& f : Join(policy, flags)) cmd += " '" + f + "'";
+      cmd += " -- /bin/sh -c 'ls /proc/self/fd | sort -n | tr \"\\n\" \" \"'";
+      return testing::Run({"/bin/sh", "-c", cmd});
+    };
+    // ls itself has 3, its directory.
+    RunResult r = fds({});
+    CAPTURE(r.err);
+    CHECK(r.out == "0 1 2 3 7 8 ");
+    r = fds({"--keep-fds", "none"});
+    CHECK(r.out == "0 1 2 3 ");
+    r = fds({"--keep-fds", "8"});
+    CHECK(r.out == "0 1 2 3 8 ");
+    // Two profiles: kept only where both keep it.
+    r = fds({"--keep-fds", "7,8", "-m", "isolate/keep_fds=8,9"});
+    CHECK(r.out == "0 1 2 3 8 ");
+  }
+}
+
+TEST_CASE("the environment is cleared or given") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    const RunResult r = Syd(Join(policy, {"--clearenv", "--setenv", "A=b=c",
+                                          "--setenv", "PATH=/usr/bin"}),
+                            "env | grep -v '^PWD=' | sort");
+    CAPTURE(r.err);
+    CHECK(r.out == "A=b=c\nPATH=/usr/bin\n");
+  }
+}
+
+TEST_CASE("output goes to files, and past limit/output it is dropped") {
+  const std::string dir = testing::MakeTempDir();
+  for (size_t i = 0; i < kPolicies.size(); ++i) {
+    CAPTURE(kPolicies[i][1]);
+    const std::string out = dir + "/out" + std::to_string(i);
+    const std::string both = dir + "/both" + std::to_string(i);
+    RunResult r =
+        Syd(Join(kPolicies[i], {"--stdout", out, "--limit", "output=10K"}),
+            "head -c 100000 /dev/zero; echo to-stderr >&2; exit 3");
+    CAPTURE(r.err);
+    // The command was not held at the cap, nor saw EPIPE: its status is
+    // its own.
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.empty());
+    CHECK(Contains(r.err, "to-stderr"));
+    CHECK(std::filesystem::file_size(out) == 10240);
+    CHECK(Contains(r.err, "syd: stdout (" + out +
+                              "): 10240 bytes kept, 89760 dropped past "
+                              "limit/output=10K"));
+    r = Syd(Join(kPolicies[i], {"--stdout", both, "--stderr", both}),
+            "echo one; echo two >&2; echo three");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    CHECK(Read(both) == "one\ntwo\nthree\n");
+    CHECK_FALSE(Contains(r.err, "dropped"));
+  }
+}
+
+TEST_CASE("what cannot be set up is named, and nothing runs") {
+  const std::string dir = testing::MakeTempDir();
+  const std::string ran = dir + "/ran";
+  const std::string touch = "touch " + ran;
+  struct Case {
+    std::vector<std::string> flags;
+    std::string says;
+  };
+  const Case cases[] = {
+      {{"--unshare", "user"}, "a user namespace is not made by syd yet"},
+      {{"--unshare", "nett"}, "unknown namespace 'nett' (did you mean 'net'?)"},
+      {{"--bind", "usr"}, "the source must be an absolute path"},
+      {{"--bind", "/usr:/../x"}, "the target must be an absolute path"},
+      {{"--user", "no-such-user-here"}, "no such user"},
+      {{"--caps", "CAP_SYS_ADMN"}, "(did you mean 'CAP_SYS_ADMIN'?)"},
+      {{"-m", "isolate/bnd=/usr"}, "(did you mean 'bind'?)"},
+      {{"--hostname", "a", "--hostname", "b"}, "it is set already"},
+      {{"--bind", "/no/such/dir:/x"},
+       "the private root: /no/such/dir:/x: the source: No such file"},
+      {{"--stdout", "/no/such/dir/out"},
+       "isolate/stdout=/no/such/dir/out: No such file"},
+  };
+  for (const auto& policy : kPolicies) {
+    for (const Case& c : cases) {
+      CAPTURE(policy[1]);
+      CAPTURE(c.says);
+      const RunResult r = Syd(Join(policy, c.flags), touch);
+      CHECK(r.exit_code == 125);
+      CHECK(Contains(r.err, c.says));
+      CHECK_FALSE(Exists(ran));
+    }
+  }
+}
+
+TEST_CASE("syd check prints the settings, and magic cannot change them") {
+  const RunResult r = testing::Run(
+      {kSyd, "check", "--print", "-m", "isolate/unshare=net,ipc", "-m",
+       "isolate/bind_ro=/usr//lib/", "-m", "isolate/caps=CAP_CHOWN,CAP_KILL",
+       "-m", "isolate/caps=CAP_KILL", "-m", "isolate/root=chroot"});
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Contains(r.out,
+                 "isolate/unshare=mount,net,ipc\nisolate/bind_ro=/usr/lib\n"
+                 "isolate/root=chroot\nisolate/caps=CAP_KILL\n"));
+  // A sandboxed program asks through magic stat: refused, with the reason.
+  const RunResult m =
+      Syd({"-m",
+           "sys/trace+stat,lstat,newfstatat,statx,access,faccessat,"
+           "faccessat2:arg_=~\"^/dev/sydbox(/|$)\":load=magic_stat"},
+          "test -e /dev/sydbox/isolate/unshare=net && echo changed; echo done");
+  CAPTURE(m.err);
+  CHECK(m.out == "done\n");
+  CHECK(Contains(m.err, "isolation is fixed when the command starts"));
+}
+
+}  // namespace
+}  // namespace syd
