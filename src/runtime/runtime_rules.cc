@@ -417,8 +417,8 @@ absl::Status RuntimeRules::ApplyRule(absl::string_view command,
   if (diags.has_errors()) return absl::InvalidArgumentError(first_error());
   if (parsed.statements.size() == 1 &&
       std::holds_alternative<SettingStmt>(parsed.statements[0])) {
-    const bool limit = std::get<SettingStmt>(parsed.statements[0]).kind ==
-                       SettingKind::kLimit;
+    const bool limit =
+        std::get<SettingStmt>(parsed.statements[0]).kind == SettingKind::kLimit;
     return absl::InvalidArgumentError(StrCat(
         named, limit ? ": limits are fixed when the command starts: set them "
                        "in the policy or with --limit"
