@@ -24,6 +24,7 @@
 #include "src/cli/usage.h"
 #include "src/compile/bpf.h"
 #include "src/compile/landlock_layer.h"
+#include "src/supervise/cgroup.h"
 #include "src/supervise/isolate.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/supervisor.h"
@@ -86,13 +87,14 @@ int RunCommand(const std::vector<std::string>& args) {
   // costly part, for a policy that is built again below.
   const Policy without_baseline(*rules, SIZE_MAX);
   // So does a timeout: someone must be there to end the sandbox; and a
-  // pid namespace asked for, which syd holds, and captured output, which
-  // syd writes.
+  // pid namespace asked for, which syd holds, a cgroup, which syd removes,
+  // and captured output, which syd writes.
   const Isolation& isolation = rules->isolation;
   const bool supervised =
       without_baseline.NeedsTracer() || !options.control.empty() ||
       rules->limits.Get(kTimeoutLimit).has_value() ||
       (isolation.namespaces & CLONE_NEWPID) != 0 ||
+      supervise::SandboxCgroup::Wanted(rules->limits) ||
       !isolation.stdout_path.empty() || !isolation.stderr_path.empty();
   options.limits = rules->limits;
   // Rules changed from the control socket can lock at exec: every exec

@@ -23,6 +23,9 @@ static_assert(kLimits[7].resource == RLIMIT_CORE);
 static_assert(kLimits[kTimeoutLimit].name == "timeout");
 static_assert(kLimits[kGraceLimit].name == "grace");
 static_assert(kLimits[kOutputLimit].name == "output");
+static_assert(kLimits[kMemoryLimit].name == "memory");
+static_assert(kLimits[kPidsLimit].name == "pids");
+static_assert(kLimits[kCpuQuotaLimit].name == "cpu_quota");
 
 struct Suffix {
   std::string_view text;
@@ -38,6 +41,7 @@ constexpr Suffix kByteSuffixes[] = {{"K", 1ULL << 10},
                                     {"T", 1ULL << 40},
                                     {"", 1}};
 constexpr Suffix kCountSuffixes[] = {{"", 1}};
+constexpr Suffix kPercentSuffixes[] = {{"%", 1}, {"", 1}};
 
 absl::Span<const Suffix> SuffixesOf(LimitUnit unit) {
   switch (unit) {
@@ -47,6 +51,8 @@ absl::Span<const Suffix> SuffixesOf(LimitUnit unit) {
       return kSecondSuffixes;
     case LimitUnit::kBytes:
       return kByteSuffixes;
+    case LimitUnit::kPercent:
+      return kPercentSuffixes;
     case LimitUnit::kCount:
       break;
   }
@@ -61,6 +67,8 @@ std::string_view Expected(LimitUnit unit) {
       return "CPU seconds: a number with s, m or h (seconds if bare)";
     case LimitUnit::kBytes:
       return "a size in bytes: a number with K, M, G or T (powers of 1024)";
+    case LimitUnit::kPercent:
+      return "a share of one CPU: 50%, 150% (percent if bare)";
     case LimitUnit::kCount:
       break;
   }
@@ -85,7 +93,7 @@ absl::StatusOr<size_t> FindLimit(std::string_view name) {
 absl::StatusOr<uint64_t> ParseLimitValue(size_t index, std::string_view text) {
   const LimitInfo& info = kLimits[index];
   if (text == "unlimited") {
-    if (info.resource == kNotRlimit) {
+    if (info.resource < 0) {
       return absl::InvalidArgumentError(
           StrCat("limit/", info.name, " cannot be unlimited: leave it out"));
     }
@@ -101,7 +109,7 @@ absl::StatusOr<uint64_t> ParseLimitValue(size_t index, std::string_view text) {
       if (number > kUnlimited / s.factor || number * s.factor == kUnlimited)
         return absl::InvalidArgumentError(
             StrCat("limit/", info.name, ": '", text, "' is too large"));
-      if (number == 0 && info.resource == kNotRlimit) {
+      if (number == 0 && info.resource < 0) {
         return absl::InvalidArgumentError(
             StrCat("limit/", info.name, " must be more than 0"));
       }

@@ -1,8 +1,8 @@
 // The limits a policy or the command line puts on the command
-// (limit/NAME=VALUE): resource limits it starts with, and a wall-clock
-// timeout for the whole sandbox. One table names them all; they are fixed
-// when the command starts, and where two profiles set one the stricter
-// (smaller) value holds.
+// (limit/NAME=VALUE): resource limits it starts with, limits of the
+// cgroup it runs in, and a wall-clock timeout for the whole sandbox. One table
+// names them all; they are fixed when the command starts, and where two
+// profiles set one the stricter (smaller) value holds.
 #ifndef SYD_POLICY_LIMITS_H_
 #define SYD_POLICY_LIMITS_H_
 
@@ -21,17 +21,20 @@ enum class LimitUnit : uint8_t {
   kSeconds,   // written 30s, 5m, 2h (bare: seconds)
   kBytes,     // written 512, 64K, 4M, 2G, 1T (powers of 1024)
   kCount,
+  kPercent,  // of one CPU; written 50%, 150% (bare: percent)
 };
 
 // What each limit means is in docs/language.md ("Resource limits and the
 // timeout") and syd.1 (LIMITS).
 struct LimitInfo {
   std::string_view name;
-  int resource;  // RLIMIT_*, or kNotRlimit for syd's own
+  int resource;  // RLIMIT_*, kNotRlimit for syd's own, or kCgroupLimit
   LimitUnit unit;
 };
 
 inline constexpr int kNotRlimit = -1;
+// A limit of the cgroup syd makes for the sandbox (src/supervise/cgroup.h).
+inline constexpr int kCgroupLimit = -2;
 // A limit's value for "unlimited" (rlimits only).
 inline constexpr uint64_t kUnlimited = UINT64_MAX;
 
@@ -45,11 +48,17 @@ inline constexpr LimitInfo kLimits[] = {
     {"fsize", 1 /* RLIMIT_FSIZE */, LimitUnit::kBytes},
     {"core", 4 /* RLIMIT_CORE */, LimitUnit::kBytes},
     {"output", kNotRlimit, LimitUnit::kBytes},
+    {"memory", kCgroupLimit, LimitUnit::kBytes},
+    {"pids", kCgroupLimit, LimitUnit::kCount},
+    {"cpu_quota", kCgroupLimit, LimitUnit::kPercent},
 };
 inline constexpr size_t kTimeoutLimit = 0;
 inline constexpr size_t kGraceLimit = 1;
 // What syd writes of each captured stream (isolate/stdout=, stderr=).
 inline constexpr size_t kOutputLimit = 8;
+inline constexpr size_t kMemoryLimit = 9;
+inline constexpr size_t kPidsLimit = 10;
+inline constexpr size_t kCpuQuotaLimit = 11;
 inline constexpr uint64_t kDefaultGraceMs = 10'000;
 
 // The index of limit `name` in kLimits, with a "did you mean" in the

@@ -18,6 +18,7 @@
 #include "src/supervise/supervisor.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
+#include "src/tracee/paths.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -31,7 +32,7 @@ constexpr size_t kShortChain = 32;
 // deep trees) is walked a directory at a time, as the kernel walks it.
 // `root_fd`, when not -1, is the "/" the path is in (a private root).
 int LstatAnyLength(const std::string& path, struct stat* st, int root_fd) {
-  if (path.size() < PATH_MAX && root_fd < 0) return lstat(path.c_str(), st);
+  if (path.size() < PATH_MAX) return tracee::LstatIn(root_fd, path, st);
   int dir = root_fd >= 0 ? fcntl(root_fd, F_DUPFD_CLOEXEC, 0)
                          : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   size_t start = 1;

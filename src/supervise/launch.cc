@@ -61,7 +61,7 @@ absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
 absl::Status SetResourceLimits(const Limits& limits) {
   for (size_t i = 0; i < std::size(kLimits); ++i) {
     const std::optional<uint64_t>& value = limits.Get(i);
-    if (!value || kLimits[i].resource == kNotRlimit) continue;
+    if (!value || kLimits[i].resource < 0) continue;  // not an rlimit
     const rlim_t v = *value == kUnlimited ? RLIM_INFINITY : *value;
     const rlimit r{v, v};
     if (setrlimit(kLimits[i].resource, &r) != 0) {
@@ -87,6 +87,13 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   // and the root come first (a domain refuses mounts, and its paths are
   // opened in the command's view), and a failure to make them is said
   // before the stop: syd, not finding the /proc, ends the child there.
+  // Into the cgroup first: every process the command makes is born there,
+  // and a cgroup namespace (unshare=cgroup) is rooted at it.
+  if (setup.cgroup != nullptr && !setup.cgroup->Enter()) {
+    std::fprintf(stderr, "syd: cannot enter the sandbox's cgroup: %s\n",
+                 strerror(errno));
+    _exit(125);
+  }
   // syd's messages go where syd's do, not into a captured stderr.
   const int report = setup.stderr_fd >= 0
                          ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)

@@ -13,6 +13,7 @@
 #include "src/kernel/landlock.h"
 #include "src/policy/isolation.h"
 #include "src/policy/limits.h"
+#include "src/supervise/cgroup.h"
 
 namespace syd::supervise {
 
@@ -45,6 +46,9 @@ struct ChildSetup {
   // (OutputCapture::ChildEnd), -1 for syd's own.
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // The cgroup with the sandbox's cgroup limits, entered first; nullptr
+  // for none.
+  const SandboxCgroup* cgroup = nullptr;
 };
 
 // Executes `path` with `args` and the environment, by `fd` when it is

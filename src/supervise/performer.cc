@@ -388,13 +388,6 @@ int Performer::OpenJudged(const std::string& path, uint64_t flags,
                          resolve | RESOLVE_IN_ROOT, mode);
 }
 
-int Performer::LstatJudged(const std::string& path, struct stat* st) {
-  if (root_fd_ < 0) return lstat(path.c_str(), st);
-  const size_t skip = path.find_first_not_of('/');
-  return fstatat(root_fd_, skip == std::string::npos ? "" : path.c_str() + skip,
-                 st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
-}
-
 bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
   auto it = procfs_.find(dev);
   if (it != procfs_.end()) return it->second;
@@ -542,7 +535,7 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   // Only what is a file or directory now is opened by syd; a name that is
   // not there yet may be created.
   struct stat before;
-  if (LstatJudged(path, &before) == 0 &&
+  if (tracee::LstatIn(root_fd_, path, &before) == 0 &&
       ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
        IsProcfs(before.st_dev, -1, path))) {
     return LeftToKernel();

@@ -143,11 +143,9 @@ class Performer {
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);
   // openat2 of a judged `path` (absolute, in the sandbox's view) with
-  // `resolve`, and lstat(2) of one: in syd's view, or beneath a private
-  // root.
+  // `resolve`: in syd's view, or beneath a private root.
   int OpenJudged(const std::string& path, uint64_t flags, uint64_t resolve,
                  uint64_t mode = 0);
-  int LstatJudged(const std::string& path, struct stat* st);
   Performed LeftToKernel() {
     ++continued_;
     return Performed::Continue();

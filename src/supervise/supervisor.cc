@@ -254,16 +254,21 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     if (!opened.ok()) return opened.status();
     capture.emplace(*std::move(opened));
   }
+  if (SandboxCgroup::Wanted(options_.limits)) {
+    absl::StatusOr<SandboxCgroup> made = SandboxCgroup::Make(options_.limits);
+    if (!made.ok()) return made.status();
+    cgroup_.emplace(*std::move(made));
+  }
   pid_t child = fork();
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
-    RunCommandChild(user_notif ? notify_prog : prog_, user_notif,
-                    options_.landlock,
-                    {pid_ns_.has_value(), isolation, options_.limits,
-                     options_.exec_fd, capture ? capture->ChildEnd(1) : -1,
-                     capture ? capture->ChildEnd(2) : -1},
-                    path, argv);
+    RunCommandChild(
+        user_notif ? notify_prog : prog_, user_notif, options_.landlock,
+        {pid_ns_.has_value(), isolation, options_.limits, options_.exec_fd,
+         capture ? capture->ChildEnd(1) : -1,
+         capture ? capture->ChildEnd(2) : -1, cgroup_ ? &*cgroup_ : nullptr},
+        path, argv);
   command_pid_ = child;
   locks_.SetInitial(child);
   if (pid_ns_) {
@@ -373,6 +378,9 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   }
   // Whatever is left in the namespace goes with its init.
   pid_ns_.reset();
+  if (cgroup_) {
+    for (const std::string& line : cgroup_->Finish()) Message(line);
+  }
   if (capture) {
     const std::string dropped = capture->Finish();
     for (size_t start = 0; start < dropped.size();) {
@@ -488,6 +496,7 @@ void Supervisor::EndSandbox(const std::string& why) {
   // The init's death takes every process of the namespace at once, those
   // made since syd listed them too.
   std::lock_guard<std::mutex> lock(end_mu_);
+  if (cgroup_) cgroup_->Kill();
   if (pid_ns_) pid_ns_->Kill();
 }
 

@@ -35,6 +35,7 @@
 #include "src/runtime/runtime.h"
 #include "src/supervise/backend.h"
 #include "src/supervise/bound_sockets.h"
+#include "src/supervise/cgroup.h"
 #include "src/supervise/outcome.h"
 #include "src/supervise/performer.h"
 #include "src/supervise/pid_namespace.h"
@@ -232,6 +233,8 @@ class Supervisor {
   // without one.
   std::string sandbox_view_;
   int private_root_fd_ = -1;
+  // limit/memory, pids, cpu_quota: the sandbox's cgroup.
+  std::optional<SandboxCgroup> cgroup_;
   // The pid namespace, while the sandbox runs; the /proc the sandbox sees
   // (tracee::ResolvePath's sandbox_proc), empty without one.
   std::optional<PidNamespace> pid_ns_;

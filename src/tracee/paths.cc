@@ -37,6 +37,13 @@ int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
   return static_cast<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof how));
 }
 
+int LstatIn(int root_fd, const std::string& path, struct stat* st) {
+  if (root_fd < 0) return lstat(path.c_str(), st);
+  const size_t skip = path.find_first_not_of('/');
+  return fstatat(root_fd, skip == std::string::npos ? "" : path.c_str() + skip,
+                 st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+}
+
 namespace {
 
 // The id of the mount `path` is on (a mount point: the mounted one), as

@@ -2,6 +2,7 @@
 #ifndef SYD_TRACEE_PATHS_H_
 #define SYD_TRACEE_PATHS_H_
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -17,6 +18,11 @@ std::optional<std::string> ReadLink(const std::string& path);
 // openat2(2), which glibc does not wrap: a descriptor, or -1 with errno.
 int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
             uint64_t mode = 0);
+
+// lstat(2) of `path` (absolute, resolved) in syd's view, or beneath
+// `root_fd` when it is not -1 (a private root: the same name relative to
+// it). 0, or -1 with errno.
+int LstatIn(int root_fd, const std::string& path, struct stat* st);
 
 // The directory a relative path starts from: the tracee's cwd for AT_FDCWD,
 // else what its descriptor `dirfd` names. Nothing for a bad descriptor.

@@ -300,6 +300,59 @@ TEST_CASE("output goes to files, and past limit/output it is dropped") {
   }
 }
 
+// The cgroup limits: the kernel holds them, whatever the command does.
+// Under each kind of policy; the run is supervised either way (syd
+// removes the cgroup at the end, and says what the limits held back).
+TEST_CASE("a fork bomb is held by limit/pids, and the timeout ends it") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    const RunResult r =
+        Syd(Join(policy, {"--limit", "pids=32", "--limit", "timeout=3s",
+                          "--limit", "grace=1s"}),
+            "bomb() { bomb | bomb & }; bomb 2>/dev/null; sleep 60");
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 124);
+    CHECK(Contains(r.err, "syd: limit/pids=32: "));
+    CHECK(Contains(r.err, " forks refused"));
+    CHECK_FALSE(Contains(r.err, "cannot remove"));
+  }
+}
+
+TEST_CASE("a memory hog is stopped by limit/memory") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    // tail holds the whole line, which never ends.
+    const RunResult r = Syd(Join(policy, {"--limit", "memory=32M"}),
+                            "head -c 512M /dev/zero | tail -n 1 >/dev/null;"
+                            "echo status $?");
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "status 137\n");  // tail: SIGKILL
+    CHECK(Contains(r.err,
+                   "syd: limit/memory=32M: 1 process killed by the "
+                   "kernel for memory"));
+  }
+}
+
+TEST_CASE("limit/cpu_quota holds a busy loop to its share") {
+  for (const auto& policy : kPolicies) {
+    CAPTURE(policy[1]);
+    // Two seconds of a loop at 20% of a CPU: 0.4 s of CPU time; bare, 2 s.
+    // (A busy machine gives less, never more.)
+    const RunResult r = Syd(Join(policy, {"--limit", "cpu_quota=20%"}),
+                            "timeout 2 sh -c 'while :; do :; done'; times");
+    CAPTURE(r.err);
+    CAPTURE(r.out);
+    const size_t nl = r.out.find('\n');
+    REQUIRE(nl != std::string::npos);
+    // "0m0.412s 0m0.004s": the children's user and system time.
+    const std::string children = r.out.substr(nl + 1);
+    const double minutes = std::stod(children.substr(0, children.find('m')));
+    const double seconds = std::stod(children.substr(children.find('m') + 1));
+    CHECK(minutes * 60 + seconds < 1.0);
+  }
+}
+
 TEST_CASE("what cannot be set up is named, and nothing runs") {
   const std::string dir = testing::MakeTempDir();
   const std::string ran = dir + "/ran";
@@ -321,6 +374,8 @@ TEST_CASE("what cannot be set up is named, and nothing runs") {
        "the private root: /no/such/dir:/x: the source: No such file"},
       {{"--stdout", "/no/such/dir/out"},
        "isolate/stdout=/no/such/dir/out: No such file"},
+      {{"--limit", "cpu_quota=0"}, "limit/cpu_quota must be more than 0"},
+      {{"--limit", "pids=unlimited"}, "limit/pids cannot be unlimited"},
   };
   for (const auto& policy : kPolicies) {
     for (const Case& c : cases) {

@@ -1,0 +1,340 @@
+#include "src/supervise/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "src/base/strcat.h"
+
+namespace syd::supervise {
+namespace {
+
+// What each cgroup limit needs, and where it writes.
+struct Controller {
+  size_t limit;  // index in kLimits
+  const char* name;
+};
+constexpr Controller kControllers[] = {
+    {kMemoryLimit, "memory"},
+    {kPidsLimit, "pids"},
+    {kCpuQuotaLimit, "cpu"},
+};
+
+// The scheduler's period for cpu_quota: the quota is a share of it.
+constexpr uint64_t kCpuPeriodUs = 100'000;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const int saved = errno;
+  close(fd);
+  errno = saved;
+  return ok;
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+std::vector<std::string> Fields(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, sep)) out.push_back(field);
+  return out;
+}
+
+bool HasWord(const std::string& list, const std::string& word, char sep) {
+  for (const std::string& w : Fields(list, sep)) {
+    if (w == word) return true;
+  }
+  return false;
+}
+
+// The value after `key` in a flat keyed file (pids.events: "max 3").
+uint64_t KeyedValue(const std::string& text, const std::string& key) {
+  std::istringstream in(text);
+  for (std::string k; in >> k;) {
+    uint64_t v = 0;
+    if (!(in >> v)) break;
+    if (k == key) return v;
+  }
+  return 0;
+}
+
+// Where syd's own cgroup is, per hierarchy: the unified one (v2), and each
+// v1 hierarchy by the controllers mounted in it.
+struct Hierarchies {
+  std::string unified;  // syd's cgroup directory in the v2 hierarchy
+  std::vector<std::pair<std::string, std::string>> v1;  // controllers, dir
+};
+
+Hierarchies FindHierarchies() {
+  // /proc/self/cgroup: "ID:CONTROLLERS:PATH", "0::PATH" for v2.
+  std::vector<std::pair<std::string, std::string>> paths;
+  {
+    std::istringstream in(ReadFile("/proc/self/cgroup"));
+    for (std::string line; std::getline(in, line);) {
+      const size_t a = line.find(':');
+      const size_t b = line.find(':', a + 1);
+      if (a == std::string::npos || b == std::string::npos) continue;
+      paths.emplace_back(line.substr(a + 1, b - a - 1), line.substr(b + 1));
+    }
+  }
+  Hierarchies out;
+  // /proc/self/mountinfo: "ID PARENT DEV ROOT MOUNTPOINT OPTS ... - TYPE
+  // SOURCE SUPEROPTS". A mount of a subtree (ROOT) takes that off the path.
+  std::istringstream in(ReadFile("/proc/self/mountinfo"));
+  for (std::string line; std::getline(in, line);) {
+    const std::vector<std::string> f = Fields(line, ' ');
+    size_t dash = 0;
+    while (dash < f.size() && f[dash] != "-") ++dash;
+    if (f.size() < 5 || dash + 3 >= f.size()) continue;
+    const std::string& type = f[dash + 1];
+    if (type != "cgroup" && type != "cgroup2") continue;
+    const std::string& root = f[3];
+    const std::string& mount = f[4];
+    for (const auto& [controllers, path] : paths) {
+      const bool v2 = controllers.empty();
+      if (v2 != (type == "cgroup2")) continue;
+      if (!v2 && !HasWord(f[dash + 3], Fields(controllers, ',').front(), ','))
+        continue;
+      std::string rel = path;
+      if (root != "/") {
+        if (rel.rfind(root, 0) != 0) continue;
+        rel = rel.substr(root.size());
+      }
+      const std::string dir = mount + (rel == "/" ? "" : rel);
+      if (v2) {
+        out.unified = dir;
+      } else {
+        out.v1.emplace_back(controllers, dir);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool SandboxCgroup::Wanted(const Limits& limits) {
+  for (const Controller& c : kControllers) {
+    if (limits.Get(c.limit)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
+  SandboxCgroup out;
+  out.limits_ = limits;
+  const Hierarchies h = FindHierarchies();
+  const std::string leaf = StrCat("syd-", getpid());
+  // The directory made in `parent`, once.
+  auto make = [&](const std::string& parent) -> absl::StatusOr<std::string> {
+    const std::string dir = StrCat(parent, "/", leaf);
+    for (const std::string& d : out.dirs_) {
+      if (d == dir) return dir;
+    }
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      return absl::FailedPreconditionError(StrCat(
+          "cannot make the sandbox's cgroup ", dir, ": ", strerror(errno),
+          errno == EACCES || errno == EROFS
+              ? " (syd needs to write its own cgroup: root, or a cgroup "
+                "delegated to its user)"
+              : ""));
+    }
+    out.dirs_.push_back(dir);
+    return dir;
+  };
+  for (const Controller& c : kControllers) {
+    const std::optional<uint64_t>& value = limits.Get(c.limit);
+    if (!value) continue;
+    const std::string limit = LimitText(c.limit, *value);
+    std::string dir;
+    bool v2 = false;
+    if (!h.unified.empty() &&
+        HasWord(ReadFile(h.unified + "/cgroup.controllers"), c.name, ' ')) {
+      // The controller must be enabled for syd's children: where syd's
+      // cgroup holds processes (syd's at least), the kernel refuses that
+      // (EBUSY) unless it is enabled already.
+      const std::string subtree = h.unified + "/cgroup.subtree_control";
+      if (!HasWord(ReadFile(subtree), c.name, ' ') &&
+          !WriteFile(subtree, StrCat("+", c.name))) {
+        return absl::FailedPreconditionError(StrCat(
+            limit, ": the ", c.name,
+            " controller is not delegated to syd's "
+            "cgroup ",
+            h.unified, " (", strerror(errno),
+            errno == EBUSY ? "; the cgroup holds processes, and a cgroup "
+                             "with processes cannot enable it for its "
+                             "children"
+                           : "",
+            "): run syd in a cgroup of its own with ", c.name,
+            " in cgroup.subtree_control, as systemd-run --scope -p "
+            "Delegate=yes gives"));
+      }
+      absl::StatusOr<std::string> made = make(h.unified);
+      if (!made.ok()) return made.status();
+      dir = *made;
+      v2 = true;
+      out.kill_file_ = dir + "/cgroup.kill";
+    } else {
+      for (const auto& [controllers, parent] : h.v1) {
+        if (!HasWord(controllers, c.name, ',')) continue;
+        absl::StatusOr<std::string> made = make(parent);
+        if (!made.ok()) return made.status();
+        dir = *made;
+      }
+    }
+    if (dir.empty()) {
+      return absl::FailedPreconditionError(
+          StrCat(limit, ": no cgroup hierarchy of this system has the ", c.name,
+                 " controller"));
+    }
+    // The limit's files, in the order the kernel accepts them.
+    std::vector<std::pair<std::string, std::string>> files;
+    switch (c.limit) {
+      case kMemoryLimit:
+        if (v2) {
+          files = {{"memory.max", StrCat(*value)}};
+          // No swap: the limit is on memory, not on memory the kernel can
+          // push out and bring back.
+          if (Exists(dir + "/memory.swap.max"))
+            files.emplace_back("memory.swap.max", "0");
+        } else {
+          files = {{"memory.limit_in_bytes", StrCat(*value)}};
+          if (Exists(dir + "/memory.memsw.limit_in_bytes"))
+            files.emplace_back("memory.memsw.limit_in_bytes", StrCat(*value));
+        }
+        break;
+      case kPidsLimit:
+        files = {{"pids.max", StrCat(*value)}};
+        break;
+      default: {
+        const uint64_t quota = *value * kCpuPeriodUs / 100;
+        files =
+            v2 ? std::vector<
+                     std::pair<std::string, std::string>>{{"cpu.max",
+                                                           StrCat(
+                                                               quota, " ",
+                                                               kCpuPeriodUs)}}
+               : std::vector<std::pair<std::string, std::string>>{
+                     {"cpu.cfs_period_us", StrCat(kCpuPeriodUs)},
+                     {"cpu.cfs_quota_us", StrCat(quota)}};
+        break;
+      }
+    }
+    for (const auto& [file, text] : files) {
+      if (!WriteFile(StrCat(dir, "/", file), text)) {
+        return absl::FailedPreconditionError(StrCat(
+            limit, ": cannot write ", dir, "/", file, ": ", strerror(errno)));
+      }
+    }
+  }
+  return out;
+}
+
+SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
+    : dirs_(std::exchange(other.dirs_, {})),
+      kill_file_(std::move(other.kill_file_)),
+      limits_(other.limits_),
+      finished_(std::exchange(other.finished_, true)) {}
+
+SandboxCgroup::~SandboxCgroup() {
+  if (!finished_) Finish();
+}
+
+bool SandboxCgroup::Enter() const {
+  for (const std::string& dir : dirs_) {
+    // Built before the fork: the child allocates nothing here.
+    char path[4096];
+    const size_t n = dir.size();
+    if (n + sizeof "/cgroup.procs" > sizeof path) return false;
+    std::memcpy(path, dir.data(), n);
+    std::memcpy(path + n, "/cgroup.procs", sizeof "/cgroup.procs");
+    const int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = write(fd, "0", 1) == 1;
+    close(fd);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void SandboxCgroup::Kill() const {
+  if (!kill_file_.empty() && WriteFile(kill_file_, "1")) return;
+  // v1 has no cgroup.kill: each process listed, until none is left (a
+  // fork between the read and the kill shows in the next round).
+  for (int round = 0; round < 100 && !dirs_.empty(); ++round) {
+    std::istringstream in(ReadFile(dirs_.front() + "/cgroup.procs"));
+    bool any = false;
+    for (pid_t pid; in >> pid;) {
+      kill(pid, SIGKILL);
+      any = true;
+    }
+    if (!any) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::vector<std::string> SandboxCgroup::Finish() {
+  finished_ = true;
+  Kill();
+  std::vector<std::string> said;
+  for (const std::string& dir : dirs_) {
+    if (const std::optional<uint64_t>& pids = limits_.Get(kPidsLimit);
+        pids && Exists(dir + "/pids.events")) {
+      if (const uint64_t n = KeyedValue(ReadFile(dir + "/pids.events"), "max"))
+        said.push_back(StrCat(LimitText(kPidsLimit, *pids), ": ", n,
+                              n == 1 ? " fork" : " forks", " refused"));
+    }
+    if (const std::optional<uint64_t>& memory = limits_.Get(kMemoryLimit);
+        memory) {
+      const std::string file = Exists(dir + "/memory.events")
+                                   ? dir + "/memory.events"
+                                   : dir + "/memory.oom_control";
+      if (const uint64_t n = KeyedValue(ReadFile(file), "oom_kill")) {
+        said.push_back(StrCat(LimitText(kMemoryLimit, *memory), ": ", n,
+                              n == 1 ? " process" : " processes",
+                              " killed by the kernel for memory"));
+      }
+    }
+  }
+  // Emptied by the kill: the last processes are gone once reaped, which
+  // takes a moment. Bounded: a directory left is said, not waited for.
+  for (const std::string& dir : dirs_) {
+    bool removed = false;
+    for (int tries = 0; tries < 200 && !removed; ++tries) {
+      removed = rmdir(dir.c_str()) == 0 || errno == ENOENT;
+      if (!removed) {
+        if (errno != EBUSY) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    if (!removed)
+      said.push_back(StrCat("cannot remove the sandbox's cgroup ", dir, ": ",
+                            strerror(errno)));
+  }
+  dirs_.clear();
+  return said;
+}
+
+}  // namespace syd::supervise

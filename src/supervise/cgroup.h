@@ -1,0 +1,54 @@
+// The cgroup syd makes for the sandbox when a policy sets limit/memory,
+// limit/pids or limit/cpu_quota: a child of syd's own cgroup, with those
+// limits, that the command's process enters before anything else and that
+// every process of the sandbox is then born into. syd kills what is left
+// in it and removes it at the end. Each controller is taken from the
+// unified (v2) hierarchy where it is there, else from its v1 hierarchy
+// (hybrid systems bind memory, pids and cpu to v1).
+// docs/architecture.md, "Isolation".
+#ifndef SYD_SUPERVISE_CGROUP_H_
+#define SYD_SUPERVISE_CGROUP_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "src/policy/limits.h"
+
+namespace syd::supervise {
+
+class SandboxCgroup {
+ public:
+  // Whether `limits` sets a cgroup limit.
+  static bool Wanted(const Limits& limits);
+  // Makes the cgroup (one directory per hierarchy used) with `limits`'
+  // cgroup limits. An error names the controller that is missing or not
+  // delegated to syd's cgroup, and what to do; nothing is left made.
+  static absl::StatusOr<SandboxCgroup> Make(const Limits& limits);
+  SandboxCgroup(SandboxCgroup&& other) noexcept;
+  SandboxCgroup& operator=(SandboxCgroup&&) = delete;
+  ~SandboxCgroup();
+
+  // In the command's child, first: moves it in. Only open and write, on
+  // paths made before the fork.
+  bool Enter() const;
+  // Kills every process in it (cgroup.kill; on v1, each one listed, until
+  // none is left or a bounded number of rounds has passed). Any thread.
+  void Kill() const;
+  // At the end: kills what is left, says what the limits held back (forks
+  // refused, processes the kernel killed for memory), a line each, and
+  // removes the directories.
+  std::vector<std::string> Finish();
+
+ private:
+  SandboxCgroup() = default;
+
+  std::vector<std::string> dirs_;  // one per hierarchy, made by syd
+  std::string kill_file_;          // v2's cgroup.kill, "" on v1 alone
+  Limits limits_;
+  bool finished_ = false;
+};
+
+}  // namespace syd::supervise
+
+#endif  // SYD_SUPERVISE_CGROUP_H_
