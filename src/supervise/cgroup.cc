@@ -162,6 +162,7 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
               : ""));
     }
     out.dirs_.push_back(dir);
+    out.procs_files_.push_back(dir + "/cgroup.procs");
     return dir;
   };
   for (const Controller& c : kControllers) {
@@ -254,6 +255,7 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
 
 SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
     : dirs_(std::exchange(other.dirs_, {})),
+      procs_files_(std::exchange(other.procs_files_, {})),
       kill_file_(std::move(other.kill_file_)),
       limits_(other.limits_),
       finished_(std::exchange(other.finished_, true)) {}
@@ -263,14 +265,8 @@ SandboxCgroup::~SandboxCgroup() {
 }
 
 bool SandboxCgroup::Enter() const {
-  for (const std::string& dir : dirs_) {
-    // Built before the fork: the child allocates nothing here.
-    char path[4096];
-    const size_t n = dir.size();
-    if (n + sizeof "/cgroup.procs" > sizeof path) return false;
-    std::memcpy(path, dir.data(), n);
-    std::memcpy(path + n, "/cgroup.procs", sizeof "/cgroup.procs");
-    const int fd = open(path, O_WRONLY | O_CLOEXEC);
+  for (const std::string& procs : procs_files_) {
+    const int fd = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return false;
     const bool ok = write(fd, "0", 1) == 1;
     close(fd);

@@ -29,8 +29,8 @@ class SandboxCgroup {
   SandboxCgroup& operator=(SandboxCgroup&&) = delete;
   ~SandboxCgroup();
 
-  // In the command's child, first: moves it in. Only open and write, on
-  // paths made before the fork.
+  // In the command's child, first: moves it in, with open and write
+  // alone.
   bool Enter() const;
   // Kills every process in it (cgroup.kill; on v1, each one listed, until
   // none is left or a bounded number of rounds has passed). Any thread.
@@ -44,7 +44,10 @@ class SandboxCgroup {
   SandboxCgroup() = default;
 
   std::vector<std::string> dirs_;  // one per hierarchy, made by syd
-  std::string kill_file_;          // v2's cgroup.kill, "" on v1 alone
+  // Their cgroup.procs, named before the fork: the child allocates
+  // nothing to enter them.
+  std::vector<std::string> procs_files_;
+  std::string kill_file_;  // v2's cgroup.kill, "" on v1 alone
   Limits limits_;
   bool finished_ = false;
 };
