@@ -89,8 +89,9 @@ absl::Status Unshare(std::string_view value, Isolation* out) {
     }
     if (name == "user") {
       return Invalid("unshare", value,
-                     "a user namespace is not made by syd yet; run syd as "
-                     "root for the others");
+                     "a user namespace is not a setting: syd makes one by "
+                     "itself where it runs without root and the others "
+                     "need it");
     }
     if (found == nullptr) {
       return Invalid(

@@ -184,7 +184,15 @@ absl::Status MountOne(const RootMount& m, dev_t dev) {
   if (!MakeMountPoint(at, false, dev))
     return MountErr(m, "making the mount point");
   if (mount("proc", at.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-            nullptr) != 0) {
+            nullptr) == 0) {
+    return absl::OkStatus();
+  }
+  // In a user namespace of its own the command cannot mount a procfs of
+  // a pid namespace it does not own (syd makes one only as root): the
+  // host's, as it is, with the mounts below it.
+  const std::string host = StrCat(kOldRoot, "/proc");
+  if (errno != EPERM || mount(host.c_str(), at.c_str(), nullptr,
+                              MS_BIND | MS_REC, nullptr) != 0) {
     return MountErr(m, "proc");
   }
   return absl::OkStatus();
@@ -251,12 +259,55 @@ absl::Status BuildRoot(const Isolation& isolation, bool own_proc) {
   return absl::OkStatus();
 }
 
+bool HasCapSysAdmin() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  return syscall(SYS_capget, &header, data) == 0 &&
+         (data[0].effective & (1U << CAP_SYS_ADMIN)) != 0;
+}
+
+bool WriteProcSelf(const char* file, const std::string& text) {
+  const int fd =
+      open(StrCat("/proc/self/", file).c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  return ok;
+}
+
+// Without CAP_SYS_ADMIN: a user namespace of the command's own, where it
+// has it, mapping syd's user and group to themselves. The command runs as
+// the same user, with no capability once it execs (they are the
+// namespace's creator's until then); syd performs for it as before.
+absl::Status EnterOwnUserNamespace() {
+  const uid_t uid = getuid();
+  const gid_t gid = getgid();
+  if (unshare(CLONE_NEWUSER) != 0) {
+    return Errno(
+        "cannot make a user namespace, which the namespaces and the private "
+        "root need without root (are unprivileged user namespaces off? "
+        "/proc/sys/user/max_user_namespaces, or AppArmor's "
+        "kernel.apparmor_restrict_unprivileged_userns)");
+  }
+  if (!WriteProcSelf("setgroups", "deny") ||
+      !WriteProcSelf("uid_map", StrCat(uid, " ", uid, " 1\n")) ||
+      !WriteProcSelf("gid_map", StrCat(gid, " ", gid, " 1\n"))) {
+    return Errno("mapping syd's user into its user namespace");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
   uint64_t flags =
       isolation.namespaces & ~uint64_t{CLONE_NEWPID | CLONE_NEWNET};
   if (own_proc || isolation.private_root()) flags |= CLONE_NEWNS;
+  if ((flags != 0 || (isolation.namespaces & CLONE_NEWNET)) &&
+      !HasCapSysAdmin()) {
+    if (absl::Status s = EnterOwnUserNamespace(); !s.ok()) return s;
+  }
   if (isolation.namespaces & CLONE_NEWNET) {
     if (absl::Status s = kernel::EnterNewNetworkNamespace(); !s.ok()) return s;
   }
@@ -266,8 +317,7 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
       if (flags & bit)
         StrAppend(&names, names.empty() ? "" : ", ", NamespaceName(bit));
     }
-    return Errno(StrCat("cannot make the namespaces (", names,
-                        "; they need CAP_SYS_ADMIN, root)"));
+    return Errno(StrCat("cannot make the namespaces (", names, ")"));
   }
   if (!isolation.hostname.empty() &&
       sethostname(isolation.hostname.data(), isolation.hostname.size()) != 0) {
@@ -289,6 +339,8 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
                  "namespace)"));
     }
   }
+  if (!isolation.chdir.empty() && chdir(isolation.chdir.c_str()) != 0)
+    return Errno(StrCat("isolate/chdir=", isolation.chdir));
   return absl::OkStatus();
 }
 
@@ -310,13 +362,23 @@ absl::Status DropPrivileges(const Isolation& isolation,
     }
     syscall(SYS_close_range, first, ~0U, 0);
   }
+  // A user without root (in a user namespace syd made, its own ids alone
+  // are mapped) cannot change them.
+  auto ids_error = [](const std::string& what) {
+    const int error = errno;
+    return absl::FailedPreconditionError(
+        StrCat(what, ": ", strerror(error),
+               geteuid() != 0 ? " (only root runs the command as another "
+                                "user or group)"
+                              : ""));
+  };
   const std::optional<gid_t> gid = isolation.run_gid();
   if (gid) {
-    if (setgroups(1, &*gid) != 0) return Errno("setgroups");
+    if (setgroups(1, &*gid) != 0) return ids_error("setgroups");
     if (setresgid(*gid, *gid, *gid) != 0)
-      return Errno(StrCat("setting the group to ", *gid));
+      return ids_error(StrCat("setting the group to ", *gid));
   } else if (isolation.uid && setgroups(0, nullptr) != 0) {
-    return Errno("setgroups");
+    return ids_error("setgroups");
   }
   if (isolation.caps) {
     // Out of the bounding set first: nothing the command execs can gain
@@ -334,7 +396,7 @@ absl::Status DropPrivileges(const Isolation& isolation,
   }
   if (isolation.uid &&
       setresuid(*isolation.uid, *isolation.uid, *isolation.uid) != 0) {
-    return Errno(StrCat("setting the user to ", *isolation.uid));
+    return ids_error(StrCat("setting the user to ", *isolation.uid));
   }
   if (isolation.caps) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
