@@ -10,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,21 +22,8 @@ namespace {
 using e2e::kSyd;
 using testing::RunResult;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
-}
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::Contains;
+using testing::Exists;
 
 // A policy whose rules syd judges (every write stops in syd, which
 // performs it), and one the kernel decides alone.
@@ -97,11 +83,11 @@ TEST_CASE("a private root has the binds and nothing else of the host") {
     CHECK(Contains(r.out, "root-refused"));
     CHECK(Contains(r.out, "t\ndev\n"));
     // What the command wrote through the bind is on the host, as written.
-    CHECK(Read(work + "/made") == "made\n");
+    CHECK(testing::ReadAll(work + "/made") == "made\n");
     struct stat st {};
     REQUIRE(stat((work + "/made").c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0644);
-    CHECK(Read(ro + "/file") == "kept");
+    CHECK(testing::ReadAll(ro + "/file") == "kept");
     // The tmpfs was the sandbox's: nothing of it is on the host.
     CHECK_FALSE(Exists("/tmp/t"));
   }
@@ -130,8 +116,8 @@ TEST_CASE("path rules judge the names the command sees, and act there") {
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "/scratch/ok\nwrote-a\nwrote-rel\nrefused-c\nrefused-d\nrefused-e\n");
-  CHECK(Read(host + "/ok/a") == "a\n");
-  CHECK(Read(host + "/ok/rel") == "b\n");
+  CHECK(testing::ReadAll(host + "/ok/a") == "a\n");
+  CHECK(testing::ReadAll(host + "/ok/rel") == "b\n");
   CHECK_FALSE(Exists(host + "/no/c"));
   CHECK_FALSE(Exists(host + "/no/d"));
   CHECK_FALSE(Exists(host + "/no/e"));
@@ -228,7 +214,7 @@ TEST_CASE("syd does not write for another user what the user may not") {
                                 file + " 2>/dev/null || echo refused-chmod");
     CAPTURE(r.err);
     CHECK(r.out == "refused\nrefused-new\nrefused-chmod\n");
-    CHECK(Read(file) == "root's");
+    CHECK(testing::ReadAll(file) == "root's");
     CHECK_FALSE(Exists(host + "/new"));
     struct stat st {};
     REQUIRE(stat(file.c_str(), &st) == 0);
@@ -307,7 +293,7 @@ TEST_CASE("output goes to files, and past limit/output it is dropped") {
             "echo one; echo two >&2; echo three");
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
-    CHECK(Read(both) == "one\ntwo\nthree\n");
+    CHECK(testing::ReadAll(both) == "one\ntwo\nthree\n");
     CHECK_FALSE(Contains(r.err, "dropped"));
   }
 }
@@ -417,7 +403,7 @@ TEST_CASE("without root, a user namespace of its own gives the same") {
   CHECK(r.out ==
         "65534\nbox\n1\nbin\ndev\nlib\nlib64\nproc\ntmp\nusr\nwork\n"
         "wrote-a\nrefused-b\nCapEff:\t0000000000000000\n");
-  CHECK(Read(work + "/a") == "a\n");
+  CHECK(testing::ReadAll(work + "/a") == "a\n");
   struct stat st {};
   REQUIRE(stat((work + "/a").c_str(), &st) == 0);
   CHECK(st.st_uid == 65534);

@@ -20,9 +20,7 @@ namespace {
 using e2e::kSyd;
 using testing::RunResult;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using testing::Contains;
 
 // A policy whose rule needs syd, and one the kernel decides alone.
 const std::vector<std::vector<std::string>> kPolicies = {
