@@ -261,13 +261,6 @@ std::string_view NamespaceName(uint64_t flag) {
   return "?";
 }
 
-bool Isolation::empty() const {
-  return namespaces == 0 && hostname.empty() && mounts.empty() &&
-         root_switch == RootSwitch::kDefault && chdir.empty() && !uid && !gid &&
-         !caps && !keep_fds && !clearenv && setenv.empty() &&
-         stdout_path.empty() && stderr_path.empty();
-}
-
 std::vector<std::string> Isolation::Statements() const {
   std::vector<std::string> out;
   std::string names;

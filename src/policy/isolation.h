@@ -106,7 +106,6 @@ struct Isolation {
   std::string stdout_path;
   std::string stderr_path;
 
-  bool empty() const;
   // Whether the command gets a root of its own.
   bool private_root() const { return !mounts.empty(); }
   // The group the command runs as, when it changes.

@@ -80,18 +80,16 @@ uint64_t KeyedValue(const std::string& text, const std::string& key) {
   return 0;
 }
 
-// Where syd's own cgroup is, per hierarchy: the unified one (v2), and each
-// v1 hierarchy by the controllers mounted in it.
-struct Hierarchies {
-  std::string unified;  // syd's cgroup directory in the v2 hierarchy
-  std::vector<std::pair<std::string, std::string>> v1;  // controllers, dir
-};
+}  // namespace
 
-Hierarchies FindHierarchies() {
+namespace cgroup_internal {
+
+Hierarchies FindHierarchies(const std::string& cgroup,
+                            const std::string& mountinfo) {
   // /proc/self/cgroup: "ID:CONTROLLERS:PATH", "0::PATH" for v2.
   std::vector<std::pair<std::string, std::string>> paths;
   {
-    std::istringstream in(ReadFile("/proc/self/cgroup"));
+    std::istringstream in(cgroup);
     for (std::string line; std::getline(in, line);) {
       const size_t a = line.find(':');
       const size_t b = line.find(':', a + 1);
@@ -102,7 +100,7 @@ Hierarchies FindHierarchies() {
   Hierarchies out;
   // /proc/self/mountinfo: "ID PARENT DEV ROOT MOUNTPOINT OPTS ... - TYPE
   // SOURCE SUPEROPTS". A mount of a subtree (ROOT) takes that off the path.
-  std::istringstream in(ReadFile("/proc/self/mountinfo"));
+  std::istringstream in(mountinfo);
   for (std::string line; std::getline(in, line);) {
     const std::vector<std::string> f = Fields(line, ' ');
     size_t dash = 0;
@@ -133,7 +131,7 @@ Hierarchies FindHierarchies() {
   return out;
 }
 
-}  // namespace
+}  // namespace cgroup_internal
 
 bool SandboxCgroup::Wanted(const Limits& limits) {
   for (const Controller& c : kControllers) {
@@ -145,7 +143,8 @@ bool SandboxCgroup::Wanted(const Limits& limits) {
 absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
   SandboxCgroup out;
   out.limits_ = limits;
-  const Hierarchies h = FindHierarchies();
+  const cgroup_internal::Hierarchies h = cgroup_internal::FindHierarchies(
+      ReadFile("/proc/self/cgroup"), ReadFile("/proc/self/mountinfo"));
   const std::string leaf = StrCat("syd-", getpid());
   // The directory made in `parent`, once.
   auto make = [&](const std::string& parent) -> absl::StatusOr<std::string> {

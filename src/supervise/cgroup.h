@@ -10,6 +10,7 @@
 #define SYD_SUPERVISE_CGROUP_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -51,6 +52,20 @@ class SandboxCgroup {
   Limits limits_;
   bool finished_ = false;
 };
+
+namespace cgroup_internal {
+
+// Where syd's own cgroup is, per hierarchy: the unified one (v2), and each
+// v1 hierarchy with the controllers mounted in it; from the texts of
+// /proc/self/cgroup and /proc/self/mountinfo.
+struct Hierarchies {
+  std::string unified;  // syd's cgroup directory in the v2 hierarchy, or ""
+  std::vector<std::pair<std::string, std::string>> v1;  // controllers, dir
+};
+Hierarchies FindHierarchies(const std::string& cgroup,
+                            const std::string& mountinfo);
+
+}  // namespace cgroup_internal
 
 }  // namespace syd::supervise
 

@@ -27,8 +27,10 @@ using testing::Exists;
 
 // A policy whose rules syd judges (every write stops in syd, which
 // performs it), and one the kernel decides alone.
+// The first has a path rule, applied in the command's view (a write under
+// /etc is refused, whichever /etc the command has).
 const std::vector<std::vector<std::string>> kPolicies = {
-    {"-m", "sys/trace+%file_wr:allow"},
+    {"-m", "sys/trace+%file_wr:fault=EPERM:arg_=*\"/etc/***\""},
     {"-m", "sys/fault+ptrace:error=EPERM"},
 };
 
@@ -64,19 +66,23 @@ TEST_CASE("a private root has the binds and nothing else of the host") {
   for (const auto& policy : kPolicies) {
     CAPTURE(policy[1]);
     std::filesystem::remove(work + "/made");
-    const RunResult r = Syd(
-        Join(Join(policy, kSystem),
-             {"--bind", work + ":/work", "--bind-ro", ro + ":/ro", "--tmpfs",
-              "/tmp", "--dev", "/dev"}),
-        "ls /; test -e " + secret + " && echo SECRET; test -e " + host +
-            " && echo HOST; umask 022; echo made > /work/made;"
-            "echo x > /ro/file 2>/dev/null || echo ro-refused;"
-            "mkdir /new 2>/dev/null || echo root-refused;"
-            "echo t > /tmp/t && cat /tmp/t; echo z > /dev/null && echo dev");
+    const RunResult r =
+        Syd(Join(Join(policy, kSystem),
+                 {"--bind", work + ":/work", "--bind-ro", ro + ":/ro",
+                  "--tmpfs", "/tmp", "--dev", "/dev", "--tmpfs", "/etc"}),
+            "ls /; test -e " + secret + " && echo SECRET; test -e " + host +
+                " && echo HOST; umask 022; echo made > /work/made;"
+                "echo x > /ro/file 2>/dev/null || echo ro-refused;"
+                "mkdir /new 2>/dev/null || echo root-refused;"
+                "echo t > /tmp/t && cat /tmp/t; echo z > /dev/null && echo dev;"
+                "echo e > /etc/e 2>/dev/null && echo etc-written; true");
     CAPTURE(r.err);
     CHECK(r.exit_code == 0);
-    CHECK(Contains(r.out, "bin\ndev\nlib\nlib64\n"));
+    CHECK(Contains(r.out, "bin\ndev\netc\nlib\nlib64\n"));
     CHECK(Contains(r.out, "tmp\nusr\nwork\n"));
+    // The sandbox's /etc is a tmpfs: the path rule refuses the write there
+    // all the same; the kernel-only policy has none.
+    CHECK(Contains(r.out, "etc-written") == (&policy == &kPolicies[1]));
     CHECK_FALSE(Contains(r.out, "SECRET"));
     CHECK_FALSE(Contains(r.out, "HOST"));
     CHECK(Contains(r.out, "ro-refused"));
