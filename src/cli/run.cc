@@ -164,8 +164,9 @@ int RunCommand(const std::vector<std::string>& args) {
                  std::string(set_up.message()).c_str());
     return kExitCommandUsage;
   }
-  if (absl::Status s =
-          supervise::ConfineSelf(*prog, /*listener=*/false, options.landlock);
+  if (absl::Status s = supervise::ConfineSelf(
+          *prog, /*listener=*/false,
+          supervise::WithPrivateRootDomain(world, options.landlock));
       !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;

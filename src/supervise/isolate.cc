@@ -18,6 +18,8 @@
 #include <string>
 
 #include "src/base/strcat.h"
+#include "src/kernel/landlock.h"
+#include "src/kernel/landlock_uapi.h"
 #include "src/kernel/netns.h"
 #include "src/supervise/pid_namespace.h"
 
@@ -300,12 +302,21 @@ absl::Status EnterOwnUserNamespace() {
 
 }  // namespace
 
+kernel::LandlockRuleset WithPrivateRootDomain(const Isolation& isolation,
+                                              kernel::LandlockRuleset rules) {
+  if (isolation.private_root())
+    rules.handled_fs |= kernel::kLandlockFsMakeBlock;
+  return rules;
+}
+
 absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
   uint64_t flags =
       isolation.namespaces & ~uint64_t{CLONE_NEWPID | CLONE_NEWNET};
   if (own_proc || isolation.private_root()) flags |= CLONE_NEWNS;
-  if ((flags != 0 || (isolation.namespaces & CLONE_NEWNET)) &&
-      !HasCapSysAdmin()) {
+  const bool own_userns =
+      (flags != 0 || (isolation.namespaces & CLONE_NEWNET)) &&
+      !HasCapSysAdmin();
+  if (own_userns) {
     if (absl::Status s = EnterOwnUserNamespace(); !s.ok()) return s;
   }
   if (isolation.namespaces & CLONE_NEWNET) {
@@ -329,7 +340,23 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
     if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
       return Errno("making / a slave mount");
   }
-  if (isolation.private_root()) return BuildRoot(isolation, own_proc);
+  if (isolation.private_root()) {
+    // Root without a pid namespace of syd's gets the host's processes in
+    // its /proc, and CAP_SYS_PTRACE lets it follow their root out of the
+    // private root: only a Landlock domain keeps it out of them. (In a
+    // user namespace of its own it has no capability over them.)
+    const bool host_proc = std::any_of(
+        isolation.mounts.begin(), isolation.mounts.end(),
+        [](const RootMount& m) { return m.kind == RootMount::Kind::kProc; });
+    if (host_proc && !own_proc && !own_userns && kernel::LandlockAbi() < 2) {
+      return absl::FailedPreconditionError(
+          "isolate/proc: without a Landlock domain (ABI 2, Linux 5.19) and "
+          "without a pid namespace of syd's, the host's processes in /proc "
+          "would lead out of the private root (their root and cwd): leave "
+          "/proc out, or run syd as root");
+    }
+    return BuildRoot(isolation, own_proc);
+  }
   if (own_proc) {
     absl::Status s = MountSandboxProc();
     if (!s.ok()) {

@@ -11,6 +11,7 @@
 #include <initializer_list>
 
 #include "absl/status/status.h"
+#include "src/kernel/landlock.h"
 #include "src/policy/isolation.h"
 
 namespace syd::supervise {
@@ -30,6 +31,17 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc);
 // environment.
 absl::Status DropPrivileges(const Isolation& isolation,
                             std::initializer_list<int> syd_fds);
+
+// The Landlock rules the command enters, with a domain made sure of where
+// it has a private root: a domain keeps the sandbox out of /proc/PID of
+// every process outside it (ptrace's checks), whose root and cwd lead out
+// of a private root. Where `rules` would make none (no file or network
+// rule, an ABI without scopes), one right nothing grants is handled:
+// making block devices; from ABI 2 only, as syd handles file rights (at
+// ABI 1 a domain refuses every rename across directories). Below it, a
+// private root gets no host /proc (EnterIsolation).
+kernel::LandlockRuleset WithPrivateRootDomain(const Isolation& isolation,
+                                              kernel::LandlockRuleset rules);
 
 }  // namespace syd::supervise
 

@@ -110,7 +110,10 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   if (!proc.ok()) {
     dprintf(report, "syd: %s\n", std::string(proc.message()).c_str());
   }
-  const absl::Status domain = proc.ok() ? EnterLandlock(landlock) : proc;
+  const absl::Status domain =
+      proc.ok()
+          ? EnterLandlock(WithPrivateRootDomain(setup.isolation, landlock))
+          : proc;
   raise(SIGSTOP);
   if (!proc.ok()) _exit(125);
   if (!domain.ok()) Fail(report, domain);

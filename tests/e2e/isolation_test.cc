@@ -5,6 +5,7 @@
 // sees) and on the host's file system (what it left there).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -425,7 +426,75 @@ TEST_CASE("without root, a user namespace of its own gives the same") {
                  "only root runs the command as another user or "
                  "group"));
   CHECK_FALSE(Exists(work + "/ran"));
+
+  // The host's /proc (no pid namespace without root) shows the user's
+  // other processes, whose root is the host's; in a user namespace of its
+  // own the command has no capability over them (Landlock or not).
+  const std::string marker = dir + "/outside";
+  std::ofstream(marker) << "host";
+  chmod(marker.c_str(), 0644);
+  const RunResult sleeper = testing::Run(
+      {"/bin/sh", "-c",
+       "setpriv --reuid=65534 --regid=65534 --clear-groups -- sleep 30 "
+       ">/dev/null 2>&1 & echo $!"});
+  const std::string pid = sleeper.out.substr(0, sleeper.out.find('\n'));
+  REQUIRE(!pid.empty());
+  std::vector<std::string> argv = {"/usr/bin/env",
+                                   "SYD_LANDLOCK_ABI=0",
+                                   "/usr/bin/setpriv",
+                                   "--reuid=65534",
+                                   "--regid=65534",
+                                   "--clear-groups",
+                                   "--",
+                                   syd,
+                                   "--backend=" + e2e::Backend(),
+                                   "-m",
+                                   "sys/fault+ptrace:error=EPERM"};
+  argv.insert(argv.end(), kSystem.begin(), kSystem.end());
+  for (const char* a : {"--proc", "/proc", "--", "/bin/sh", "-c"})
+    argv.push_back(a);
+  argv.push_back("cat /proc/" + pid + "/root" + marker +
+                 " 2>/dev/null || echo refused");
+  r = testing::Run(argv);
+  CAPTURE(r.err);
+  CHECK(r.out == "refused\n");
+  kill(std::stoi(pid), SIGKILL);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "without a pid namespace, root cannot leave a private root by /proc") {
+  // SYD_PID_NAMESPACE=0: the sandbox's /proc is the host's, root has
+  // CAP_SYS_PTRACE, and a sleep outside has the host's root. A
+  // Landlock domain keeps the sandbox out of it, made even where the
+  // policy would make none (ABI 5 has no scopes; this policy no file
+  // rule). Without one (ABI 1) the host's /proc is refused.
+  const std::string dir = testing::MakeTempDir();
+  const std::string marker = dir + "/outside";
+  std::ofstream(marker) << "host";
+  const RunResult sleeper =
+      testing::Run({"/bin/sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"});
+  const std::string pid = sleeper.out.substr(0, sleeper.out.find('\n'));
+  REQUIRE(!pid.empty());
+  const std::string peek =
+      "cat /proc/" + pid + "/root" + marker + " 2>&1 || echo refused";
+  for (const char* abi : {"SYD_LANDLOCK_ABI=5", "SYD_LANDLOCK_ABI=1"}) {
+    CAPTURE(abi);
+    const RunResult r = Syd(Join(Join(kPolicies[1], kSystem),
+                                 {"--proc", "/proc", "--limit", "timeout=60s"}),
+                            peek, {abi, "SYD_PID_NAMESPACE=0"});
+    CAPTURE(r.err);
+    if (std::string(abi).ends_with("5")) {
+      CHECK(r.exit_code == 0);
+      CHECK(Contains(r.out, "refused\n"));
+      CHECK_FALSE(Contains(r.out, "host"));
+    } else {
+      CHECK(r.exit_code == 125);
+      CHECK(Contains(r.err, "isolate/proc: without a Landlock domain"));
+      CHECK(r.out.empty());
+    }
+  }
+  kill(std::stoi(pid), SIGKILL);
 }
 
 TEST_CASE("what cannot be set up is named, and nothing runs") {
