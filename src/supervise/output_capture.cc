@@ -128,29 +128,29 @@ void OutputCapture::Copy() {
   }
 }
 
-std::string OutputCapture::Finish() {
-  if (!thread_.joinable()) return "";
+std::vector<std::string> OutputCapture::Finish() {
+  if (!thread_.joinable()) return {};
   const char byte = 0;
   if (write(stop_[1], &byte, 1) < 0) {
     // The thread then ends at the pipes' EOF.
   }
   thread_.join();
-  std::string report;
+  std::vector<std::string> said;
   for (int i = 0; i < 2; ++i) {
     const Stream& s = streams_[i];
     if (s.path.empty()) continue;
     const char* name = shared_ ? "stdout and stderr" : kStreamNames[i];
     if (s.write_error != 0) {
-      StrAppend(&report, name, " (", s.path,
-                "): cannot write: ", strerror(s.write_error), "; ", s.dropped,
-                " bytes were lost\n");
+      said.push_back(StrCat(name, " (", s.path,
+                            "): cannot write: ", strerror(s.write_error), "; ",
+                            s.dropped, " bytes were lost"));
     } else if (s.dropped > 0) {
-      StrAppend(&report, name, " (", s.path, "): ", s.written, " bytes kept, ",
-                s.dropped, " dropped past ", LimitText(kOutputLimit, *cap_),
-                "\n");
+      said.push_back(StrCat(name, " (", s.path, "): ", s.written,
+                            " bytes kept, ", s.dropped, " dropped past ",
+                            LimitText(kOutputLimit, *cap_)));
     }
   }
-  return report;
+  return said;
 }
 
 }  // namespace syd::supervise

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -40,8 +41,8 @@ class OutputCapture {
   // After the sandbox has ended: copies what is left in the pipes (a
   // process that outlived the command, holding a write end, is not waited
   // for), closes everything, and says, a line a stream, what was dropped
-  // at the cap; empty when nothing was.
-  std::string Finish();
+  // at the cap or lost; nothing when nothing was.
+  std::vector<std::string> Finish();
 
  private:
   struct Stream {

@@ -382,12 +382,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     for (const std::string& line : cgroup_->Finish()) Message(line);
   }
   if (capture) {
-    const std::string dropped = capture->Finish();
-    for (size_t start = 0; start < dropped.size();) {
-      const size_t end = dropped.find('\n', start);
-      Message(dropped.substr(start, end - start));
-      start = end + 1;
-    }
+    for (const std::string& line : capture->Finish()) Message(line);
   }
   if (control) control->Stop();
   for (PluginSlot& slot : plugins_) {
