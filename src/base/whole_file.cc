@@ -42,4 +42,14 @@ bool WriteWholeFile(const std::string& path, std::string_view text,
   return false;
 }
 
+bool WriteInOneWrite(const std::string& path, std::string_view text) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const ssize_t n = write(fd, text.data(), text.size());
+  const int saved = errno;
+  close(fd);
+  errno = saved;
+  return n == static_cast<ssize_t>(text.size());
+}
+
 }  // namespace syd

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <iterator>
 
+#include "src/base/split.h"
 #include "src/base/strcat.h"
 #include "src/lang/identifiers.h"
 #include "src/lang/suggest.h"
@@ -24,17 +25,6 @@ constexpr NamespaceInfo kNamespaces[] = {
     {"mount", CLONE_NEWNS}, {"pid", CLONE_NEWPID}, {"net", CLONE_NEWNET},
     {"ipc", CLONE_NEWIPC},  {"uts", CLONE_NEWUTS}, {"cgroup", CLONE_NEWCGROUP},
 };
-
-// `text` cut at each `sep`; empty parts too ("a,,b" has three).
-std::vector<std::string_view> Split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  for (size_t start = 0;;) {
-    const size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 absl::Status Invalid(std::string_view name, std::string_view value,
                      std::string_view why) {
@@ -254,20 +244,17 @@ std::string MountText(const RootMount& m) {
 
 }  // namespace
 
-std::string_view NamespaceName(uint64_t flag) {
+std::string NamespaceNames(uint64_t flags) {
+  std::string names;
   for (const NamespaceInfo& ns : kNamespaces) {
-    if (ns.flag == flag) return ns.name;
+    if (flags & ns.flag) StrAppend(&names, names.empty() ? "" : ",", ns.name);
   }
-  return "?";
+  return names;
 }
 
 std::vector<std::string> Isolation::Statements() const {
   std::vector<std::string> out;
-  std::string names;
-  for (const NamespaceInfo& ns : kNamespaces) {
-    if (namespaces & ns.flag)
-      StrAppend(&names, names.empty() ? "" : ",", ns.name);
-  }
+  const std::string names = NamespaceNames(namespaces);
   if (!names.empty()) out.push_back(StrCat("isolate/unshare=", names));
   if (!hostname.empty()) out.push_back(StrCat("isolate/hostname=", hostname));
   for (const RootMount& m : mounts) out.push_back(MountText(m));

@@ -120,8 +120,9 @@ struct Isolation {
 absl::Status ApplyIsolate(std::string_view name, std::string_view value,
                           Isolation* out);
 
-// The name of CLONE_NEW* bit `flag` as unshare= writes it ("net").
-std::string_view NamespaceName(uint64_t flag);
+// The namespaces of CLONE_NEW* bits `flags` as unshare= writes them
+// ("mount,net").
+std::string NamespaceNames(uint64_t flags);
 
 }  // namespace syd
 

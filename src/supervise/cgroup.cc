@@ -9,13 +9,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <utility>
 
+#include "src/base/split.h"
 #include "src/base/strcat.h"
+#include "src/base/whole_file.h"
 
 namespace syd::supervise {
 namespace {
@@ -34,36 +36,17 @@ constexpr Controller kControllers[] = {
 // The scheduler's period for cpu_quota: the quota is a share of it.
 constexpr uint64_t kCpuPeriodUs = 100'000;
 
+// The text of a cgroup or /proc file, "" where it cannot be read.
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok =
-      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const int saved = errno;
-  close(fd);
-  errno = saved;
-  return ok;
+  std::string text;
+  ReadWholeFile(path, &text);
+  return text;
 }
 
 bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
-std::vector<std::string> Fields(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, sep)) out.push_back(field);
-  return out;
-}
-
-bool HasWord(const std::string& list, const std::string& word, char sep) {
-  for (const std::string& w : Fields(list, sep)) {
+bool HasWord(std::string_view list, std::string_view word, char sep) {
+  for (std::string_view w : Split(list, sep)) {
     if (w == word) return true;
   }
   return false;
@@ -102,18 +85,18 @@ Hierarchies FindHierarchies(const std::string& cgroup,
   // SOURCE SUPEROPTS". A mount of a subtree (ROOT) takes that off the path.
   std::istringstream in(mountinfo);
   for (std::string line; std::getline(in, line);) {
-    const std::vector<std::string> f = Fields(line, ' ');
+    const std::vector<std::string_view> f = Split(line, ' ');
     size_t dash = 0;
     while (dash < f.size() && f[dash] != "-") ++dash;
     if (f.size() < 5 || dash + 3 >= f.size()) continue;
-    const std::string& type = f[dash + 1];
+    const std::string_view type = f[dash + 1];
     if (type != "cgroup" && type != "cgroup2") continue;
-    const std::string& root = f[3];
-    const std::string& mount = f[4];
+    const std::string root(f[3]);
+    const std::string mount(f[4]);
     for (const auto& [controllers, path] : paths) {
       const bool v2 = controllers.empty();
       if (v2 != (type == "cgroup2")) continue;
-      if (!v2 && !HasWord(f[dash + 3], Fields(controllers, ',').front(), ','))
+      if (!v2 && !HasWord(f[dash + 3], Split(controllers, ',').front(), ','))
         continue;
       std::string rel = path;
       if (root != "/") {
@@ -177,7 +160,7 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
       // (EBUSY) unless it is enabled already.
       const std::string subtree = h.unified + "/cgroup.subtree_control";
       if (!HasWord(ReadFile(subtree), c.name, ' ') &&
-          !WriteFile(subtree, StrCat("+", c.name))) {
+          !WriteInOneWrite(subtree, StrCat("+", c.name))) {
         return absl::FailedPreconditionError(StrCat(
             limit, ": the ", c.name,
             " controller is not delegated to syd's "
@@ -243,7 +226,7 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
       }
     }
     for (const auto& [file, text] : files) {
-      if (!WriteFile(StrCat(dir, "/", file), text)) {
+      if (!WriteInOneWrite(StrCat(dir, "/", file), text)) {
         return absl::FailedPreconditionError(StrCat(
             limit, ": cannot write ", dir, "/", file, ": ", strerror(errno)));
       }
@@ -275,7 +258,7 @@ bool SandboxCgroup::Enter() const {
 }
 
 void SandboxCgroup::Kill() const {
-  if (!kill_file_.empty() && WriteFile(kill_file_, "1")) return;
+  if (!kill_file_.empty() && WriteInOneWrite(kill_file_, "1")) return;
   // v1 has no cgroup.kill: each process listed, until none is left (a
   // fork between the read and the kill shows in the next round).
   for (int round = 0; round < 100 && !dirs_.empty(); ++round) {

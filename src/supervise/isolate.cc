@@ -17,7 +17,9 @@
 #include <cstring>
 #include <string>
 
+#include "src/base/errno_status.h"
 #include "src/base/strcat.h"
+#include "src/base/whole_file.h"
 #include "src/kernel/landlock.h"
 #include "src/kernel/landlock_uapi.h"
 #include "src/kernel/netns.h"
@@ -32,10 +34,6 @@ namespace {
 constexpr char kStage[] = "/tmp";
 constexpr char kOldRoot[] = "/oldroot";
 constexpr char kNewRoot[] = "/newroot";
-
-absl::Status Errno(const std::string& what) {
-  return absl::FailedPreconditionError(StrCat(what, ": ", strerror(errno)));
-}
 
 absl::Status MountErr(const RootMount& m, const std::string& what) {
   const std::string spec =
@@ -204,20 +202,20 @@ absl::Status BuildRoot(const Isolation& isolation, bool own_proc) {
   char cwd[PATH_MAX];
   const bool had_cwd = getcwd(cwd, sizeof cwd) != nullptr;
   if (mount("tmpfs", kStage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") != 0)
-    return Errno(StrCat("the private root: a tmpfs on ", kStage));
+    return ErrnoStatus(StrCat("the private root: a tmpfs on ", kStage));
   if (chdir(kStage) != 0 || mkdir(kOldRoot + 1, 0700) != 0 ||
       mkdir(kNewRoot + 1, 0755) != 0) {
-    return Errno("the private root: its scratch directories");
+    return ErrnoStatus("the private root: its scratch directories");
   }
   if (syscall(SYS_pivot_root, ".", kOldRoot + 1) != 0)
-    return Errno("the private root: pivot_root to the scratch tmpfs");
-  if (chdir("/") != 0) return Errno("chdir");
+    return ErrnoStatus("the private root: pivot_root to the scratch tmpfs");
+  if (chdir("/") != 0) return ErrnoStatus("chdir");
   if (mount("tmpfs", kNewRoot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") !=
       0) {
-    return Errno("the private root: its tmpfs");
+    return ErrnoStatus("the private root: its tmpfs");
   }
   struct stat root;
-  if (stat(kNewRoot, &root) != 0) return Errno("the private root: stat");
+  if (stat(kNewRoot, &root) != 0) return ErrnoStatus("the private root: stat");
   bool has_proc = false;
   for (const RootMount& m : isolation.mounts) {
     if (absl::Status s = MountOne(m, root.st_dev); !s.ok()) return s;
@@ -233,30 +231,30 @@ absl::Status BuildRoot(const Isolation& isolation, bool own_proc) {
     }
   }
   if (umount2(kOldRoot, MNT_DETACH) != 0)
-    return Errno("the private root: detaching the host's root");
-  if (chdir(kNewRoot) != 0) return Errno("the private root: chdir");
+    return ErrnoStatus("the private root: detaching the host's root");
+  if (chdir(kNewRoot) != 0) return ErrnoStatus("the private root: chdir");
   if (isolation.root_switch == Isolation::RootSwitch::kChroot) {
-    if (chroot(".") != 0) return Errno("the private root: chroot");
+    if (chroot(".") != 0) return ErrnoStatus("the private root: chroot");
   } else {
     // The new root over the scratch one, which is then detached from
     // beneath it: nothing of it, nor of the host's root, stays reachable.
     if (syscall(SYS_pivot_root, ".", ".") != 0)
-      return Errno("the private root: pivot_root");
+      return ErrnoStatus("the private root: pivot_root");
     if (umount2(".", MNT_DETACH) != 0)
-      return Errno("the private root: detaching the scratch root");
+      return ErrnoStatus("the private root: detaching the scratch root");
   }
-  if (chdir("/") != 0) return Errno("chdir /");
+  if (chdir("/") != 0) return ErrnoStatus("chdir /");
   // Its own tmpfs read-only: what the command may write is what a bind or
   // a tmpfs gave it.
   if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) !=
       0) {
-    return Errno("the private root: making it read-only");
+    return ErrnoStatus("the private root: making it read-only");
   }
   if (!isolation.chdir.empty()) {
     if (chdir(isolation.chdir.c_str()) != 0)
-      return Errno(StrCat("isolate/chdir=", isolation.chdir));
+      return ErrnoStatus(StrCat("isolate/chdir=", isolation.chdir));
   } else if (had_cwd && chdir(cwd) != 0 && chdir("/") != 0) {
-    return Errno("chdir /");
+    return ErrnoStatus("chdir /");
   }
   return absl::OkStatus();
 }
@@ -268,16 +266,6 @@ bool HasCapSysAdmin() {
          (data[0].effective & (1U << CAP_SYS_ADMIN)) != 0;
 }
 
-bool WriteProcSelf(const char* file, const std::string& text) {
-  const int fd =
-      open(StrCat("/proc/self/", file).c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok =
-      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  close(fd);
-  return ok;
-}
-
 // Without CAP_SYS_ADMIN: a user namespace of the command's own, where it
 // has it, mapping syd's user and group to themselves. The command runs as
 // the same user, with no capability once it execs (they are the
@@ -286,16 +274,16 @@ absl::Status EnterOwnUserNamespace() {
   const uid_t uid = getuid();
   const gid_t gid = getgid();
   if (unshare(CLONE_NEWUSER) != 0) {
-    return Errno(
+    return ErrnoStatus(
         "cannot make a user namespace, which the namespaces and the private "
         "root need without root (are unprivileged user namespaces off? "
         "/proc/sys/user/max_user_namespaces, or AppArmor's "
         "kernel.apparmor_restrict_unprivileged_userns)");
   }
-  if (!WriteProcSelf("setgroups", "deny") ||
-      !WriteProcSelf("uid_map", StrCat(uid, " ", uid, " 1\n")) ||
-      !WriteProcSelf("gid_map", StrCat(gid, " ", gid, " 1\n"))) {
-    return Errno("mapping syd's user into its user namespace");
+  if (!WriteInOneWrite("/proc/self/setgroups", "deny") ||
+      !WriteInOneWrite("/proc/self/uid_map", StrCat(uid, " ", uid, " 1\n")) ||
+      !WriteInOneWrite("/proc/self/gid_map", StrCat(gid, " ", gid, " 1\n"))) {
+    return ErrnoStatus("mapping syd's user into its user namespace");
   }
   return absl::OkStatus();
 }
@@ -323,22 +311,18 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
     if (absl::Status s = kernel::EnterNewNetworkNamespace(); !s.ok()) return s;
   }
   if (flags != 0 && unshare(static_cast<int>(flags)) != 0) {
-    std::string names;
-    for (uint64_t bit = 1; bit != 0 && bit <= flags; bit <<= 1) {
-      if (flags & bit)
-        StrAppend(&names, names.empty() ? "" : ", ", NamespaceName(bit));
-    }
-    return Errno(StrCat("cannot make the namespaces (", names, ")"));
+    return ErrnoStatus(
+        StrCat("cannot make the namespaces (", NamespaceNames(flags), ")"));
   }
   if (!isolation.hostname.empty() &&
       sethostname(isolation.hostname.data(), isolation.hostname.size()) != 0) {
-    return Errno(StrCat("isolate/hostname=", isolation.hostname));
+    return ErrnoStatus(StrCat("isolate/hostname=", isolation.hostname));
   }
   if (flags & CLONE_NEWNS) {
     // A slave of syd's: mounts made here never show outside, and later
     // ones outside still show here (without a private root).
     if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
-      return Errno("making / a slave mount");
+      return ErrnoStatus("making / a slave mount");
   }
   if (isolation.private_root()) {
     // Root without a pid namespace of syd's gets the host's processes in
@@ -367,7 +351,7 @@ absl::Status EnterIsolation(const Isolation& isolation, bool own_proc) {
     }
   }
   if (!isolation.chdir.empty() && chdir(isolation.chdir.c_str()) != 0)
-    return Errno(StrCat("isolate/chdir=", isolation.chdir));
+    return ErrnoStatus(StrCat("isolate/chdir=", isolation.chdir));
   return absl::OkStatus();
 }
 
@@ -413,12 +397,12 @@ absl::Status DropPrivileges(const Isolation& isolation,
     for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
       if ((*isolation.caps & (uint64_t{1} << cap)) == 0 &&
           prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
-        return Errno("dropping the capabilities (PR_CAPBSET_DROP)");
+        return ErrnoStatus("dropping the capabilities (PR_CAPBSET_DROP)");
       }
     }
     if (isolation.uid && *isolation.uid != 0 &&
         prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
-      return Errno("PR_SET_KEEPCAPS");
+      return ErrnoStatus("PR_SET_KEEPCAPS");
     }
   }
   if (isolation.uid &&
@@ -433,13 +417,13 @@ absl::Status DropPrivileges(const Isolation& isolation,
       data[i].effective = data[i].permitted = data[i].inheritable = bits;
     }
     if (syscall(SYS_capset, &header, data) != 0)
-      return Errno("setting the capabilities kept (capset)");
+      return ErrnoStatus("setting the capabilities kept (capset)");
     // A user other than root keeps them across exec only as ambient ones.
     if (isolation.uid && *isolation.uid != 0) {
       for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
         if ((*isolation.caps & (uint64_t{1} << cap)) &&
             prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) {
-          return Errno("keeping the capabilities across exec (ambient)");
+          return ErrnoStatus("keeping the capabilities across exec (ambient)");
         }
       }
     }
@@ -448,7 +432,7 @@ absl::Status DropPrivileges(const Isolation& isolation,
   for (const std::string& e : isolation.setenv) {
     const size_t eq = e.find('=');
     if (setenv(e.substr(0, eq).c_str(), e.c_str() + eq + 1, 1) != 0)
-      return Errno(StrCat("isolate/setenv=", e));
+      return ErrnoStatus(StrCat("isolate/setenv=", e));
   }
   return absl::OkStatus();
 }

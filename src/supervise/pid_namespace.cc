@@ -20,15 +20,12 @@
 #include <string>
 #include <utility>
 
+#include "src/base/errno_status.h"
 #include "src/base/strcat.h"
 #include "src/tracee/decode.h"
 
 namespace syd::supervise {
 namespace {
-
-absl::Status Errno(const std::string& what) {
-  return absl::FailedPreconditionError(StrCat(what, ": ", strerror(errno)));
-}
 
 int OpenOwnPidNamespace() {
   return open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
@@ -139,14 +136,14 @@ PidNamespacePlan PlanPidNamespace() {
 
 absl::StatusOr<PidNamespace> PidNamespace::Enter() {
   const int own = OpenOwnPidNamespace();
-  if (own < 0) return Errno("/proc/self/ns/pid");
+  if (own < 0) return ErrnoStatus("/proc/self/ns/pid");
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
     close(own);
-    return Errno("pipe2");
+    return ErrnoStatus("pipe2");
   }
   auto undo = [&](const char* what) {
-    absl::Status s = Errno(what);
+    absl::Status s = ErrnoStatus(what);
     setns(own, CLONE_NEWPID);
     close(own);
     close(pipe_fds[0]);
@@ -193,8 +190,8 @@ PidNamespace::~PidNamespace() {
 absl::Status PidNamespace::Leave() {
   if (own_ < 0) return absl::OkStatus();
   const int rc = setns(own_, CLONE_NEWPID);
-  absl::Status s =
-      rc == 0 ? absl::OkStatus() : Errno("returning to syd's pid namespace");
+  absl::Status s = rc == 0 ? absl::OkStatus()
+                           : ErrnoStatus("returning to syd's pid namespace");
   close(own_);
   own_ = -1;
   return s;
@@ -221,7 +218,7 @@ absl::Status MountSandboxProc() {
   // sandbox from unmounting it.
   if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
             nullptr) != 0) {
-    return Errno("mounting the sandbox's /proc");
+    return ErrnoStatus("mounting the sandbox's /proc");
   }
   return absl::OkStatus();
 }
@@ -230,7 +227,7 @@ absl::StatusOr<int> OpenSandboxProc(pid_t child) {
   const std::string where = StrCat("/proc/", child, "/root/proc");
   const int fd = open(where.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return Errno(StrCat("cannot open the sandbox's /proc (", where, ")"));
+    return ErrnoStatus(StrCat("cannot open the sandbox's /proc (", where, ")"));
   struct statfs fs;
   if (fstatfs(fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC) {
     close(fd);
