@@ -67,6 +67,12 @@ uint64_t KeyedValue(const std::string& text, const std::string& key) {
 
 namespace cgroup_internal {
 
+bool ListsController(std::string_view list, std::string_view name) {
+  // Written "cpu memory pids\n": the last name ends at the newline.
+  while (!list.empty() && list.back() == '\n') list.remove_suffix(1);
+  return HasWord(list, name, ' ');
+}
+
 Hierarchies FindHierarchies(const std::string& cgroup,
                             const std::string& mountinfo) {
   // /proc/self/cgroup: "ID:CONTROLLERS:PATH", "0::PATH" for v2.
@@ -154,12 +160,13 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
     std::string dir;
     bool v2 = false;
     if (!h.unified.empty() &&
-        HasWord(ReadFile(h.unified + "/cgroup.controllers"), c.name, ' ')) {
+        cgroup_internal::ListsController(
+            ReadFile(h.unified + "/cgroup.controllers"), c.name)) {
       // The controller must be enabled for syd's children: where syd's
       // cgroup holds processes (syd's at least), the kernel refuses that
       // (EBUSY) unless it is enabled already.
       const std::string subtree = h.unified + "/cgroup.subtree_control";
-      if (!HasWord(ReadFile(subtree), c.name, ' ') &&
+      if (!cgroup_internal::ListsController(ReadFile(subtree), c.name) &&
           !WriteInOneWrite(subtree, StrCat("+", c.name))) {
         return absl::FailedPreconditionError(StrCat(
             limit, ": the ", c.name,

@@ -10,6 +10,7 @@
 #define SYD_SUPERVISE_CGROUP_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct Hierarchies {
 };
 Hierarchies FindHierarchies(const std::string& cgroup,
                             const std::string& mountinfo);
+// Whether `list`, a cgroup.controllers or cgroup.subtree_control text,
+// names controller `name`.
+bool ListsController(std::string_view list, std::string_view name);
 
 }  // namespace cgroup_internal
 

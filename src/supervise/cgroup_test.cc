@@ -60,5 +60,14 @@ TEST_CASE("a hierarchy mounted from a subtree: the path is taken from there") {
   CHECK(h.unified.empty());
 }
 
+TEST_CASE("a controller list as cgroupfs writes it, newline and all") {
+  using cgroup_internal::ListsController;
+  CHECK(ListsController("cpuset cpu io memory pids\n", "pids"));
+  CHECK(ListsController("cpuset cpu io memory pids\n", "cpu"));
+  CHECK_FALSE(ListsController("cpuset io\n", "cpu"));
+  CHECK_FALSE(ListsController("\n", "memory"));
+  CHECK_FALSE(ListsController("", "memory"));
+}
+
 }  // namespace
 }  // namespace syd::supervise
