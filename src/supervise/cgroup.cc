@@ -162,24 +162,10 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
     if (!h.unified.empty() &&
         cgroup_internal::ListsController(
             ReadFile(h.unified + "/cgroup.controllers"), c.name)) {
-      // The controller must be enabled for syd's children: where syd's
-      // cgroup holds processes (syd's at least), the kernel refuses that
-      // (EBUSY) unless it is enabled already.
-      const std::string subtree = h.unified + "/cgroup.subtree_control";
-      if (!cgroup_internal::ListsController(ReadFile(subtree), c.name) &&
-          !WriteInOneWrite(subtree, StrCat("+", c.name))) {
-        return absl::FailedPreconditionError(StrCat(
-            limit, ": the ", c.name,
-            " controller is not delegated to syd's "
-            "cgroup ",
-            h.unified, " (", strerror(errno),
-            errno == EBUSY ? "; the cgroup holds processes, and a cgroup "
-                             "with processes cannot enable it for its "
-                             "children"
-                           : "",
-            "): run syd in a cgroup of its own with ", c.name,
-            " in cgroup.subtree_control, as systemd-run --scope -p "
-            "Delegate=yes gives"));
+      if (absl::Status enabled =
+              out.EnableForChildren(h.unified, c.name, limit);
+          !enabled.ok()) {
+        return enabled;
       }
       absl::StatusOr<std::string> made = make(h.unified);
       if (!made.ok()) return made.status();
@@ -242,10 +228,77 @@ absl::StatusOr<SandboxCgroup> SandboxCgroup::Make(const Limits& limits) {
   return out;
 }
 
+absl::Status SandboxCgroup::EnableForChildren(const std::string& cgroup,
+                                              const char* name,
+                                              const std::string& limit) {
+  const std::string subtree = cgroup + "/cgroup.subtree_control";
+  if (cgroup_internal::ListsController(ReadFile(subtree), name))
+    return absl::OkStatus();
+  // Only the root cgroup may hold processes and enable controllers for its
+  // children (it alone has no cgroup.type). Elsewhere the kernel refuses
+  // memory (EBUSY), and would take pids and cpu, threaded controllers, by
+  // making syd's cgroup a thread root, where memory is then refused
+  // (EOPNOTSUPP). So syd leaves its cgroup for a leaf of it first, if no
+  // other process is there to leave behind.
+  if (self_leaf_.empty() && Exists(cgroup + "/cgroup.type")) {
+    std::vector<std::string> others;
+    std::istringstream procs(ReadFile(cgroup + "/cgroup.procs"));
+    for (pid_t pid; procs >> pid;) {
+      if (pid == getpid()) continue;
+      std::string comm = ReadFile(StrCat("/proc/", pid, "/comm"));
+      if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+      others.push_back(StrCat(pid, comm.empty() ? "" : " ", comm));
+    }
+    if (!others.empty()) {
+      std::string named;
+      for (size_t i = 0; i < others.size() && i < 3; ++i)
+        named += StrCat(i ? ", " : "", others[i]);
+      if (others.size() > 3) named += ", ...";
+      return absl::FailedPreconditionError(StrCat(
+          limit, ": syd's cgroup ", cgroup, " holds other processes (", named,
+          "), and cgroup v2 enables controllers only for a cgroup's "
+          "children where it holds none: run syd alone in a cgroup "
+          "delegated to it, as systemd-run [--user] --scope -p "
+          "Delegate=yes gives"));
+    }
+    const std::string leaf = StrCat(cgroup, "/syd-", getpid(), "-supervisor");
+    if (mkdir(leaf.c_str(), 0755) != 0) {
+      return absl::FailedPreconditionError(
+          StrCat(limit, ": cannot make syd's own leaf cgroup ", leaf, ": ",
+                 strerror(errno),
+                 errno == EACCES || errno == EROFS
+                     ? " (syd needs to write its own cgroup: root, or a "
+                       "cgroup delegated to its user)"
+                     : ""));
+    }
+    if (!WriteInOneWrite(leaf + "/cgroup.procs", "0")) {
+      const int error = errno;
+      rmdir(leaf.c_str());
+      return absl::FailedPreconditionError(
+          StrCat(limit, ": cannot move syd to its own leaf cgroup ", leaf, ": ",
+                 strerror(error)));
+    }
+    home_ = cgroup;
+    self_leaf_ = leaf;
+  }
+  if (!WriteInOneWrite(subtree, StrCat("+", name))) {
+    return absl::FailedPreconditionError(
+        StrCat(limit, ": cannot enable the ", name, " controller in ", subtree,
+               " (", strerror(errno),
+               "): the controller must be delegated to syd's cgroup, as "
+               "systemd-run [--user] --scope -p Delegate=yes gives"));
+  }
+  if (!self_leaf_.empty()) enabled_.push_back(name);
+  return absl::OkStatus();
+}
+
 SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
     : dirs_(std::exchange(other.dirs_, {})),
       procs_files_(std::exchange(other.procs_files_, {})),
       kill_file_(std::move(other.kill_file_)),
+      home_(std::exchange(other.home_, {})),
+      self_leaf_(std::exchange(other.self_leaf_, {})),
+      enabled_(std::exchange(other.enabled_, {})),
       limits_(other.limits_),
       finished_(std::exchange(other.finished_, true)) {}
 
@@ -319,6 +372,24 @@ std::vector<std::string> SandboxCgroup::Finish() {
                             strerror(errno)));
   }
   dirs_.clear();
+  // syd's cgroup as syd found it: the controllers it enabled off again (it
+  // holds no other child that uses them), syd back in, its leaf removed.
+  if (!self_leaf_.empty()) {
+    for (const std::string& name : enabled_) {
+      if (!WriteInOneWrite(home_ + "/cgroup.subtree_control", "-" + name))
+        said.push_back(StrCat("cannot disable the ", name, " controller in ",
+                              home_, " again: ", strerror(errno)));
+    }
+    if (!WriteInOneWrite(home_ + "/cgroup.procs", "0")) {
+      said.push_back(StrCat("cannot move syd back to its cgroup ", home_, ": ",
+                            strerror(errno)));
+    } else if (rmdir(self_leaf_.c_str()) != 0) {
+      said.push_back(StrCat("cannot remove syd's leaf cgroup ", self_leaf_,
+                            ": ", strerror(errno)));
+    }
+    self_leaf_.clear();
+    enabled_.clear();
+  }
   return said;
 }
 

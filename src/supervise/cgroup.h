@@ -4,7 +4,10 @@
 // every process of the sandbox is then born into. syd kills what is left
 // in it and removes it at the end. Each controller is taken from the
 // unified (v2) hierarchy where it is there, else from its v1 hierarchy
-// (hybrid systems bind memory, pids and cpu to v1).
+// (hybrid systems bind memory, pids and cpu to v1). On v2 a cgroup that
+// holds processes cannot enable controllers for its children: syd, alone
+// in its cgroup (a systemd scope with Delegate=yes), first moves itself to
+// a leaf of it; where others share its cgroup, it refuses with a message.
 // docs/architecture.md, "Isolation".
 #ifndef SYD_SUPERVISE_CGROUP_H_
 #define SYD_SUPERVISE_CGROUP_H_
@@ -44,12 +47,22 @@ class SandboxCgroup {
 
  private:
   SandboxCgroup() = default;
+  // v2: `name` enabled in `cgroup`'s subtree_control, moving syd to a leaf
+  // first where that needs it.
+  absl::Status EnableForChildren(const std::string& cgroup, const char* name,
+                                 const std::string& limit);
 
   std::vector<std::string> dirs_;  // one per hierarchy, made by syd
   // Their cgroup.procs, named before the fork: the child allocates
   // nothing to enter them.
   std::vector<std::string> procs_files_;
   std::string kill_file_;  // v2's cgroup.kill, "" on v1 alone
+  // On v2, where syd's cgroup is not the root: syd moves itself from it
+  // (home_) to a leaf of its own (self_leaf_) to enable controllers there
+  // (enabled_), and puts everything back at the end.
+  std::string home_;
+  std::string self_leaf_;
+  std::vector<std::string> enabled_;
   Limits limits_;
   bool finished_ = false;
 };

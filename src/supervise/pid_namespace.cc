@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,21 +40,49 @@ int OpenOwnPidNamespace() {
 // the terminal is then ignored: it is its namespace's init), not
 // dumpable, and seccomp's strict mode (read, write, exit) in case a
 // program ptraces it where no Landlock domain stands between them.
+
+// What the init could not do, reported to syd before it forks the command:
+// the init's early death would otherwise show only as the command's fork
+// failing with ENOMEM (the kernel refuses pids in a namespace whose init
+// is gone).
+struct InitFailure {
+  int step;  // index in kInitSteps
+  int error;
+};
+constexpr const char* kInitSteps[] = {
+    "reading /proc/self/stat",
+    "finding its arguments in /proc/self/stat",
+    "unshare(CLONE_NEWNS)",
+    "making its mounts private",
+    "mounting an empty tmpfs",
+    "chdir to that tmpfs",
+    "pivot_root to that tmpfs",
+    "detaching the old root",
+    "chdir(/)",
+    "keeping its pipe as descriptor 0",
+};
+
+[[noreturn]] void InitFails(int report, int step) {
+  const InitFailure failure{step, errno};
+  (void)!write(report, &failure, sizeof failure);
+  _exit(125);
+}
+
 // The init's own world: an empty root, and no trace of syd's command line
 // or environment. The sandbox can name it (/proc/1): /proc/1/root must not
 // lead to the host's root (it would, and ".." on from there, past a
 // private root the sandbox was given), nor /proc/1/environ show what
 // isolate/clearenv took from the command. Landlock refuses /proc/1/root
 // already; this holds without it. Any failure ends the init, and with it
-// the sandbox.
-void EmptyWorld() {
+// the sandbox, and is reported on `report`.
+void EmptyWorld(int report) {
   // /proc/self/stat's fields 48 to 51: where the arguments and the
   // environment are, which /proc/PID/cmdline and environ read.
   char stat[4096];
   const int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
   const ssize_t n = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
-  if (fd >= 0) close(fd);
-  if (n <= 0) _exit(125);
+  if (n <= 0) InitFails(report, 0);
+  close(fd);
   stat[n] = '\0';
   const char* p = std::strrchr(stat, ')');  // the name may hold spaces
   uint64_t field[52] = {};
@@ -61,25 +90,31 @@ void EmptyWorld() {
     p = std::strchr(p + 1, ' ');
     if (p != nullptr) field[i] = std::strtoull(p + 1, nullptr, 10);
   }
-  if (field[48] == 0 || field[51] < field[50] || field[49] < field[48])
-    _exit(125);
+  if (field[48] == 0 || field[51] < field[50] || field[49] < field[48]) {
+    errno = EINVAL;
+    InitFails(report, 1);
+  }
   std::memset(reinterpret_cast<void*>(field[48]), 0, field[49] - field[48]);
   std::memset(reinterpret_cast<void*>(field[50]), 0, field[51] - field[50]);
-  // Then the root: /proc/self/stat is read first.
-  if (unshare(CLONE_NEWNS) != 0 ||
-      mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-      mount("tmpfs", "/tmp", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-            "size=4k,mode=0500") != 0 ||
-      chdir("/tmp") != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
-      umount2(".", MNT_DETACH) != 0 || chdir("/") != 0) {
-    _exit(125);
-  }
+  // Then the root: /proc/self/stat is read first. pivot_root rather than
+  // chroot: with the old root detached, ".." from /proc/1/root has nowhere
+  // to go. (It cannot leave an initramfs's rootfs: there, syd says so.)
+  if (unshare(CLONE_NEWNS) != 0) InitFails(report, 2);
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    InitFails(report, 3);
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+            "size=4k,mode=0500") != 0)
+    InitFails(report, 4);
+  if (chdir("/tmp") != 0) InitFails(report, 5);
+  if (syscall(SYS_pivot_root, ".", ".") != 0) InitFails(report, 6);
+  if (umount2(".", MNT_DETACH) != 0) InitFails(report, 7);
+  if (chdir("/") != 0) InitFails(report, 8);
 }
 
-[[noreturn]] void RunInit(int alive) {
+[[noreturn]] void RunInit(int alive, int report) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0);
-  EmptyWorld();
+  EmptyWorld(report);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
@@ -89,13 +124,35 @@ void EmptyWorld() {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (dup2(alive, 0) != 0) _exit(125);
+  if (dup2(alive, 0) != 0) InitFails(report, 9);
+  // Closes `report` too: its EOF tells syd the init is ready.
   syscall(SYS_close_range, 1, ~0U, 0);
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) _exit(125);
   for (;;) {
     char byte;
     if (read(0, &byte, 1) <= 0) syscall(SYS_exit, 0);
   }
+}
+
+// Waits for the init to be ready: EOF on `report`, or what it could not do.
+absl::Status AwaitInit(int report) {
+  InitFailure failure{};
+  ssize_t n;
+  while ((n = read(report, &failure, sizeof failure)) < 0 && errno == EINTR) {
+  }
+  if (n == 0) return absl::OkStatus();
+  if (n != static_cast<ssize_t>(sizeof failure) || failure.step < 0 ||
+      static_cast<size_t>(failure.step) >= std::size(kInitSteps)) {
+    return absl::InternalError("the sandbox's init died while starting");
+  }
+  return absl::FailedPreconditionError(
+      StrCat("the sandbox's init (pid 1 of its pid namespace) failed ",
+             kInitSteps[failure.step], ": ", strerror(failure.error),
+             failure.step == 6 && failure.error == EINVAL
+                 ? " (syd's root is an initramfs, which pivot_root "
+                   "cannot leave: switch_root first)"
+                 : "",
+             "; SYD_PID_NAMESPACE=0 runs without the namespace"));
 }
 
 }  // namespace
@@ -138,18 +195,28 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
   const int own = OpenOwnPidNamespace();
   if (own < 0) return ErrnoStatus("/proc/self/ns/pid");
   int pipe_fds[2];
+  int report_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
     close(own);
     return ErrnoStatus("pipe2");
   }
-  auto undo = [&](const char* what) {
-    absl::Status s = ErrnoStatus(what);
-    setns(own, CLONE_NEWPID);
+  if (pipe2(report_fds, O_CLOEXEC) != 0) {
+    absl::Status s = ErrnoStatus("pipe2");
     close(own);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     return s;
+  }
+  auto undo_with = [&](absl::Status s) {
+    setns(own, CLONE_NEWPID);
+    close(own);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    if (report_fds[0] >= 0) close(report_fds[0]);
+    if (report_fds[1] >= 0) close(report_fds[1]);
+    return s;
   };
+  auto undo = [&](const char* what) { return undo_with(ErrnoStatus(what)); };
   if (unshare(CLONE_NEWPID) != 0) return undo("unshare(CLONE_NEWPID)");
   // The init is born named: named after the fork, the command (forked
   // next) could read /proc/1/comm first and find "syd".
@@ -157,9 +224,17 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
   prctl(PR_GET_NAME, own_name);
   prctl(PR_SET_NAME, "syd-init");
   const pid_t init = fork();
-  if (init == 0) RunInit(pipe_fds[0]);
+  if (init == 0) RunInit(pipe_fds[0], report_fds[1]);
   prctl(PR_SET_NAME, own_name);
   if (init < 0) return undo("fork");
+  close(report_fds[1]);
+  report_fds[1] = -1;
+  if (absl::Status ready = AwaitInit(report_fds[0]); !ready.ok()) {
+    waitpid(init, nullptr, __WALL);
+    return undo_with(std::move(ready));
+  }
+  close(report_fds[0]);
+  report_fds[0] = -1;
   // The backends' waitpid(-1) may reap the init if it dies early: a pidfd
   // cannot signal another process that took its pid.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, init, 0));

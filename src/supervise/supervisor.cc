@@ -237,6 +237,13 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   rusage at_start{};
   getrusage(RUSAGE_SELF, &at_start);
   const double cpu_at_start = CpuSeconds(at_start);
+  // The cgroup before the pid namespace's init: where syd must move itself
+  // to a leaf of its cgroup (cgroup v2), it must be alone there.
+  if (SandboxCgroup::Wanted(options_.limits)) {
+    absl::StatusOr<SandboxCgroup> made = SandboxCgroup::Make(options_.limits);
+    if (!made.ok()) return made.status();
+    cgroup_.emplace(*std::move(made));
+  }
   if (options_.pid_namespace.on) {
     absl::StatusOr<PidNamespace> ns = PidNamespace::Enter();
     if (!ns.ok()) {
@@ -253,11 +260,6 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                             options_.limits.Get(kOutputLimit));
     if (!opened.ok()) return opened.status();
     capture.emplace(*std::move(opened));
-  }
-  if (SandboxCgroup::Wanted(options_.limits)) {
-    absl::StatusOr<SandboxCgroup> made = SandboxCgroup::Make(options_.limits);
-    if (!made.ok()) return made.status();
-    cgroup_.emplace(*std::move(made));
   }
   pid_t child = fork();
   if (child < 0)
