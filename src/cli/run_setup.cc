@@ -42,7 +42,8 @@ std::optional<BaselineFor> PlanSupervisedRun(const Policy& without_baseline,
   }
   // In a pid namespace of syd's the sandbox cannot name syd, and has a
   // mount namespace of its own for its /proc.
-  options->pid_namespace = supervise::PlanPidNamespace();
+  options->pid_namespace = supervise::PlanPidNamespace(
+      without_baseline.rule_set().isolation.namespaces & CLONE_NEWPID);
   const bool namespaced = options->pid_namespace.on;
   if (!namespaced &&
       (without_baseline.rule_set().isolation.namespaces & CLONE_NEWPID)) {

@@ -21,7 +21,7 @@ int Version() {
                 f.present ? "yes" : "no", static_cast<int>(f.use.size()),
                 f.use.data());
   }
-  const supervise::PidNamespacePlan ns = supervise::PlanPidNamespace();
+  const supervise::PidNamespacePlan ns = supervise::PlanPidNamespace(false);
   std::printf("  pid namespace for the sandbox: %s\n",
               ns.on ? "yes, it dies with syd" : ("no, " + ns.why_not).c_str());
   return kExitOk;

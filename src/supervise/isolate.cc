@@ -266,10 +266,8 @@ bool HasCapSysAdmin() {
          (data[0].effective & (1U << CAP_SYS_ADMIN)) != 0;
 }
 
-// Without CAP_SYS_ADMIN: a user namespace of the command's own, where it
-// has it, mapping syd's user and group to themselves. The command runs as
-// the same user, with no capability once it execs (they are the
-// namespace's creator's until then); syd performs for it as before.
+}  // namespace
+
 absl::Status EnterOwnUserNamespace() {
   const uid_t uid = getuid();
   const gid_t gid = getgid();
@@ -287,8 +285,6 @@ absl::Status EnterOwnUserNamespace() {
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 kernel::LandlockRuleset WithPrivateRootDomain(const Isolation& isolation,
                                               kernel::LandlockRuleset rules) {

@@ -16,6 +16,14 @@
 
 namespace syd::supervise {
 
+// Without CAP_SYS_ADMIN: a user namespace of the command's own, where it
+// has it, mapping syd's user and group to themselves. The command runs as
+// the same user, with no capability once it execs (they are the
+// namespace's creator's until then); syd performs for it as before.
+// EnterIsolation makes it where it needs one; a pid namespace made by the
+// child (PidNamespacePlan::by_child) needs it first.
+absl::Status EnterOwnUserNamespace();
+
 // Makes the namespaces `isolation` asks for and its private root. With
 // `own_proc` (the child is in syd's pid namespace) the child always gets
 // a mount namespace and a /proc of that namespace: at /proc over syd's, or

@@ -103,6 +103,14 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
       (setup.stderr_fd >= 0 && dup2(setup.stderr_fd, STDERR_FILENO) < 0)) {
     _exit(125);
   }
+  // Without root, the pid namespace is the child's to make, in a user
+  // namespace of its own; from here on this is the command, pid 2 there.
+  if (setup.pid_ns_pids >= 0) {
+    absl::Status made = EnterOwnUserNamespace();
+    if (made.ok())
+      made = MakePidNamespaceInChild(setup.pid_ns_alive, setup.pid_ns_pids);
+    if (!made.ok()) Fail(report, made);
+  }
   absl::Status proc = EnterIsolation(setup.isolation, setup.own_proc);
   if (proc.ok()) proc = SetResourceLimits(setup.limits);
   if (proc.ok())
@@ -114,7 +122,9 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
       proc.ok()
           ? EnterLandlock(WithPrivateRootDomain(setup.isolation, landlock))
           : proc;
-  raise(SIGSTOP);
+  // Not raise(): after MakePidNamespaceInChild's raw clone, glibc's cached
+  // thread id is the parent's.
+  kill(getpid(), SIGSTOP);
   if (!proc.ok()) _exit(125);
   if (!domain.ok()) Fail(report, domain);
   if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(report, s);

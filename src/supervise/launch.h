@@ -49,6 +49,10 @@ struct ChildSetup {
   // The cgroup with the sandbox's cgroup limits, entered first; nullptr
   // for none.
   const SandboxCgroup* cgroup = nullptr;
+  // A pid namespace the child makes in its own user namespace (a plan
+  // by_child): PidNamespace::child_alive() and child_pids(); -1 for none.
+  int pid_ns_alive = -1;
+  int pid_ns_pids = -1;
 };
 
 // Executes `path` with `args` and the environment, by `fd` when it is

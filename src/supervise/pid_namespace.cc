@@ -157,14 +157,14 @@ absl::Status AwaitInit(int report) {
 
 }  // namespace
 
-PidNamespacePlan PlanPidNamespace() {
+PidNamespacePlan PlanPidNamespace(bool asked) {
   if (const char* env = std::getenv("SYD_PID_NAMESPACE");
       env != nullptr && std::string(env) == "0") {
-    return {false, "switched off (SYD_PID_NAMESPACE=0)"};
+    return {false, false, "switched off (SYD_PID_NAMESPACE=0)"};
   }
   std::optional<std::string> root = tracee::RootOf(getpid());
   if (!root || *root != "/") {
-    return {false,
+    return {false, false,
             "syd runs in a chroot, where the sandbox's /proc would "
             "not be its own"};
   }
@@ -174,20 +174,27 @@ PidNamespacePlan PlanPidNamespace() {
   // syd may make a pid namespace and not return from it, and its children
   // would then be born into one it cannot keep alive.
   const int own = OpenOwnPidNamespace();
-  if (own < 0) return {false, StrCat("/proc/self/ns/pid: ", strerror(errno))};
-  PidNamespacePlan plan{true, ""};
+  if (own < 0)
+    return {false, false, StrCat("/proc/self/ns/pid: ", strerror(errno))};
+  PidNamespacePlan plan{true, false, ""};
   if (setns(own, CLONE_NEWPID) != 0) {
-    plan = {false, StrCat("syd could not return from a pid namespace (",
-                          strerror(errno),
-                          "; it needs CAP_SYS_ADMIN where its own was made)")};
+    plan = {
+        false, false,
+        StrCat("syd could not return from a pid namespace (", strerror(errno),
+               "; it needs CAP_SYS_ADMIN where its own was made)")};
   } else if (unshare(CLONE_NEWPID) != 0) {
-    plan = {false, StrCat("cannot make a pid namespace (", strerror(errno),
-                          "; it needs CAP_SYS_ADMIN, root)")};
+    plan = {false, false,
+            StrCat("cannot make a pid namespace (", strerror(errno),
+                   "; it needs CAP_SYS_ADMIN, root)")};
   } else if (setns(own, CLONE_NEWPID) != 0) {
-    plan = {false,
+    plan = {false, false,
             StrCat("cannot return to syd's pid namespace: ", strerror(errno))};
   }
   close(own);
+  // Asked for, the command's child makes one in its own user namespace
+  // (it fails there with a message where user namespaces are off). Not
+  // without asking: that user namespace has a cost of its own (syd.1).
+  if (!plan.on && asked) plan = {true, true, ""};
   return plan;
 }
 
@@ -252,9 +259,15 @@ PidNamespace::PidNamespace(PidNamespace&& other) noexcept
     : own_(std::exchange(other.own_, -1)),
       alive_(std::exchange(other.alive_, -1)),
       init_(std::exchange(other.init_, 0)),
-      init_pidfd_(std::exchange(other.init_pidfd_, -1)) {}
+      init_pidfd_(std::exchange(other.init_pidfd_, -1)),
+      child_alive_(std::exchange(other.child_alive_, -1)),
+      pids_{std::exchange(other.pids_[0], -1),
+            std::exchange(other.pids_[1], -1)} {}
 
 PidNamespace::~PidNamespace() {
+  for (int fd : {child_alive_, pids_[0], pids_[1]}) {
+    if (fd >= 0) close(fd);
+  }
   Kill();
   if (own_ >= 0) {
     setns(own_, CLONE_NEWPID);
@@ -273,17 +286,110 @@ absl::Status PidNamespace::Leave() {
 }
 
 void PidNamespace::Kill() {
-  if (init_ <= 0) return;
   // SIGKILL rather than the pipe's EOF alone: a program that reopened the
   // pipe through /proc/1/fd would keep the init alive.
-  close(alive_);
+  if (alive_ >= 0) close(alive_);
   alive_ = -1;
+  if (init_ <= 0) return;
   syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
   close(init_pidfd_);
   init_pidfd_ = -1;
   while (waitpid(init_, nullptr, __WALL) < 0 && errno == EINTR) {
   }
   init_ = 0;
+}
+
+namespace {
+
+// What the child of a plan by_child reports: pids in syd's namespace.
+struct BornPids {
+  pid_t init;
+  pid_t command;
+};
+
+// fork, with syd as the parent: the init and the command are syd's
+// children, as when syd makes the namespace, so syd waits for them,
+// follows them and gets their status as it does there.
+pid_t ForkForSyd() {
+  return static_cast<pid_t>(syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr,
+                                    nullptr, nullptr, nullptr));
+}
+
+}  // namespace
+
+absl::StatusOr<PidNamespace> PidNamespace::Prepare() {
+  int alive[2];
+  if (pipe2(alive, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
+  PidNamespace ns(-1, alive[1], 0, -1);
+  ns.child_alive_ = alive[0];
+  if (pipe2(ns.pids_, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
+  return ns;
+}
+
+absl::StatusOr<pid_t> PidNamespace::Adopt(pid_t child) {
+  close(child_alive_);
+  child_alive_ = -1;
+  close(pids_[1]);
+  pids_[1] = -1;
+  BornPids born{};
+  ssize_t n;
+  while ((n = read(pids_[0], &born, sizeof born)) < 0 && errno == EINTR) {
+  }
+  close(pids_[0]);
+  pids_[0] = -1;
+  while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  if (n != static_cast<ssize_t>(sizeof born)) return 0;
+  init_ = born.init;
+  init_pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, init_, 0));
+  if (init_pidfd_ < 0) {
+    absl::Status failed = ErrnoStatus("pidfd_open");
+    kill(born.command, SIGKILL);
+    waitpid(born.command, nullptr, __WALL);
+    kill(init_, SIGKILL);
+    waitpid(init_, nullptr, __WALL);
+    init_ = 0;
+    return failed;
+  }
+  return born.command;
+}
+
+absl::Status MakePidNamespaceInChild(int alive, int pids) {
+  if (unshare(CLONE_NEWPID) != 0) {
+    return ErrnoStatus(
+        "cannot make the sandbox's pid namespace in its user namespace");
+  }
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
+  char own_name[16] = {};
+  prctl(PR_GET_NAME, own_name);
+  prctl(PR_SET_NAME, "syd-init");
+  const pid_t init = ForkForSyd();
+  if (init == 0) RunInit(alive, ready[1]);
+  prctl(PR_SET_NAME, own_name);
+  close(ready[1]);
+  if (init < 0) {
+    close(ready[0]);
+    return ErrnoStatus("fork of the sandbox's init");
+  }
+  // A failed init is syd's child: syd reaps it.
+  absl::Status ready_or = AwaitInit(ready[0]);
+  close(ready[0]);
+  if (!ready_or.ok()) return ready_or;
+  const pid_t command = ForkForSyd();
+  if (command == 0) return absl::OkStatus();
+  if (command < 0) {
+    absl::Status failed = ErrnoStatus("fork of the command");
+    kill(init, SIGKILL);
+    return failed;
+  }
+  const BornPids born{init, command};
+  if (write(pids, &born, sizeof born) != static_cast<ssize_t>(sizeof born)) {
+    kill(command, SIGKILL);
+    kill(init, SIGKILL);
+    _exit(125);
+  }
+  _exit(0);
 }
 
 absl::Status MountSandboxProc() {

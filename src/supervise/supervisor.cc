@@ -244,8 +244,11 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     if (!made.ok()) return made.status();
     cgroup_.emplace(*std::move(made));
   }
+  const bool pid_ns_by_child =
+      options_.pid_namespace.on && options_.pid_namespace.by_child;
   if (options_.pid_namespace.on) {
-    absl::StatusOr<PidNamespace> ns = PidNamespace::Enter();
+    absl::StatusOr<PidNamespace> ns =
+        pid_ns_by_child ? PidNamespace::Prepare() : PidNamespace::Enter();
     if (!ns.ok()) {
       return absl::FailedPreconditionError(StrCat(
           "cannot make the sandbox's pid namespace: ", ns.status().message()));
@@ -269,8 +272,17 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         user_notif ? notify_prog : prog_, user_notif, options_.landlock,
         {pid_ns_.has_value(), isolation, options_.limits, options_.exec_fd,
          capture ? capture->ChildEnd(1) : -1,
-         capture ? capture->ChildEnd(2) : -1, cgroup_ ? &*cgroup_ : nullptr},
+         capture ? capture->ChildEnd(2) : -1, cgroup_ ? &*cgroup_ : nullptr,
+         pid_ns_by_child ? pid_ns_->child_alive() : -1,
+         pid_ns_by_child ? pid_ns_->child_pids() : -1},
         path, argv);
+  if (pid_ns_by_child) {
+    // The child made the namespace and forked the command, syd's child.
+    absl::StatusOr<pid_t> command = pid_ns_->Adopt(child);
+    if (!command.ok()) return command.status();
+    if (*command == 0) return 125;  // it said why
+    child = *command;
+  }
   command_pid_ = child;
   locks_.SetInitial(child);
   if (pid_ns_) {
@@ -417,14 +429,17 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));
     Message(kernel::LandlockSummary(options_.landlock, kernel::LandlockAbi()));
-    Message(options_.pid_namespace.on
-                ? "pid namespace: the sandbox's own; it dies with syd"
-                : StrCat("pid namespace: none, ",
-                         options_.pid_namespace.why_not,
-                         backend_->name() == "ptrace"
-                             ? " (every tracee dies with syd)"
-                             : " (if syd dies the sandbox runs on, its "
-                               "calls to syd failing with ENOSYS)"));
+    Message(
+        options_.pid_namespace.on
+            ? StrCat("pid namespace: the sandbox's own",
+                     options_.pid_namespace.by_child ? ", in its user namespace"
+                                                     : "",
+                     "; it dies with syd")
+            : StrCat("pid namespace: none, ", options_.pid_namespace.why_not,
+                     backend_->name() == "ptrace"
+                         ? " (every tracee dies with syd)"
+                         : " (if syd dies the sandbox runs on, its "
+                           "calls to syd failing with ENOSYS)"));
   }
   return result;
 }
