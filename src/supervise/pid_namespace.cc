@@ -32,15 +32,6 @@ int OpenOwnPidNamespace() {
   return open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 }
 
-// The init: pid 1 of the namespace, syd's child. It dies with syd (the
-// parent-death signal; the pipe's EOF covers a syd that died before the
-// signal was armed) and reaps the orphans the kernel gives it (SIGCHLD
-// ignored). The sandbox can name it, so it keeps nothing to abuse:
-// no descriptor but the pipe, no handler (a signal from inside or from
-// the terminal is then ignored: it is its namespace's init), not
-// dumpable, and seccomp's strict mode (read, write, exit) in case a
-// program ptraces it where no Landlock domain stands between them.
-
 // What the init could not do, reported to syd before it forks the command:
 // the init's early death would otherwise show only as the command's fork
 // failing with ENOMEM (the kernel refuses pids in a namespace whose init
@@ -111,6 +102,15 @@ void EmptyWorld(int report) {
   if (chdir("/") != 0) InitFails(report, 8);
 }
 
+// The init: pid 1 of the namespace, syd's child (in both
+// paths: syd forks it, or the child of a plan by_child with CLONE_PARENT). It
+// dies with syd (the parent-death signal; the pipe's EOF covers a syd that died
+// before the signal was armed) and reaps the orphans the kernel gives it
+// (SIGCHLD ignored). The sandbox can name it, so it keeps nothing to abuse: no
+// descriptor but the pipe, no handler (a signal from inside or from the
+// terminal is then ignored: it is its namespace's init), not dumpable, and
+// seccomp's strict mode (read, write, exit) in case a program ptraces it where
+// no Landlock domain stands between them.
 [[noreturn]] void RunInit(int alive, int report) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0);

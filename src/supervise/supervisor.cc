@@ -19,6 +19,7 @@
 #include "src/base/strcat.h"
 #include "src/runtime/control_server.h"
 #include "src/supervise/deadline.h"
+#include "src/supervise/isolate.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/output_capture.h"
@@ -428,7 +429,10 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     if (!options_.backend_fallback.empty())
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));
-    Message(kernel::LandlockSummary(options_.landlock, kernel::LandlockAbi()));
+    // The domain the command entered, a private root's addition included.
+    Message(kernel::LandlockSummary(
+        WithPrivateRootDomain(policy_.rule_set().isolation, options_.landlock),
+        kernel::LandlockAbi()));
     Message(
         options_.pid_namespace.on
             ? StrCat("pid namespace: the sandbox's own",

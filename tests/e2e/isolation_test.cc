@@ -521,14 +521,17 @@ TEST_CASE(
       "cat /proc/" + pid + "/root" + marker + " 2>&1 || echo refused";
   for (const char* abi : {"SYD_LANDLOCK_ABI=5", "SYD_LANDLOCK_ABI=1"}) {
     CAPTURE(abi);
-    const RunResult r = Syd(Join(Join(kPolicies[1], kSystem),
-                                 {"--proc", "/proc", "--limit", "timeout=60s"}),
-                            peek, {abi, "SYD_PID_NAMESPACE=0"});
+    const RunResult r =
+        Syd(Join(Join(kPolicies[1], kSystem),
+                 {"--proc", "/proc", "--limit", "timeout=60s", "--stats"}),
+            peek, {abi, "SYD_PID_NAMESPACE=0"});
     CAPTURE(r.err);
     if (std::string(abi).ends_with("5")) {
       CHECK(r.exit_code == 0);
       CHECK(Contains(r.out, "refused\n"));
       CHECK_FALSE(Contains(r.out, "host"));
+      // --stats names the domain the command entered, that right included.
+      CHECK(Contains(r.err, "Landlock ABI 5; files: make_block only beneath"));
     } else {
       CHECK(r.exit_code == 125);
       CHECK(Contains(r.err, "isolate/proc: without a Landlock domain"));
