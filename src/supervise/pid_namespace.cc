@@ -155,6 +155,52 @@ absl::Status AwaitInit(int report) {
              "; SYD_PID_NAMESPACE=0 runs without the namespace"));
 }
 
+// What the child of a plan by_child reports: pids in syd's namespace.
+struct BornPids {
+  pid_t init;
+  pid_t command;
+};
+
+pid_t Fork() { return fork(); }
+
+// fork, with syd as the parent: the init and the command are syd's
+// children, as when syd makes the namespace, so syd waits for them,
+// follows them and gets their status as it does there.
+pid_t ForkForSyd() {
+  return static_cast<pid_t>(syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr,
+                                    nullptr, nullptr, nullptr));
+}
+
+// Forks the init with `fork_init` (Fork, or ForkForSyd from the child of a
+// plan by_child) into the pid namespace the caller's children are born in,
+// and waits until it is ready. The init is born named: named after the
+// fork, the command (forked next) could read /proc/1/comm first and find
+// "syd". An init that failed is reaped where it is the caller's child.
+absl::StatusOr<pid_t> StartInit(int alive, pid_t (*fork_init)()) {
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
+  char own_name[16] = {};
+  prctl(PR_GET_NAME, own_name);
+  prctl(PR_SET_NAME, "syd-init");
+  const pid_t init = fork_init();
+  if (init == 0) RunInit(alive, ready[1]);
+  const int fork_error = errno;
+  prctl(PR_SET_NAME, own_name);
+  close(ready[1]);
+  if (init < 0) {
+    close(ready[0]);
+    errno = fork_error;
+    return ErrnoStatus("fork of the sandbox's init");
+  }
+  absl::Status ready_or = AwaitInit(ready[0]);
+  close(ready[0]);
+  if (!ready_or.ok()) {
+    waitpid(init, nullptr, __WALL);
+    return ready_or;
+  }
+  return init;
+}
+
 }  // namespace
 
 PidNamespacePlan PlanPidNamespace(bool asked) {
@@ -202,46 +248,22 @@ absl::StatusOr<PidNamespace> PidNamespace::Enter() {
   const int own = OpenOwnPidNamespace();
   if (own < 0) return ErrnoStatus("/proc/self/ns/pid");
   int pipe_fds[2];
-  int report_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
     close(own);
     return ErrnoStatus("pipe2");
-  }
-  if (pipe2(report_fds, O_CLOEXEC) != 0) {
-    absl::Status s = ErrnoStatus("pipe2");
-    close(own);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    return s;
   }
   auto undo_with = [&](absl::Status s) {
     setns(own, CLONE_NEWPID);
     close(own);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
-    if (report_fds[0] >= 0) close(report_fds[0]);
-    if (report_fds[1] >= 0) close(report_fds[1]);
     return s;
   };
   auto undo = [&](const char* what) { return undo_with(ErrnoStatus(what)); };
   if (unshare(CLONE_NEWPID) != 0) return undo("unshare(CLONE_NEWPID)");
-  // The init is born named: named after the fork, the command (forked
-  // next) could read /proc/1/comm first and find "syd".
-  char own_name[16] = {};
-  prctl(PR_GET_NAME, own_name);
-  prctl(PR_SET_NAME, "syd-init");
-  const pid_t init = fork();
-  if (init == 0) RunInit(pipe_fds[0], report_fds[1]);
-  prctl(PR_SET_NAME, own_name);
-  if (init < 0) return undo("fork");
-  close(report_fds[1]);
-  report_fds[1] = -1;
-  if (absl::Status ready = AwaitInit(report_fds[0]); !ready.ok()) {
-    waitpid(init, nullptr, __WALL);
-    return undo_with(std::move(ready));
-  }
-  close(report_fds[0]);
-  report_fds[0] = -1;
+  absl::StatusOr<pid_t> started = StartInit(pipe_fds[0], Fork);
+  if (!started.ok()) return undo_with(started.status());
+  const pid_t init = *started;
   // The backends' waitpid(-1) may reap the init if it dies early: a pidfd
   // cannot signal another process that took its pid.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, init, 0));
@@ -299,24 +321,6 @@ void PidNamespace::Kill() {
   init_ = 0;
 }
 
-namespace {
-
-// What the child of a plan by_child reports: pids in syd's namespace.
-struct BornPids {
-  pid_t init;
-  pid_t command;
-};
-
-// fork, with syd as the parent: the init and the command are syd's
-// children, as when syd makes the namespace, so syd waits for them,
-// follows them and gets their status as it does there.
-pid_t ForkForSyd() {
-  return static_cast<pid_t>(syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr,
-                                    nullptr, nullptr, nullptr));
-}
-
-}  // namespace
-
 absl::StatusOr<PidNamespace> PidNamespace::Prepare() {
   int alive[2];
   if (pipe2(alive, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
@@ -359,23 +363,10 @@ absl::Status MakePidNamespaceInChild(int alive, int pids) {
     return ErrnoStatus(
         "cannot make the sandbox's pid namespace in its user namespace");
   }
-  int ready[2];
-  if (pipe2(ready, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
-  char own_name[16] = {};
-  prctl(PR_GET_NAME, own_name);
-  prctl(PR_SET_NAME, "syd-init");
-  const pid_t init = ForkForSyd();
-  if (init == 0) RunInit(alive, ready[1]);
-  prctl(PR_SET_NAME, own_name);
-  close(ready[1]);
-  if (init < 0) {
-    close(ready[0]);
-    return ErrnoStatus("fork of the sandbox's init");
-  }
   // A failed init is syd's child: syd reaps it.
-  absl::Status ready_or = AwaitInit(ready[0]);
-  close(ready[0]);
-  if (!ready_or.ok()) return ready_or;
+  absl::StatusOr<pid_t> started = StartInit(alive, ForkForSyd);
+  if (!started.ok()) return started.status();
+  const pid_t init = *started;
   const pid_t command = ForkForSyd();
   if (command == 0) return absl::OkStatus();
   if (command < 0) {
