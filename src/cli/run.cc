@@ -165,8 +165,7 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitCommandUsage;
   }
   if (absl::Status s = supervise::ConfineSelf(
-          *prog, /*listener=*/false,
-          supervise::WithPrivateRootDomain(world, options.landlock));
+          *prog, supervise::WithPrivateRootDomain(world, options.landlock));
       !s.ok()) {
     std::fprintf(stderr, "syd: %s\n", std::string(s.message()).c_str());
     return kExitCommandUsage;

@@ -32,10 +32,10 @@ absl::Status EnterOwnUserNamespace();
 absl::Status EnterIsolation(const Isolation& isolation, bool own_proc);
 
 // Drops what `isolation` takes away: every descriptor above 2 but those
-// kept and syd's own `syd_fds` (close-on-exec: the command to execute, and
-// where to report; -1 for none), the supplementary groups, the group and
-// user, the capabilities not kept (from the bounding set too; kept ones
-// stay across exec for another user as ambient ones), and the
+// kept and syd's own `syd_fds` (close-on-exec: the command to execute,
+// where to report, the listener's way to syd; -1 for none), the supplementary
+// groups, the group and user, the capabilities not kept (from the bounding set
+// too; kept ones stay across exec for another user as ambient ones), and the
 // environment.
 absl::Status DropPrivileges(const Isolation& isolation,
                             std::initializer_list<int> syd_fds);

@@ -32,11 +32,14 @@ absl::Status EnterLandlock(const kernel::LandlockRuleset& landlock) {
   return kernel::EnterDomain(landlock, kernel::LandlockAbi());
 }
 
-absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
-  sock_fprog fprog{static_cast<unsigned short>(prog.size()),
-                   const_cast<sock_filter*>(prog.data())};
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-              listener ? kListenerFilterFlags : 0, &fprog) < 0) {
+sock_fprog Program(const BpfProgram& prog) {
+  return {static_cast<unsigned short>(prog.size()),
+          const_cast<sock_filter*>(prog.data())};
+}
+
+absl::Status InstallFilter(const BpfProgram& prog) {
+  const sock_fprog fprog = Program(prog);
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) {
     return absl::InternalError(
         StrCat("cannot install the filter: ", strerror(errno)));
   }
@@ -52,10 +55,10 @@ absl::Status InstallFilter(const BpfProgram& prog, bool listener) {
 
 }  // namespace
 
-absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
+absl::Status ConfineSelf(const BpfProgram& prog,
                          const kernel::LandlockRuleset& landlock) {
   if (absl::Status s = EnterLandlock(landlock); !s.ok()) return s;
-  return InstallFilter(prog, listener);
+  return InstallFilter(prog);
 }
 
 absl::Status SetResourceLimits(const Limits& limits) {
@@ -76,14 +79,12 @@ absl::Status SetResourceLimits(const Limits& limits) {
   return absl::OkStatus();
 }
 
-void RunCommandChild(const BpfProgram& prog, bool listener,
+void RunCommandChild(const BpfProgram& prog,
                      const kernel::LandlockRuleset& landlock,
                      const ChildSetup& setup, const std::string& path,
                      const std::vector<std::string>& args) {
-  // The domain before the stop: from the stop to the filter syd follows
-  // the child a syscall at a time (TakeListener), and the domain's opens
-  // and rules would each cost it two stops (3 ms a run, measured). A
-  // failure waits for syd too, which then sees the exit. The namespaces
+  // The domain before the stop, which both backends wait for: a failure
+  // waits for syd too, which then sees the exit. The namespaces
   // and the root come first (a domain refuses mounts, and its paths are
   // opened in the command's view), and a failure to make them is said
   // before the stop: syd, not finding the /proc, ends the child there.
@@ -114,7 +115,8 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   absl::Status proc = EnterIsolation(setup.isolation, setup.own_proc);
   if (proc.ok()) proc = SetResourceLimits(setup.limits);
   if (proc.ok())
-    proc = DropPrivileges(setup.isolation, {setup.exec_fd, report});
+    proc = DropPrivileges(setup.isolation,
+                          {setup.exec_fd, report, setup.listener_channel});
   if (!proc.ok()) {
     dprintf(report, "syd: %s\n", std::string(proc.message()).c_str());
   }
@@ -127,7 +129,11 @@ void RunCommandChild(const BpfProgram& prog, bool listener,
   kill(getpid(), SIGSTOP);
   if (!proc.ok()) _exit(125);
   if (!domain.ok()) Fail(report, domain);
-  if (absl::Status s = InstallFilter(prog, listener); !s.ok()) Fail(report, s);
+  const absl::Status filter =
+      setup.listener_channel >= 0
+          ? InstallWithListener(Program(prog), setup.listener_channel, report)
+          : InstallFilter(prog);
+  if (!filter.ok()) Fail(report, filter);
   ExecCommand(setup.exec_fd, path, args);
   dprintf(report, "syd: cannot execute %s: %s\n", path.c_str(),
           strerror(errno));

@@ -19,10 +19,9 @@ namespace syd::supervise {
 
 // Confines the calling process before it execs the command: sets
 // no_new_privs, enters the Landlock domain of `landlock`
-// (kernel::EnterDomain) and installs `prog`, with a listener (user
-// notification) when asked; the listener's fd is the seccomp() result.
-// The domain comes first: the filter may refuse the calls that make it.
-absl::Status ConfineSelf(const BpfProgram& prog, bool listener,
+// (kernel::EnterDomain) and installs `prog`. The domain comes first: the
+// filter may refuse the calls that make it.
+absl::Status ConfineSelf(const BpfProgram& prog,
                          const kernel::LandlockRuleset& landlock);
 
 // Sets each resource limit `limits` has (limit/as=, nofile= ...), soft
@@ -53,6 +52,9 @@ struct ChildSetup {
   // by_child): PidNamespace::child_alive() and child_pids(); -1 for none.
   int pid_ns_alive = -1;
   int pid_ns_pids = -1;
+  // Under user notification, where the listener goes
+  // (ListenerChannel::child_end); -1 for a filter without one (ptrace).
+  int listener_channel = -1;
 };
 
 // Executes `path` with `args` and the environment, by `fd` when it is
@@ -62,10 +64,11 @@ void ExecCommand(int fd, const std::string& path,
 
 // In a child of syd: makes the namespaces and the root `setup` asks for,
 // sets its limits, drops its privileges, enters the Landlock domain, stops
-// itself until syd has it, installs the filter and execs `path`. Exits
+// itself until syd has it, installs the filter (handing its listener to
+// syd, under user notification) and execs `path`. Exits
 // 125 when any of them cannot be made, 126 when the command cannot be
 // executed.
-[[noreturn]] void RunCommandChild(const BpfProgram& prog, bool listener,
+[[noreturn]] void RunCommandChild(const BpfProgram& prog,
                                   const kernel::LandlockRuleset& landlock,
                                   const ChildSetup& setup,
                                   const std::string& path,
@@ -75,8 +78,8 @@ void ExecCommand(int fd, const std::string& path,
 // 128+N for signal N.
 int ExitCode(int status);
 
-// Both backends ptrace the child at first: ends the child and says why
-// following it failed, naming an outer tracer if there is one.
+// Ends the child and says why following it failed, naming an outer
+// tracer if there is one (the ptrace backend cannot seize a traced child).
 std::string CannotFollow(pid_t child, const std::string& why);
 
 }  // namespace syd::supervise

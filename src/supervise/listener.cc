@@ -3,20 +3,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <utility>
 
 #include "src/base/strcat.h"
 #include "src/kernel/uapi.h"
-#include "src/tracee/procfs.h"
 
 namespace syd::supervise {
 namespace {
@@ -39,23 +43,58 @@ pid_t Wait(pid_t pid, int* status, int flags = __WALL) {
   return got;
 }
 
-// Copies fd `remote` of the stopped tracee `pid` into syd, then lets the
-// tracee go untraced.
-absl::StatusOr<int> CopyListener(pid_t pid, int remote) {
-  const int fd = tracee::CopyDescriptor(pid, remote);
-  if (fd < 0) return Errno("copying the listener (pidfd_getfd)");
-  // The child keeps its copy until exec closes it (O_CLOEXEC).
-  ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
-  return fd;
+// What the handing-over thread and the filtered thread share.
+struct Handover {
+  int channel = -1;
+  int report = -1;
+  // The seccomp() result once the filter is in: the listener, or -2 when
+  // there is none to send.
+  std::atomic<int> listener{-1};
+  std::atomic<bool> sent{false};
+};
+
+bool SendDescriptor(int socket, int fd) {
+  char byte = 'L';
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t n;
+  while ((n = sendmsg(socket, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  return n == 1;
+}
+
+// The thread the filter does not cover.
+void* HandOver(void* arg) {
+  auto* h = static_cast<Handover*>(arg);
+  int fd;
+  while ((fd = h->listener.load(std::memory_order_acquire)) == -1)
+    sched_yield();
+  if (fd < 0) return nullptr;  // no filter: the child says why
+  if (!SendDescriptor(h->channel, fd)) {
+    // The filtered thread cannot end the process with a call the filter
+    // may stop: this one can.
+    dprintf(h->report, "syd: cannot hand the listener to syd: %s\n",
+            strerror(errno));
+    syscall(SYS_exit_group, 125);
+  }
+  h->sent.store(true, std::memory_order_release);
+  return nullptr;
 }
 
 }  // namespace
 
 ListenerSupport ProbeListener(std::string* why) {
   if (NotifSizes().seccomp_notif == 0) return ListenerSupport::kOldKernel;
-  // pidfd_getfd on a bad pidfd: EBADF where it exists, ENOSYS where not.
-  if (syscall(SYS_pidfd_getfd, -1, 0, 0) == 0 || errno != EBADF)
-    return ListenerSupport::kOldKernel;
   // A child tries, with a filter that allows everything, and exits with
   // the errno it got.
   pid_t pid = fork();
@@ -87,39 +126,90 @@ ListenerSupport ProbeListener(std::string* why) {
   }
 }
 
-absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited) {
-  int status = 0;
-  // Seizing a stopped child traps it at once (PTRACE_EVENT_STOP), which
-  // lets syd step it from one syscall to the next.
-  if (ptrace(PTRACE_SEIZE, pid, nullptr, PTRACE_O_TRACESYSGOOD) != 0)
-    return Errno("PTRACE_SEIZE");
-  if (Wait(pid, &status) < 0) return Errno("waitpid");
-  // End the group-stop: a detached child would otherwise stop again.
-  kill(pid, SIGCONT);
-  long entered = -1;  // the syscall the child is in, -1 between calls
-  for (;;) {
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      *exited = status;
-      return -1;
-    }
-    if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-      __ptrace_syscall_info info{};
-      if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) <= 0)
-        return Errno("PTRACE_GET_SYSCALL_INFO");
-      if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-        entered = static_cast<long>(info.entry.nr);
-      } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-        if (entered == SYS_seccomp && !info.exit.is_error)
-          return CopyListener(pid, static_cast<int>(info.exit.rval));
-        entered = -1;
-      }
-    }
-    // Any other stop is the seize trap or the SIGCONT above, which did its
-    // work when sent: neither is the child's to see.
-    if (ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr) != 0)
-      return Errno("PTRACE_SYSCALL");
-    if (Wait(pid, &status) < 0) return Errno("waitpid");
+absl::StatusOr<ListenerChannel> ListenerChannel::Make() {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
+    return Errno("socketpair for the listener");
+  return ListenerChannel(fds[0], fds[1]);
+}
+
+ListenerChannel::ListenerChannel(ListenerChannel&& other) noexcept
+    : syd_end_(std::exchange(other.syd_end_, -1)),
+      child_end_(std::exchange(other.child_end_, -1)) {}
+
+ListenerChannel::~ListenerChannel() {
+  if (syd_end_ >= 0) close(syd_end_);
+  if (child_end_ >= 0) close(child_end_);
+}
+
+void ListenerChannel::Forked() {
+  close(child_end_);
+  child_end_ = -1;
+}
+
+absl::StatusOr<std::optional<int>> ListenerChannel::Receive() {
+  char byte;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = recvmsg(syd_end_, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
+         errno == EINTR) {
   }
+  if (n < 0) return Errno("receiving the listener");
+  if (n == 0) return std::nullopt;  // the child has gone
+  const cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (c == nullptr || c->cmsg_level != SOL_SOCKET ||
+      c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
+      (msg.msg_flags & MSG_CTRUNC) != 0) {
+    return absl::InternalError("the child sent no listener");
+  }
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+absl::Status InstallWithListener(const sock_fprog& prog, int channel,
+                                 int report) {
+  // Static: after an error return the thread may still look at it.
+  static Handover h{};
+  h.channel = channel;
+  h.report = report;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  // Small: under limit/as a default stack could not be mapped.
+  pthread_attr_setstacksize(&attr, size_t{64} * 1024);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t thread;
+  const int started = pthread_create(&thread, &attr, HandOver, &h);
+  pthread_attr_destroy(&attr);
+  if (started != 0) {
+    return absl::InternalError(
+        StrCat("cannot start the thread that hands the listener to syd: ",
+               strerror(started)));
+  }
+  const long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                          kListenerFilterFlags, &prog);
+  if (fd < 0) {
+    const int error = errno;
+    h.listener.store(-2, std::memory_order_release);
+    return absl::InternalError(
+        StrCat("cannot install the filter: ", strerror(error)));
+  }
+  h.listener.store(static_cast<int>(fd), std::memory_order_release);
+  // No call until the listener is syd's: the filter may stop any, for a
+  // listener nobody holds yet. On one CPU this spins until the scheduler
+  // runs the other thread.
+  while (!h.sent.load(std::memory_order_acquire)) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  return absl::OkStatus();
 }
 
 Listener::Listener(int fd) : fd_(fd) {

@@ -4,6 +4,7 @@
 #ifndef SYD_SUPERVISE_LISTENER_H_
 #define SYD_SUPERVISE_LISTENER_H_
 
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
@@ -20,7 +21,7 @@ enum class ListenerSupport {
   kYes,
   kProbeFailed,  // the probe itself could not run (fork failed): unknown
   // No SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19): the rest (CONTINUE,
-  // 5.5; pidfd_getfd, 5.6) came before it.
+  // 5.5; ADDFD's SEND flag, 5.14) came before it.
   kOldKernel,
   // A filter above syd already has a listener (one per filter chain): an
   // outer syd's, a container runtime's.
@@ -41,17 +42,45 @@ inline constexpr unsigned kListenerFilterFlags =
 // kProbeFailed, `why` says what went wrong.
 ListenerSupport ProbeListener(std::string* why);
 
-// The child `pid` is stopped by its own SIGSTOP (syd has waited for the
-// stop) and is about to install a filter with
-// SECCOMP_FILTER_FLAG_NEW_LISTENER and exec. Follows it to the
-// end of that seccomp() call, copies the listener fd into syd and lets it
-// go on untraced. If the child exits first (it could not install the
-// filter), `*exited` holds its wait status.
-//
-// Why ptrace: after the filter is in place every call the child makes,
-// including one that would pass the fd on, goes through the filter, and a
-// policy may refuse it or stop it for a listener nobody holds yet.
-absl::StatusOr<int> TakeListener(pid_t pid, std::optional<int>* exited);
+// The socket pair the child hands its listener to syd by, made before the
+// fork: neither ptrace nor pidfd_getfd is needed, which container profiles
+// refuse without CAP_SYS_PTRACE.
+class ListenerChannel {
+ public:
+  static absl::StatusOr<ListenerChannel> Make();
+  ListenerChannel(ListenerChannel&& other) noexcept;
+  ListenerChannel& operator=(ListenerChannel&&) = delete;
+  ~ListenerChannel();
+
+  // The child's end (close-on-exec), for InstallWithListener.
+  int child_end() const { return child_end_; }
+  // In syd once the child is forked: syd closes its copy of the child's
+  // end, so that the child's exit ends Receive.
+  void Forked();
+  // The listener, or nothing when the child ended without handing one
+  // over (it said why, and its status says how it ended).
+  absl::StatusOr<std::optional<int>> Receive();
+
+ private:
+  ListenerChannel(int syd_end, int child_end)
+      : syd_end_(syd_end), child_end_(child_end) {}
+
+  int syd_end_;
+  int child_end_;
+};
+
+// In the child, as its last step before exec: installs `prog` with a
+// listener and sends the listener to syd on `channel`
+// (ListenerChannel::child_end). Once the filter is in place every call
+// the child makes goes through it, and a policy may refuse the send or
+// stop it for a listener nobody holds yet (syd learn stops every call).
+// So a thread the filter does not cover sends it (seccomp filters one
+// thread unless told to synchronise), while the filtered thread makes no
+// call until it has (a spin on memory); exec then ends the thread. An
+// error leaves no filter in place; a send that fails ends the process
+// with 125, said on `report`.
+absl::Status InstallWithListener(const sock_fprog& prog, int channel,
+                                 int report);
 
 // One stopped call, and the answer to it.
 class Listener {

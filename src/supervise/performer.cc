@@ -486,7 +486,19 @@ int Performer::CallersSocket(pid_t tid, int fd,
       still_waits()
           ? static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0))
           : -1;
+  const int error = errno;
   close(pidfd);
+  // EBADF: not open, the kernel's to say. Anything else is syd's lack.
+  if (sock < 0 && error != EBADF && error != ESRCH && !said_no_socket_copy_) {
+    said_no_socket_copy_ = true;
+    message_(StrCat(
+        "syd cannot copy the sandbox's sockets (pidfd_getfd: ", strerror(error),
+        error == EPERM ? "; a container's seccomp profile refuses it without "
+                         "CAP_SYS_PTRACE"
+                       : "",
+        "): the binds and connects it allows are left to the kernel, which "
+        "reads their addresses again (docs/architecture.md)"));
+  }
   return sock;
 }
 

@@ -136,7 +136,8 @@ class Performer {
   // and continued: the kernel then waits for it, whatever address it
   // reads again.
   Performed Socket(const CallToPerform& c, int sock);
-  // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or -1.
+  // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or -1;
+  // says once when syd may not make one.
   int CallersSocket(pid_t tid, int fd,
                     const std::function<bool()>& still_waits);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
@@ -157,7 +158,8 @@ class Performer {
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
   bool said_cannot_switch_ = false;
-  int root_fd_ = -1;  // SetPrivateRoot
+  bool said_no_socket_copy_ = false;  // pidfd_getfd refused
+  int root_fd_ = -1;                  // SetPrivateRoot
   std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   uint64_t performed_ = 0;

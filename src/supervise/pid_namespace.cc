@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -13,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -102,6 +105,28 @@ void EmptyWorld(int report) {
   if (chdir("/") != 0) InitFails(report, 8);
 }
 
+// What strict mode allows (read, write, exit, rt_sigreturn), as a filter:
+// strict mode cannot be entered under a filter (EINVAL), and a container
+// runtime puts every process under one. Another architecture's calls are
+// killed, not read as this one's numbers.
+bool AllowOnlyStrictCalls() {
+  static const sock_filter kCode[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_read, 4, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 3, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit, 2, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  const sock_fprog prog{std::size(kCode), const_cast<sock_filter*>(kCode)};
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
+}
+
 // The init: pid 1 of the namespace, syd's child (in both
 // paths: syd forks it, or the child of a plan by_child with CLONE_PARENT). It
 // dies with syd (the parent-death signal; the pipe's EOF covers a syd that died
@@ -109,8 +134,8 @@ void EmptyWorld(int report) {
 // (SIGCHLD ignored). The sandbox can name it, so it keeps nothing to abuse: no
 // descriptor but the pipe, no handler (a signal from inside or from the
 // terminal is then ignored: it is its namespace's init), not dumpable, and
-// seccomp's strict mode (read, write, exit) in case a program ptraces it where
-// no Landlock domain stands between them.
+// strict mode's calls alone (read, write, exit) in case a program ptraces it
+// where no Landlock domain stands between them.
 [[noreturn]] void RunInit(int alive, int report) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0);
@@ -127,7 +152,7 @@ void EmptyWorld(int report) {
   if (dup2(alive, 0) != 0) InitFails(report, 9);
   // Closes `report` too: its EOF tells syd the init is ready.
   syscall(SYS_close_range, 1, ~0U, 0);
-  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) _exit(125);
+  if (!AllowOnlyStrictCalls()) _exit(125);
   for (;;) {
     char byte;
     if (read(0, &byte, 1) <= 0) syscall(SYS_exit, 0);

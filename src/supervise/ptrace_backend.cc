@@ -34,7 +34,15 @@ int PtraceBackend::Supervise(pid_t child) {
                        (exec_events_ ? PTRACE_O_TRACEEXEC : 0) |
                        PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
   if (ptrace(PTRACE_SEIZE, child, nullptr, options) != 0) {
-    s_.Message(CannotFollow(child, strerror(errno)));
+    const int error = errno;
+    s_.Message(CannotFollow(
+        child, StrCat("PTRACE_SEIZE: ", strerror(error),
+                      error == EPERM
+                          ? " (where nothing traces it, ptrace is refused "
+                            "here: a container's seccomp profile without "
+                            "CAP_SYS_PTRACE, or Yama's ptrace_scope 3; user "
+                            "notification needs no ptrace)"
+                          : "")));
     return 125;
   }
   kill(child, SIGCONT);

@@ -265,18 +265,26 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     if (!opened.ok()) return opened.status();
     capture.emplace(*std::move(opened));
   }
+  std::optional<ListenerChannel> channel;
+  if (user_notif) {
+    absl::StatusOr<ListenerChannel> made = ListenerChannel::Make();
+    if (!made.ok()) return made.status();
+    channel.emplace(*std::move(made));
+  }
   pid_t child = fork();
   if (child < 0)
     return absl::FailedPreconditionError(StrCat("fork: ", strerror(errno)));
   if (child == 0)
     RunCommandChild(
-        user_notif ? notify_prog : prog_, user_notif, options_.landlock,
+        user_notif ? notify_prog : prog_, options_.landlock,
         {pid_ns_.has_value(), isolation, options_.limits, options_.exec_fd,
          capture ? capture->ChildEnd(1) : -1,
          capture ? capture->ChildEnd(2) : -1, cgroup_ ? &*cgroup_ : nullptr,
          pid_ns_by_child ? pid_ns_->child_alive() : -1,
-         pid_ns_by_child ? pid_ns_->child_pids() : -1},
+         pid_ns_by_child ? pid_ns_->child_pids() : -1,
+         channel ? channel->child_end() : -1},
         path, argv);
+  if (channel) channel->Forked();
   if (pid_ns_by_child) {
     // The child made the namespace and forked the command, syd's child.
     absl::StatusOr<pid_t> command = pid_ns_->Adopt(child);
@@ -342,7 +350,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     performer_.IdentityMayDiffer();
 
   if (user_notif) {
-    backend_ = std::make_unique<UserNotifBackend>(*this);
+    backend_ = std::make_unique<UserNotifBackend>(*this, *std::move(channel));
   } else {
     // An exec event stops every exec in the build. Only exit hooks that
     // must follow a thread through exec need it (lock:exec takes hold at

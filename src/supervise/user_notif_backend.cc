@@ -17,17 +17,22 @@
 namespace syd::supervise {
 
 int UserNotifBackend::Supervise(pid_t child) {
-  std::optional<int> exited;
-  absl::StatusOr<int> fd = TakeListener(child, &exited);
-  if (exited) {
-    SetCommand(0);
-    return ExitCode(*exited);
-  }
+  // The child waits in its stop; it installs the filter and hands the
+  // listener over once continued.
+  kill(child, SIGCONT);
+  absl::StatusOr<std::optional<int>> fd = channel_.Receive();
   if (!fd.ok()) {
     s_.Message(CannotFollow(child, std::string(fd.status().message())));
     return 125;
   }
-  Listener listener(*fd);
+  if (!*fd) {  // it ended first, and said why
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    SetCommand(0);
+    return ExitCode(status);
+  }
+  Listener listener(**fd);
   listener_ = &listener;
   if (absl::Status st = InstallStopHandlers(); !st.ok()) {
     s_.EndSandbox(std::string(st.message()));

@@ -7,17 +7,21 @@
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "src/supervise/backend.h"
+#include "src/supervise/listener.h"
 
 namespace syd::supervise {
 
-class Listener;
 class Supervisor;
 
 class UserNotifBackend : public Backend {
  public:
-  explicit UserNotifBackend(Supervisor& supervisor) : s_(supervisor) {}
+  // `channel`: where the child hands its listener over.
+  UserNotifBackend(Supervisor& supervisor, ListenerChannel channel)
+      : s_(supervisor), channel_(std::move(channel)) {}
 
   std::string_view name() const override { return "user notification"; }
   int Supervise(pid_t child) override;
@@ -37,6 +41,7 @@ class UserNotifBackend : public Backend {
   absl::Status OnCall(const seccomp_notif& req);
 
   Supervisor& s_;
+  ListenerChannel channel_;
   // While Supervise runs: the listener, and the call being decided.
   Listener* listener_ = nullptr;
   uint64_t call_id_ = 0;

@@ -771,6 +771,28 @@ static int seccomp_listener(void) {
                              SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
 }
 
+// without-ptrace PROG [ARG]...: PROG under a filter that refuses ptrace,
+// pidfd_getfd and kcmp with EPERM, as some container profiles do without
+// CAP_SYS_PTRACE; without-pidfd-getfd PROG [ARG]...: pidfd_getfd and kcmp
+// alone, as Docker's does (it allows ptrace on Linux 4.8 and later).
+static int without_ptrace(int ptrace_too, char** argv) {
+  struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ptrace_too ? SYS_ptrace : SYS_kcmp, 3,
+               0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 438 /* pidfd_getfd */, 2, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kcmp, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+  };
+  struct sock_fprog prog = {sizeof code / sizeof code[0], code};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+    return report(-1);
+  execv(argv[0], argv);
+  return report(-1);
+}
+
 // aim-parent: what a program may try on syd, its parent, that the
 // Landlock scopes do not cover. Reports the first failure.
 static int aim_parent(void) {
@@ -1340,6 +1362,8 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "seccomp-listener")) return seccomp_listener();
   if (!strcmp(op, "thread-fd")) return thread_fd(a, b);
   if (!strcmp(op, "aim-parent")) return aim_parent();
+  if (!strcmp(op, "without-ptrace")) return without_ptrace(1, argv + 2);
+  if (!strcmp(op, "without-pidfd-getfd")) return without_ptrace(0, argv + 2);
   if (!strcmp(op, "race-symlink"))
     return race_symlink(a, b, argc > 4 ? argv[4] : "",
                         argc > 5 ? atoi(argv[5]) : 0);

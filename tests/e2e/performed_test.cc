@@ -313,6 +313,30 @@ TEST_CASE("a bind or connect syd performs is the one the kernel makes" *
   CHECK_FALSE(testing::Contains(nobody.err, "syd: 0 calls performed"));
 }
 
+TEST_CASE("where pidfd_getfd is refused, the kernel binds and connects" *
+          doctest::skip(geteuid() != 0)) {
+  // Docker's profile without CAP_SYS_PTRACE: syd cannot copy the caller's
+  // socket, so it continues the call, and says so once.
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const RunResult want =
+      Run({kHelper, "net-probe", std::to_string(FreePort())});
+  REQUIRE(want.exit_code == 0);
+  const std::string policy =
+      Policy(testing::MakeTempDir(), "sys/trace+bind,connect:allow\n");
+  const RunResult got =
+      testing::Run({kHelper, "without-pidfd-getfd", kSyd,
+                    "--backend=" + Backend(), "--stats", "-c", policy, "--",
+                    kHelper, "net-probe", std::to_string(FreePort())});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  CHECK(testing::Contains(
+      got.err,
+      "syd cannot copy the sandbox's sockets (pidfd_getfd: "
+      "Operation not permitted; a container's seccomp profile "));
+  CHECK(testing::Contains(got.err, "syd: 0 calls performed by syd"));
+  CHECK(NumberAfter(got.err, "calls performed by syd, ") > 0);
+}
+
 TEST_CASE("an address rewritten while syd judges a connect is not reached" *
           doctest::skip(geteuid() != 0)) {
   // Allowed: 127.0.0.1 on the port; refused: 127.0.0.2 on the same port,

@@ -1351,6 +1351,41 @@ TEST_CASE("syd inside syd: a kernel-only policy runs, a traced one refuses") {
   CHECK_FALSE(Exists(t.denied + "/y"));
 }
 
+TEST_CASE("under a container's profile that refuses ptrace, syd still runs") {
+  // Container profiles put every process under a filter and refuse ptrace
+  // and pidfd_getfd without CAP_SYS_PTRACE: the listener reaches syd by
+  // neither, and the pid namespace's init confines itself with a filter
+  // of its own (strict mode cannot be entered under one).
+  Tree t;
+  auto contained = [&](const std::vector<std::string>& command) {
+    std::vector<std::string> argv = {
+        kHelper, "without-ptrace", kSyd, "--backend=" + Backend(), "--stats",
+        "-c",    t.policy,         "--"};
+    argv.insert(argv.end(), command.begin(), command.end());
+    return testing::Run(argv);
+  };
+  const RunResult allowed = contained({kHelper, "write", t.allowed + "/x"});
+  if (Backend() == "ptrace") {
+    CHECK(allowed.exit_code == 125);
+    CHECK(Contains(allowed.err, "PTRACE_SEIZE: Operation not permitted"));
+    CHECK(Contains(allowed.err, "ptrace is refused here"));
+    CHECK_FALSE(Exists(t.allowed + "/x"));
+    return;
+  }
+  CHECK(allowed.exit_code == 0);
+  CHECK(ReadAll(t.allowed + "/x") == "x");
+  CHECK(Contains(allowed.err, "syd: 1 calls performed by syd"));
+  const RunResult refused = contained({kHelper, "write", t.denied + "/x"});
+  CHECK(refused.exit_code == EPERM);
+  CHECK_FALSE(Exists(t.denied + "/x"));
+  // The namespace's init lives on under the container's filter.
+  const RunResult shell =
+      contained({"/bin/sh", "-c", "cat /proc/1/comm; /bin/echo $$"});
+  CHECK(shell.exit_code == 0);
+  CHECK(shell.out ==
+        (geteuid() == 0 ? "syd-init\n2\n" : ReadAll("/proc/1/comm") + "2\n"));
+}
+
 TEST_CASE("violation reports as JSON lines") {
   Tree t;
   RunResult r = Run({kSyd, "--log-format=json", "-c", t.policy, "--", kHelper,
