@@ -53,22 +53,32 @@ struct Handover {
   std::atomic<bool> sent{false};
 };
 
-bool SendDescriptor(int socket, int fd) {
+// One byte with room for one descriptor, sent or received.
+struct DescriptorMessage {
   char byte = 'L';
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+
+  DescriptorMessage() {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  DescriptorMessage(const DescriptorMessage&) = delete;
+  DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+};
+
+bool SendDescriptor(int socket, int fd) {
+  DescriptorMessage m;
+  cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
   ssize_t n;
-  while ((n = sendmsg(socket, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  while ((n = sendmsg(socket, &m.msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
   }
   return n == 1;
 }
@@ -148,24 +158,17 @@ void ListenerChannel::Forked() {
 }
 
 absl::StatusOr<std::optional<int>> ListenerChannel::Receive() {
-  char byte;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  DescriptorMessage m;
   ssize_t n;
-  while ((n = recvmsg(syd_end_, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
+  while ((n = recvmsg(syd_end_, &m.msg, MSG_CMSG_CLOEXEC)) < 0 &&
          errno == EINTR) {
   }
   if (n < 0) return Errno("receiving the listener");
   if (n == 0) return std::nullopt;  // the child has gone
-  const cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  const cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
   if (c == nullptr || c->cmsg_level != SOL_SOCKET ||
       c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
-      (msg.msg_flags & MSG_CTRUNC) != 0) {
+      (m.msg.msg_flags & MSG_CTRUNC) != 0) {
     return absl::InternalError("the child sent no listener");
   }
   int fd;
