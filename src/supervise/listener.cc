@@ -268,18 +268,30 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   add.flags = SECCOMP_ADDFD_FLAG_SEND;
   add.srcfd = static_cast<uint32_t>(fd);
   add.newfd_flags = cloexec ? O_CLOEXEC : 0;
-  // The caller installs the descriptor while syd waits; a signal to syd
-  // withdraws the request, which may then be made again.
-  for (int tries = 0; tries < 100; ++tries) {
-    if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0)
-      return absl::OkStatus();
-    if (errno == EINTR) continue;
-    if (errno == ENOENT) return absl::OkStatus();  // the call has gone
-    // The caller's table is full, or the memory for it: the call is still
-    // syd's to answer, with what the kernel's open would have said.
-    if (errno == EMFILE || errno == ENOMEM) return Return(id, -errno);
-    return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
+  // The caller installs the descriptor while syd waits, and no signal may
+  // end that wait: with SEND the kernel takes the request as the answer
+  // before it is carried out, and one interrupted before the caller
+  // carried it out is withdrawn, the call returning 0 with no descriptor;
+  // asked again, it is EINPROGRESS (seen: a SIGUSR2 dump request during a
+  // build ended the sandbox). Signals wait until the answer is in. Only a
+  // stop (SIGSTOP, not blockable) can still interrupt it.
+  sigset_t all, before;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &before);
+  int rc;
+  while ((rc = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
+         errno == EINTR) {
   }
+  const int error = errno;
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  if (rc >= 0) return absl::OkStatus();
+  // ENOENT: the call has gone. EINPROGRESS: answered already, by the
+  // withdrawn request above; nothing more can be said to it.
+  if (error == ENOENT || error == EINPROGRESS) return absl::OkStatus();
+  // The caller's table is full, or the memory for it: the call is still
+  // syd's to answer, with what the kernel's open would have said.
+  if (error == EMFILE || error == ENOMEM) return Return(id, -error);
+  errno = error;
   return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
 }
 

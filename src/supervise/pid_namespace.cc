@@ -341,7 +341,13 @@ void PidNamespace::Kill() {
   syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
   close(init_pidfd_);
   init_pidfd_ = -1;
-  while (waitpid(init_, nullptr, __WALL) < 0 && errno == EINTR) {
+  // The init leaves only once every process of the namespace is reaped,
+  // and the command is syd's child: where the run ended before syd reaped
+  // it (an error ended the sandbox), waiting for the init alone would wait
+  // forever. So syd reaps whatever ends until the init has.
+  for (;;) {
+    const pid_t got = waitpid(-1, nullptr, __WALL);
+    if (got == init_ || (got < 0 && errno != EINTR)) break;
   }
   init_ = 0;
 }

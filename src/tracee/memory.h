@@ -11,10 +11,12 @@
 namespace syd::tracee {
 
 // Reads `size` bytes at `addr`; process_vm_readv, falling back to
-// PTRACE_PEEKDATA where it is refused. Nothing when the memory is not there.
+// /proc/PID/mem and then PTRACE_PEEKDATA where it is refused. Nothing when
+// the memory is not there.
 bool ReadMemory(pid_t pid, uint64_t addr, void* out, size_t size);
 
-// Writes `size` bytes at `addr` (a stat buffer the tracee passed).
+// Writes `size` bytes at `addr` (a stat buffer the tracee passed); as
+// ReadMemory, with process_vm_writev first.
 bool WriteMemory(pid_t pid, uint64_t addr, const void* data, size_t size);
 
 // Reads a NUL-terminated string of at most `max` bytes (PATH_MAX for paths).

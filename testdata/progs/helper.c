@@ -772,20 +772,25 @@ static int seccomp_listener(void) {
 }
 
 // without-ptrace PROG [ARG]...: PROG under a filter that refuses ptrace,
-// pidfd_getfd and kcmp with EPERM, as some container profiles do without
-// CAP_SYS_PTRACE; without-pidfd-getfd PROG [ARG]...: pidfd_getfd and kcmp
-// alone, as Docker's does (it allows ptrace on Linux 4.8 and later).
+// process_vm_readv, process_vm_writev, pidfd_getfd and kcmp with EPERM, as
+// container profiles did without CAP_SYS_PTRACE before Linux 4.8;
+// without-pidfd-getfd PROG [ARG]...: pidfd_getfd and kcmp alone, as
+// Docker's does now.
 static int without_ptrace(int ptrace_too, char** argv) {
-  struct sock_filter code[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ptrace_too ? SYS_ptrace : SYS_kcmp, 3,
-               0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 438 /* pidfd_getfd */, 2, 0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kcmp, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-  };
-  struct sock_fprog prog = {sizeof code / sizeof code[0], code};
+  const int all = ptrace_too ? 5 : 2;
+  const long nr[5] = {438 /* pidfd_getfd */, SYS_kcmp, SYS_ptrace,
+                      SYS_process_vm_readv, SYS_process_vm_writev};
+  struct sock_filter code[8];
+  int n = 0;
+  code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                           offsetof(struct seccomp_data, nr));
+  for (int i = 0; i < all; ++i)  // to the refusal, past the allow
+    code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                             (unsigned)nr[i], all - i, 0);
+  code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  code[n++] =
+      (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  struct sock_fprog prog = {(unsigned short)n, code};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
     return report(-1);
