@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "src/base/descriptor_passing.h"
+
 // Linux 6.6; Debian 12's headers are 6.1.
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -101,23 +103,6 @@ int InstallStopFilter(uint32_t stop, unsigned flags) {
   return static_cast<int>(
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog));
 }
-
-// One byte carrying one file descriptor (SCM_RIGHTS), to send or receive.
-struct FdMessage {
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  char byte = 0;
-  iovec iov{&byte, 1};
-  msghdr msg{};
-
-  FdMessage() {
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-  }
-  FdMessage(const FdMessage&) = delete;
-  FdMessage& operator=(const FdMessage&) = delete;
-};
 
 double RunAndRead(const std::vector<std::string>& argv) {
   int out[2];
@@ -213,22 +198,13 @@ double MinimalNotifier(const std::string& self, const std::string& loop,
     dup2(out[1], 1);
     const int fd = InstallStopFilter(SECCOMP_RET_USER_NOTIF,
                                      SECCOMP_FILTER_FLAG_NEW_LISTENER);
-    FdMessage m;
-    cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    sendmsg(sock[1], &m.msg, 0);
+    syd::SendDescriptor(sock[1], fd);
     close(fd);
     ExecWorkload(self, loop, calls);
   }
   close(out[1]);
   close(sock[1]);
-  FdMessage m;
-  int listener = -1;
-  if (recvmsg(sock[0], &m.msg, 0) == 1 && CMSG_FIRSTHDR(&m.msg) != nullptr)
-    std::memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&m.msg)), sizeof listener);
+  const int listener = syd::ReceiveDescriptor(sock[0]);
   close(sock[0]);
   // As syd does: hand the CPU straight between the thread and the
   // listener (Linux 6.6; older kernels refuse and wake as before).

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <utility>
 
+#include "src/base/descriptor_passing.h"
 #include "src/base/strcat.h"
 #include "src/kernel/uapi.h"
 
@@ -52,36 +53,6 @@ struct Handover {
   std::atomic<int> listener{-1};
   std::atomic<bool> sent{false};
 };
-
-// One byte with room for one descriptor, sent or received.
-struct DescriptorMessage {
-  char byte = 'L';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-
-  DescriptorMessage() {
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-  }
-  DescriptorMessage(const DescriptorMessage&) = delete;
-  DescriptorMessage& operator=(const DescriptorMessage&) = delete;
-};
-
-bool SendDescriptor(int socket, int fd) {
-  DescriptorMessage m;
-  cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t n;
-  while ((n = sendmsg(socket, &m.msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
-  }
-  return n == 1;
-}
 
 // The thread the filter does not cover.
 void* HandOver(void* arg) {
@@ -158,22 +129,12 @@ void ListenerChannel::Forked() {
 }
 
 absl::StatusOr<std::optional<int>> ListenerChannel::Receive() {
-  DescriptorMessage m;
-  ssize_t n;
-  while ((n = recvmsg(syd_end_, &m.msg, MSG_CMSG_CLOEXEC)) < 0 &&
-         errno == EINTR) {
-  }
-  if (n < 0) return Errno("receiving the listener");
-  if (n == 0) return std::nullopt;  // the child has gone
-  const cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-  if (c == nullptr || c->cmsg_level != SOL_SOCKET ||
-      c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)) ||
-      (m.msg.msg_flags & MSG_CTRUNC) != 0) {
+  const int fd = ReceiveDescriptor(syd_end_);
+  if (fd >= 0) return fd;
+  if (errno == 0) return std::nullopt;  // the child has gone
+  if (errno == EBADMSG)
     return absl::InternalError("the child sent no listener");
-  }
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
+  return Errno("receiving the listener");
 }
 
 absl::Status InstallWithListener(const sock_fprog& prog, int channel,
