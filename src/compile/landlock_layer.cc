@@ -35,26 +35,34 @@ constexpr uint64_t kRemoveAny =
 constexpr uint64_t kWriteOpen = kernel::kLandlockFsWriteFile |
                                 kernel::kLandlockFsTruncate |
                                 kernel::kLandlockFsMakeReg;
-// Rights Landlock checks on the file itself; the others on the directory
-// that holds (or will hold) the entry.
+constexpr uint64_t kReadOpen =
+    kernel::kLandlockFsReadFile | kernel::kLandlockFsReadDir;
+// Rights Landlock checks on the file itself (a directory read on the
+// directory); the others on the directory that holds (or will hold) the
+// entry.
 constexpr uint64_t kFileRights = kernel::kLandlockFsExecute |
                                  kernel::kLandlockFsWriteFile |
-                                 kernel::kLandlockFsTruncate;
+                                 kernel::kLandlockFsTruncate | kReadOpen;
 
 // What each path argument of a file syscall asks of Landlock, after the
 // kernel's hooks: a rename removes from one directory and makes in
 // another, and moving across directories needs REFER on both. The test
 // checks that every create, remove and open argument of the schema, and
-// truncate's, is here.
+// truncate's, is here. An open has two rows: opening to write (which
+// reads too, with O_RDWR) and opening read-only, each derived from the
+// rules that let such an open run.
 struct PathRights {
   std::string_view syscall;
   int arg;
   uint64_t fs;
 };
 constexpr PathRights kPathRights[] = {
-    {"open", 0, kWriteOpen},
-    {"openat", 1, kWriteOpen},
-    {"openat2", 1, kWriteOpen},
+    {"open", 0, kWriteOpen | kReadOpen},
+    {"openat", 1, kWriteOpen | kReadOpen},
+    {"openat2", 1, kWriteOpen | kReadOpen},
+    {"open", 0, kReadOpen},
+    {"openat", 1, kReadOpen},
+    {"openat2", 1, kReadOpen},
     {"creat", 0, kWriteOpen},
     {"truncate", 0, kernel::kLandlockFsTruncate},
     {"mkdir", 0, kernel::kLandlockFsMakeDir},
@@ -116,11 +124,12 @@ struct Reach {
 
 // What a walk looks at in the argument.
 enum class Want : uint8_t {
-  kPath,       // a file name
-  kWriteOpen,  // a file name opened to write (open guards apply)
-  kUnixPath,   // an address, as the file a unix socket makes
-  kTcpPort,    // an address, as a TCP port
-  kCall,       // nothing: whether the call can run at all
+  kPath,          // a file name
+  kWriteOpen,     // a file name opened to write (open guards apply)
+  kReadOnlyOpen,  // a file name opened read-only (open guards apply)
+  kUnixPath,      // an address, as the file a unix socket makes
+  kTcpPort,       // an address, as a TCP port
+  kCall,          // nothing: whether the call can run at all
 };
 
 // "/proc/self/...", "/proc/1234/...": another process's, or one that does
@@ -202,13 +211,16 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
   for (const ChainEntry& entry : policy.chain(nr)) {
     if (want == Want::kWriteOpen && entry.guard == SetGuard::kReadOnly)
       continue;
+    if (want == Want::kReadOnlyOpen && entry.guard == SetGuard::kWrites)
+      continue;
     const Rule& rule = policy.rules()[entry.rule];
     bool never = false;  // the rule cannot match this kind of call
     std::optional<Anchor> anchor;
     std::optional<std::pair<uint32_t, uint32_t>> ports;
     for (const Condition& c : rule.conditions) {
       if (!AppliesTo(c, arg) || c.negated() || anchor || ports) continue;
-      if (want == Want::kPath || want == Want::kWriteOpen) {
+      if (want == Want::kPath || want == Want::kWriteOpen ||
+          want == Want::kReadOnlyOpen) {
         if (c.kind == Condition::Kind::kString && c.op == CmpOp::kEq) {
           anchor = Tidy({c.text, false, false});
         } else if (c.kind == Condition::Kind::kGlob) {
@@ -249,7 +261,8 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
     }
     const bool covers =
         entry.guard == SetGuard::kNone ||
-        (entry.guard == SetGuard::kWrites && want == Want::kWriteOpen);
+        (entry.guard == SetGuard::kWrites && want == Want::kWriteOpen) ||
+        (entry.guard == SetGuard::kReadOnly && want == Want::kReadOnlyOpen);
     if (rule.conditions.empty() && !rule.command && !rule.cmdline && covers)
       return reach;
     // The filter carries the baseline's refusals exactly: Landlock need not.
@@ -300,7 +313,8 @@ class Deriver {
     for (const PathRights& pr : kPathRights) {
       const SyscallInfo* info = FindSyscall(pr.syscall);
       if (info == nullptr) continue;
-      const Want want = info->args[pr.arg].access == PathAccess::kOpen
+      const Want want = pr.fs == kReadOpen ? Want::kReadOnlyOpen
+                        : info->args[pr.arg].access == PathAccess::kOpen
                             ? Want::kWriteOpen
                             : Want::kPath;
       Add(pr.fs, info, Walk(policy_, info->nr, pr.arg, want, &regexes_));
@@ -325,9 +339,11 @@ class Deriver {
   Findings& At(const Reach& r) { return found_[r.everywhere_by]; }
 
   void Add(uint64_t rights, const SyscallInfo* info, const Reach& reach) {
-    // Programs run anywhere unless a rule says otherwise: execute left
-    // open is named only where an exec refusal is then syd's alone.
-    if (reach.everywhere() && rights == kernel::kLandlockFsExecute &&
+    // Programs run and files are read anywhere unless a rule says
+    // otherwise: execute or reads left open are named only where a
+    // refusal is then syd's alone.
+    if (reach.everywhere() &&
+        (rights == kernel::kLandlockFsExecute || rights == kReadOpen) &&
         reach.conditional_denies.empty()) {
       everywhere_fs_ |= rights;
       return;
@@ -391,7 +407,11 @@ class Deriver {
     const uint64_t handled = handled_fs_ & ~everywhere_fs_;
     layer.ruleset.handled_fs = handled;
     layer.ruleset.handled_net = handled_net_;
-    for (const auto& [path, access] : grants_) {
+    constexpr uint64_t kRead = kernel::kLandlockFsReadFile;
+    for (auto [path, access] : grants_) {
+      // The kernel reads what it executes (an exec opens the file to
+      // read): where reads are held, every program granted is readable.
+      if ((access & kernel::kLandlockFsExecute) != 0) access |= kRead;
       if ((access & handled) != 0)
         layer.ruleset.paths.push_back({path, access & handled});
     }
@@ -453,6 +473,14 @@ class Deriver {
           {Severity::kNote, Location{},
            StrCat("Landlock leaves ", kernel::NetRightNames(right),
                   " to syd alone: ", why)});
+    }
+    if ((handled & kRead) != 0 && (handled & kernel::kLandlockFsExecute) == 0) {
+      layer.notes.push_back(
+          {Severity::kNote, Location{},
+           "Landlock checks read_file on what an exec runs (the kernel reads "
+           "the program): a program runs only where a rule lets it be read "
+           "(EACCES otherwise), besides the command and the system's ELF "
+           "interpreters, which syd grants"});
     }
     if ((handled & kernel::kLandlockFsExecute) != 0) {
       layer.notes.push_back(
@@ -594,7 +622,10 @@ std::optional<std::string> ScriptInterpreter(const std::string& path) {
 
 void GrantKernelExecutes(const std::string& command,
                          kernel::LandlockRuleset* ruleset) {
-  if ((ruleset->handled_fs & kernel::kLandlockFsExecute) == 0) return;
+  // The kernel opens what it executes to read it as well.
+  const uint64_t rights = ruleset->handled_fs & (kernel::kLandlockFsExecute |
+                                                 kernel::kLandlockFsReadFile);
+  if (rights == 0) return;
   std::vector<std::string> files = {command};
   // The kernel runs a script's interpreter in its place.
   if (std::optional<std::string> interpreter = ScriptInterpreter(command))
@@ -610,16 +641,17 @@ void GrantKernelExecutes(const std::string& command,
   // Only those there: a grant on a missing file would go to its directory.
   for (std::string& file : files) {
     if (access(file.c_str(), F_OK) == 0) {
-      ruleset->paths.push_back({std::move(file), kernel::kLandlockFsExecute});
+      ruleset->paths.push_back({std::move(file), rights});
     }
   }
 }
 
 uint64_t PathArgRights(std::string_view syscall, int arg) {
+  uint64_t rights = 0;
   for (const PathRights& pr : kPathRights) {
-    if (pr.syscall == syscall && pr.arg == arg) return pr.fs;
+    if (pr.syscall == syscall && pr.arg == arg) rights |= pr.fs;
   }
-  return 0;
+  return rights;
 }
 
 std::string RuntimeChanges(const Policy& policy, const std::string& control) {

@@ -1,5 +1,6 @@
-// The Landlock layer a policy gets: for each write-side file right and
-// each TCP right, the union of what any rule can allow, so the kernel
+// The Landlock layer a policy gets: for each file right an open, a
+// change of names, an exec or a bind checks, and each TCP right, the
+// union of what any rule can allow, so the kernel
 // refuses what no rule allows even when syd is raced or misses a call,
 // and never refuses what a rule allows. What Landlock cannot express
 // widens the layer, and each rule that does so is named.
@@ -45,17 +46,17 @@ std::optional<std::string> ScriptInterpreter(const std::string& path);
 // The same for `fd`, a regular file open for reading.
 std::optional<std::string> ScriptInterpreterOf(int fd);
 
-// Where `ruleset` handles the execute right, grants it on what the kernel
-// itself executes when syd runs `command`: the command (syd's own exec of
-// it is never refused), the interpreter its "#!" line names, and the
-// system's ELF interpreters, which every dynamic program needs and no exec
-// rule names. Reads the file system.
+// Where `ruleset` handles the execute or read_file right, grants them on
+// what the kernel itself executes (and so reads) when syd runs `command`:
+// the command (syd's own exec of it is never refused), the interpreter
+// its "#!" line names, and the system's ELF interpreters, which every
+// dynamic program needs and no exec rule names. Reads the file system.
 void GrantKernelExecutes(const std::string& command,
                          kernel::LandlockRuleset* ruleset);
 
 // The file rights Landlock checks for path argument `arg` of `syscall`
-// (x86_64 name): 0 for one it checks nothing syd derives for (reads,
-// metadata).
+// (x86_64 name): 0 for one it checks nothing syd derives for
+// (metadata).
 uint64_t PathArgRights(std::string_view syscall, int arg);
 
 // Why rule `added`, put above `base`'s rules at run time, would need the

@@ -194,6 +194,63 @@ TEST_CASE("a refusal carved out of an allowed tree is syd's alone") {
   CHECK(Notes(l).find("cannot carry this refusal") != std::string::npos);
 }
 
+TEST_CASE("a read allow-list becomes the read rights") {
+  constexpr uint64_t kRead =
+      kernel::kLandlockFsReadFile | kernel::kLandlockFsReadDir;
+  const LandlockLayer l = Derive(
+      "sys/trace+%file_rd:allow:arg_=*\"/usr/***\"\n"
+      "sys/trace+open,openat,openat2:allow:arg_=\"/etc/hosts\"\n"
+      "sys/trace+%file_rd:fault=EACCES\n" +
+      std::string(kWriteConfinement));
+  CHECK((l.ruleset.handled_fs & kRead) == kRead);
+  CHECK((At(l, "/usr") & kRead) == kRead);
+  CHECK((At(l, "/etc/hosts") & kRead) == kRead);  // the file itself
+  // A write open reads too where it opens O_RDWR.
+  CHECK((At(l, "/tmp/w") & kRead) == kRead);
+  CHECK((At(l, "/etc") & kRead) == 0);
+  // Programs run anywhere, but the kernel reads what it runs.
+  CHECK((l.ruleset.handled_fs & kernel::kLandlockFsExecute) == 0);
+  CHECK(Notes(l).find("read_file on what an exec runs") != std::string::npos);
+}
+
+TEST_CASE(
+    "reads allowed anywhere are left to the kernel, said with a refusal") {
+  // The write confinement refuses write opens only: read-only opens of
+  // the same names still run, and nothing about reads is said.
+  const LandlockLayer w = Derive(kWriteConfinement);
+  CHECK((w.ruleset.handled_fs & kernel::kLandlockFsReadFile) == 0);
+  CHECK(Notes(w).find("read") == std::string::npos);
+  const LandlockLayer deny = Derive(
+      "sys/trace+open,openat,openat2:arg_=*\"/secret/***\":fault=EACCES\n");
+  CHECK((deny.ruleset.handled_fs & kernel::kLandlockFsReadFile) == 0);
+  CHECK(Notes(deny).find("Landlock leaves write_file, read_file, read_dir,") !=
+        std::string::npos);
+}
+
+TEST_CASE("where reads and execs are both held, programs are readable") {
+  // (Reads are held only where write opens are: O_RDWR reads.)
+  const LandlockLayer l = Derive(
+      "sys/trace+%exec:allow:arg_=*\"/usr/bin/***\"\n"
+      "sys/trace+%exec:fault=EACCES\n"
+      "sys/trace+%file_rd:allow:arg_=*\"/lib/***\"\n"
+      "sys/trace+%file_rd:fault=EACCES\n" +
+      std::string(kWriteConfinement));
+  CHECK((At(l, "/usr/bin") & kernel::kLandlockFsReadFile) != 0);
+  CHECK((At(l, "/usr/bin") & kernel::kLandlockFsReadDir) == 0);
+  LandlockRuleset reads = Derive(
+                              "sys/trace+%file_rd:allow:arg_=*\"/lib/***\"\n"
+                              "sys/trace+%file_rd:fault=EACCES\n" +
+                              std::string(kWriteConfinement))
+                              .ruleset;
+  GrantKernelExecutes("/bin/true", &reads);
+  bool granted = false;
+  for (const LandlockRuleset::PathGrant& g : reads.paths) {
+    if (g.path == "/bin/true")
+      granted = g.access == kernel::kLandlockFsReadFile;
+  }
+  CHECK(granted);
+}
+
 TEST_CASE("read-only opens do not widen the write rights") {
   const LandlockLayer l =
       Derive("sys/trace+%file_rd:allow\n" + std::string(kWriteConfinement));

@@ -45,6 +45,21 @@ inline std::string Touch(const std::string& path) {
   return path;
 }
 
+// Rules that let read opens run only beneath the system's trees (what a
+// dynamic program needs to start and run) and `dirs`, refusing the rest
+// with EACCES: with writes confined as well, the kernel holds the reads
+// too (a Landlock read right).
+inline std::string ReadAllowList(const std::vector<std::string>& dirs) {
+  std::string rules;
+  std::vector<std::string> trees = {"/usr",  "/lib", "/lib64", "/etc",
+                                    "/proc", "/dev", "/sys"};
+  trees.insert(trees.end(), dirs.begin(), dirs.end());
+  for (const std::string& tree : trees) {
+    rules += "sys/trace+open,openat,openat2:allow:arg_=*\"" + tree + "/***\"\n";
+  }
+  return rules + "sys/trace+open,openat,openat2:fault=EACCES\n";
+}
+
 // A scratch tree: allowed/ may be written, denied/ may not.
 struct Tree {
   std::string root = testing::MakeTempDir();

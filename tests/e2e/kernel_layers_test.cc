@@ -69,6 +69,27 @@ TEST_CASE("with syd's checks off, Landlock alone keeps writes in the tree" *
   CHECK(t.Helper({"unlink", t.allowed + "/d/f"}, kChecksOff).exit_code == 0);
 }
 
+TEST_CASE("with syd's checks off, Landlock alone keeps reads in an allow-list" *
+          doctest::skip(NoFileLayer())) {
+  Tree t;
+  const std::string inside = Touch(t.allowed + "/inside");
+  const std::string secret = Touch(t.denied + "/secret");
+  REQUIRE(mkdir((t.denied + "/dir").c_str(), 0755) == 0);
+  std::ofstream(t.policy, std::ios::app) << e2e::ReadAllowList({t.allowed});
+  // The kernel refuses the read and the listing; what the rules allow
+  // still opens, and so does what the helper needs to run.
+  CHECK(t.Helper({"read", secret}, kChecksOff).exit_code == EACCES);
+  CHECK(t.Helper({"read", t.denied + "/dir"}, kChecksOff).exit_code == EACCES);
+  CHECK(t.Helper({"read", inside}, kChecksOff).exit_code == 0);
+  CHECK(t.Helper({"read", "/etc/passwd"}, kChecksOff).exit_code == 0);
+  CHECK(t.Helper({"write", t.allowed + "/new"}, kChecksOff).exit_code == 0);
+  CHECK(testing::ReadAll(t.allowed + "/new") == "x");
+  // Without the layer the same read gets through: the test can fail.
+  const RunResult open =
+      t.Helper({"read", secret}, kChecksOff, {"SYD_LANDLOCK_ABI=0"});
+  CHECK(open.exit_code == 0);
+}
+
 TEST_CASE("io_uring cannot write where the rules do not allow" *
           doctest::skip(NoFileLayer())) {
   // Its opens never pass through seccomp: syd does not see them at all.

@@ -196,6 +196,34 @@ TEST_CASE("a link swapped while syd judges it cannot carry a read out" *
   CHECK(r.out == "read bad 0 of " + Tries(3000) + "\n");
 }
 
+TEST_CASE(
+    "where reads are allow-listed, a name rewritten or a link swapped reads "
+    "nothing else") {
+  // Under ptrace the open is continued and the kernel reads the name
+  // again: the Landlock read right derived from the allow-list holds it
+  // (with SYD_LANDLOCK_ABI=0 this escapes under ptrace). Under user
+  // notification syd opens what it judged.
+  const Raced t;
+  const std::string policy =
+      Write(t.root + "/allow-list.syd",
+            "sys/trace+%file_wr:allow:arg_=*\"" + t.ok +
+                "/***\"\nsys/trace+%file_wr:fault=EPERM\n" +
+                e2e::ReadAllowList({t.ok}));
+  const RunResult named = Syd(policy, {kHelper, "race-name", t.ok + "/f",
+                                       t.no + "/f", Tries(3000), "read"});
+  CHECK(named.exit_code == 0);
+  CAPTURE(named.out);
+  CAPTURE(named.err);
+  CHECK(NumberAfter(named.out, "done ") > 0);  // the race ran
+  CHECK(NumberAfter(named.out, "read bad ") == 0);
+  const RunResult linked =
+      Syd(policy,
+          {kHelper, "race-read-link", t.ok + "/link", t.ok, t.no, Tries(3000)});
+  CHECK(linked.exit_code == 0);
+  CHECK(linked.out == "read bad 0 of " + Tries(3000) + "\n");
+  CHECK(ReadAll(t.no + "/f") == "bad");
+}
+
 TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   // Reads, chmod, chown, truncate, xattrs and times have no Landlock
   // right: syd alone holds them.
