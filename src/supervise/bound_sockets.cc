@@ -1,9 +1,11 @@
 #include "src/supervise/bound_sockets.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -16,30 +18,26 @@
 #include "src/lang/loader.h"
 #include "src/tracee/paths.h"
 #include "src/tracee/procfs.h"
+#include "src/tracee/socket_diag.h"
 
 namespace syd::supervise {
 namespace {
 
-// The inode of the socket descriptor `fd` of `pid` ("socket:[N]"), or 0.
-uint64_t SocketInode(pid_t pid, int fd) {
-  const std::optional<std::string> link =
-      tracee::ReadLink(StrCat("/proc/", pid, "/fd/", fd));
-  constexpr std::string_view kPrefix = "socket:[";
-  if (!link || link->compare(0, kPrefix.size(), kPrefix) != 0) return 0;
-  return std::strtoull(link->c_str() + kPrefix.size(), nullptr, 10);
-}
-
 // The protocol of socket `fd` of `pid` (IPPROTO_TCP, IPPROTO_UDP ...), or
-// -1: from a copy of the descriptor, since /proc lists unbound sockets
-// nowhere.
+// -1 with errno set (the copy's EPERM where it is refused): from a copy of
+// the descriptor, since /proc lists unbound sockets nowhere.
 int SocketProtocol(pid_t pid, int fd) {
   const int copy = tracee::CopyDescriptor(tracee::ThreadGroup(pid), fd);
   if (copy < 0) return -1;
   int protocol = -1;
   socklen_t len = sizeof protocol;
-  if (getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) != 0)
-    protocol = -1;
+  const bool asked =
+      getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) == 0;
   close(copy);
+  if (!asked) {
+    errno = ENOTSOCK;
+    return -1;
+  }
   return protocol;
 }
 
@@ -103,7 +101,7 @@ std::vector<std::string> Fields(const std::string& line) {
 }  // namespace
 
 void BoundSocketTable::Record(pid_t pid, int fd, const SocketAddress& to) {
-  const uint64_t inode = SocketInode(pid, fd);
+  const uint64_t inode = tracee::SocketInode(pid, fd);
   if (inode == 0) return;
   Recorded& r = sockets_[inode];
   r = Recorded{};
@@ -114,7 +112,7 @@ void BoundSocketTable::Record(pid_t pid, int fd, const SocketAddress& to) {
 }
 
 bool BoundSocketTable::StillHeld(uint64_t inode, const Recorded& r) {
-  return SocketInode(r.pid, r.fd) == inode;
+  return tracee::SocketInode(r.pid, r.fd) == inode;
 }
 
 bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
@@ -123,31 +121,50 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
                            to.family == AddressFamily::kUnixAbstract;
   const std::string want_path =
       to.family == AddressFamily::kUnixAbstract ? "@" + to.path : to.path;
-  int protocol = 0;
+  // The protocols whose sockets could take the call: unix (0), or the
+  // calling socket's. Where syd cannot copy the socket to ask (a
+  // container's profile refuses pidfd_getfd) and it is not bound, no
+  // table lists it: both are looked at, and a foreign socket in either
+  // refuses.
+  std::vector<int> protocols = {0};
   if (!unix_family) {
     if (to.family != AddressFamily::kInet && to.family != AddressFamily::kInet6)
       return false;
-    protocol = SocketProtocol(pid, fd);
-    if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP) return false;
+    const int protocol = SocketProtocol(pid, fd);
+    if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP) {
+      protocols = {protocol};
+    } else if (protocol < 0 && (errno == EPERM || errno == ENOSYS)) {
+      protocols = {IPPROTO_TCP, IPPROTO_UDP};
+    } else {
+      return false;
+    }
   }
+  auto wanted = [&](int protocol) {
+    return std::find(protocols.begin(), protocols.end(), protocol) !=
+           protocols.end();
+  };
   // Bindings the tables confirmed, still held where they were made.
   for (const auto& [inode, r] : sockets_) {
-    if (!r.local || r.protocol != protocol || r.shared) continue;
+    if (!r.local || !wanted(r.protocol) || r.shared) continue;
     const bool hit =
         unix_family ? r.unix_path == want_path : Covers(*r.local, to);
     if (hit && StillHeld(inode, r)) return true;
   }
   const std::string net = StrCat("/proc/", pid, "/net/");
-  std::vector<std::string> tables;
+  struct Table {
+    const char* name;
+    int protocol;
+  };
+  std::vector<Table> tables;
   size_t inode_field = 9;  // tcp and udp: sl local rem st ... inode
   if (unix_family) {
-    tables = {"unix"};
+    tables = {{"unix", 0}};
     inode_field = 6;  // Num RefCount Protocol Flags Type St Inode Path
-  } else if (protocol == IPPROTO_TCP) {
-    tables = {"tcp", "tcp6"};
-  } else {
-    tables = {"udp", "udp6"};
   }
+  if (wanted(IPPROTO_TCP))
+    tables.insert(tables.end(), {{"tcp", IPPROTO_TCP}, {"tcp6", IPPROTO_TCP}});
+  if (wanted(IPPROTO_UDP))
+    tables.insert(tables.end(), {{"udp", IPPROTO_UDP}, {"udp6", IPPROTO_UDP}});
   bool reached = false;
   // A socket syd did not record that takes what is sent to `to` too: one
   // of the host's bound with SO_REUSEPORT (which the sandbox, of the same
@@ -155,7 +172,7 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
   // kernel may hand the packet to it; only listeners count on TCP (an
   // accepted connection has the server's address too).
   bool foreign = false;
-  for (const std::string& table : tables) {
+  for (const auto& [table, protocol] : tables) {
     std::string text, error;
     if (!ReadFile(net + table, &text, &error)) continue;
     std::istringstream lines(text);
@@ -195,7 +212,7 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
   if (foreign) {
     // Not from the cache either, while both are bound.
     for (auto& [inode, r] : sockets_) {
-      if (r.local && r.protocol == protocol && Covers(*r.local, to))
+      if (r.local && wanted(r.protocol) && Covers(*r.local, to))
         r.shared = true;
     }
   }

@@ -1,5 +1,6 @@
 #include "src/tracee/process.h"
 
+#include <errno.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "src/tracee/memory.h"
 #include "src/tracee/paths.h"
 #include "src/tracee/procfs.h"
+#include "src/tracee/socket_diag.h"
 
 namespace syd::tracee {
 namespace {
@@ -25,6 +27,18 @@ std::string ProcFile(pid_t pid, const char* name) {
 
 std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
   const int copy = CopyDescriptor(ThreadGroup(pid_), fd);
+  if (copy < 0 && (errno == EPERM || errno == ENOSYS)) {
+    // A seccomp profile (or a kernel before 5.6) refuses the copy: the
+    // kernel's socket tables say where a bound socket is bound.
+    const uint64_t inode = SocketInode(pid_, fd);
+    if (inode == 0) {
+      errno = access(StrCat("/proc/", pid_, "/fd/", fd).c_str(), F_OK) == 0
+                  ? ENOTSOCK
+                  : EBADF;
+      return std::nullopt;
+    }
+    return DiagnosedSocketName(pid_, inode);
+  }
   if (copy < 0) return std::nullopt;
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

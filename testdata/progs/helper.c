@@ -1004,6 +1004,20 @@ int main(int argc, char** argv) {
     if (*a && bind(fd, (struct sockaddr*)&ss, len) != 0) return report(-1);
     return report(listen(fd, 1));
   }
+  if (!strcmp(op, "listen-anyway")) {
+    // listen-anyway SPEC: a bind to SPEC that may fail (its errno
+    // printed), then listen, which binds an unbound socket to the
+    // wildcard address.
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int family = AF_INET;
+    if (make_addr(a, &ss, &len, &family) != 0) return 2;
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0) return report(-1);
+    const int bound = bind(fd, (struct sockaddr*)&ss, len);
+    printf("bind: %s\n", bound == 0 ? "ok" : strerror(errno));
+    return report(listen(fd, 1));
+  }
   if (!strcmp(op, "serve-sendmmsg")) {
     // serve-sendmmsg [SPEC]: a datagram socket bound on 127.0.0.1, then one
     // sendmmsg of two messages: to it, and to SPEC (to it again if none).

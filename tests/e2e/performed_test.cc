@@ -365,6 +365,58 @@ TEST_CASE("where pidfd_getfd is refused, the kernel binds and connects" *
   CHECK(NumberAfter(got.err, "calls performed by syd, ") > 0);
 }
 
+TEST_CASE(
+    "where pidfd_getfd is refused, listen is judged by the socket tables" *
+    doctest::skip(geteuid() != 0)) {
+  // Paludis's listen rules: a socket bound on loopback may listen, one
+  // bound (or left by a failed bind) to be bound to the wildcard may not.
+  // syd asks the kernel's socket tables (sock_diag) where the caller's
+  // socket is bound, since it cannot copy it to ask getsockname.
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  // A short directory: a unix socket's path fits in 108 bytes.
+  std::string dir = "/tmp/syd-listen.XXXXXX";
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  const std::string policy =
+      Policy(dir,
+             "sys/trace+bind,listen:allow:arg_@~\"LOOPBACK@0\"\n"
+             "sys/trace+bind,listen:allow:arg_@~\"LOOPBACK@1024-65535\"\n"
+             "sys/trace+bind,listen:allow:arg_@~\"LOOPBACK6@0\"\n"
+             "sys/trace+bind,listen:allow:arg_@~\"LOOPBACK6@1024-65535\"\n"
+             "sys/trace+bind:allow:arg_@~\"unix:" +
+                 dir +
+                 "/***\"\n"
+                 "sys/trace+listen:allow:arg_@~\"unix:/***\"\n"
+                 "sys/trace+bind,listen:fault=EPERM\n");
+  auto listen = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kHelper, "without-pidfd-getfd",
+                                     kSyd,    "--backend=" + Backend(),
+                                     "-c",    policy,
+                                     "--",    kHelper};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::Run(argv);
+  };
+  CHECK(listen({"listen", "inet:127.0.0.1@0"}).exit_code == 0);
+  const RunResult six = listen({"listen", "inet6:::1@0"});
+  CAPTURE(six.err);
+  CHECK(six.exit_code == 0);
+  const RunResult named = listen({"listen", "unix:" + dir + "/l.sock"});
+  CAPTURE(named.err);
+  CHECK(named.exit_code == 0);
+  CHECK(Exists(dir + "/l.sock"));
+  // Unbound: the kernel would bind it to the wildcard address.
+  CHECK(listen({"listen"}).exit_code == EPERM);
+  // A bind that failed leaves the socket unbound: judged by the address
+  // it asked for, its listen would reach every interface.
+  const testing::LoopbackSocket held = testing::BindLoopback(SOCK_STREAM);
+  REQUIRE(held.fd >= 0);
+  const RunResult failed =
+      listen({"listen-anyway", "inet:127.0.0.1@" + std::to_string(held.port)});
+  close(held.fd);
+  CHECK(testing::Contains(failed.out, "bind: Address already in use"));
+  CHECK(failed.exit_code == EPERM);
+  Run({"/bin/rm", "-rf", dir});
+}
+
 TEST_CASE("an address rewritten while syd judges a connect is not reached" *
           doctest::skip(geteuid() != 0)) {
   // Allowed: 127.0.0.1 on the port; refused: 127.0.0.2 on the same port,
