@@ -387,15 +387,21 @@ TEST_CASE(
                  "/***\"\n"
                  "sys/trace+listen:allow:arg_@~\"unix:/***\"\n"
                  "sys/trace+bind,listen:fault=EPERM\n");
-  auto listen = [&](std::vector<std::string> args) {
+  auto listen = [&](std::vector<std::string> args,
+                    const std::string& flag = "--stats") {
     std::vector<std::string> argv = {kHelper, "without-pidfd-getfd",
                                      kSyd,    "--backend=" + Backend(),
-                                     "-c",    policy,
-                                     "--",    kHelper};
+                                     flag,    "-c",
+                                     policy,  "--",
+                                     kHelper};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::Run(argv);
   };
   CHECK(listen({"listen", "inet:127.0.0.1@0"}).exit_code == 0);
+  // In a network namespace of the sandbox's own, not syd's: syd asks
+  // the tables there.
+  CHECK(listen({"listen", "inet:127.0.0.1@0"}, "--unshare-net").exit_code == 0);
+  CHECK(listen({"listen"}, "--unshare-net").exit_code == EPERM);
   const RunResult six = listen({"listen", "inet6:::1@0"});
   CAPTURE(six.err);
   CHECK(six.exit_code == 0);
