@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -183,8 +184,8 @@ Listener::Listener(int fd) : fd_(fd) {
         kernel::kSeccompUserNotifFdSyncWakeUp);
   const seccomp_notif_sizes sizes = NotifSizes();
   req_.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
-  resp_.resize(
-      std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
+  resp_size_ =
+      std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp));
 }
 
 Listener::~Listener() { close(fd_); }
@@ -256,13 +257,25 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
 }
 
+bool Listener::AnotherWaits() const {
+  pollfd p{fd_, POLLIN, 0};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
+}
+
 absl::Status Listener::Send(const seccomp_notif_resp& resp) {
-  std::fill(resp_.begin(), resp_.end(), 0);
-  std::memcpy(resp_.data(), &resp, sizeof resp);
+  // The kernel reads its own struct's size. On the stack: answers come
+  // from the deciding thread and DescriptorAnswers' at once.
+  alignas(seccomp_notif_resp) char small[256] = {};
+  std::vector<char> large;
+  char* buf = small;
+  if (resp_size_ > sizeof small) {
+    large.resize(resp_size_);
+    buf = large.data();
+  }
+  std::memcpy(buf, &resp, sizeof resp);
   // ENOENT: the call went away meanwhile (killed, or a signal); nobody
   // waits for the answer.
-  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_SEND, resp_.data()) != 0 &&
-      errno != ENOENT) {
+  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_SEND, buf) != 0 && errno != ENOENT) {
     return Errno("SECCOMP_IOCTL_NOTIF_SEND");
   }
   return absl::OkStatus();

@@ -108,13 +108,15 @@ class Listener {
   // the caller's table cannot take it, with the kernel's error (EMFILE).
   // As Continue.
   absl::Status ReturnDescriptor(uint64_t id, int fd, bool cloexec);
+  // Whether another stopped call is there to be received now.
+  bool AnotherWaits() const;
 
  private:
   absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;
   std::vector<char> req_;  // the kernel's struct may be larger than ours
-  std::vector<char> resp_;
+  size_t resp_size_ = 0;   // and so may its answer
 };
 
 }  // namespace syd::supervise

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "src/policy/policy.h"
 #include "src/supervise/outcome.h"
@@ -68,6 +69,8 @@ class Performed {
   Kind kind() const { return kind_; }
   int64_t answer() const { return ret_; }
   int fd() const { return fd_; }  // syd's: closed with this
+  // The descriptor, no longer closed with this.
+  int ReleaseFd() { return std::exchange(fd_, -1); }
   bool cloexec() const { return cloexec_; }
 
  private:

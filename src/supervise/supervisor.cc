@@ -431,8 +431,10 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     Message(!no_performing_.empty()
                 ? no_performing_
                 : absl::StrFormat(
-                      "%llu calls performed by syd, %llu left to the kernel",
+                      "%llu calls performed by syd (%llu opens answered "
+                      "while it went on), %llu left to the kernel",
                       static_cast<unsigned long long>(performer_.performed()),
+                      static_cast<unsigned long long>(answered_aside_),
                       static_cast<unsigned long long>(performer_.continued())));
     if (!options_.backend_fallback.empty())
       Message(

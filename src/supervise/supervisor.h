@@ -247,6 +247,9 @@ class Supervisor {
   // lets the sandbox make namespaces: in its own user or mount namespace
   // a process is not what syd would be in its place. Then why not.
   Performer performer_;
+  // Performed opens answered on DescriptorAnswers' thread while the
+  // deciding one went on to the next call.
+  uint64_t answered_aside_ = 0;
   std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;

@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "src/supervise/descriptor_answers.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
 #include "src/supervise/signals.h"
@@ -34,8 +35,11 @@ int UserNotifBackend::Supervise(pid_t child) {
   }
   Listener listener(**fd);
   listener_ = &listener;
+  DescriptorAnswers answers(listener);
+  answers_ = &answers;
   if (absl::Status st = InstallStopHandlers(); !st.ok()) {
     s_.EndSandbox(std::string(st.message()));
+    answers_ = nullptr;
     listener_ = nullptr;
     return 125;
   }
@@ -67,13 +71,21 @@ int UserNotifBackend::Supervise(pid_t child) {
     // Nothing says when the others have stopped: while a stop is due, syd
     // looks again every 10 ms (and answers calls meanwhile).
     const timespec recheck{0, 10'000'000};
-    pollfd fds{listener.fd(), POLLIN, 0};
-    if (ppoll(&fds, 1, StopRequested() ? &recheck : nullptr, &waiting) < 0) {
+    pollfd polled[2] = {{listener.fd(), POLLIN, 0},
+                        {answers.failed_fd(), POLLIN, 0}};
+    pollfd& fds = polled[0];
+    if (ppoll(polled, 2, StopRequested() ? &recheck : nullptr, &waiting) < 0) {
       if (errno != EINTR) break;
       if (TakeHangup()) s_.HangUp();
       // A signal for the command once it has gone: to what it left.
       if (int sig = TakePendingSignal()) s_.SignalSandbox(sig);
       continue;
+    }
+    if (polled[1].revents & POLLIN) {
+      if (absl::Status st = answers.TakeFailure(); !st.ok()) {
+        s_.EndSandbox(std::string(st.message()));
+        result = 125;
+      }
     }
     if (fds.revents & POLLIN) {
       absl::StatusOr<std::optional<seccomp_notif>> req = listener.Receive();
@@ -111,6 +123,7 @@ int UserNotifBackend::Supervise(pid_t child) {
   }
   sigprocmask(SIG_UNBLOCK, &chld, nullptr);
   RemoveStopHandlers();
+  answers_ = nullptr;
   listener_ = nullptr;
   return result;
 }
@@ -130,10 +143,17 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   if (o->signal != 0) s_.Signal(pid, *o);
   if (!o->run) return listener_->Return(req.id, o->ret);
   if (o->perform) {
-    const Performed p = s_.performer_.Perform(
+    Performed p = s_.performer_.Perform(
         pid, *o->perform, [&] { return listener_->Waiting(req.id); });
     switch (p.kind()) {
       case Performed::Kind::kDescriptor:
+        // The caller takes it when next scheduled: where another call
+        // waits, syd goes on to it meanwhile.
+        if (listener_->AnotherWaits()) {
+          answers_->Hand(req.id, p.ReleaseFd(), p.cloexec());
+          ++s_.answered_aside_;
+          return absl::OkStatus();
+        }
         return listener_->ReturnDescriptor(req.id, p.fd(), p.cloexec());
       case Performed::Kind::kAnswer:
         return listener_->Return(req.id, p.answer());

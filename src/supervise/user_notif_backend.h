@@ -15,6 +15,7 @@
 
 namespace syd::supervise {
 
+class DescriptorAnswers;
 class Supervisor;
 
 class UserNotifBackend : public Backend {
@@ -44,6 +45,7 @@ class UserNotifBackend : public Backend {
   ListenerChannel channel_;
   // While Supervise runs: the listener, and the call being decided.
   Listener* listener_ = nullptr;
+  DescriptorAnswers* answers_ = nullptr;
   uint64_t call_id_ = 0;
 };
 

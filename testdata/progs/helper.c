@@ -145,6 +145,33 @@ static void* thread_main(void* p) {
   return NULL;
 }
 
+// parallel-opens N K DIR: N threads each make K files DIR/tI.J, write
+// the file's own name through the descriptor the create returned, then
+// open it again to read that back; prints how many descriptors named
+// another file than the one opened.
+struct opener {
+  const char* dir;
+  int index, count, mismatched;
+};
+static void* open_many(void* p) {
+  struct opener* o = p;
+  for (int j = 0; j < o->count; ++j) {
+    char name[64], path[4096], back[64] = {0};
+    snprintf(name, sizeof name, "t%d.%d", o->index, j);
+    snprintf(path, sizeof path, "%s/%s", o->dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const size_t len = strlen(name);
+    if (fd < 0 || write(fd, name, len) != (ssize_t)len) ++o->mismatched;
+    if (fd >= 0) close(fd);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, back, sizeof back - 1) != (ssize_t)len ||
+        strcmp(back, name) != 0)
+      ++o->mismatched;
+    if (fd >= 0) close(fd);
+  }
+  return NULL;
+}
+
 static void* exec_thread(void* p) {
   char** argv = p;
   execv(argv[0], argv);
@@ -1173,6 +1200,22 @@ int main(int argc, char** argv) {
     }
     if (sig == SIGABRT) abort();
     raise(sig);
+    return 0;
+  }
+  if (!strcmp(op, "parallel-opens")) {
+    int n = atoi(a);
+    pthread_t t[64];
+    struct opener o[64];
+    for (int i = 0; i < n && i < 64; ++i) {
+      o[i] = (struct opener){argc > 4 ? argv[4] : ".", i, atoi(b), 0};
+      pthread_create(&t[i], NULL, open_many, &o[i]);
+    }
+    int mismatched = 0;
+    for (int i = 0; i < n && i < 64; ++i) {
+      pthread_join(t[i], NULL);
+      mismatched += o[i].mismatched;
+    }
+    printf("mismatched %d\n", mismatched);
     return 0;
   }
   if (!strcmp(op, "threads")) {  // threads N PREFIX
