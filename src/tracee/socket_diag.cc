@@ -109,16 +109,25 @@ std::optional<SocketAddress> FromStorage(const sockaddr_storage& ss,
   return DecodeSockaddr(reinterpret_cast<const uint8_t*>(&ss), len);
 }
 
+// A sock_diag request: the header, then the family's own request.
+template <typename Request>
+struct Ask {
+  nlmsghdr header;
+  Request request;
+};
+template <typename Request>
+Ask<Request> MakeAsk(uint16_t flags) {
+  Ask<Request> ask{};
+  ask.header.nlmsg_len = sizeof ask;
+  ask.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  ask.header.nlmsg_flags = NLM_F_REQUEST | flags;
+  return ask;
+}
+
 // A TCP or UDP socket of `family`, by a dump of every one.
 std::optional<SocketAddress> InetSocket(int sock, uint8_t family,
                                         uint8_t protocol, uint64_t inode) {
-  struct {
-    nlmsghdr header;
-    inet_diag_req_v2 request;
-  } ask{};
-  ask.header.nlmsg_len = sizeof ask;
-  ask.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  ask.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto ask = MakeAsk<inet_diag_req_v2>(NLM_F_DUMP);
   ask.request.sdiag_family = family;
   ask.request.sdiag_protocol = protocol;
   ask.request.idiag_states = kAllTcpStates;
@@ -152,13 +161,7 @@ std::optional<SocketAddress> InetSocket(int sock, uint8_t family,
 // A unix socket, looked up by its inode: the kernel lists every one,
 // bound or not.
 std::optional<SocketAddress> UnixSocket(int sock, uint64_t inode) {
-  struct {
-    nlmsghdr header;
-    unix_diag_req request;
-  } ask{};
-  ask.header.nlmsg_len = sizeof ask;
-  ask.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  ask.header.nlmsg_flags = NLM_F_REQUEST;
+  auto ask = MakeAsk<unix_diag_req>(0);
   ask.request.sdiag_family = AF_UNIX;
   ask.request.udiag_states = ~0U;
   ask.request.udiag_ino = static_cast<uint32_t>(inode);
