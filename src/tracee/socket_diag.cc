@@ -90,7 +90,7 @@ bool ReadAnswers(int sock, Take take) {
       n = recv(sock, buf, sizeof buf, 0);
     } while (n < 0 && errno == EINTR);
     if (n <= 0) return false;
-    auto len = static_cast<unsigned>(n);
+    int len = static_cast<int>(n);  // NLMSG_NEXT ends it below 0
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len);
          h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_DONE) return false;
