@@ -31,12 +31,7 @@ std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
     // A seccomp profile (or a kernel before 5.6) refuses the copy: the
     // kernel's socket tables say where a bound socket is bound.
     const uint64_t inode = SocketInode(pid_, fd);
-    if (inode == 0) {
-      errno = access(StrCat("/proc/", pid_, "/fd/", fd).c_str(), F_OK) == 0
-                  ? ENOTSOCK
-                  : EBADF;
-      return std::nullopt;
-    }
+    if (inode == 0) return std::nullopt;  // EBADF or ENOTSOCK
     return DiagnosedSocketName(pid_, inode);
   }
   if (copy < 0) return std::nullopt;

@@ -178,7 +178,9 @@ std::optional<SocketAddress> UnixSocket(int sock, uint64_t inode) {
     auto* un = reinterpret_cast<sockaddr_un*>(&ss);
     un->sun_family = AF_UNIX;
     size_t len = offsetof(sockaddr_un, sun_path);
-    unsigned rest = h->nlmsg_len - NLMSG_LENGTH(sizeof *m);
+    // Signed, as rtnetlink(3) has it: an attribute longer than what is
+    // left ends the walk.
+    int rest = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
     for (auto* a = reinterpret_cast<rtattr*>(const_cast<unix_diag_msg*>(m) + 1);
          RTA_OK(a, rest); a = RTA_NEXT(a, rest)) {
       if (a->rta_type != UNIX_DIAG_NAME) continue;
@@ -198,7 +200,16 @@ uint64_t SocketInode(pid_t pid, int fd) {
   const std::optional<std::string> link =
       ReadLink(StrCat("/proc/", pid, "/fd/", fd));
   constexpr std::string_view kPrefix = "socket:[";
-  if (!link || link->compare(0, kPrefix.size(), kPrefix) != 0) return 0;
+  if (!link) {
+    // Only a descriptor that is open has a link; a name too long for
+    // one is no socket's.
+    errno = errno == ENAMETOOLONG ? ENOTSOCK : EBADF;
+    return 0;
+  }
+  if (link->compare(0, kPrefix.size(), kPrefix) != 0) {
+    errno = ENOTSOCK;
+    return 0;
+  }
   return std::strtoull(link->c_str() + kPrefix.size(), nullptr, 10);
 }
 

@@ -23,7 +23,7 @@ namespace syd::tracee {
 std::optional<SocketAddress> DiagnosedSocketName(pid_t pid, uint64_t inode);
 
 // The inode of descriptor `fd` of `pid` when it is a socket ("socket:[N]"),
-// else 0.
+// else 0 with errno EBADF (not open) or ENOTSOCK (another file).
 uint64_t SocketInode(pid_t pid, int fd);
 
 }  // namespace syd::tracee
