@@ -50,7 +50,9 @@ BENCHMARK(BM_EvaluatePathChain)->Arg(10)->Arg(100)->Arg(1000);
 // Without the path index: every rule tried in turn, as before it existed.
 void BM_EvaluatePathChainRuleByRule(benchmark::State& state) {
   Policy indexed = PathRules(static_cast<int>(state.range(0)));
-  Policy p(RuleSet{indexed.rules(), indexed.default_verdict()}, SIZE_MAX);
+  Policy p(RuleSet{.rules = indexed.rules(),
+                   .default_verdict = indexed.default_verdict()},
+           SIZE_MAX);
   Call miss = Open("/home/user/build/src/main.o");
   for (auto _ : state) benchmark::DoNotOptimize(Evaluate(p, miss));
 }

@@ -113,7 +113,9 @@ TEST_CASE("wrong names and values say what is wrong") {
       {"hostname", std::string(65, 'h')},
       {"user", "4294967295"},
   };
-  for (const auto& [name, value] : invalid) {
+  for (const auto& entry : invalid) {
+    const std::string& name = entry.first;  // a binding CAPTURE cannot take
+    const std::string& value = entry.second;
     CAPTURE(name);
     CAPTURE(value);
     CHECK(err(name, value).first == absl::StatusCode::kInvalidArgument);

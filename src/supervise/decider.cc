@@ -259,7 +259,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
     if (const int err =
             KernelWouldFail(e, !sandbox_proc_.empty(), private_root_fd_);
         err != 0)
-      return traced(Outcome{false, -err});
+      return traced(Outcome{.run = false, .ret = -err});
   }
   // syd learn: the refusal is recorded, and the call runs as under a rule
   // that allowed it, reported nowhere.
@@ -354,16 +354,16 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // Unreadable: the process has gone, or syd cannot tell how its paths
   // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
-  if (root == nullptr) return Outcome{false, -EPERM};
+  if (root == nullptr) return Outcome{.run = false, .ret = -EPERM};
   const tracee::LiveProcess process(
       pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_);
   switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;
     case tracee::DecodeResult::kFault:
-      return Outcome{false, -EFAULT};
+      return Outcome{.run = false, .ret = -EFAULT};
     case tracee::DecodeResult::kUnnamed:
-      return Outcome{false, -EPERM};
+      return Outcome{.run = false, .ret = -EPERM};
   }
   return std::nullopt;
 }

@@ -13,22 +13,33 @@ Outcome OutcomeOf(const Verdict& v, pid_t pid, pid_t tgid) {
     case K::kLog:
       return Outcome{};
     case K::kErrno:
-      return Outcome{false, -v.value};
+      return Outcome{.run = false, .ret = -v.value};
     case K::kRetval:
-      return Outcome{false, v.value};
+      return Outcome{.run = false, .ret = v.value};
     case K::kKillProcess:
-      return Outcome{false, -EPERM, sig ? sig : SIGKILL, tgid};
+      return Outcome{.run = false,
+                     .ret = -EPERM,
+                     .signal = sig ? sig : SIGKILL,
+                     .signal_to = tgid};
     case K::kKillThread:
-      return Outcome{false, -EPERM, sig ? sig : SIGKILL, tgid, true};
+      return Outcome{.run = false,
+                     .ret = -EPERM,
+                     .signal = sig ? sig : SIGKILL,
+                     .signal_to = tgid,
+                     .signal_thread = true};
     case K::kTrap:
-      return Outcome{false, -ENOSYS, SIGSYS, tgid, true};
+      return Outcome{.run = false,
+                     .ret = -ENOSYS,
+                     .signal = SIGSYS,
+                     .signal_to = tgid,
+                     .signal_thread = true};
     case K::kDetachProcess:
     case K::kDetachThread:
-      return Outcome{true, 0, sig, pid};
+      return Outcome{.signal = sig, .signal_to = pid};
     case K::kPlugin:
       break;
   }
-  return Outcome{false, -EPERM};
+  return Outcome{.run = false, .ret = -EPERM};
 }
 
 }  // namespace syd::supervise

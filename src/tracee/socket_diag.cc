@@ -90,9 +90,13 @@ bool ReadAnswers(int sock, Take take) {
       n = recv(sock, buf, sizeof buf, 0);
     } while (n < 0 && errno == EINTR);
     if (n <= 0) return false;
-    int len = static_cast<int>(n);  // NLMSG_NEXT ends it below 0
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len);
-         h = NLMSG_NEXT(h, len)) {
+    // NLMSG_OK and NLMSG_NEXT's walk, written out: their length is an
+    // int compared with the unsigned nlmsg_len, and the step past the last
+    // message's padding must end the walk, not wrap it.
+    size_t rest = static_cast<size_t>(n);
+    for (const char* at = buf; rest >= sizeof(nlmsghdr);) {
+      const auto* h = reinterpret_cast<const nlmsghdr*>(at);
+      if (h->nlmsg_len < sizeof(nlmsghdr) || h->nlmsg_len > rest) break;
       if (h->nlmsg_type == NLMSG_DONE) return false;
       if (h->nlmsg_type == NLMSG_ERROR) {
         const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
@@ -100,6 +104,9 @@ bool ReadAnswers(int sock, Take take) {
         return false;
       }
       if (take(h)) return true;
+      const size_t step = std::min<size_t>(NLMSG_ALIGN(h->nlmsg_len), rest);
+      at += step;
+      rest -= step;
     }
   }
 }

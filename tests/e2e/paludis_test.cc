@@ -100,9 +100,10 @@ TEST_CASE("a Paludis phase drives syd through esandbox" *
       {"after_lock", "1"},
       {"write_after_lock", "1"},
   };
-  for (const auto& [name, status] : want) {
+  for (const auto& entry : want) {
+    const std::string& name = entry.first;  // a binding CAPTURE cannot take
     CAPTURE(name);
-    CHECK(s[name] == status);
+    CHECK(s[name] == entry.second);
   }
   // Three connections arrived: open at the start, allowed, open again.
   CHECK(testing::Accepted(listener) == 3);
