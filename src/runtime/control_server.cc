@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,6 +15,7 @@
 #include <system_error>
 
 #include "src/base/strcat.h"
+#include "src/base/thread_holding_signals.h"
 #include "src/kernel/uapi.h"
 
 namespace syd {
@@ -89,19 +89,13 @@ absl::Status ControlServer::Start(Handler handler, Notice notice,
     return absl::InternalError(
         StrCat("the control socket ", path_, ": pipe2: ", strerror(errno)));
   }
-  // The tracer's thread takes the signals syd forwards and SIGUSR2.
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  absl::Status status = absl::OkStatus();
   try {
-    thread_ = std::thread([this] { Serve(); });
+    thread_ = StartThreadHoldingSignals([this] { Serve(); });
   } catch (const std::system_error& e) {
-    status = absl::InternalError(StrCat(
-        "the control socket ", path_, ": cannot start its thread: ", e.what()));
+    return absl::InternalError(StrCat("the control socket ", path_,
+                                      ": cannot start its thread: ", e.what()));
   }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return status;
+  return absl::OkStatus();
 }
 
 void ControlServer::Stop() {

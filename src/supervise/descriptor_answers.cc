@@ -1,21 +1,18 @@
 #include "src/supervise/descriptor_answers.h"
 
-#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <utility>
 
+#include "src/base/thread_holding_signals.h"
+
 namespace syd::supervise {
 
 DescriptorAnswers::DescriptorAnswers(Listener& listener)
     : listener_(listener), failed_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-  // Created with every signal blocked, so that it starts so.
-  sigset_t all, before;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &before);
-  thread_ = std::thread([this] { Run(); });
-  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  // It holds every signal, which ADDFD needs (Listener::ReturnDescriptor).
+  thread_ = StartThreadHoldingSignals([this] { Run(); });
 }
 
 DescriptorAnswers::~DescriptorAnswers() {

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -235,17 +234,14 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   // before it is carried out, and one interrupted before the caller
   // carried it out is withdrawn, the call returning 0 with no descriptor;
   // asked again, it is EINPROGRESS (seen: a SIGUSR2 dump request during a
-  // build ended the sandbox). Signals wait until the answer is in. Only a
+  // build ended the sandbox). Both threads that answer hold the signals
+  // syd catches (CaughtSignals): they wait until the answer is in. Only a
   // stop (SIGSTOP, not blockable) can still interrupt it.
-  sigset_t all, before;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &before);
   int rc;
   while ((rc = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
          errno == EINTR) {
   }
   const int error = errno;
-  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   if (rc >= 0) return absl::OkStatus();
   // ENOENT: the call has gone. EINPROGRESS: answered already, by the
   // withdrawn request above; nothing more can be said to it.

@@ -106,7 +106,8 @@ class Listener {
   // Answers the call with a copy of syd's descriptor `fd` in the caller's
   // table, at its lowest free number, close-on-exec when `cloexec`; where
   // the caller's table cannot take it, with the kernel's error (EMFILE).
-  // As Continue.
+  // As Continue. The calling thread holds the signals syd catches
+  // (CaughtSignals in signals.h): a handler would interrupt the wait.
   absl::Status ReturnDescriptor(uint64_t id, int fd, bool cloexec);
   // Whether another stopped call is there to be received now.
   bool AnotherWaits() const;

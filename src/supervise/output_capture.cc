@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "src/base/strcat.h"
+#include "src/base/thread_holding_signals.h"
 #include "src/policy/limits.h"
 
 namespace syd::supervise {
@@ -76,7 +77,7 @@ OutputCapture::~OutputCapture() {
 
 void OutputCapture::Start() {
   for (Stream& s : streams_) CloseFd(&s.write_end);
-  thread_ = std::thread([this] { Copy(); });
+  thread_ = StartThreadHoldingSignals([this] { Copy(); });
 }
 
 bool OutputCapture::Drain(Stream& s) {

@@ -108,13 +108,29 @@ void StopLikeTheCommand() {
   if (sig == 0) return;
   // The default action, as the command took it; an orphaned process
   // group ignores it, as it would without syd.
+  // The user-notification loop holds it: let it through for the stop.
   signal(sig, SIG_DFL);
-  raise(sig);                        // until SIGCONT
+  sigset_t one, before;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, &before);
+  raise(sig);  // until SIGCONT
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   (void)Install(sig, OnStopSignal);  // as before, which succeeded
 }
 
 absl::Status InstallChildHandler() {
   return Install(SIGCHLD, [](int, siginfo_t*, void*) { OnChild(0); });
+}
+
+sigset_t CaughtSignals() {
+  sigset_t caught;
+  sigemptyset(&caught);
+  for (int sig : kForwarded) sigaddset(&caught, sig);
+  for (int sig : kStopSignals) sigaddset(&caught, sig);
+  sigaddset(&caught, SIGUSR2);
+  sigaddset(&caught, SIGCHLD);
+  return caught;
 }
 
 }  // namespace syd::supervise

@@ -5,6 +5,7 @@
 #ifndef SYD_SUPERVISE_SIGNALS_H_
 #define SYD_SUPERVISE_SIGNALS_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "absl/status/status.h"
@@ -35,6 +36,12 @@ void StopLikeTheCommand();
 // User notification: syd reaps on SIGCHLD, which is blocked but while it
 // waits on the listener.
 absl::Status InstallChildHandler();
+
+// Every signal the handlers above catch. The user-notification loop holds
+// them but while it waits on the listener, so that no handler interrupts
+// a call of syd's that must not be interrupted (ADDFD: see
+// Listener::ReturnDescriptor), and syd's other threads hold them always.
+sigset_t CaughtSignals();
 
 }  // namespace syd::supervise
 

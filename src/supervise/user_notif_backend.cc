@@ -43,12 +43,15 @@ int UserNotifBackend::Supervise(pid_t child) {
     listener_ = nullptr;
     return 125;
   }
-  // SIGCHLD is blocked but while syd waits on the listener, so that a child
-  // that exits between the reaping and the wait is not missed.
-  sigset_t chld, waiting;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &chld, &waiting);
+  // The signals syd catches are held but while syd waits on the
+  // listener: a child that exits between the reaping and the wait is not
+  // missed, and no handler interrupts a call syd makes while it decides
+  // (ADDFD must not be interrupted; holding them here saves two
+  // sigprocmask calls around every performed open).
+  const sigset_t caught = CaughtSignals();
+  sigset_t before, waiting;
+  sigprocmask(SIG_BLOCK, &caught, &before);
+  waiting = before;
   sigdelset(&waiting, SIGCHLD);
   int result = 125;
   int status = 0;
@@ -121,7 +124,7 @@ int UserNotifBackend::Supervise(pid_t child) {
       if (pid == child) command_ended(st);
     }
   }
-  sigprocmask(SIG_UNBLOCK, &chld, nullptr);
+  sigprocmask(SIG_SETMASK, &waiting, nullptr);
   RemoveStopHandlers();
   answers_ = nullptr;
   listener_ = nullptr;
