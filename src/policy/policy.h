@@ -122,8 +122,9 @@ struct Call {
   // show (the kernel then wants a directory there).
   uint8_t trailing_slash = 0;
   // Bit i: the last name of path argument i is "." or "..", which the
-  // resolved path does not show either.
+  // resolved path does not show either; `dotdot_last`: "..".
   uint8_t dots_last = 0;
+  uint8_t dotdot_last = 0;
   std::string comm;
   std::string cmdline;
   // What the sandbox has bound, for BOUND patterns; none matches without.

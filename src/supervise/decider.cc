@@ -165,6 +165,22 @@ int KernelWouldFail(const Call& e, bool own_proc, int root_fd) {
   return 0;
 }
 
+// The errno of the first name in `e` that syd's lookup saw fail, or 0.
+// mount's source is a file only for bind and move mounts, and
+// fanotify_mark's FAN_MARK_FLUSH looks nothing up: no guess.
+int LookupError(const Call& e) {
+  const SyscallInfo* s = FindSyscall(e.nr);
+  if (s == nullptr || s->name == "mount" || s->name == "fanotify_mark")
+    return 0;
+  for (int i = 0; i < s->nargs; ++i) {
+    if (s->args[i].IsPath() && !s->args[i].from_fd && e.strings[i] &&
+        e.path_errors[i] != 0) {
+      return e.path_errors[i];
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool Supervisor::Detached(pid_t pid) {
@@ -281,16 +297,29 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // What syd allows is what happens: a call it may perform, it does (the
   // backend: ptrace performs no open). Not with its checks off, where the
   // test wants the kernel layers alone to act.
+  //
+  // A name syd could not resolve fails the kernel's lookup too (a missing
+  // or non-directory component, too many links, too long): syd answers
+  // the errno rather than let the kernel read the name again, which a
+  // thread could have rewritten in between into one syd refuses.
+  bool answered = false;
   if (d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
       no_performing_.empty()) {
-    out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
+    if (const int err = LookupError(e);
+        err != 0 && !own_exec && (d.rule == nullptr || !d.rule->plugin)) {
+      out = Outcome{.run = false, .ret = -err};
+      answered = true;
+    } else {
+      out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
+    }
   }
   if (e.nr == SYS_bind && out.run && e.addresses[1])
     bound_.Record(pid, static_cast<int>(e.args[0]), *e.addresses[1]);
   // lock:exec takes hold at the call, before the kernel runs it: an exec
   // that then fails has locked too (failing closed), and no exec event is
   // needed, so both backends do it here.
-  if ((e.nr == SYS_execve || e.nr == SYS_execveat) && out.run && !own_exec) {
+  if ((e.nr == SYS_execve || e.nr == SYS_execveat) && (out.run || answered) &&
+      !own_exec) {
     runtime_.OnExec();
     locks_.OnExec(pid);
   }

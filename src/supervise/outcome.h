@@ -44,6 +44,12 @@ struct CallToPerform {
   std::string path;
   bool follows = true;
   std::string path2;  // kRename's and kLink's new name
+  // A name made, removed or moved whose last name is no entry of a parent
+  // syd could open: "." or ".." (an entry of the directory `path` names),
+  // or "/" (`path` is "/"). The kernel fails such a call with no change;
+  // syd makes it on its own copy of the name, which nothing can rewrite.
+  std::string entry;
+  std::string entry2;  // path2's
   // kOpen: as the call gave them; kSetXattr's, kUnlink's (AT_REMOVEDIR),
   // kRename's, kLink's (AT_SYMLINK_FOLLOW resolved away).
   uint64_t flags = 0;

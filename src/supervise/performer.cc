@@ -270,25 +270,33 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       JudgedName(*e.strings[arg], slash(arg), own_proc);
   if (!path) return std::nullopt;
   c.path = *std::move(path);
-  // A name made, removed or moved is its parent's entry: "." and ".." are
-  // none, and a trailing '/' asks for a directory the kernel checks.
+  // A name made, removed or moved is its parent's entry, which syd names
+  // as the call wrote it: a trailing '/' kept (the kernel then wants a
+  // directory), and "." or ".." or the root, which are no parent's entry,
+  // kept too (the kernel fails them, and only the errno is left to it).
+  // The first name of a link is looked up, not made: it is what syd
+  // resolved.
   int arg2 = -1;
   if (ChangesNames(c.kind)) {
     for (int i = arg + 1; i < s->nargs; ++i) {
       if (s->args[i].IsPath()) arg2 = i;
     }
-    for (int i : {arg, arg2}) {
-      if (i >= 0 && ((e.dots_last & (1u << i)) != 0 || slash(i)))
-        return std::nullopt;
-    }
-    if (c.path == "/") return std::nullopt;
   }
+  const auto entry = [&](int i, const std::string& judged) -> std::string {
+    const bool made = s->args[i].access == PathAccess::kCreate ||
+                      s->args[i].access == PathAccess::kDelete;
+    if (made && (e.dots_last & (1u << i)) != 0)
+      return (e.dotdot_last & (1u << i)) != 0 ? ".." : ".";
+    return judged == "/" ? "/" : "";
+  };
+  if (ChangesNames(c.kind)) c.entry = entry(arg, c.path);
   if (arg2 >= 0) {
     if (!e.strings[arg2] || e.path_errors[arg2] != 0) return std::nullopt;
     std::optional<std::string> second =
-        JudgedName(*e.strings[arg2], false, own_proc);
-    if (!second || *second == "/") return std::nullopt;
+        JudgedName(*e.strings[arg2], slash(arg2), own_proc);
+    if (!second) return std::nullopt;
     c.path2 = *std::move(second);
+    c.entry2 = entry(arg2, c.path2);
   }
   switch (c.kind) {
     case Kind::kOpen:
@@ -676,9 +684,15 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
   for (int i = 0; i < 2; ++i) {
     const std::string& path = i == 0 ? c.path : c.path2;
     if (path.empty()) break;
-    const size_t slash = path.rfind('/');
-    entries[i].name = path.substr(slash + 1);
-    const std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+    std::string dir = path;
+    entries[i].name = i == 0 ? c.entry : c.entry2;
+    if (entries[i].name.empty()) {
+      // The last name, and the '/' the call wrote after it.
+      const size_t end = path.find_last_not_of('/');
+      const size_t slash = path.rfind('/', end);
+      entries[i].name = path.substr(slash + 1);
+      dir = slash == 0 ? "/" : path.substr(0, slash);
+    }
     entries[i].dir =
         OpenJudged(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
     if (entries[i].dir < 0) {

@@ -36,8 +36,10 @@ namespace syd::supervise {
 // descriptor, AT_EMPTY_PATH or a NULL name, which no name can race), or a
 // name made, removed or moved (mkdir, mkdirat, mknod, mknodat, unlink,
 // rmdir, unlinkat, rename, renameat, renameat2, link, linkat, symlink,
-// symlinkat; not a last name "." or "..", or one with a trailing '/').
-// Else nothing, and the call is continued.
+// symlinkat; a trailing '/' kept, and ".", ".." and the root made on
+// syd's copy of the name, which the kernel fails). Else nothing, and the
+// call is continued. A name syd could not resolve is not for this: the
+// decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 
 // What syd answers for a call it may perform.

@@ -188,6 +188,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                 : std::string_view(*raw).substr(start, end + 1 - start);
         if (last == "." || last == "..")
           e->dots_last |= static_cast<uint8_t>(1u << i);
+        if (last == "..") e->dotdot_last |= static_cast<uint8_t>(1u << i);
       }
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
@@ -211,10 +212,18 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         e->strings[i] = *raw;
         continue;
       }
-      e->strings[i] =
-          ResolvePath(process.pid(), root, *base, *raw, FollowsLast(*s, *e, i),
-                      &e->path_errors[i], resolve, process.SandboxProc(),
-                      process.RootDescriptor(), process.View());
+      // A name made or removed is its parent's entry, which the kernel
+      // never follows, a trailing '/' or not (mkdir("link/") is EEXIST,
+      // rmdir("link/") ENOTDIR); the resolver would follow a link there.
+      std::string_view name = *raw;
+      if (a.nofollow && (a.access == PathAccess::kCreate ||
+                         a.access == PathAccess::kDelete)) {
+        while (name.size() > 1 && name.back() == '/') name.remove_suffix(1);
+      }
+      e->strings[i] = ResolvePath(process.pid(), root, *base, std::string(name),
+                                  FollowsLast(*s, *e, i), &e->path_errors[i],
+                                  resolve, process.SandboxProc(),
+                                  process.RootDescriptor(), process.View());
     } else if (a.kind == ArgKind::kString) {
       e->strings[i] = process.ReadString(e->args[i], 4096);
     } else if (a.kind == ArgKind::kSockaddr && a.from_fd) {

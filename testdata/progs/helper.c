@@ -730,6 +730,32 @@ static int name_probe(const char* dir) {
             (int)syscall(SYS_renameat2, AT_FDCWD, "reg", AT_FDCWD, "fifo",
                          RENAME_EXCHANGE));
   name_line("renameat", renameat(AT_FDCWD, "rl", AT_FDCWD, "d/rl"));
+  // The last name is no entry of a parent syd could open: a link with a
+  // trailing '/' (never followed by a call that makes or removes a name),
+  // "." and "..". The kernel fails each; the errno is its own.
+  name_line("mkdir-link-slash", mkdir("dlink/", 0700));
+  name_line("rmdir-link-slash", rmdir("dlink/"));
+  name_line("unlink-link-slash", unlink("dlink/"));
+  name_line("rename-link-slash", rename("dlink/", "x"));
+  name_line("rename-onto-link-slash", rename("slashed", "dlink/"));
+  name_line("link-slash", link("reg", "new/"));
+  name_line("link-from-link-slash", link("dlink/", "x"));
+  name_line("symlink-slash", symlink("x", "new/"));
+  name_line("mknod-slash", mknod("new/", S_IFIFO | 0600, 0));
+  name_line("mkdir-dot", mkdir("d/.", 0700));
+  name_line("mkdir-dotdot-last", mkdir("d/..", 0700));
+  name_line("rmdir-dotdot", rmdir("d/sub/.."));
+  name_line("unlink-dot", unlink("d/."));
+  name_line("unlinkat-dotdot", unlinkat(AT_FDCWD, "d/..", AT_REMOVEDIR));
+  name_line("rename-dot", rename("d/.", "x"));
+  name_line("rename-onto-dotdot", rename("reg", "d/.."));
+  name_line("renameat2-noreplace-dot",
+            (int)syscall(SYS_renameat2, AT_FDCWD, "reg", AT_FDCWD, "d/.",
+                         RENAME_NOREPLACE));
+  name_line("symlink-dot", symlink("x", "d/."));
+  name_line("link-dotdot", link("reg", "d/.."));
+  name_line("link-from-dot", link("d/.", "x"));
+  name_line("mknod-dot", mknod("d/.", S_IFIFO | 0600, 0));
   name_line("unlink-dir", unlink("d"));
   name_line("rmdir-full", rmdir("d"));
   name_line("rmdir-file", rmdir("reg"));
@@ -740,6 +766,26 @@ static int name_probe(const char* dir) {
   name_line("unlinkat-bad-flags", unlinkat(AT_FDCWD, "reg", 0x1234));
   name_line("unlink-missing", unlink("missing"));
   name_line("rmdir", rmdir("slashed"));
+  return 0;
+}
+
+// root-probe DIR: names made, removed or moved at the root, from DIR, one
+// line each (the kernel fails them all).
+static int root_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  if (close(open("reg", O_WRONLY | O_CREAT, 0600)) != 0) return report(-1);
+  name_line("mkdir", mkdir("/", 0700));
+  name_line("mkdir-slashes", mkdir("///", 0700));
+  name_line("rmdir", rmdir("/"));
+  name_line("rmdir-dotdot", rmdir("/.."));
+  name_line("unlink", unlink("//"));
+  name_line("unlinkat-dir", unlinkat(AT_FDCWD, "/", AT_REMOVEDIR));
+  name_line("rename-from", rename("/", "x"));
+  name_line("rename-onto", rename("reg", "/"));
+  name_line("link-onto", link("reg", "/"));
+  name_line("link-from", link("/", "x"));
+  name_line("symlink", symlink("x", "/"));
+  name_line("mknod", mknod("/", S_IFIFO | 0600, 0));
   return 0;
 }
 
@@ -1459,6 +1505,7 @@ int main(int argc, char** argv) {
                      !strcmp(op, "race-name-process"));
   if (!strcmp(op, "meta-probe")) return meta_probe(a);
   if (!strcmp(op, "name-probe")) return name_probe(a);
+  if (!strcmp(op, "root-probe")) return root_probe(a);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the
     // sandbox can do to the process outside it that started it (syd):
     // signal it, ptrace it, read its memory two ways; then SIGKILL it

@@ -16,7 +16,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -321,6 +323,95 @@ TEST_CASE("a name rewritten while syd judges it cannot make or remove one") {
     CHECK(testing::Entries(t.no) == 1);
     CHECK(ReadAll(t.no + "/f") == "bad");
   }
+}
+
+// The names in `dir`, each with its mode and size, sorted: what a raced
+// call could have changed there.
+std::string Listing(const std::string& dir) {
+  std::vector<std::string> lines;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    struct stat st;
+    REQUIRE(lstat(entry.path().c_str(), &st) == 0);
+    lines.push_back(entry.path().filename().string() + " " +
+                    std::to_string(st.st_mode) + " " +
+                    std::to_string(st.st_size));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+TEST_CASE(
+    "a name syd cannot resolve, or that ends in '/', '.' or '..', or is "
+    "the root, cannot carry a race") {
+  // Each is a name the kernel would fail or take apart from its parent's
+  // entry; before, syd let the kernel read it again, and a thread that
+  // rewrote it made or removed a name in the refused directory (under
+  // both backends, without a Landlock file layer: as the Paludis profile
+  // under magic stat has none).
+  const Raced t;
+  REQUIRE(mkdir((t.ok + "/d").c_str(), 0755) == 0);
+  // The allowed form of each, and a refused name of the same length.
+  struct Vehicle {
+    std::string form;
+    std::string good;
+    std::string bad;
+  };
+  const std::vector<Vehicle> vehicles = {
+      {"slash", t.ok + "/ff/", t.no + "/fff"},
+      {"dots", t.ok + "/d/..", t.no + "/ffff"},
+      {"missing", t.ok + "/m/ff", t.no + "/ffff"},
+      {"root", std::string(t.no.size() + 2, '/'), t.no + "/r"},
+  };
+  for (const Vehicle& v : vehicles) {
+    std::vector<std::string> ops = {"mkdir", "mknod", "symlink", "unlink"};
+    // Not at the root, which chmod would open to all, and where GOOD.src,
+    // which link and rename move, would be /.src.
+    if (v.form != "root") ops.insert(ops.end(), {"chmod", "link", "rename"});
+    if (PerformsOpens()) ops.push_back("write");
+    for (const std::string& op : ops) {
+      CAPTURE(v.form);
+      CAPTURE(op);
+      // A file at the refused name, for unlink and chmod to reach.
+      if (op == "unlink" || op == "chmod") Write(v.bad, "bad");
+      // GOOD.src for link and rename, in a directory that is there.
+      if (v.form == "slash" && (op == "link" || op == "rename"))
+        REQUIRE(mkdir((t.ok + "/ff").c_str(), 0755) == 0);
+      const std::string before = Listing(t.no);
+      const RunResult r =
+          Syd(t.writes, {kHelper, "race-name", v.good, v.bad, Tries(2000), op});
+      CHECK(r.exit_code == 0);
+      CAPTURE(r.out);
+      CHECK(NumberAfter(r.out, "done ") >= 0);  // the race ran
+      CHECK(Listing(t.no) == before);
+      CHECK(ReadAll(t.no + "/f") == "bad");
+      std::filesystem::remove_all(t.ok + "/ff");
+      std::filesystem::remove(v.bad);
+    }
+  }
+}
+
+TEST_CASE("a name made, removed or moved at the root fails as bare") {
+  // The root is no parent's entry: syd makes these calls on its own copy
+  // of the name, and the kernel fails each with its own errno. Writes are
+  // refused only beneath one directory, so the root's are allowed.
+  const std::string root = testing::MakeTempDir();
+  const std::string bare = root + "/bare";
+  const std::string sandboxed = root + "/sandboxed";
+  REQUIRE(mkdir(bare.c_str(), 0755) == 0);
+  REQUIRE(mkdir(sandboxed.c_str(), 0755) == 0);
+  const RunResult want = Run({kHelper, "root-probe", bare});
+  REQUIRE(want.exit_code == 0);
+  const std::string policy = Policy(
+      root, "sys/trace+%file_wr:arg_=*\"" + root + "/no/***\":fault=EPERM\n");
+  const RunResult got = Syd(policy, {kHelper, "root-probe", sandboxed});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  // The 12 calls, and the open that makes reg where syd performs opens.
+  const int performed = PerformsOpens() ? 13 : 12;
+  CHECK(testing::Contains(
+      got.err, "syd: " + std::to_string(performed) + " calls performed"));
 }
 
 // A loopback TCP port the kernel gave and took back: free for the next
