@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <utility>
 
 #include "src/base/thread_holding_signals.h"
@@ -33,6 +34,12 @@ void DescriptorAnswers::Hand(uint64_t id, int fd, bool cloexec) {
   wake_.notify_one();
 }
 
+void DescriptorAnswers::WaitAnswered() {
+  std::unique_lock<std::mutex> lock(mu_);
+  answered_.wait_for(lock, std::chrono::seconds(1),
+                     [this] { return queue_.empty() && !answering_; });
+}
+
 absl::Status DescriptorAnswers::TakeFailure() {
   uint64_t count;
   if (failed_fd_ >= 0) (void)!read(failed_fd_, &count, sizeof count);
@@ -47,10 +54,13 @@ void DescriptorAnswers::Run() {
     if (queue_.empty()) return;  // ending, and everything answered
     const Answer a = queue_.front();
     queue_.pop_front();
+    answering_ = true;
     lock.unlock();
     absl::Status st = listener_.ReturnDescriptor(a.id, a.fd, a.cloexec);
     close(a.fd);
     lock.lock();
+    answering_ = false;
+    answered_.notify_all();
     if (!st.ok() && failure_.ok()) {
       failure_ = std::move(st);
       const uint64_t one = 1;

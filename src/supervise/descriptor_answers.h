@@ -30,6 +30,10 @@ class DescriptorAnswers {
   // Answers call `id` with a copy of syd's descriptor `fd`, which this
   // takes and closes once the caller has it.
   void Hand(uint64_t id, int fd, bool cloexec);
+  // Returns once every answer handed over has been given, or after a
+  // second: syd's own stop would interrupt one being given (a caller
+  // waits for its answer killably, so it never stops before it has it).
+  void WaitAnswered();
   // An eventfd that becomes readable when an answer failed (the listener
   // did): for the deciding thread's poll.
   int failed_fd() const { return failed_fd_; }
@@ -48,7 +52,9 @@ class DescriptorAnswers {
   int failed_fd_ = -1;
   std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable answered_;
   std::deque<Answer> queue_;  // guarded by mu_
+  bool answering_ = false;    // guarded by mu_
   bool ending_ = false;       // guarded by mu_
   absl::Status failure_;      // guarded by mu_
   std::thread thread_;

@@ -236,16 +236,26 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   // asked again, it is EINPROGRESS (seen: a SIGUSR2 dump request during a
   // build ended the sandbox). Both threads that answer hold the signals
   // syd catches (CaughtSignals): they wait until the answer is in. Only a
-  // stop (SIGSTOP, not blockable) can still interrupt it.
+  // stop (SIGSTOP, not blockable) or a freeze can still interrupt it.
   int rc;
   while ((rc = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
          errno == EINTR) {
   }
   const int error = errno;
   if (rc >= 0) return absl::OkStatus();
-  // ENOENT: the call has gone. EINPROGRESS: answered already, by the
-  // withdrawn request above; nothing more can be said to it.
-  if (error == ENOENT || error == EINPROGRESS) return absl::OkStatus();
+  // ENOENT: the call has gone.
+  if (error == ENOENT) return absl::OkStatus();
+  // EINPROGRESS: this request was taken as the answer and then withdrawn.
+  // A stop signal or the cgroup freezer, which no mask holds, woke the
+  // wait before the caller took the descriptor, and the kernel restarted
+  // it: the caller's open returned 0 and no descriptor, and would write
+  // to whatever its descriptor 0 is. Nothing more can be said to it, so
+  // syd fails closed.
+  if (error == EINPROGRESS) {
+    return absl::DataLossError(
+        "a stop or a freeze interrupted syd as it handed an open's "
+        "descriptor over, and the open returned 0 without one");
+  }
   // The caller's table is full, or the memory for it: the call is still
   // syd's to answer, with what the kernel's open would have said.
   if (error == EMFILE || error == ENOMEM) return Return(id, -error);

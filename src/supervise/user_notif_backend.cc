@@ -70,7 +70,10 @@ int UserNotifBackend::Supervise(pid_t child) {
         if (pid == child) command_ended(status);
       }
     }
-    if (StopRequested() && GroupStopped()) StopLikeTheCommand();
+    if (StopRequested() && GroupStopped()) {
+      answers.WaitAnswered();
+      StopLikeTheCommand();
+    }
     // Nothing says when the others have stopped: while a stop is due, syd
     // looks again every 10 ms (and answers calls meanwhile).
     const timespec recheck{0, 10'000'000};
