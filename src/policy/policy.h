@@ -125,6 +125,9 @@ struct Call {
   // resolved path does not show either; `dotdot_last`: "..".
   uint8_t dots_last = 0;
   uint8_t dotdot_last = 0;
+  // Bit i: path argument i is "", which names the dirfd's own file where
+  // AT_EMPTY_PATH allows (a name with AT_EMPTY_PATH is looked up).
+  uint8_t empty_name = 0;
   std::string comm;
   std::string cmdline;
   // What the sandbox has bound, for BOUND patterns; none matches without.

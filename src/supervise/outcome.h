@@ -63,6 +63,9 @@ struct CallToPerform {
   // where its value is, and its size. Read once, when syd performs.
   uint64_t data = 0;
   uint64_t size = 0;
+  // setxattrat: where its struct xattr_args is (`size` its size), which
+  // gives the value, its size and the flags; read once, when syd performs.
+  uint64_t xattr_args = 0;
   Times times = Times::kTimespec;
   // kSetXattr, kRemoveXattr: the attribute; kSymlink: the link's target.
   std::string name;

@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <utime.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -140,8 +141,10 @@ constexpr Performable kPerformable[] = {
     {"utimensat", Kind::kUtimes, CallToPerform::Times::kTimespec},
     {"setxattr", Kind::kSetXattr},
     {"lsetxattr", Kind::kSetXattr},
+    {"setxattrat", Kind::kSetXattr},
     {"removexattr", Kind::kRemoveXattr},
     {"lremovexattr", Kind::kRemoveXattr},
+    {"removexattrat", Kind::kRemoveXattr},
     {"mkdir", Kind::kMkdir},
     {"mkdirat", Kind::kMkdir},
     {"mknod", Kind::kMknod},
@@ -254,11 +257,12 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   int arg = 0;
   while (arg < s->nargs && (!s->args[arg].IsPath() || s->args[arg].from_fd))
     ++arg;
-  // A NULL name (futimens) or AT_EMPTY_PATH acts on a descriptor: no name
-  // to race.
+  // A NULL name (futimens) or an empty one (AT_EMPTY_PATH) acts on a
+  // descriptor: no name to race. A name given with AT_EMPTY_PATH is
+  // looked up as without it.
   const int at = s->ArgOfKind(ArgKind::kAtFlags);
   if (arg == s->nargs || e.args[arg] == 0 ||
-      (at >= 0 && (e.args[at] & AT_EMPTY_PATH) != 0) || !e.strings[arg] ||
+      (e.empty_name & (1u << arg)) != 0 || !e.strings[arg] ||
       e.path_errors[arg] != 0) {
     return std::nullopt;
   }
@@ -333,15 +337,27 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       c.times = p->times;
       break;
     case Kind::kSetXattr:
-    case Kind::kRemoveXattr:
-      if (!e.strings[arg + 1]) return std::nullopt;
-      c.name = *e.strings[arg + 1];
-      if (c.kind == Kind::kSetXattr) {
-        c.data = e.args[arg + 2];
-        c.size = e.args[arg + 3];
-        c.flags = e.args[arg + 4];
+    case Kind::kRemoveXattr: {
+      // The attribute's name follows the path, after setxattrat's and
+      // removexattrat's flags. Flags they refuse fail before any lookup
+      // (EINVAL): the kernel's.
+      if (at >= 0 &&
+          (e.args[at] & ~uint64_t{AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH}) != 0) {
+        return std::nullopt;
+      }
+      const int name = at >= 0 ? at + 1 : arg + 1;
+      if (!e.strings[name]) return std::nullopt;
+      c.name = *e.strings[name];
+      if (c.kind == Kind::kSetXattr && at >= 0) {
+        c.xattr_args = e.args[name + 1];
+        c.size = e.args[name + 2];
+      } else if (c.kind == Kind::kSetXattr) {
+        c.data = e.args[name + 1];
+        c.size = e.args[name + 2];
+        c.flags = e.args[name + 3];
       }
       break;
+    }
     case Kind::kMkdir:
       c.mode = e.args[arg + 1];
       break;
@@ -409,13 +425,41 @@ bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
   return proc;
 }
 
-Performed Performer::Perform(pid_t tid, const CallToPerform& c,
+Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                              const std::function<bool()>& still_waits) {
-  // What the call's pointer gives, read once, before anything is done: the
-  // kernel would read it once too, and no rule judged it.
+  // What the call's pointers give, read once, before anything is done:
+  // the kernel would read it once too, and no rule judged it.
   std::string data;
   int read_error = 0;
-  if (c.kind == Kind::kUtimes && c.data != 0) {
+  // setxattrat's struct xattr_args gives the value, its size and the
+  // flags, with the kernel's errors for it (EINVAL, E2BIG past a page or
+  // for bytes it does not know, EFAULT).
+  std::optional<CallToPerform> from_args;
+  if (asked.xattr_args != 0) {
+    from_args = asked;
+    from_args->xattr_args = 0;
+    kernel::XattrArgs args{};
+    std::string raw(std::min<uint64_t>(asked.size, kernel::kXattrArgsMax),
+                    '\0');
+    if (asked.size < sizeof args) {
+      read_error = EINVAL;
+    } else if (asked.size > kernel::kXattrArgsMax) {
+      read_error = E2BIG;
+    } else if (!tracee::ReadMemory(tid, asked.xattr_args, raw.data(),
+                                   raw.size())) {
+      read_error = EFAULT;
+    } else if (raw.find_first_not_of('\0', sizeof args) != std::string::npos) {
+      read_error = E2BIG;
+    } else {
+      std::memcpy(&args, raw.data(), sizeof args);
+      from_args->data = args.value;
+      from_args->size = args.size;
+      from_args->flags = args.flags;
+    }
+  }
+  const CallToPerform& c = from_args ? *from_args : asked;
+  if (read_error != 0) {
+  } else if (c.kind == Kind::kUtimes && c.data != 0) {
     data.resize(TimesSize(c.times));
   } else if (c.kind == Kind::kSetXattr) {
     // XATTR_SIZE_MAX: the kernel's E2BIG beyond it.
@@ -426,7 +470,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& c,
       !tracee::ReadMemory(tid, c.data, data.data(), data.size())) {
     read_error = EFAULT;
   }
-  const bool read_memory = c.data != 0;
+  const bool read_memory = c.data != 0 || asked.xattr_args != 0;
   std::optional<tracee::Credentials> caller;
   if (!same_identity_) caller = tracee::CredentialsOf(tid);
   // What was read must be the caller's: it has not gone, its pid reused.
@@ -622,9 +666,10 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
   if (fstat(fd, &st) != 0 || IsProcfs(st.st_dev, fd, c.path))
     return LeftToKernel();
   const int nofollow = c.follows ? 0 : AT_SYMLINK_NOFOLLOW;
-  // The xattr calls have no AT_EMPTY_PATH form before Linux 6.13: they go
-  // through the descriptor's link in syd's /proc, which leads to the
-  // file, never to a link at the end.
+  // The xattr calls have no AT_EMPTY_PATH form for an O_PATH descriptor:
+  // they go through its link in syd's /proc, which reaches what the
+  // descriptor names, the file or, where the call does not follow one, a
+  // link itself (user.* is then the kernel's EPERM, trusted.* set on it).
   const std::string through = StrCat("/proc/thread-self/fd/", fd);
   int rc = 0;
   switch (c.kind) {
@@ -657,12 +702,10 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
       break;
     }
     case Kind::kSetXattr:
-      if (S_ISLNK(st.st_mode)) return LeftToKernel();
       rc = setxattr(through.c_str(), c.name.c_str(), data.data(), data.size(),
                     static_cast<int>(c.flags));
       break;
     case Kind::kRemoveXattr:
-      if (S_ISLNK(st.st_mode)) return LeftToKernel();
       rc = removexattr(through.c_str(), c.name.c_str());
       break;
   }

@@ -192,6 +192,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       }
       if (raw->empty()) {
         // AT_EMPTY_PATH names the descriptor itself; otherwise ENOENT.
+        e->empty_name |= static_cast<uint8_t>(1u << i);
         if (!name_descriptor(dirfd)) return DecodeResult::kUnnamed;
         if (!e->strings[i]) e->strings[i] = "";
         continue;

@@ -285,12 +285,28 @@ static int race_read_link(const char* link, const char* good, const char* bad,
   return 0;
 }
 
+// setxattrat's and removexattrat's (Linux 6.13), which Debian 12's
+// headers lack.
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat 466
+#endif
+struct xattr_args_v0 {
+  uint64_t value;
+  uint32_t size;
+  uint32_t flags;
+};
+
 // race-name GOOD BAD N [OP]: one thread (race-name-process: another
 // process, through a shared mapping) rewrites a buffer with GOOD, then
 // BAD (names of one length), over and over, while this one acts on the
 // name in it N times: by default creates it and writes "w"; "read" reads
 // it, counting the reads that got "bad"; "chmod" (0777), "chown"
-// (65534:65534), "truncate" (to 0), "xattr" (user.raced) and "utimes"
+// (65534:65534; "chown-empty-path" by fchownat with AT_EMPTY_PATH),
+// "truncate" (to 0), "xattr" (user.raced; "lxattr" by
+// lsetxattr, "xattrat" and "lxattrat" by setxattrat) and "utimes"
 // (both times 1 s after the epoch) change its metadata; "mkdir", "mknod"
 // (a FIFO), "symlink", "link" and "rename" (of GOOD.src) make it, and
 // "unlink" removes it, each remaking or removing GOOD itself after. syd
@@ -342,10 +358,20 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
       rc = chmod(buf, 0777);
     } else if (!strcmp(op, "chown")) {
       rc = chown(buf, 65534, 65534);
+    } else if (!strcmp(op, "chown-empty-path")) {
+      // AT_EMPTY_PATH with a name: the kernel looks the name up.
+      rc = fchownat(AT_FDCWD, buf, 65534, 65534, AT_EMPTY_PATH);
     } else if (!strcmp(op, "truncate")) {
       rc = truncate(buf, 0);
     } else if (!strcmp(op, "xattr")) {
       rc = setxattr(buf, "user.raced", "x", 1, 0);
+    } else if (!strcmp(op, "lxattr")) {
+      rc = lsetxattr(buf, "user.raced", "x", 1, 0);
+    } else if (!strcmp(op, "xattrat") || !strcmp(op, "lxattrat")) {
+      struct xattr_args_v0 args = {(uint64_t)(uintptr_t) "x", 1, 0};
+      rc = (int)syscall(SYS_setxattrat, AT_FDCWD, buf,
+                        op[0] == 'l' ? AT_SYMLINK_NOFOLLOW : 0, "user.raced",
+                        &args, sizeof args);
     } else if (!strcmp(op, "utimes")) {
       struct timeval tv[2] = {{1, 0}, {1, 0}};
       rc = utimes(buf, tv);
@@ -598,6 +624,77 @@ static int meta_probe(const char* dir) {
   meta_line("setxattr-empty-name", setxattr("f", "", "v", 1, 0), "f");
   meta_line("removexattr", removexattr("f", "user.t"), "f");
   meta_line("removexattr-again", removexattr("f", "user.t"), "f");
+  // A link's own attribute: user.* the kernel refuses there, trusted.*
+  // (root's) it sets.
+  char value[8] = {0};
+  int rc = lsetxattr("link", "trusted.t", "tl", 2, 0);
+  printf("lsetxattr-link-trusted: %s %zd %s\n", rc ? strerror(errno) : "ok",
+         lgetxattr("link", "trusted.t", value, sizeof value - 1), value);
+  printf("removexattr-link-trusted: %s\n",
+         lremovexattr("link", "trusted.t") ? strerror(errno) : "ok");
+  // setxattrat and removexattrat (Linux 6.13): the struct, its size, the
+  // bytes past what the kernel knows, bad pointers and flags.
+  struct {
+    struct xattr_args_v0 v0;
+    uint64_t more;
+  } xa = {{(uint64_t)(uintptr_t) "at1", 3, 0}, 0};
+  meta_line("setxattrat",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 16),
+            "f");
+  xa.v0.flags = XATTR_CREATE;
+  meta_line("setxattrat-create",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 16),
+            "f");
+  xa.v0.flags = 0;
+  xa.v0.value = (uint64_t)(uintptr_t) "at2";
+  meta_line("setxattrat-larger",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 24),
+            "f");
+  xa.more = 1;
+  meta_line("setxattrat-unknown",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 24),
+            "f");
+  xa.more = 0;
+  meta_line("setxattrat-small",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 8),
+            "f");
+  meta_line("setxattrat-page",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 8192),
+            "f");
+  meta_line(
+      "setxattrat-fault",
+      (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", (void*)8, 16),
+      "f");
+  xa.v0.value = 8;
+  meta_line("setxattrat-value-fault",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 16),
+            "f");
+  xa.v0.value = (uint64_t)(uintptr_t) "at3";
+  xa.v0.flags = 0x100;
+  meta_line("setxattrat-bad-flags",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 16),
+            "f");
+  xa.v0.flags = 0;
+  meta_line(
+      "setxattrat-bad-atflags",
+      (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0x1000, "user.t", &xa, 16),
+      "f");
+  meta_line(
+      "setxattrat-link",
+      (int)syscall(SYS_setxattrat, AT_FDCWD, "link", 0, "user.t", &xa, 16),
+      "f");
+  meta_line("setxattrat-nofollow-link",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "link", AT_SYMLINK_NOFOLLOW,
+                         "user.t", &xa, 16),
+            "link");
+  meta_line("removexattrat-nofollow-link",
+            (int)syscall(SYS_removexattrat, AT_FDCWD, "link",
+                         AT_SYMLINK_NOFOLLOW, "user.t"),
+            "link");
+  meta_line("removexattrat",
+            (int)syscall(SYS_removexattrat, AT_FDCWD, "f", 0, "user.t"), "f");
+  meta_line("removexattrat-again",
+            (int)syscall(SYS_removexattrat, AT_FDCWD, "f", 0, "user.t"), "f");
   return 0;
 }
 

@@ -105,10 +105,10 @@ TEST_CASE("a change of metadata syd performs is the one the kernel makes") {
   // not, with the errors the kernel gives for names and values it
   // refuses, and the file's state after each.
   const RunResult got = SameAsBare("meta-probe", "");
-  // truncate of a FIFO, and lsetxattr of a link, are the kernel's (and
-  // under ptrace the opens that make the files).
+  // truncate of a FIFO is the kernel's (and under ptrace the opens that
+  // make the files); a link's own attributes are syd's.
   if (PerformsOpens()) {
-    CHECK(testing::Contains(got.err, "while it went on), 2 left"));
+    CHECK(testing::Contains(got.err, "while it went on), 1 left"));
   } else {
     CHECK(testing::Contains(got.err, " calls performed by syd"));
     CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
@@ -263,8 +263,8 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   const Raced t;
   struct stat before;
   REQUIRE(stat((t.no + "/f").c_str(), &before) == 0);
-  for (const std::string op :
-       {"chmod", "chown", "truncate", "xattr", "utimes"}) {
+  for (const std::string op : {"chmod", "chown", "chown-empty-path", "truncate",
+                               "xattr", "xattrat", "utimes"}) {
     CAPTURE(op);
     const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
                                        t.no + "/f", Tries(2000), op});
@@ -279,6 +279,18 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
     CHECK(after.st_size == before.st_size);
     CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
     CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+    CHECK(getxattr((t.no + "/f").c_str(), "user.raced", nullptr, 0) < 0);
+  }
+  // The attribute of a link itself: before, syd left it to the kernel,
+  // and 4 or 5 runs in 5 set user.raced on no/f, under both backends.
+  REQUIRE(symlink("f", (t.ok + "/l").c_str()) == 0);
+  for (const std::string op : {"lxattr", "lxattrat"}) {
+    CAPTURE(op);
+    const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/l",
+                                       t.no + "/f", Tries(2000), op});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "done ") >= 0);  // the race ran
     CHECK(getxattr((t.no + "/f").c_str(), "user.raced", nullptr, 0) < 0);
   }
 }
