@@ -23,15 +23,16 @@ inline constexpr unsigned kFilterFlagWaitKillableRecv = 1U << 5;  // 5.19
 inline constexpr unsigned long kSeccompIoctlNotifSetFlags =
     SECCOMP_IOW(4, __u64);
 inline constexpr unsigned long kSeccompUserNotifFdSyncWakeUp = 1UL << 0;
-// 6.13: setxattrat's struct xattr_args (XATTR_ARGS_SIZE_VER0, 16 bytes);
-// the kernel takes up to a page of it, the bytes past these zero.
+// 6.13: setxattrat's struct xattr_args (XATTR_ARGS_SIZE_VER0, 16 bytes).
 struct XattrArgs {
   __aligned_u64 value;
   __u32 size;
   __u32 flags;
 };
 static_assert(sizeof(XattrArgs) == 16);
-inline constexpr size_t kXattrArgsMax = 4096;  // PAGE_SIZE on x86_64
+// What openat2 and setxattrat take of their structs at most (PAGE_SIZE,
+// E2BIG past it); the bytes past the ones the kernel knows must be zero.
+inline constexpr size_t kStructArgMax = 4096;
 
 #ifdef SYS_pidfd_getfd
 static_assert(kSysPidfdGetfd == SYS_pidfd_getfd);

@@ -117,6 +117,10 @@ struct Call {
   // to when it performs the call.
   std::string address_bytes;
   std::optional<uint64_t> open_how_flags;  // openat2
+  // The errno the kernel fails a struct argument with before it looks
+  // anything up, where syd read it: openat2's open_how past its known
+  // bytes (E2BIG).
+  int struct_error = 0;
   uint64_t open_how_mode = 0;
   // Bit i: path argument i ends in '/', which the resolved path does not
   // show (the kernel then wants a directory there).

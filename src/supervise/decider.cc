@@ -299,14 +299,15 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // test wants the kernel layers alone to act.
   //
   // A name syd could not resolve fails the kernel's lookup too (a missing
-  // or non-directory component, too many links, too long): syd answers
+  // or non-directory component, too many links, too long), and a struct
+  // the kernel refuses fails before it (openat2's, E2BIG): syd answers
   // the errno rather than let the kernel read the name again, which a
   // thread could have rewritten in between into one syd refuses.
   bool answered = false;
   if (d.verdict.kind == K::kAllow && !options_.allow_stopped_calls &&
       no_performing_.empty()) {
-    if (const int err = LookupError(e);
-        err != 0 && !own_exec && (d.rule == nullptr || !d.rule->plugin)) {
+    const int err = e.struct_error != 0 ? e.struct_error : LookupError(e);
+    if (err != 0 && !own_exec && (d.rule == nullptr || !d.rule->plugin)) {
       out = Outcome{.run = false, .ret = -err};
       answered = true;
     } else {

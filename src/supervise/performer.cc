@@ -305,9 +305,10 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   switch (c.kind) {
     case Kind::kOpen:
       if (s->name == "openat2") {
-        // A larger struct than syd read may hold fields the kernel
-        // refuses.
-        if (!e.open_how_flags || e.args[3] != sizeof(open_how))
+        // A larger struct than syd read is the same, its bytes past
+        // open_how's zero (the decoder answers E2BIG where they are not);
+        // a smaller one the kernel refuses before it looks anything up.
+        if (!e.open_how_flags || e.args[3] < sizeof(open_how))
           return std::nullopt;
         c.flags = *e.open_how_flags;
         c.mode = e.open_how_mode;
@@ -439,11 +440,11 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     from_args = asked;
     from_args->xattr_args = 0;
     kernel::XattrArgs args{};
-    std::string raw(std::min<uint64_t>(asked.size, kernel::kXattrArgsMax),
+    std::string raw(std::min<uint64_t>(asked.size, kernel::kStructArgMax),
                     '\0');
     if (asked.size < sizeof args) {
       read_error = EINVAL;
-    } else if (asked.size > kernel::kXattrArgsMax) {
+    } else if (asked.size > kernel::kStructArgMax) {
       read_error = E2BIG;
     } else if (!tracee::ReadMemory(tid, asked.xattr_args, raw.data(),
                                    raw.size())) {

@@ -13,10 +13,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "absl/strings/str_format.h"
 #include "src/base/escape.h"
 #include "src/base/strcat.h"
+#include "src/kernel/uapi.h"
 #include "src/lang/identifiers.h"
 #include "src/tracee/paths.h"
 
@@ -102,6 +104,18 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       if (size >= sizeof how && process.Read(e->args[i], &how, sizeof how)) {
         resolve = how.resolve;
         e->open_how_mode = how.mode;
+        // The kernel takes a larger struct (up to a page) whose bytes past
+        // the ones it knows are zero; E2BIG otherwise, before it looks
+        // anything up.
+        if (size > kernel::kStructArgMax) {
+          e->struct_error = E2BIG;
+        } else if (size > sizeof how) {
+          std::string tail(size - sizeof how, '\0');
+          if (!process.Read(e->args[i] + sizeof how, tail.data(), tail.size()))
+            return DecodeResult::kFault;
+          if (tail.find_first_not_of('\0') != std::string::npos)
+            e->struct_error = E2BIG;
+        }
       } else if (!process.Read(e->args[i], &how.flags, sizeof how.flags)) {
         return DecodeResult::kFault;
       }

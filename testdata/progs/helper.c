@@ -305,6 +305,7 @@ struct xattr_args_v0 {
 // name in it N times: by default creates it and writes "w"; "read" reads
 // it, counting the reads that got "bad"; "chmod" (0777), "chown"
 // (65534:65534; "chown-empty-path" by fchownat with AT_EMPTY_PATH),
+// "openat2-larger" (a create through an open_how with zeros past it),
 // "truncate" (to 0), "xattr" (user.raced; "lxattr" by
 // lsetxattr, "xattrat" and "lxattrat" by setxattrat) and "utimes"
 // (both times 1 s after the epoch) change its metadata; "mkdir", "mknod"
@@ -358,6 +359,14 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
       rc = chmod(buf, 0777);
     } else if (!strcmp(op, "chown")) {
       rc = chown(buf, 65534, 65534);
+    } else if (!strcmp(op, "openat2-larger")) {
+      // open_how with 8 bytes past it, zero: the kernel takes it.
+      struct {
+        struct open_how how;
+        uint64_t more;
+      } larger = {{O_WRONLY | O_CREAT, 0644, 0}, 0};
+      int fd = (int)syscall(SYS_openat2, AT_FDCWD, buf, &larger, sizeof larger);
+      rc = fd < 0 ? -1 : close(fd);
     } else if (!strcmp(op, "chown-empty-path")) {
       // AT_EMPTY_PATH with a name: the kernel looks the name up.
       rc = fchownat(AT_FDCWD, buf, 65534, 65534, AT_EMPTY_PATH);
@@ -748,6 +757,22 @@ static int open_probe(const char* dir) {
                                          &nolinks, sizeof nolinks));
   probe_line("fifo", open("fifo", O_RDWR));
   probe_line("missing", open("nothing", O_RDONLY));
+  // open_how larger than the kernel knows: zero past it, or not; smaller;
+  // past a page.
+  struct {
+    struct open_how how;
+    uint64_t more;
+  } larger = {{O_WRONLY | O_CREAT, 0640, 0}, 0};
+  probe_line("openat2-larger",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p3", &larger, sizeof larger));
+  larger.more = 1;
+  probe_line("openat2-unknown",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, sizeof larger));
+  probe_line("openat2-small",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 16));
+  probe_line("openat2-page",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 8192));
+  probe_line("openat2-p4", open("p4", O_RDONLY));
   return 0;
 }
 

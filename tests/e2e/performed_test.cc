@@ -172,6 +172,17 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
     CHECK_FALSE(Exists(t.no + "/g"));
   }
+  SUBCASE("creates through an open_how larger than syd knows") {
+    // Its bytes past open_how zero, which the kernel takes: before, syd
+    // let the kernel read such a call again.
+    const RunResult r =
+        Syd(t.writes, {kHelper, "race-name", t.ok + "/g", t.no + "/g",
+                       Tries(3000), "openat2-larger"});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
+    CHECK_FALSE(Exists(t.no + "/g"));
+  }
   SUBCASE("writes to a file that is there") {
     const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
                                        t.no + "/f", Tries(3000)});
