@@ -711,8 +711,9 @@ TEST_CASE("control socket: no process of the sandbox may use it") {
 // A process that keeps one CPU busy until it is dropped (at most a
 // minute): a SCHED_IDLE process on that CPU runs only in its gaps.
 struct BusyCpu {
+  int cpu;
   pid_t pid = -1;
-  explicit BusyCpu(int cpu) {
+  explicit BusyCpu(int on) : cpu(on) {
     pid = fork();
     if (pid == 0) {
       cpu_set_t set;
@@ -742,20 +743,28 @@ int FirstCpu() {
 }
 
 // syd running the helper's 50 opens of t.allowed/t0.J, each checked
-// against its file, SCHED_IDLE on `cpu`, with `flags`; and syd's pid once
-// the first file is there (syd catches its signals by then).
-pid_t IdleOpens(const Tree& t, int cpu, const std::string& flags,
-                std::unique_ptr<Background>* syd) {
-  const std::string pidfile = t.root + "/syd.pid";
-  *syd = std::make_unique<Background>(std::vector<std::string>{
-      "/bin/sh", "-c",
-      "echo $$ > " + pidfile + "; exec " + kSyd + " --backend=" + Backend() +
-          " " + flags + " -c " + t.policy + " -- taskset -c " +
-          std::to_string(cpu) + " chrt -i 0 " + kHelper +
-          " parallel-opens 1 50 " + t.allowed});
-  WaitFor(t.allowed + "/t0.0");
-  return std::atoi(ReadAll(pidfile).c_str());
-}
+// against its file, SCHED_IDLE on a CPU a busy loop holds, with `flags`;
+// `pid` is syd's once the first file is there (syd catches its signals by
+// then).
+struct IdleOpens {
+  BusyCpu busy;
+  std::unique_ptr<Background> syd;
+  pid_t pid = -1;
+
+  IdleOpens(const Tree& t, const std::string& flags) : busy(FirstCpu()) {
+    REQUIRE(busy.pid > 0);
+    const std::string pidfile = t.root + "/syd.pid";
+    syd = std::make_unique<Background>(std::vector<std::string>{
+        "/bin/sh", "-c",
+        "echo $$ > " + pidfile + "; exec " + kSyd + " --backend=" + Backend() +
+            " " + flags + " -c " + t.policy + " -- taskset -c " +
+            std::to_string(busy.cpu) + " chrt -i 0 " + kHelper +
+            " parallel-opens 1 50 " + t.allowed});
+    WaitFor(t.allowed + "/t0.0");
+    pid = std::atoi(ReadAll(pidfile).c_str());
+    REQUIRE(pid > 0);
+  }
+};
 
 // How many of the 50 files lack their own name.
 int WrongFiles(const Tree& t) {
@@ -779,17 +788,13 @@ TEST_CASE("signals to syd while it hands descriptors over lose no open") {
   // SIGCHLD, 47, 50 and 50 of 50 did not in 3 runs; the test before this
   // one, 3,000 shell opens under the same signals, passed 7 runs in 7).
   Tree t;
-  const int cpu = FirstCpu();
-  const BusyCpu busy(cpu);
-  REQUIRE(busy.pid > 0);
-  std::unique_ptr<Background> syd;
-  const pid_t syd_pid =
-      IdleOpens(t, cpu, "--dump " + t.root + "/dump.json", &syd);
-  REQUIRE(syd_pid > 0);
+  IdleOpens run(t, "--dump " + t.root + "/dump.json");
   // At most 50,000 of them, about 20 s.
-  for (int i = 0; i < 50000 && !syd->done && kill(syd_pid, SIGUSR2) == 0; ++i)
+  for (int i = 0; i < 50000 && !run.syd->done && kill(run.pid, SIGUSR2) == 0;
+       ++i) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
-  const RunResult r = syd->Wait();
+  }
+  const RunResult r = run.syd->Wait();
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out == "mismatched 0\n");
@@ -805,19 +810,15 @@ TEST_CASE("a stop while syd hands a descriptor over ends the sandbox") {
   // why (before, it took EINPROGRESS as answered: exit 0, and 90 of the
   // helper's 100 checks wrong). Under ptrace nothing is handed over.
   Tree t;
-  const int cpu = FirstCpu();
-  const BusyCpu busy(cpu);
-  REQUIRE(busy.pid > 0);
-  std::unique_ptr<Background> syd;
-  const pid_t syd_pid = IdleOpens(t, cpu, "", &syd);
-  REQUIRE(syd_pid > 0);
+  IdleOpens run(t, "");
   // At most 300 stops, about 4 s.
-  for (int i = 0; i < 300 && !syd->done && kill(syd_pid, SIGSTOP) == 0; ++i) {
+  for (int i = 0; i < 300 && !run.syd->done && kill(run.pid, SIGSTOP) == 0;
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    kill(syd_pid, SIGCONT);
+    kill(run.pid, SIGCONT);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const RunResult r = syd->Wait();
+  const RunResult r = run.syd->Wait();
   INFO(r.err);
   INFO(r.out);
   const bool ended =
