@@ -56,7 +56,12 @@ struct CallToPerform {
   uint64_t mode = 0;      // kOpen (O_CREAT, O_TMPFILE), kChmod, kMkdir, kMknod
   uint64_t device = 0;    // kMknod
   bool open_how = false;  // kOpen by openat2: checked as openat2 checks it
-  uint32_t uid = 0;       // kChown, as given (-1: unchanged)
+  // kOpen of /proc/self/fd/N (or /proc/thread-self/fd/N) where descriptor
+  // N names no file syd could name (a pipe, a socket, a deleted file):
+  // N, reopened by syd through the caller's /proc; else -1.
+  int own_fd = -1;
+  bool own_fd_of_thread = false;
+  uint32_t uid = 0;  // kChown, as given (-1: unchanged)
   uint32_t gid = 0;
   int64_t length = 0;  // kTruncate
   // kUtimes: where the caller's times are (0: now), and how; kSetXattr:

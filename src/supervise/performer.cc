@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "src/base/strcat.h"
@@ -270,10 +272,32 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   c.kind = p->kind;
   c.follows = tracee::FollowsLast(*s, e, arg);
   const auto slash = [&](int i) { return (e.trailing_slash & (1u << i)) != 0; };
-  std::optional<std::string> path =
-      JudgedName(*e.strings[arg], slash(arg), own_proc);
-  if (!path) return std::nullopt;
-  c.path = *std::move(path);
+  // /proc/self/fd/N that syd judged as that name: the descriptor names no
+  // file syd could name (/dev/stdout on a pipe). syd reopens the caller's
+  // descriptor, which no rewritten name reaches.
+  if (c.kind == Kind::kOpen && !slash(arg)) {
+    const std::string& judged = *e.strings[arg];
+    for (const std::string_view self :
+         {"/proc/self/fd/", "/proc/thread-self/fd/"}) {
+      if (!judged.starts_with(self)) continue;
+      const std::string_view n = std::string_view(judged).substr(self.size());
+      int fd = 0;
+      if (n.empty() || n.size() > 9 || (n.size() > 1 && n[0] == '0') ||
+          std::from_chars(n.data(), n.data() + n.size(), fd).ptr !=
+              n.data() + n.size()) {
+        break;
+      }
+      c.own_fd = fd;
+      c.own_fd_of_thread = self == "/proc/thread-self/fd/";
+      c.path = judged;
+    }
+  }
+  if (c.own_fd < 0) {
+    std::optional<std::string> path =
+        JudgedName(*e.strings[arg], slash(arg), own_proc);
+    if (!path) return std::nullopt;
+    c.path = *std::move(path);
+  }
   // A name made, removed or moved is its parent's entry, which syd names
   // as the call wrote it: a trailing '/' kept (the kernel then wants a
   // directory), and "." or ".." or the root, which are no parent's entry,
@@ -518,7 +542,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   AsCaller as(own_, caller ? *caller : own_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (sock >= 0) return Socket(c, sock);
-  if (c.kind == Kind::kOpen) return Open(c);
+  if (c.kind == Kind::kOpen) return Open(tid, c);
   if (c.kind == Kind::kTruncate) return Truncate(c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(c, data);
@@ -627,8 +651,45 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   return out;
 }
 
-Performed Performer::Open(const CallToPerform& c) {
-  Performed out = OpenFile(c.path, c.flags, c.mode);
+Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
+  // The caller's descriptor, pinned (O_PATH opens nothing), in syd's /proc
+  // as the caller: what syd judged only while it still names no file syd
+  // could name; a descriptor put there since (dup2) is not what syd
+  // judged, and is refused.
+  const pid_t tgid = tracee::ThreadGroup(tid);
+  if (tgid <= 0) return Performed::Answer(-EACCES);
+  const std::string link =
+      c.own_fd_of_thread
+          ? StrCat("/proc/", tgid, "/task/", tid, "/fd/", c.own_fd)
+          : StrCat("/proc/", tgid, "/fd/", c.own_fd);
+  const int pin = open(link.c_str(), O_PATH | O_CLOEXEC);
+  if (pin < 0) return Performed::Answer(-errno);  // ENOENT: not open
+  const Performed owner = Performed::Descriptor(pin, false);  // closes it
+  const std::string through = StrCat("/proc/thread-self/fd/", pin);
+  struct stat st;
+  const std::optional<std::string> name = tracee::ReadLink(through);
+  if (fstat(pin, &st) != 0 || !name) return Performed::Answer(-EACCES);
+  if (!name->empty() && (*name)[0] == '/' && st.st_nlink > 0)
+    return Performed::Answer(-EACCES);
+  // A socket or an anonymous inode: the kernel's ENXIO; a device with no
+  // name is refused (its open would run in syd).
+  const mode_t type = st.st_mode & S_IFMT;
+  if (type == S_IFSOCK || type == 0) return Performed::Answer(-ENXIO);
+  if (type != S_IFREG && type != S_IFDIR && type != S_IFIFO)
+    return Performed::Answer(-EACCES);
+  // O_NONBLOCK: a pipe with no reader gives ENXIO at once, where the
+  // caller's open would wait for one (docs/architecture.md).
+  const int fd =
+      open(through.c_str(),
+           static_cast<int>(c.flags) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+           static_cast<mode_t>(c.mode));
+  if (fd < 0) return Performed::Answer(-errno);
+  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+}
+
+Performed Performer::Open(pid_t tid, const CallToPerform& c) {
+  Performed out = c.own_fd >= 0 ? ReopenDescriptor(tid, c)
+                                : OpenFile(c.path, c.flags, c.mode);
   if (out.kind() == Performed::Kind::kContinue) return out;
   ++performed_;
   if (out.kind() == Performed::Kind::kDescriptor &&

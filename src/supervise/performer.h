@@ -127,7 +127,9 @@ class Performer {
   // and `mode`, if it is a file or a directory: a descriptor, -errno, or
   // left to the kernel (counted so).
   Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode);
-  Performed Open(const CallToPerform& c);
+  Performed Open(pid_t tid, const CallToPerform& c);
+  // The caller's descriptor c.own_fd reopened (Open).
+  Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);
   Performed Truncate(const CallToPerform& c);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the

@@ -776,6 +776,40 @@ static int open_probe(const char* dir) {
   return 0;
 }
 
+// proc-fd-probe: opens of the process's own descriptors through
+// /proc/self/fd and /proc/thread-self/fd that name no file (a pipe, a
+// socket, an eventfd, a memfd), a line each, and what a reopened pipe and
+// memfd carry: the same lines bare and under syd.
+static int proc_fd_probe(void) {
+  int p[2], s[2];
+  if (pipe(p) != 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, s) != 0)
+    return report(-1);
+  const int ev = (int)syscall(SYS_eventfd2, 0, 0);
+  const int m = (int)syscall(SYS_memfd_create, "m", 0);
+  if (ev < 0 || m < 0 || write(m, "memfd", 5) != 5) return report(-1);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", p[1]);
+  const int w = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  probe_line("pipe-write", w);
+  char got[16] = {0};
+  if (w >= 0 && write(w, "piped", 5) == 5 && read(p[0], got, 5) == 5)
+    printf("pipe-carries: %s\n", got);
+  snprintf(path, sizeof path, "/proc/thread-self/fd/%d", p[1]);
+  probe_line("pipe-thread-self", open(path, O_WRONLY | O_CLOEXEC));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", s[0]);
+  probe_line("socket", open(path, O_WRONLY));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", ev);
+  probe_line("eventfd", open(path, O_RDWR));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", m);
+  const int mr = open(path, O_RDWR);
+  probe_line("memfd", mr);
+  memset(got, 0, sizeof got);
+  if (mr >= 0 && pread(mr, got, 5, 0) == 5) printf("memfd-carries: %s\n", got);
+  probe_line("memfd-excl", open(path, O_RDWR | O_CREAT | O_EXCL, 0600));
+  probe_line("missing", open("/proc/self/fd/999", O_WRONLY | O_CREAT, 0644));
+  return 0;
+}
+
 // name-probe DIR: makes, removes and moves names in DIR every way that
 // shows how it was done (modes under umask 022, links, FIFOs, renames
 // with flags, and the errors the kernel gives), a line each with what DIR
@@ -1598,6 +1632,7 @@ int main(int argc, char** argv) {
     return race_symlink(a, b, argc > 4 ? argv[4] : "",
                         argc > 5 ? atoi(argv[5]) : 0);
   if (!strcmp(op, "open-probe")) return open_probe(a);
+  if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
   if (!strcmp(op, "drop-override-exec")) {
     // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and
     // CAP_DAC_READ_SEARCH out of the bounding set (prctl alone, no

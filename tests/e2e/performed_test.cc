@@ -100,6 +100,24 @@ TEST_CASE("an open syd performs is the one the kernel would have made") {
   }
 }
 
+TEST_CASE(
+    "an open of the process's own descriptor through /proc is the "
+    "kernel's") {
+  // A pipe, a socket, an eventfd and a memfd through /proc/self/fd and
+  // /proc/thread-self/fd: syd reopens the caller's descriptor (the same
+  // pipe, the same memfd), or gives the kernel's ENXIO, EEXIST, ENOENT.
+  const RunResult want = Run({kHelper, "proc-fd-probe"});
+  REQUIRE(want.exit_code == 0);
+  const RunResult got = Syd(
+      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
+      {kHelper, "proc-fd-probe"});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  if (PerformsOpens()) {
+    CHECK(testing::Contains(got.err, "syd: 12 calls performed by syd"));
+  }
+}
+
 TEST_CASE("a change of metadata syd performs is the one the kernel makes") {
   // chmod, chown, truncate, times and xattrs by name, through links and
   // not, with the errors the kernel gives for names and values it
