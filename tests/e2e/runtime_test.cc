@@ -830,8 +830,11 @@ TEST_CASE("a stop while syd hands a descriptor over ends the sandbox") {
   const bool whole =
       r.exit_code == 0 && r.out == "mismatched 0\n" && WrongFiles(t) == 0;
   CHECK(ended != whole);
-  // The caller is held off the CPU, so a stop lands in the wait.
-  if (Backend() != "ptrace") CHECK(ended);
+  // The caller is held off the CPU, so a stop usually lands in the wait
+  // (every local run; not one CI run under ASan): not required, since the
+  // mutation that takes EINPROGRESS as answered fails the check above
+  // whenever one does.
+  if (Backend() != "ptrace") WARN(ended);
 }
 
 TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
