@@ -28,18 +28,21 @@ namespace syd::supervise {
 
 // The call syd may perform for the allowed call `e`, made on a name syd
 // resolved without error, one the kernel could take (shorter than
-// PATH_MAX), not in the sandbox's own /proc (`own_proc`): an open
-// (open, openat, creat, openat2; not O_PATH, which opens nothing), or a
-// change of a file's metadata by name (chmod, fchmodat, fchmodat2, chown,
-// lchown, fchownat, truncate, utime, utimes, futimesat, utimensat,
-// setxattr, lsetxattr, removexattr, lremovexattr; not through a
-// descriptor, AT_EMPTY_PATH or a NULL name, which no name can race), or a
-// name made, removed or moved (mkdir, mkdirat, mknod, mknodat, unlink,
-// rmdir, unlinkat, rename, renameat, renameat2, link, linkat, symlink,
-// symlinkat; a trailing '/' kept, and ".", ".." and the root made on
-// syd's copy of the name, which the kernel fails). Else nothing, and the
-// call is continued. A name syd could not resolve is not for this: the
-// decider answers its errno.
+// PATH_MAX), not in the sandbox's own /proc (`own_proc`):
+// - an open (open, openat, creat, openat2; not O_PATH, which opens
+//   nothing); a /proc/self/fd/N whose descriptor names no file is that
+//   descriptor, reopened;
+// - a change of a file's metadata by name (chmod, fchmodat, fchmodat2,
+//   chown, lchown, fchownat, truncate, utime, utimes, futimesat,
+//   utimensat, setxattr, lsetxattr, setxattrat, removexattr,
+//   lremovexattr, removexattrat; not through a descriptor, an empty name
+//   or a NULL one, which no name can race);
+// - a name made, removed or moved (mkdir, mkdirat, mknod, mknodat,
+//   unlink, rmdir, unlinkat, rename, renameat, renameat2, link, linkat,
+//   symlink, symlinkat; a trailing '/' kept, and ".", ".." and the root
+//   made on syd's copy of the name, which the kernel fails).
+// Else nothing, and the call is continued. A name syd could not resolve
+// is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 
 // What syd answers for a call it may perform.
