@@ -483,10 +483,9 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     }
   }
   const CallToPerform& c = from_args ? *from_args : asked;
-  if (read_error != 0) {
-  } else if (c.kind == Kind::kUtimes && c.data != 0) {
+  if (read_error == 0 && c.kind == Kind::kUtimes && c.data != 0) {
     data.resize(TimesSize(c.times));
-  } else if (c.kind == Kind::kSetXattr) {
+  } else if (read_error == 0 && c.kind == Kind::kSetXattr) {
     // XATTR_SIZE_MAX: the kernel's E2BIG beyond it.
     if (c.size > 65536) read_error = E2BIG;
     if (read_error == 0) data.resize(c.size);
@@ -668,8 +667,7 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
   const std::string through = StrCat("/proc/thread-self/fd/", pin);
   struct stat st;
   const std::optional<std::string> name = tracee::ReadLink(through);
-  if (fstat(pin, &st) != 0 || !name) return Performed::Answer(-EACCES);
-  if (!name->empty() && (*name)[0] == '/' && st.st_nlink > 0)
+  if (fstat(pin, &st) != 0 || !name || tracee::LinkNamesFile(through, *name))
     return Performed::Answer(-EACCES);
   // A socket or an anonymous inode: the kernel's ENXIO; a device with no
   // name is refused (its open would run in syd).

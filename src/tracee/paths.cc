@@ -28,6 +28,12 @@ std::optional<std::string> ReadLink(const std::string& path) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
+bool LinkNamesFile(const std::string& link, const std::string& target) {
+  if (target.empty() || target[0] != '/') return false;
+  struct stat st;
+  return stat(link.c_str(), &st) != 0 || st.st_nlink > 0;
+}
+
 int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
             uint64_t mode) {
   open_how how{};
@@ -359,11 +365,7 @@ std::string WalkPath(pid_t pid, const std::string& root,
       break;
     }
     if (magic) {
-      struct stat st;
-      if (target->empty() || (*target)[0] != '/' ||
-          (stat(link.c_str(), &st) == 0 && st.st_nlink == 0)) {
-        continue;
-      }
+      if (!LinkNamesFile(link, *target)) continue;
       if (crossed(/*follow=*/true)) {
         fail(EXDEV);
         break;

@@ -15,6 +15,12 @@ namespace syd::tracee {
 // than PATH_MAX.
 std::optional<std::string> ReadLink(const std::string& path);
 
+// Whether a descriptor's link in /proc (`link`, which reads `target`)
+// leads to a file by a name syd can walk: an absolute one, of a file not
+// unlinked (or one syd cannot stat). A pipe, a socket, an anonymous inode
+// or a deleted file is reached through the link alone.
+bool LinkNamesFile(const std::string& link, const std::string& target);
+
 // openat2(2), which glibc does not wrap: a descriptor, or -1 with errno.
 int OpenAt2(int dirfd, const char* path, uint64_t flags, uint64_t resolve,
             uint64_t mode = 0);
