@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
 #include <utime.h>
@@ -48,6 +49,24 @@ constexpr int kSettableFlags = O_APPEND | O_DIRECT | O_NOATIME;
 
 bool Creates(uint64_t flags) {
   return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+// The devices whose open does the same whoever opens them: /dev/null,
+// /dev/zero, /dev/full, /dev/random and /dev/urandom (the kernel's
+// devlist in drivers/char/mem.c). Every other device's may depend on the
+// opener (a terminal becomes a session leader's, /dev/tty is the
+// opener's, /dev/net/tun attaches to its network namespace) and is the
+// kernel's to open.
+bool OpensTheSameForAnyone(const struct stat& st) {
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1) return false;
+  const unsigned m = minor(st.st_rdev);
+  return m == 3 || m == 5 || m == 7 || m == 8 || m == 9;
+}
+
+// What syd opens itself: a file, a directory, or such a device.
+bool SydOpens(const struct stat& st) {
+  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+         OpensTheSameForAnyone(st);
 }
 
 // The identity of the thread that performs, changed to the caller's where
@@ -620,12 +639,14 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
 
 Performed Performer::OpenFile(const std::string& path, uint64_t flags,
                               uint64_t mode) {
-  // Only what is a file or directory now is opened by syd; a name that is
-  // not there yet may be created.
+  // Only what is a file, a directory or a device that opens the same for
+  // anyone now is opened by syd; a name that is not there yet may be
+  // created. Left to the kernel, the name is read again: /dev/null, which
+  // every policy lets a program write, would carry any name a thread
+  // wrote over it to the kernel.
   struct stat before;
   if (tracee::LstatIn(root_fd_, path, &before) == 0 &&
-      ((!S_ISREG(before.st_mode) && !S_ISDIR(before.st_mode)) ||
-       IsProcfs(before.st_dev, -1, path))) {
+      (!SydOpens(before) || IsProcfs(before.st_dev, -1, path))) {
     return LeftToKernel();
   }
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
@@ -643,8 +664,7 @@ Performed Performer::OpenFile(const std::string& path, uint64_t flags,
   Performed out = Performed::Descriptor(fd, (flags & O_CLOEXEC) != 0);
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
-  if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-      IsProcfs(st.st_dev, fd, path)) {
+  if (fstat(fd, &st) != 0 || !SydOpens(st) || IsProcfs(st.st_dev, fd, path)) {
     return LeftToKernel();
   }
   return out;

@@ -106,14 +106,14 @@ class Performer {
   void SetPrivateRoot(int fd);
 
   // Performs `c` for thread `tid` as the kernel would have for it, and
-  // says what to answer. Continued: an open of a tty, FIFO, device or
-  // socket (a session leader's open takes its terminal, a FIFO's waits
-  // for its other end), an open a lease would make wait, a call on a
-  // procfs file (syd's /proc/self is syd), an xattr call on a link
-  // itself, and an identity syd cannot take (not root). An error the
-  // kernel gives is answered as it would have been to the caller.
-  // `still_waits` says whether the call is still waiting, after syd read
-  // the caller's memory or /proc (its pid may have been reused).
+  // says what to answer. Continued: an open of a tty, FIFO, socket or a
+  // device other than null, zero, full, random and urandom (a session
+  // leader's open takes its terminal, a FIFO's waits for its other end),
+  // an open a lease would make wait, a call on a procfs file (syd's
+  // /proc/self is syd), and an identity syd cannot take (not root). An
+  // error the kernel gives is answered as it would have been to the
+  // caller. `still_waits` says whether the call is still waiting, after
+  // syd read the caller's memory or /proc (its pid may have been reused).
   Performed Perform(pid_t tid, const CallToPerform& c,
                     const std::function<bool()>& still_waits);
 
