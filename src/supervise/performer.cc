@@ -63,10 +63,36 @@ bool OpensTheSameForAnyone(const struct stat& st) {
   return m == 3 || m == 5 || m == 7 || m == 8 || m == 9;
 }
 
-// What syd opens itself: a file, a directory, or such a device.
-bool SydOpens(const struct stat& st) {
-  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
-         OpensTheSameForAnyone(st);
+// A pseudo-terminal: a slave (/dev/pts/N, UNIX98_PTY_SLAVE_MAJOR and the
+// 7 after it) or the multiplexer (/dev/ptmx, /dev/pts/ptmx), whose new
+// terminal is made in the devpts the opened name is in.
+bool IsPseudoTerminal(const struct stat& st) {
+  if (!S_ISCHR(st.st_mode)) return false;
+  const unsigned m = major(st.st_rdev);
+  return (m >= 136 && m < 144) || (m == 5 && minor(st.st_rdev) == 2);
+}
+
+// Whether syd opens what `st` is, for an open with `flags`, itself; else
+// the kernel does. `takes_terminal` says whether the caller, which leads
+// its session and has no terminal, would make one it opens its own: an
+// open syd does (O_NOCTTY) cannot give it that.
+bool SydOpens(const struct stat& st, uint64_t flags,
+              const std::function<bool()>& takes_terminal) {
+  // A socket's open is the kernel's ENXIO, which syd's gets too.
+  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))
+    return true;
+  // syd opens without waiting: a FIFO's read end, opened to wait for a
+  // writer, is the kernel's; a write end waits only where syd's gets
+  // ENXIO (no reader), which leaves it to the kernel too.
+  if (S_ISFIFO(st.st_mode))
+    return (flags & O_NONBLOCK) != 0 || (flags & O_ACCMODE) != O_RDONLY;
+  if (OpensTheSameForAnyone(st)) return true;
+  if (IsPseudoTerminal(st)) return (flags & O_NOCTTY) != 0 || !takes_terminal();
+  return false;
+}
+
+bool IsFileOrDirectory(const struct stat& st) {
+  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
 }
 
 // The identity of the thread that performs, changed to the caller's where
@@ -637,34 +663,34 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
   return Performed::Answer(rc == 0 ? 0 : -error);
 }
 
-Performed Performer::OpenFile(const std::string& path, uint64_t flags,
-                              uint64_t mode) {
-  // Only what is a file, a directory or a device that opens the same for
-  // anyone now is opened by syd; a name that is not there yet may be
-  // created. Left to the kernel, the name is read again: /dev/null, which
-  // every policy lets a program write, would carry any name a thread
-  // wrote over it to the kernel.
+Performed Performer::OpenFile(
+    const std::string& path, uint64_t flags, uint64_t mode,
+    const std::function<bool(const struct stat&)>& syd_opens) {
+  // Only what `syd_opens` now is opened by syd; a name that is not there
+  // yet may be created. Left to the kernel, the name is read again: any
+  // name a thread wrote over it in between is what the kernel opens.
   struct stat before;
-  if (tracee::LstatIn(root_fd_, path, &before) == 0 &&
-      (!SydOpens(before) || IsProcfs(before.st_dev, -1, path))) {
+  const bool there = tracee::LstatIn(root_fd_, path, &before) == 0;
+  if (there && (!syd_opens(before) || IsProcfs(before.st_dev, -1, path)))
     return LeftToKernel();
-  }
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
   // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
   // must not become its. No link is followed: the path is resolved.
   const int fd = OpenJudged(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
                             RESOLVE_NO_SYMLINKS, mode);
   if (fd < 0) {
-    // A lease on the file, or a FIFO put there with no reader: the
-    // kernel would wait.
-    if ((errno == EWOULDBLOCK || errno == ENXIO) && (flags & O_NONBLOCK) == 0)
+    // A lease on the file, or a FIFO with no reader: the kernel would
+    // wait. A socket's ENXIO is its answer.
+    const bool socket = there && S_ISSOCK(before.st_mode);
+    if ((errno == EWOULDBLOCK || (errno == ENXIO && !socket)) &&
+        (flags & O_NONBLOCK) == 0)
       return LeftToKernel();
     return Performed::Answer(-errno);
   }
   Performed out = Performed::Descriptor(fd, (flags & O_CLOEXEC) != 0);
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
-  if (fstat(fd, &st) != 0 || !SydOpens(st) || IsProcfs(st.st_dev, fd, path)) {
+  if (fstat(fd, &st) != 0 || !syd_opens(st) || IsProcfs(st.st_dev, fd, path)) {
     return LeftToKernel();
   }
   return out;
@@ -706,8 +732,19 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
 }
 
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
-  Performed out = c.own_fd >= 0 ? ReopenDescriptor(tid, c)
-                                : OpenFile(c.path, c.flags, c.mode);
+  // Read from /proc once, and only for a terminal opened without O_NOCTTY.
+  std::optional<bool> leads_without_terminal;
+  const std::function<bool()> takes_terminal = [&] {
+    if (!leads_without_terminal)
+      leads_without_terminal = tracee::LeadsSessionWithoutTerminal(tid);
+    return *leads_without_terminal;
+  };
+  Performed out =
+      c.own_fd >= 0
+          ? ReopenDescriptor(tid, c)
+          : OpenFile(c.path, c.flags, c.mode, [&](const struct stat& st) {
+              return SydOpens(st, c.flags, takes_terminal);
+            });
   if (out.kind() == Performed::Kind::kContinue) return out;
   ++performed_;
   if (out.kind() == Performed::Kind::kDescriptor &&
@@ -722,7 +759,7 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
 Performed Performer::Truncate(const CallToPerform& c) {
   // truncate needs the file open for writing: opened as an open is (a
   // directory gets the kernel's EISDIR).
-  const Performed file = OpenFile(c.path, O_WRONLY, 0);
+  const Performed file = OpenFile(c.path, O_WRONLY, 0, IsFileOrDirectory);
   if (file.kind() == Performed::Kind::kContinue) return Performed::Continue();
   ++performed_;
   if (file.kind() == Performed::Kind::kAnswer)

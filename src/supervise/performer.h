@@ -106,10 +106,11 @@ class Performer {
   void SetPrivateRoot(int fd);
 
   // Performs `c` for thread `tid` as the kernel would have for it, and
-  // says what to answer. Continued: an open of a tty, FIFO, socket or a
-  // device other than null, zero, full, random and urandom (a session
-  // leader's open takes its terminal, a FIFO's waits for its other end),
-  // an open a lease would make wait, a call on a procfs file (syd's
+  // says what to answer. Continued: an open of a FIFO that would wait for
+  // its other end, of a terminal that would become the caller's (it leads
+  // its session and has none, no O_NOCTTY) or is not a pseudo-terminal,
+  // of a device other than null, zero, full, random and urandom, an open
+  // a lease would make wait, a call on a procfs file (syd's
   // /proc/self is syd), and an identity syd cannot take (not root). An
   // error the kernel gives is answered as it would have been to the
   // caller. `still_waits` says whether the call is still waiting, after
@@ -129,7 +130,9 @@ class Performer {
   // Opens `path` for syd, as the kernel would for an open with `flags`
   // and `mode`, if it is a file or a directory: a descriptor, -errno, or
   // left to the kernel (counted so).
-  Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode);
+  // `syd_opens`: whether syd opens what the name is (else the kernel).
+  Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode,
+                     const std::function<bool(const struct stat&)>& syd_opens);
   Performed Open(pid_t tid, const CallToPerform& c);
   // The caller's descriptor c.own_fd reopened (Open).
   Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);

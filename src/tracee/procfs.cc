@@ -150,6 +150,14 @@ bool IsStopped(pid_t tid) {
   return at != std::string::npos && at + 2 < stat.size() && stat[at + 2] == 'T';
 }
 
+bool LeadsSessionWithoutTerminal(pid_t tid) {
+  const std::string stat = ReadStat(StrCat(tid));
+  // Field 6 is the session, 7 the terminal (tty_nr, 0 for none).
+  const uint64_t session = StatField(stat, 6);
+  return session == 0 || (session == static_cast<uint64_t>(ThreadGroup(tid)) &&
+                          StatField(stat, 7) == 0);
+}
+
 pid_t ThreadGroup(pid_t tid) {
   const auto tgid = static_cast<pid_t>(StatusField(tid, "Tgid", 10));
   return tgid != 0 ? tgid : tid;

@@ -36,6 +36,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
@@ -756,6 +757,17 @@ static int open_probe(const char* dir) {
   probe_line("no-symlinks", (int)syscall(SYS_openat2, AT_FDCWD, "link",
                                          &nolinks, sizeof nolinks));
   probe_line("fifo", open("fifo", O_RDWR));
+  // The FIFO has a reader now (the line above): neither open waits.
+  probe_line("fifo-read-nonblock", open("fifo", O_RDONLY | O_NONBLOCK));
+  probe_line("fifo-write-reader", open("fifo", O_WRONLY));
+  if (mkfifo("fifo2", 0600) != 0) return report(-1);
+  probe_line("fifo-write-alone", open("fifo2", O_WRONLY | O_NONBLOCK));
+  struct sockaddr_un un = {.sun_family = AF_UNIX, .sun_path = "sock"};
+  const int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+  if (sock < 0 || bind(sock, (struct sockaddr*)&un, sizeof un) != 0)
+    return report(-1);
+  probe_line("socket", open("sock", O_RDONLY));
+  probe_line("null", open("/dev/null", O_RDONLY));
   probe_line("missing", open("nothing", O_RDONLY));
   // open_how larger than the kernel knows: zero past it, or not; smaller;
   // past a page.
@@ -774,6 +786,44 @@ static int open_probe(const char* dir) {
              (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 8192));
   probe_line("openat2-p4", open("p4", O_RDONLY));
   return 0;
+}
+
+// pty-probe: a pseudo-terminal opened as terminal programs open one: the
+// multiplexer, its slave without taking it (O_NOCTTY), a line written
+// through it; then a child that leads a new session opens the slave
+// without O_NOCTTY, which makes it its terminal. A line each: the same
+// bare and under syd.
+static int pty_probe(void) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  probe_line("ptmx", master);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+    return report(-1);
+  char name[64];
+  if (ptsname_r(master, name, sizeof name) != 0) return report(-1);
+  const int slave = open(name, O_RDWR | O_NOCTTY);
+  probe_line("slave", slave);
+  char got[8] = {0};
+  printf("through: %s\n",
+         slave >= 0 && write(slave, "x", 1) == 1 && read(master, got, 1) == 1
+             ? got
+             : strerror(errno));
+  printf("taken: %s\n", slave >= 0 && tcgetsid(slave) >= 0 ? "yes" : "no");
+  fflush(stdout);
+  const pid_t child = fork();
+  if (child < 0) return report(-1);
+  if (child == 0) {
+    if (setsid() < 0) _exit(1);
+    const int own = open(name, O_RDWR);
+    printf("leader opens: %s, %s\n", own < 0 ? strerror(errno) : "opened",
+           own >= 0 && tcgetsid(own) == getpid() ? "its terminal"
+                                                 : "not its terminal");
+    const int tty = open("/dev/tty", O_RDWR);
+    printf("its /dev/tty: %s\n", tty < 0 ? strerror(errno) : "opened");
+    fflush(stdout);
+    _exit(0);
+  }
+  int status = 0;
+  return waitpid(child, &status, 0) == child && status == 0 ? 0 : 1;
 }
 
 // proc-fd-probe: opens of the process's own descriptors through
@@ -1633,6 +1683,7 @@ int main(int argc, char** argv) {
                         argc > 5 ? atoi(argv[5]) : 0);
   if (!strcmp(op, "open-probe")) return open_probe(a);
   if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
+  if (!strcmp(op, "pty-probe")) return pty_probe();
   if (!strcmp(op, "drop-override-exec")) {
     // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and
     // CAP_DAC_READ_SEARCH out of the bounding set (prctl alone, no

@@ -10,6 +10,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -102,9 +103,30 @@ TEST_CASE("an open syd performs is the one the kernel would have made") {
   // caller's umask, and the kernel's errors for names it refuses.
   const RunResult got =
       SameAsBare("open-probe", "sys/trace+open,openat,openat2,creat:allow\n");
-  // The FIFO and the link opened with O_NOFOLLOW are the kernel's.
+  // The link opened with O_NOFOLLOW is the kernel's; the FIFO opens that
+  // do not wait, the socket's and /dev/null are syd's.
   if (PerformsOpens()) {
-    CHECK(testing::Contains(got.err, "while it went on), 2 left"));
+    CAPTURE(got.err);
+    CHECK(testing::Contains(got.err, "while it went on), 1 left"));
+  }
+}
+
+TEST_CASE(
+    "a pseudo-terminal opens as bare, and one a session leader opens is its "
+    "own") {
+  // syd opens the multiplexer and a slave opened with O_NOCTTY; the open
+  // by which a session leader with no terminal takes one is the kernel's,
+  // as is /dev/tty, the opener's own.
+  const RunResult want = Run({kHelper, "pty-probe"});
+  REQUIRE(want.exit_code == 0);
+  const RunResult got = Syd(
+      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
+      {kHelper, "pty-probe"});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  if (PerformsOpens()) {
+    CAPTURE(got.err);
+    CHECK(testing::Contains(got.err, ", 2 left to the kernel"));
   }
 }
 
@@ -225,6 +247,25 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     CHECK(done > 0);  // the race ran
     CHECK(CallsPerformed(r.err) >= done);
     CHECK_FALSE(Exists(bad));
+  }
+  SUBCASE("writes through a FIFO with a reader") {
+    // The test holds the read end: the caller's write open would not wait,
+    // and syd does it. Left to the kernel, the FIFO is a name the kernel
+    // reads again.
+    const std::string fifo = t.ok + "/p";
+    REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
+    const int reader = open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+    REQUIRE(reader >= 0);
+    const RunResult r =
+        Syd(t.writes, {kHelper, "race-name", fifo, t.no + "/p", Tries(3000)});
+    close(reader);
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CAPTURE(r.err);
+    const long done = NumberAfter(r.out, "done ");
+    CHECK(done > 0);  // the race ran
+    CHECK(CallsPerformed(r.err) >= done);
+    CHECK_FALSE(Exists(t.no + "/p"));
   }
   SUBCASE("writes to a file that is there") {
     const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
