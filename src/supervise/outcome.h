@@ -60,8 +60,12 @@ struct CallToPerform {
   // N names no file syd could name (a pipe, a socket, a deleted file):
   // N, reopened by syd through the caller's /proc; else -1.
   int own_fd = -1;
-  bool own_fd_of_thread = false;
-  uint32_t uid = 0;  // kChown, as given (-1: unchanged)
+  // kOpen of another name in the caller's /proc/self (or
+  // /proc/thread-self): what follows it ("attr/current", "comm"), opened
+  // by syd beneath the caller's /proc/TGID (or its task's); else empty.
+  std::string own_proc_name;
+  bool thread_self = false;  // own_fd's or own_proc_name's, thread-self
+  uint32_t uid = 0;          // kChown, as given (-1: unchanged)
   uint32_t gid = 0;
   int64_t length = 0;  // kTruncate
   // kUtimes: where the caller's times are (0: now), and how; kSetXattr:

@@ -95,6 +95,13 @@ bool IsFileOrDirectory(const struct stat& st) {
   return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
 }
 
+// Thread `tid`'s /proc/self (or /proc/thread-self) in syd's /proc.
+std::string OwnProc(pid_t tid, bool thread_self) {
+  const pid_t tgid = tracee::ThreadGroup(tid);
+  return thread_self ? StrCat("/proc/", tgid, "/task/", tid)
+                     : StrCat("/proc/", tgid);
+}
+
 // The identity of the thread that performs, changed to the caller's where
 // it differs and put back when this ends. Raw syscalls: glibc's wrappers
 // of setgroups and capset would change every thread of syd.
@@ -333,11 +340,23 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
         break;
       }
       c.own_fd = fd;
-      c.own_fd_of_thread = self == "/proc/thread-self/fd/";
+      c.thread_self = self == "/proc/thread-self/fd/";
       c.path = judged;
     }
   }
-  if (c.own_fd < 0) {
+  // Any other name in the caller's own /proc: syd's /proc/self is syd,
+  // so syd opens it beneath the caller's /proc/TGID.
+  if (c.kind == Kind::kOpen && c.own_fd < 0 && !slash(arg)) {
+    const std::string& judged = *e.strings[arg];
+    for (const std::string_view self : {"/proc/self/", "/proc/thread-self/"}) {
+      if (!judged.starts_with(self) || judged.size() == self.size()) continue;
+      if (judged.size() >= PATH_MAX) return std::nullopt;
+      c.own_proc_name = judged.substr(self.size());
+      c.thread_self = self == "/proc/thread-self/";
+      c.path = judged;
+    }
+  }
+  if (c.own_fd < 0 && c.own_proc_name.empty()) {
     std::optional<std::string> path =
         JudgedName(*e.strings[arg], slash(arg), own_proc);
     if (!path) return std::nullopt;
@@ -701,12 +720,8 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
   // as the caller: what syd judged only while it still names no file syd
   // could name; a descriptor put there since (dup2) is not what syd
   // judged, and is refused.
-  const pid_t tgid = tracee::ThreadGroup(tid);
-  if (tgid <= 0) return Performed::Answer(-EACCES);
   const std::string link =
-      c.own_fd_of_thread
-          ? StrCat("/proc/", tgid, "/task/", tid, "/fd/", c.own_fd)
-          : StrCat("/proc/", tgid, "/fd/", c.own_fd);
+      StrCat(OwnProc(tid, c.thread_self), "/fd/", c.own_fd);
   const int pin = open(link.c_str(), O_PATH | O_CLOEXEC);
   if (pin < 0) return Performed::Answer(-errno);  // ENOENT: not open
   const Performed owner = Performed::Descriptor(pin, false);  // closes it
@@ -731,6 +746,23 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
   return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
 }
 
+Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
+  // Beneath the caller's /proc/TGID, with no link followed: what the rest
+  // of the name reaches there is in the caller's process whatever a
+  // thread wrote since. A magic link (ns/net) is the kernel's to follow.
+  const int dir = open(OwnProc(tid, c.thread_self).c_str(),
+                       O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return Performed::Answer(-errno);  // gone
+  const int fd = tracee::OpenAt2(
+      dir, c.own_proc_name.c_str(), c.flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV, c.mode);
+  const int error = errno;
+  close(dir);
+  if (fd < 0 && error == ELOOP) return LeftToKernel();
+  if (fd < 0) return Performed::Answer(-error);
+  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+}
+
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
   // Read from /proc once, and only for a terminal opened without O_NOCTTY.
   std::optional<bool> leads_without_terminal;
@@ -740,8 +772,9 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
     return *leads_without_terminal;
   };
   Performed out =
-      c.own_fd >= 0
-          ? ReopenDescriptor(tid, c)
+      c.own_fd >= 0 ? ReopenDescriptor(tid, c)
+      : !c.own_proc_name.empty()
+          ? OpenOwnProcName(tid, c)
           : OpenFile(c.path, c.flags, c.mode, [&](const struct stat& st) {
               return SydOpens(st, c.flags, takes_terminal);
             });

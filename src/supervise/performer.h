@@ -28,10 +28,12 @@ namespace syd::supervise {
 
 // The call syd may perform for the allowed call `e`, made on a name syd
 // resolved without error, one the kernel could take (shorter than
-// PATH_MAX), not in the sandbox's own /proc (`own_proc`):
+// PATH_MAX), not in the sandbox's own /proc (`own_proc`) but for the
+// caller's own /proc/self:
 // - an open (open, openat, creat, openat2; not O_PATH, which opens
 //   nothing); a /proc/self/fd/N whose descriptor names no file is that
-//   descriptor, reopened;
+//   descriptor, reopened; another name under /proc/self or
+//   /proc/thread-self is opened beneath the caller's /proc/TGID;
 // - a change of a file's metadata by name (chmod, fchmodat, fchmodat2,
 //   chown, lchown, fchownat, truncate, utime, utimes, futimesat,
 //   utimensat, setxattr, lsetxattr, setxattrat, removexattr,
@@ -136,6 +138,8 @@ class Performer {
   Performed Open(pid_t tid, const CallToPerform& c);
   // The caller's descriptor c.own_fd reopened (Open).
   Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);
+  // c.own_proc_name opened beneath the caller's /proc/TGID (Open).
+  Performed OpenOwnProcName(pid_t tid, const CallToPerform& c);
   Performed Truncate(const CallToPerform& c);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the

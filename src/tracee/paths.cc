@@ -90,17 +90,18 @@ bool IsProcRoot(const std::string& dir) {
          st.st_ino == kProcRootIno;
 }
 
-// PID/fd/N, PID/cwd, PID/root, PID/exe and the same under task/TID, given
-// below a procfs root: links the kernel follows to an object, not a name.
+// PID/fd/N, PID/ns/NAME, PID/map_files/RANGE, PID/cwd, PID/root, PID/exe
+// and the same under task/TID, given below a procfs root: links the kernel
+// follows to an object, not a name (ns/net reads "net:[4026531833]").
 bool IsProcMagic(std::string_view rel) {
-  size_t fd = rel.rfind("/fd/");
-  if (fd != std::string_view::npos &&
-      rel.find('/', fd + 4) == std::string_view::npos)
-    return true;
+  const size_t slash = rel.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  const std::string_view dir = rel.substr(0, slash);
+  for (std::string_view parent : {"/fd", "/ns", "/map_files"}) {
+    if (dir.ends_with(parent)) return true;
+  }
   for (std::string_view leaf : {"/cwd", "/root", "/exe"}) {
-    if (rel.size() > leaf.size() &&
-        rel.substr(rel.size() - leaf.size()) == leaf)
-      return true;
+    if (rel.size() > leaf.size() && rel.ends_with(leaf)) return true;
   }
   return false;
 }

@@ -96,6 +96,10 @@ TEST_CASE("/proc/self is the tracee's, and stays spelt so") {
                     false) == "/proc/self/fd/" + std::to_string(fd));
   CHECK(ResolvePath(4242, "/", "/", "/proc/thread-self/attr/current", true) ==
         "/proc/thread-self/attr/current");
+  // A namespace's link is magic too: it names no file, and its target
+  // ("net:[4026531833]") no name beside it.
+  CHECK(ResolvePath(me, "/", "/", "/proc/self/ns/net", true) ==
+        "/proc/self/ns/net");
   // A pipe is no file: the path stops at the descriptor.
   int p[2];
   REQUIRE(pipe(p) == 0);

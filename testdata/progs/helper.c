@@ -826,6 +826,38 @@ static int pty_probe(void) {
   return waitpid(child, &status, 0) == child && status == 0 ? 0 : 1;
 }
 
+// proc-self-probe: opens of names in the process's own /proc/self and
+// /proc/thread-self, a line each, and what was read or written through
+// them: the same lines bare and under syd.
+static char proc_marker[] = "marker";
+static int proc_self_probe(void) {
+  const int comm = open("/proc/self/comm", O_WRONLY);
+  probe_line("comm", comm);
+  if (comm < 0 || write(comm, "probe", 5) != 5) return report(-1);
+  char got[32] = {0};
+  const int back = open("/proc/thread-self/comm", O_RDONLY);
+  probe_line("thread-comm", back);
+  printf("comm now: %s",
+         back >= 0 && read(back, got, sizeof got - 1) > 0 ? got : "(unread)\n");
+  const int mem = open("/proc/self/mem", O_RDWR);
+  probe_line("mem", mem);
+  char seen[sizeof proc_marker] = {0};
+  printf("mem reads itself: %s\n",
+         mem >= 0 &&
+                 pread(mem, seen, sizeof seen, (off_t)(uintptr_t)proc_marker) ==
+                     sizeof seen &&
+                 !strcmp(seen, proc_marker)
+             ? "yes"
+             : "no");
+  probe_line("fd-dir", open("/proc/self/fd", O_RDONLY | O_DIRECTORY));
+  probe_line("ns", open("/proc/self/ns/net", O_RDONLY));
+  probe_line("status-dir", open("/proc/self/status", O_RDONLY | O_DIRECTORY));
+  probe_line("missing", open("/proc/self/nothing", O_RDONLY));
+  probe_line("create", open("/proc/self/new", O_WRONLY | O_CREAT, 0600));
+  probe_line("task-missing", open("/proc/thread-self/nothing/x", O_RDONLY));
+  return 0;
+}
+
 // proc-fd-probe: opens of the process's own descriptors through
 // /proc/self/fd and /proc/thread-self/fd that name no file (a pipe, a
 // socket, an eventfd, a memfd), a line each, and what a reopened pipe and
@@ -1684,6 +1716,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "open-probe")) return open_probe(a);
   if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
   if (!strcmp(op, "pty-probe")) return pty_probe();
+  if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
   if (!strcmp(op, "drop-override-exec")) {
     // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and
     // CAP_DAC_READ_SEARCH out of the bounding set (prctl alone, no
