@@ -34,6 +34,14 @@ void DescriptorAnswers::Hand(uint64_t id, int fd, bool cloexec) {
   wake_.notify_one();
 }
 
+void DescriptorAnswers::HandError(uint64_t id, int64_t error) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back({id, -1, false, error});
+  }
+  wake_.notify_one();
+}
+
 void DescriptorAnswers::WaitAnswered() {
   std::unique_lock<std::mutex> lock(mu_);
   answered_.wait_for(lock, std::chrono::seconds(1),
@@ -56,8 +64,10 @@ void DescriptorAnswers::Run() {
     queue_.pop_front();
     answering_ = true;
     lock.unlock();
-    absl::Status st = listener_.ReturnDescriptor(a.id, a.fd, a.cloexec);
-    close(a.fd);
+    absl::Status st = a.fd < 0
+                          ? listener_.Return(a.id, a.error)
+                          : listener_.ReturnDescriptor(a.id, a.fd, a.cloexec);
+    if (a.fd >= 0) close(a.fd);
     lock.lock();
     answering_ = false;
     answered_.notify_all();

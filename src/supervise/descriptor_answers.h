@@ -30,6 +30,9 @@ class DescriptorAnswers {
   // Answers call `id` with a copy of syd's descriptor `fd`, which this
   // takes and closes once the caller has it.
   void Hand(uint64_t id, int fd, bool cloexec);
+  // Answers call `id` with -errno `error` (an open that waited, and
+  // failed).
+  void HandError(uint64_t id, int64_t error);
   // Returns once every answer handed over has been given, or after a
   // second: syd's own stop would interrupt one being given (a caller
   // waits for its answer killably, so it never stops before it has it).
@@ -43,8 +46,9 @@ class DescriptorAnswers {
  private:
   struct Answer {
     uint64_t id;
-    int fd;
+    int fd;  // -1: answer `error`
     bool cloexec;
+    int64_t error = 0;
   };
   void Run();
 

@@ -169,6 +169,26 @@ class AsCaller {
   bool ids_set_ = false;
 };
 
+}  // namespace
+
+int OpenWaiting(const Performed& p) {
+  // As the caller: the open checks its permission on the FIFO, which the
+  // pin (O_PATH) did not. The thread is the open's alone, but its
+  // fs_struct is the deciding thread's: the umask, which an open that
+  // creates nothing does not use, is left as it is.
+  tracee::Credentials caller = p.caller_;
+  caller.umask = p.own_.umask;
+  AsCaller as(p.own_, caller);
+  if (!as.Take()) return -EPERM;
+  const int fd =
+      open(StrCat("/proc/thread-self/fd/", p.fd_).c_str(),
+           static_cast<int>(p.flags_ & ~uint64_t{O_CREAT | O_EXCL | O_TRUNC}) |
+               O_NOCTTY | O_CLOEXEC);
+  return fd >= 0 ? fd : -errno;
+}
+
+namespace {
+
 using Kind = CallToPerform::Kind;
 
 // The calls syd performs, by name.
@@ -602,7 +622,8 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
       if (fd >= 0) close(fd);
     }
   } closer{sock};
-  AsCaller as(own_, caller ? *caller : own_);
+  as_ = caller ? *caller : own_;
+  AsCaller as(own_, as_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (sock >= 0) return Socket(c, sock);
   if (c.kind == Kind::kOpen) return Open(tid, c);
@@ -684,12 +705,19 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
 
 Performed Performer::OpenFile(
     const std::string& path, uint64_t flags, uint64_t mode,
-    const std::function<bool(const struct stat&)>& syd_opens) {
+    const std::function<bool(const struct stat&)>& syd_opens, bool may_wait) {
   // Only what `syd_opens` now is opened by syd; a name that is not there
   // yet may be created. Left to the kernel, the name is read again: any
   // name a thread wrote over it in between is what the kernel opens.
   struct stat before;
   const bool there = tracee::LstatIn(root_fd_, path, &before) == 0;
+  const bool blocking = (flags & O_NONBLOCK) == 0;
+  // A FIFO's read end opened to wait for a writer: syd's own open, even
+  // for a moment, would let a waiting writer go on.
+  if (may_wait && there && S_ISFIFO(before.st_mode) && blocking &&
+      (flags & O_ACCMODE) == O_RDONLY) {
+    return WaitForOtherEnd(path, flags);
+  }
   if (there && (!syd_opens(before) || IsProcfs(before.st_dev, -1, path)))
     return LeftToKernel();
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
@@ -701,8 +729,9 @@ Performed Performer::OpenFile(
     // A lease on the file, or a FIFO with no reader: the kernel would
     // wait. A socket's ENXIO is its answer.
     const bool socket = there && S_ISSOCK(before.st_mode);
-    if ((errno == EWOULDBLOCK || (errno == ENXIO && !socket)) &&
-        (flags & O_NONBLOCK) == 0)
+    if (errno == ENXIO && !socket && blocking && may_wait)
+      return WaitForOtherEnd(path, flags);
+    if ((errno == EWOULDBLOCK || (errno == ENXIO && !socket)) && blocking)
       return LeftToKernel();
     return Performed::Answer(-errno);
   }
@@ -713,6 +742,21 @@ Performed Performer::OpenFile(
     return LeftToKernel();
   }
   return out;
+}
+
+Performed Performer::WaitForOtherEnd(const std::string& path, uint64_t flags) {
+  // What the kernel fails before it waits.
+  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+    return Performed::Answer(-EEXIST);
+  if ((flags & O_DIRECTORY) != 0) return Performed::Answer(-ENOTDIR);
+  const int pin = OpenJudged(path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+  if (pin < 0) return Performed::Answer(-errno);
+  struct stat st;
+  if (fstat(pin, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+    close(pin);
+    return LeftToKernel();  // no longer a FIFO: the kernel's
+  }
+  return Performed::Waits(pin, flags, own_, as_);
 }
 
 Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
@@ -771,13 +815,15 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
       leads_without_terminal = tracee::LeadsSessionWithoutTerminal(tid);
     return *leads_without_terminal;
   };
-  Performed out =
-      c.own_fd >= 0 ? ReopenDescriptor(tid, c)
-      : !c.own_proc_name.empty()
-          ? OpenOwnProcName(tid, c)
-          : OpenFile(c.path, c.flags, c.mode, [&](const struct stat& st) {
-              return SydOpens(st, c.flags, takes_terminal);
-            });
+  Performed out = c.own_fd >= 0 ? ReopenDescriptor(tid, c)
+                  : !c.own_proc_name.empty()
+                      ? OpenOwnProcName(tid, c)
+                      : OpenFile(
+                            c.path, c.flags, c.mode,
+                            [&](const struct stat& st) {
+                              return SydOpens(st, c.flags, takes_terminal);
+                            },
+                            waits_aside_);
   if (out.kind() == Performed::Kind::kContinue) return out;
   ++performed_;
   if (out.kind() == Performed::Kind::kDescriptor &&

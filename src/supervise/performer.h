@@ -9,6 +9,7 @@
 #ifndef SYD_SUPERVISE_PERFORMER_H_
 #define SYD_SUPERVISE_PERFORMER_H_
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -54,6 +55,10 @@ class Performed {
     kContinue,    // the kernel does it (see Performer::Perform)
     kAnswer,      // answer() is the call's result: 0, or -errno
     kDescriptor,  // an open: hand fd() to the caller
+    // An open of a FIFO that waits for its other end, as the caller's
+    // would: fd() is the FIFO, pinned (O_PATH); OpenWaiting opens it on a
+    // thread of its own (WaitingOpens), which then answers.
+    kWaits,
   };
   static Performed Continue() { return Performed(Kind::kContinue, 0, -1); }
   static Performed Answer(int64_t ret) {
@@ -64,8 +69,24 @@ class Performed {
     p.cloexec_ = cloexec;
     return p;
   }
+  static Performed Waits(int pin, uint64_t flags,
+                         const tracee::Credentials& own,
+                         const tracee::Credentials& caller) {
+    Performed p(Kind::kWaits, 0, pin);
+    p.cloexec_ = (flags & O_CLOEXEC) != 0;
+    p.flags_ = flags;
+    p.own_ = own;
+    p.caller_ = caller;
+    return p;
+  }
   Performed(Performed&& o) noexcept
-      : kind_(o.kind_), ret_(o.ret_), fd_(o.fd_), cloexec_(o.cloexec_) {
+      : kind_(o.kind_),
+        ret_(o.ret_),
+        fd_(o.fd_),
+        cloexec_(o.cloexec_),
+        flags_(o.flags_),
+        own_(std::move(o.own_)),
+        caller_(std::move(o.caller_)) {
     o.fd_ = -1;
   }
   Performed& operator=(Performed&&) = delete;
@@ -81,12 +102,23 @@ class Performed {
   bool cloexec() const { return cloexec_; }
 
  private:
+  friend int OpenWaiting(const Performed& p);
   Performed(Kind kind, int64_t ret, int fd) : kind_(kind), ret_(ret), fd_(fd) {}
   Kind kind_;
   int64_t ret_;
   int fd_;
   bool cloexec_ = false;
+  // kWaits: the call's flags, and syd's identity and the caller's.
+  uint64_t flags_ = 0;
+  tracee::Credentials own_;
+  tracee::Credentials caller_;
 };
+
+// Opens the FIFO of `p` (kWaits) as its caller, with the call's flags,
+// waiting for its other end as the kernel would: a descriptor, or -errno
+// (-EINTR: a signal interrupted the wait, which may be taken up again).
+// On a thread of its own, whose identity it changes for good.
+int OpenWaiting(const Performed& p);
 
 // Performs calls on the thread that decides them, as the caller: its
 // file-system ids, groups, effective capabilities and umask, set on that
@@ -103,16 +135,21 @@ class Performer {
   // with, syd's.
   void IdentityMayDiffer() { same_identity_ = false; }
 
+  // The backend opens FIFOs that wait on threads of their own
+  // (WaitingOpens): such an open is kWaits, not continued.
+  void WaitAside() { waits_aside_ = true; }
+
   // The sandbox has a private root (isolate/bind=...), `fd` (kept open by
   // the caller): names are the sandbox's, and syd acts beneath it.
   void SetPrivateRoot(int fd);
 
   // Performs `c` for thread `tid` as the kernel would have for it, and
-  // says what to answer. Continued: an open of a FIFO that would wait for
-  // its other end, of a terminal that would become the caller's (it leads
-  // its session and has none, no O_NOCTTY) or is not a pseudo-terminal,
-  // of a device other than null, zero, full, random and urandom, an open
-  // a lease would make wait, a call on a procfs file (syd's
+  // says what to answer. An open of a FIFO that would wait for its other
+  // end is kWaits where the backend waits aside (WaitAside). Continued:
+  // such an open elsewhere, an open of a terminal that would become the
+  // caller's (it leads its session and has none, no O_NOCTTY) or is not a
+  // pseudo-terminal, of a device other than null, zero, full, random and
+  // urandom, an open a lease would make wait, a call on a procfs file (syd's
   // /proc/self is syd), and an identity syd cannot take (not root). An
   // error the kernel gives is answered as it would have been to the
   // caller. `still_waits` says whether the call is still waiting, after
@@ -132,9 +169,14 @@ class Performer {
   // Opens `path` for syd, as the kernel would for an open with `flags`
   // and `mode`, if it is a file or a directory: a descriptor, -errno, or
   // left to the kernel (counted so).
-  // `syd_opens`: whether syd opens what the name is (else the kernel).
+  // `syd_opens`: whether syd opens what the name is (else the kernel);
+  // `may_wait`: a FIFO open that waits for its other end is kWaits.
   Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode,
-                     const std::function<bool(const struct stat&)>& syd_opens);
+                     const std::function<bool(const struct stat&)>& syd_opens,
+                     bool may_wait = false);
+  // The FIFO `path` pinned, to be opened with `flags` once its other end
+  // comes (kWaits), or the kernel's error before it would wait.
+  Performed WaitForOtherEnd(const std::string& path, uint64_t flags);
   Performed Open(pid_t tid, const CallToPerform& c);
   // The caller's descriptor c.own_fd reopened (Open).
   Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);
@@ -171,7 +213,9 @@ class Performer {
 
   std::function<void(const std::string&)> message_;
   bool same_identity_ = true;
+  bool waits_aside_ = false;
   tracee::Credentials own_;
+  tracee::Credentials as_;    // the identity of the call being performed
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
   bool said_cannot_switch_ = false;

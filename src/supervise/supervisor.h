@@ -250,6 +250,9 @@ class Supervisor {
   // Performed opens answered on DescriptorAnswers' thread while the
   // deciding one went on to the next call.
   uint64_t answered_aside_ = 0;
+  // Opens of a FIFO that waited for its other end on a thread of their
+  // own (WaitingOpens).
+  uint64_t waited_aside_ = 0;
   std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;

@@ -13,6 +13,7 @@
 #include "src/supervise/listener.h"
 #include "src/supervise/signals.h"
 #include "src/supervise/supervisor.h"
+#include "src/supervise/waiting_opens.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -43,6 +44,9 @@ int UserNotifBackend::Supervise(pid_t child) {
     listener_ = nullptr;
     return 125;
   }
+  WaitingOpens fifo_waits(listener, answers);
+  waiting_ = &fifo_waits;
+  s_.performer_.WaitAside();
   // The signals syd catches are held but while syd waits on the
   // listener: a child that exits between the reaping and the wait is not
   // missed, and no handler interrupts a call syd makes while it decides
@@ -129,6 +133,7 @@ int UserNotifBackend::Supervise(pid_t child) {
   }
   sigprocmask(SIG_SETMASK, &waiting, nullptr);
   RemoveStopHandlers();
+  waiting_ = nullptr;
   answers_ = nullptr;
   listener_ = nullptr;
   return result;
@@ -163,6 +168,13 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
         return listener_->ReturnDescriptor(req.id, p.fd(), p.cloexec());
       case Performed::Kind::kAnswer:
         return listener_->Return(req.id, p.answer());
+      case Performed::Kind::kWaits:
+        // A FIFO's other end may take long: a thread of its own waits.
+        if (waiting_->Start(req.id, p)) {
+          ++s_.waited_aside_;
+          return absl::OkStatus();
+        }
+        return listener_->Return(req.id, -ENFILE);
       case Performed::Kind::kContinue:
         break;
     }

@@ -16,6 +16,7 @@
 namespace syd::supervise {
 
 class DescriptorAnswers;
+class WaitingOpens;
 class Supervisor;
 
 class UserNotifBackend : public Backend {
@@ -46,6 +47,7 @@ class UserNotifBackend : public Backend {
   // While Supervise runs: the listener, and the call being decided.
   Listener* listener_ = nullptr;
   DescriptorAnswers* answers_ = nullptr;
+  WaitingOpens* waiting_ = nullptr;  // while Supervise runs
   uint64_t call_id_ = 0;
 };
 

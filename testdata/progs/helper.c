@@ -338,6 +338,8 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
     if (buf == MAP_FAILED) return 1;
   }
   memcpy(buf, good, len + 1);
+  // GOOD may be a FIFO whose reader leaves between two writers.
+  signal(SIGPIPE, SIG_IGN);
   struct flipper f = {buf, {good, bad}, len, 0};
   pthread_t t;
   pid_t flipper = 0;
@@ -785,6 +787,43 @@ static int open_probe(const char* dir) {
   probe_line("openat2-page",
              (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 8192));
   probe_line("openat2-p4", open("p4", O_RDONLY));
+  return 0;
+}
+
+// fifo-wait-probe DIR: opens of a FIFO in DIR that wait for the other
+// end, a line each: a read end whose writer comes 0.2 s later, a write
+// end whose reader comes then, and the errors the kernel gives before it
+// waits. The same lines bare and under syd.
+static int fifo_wait_probe(const char* dir) {
+  if (chdir(dir) != 0 || mkfifo("w", 0600) != 0) return report(-1);
+  for (int reader_waits = 1; reader_waits >= 0; --reader_waits) {
+    fflush(stdout);
+    const pid_t child = fork();
+    if (child < 0) return report(-1);
+    if (child == 0) {
+      usleep(200 * 1000);
+      const int fd = open("w", reader_waits ? O_WRONLY : O_RDONLY);
+      if (fd < 0) _exit(1);
+      char got[8] = {0};
+      if (reader_waits ? write(fd, "hello", 5) != 5 : read(fd, got, 5) != 5)
+        _exit(1);
+      _exit(reader_waits || !strcmp(got, "hello") ? 0 : 1);
+    }
+    const int fd = open("w", reader_waits ? O_RDONLY : O_WRONLY | O_CLOEXEC);
+    probe_line(reader_waits ? "reader waits" : "writer waits", fd);
+    char got[8] = {0};
+    if (reader_waits)
+      printf("read: %s\n", fd >= 0 && read(fd, got, 5) == 5 ? got : "-");
+    else
+      printf("wrote: %s\n",
+             fd >= 0 && write(fd, "hello", 5) == 5 ? "yes" : "-");
+    close(fd);
+    int status = 0;
+    waitpid(child, &status, 0);
+    printf("other end: %s\n", status == 0 ? "ok" : "failed");
+  }
+  probe_line("excl", open("w", O_RDONLY | O_CREAT | O_EXCL, 0600));
+  probe_line("directory", open("w", O_RDONLY | O_DIRECTORY));
   return 0;
 }
 
@@ -1716,6 +1755,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "open-probe")) return open_probe(a);
   if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
   if (!strcmp(op, "pty-probe")) return pty_probe();
+  if (!strcmp(op, "fifo-wait-probe")) return fifo_wait_probe(a);
   if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
   if (!strcmp(op, "drop-override-exec")) {
     // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and

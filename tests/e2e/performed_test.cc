@@ -111,6 +111,20 @@ TEST_CASE("an open syd performs is the one the kernel would have made") {
   }
 }
 
+TEST_CASE("an open that waits for a FIFO's other end waits as bare") {
+  // A read end before its writer, a write end before its reader: syd
+  // opens each on a thread of its own, which waits as the caller would
+  // have, while it goes on deciding (the other end's open stops in it).
+  // Three wait: a read end opened to wait always does (syd cannot tell
+  // whether a writer is there), the writer's child among them.
+  const RunResult got =
+      SameAsBare("fifo-wait-probe", "sys/trace+open,openat,openat2:allow\n");
+  if (PerformsOpens()) {
+    CAPTURE(got.err);
+    CHECK(testing::Contains(got.err, ", 0 left to the kernel, 3 opens waited"));
+  }
+}
+
 TEST_CASE(
     "a pseudo-terminal opens as bare, and one a session leader opens is its "
     "own") {
@@ -301,6 +315,35 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     CHECK(done > 0);  // the race ran
     CHECK(CallsPerformed(r.err) >= done);
     CHECK_FALSE(Exists(t.no + "/p"));
+  }
+  SUBCASE("writes through a FIFO that waits for its reader") {
+    // The reader comes and goes: an open without one waits for it. Left
+    // to the kernel, that open reads the name again.
+    const std::string fifo = t.ok + "/q";
+    REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
+    std::atomic<bool> stop{false};
+    std::thread reader([&] {
+      for (int i = 0; i < 100000 && !stop; ++i) {
+        const int fd = open(fifo.c_str(), O_RDONLY);  // waits for a writer
+        char buf[256];
+        while (fd >= 0 && read(fd, buf, sizeof buf) > 0) {
+        }
+        if (fd >= 0) close(fd);
+        usleep(200);
+      }
+    });
+    const RunResult r =
+        Syd(t.writes, {kHelper, "race-name", fifo, t.no + "/q", Tries(1000)});
+    stop = true;
+    close(open(fifo.c_str(), O_WRONLY | O_NONBLOCK));  // a reader waiting
+    reader.join();
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CAPTURE(r.err);
+    const long done = NumberAfter(r.out, "done ");
+    CHECK(done > 0);                                        // the race ran
+    CHECK(NumberAfter(r.err, "left to the kernel, ") > 0);  // some waited
+    CHECK_FALSE(Exists(t.no + "/q"));
   }
   SUBCASE("writes to a file that is there") {
     const RunResult r = Syd(t.writes, {kHelper, "race-name", t.ok + "/f",
