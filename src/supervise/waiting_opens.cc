@@ -16,7 +16,9 @@ namespace {
 // SIGURG, which nothing else of syd's takes, interrupts a waiting open:
 // the destructor's, and a timer's every second, after which the thread
 // asks whether its caller still waits (one killed in its wait is gone).
-// No SA_RESTART: the open must return.
+// No SA_RESTART: the open must return. Every other thread of syd holds
+// it: the deciding thread from the constructor on, the others from their
+// start (StartThreadHoldingSignals).
 constexpr int kInterrupt = SIGURG;
 void Interrupted(int) {}
 
@@ -28,14 +30,19 @@ WaitingOpens::WaitingOpens(Listener& listener, DescriptorAnswers& answers)
   sa.sa_handler = Interrupted;
   sigemptyset(&sa.sa_mask);
   sigaction(kInterrupt, &sa, nullptr);
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, kInterrupt);
+  pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
 }
 
 WaitingOpens::~WaitingOpens() {
   ending_ = true;
   std::lock_guard<std::mutex> lock(mu_);
   // A signal that lands before its thread is in the open is lost: sent
-  // again until every thread has seen ending_.
-  for (;;) {
+  // again until every thread has seen ending_ (a FIFO's wait always
+  // returns to one; 10 s bound the loop all the same).
+  for (int tries = 0; tries < 2000; ++tries) {
     bool all_done = true;
     for (Waiter& w : waiters_) {
       if (w.done) continue;
