@@ -98,6 +98,19 @@ RunResult SameAsBare(const std::string& probe, const std::string& more) {
   return got;
 }
 
+// Runs the helper's `probe`, which takes no directory, bare and under syd
+// with every open stopped and allowed: the same lines. Returns syd's run.
+RunResult SameAsBareOpening(const std::string& probe) {
+  const RunResult want = Run({kHelper, probe});
+  REQUIRE(want.exit_code == 0);
+  RunResult got = Syd(
+      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
+      {kHelper, probe});
+  CHECK(got.exit_code == 0);
+  CHECK(got.out == want.out);
+  return got;
+}
+
 TEST_CASE("an open syd performs is the one the kernel would have made") {
   // Descriptor numbers, close-on-exec, status flags, the mode under the
   // caller's umask, and the kernel's errors for names it refuses.
@@ -131,13 +144,7 @@ TEST_CASE(
   // syd opens the multiplexer and a slave opened with O_NOCTTY; the open
   // by which a session leader with no terminal takes one is the kernel's,
   // as is /dev/tty, the opener's own.
-  const RunResult want = Run({kHelper, "pty-probe"});
-  REQUIRE(want.exit_code == 0);
-  const RunResult got = Syd(
-      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
-      {kHelper, "pty-probe"});
-  CHECK(got.exit_code == 0);
-  CHECK(got.out == want.out);
+  const RunResult got = SameAsBareOpening("pty-probe");
   if (PerformsOpens()) {
     CAPTURE(got.err);
     CHECK(testing::Contains(got.err, ", 2 left to the kernel"));
@@ -149,13 +156,7 @@ TEST_CASE("a name in the process's own /proc opens in its own /proc") {
   // /proc/TGID (comm written and read back, its memory read through
   // /proc/self/mem, the kernel's errors); a namespace's magic link is the
   // kernel's to follow.
-  const RunResult want = Run({kHelper, "proc-self-probe"});
-  REQUIRE(want.exit_code == 0);
-  const RunResult got = Syd(
-      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
-      {kHelper, "proc-self-probe"});
-  CHECK(got.exit_code == 0);
-  CHECK(got.out == want.out);
+  const RunResult got = SameAsBareOpening("proc-self-probe");
   if (PerformsOpens()) {
     CAPTURE(got.err);
     CHECK(testing::Contains(got.err, ", 1 left to the kernel"));
@@ -168,13 +169,7 @@ TEST_CASE(
   // A pipe, a socket, an eventfd and a memfd through /proc/self/fd and
   // /proc/thread-self/fd: syd reopens the caller's descriptor (the same
   // pipe, the same memfd), or gives the kernel's ENXIO, EEXIST, ENOENT.
-  const RunResult want = Run({kHelper, "proc-fd-probe"});
-  REQUIRE(want.exit_code == 0);
-  const RunResult got = Syd(
-      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
-      {kHelper, "proc-fd-probe"});
-  CHECK(got.exit_code == 0);
-  CHECK(got.out == want.out);
+  const RunResult got = SameAsBareOpening("proc-fd-probe");
   // The probe's 12, and any a sanitizer's runtime makes.
   if (PerformsOpens()) CHECK(CallsPerformed(got.err) >= 12);
 }
@@ -240,6 +235,28 @@ struct Raced {
   }
 };
 
+// `name` (absolute) after as many slashes as make it `size` characters:
+// the same name to the kernel, the length of the refused one it races.
+std::string PaddedTo(const std::string& name, size_t size) {
+  return std::string(size - name.size() + 1, '/') + name.substr(1);
+}
+
+// Races `good`, an allowed name syd opens itself, against the refused
+// `bad` (one length), each try creating and writing it: every open that
+// got through was syd's, and `bad` was not made.
+void CheckOpensPerformed(const Raced& t, const std::string& good,
+                         const std::string& bad) {
+  const RunResult r =
+      Syd(t.writes, {kHelper, "race-name", good, bad, Tries(3000)});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.out);
+  CAPTURE(r.err);
+  const long done = NumberAfter(r.out, "done ");
+  CHECK(done > 0);  // the race ran
+  CHECK(CallsPerformed(r.err) >= done);
+  CHECK_FALSE(Exists(bad));
+}
+
 TEST_CASE("a name rewritten while syd judges it is not what is opened" *
           doctest::skip(!PerformsOpens())) {
   const Raced t;
@@ -263,39 +280,16 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     CHECK_FALSE(Exists(t.no + "/g"));
   }
   SUBCASE("creates through /dev/null") {
-    // /dev/null, which every profile lets a program write, padded with
-    // slashes to the refused name's length: before, its open was the
-    // kernel's, and it made no/g in 2 runs of 2.
+    // /dev/null, which every profile lets a program write: before, its
+    // open was the kernel's, and it made no/g in 2 runs of 2.
     const std::string bad = t.no + "/g";
-    const std::string null =
-        std::string(bad.size() - std::string("dev/null").size(), '/') +
-        "dev/null";
-    const RunResult r =
-        Syd(t.writes, {kHelper, "race-name", null, bad, Tries(3000)});
-    CHECK(r.exit_code == 0);
-    CAPTURE(r.out);
-    CAPTURE(r.err);
-    const long done = NumberAfter(r.out, "done ");
-    CHECK(done > 0);  // the race ran
-    CHECK(CallsPerformed(r.err) >= done);
-    CHECK_FALSE(Exists(bad));
+    CheckOpensPerformed(t, PaddedTo("/dev/null", bad.size()), bad);
   }
   SUBCASE("writes through /proc/self/comm") {
     // A name in the caller's own /proc, which any process may write:
     // before, syd left it to the kernel, and it made no/g in 2 runs of 2.
     const std::string bad = t.no + "/g";
-    const std::string comm =
-        std::string(bad.size() - std::string("proc/self/comm").size(), '/') +
-        "proc/self/comm";
-    const RunResult r =
-        Syd(t.writes, {kHelper, "race-name", comm, bad, Tries(3000)});
-    CHECK(r.exit_code == 0);
-    CAPTURE(r.out);
-    CAPTURE(r.err);
-    const long done = NumberAfter(r.out, "done ");
-    CHECK(done > 0);  // the race ran
-    CHECK(CallsPerformed(r.err) >= done);
-    CHECK_FALSE(Exists(bad));
+    CheckOpensPerformed(t, PaddedTo("/proc/self/comm", bad.size()), bad);
   }
   SUBCASE("writes through a FIFO with a reader") {
     // The test holds the read end: the caller's write open would not wait,
@@ -305,16 +299,8 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
     const int reader = open(fifo.c_str(), O_RDWR | O_NONBLOCK);
     REQUIRE(reader >= 0);
-    const RunResult r =
-        Syd(t.writes, {kHelper, "race-name", fifo, t.no + "/p", Tries(3000)});
+    CheckOpensPerformed(t, fifo, t.no + "/p");
     close(reader);
-    CHECK(r.exit_code == 0);
-    CAPTURE(r.out);
-    CAPTURE(r.err);
-    const long done = NumberAfter(r.out, "done ");
-    CHECK(done > 0);  // the race ran
-    CHECK(CallsPerformed(r.err) >= done);
-    CHECK_FALSE(Exists(t.no + "/p"));
   }
   SUBCASE("writes through a FIFO that waits for its reader") {
     // The reader comes and goes: an open without one waits for it. Left
