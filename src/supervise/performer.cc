@@ -81,9 +81,9 @@ bool SydOpens(const struct stat& st, uint64_t flags,
   // A socket's open is the kernel's ENXIO, which syd's gets too.
   if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))
     return true;
-  // syd opens without waiting: a FIFO's read end, opened to wait for a
-  // writer, is the kernel's; a write end waits only where syd's gets
-  // ENXIO (no reader), which leaves it to the kernel too.
+  // syd opens without waiting: not a FIFO's read end opened to wait for
+  // a writer (OpenFile waits for it aside); a write end waits only where
+  // syd's open gets ENXIO (no reader).
   if (S_ISFIFO(st.st_mode))
     return (flags & O_NONBLOCK) != 0 || (flags & O_ACCMODE) != O_RDONLY;
   if (OpensTheSameForAnyone(st)) return true;
@@ -93,6 +93,21 @@ bool SydOpens(const struct stat& st, uint64_t flags,
 
 bool IsFileOrDirectory(const struct stat& st) {
   return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+}
+
+// The descriptor a name below /proc/self names ("fd/N"), as procfs reads
+// N (no sign, no leading zero); nothing for another name.
+std::optional<int> DescriptorNamed(std::string_view rest) {
+  constexpr std::string_view kFd = "fd/";
+  if (!rest.starts_with(kFd)) return std::nullopt;
+  const std::string_view n = rest.substr(kFd.size());
+  int fd = 0;
+  if (n.empty() || n.size() > 9 || (n.size() > 1 && n[0] == '0') ||
+      std::from_chars(n.data(), n.data() + n.size(), fd).ptr !=
+          n.data() + n.size()) {
+    return std::nullopt;
+  }
+  return fd;
 }
 
 // Thread `tid`'s /proc/self (or /proc/thread-self) in syd's /proc.
@@ -344,36 +359,25 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   c.kind = p->kind;
   c.follows = tracee::FollowsLast(*s, e, arg);
   const auto slash = [&](int i) { return (e.trailing_slash & (1u << i)) != 0; };
-  // /proc/self/fd/N that syd judged as that name: the descriptor names no
-  // file syd could name (/dev/stdout on a pipe). syd reopens the caller's
-  // descriptor, which no rewritten name reaches.
+  // A name in the caller's own /proc/self (or /proc/thread-self), which
+  // in syd's /proc would be syd's; no rewritten name reaches what syd
+  // opens for it. fd/N, judged as that name, is a descriptor that names
+  // no file syd could name (/dev/stdout on a pipe): syd reopens it. Any
+  // other name syd opens beneath the caller's /proc/TGID.
   if (c.kind == Kind::kOpen && !slash(arg)) {
-    const std::string& judged = *e.strings[arg];
-    for (const std::string_view self :
-         {"/proc/self/fd/", "/proc/thread-self/fd/"}) {
-      if (!judged.starts_with(self)) continue;
-      const std::string_view n = std::string_view(judged).substr(self.size());
-      int fd = 0;
-      if (n.empty() || n.size() > 9 || (n.size() > 1 && n[0] == '0') ||
-          std::from_chars(n.data(), n.data() + n.size(), fd).ptr !=
-              n.data() + n.size()) {
-        break;
-      }
-      c.own_fd = fd;
-      c.thread_self = self == "/proc/thread-self/fd/";
-      c.path = judged;
-    }
-  }
-  // Any other name in the caller's own /proc: syd's /proc/self is syd,
-  // so syd opens it beneath the caller's /proc/TGID.
-  if (c.kind == Kind::kOpen && c.own_fd < 0 && !slash(arg)) {
     const std::string& judged = *e.strings[arg];
     for (const std::string_view self : {"/proc/self/", "/proc/thread-self/"}) {
       if (!judged.starts_with(self) || judged.size() == self.size()) continue;
       if (judged.size() >= PATH_MAX) return std::nullopt;
-      c.own_proc_name = judged.substr(self.size());
       c.thread_self = self == "/proc/thread-self/";
       c.path = judged;
+      const std::string_view rest =
+          std::string_view(judged).substr(self.size());
+      if (const std::optional<int> fd = DescriptorNamed(rest)) {
+        c.own_fd = *fd;
+      } else {
+        c.own_proc_name = rest;
+      }
     }
   }
   if (c.own_fd < 0 && c.own_proc_name.empty()) {
@@ -712,14 +716,14 @@ Performed Performer::OpenFile(
   struct stat before;
   const bool there = tracee::LstatIn(root_fd_, path, &before) == 0;
   const bool blocking = (flags & O_NONBLOCK) == 0;
-  // A FIFO's read end opened to wait for a writer: syd's own open, even
-  // for a moment, would let a waiting writer go on.
-  if (may_wait && there && S_ISFIFO(before.st_mode) && blocking &&
-      (flags & O_ACCMODE) == O_RDONLY) {
-    return WaitForOtherEnd(path, flags);
+  if (there && !syd_opens(before)) {
+    // A FIFO syd does not open at once is a read end opened to wait for
+    // a writer: syd's own open, even for a moment, would let a waiting
+    // writer go on.
+    return may_wait && S_ISFIFO(before.st_mode) ? WaitForOtherEnd(path, flags)
+                                                : LeftToKernel();
   }
-  if (there && (!syd_opens(before) || IsProcfs(before.st_dev, -1, path)))
-    return LeftToKernel();
+  if (there && IsProcfs(before.st_dev, -1, path)) return LeftToKernel();
   // O_NONBLOCK: a lease or a FIFO put there since the lstat must not
   // hold syd; O_NOCTTY: syd leads a session, and a terminal put there
   // must not become its. No link is followed: the path is resolved.
