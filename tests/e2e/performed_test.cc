@@ -308,6 +308,7 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
     const std::string fifo = t.ok + "/q";
     REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
     std::atomic<bool> stop{false};
+    std::atomic<bool> finished{false};
     std::thread reader([&] {
       for (int i = 0; i < 100000 && !stop; ++i) {
         const int fd = open(fifo.c_str(), O_RDONLY);  // waits for a writer
@@ -317,11 +318,18 @@ TEST_CASE("a name rewritten while syd judges it is not what is opened" *
         if (fd >= 0) close(fd);
         usleep(200);
       }
+      finished = true;
     });
     const RunResult r =
         Syd(t.writes, {kHelper, "race-name", fifo, t.no + "/q", Tries(1000)});
     stop = true;
-    close(open(fifo.c_str(), O_WRONLY | O_NONBLOCK));  // a reader waiting
+    // A writer for the reader waiting in its open, however late it got
+    // there (5 s at most).
+    for (int i = 0; i < 5000 && !finished; ++i) {
+      const int fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) close(fd);
+      usleep(1000);
+    }
     reader.join();
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
