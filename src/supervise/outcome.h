@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct CallToPerform {
     kUtimes,  // utime, utimes, futimesat, utimensat
     kSetXattr,
     kRemoveXattr,
+    kAttributeFlags,  // ioctl's FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR
     // Names made, removed or moved, through descriptors of their parents.
     kMkdir,    // mkdir, mkdirat
     kMknod,    // mknod, mknodat
@@ -38,6 +40,18 @@ struct CallToPerform {
   // How the caller gave the times of a kUtimes call.
   enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
   Kind kind = Kind::kOpen;
+  // A change made through a descriptor of the caller's: fchmod, fchown,
+  // fsetxattr, fremovexattr, ioctl's attribute requests, and the calls
+  // whose name is NULL or empty (futimens, AT_EMPTY_PATH), AT_FDCWD
+  // standing for the cwd. `path` is the file syd judged it to name. A
+  // thread may put another file there (dup2, chdir) before the kernel
+  // looks: syd makes the call again, as the caller made it (`nr`), on a
+  // duplicate of the descriptor, and only while that still names `path`.
+  std::optional<int> descriptor;
+  int nr = -1;
+  std::array<uint64_t, 6> args{};  // the registers, as the call gave them
+  uint64_t at_flags = 0;           // the call's AT_ flags, where it has them
+  bool null_name = false;          // utimensat and futimesat with a NULL name
   // Resolved, absolute, in syd's view, with no link in it but perhaps the
   // last name, where the call does not follow it (`follows` false); a
   // trailing '/' as written.
@@ -69,7 +83,9 @@ struct CallToPerform {
   uint32_t gid = 0;
   int64_t length = 0;  // kTruncate
   // kUtimes: where the caller's times are (0: now), and how; kSetXattr:
-  // where its value is, and its size. Read once, when syd performs.
+  // where its value is, and its size; kAttributeFlags: where the request
+  // (in `flags`) reads its argument, and its size. Read once, when syd
+  // performs.
   uint64_t data = 0;
   uint64_t size = 0;
   // setxattrat: where its struct xattr_args is (`size` its size), which

@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -234,6 +236,11 @@ constexpr Performable kPerformable[] = {
     {"removexattr", Kind::kRemoveXattr},
     {"lremovexattr", Kind::kRemoveXattr},
     {"removexattrat", Kind::kRemoveXattr},
+    {"fchmod", Kind::kChmod},
+    {"fchown", Kind::kChown},
+    {"fsetxattr", Kind::kSetXattr},
+    {"fremovexattr", Kind::kRemoveXattr},
+    {"ioctl", Kind::kAttributeFlags},
     {"mkdir", Kind::kMkdir},
     {"mkdirat", Kind::kMkdir},
     {"mknod", Kind::kMknod},
@@ -343,20 +350,44 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
     return c;
   }
   const SyscallInfo* s = FindSyscall(e.nr);
-  int arg = 0;
-  while (arg < s->nargs && (!s->args[arg].IsPath() || s->args[arg].from_fd))
-    ++arg;
-  // A NULL name (futimens) or an empty one (AT_EMPTY_PATH) acts on a
-  // descriptor: no name to race. A name given with AT_EMPTY_PATH is
-  // looked up as without it.
+  const auto first_path = [&](bool from_fd) {
+    int i = 0;
+    while (i < s->nargs &&
+           !(s->args[i].IsPath() && s->args[i].from_fd == from_fd)) {
+      ++i;
+    }
+    return i;
+  };
+  int arg = first_path(false);
   const int at = s->ArgOfKind(ArgKind::kAtFlags);
-  if (arg == s->nargs || e.args[arg] == 0 ||
-      (e.empty_name & (1u << arg)) != 0 || !e.strings[arg] ||
-      e.path_errors[arg] != 0) {
-    return std::nullopt;
-  }
   CallToPerform c;
   c.kind = p->kind;
+  c.nr = e.nr;
+  c.args = e.args;
+  if (at >= 0) c.at_flags = e.args[at];
+  if (arg == s->nargs) {
+    // No name: the call names its descriptor (fchmod, ioctl).
+    arg = first_path(true);
+    if (arg == s->nargs) return std::nullopt;
+    c.descriptor = static_cast<int>(e.args[arg]);
+  } else if (e.args[arg] == 0 || (e.empty_name & (1u << arg)) != 0) {
+    // A NULL name (futimens) or an empty one (AT_EMPTY_PATH): judged as
+    // the descriptor's file. A name given with AT_EMPTY_PATH is looked up
+    // as without it.
+    const int dirfd = s->args[arg].dirfd;
+    c.descriptor = dirfd >= 0 ? static_cast<int>(e.args[dirfd]) : AT_FDCWD;
+    c.null_name = e.args[arg] == 0;
+  }
+  if (!e.strings[arg] || e.path_errors[arg] != 0) return std::nullopt;
+  if (c.descriptor) {
+    // Its file as /proc named it; nothing where it was not open (the
+    // kernel's EBADF). Only metadata is changed through a descriptor.
+    if (e.strings[arg]->empty() || c.kind == Kind::kOpen ||
+        c.kind == Kind::kTruncate || ChangesNames(c.kind)) {
+      return std::nullopt;
+    }
+    c.path = *e.strings[arg];
+  }
   c.follows = tracee::FollowsLast(*s, e, arg);
   const auto slash = [&](int i) { return (e.trailing_slash & (1u << i)) != 0; };
   // A name in the caller's own /proc/self (or /proc/thread-self), which
@@ -364,7 +395,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   // opens for it. fd/N, judged as that name, is a descriptor that names
   // no file syd could name (/dev/stdout on a pipe): syd reopens it. Any
   // other name syd opens beneath the caller's /proc/TGID.
-  if (c.kind == Kind::kOpen && !slash(arg)) {
+  if (c.kind == Kind::kOpen && !c.descriptor && !slash(arg)) {
     const std::string& judged = *e.strings[arg];
     for (const std::string_view self : {"/proc/self/", "/proc/thread-self/"}) {
       if (!judged.starts_with(self) || judged.size() == self.size()) continue;
@@ -380,7 +411,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       }
     }
   }
-  if (c.own_fd < 0 && c.own_proc_name.empty()) {
+  if (!c.descriptor && c.own_fd < 0 && c.own_proc_name.empty()) {
     std::optional<std::string> path =
         JudgedName(*e.strings[arg], slash(arg), own_proc);
     if (!path) return std::nullopt;
@@ -469,6 +500,17 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
         c.size = e.args[name + 2];
         c.flags = e.args[name + 3];
       }
+      break;
+    }
+    case Kind::kAttributeFlags: {
+      // The two requests that change a file's attribute flags; the
+      // argument is read once, when syd performs.
+      const auto request = static_cast<uint32_t>(e.args[1]);
+      if (request != FS_IOC_SETFLAGS && request != FS_IOC_FSSETXATTR)
+        return std::nullopt;
+      c.flags = request;
+      c.data = e.args[2];
+      c.size = request == FS_IOC_SETFLAGS ? sizeof(int) : sizeof(fsxattr);
       break;
     }
     case Kind::kMkdir:
@@ -573,6 +615,8 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   const CallToPerform& c = from_args ? *from_args : asked;
   if (read_error == 0 && c.kind == Kind::kUtimes && c.data != 0) {
     data.resize(TimesSize(c.times));
+  } else if (c.kind == Kind::kAttributeFlags) {
+    data.resize(c.size);
   } else if (read_error == 0 && c.kind == Kind::kSetXattr) {
     // XATTR_SIZE_MAX: the kernel's E2BIG beyond it.
     if (c.size > 65536) read_error = E2BIG;
@@ -582,7 +626,8 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
       !tracee::ReadMemory(tid, c.data, data.data(), data.size())) {
     read_error = EFAULT;
   }
-  const bool read_memory = c.data != 0 || asked.xattr_args != 0;
+  const bool read_memory =
+      c.data != 0 || asked.xattr_args != 0 || c.kind == Kind::kAttributeFlags;
   std::optional<tracee::Credentials> caller;
   if (!same_identity_) caller = tracee::CredentialsOf(tid);
   // What was read must be the caller's: it has not gone, its pid reused.
@@ -613,31 +658,57 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
     fs_unshared_ = true;
   }
-  // The caller's socket is taken as syd: pidfd_getfd asks what ptrace
-  // asks, which the caller's identity may not have.
-  int sock = -1;
-  if (c.kind == Kind::kBind || c.kind == Kind::kConnect) {
-    sock = CallersSocket(tid, c.socket, still_waits);
-    if (sock < 0) return LeftToKernel();  // not open: the kernel's EBADF
+  // The caller's socket, or the descriptor a change is made through, is
+  // taken as syd: pidfd_getfd asks what ptrace asks, which the caller's
+  // identity may not have. One that is not open is the kernel's EBADF,
+  // answered here: left to the kernel, a descriptor put there since
+  // would be what it acts on.
+  const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect;
+  // utimensat(AT_FDCWD, NULL, ...) is the kernel's EFAULT, as syd's is.
+  const bool through =
+      c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
+  int taken = -1;
+  if (socket) {
+    taken = CallersDescriptor(tid, c.socket, still_waits);
+  } else if (through && *c.descriptor != AT_FDCWD) {
+    taken = CallersDescriptor(tid, *c.descriptor, still_waits);
+  } else if (through) {
+    // AT_FDCWD with an empty name: the thread's cwd, pinned.
+    taken = open(StrCat("/proc/", tid, "/cwd").c_str(),
+                 O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (taken < 0) taken = -ESRCH;
   }
+  if (taken == -EBADF) {
+    ++performed_;
+    return Performed::Answer(-EBADF);
+  }
+  if ((socket || through) && taken < 0) return LeftToKernel();
   struct Closer {
     int fd;
     ~Closer() {
       if (fd >= 0) close(fd);
     }
-  } closer{sock};
+  } closer{taken};
+  // A descriptor put there since syd judged (dup2, or a chdir for the
+  // cwd) is not what syd judged: refused, as a reopened /proc/self/fd/N
+  // is. A name the file took since is refused too.
+  if (through && tracee::BaseDirectory(getpid(), taken) != c.path) {
+    ++performed_;
+    return Performed::Answer(-EACCES);
+  }
   as_ = caller ? *caller : own_;
   AsCaller as(own_, as_);
   if (!as.Take()) return Performed::Answer(-EPERM);
-  if (sock >= 0) return Socket(c, sock);
+  if (socket) return Socket(c, taken);
+  if (c.descriptor) return MakeAgain(c, through ? taken : AT_FDCWD, data);
   if (c.kind == Kind::kOpen) return Open(tid, c);
   if (c.kind == Kind::kTruncate) return Truncate(c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(c, data);
 }
 
-int Performer::CallersSocket(pid_t tid, int fd,
-                             const std::function<bool()>& still_waits) {
+int Performer::CallersDescriptor(pid_t tid, int fd,
+                                 const std::function<bool()>& still_waits) {
   // From the caller's own descriptor table (a thread may have one of its
   // own): a pidfd of the thread where the kernel has them (6.9), of the
   // process where the caller leads it. The pidfd holds the process; the
@@ -646,25 +717,27 @@ int Performer::CallersSocket(pid_t tid, int fd,
   if (pidfd < 0 && errno == EINVAL)
     pidfd =
         static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
-  if (pidfd < 0) return -1;
-  const int sock =
-      still_waits()
-          ? static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0))
-          : -1;
-  const int error = errno;
+  if (pidfd < 0) return -errno;
+  int copy = -ESRCH;
+  if (still_waits()) {
+    copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
+    if (copy < 0) copy = -errno;
+  }
   close(pidfd);
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
-  if (sock < 0 && error != EBADF && error != ESRCH && !said_no_socket_copy_) {
-    said_no_socket_copy_ = true;
+  if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {
+    said_no_copy_ = true;
     message_(StrCat(
-        "syd cannot copy the sandbox's sockets (pidfd_getfd: ", strerror(error),
-        error == EPERM ? "; a container's seccomp profile refuses it without "
+        "syd cannot copy the sandbox's descriptors (pidfd_getfd: ",
+        strerror(-copy),
+        copy == -EPERM ? "; a container's seccomp profile refuses it without "
                          "CAP_SYS_PTRACE"
                        : "",
-        "): the binds and connects it allows are left to the kernel, which "
-        "reads their addresses again (docs/architecture.md)"));
+        "): the binds and connects it allows, and the changes made through "
+        "a descriptor, are left to the kernel, which reads their arguments "
+        "again (docs/architecture.md)"));
   }
-  return sock;
+  return copy;
 }
 
 Performed Performer::Socket(const CallToPerform& c, int sock) {
@@ -883,6 +956,7 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
     case Kind::kSymlink:
     case Kind::kBind:
     case Kind::kConnect:
+    case Kind::kAttributeFlags:
       return Performed::Answer(-EINVAL);  // Perform sends these elsewhere
     case Kind::kChmod:
       rc = static_cast<int>(syscall(kernel::kSysFchmodat2, fd, "", c.mode,
@@ -910,6 +984,51 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
       break;
   }
   ++performed_;
+  return Performed::Answer(rc == 0 ? 0 : -errno);
+}
+
+Performed Performer::MakeAgain(const CallToPerform& c, int fd,
+                               const std::string& data) {
+  ++performed_;
+  if (c.kind == Kind::kAttributeFlags) {
+    // A request number another file's driver may take for one of its own,
+    // with a pointer to the caller's memory: a file's and a directory's
+    // only.
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !IsFileOrDirectory(st)) {
+      --performed_;
+      return LeftToKernel();
+    }
+    return Performed::Answer(
+        ioctl(fd, static_cast<unsigned>(c.flags), data.data()) == 0 ? 0
+                                                                    : -errno);
+  }
+  // setxattrat's struct, its value where syd read it.
+  const kernel::XattrArgs xattr_args{
+      .value = reinterpret_cast<uintptr_t>(data.data()),
+      .size = static_cast<uint32_t>(data.size()),
+      .flags = static_cast<uint32_t>(c.flags)};
+  const SyscallInfo& s = *FindSyscall(c.nr);
+  std::array<uint64_t, 6> a = c.args;
+  const auto address = [](const void* p) {
+    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
+  };
+  for (int i = 0; i < s.nargs; ++i) {
+    const ArgSpec& spec = s.args[i];
+    if (spec.kind == ArgKind::kDirFd || (spec.IsPath() && spec.from_fd)) {
+      a[i] = static_cast<uint64_t>(static_cast<int64_t>(fd));
+    } else if (spec.IsPath()) {
+      a[i] = c.null_name ? 0 : address("");
+    } else if (spec.kind == ArgKind::kString) {
+      a[i] = address(c.name.c_str());
+    } else if (spec.kind == ArgKind::kPointer && s.name == "setxattrat") {
+      a[i] = address(&xattr_args);
+      a[i + 1] = sizeof xattr_args;
+    } else if (spec.kind == ArgKind::kPointer) {
+      a[i] = a[i] == 0 ? 0 : address(data.data());
+    }
+  }
+  const long rc = syscall(c.nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   return Performed::Answer(rc == 0 ? 0 : -errno);
 }
 

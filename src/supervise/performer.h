@@ -195,10 +195,15 @@ class Performer {
   // and continued: the kernel then waits for it, whatever address it
   // reads again.
   Performed Socket(const CallToPerform& c, int sock);
-  // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or -1;
-  // says once when syd may not make one.
-  int CallersSocket(pid_t tid, int fd,
-                    const std::function<bool()>& still_waits);
+  // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or
+  // -errno (-EBADF: not open); says once when syd may not make one.
+  int CallersDescriptor(pid_t tid, int fd,
+                        const std::function<bool()>& still_waits);
+  // The call `c` made again, as the caller made it, on `fd` (syd's
+  // duplicate of the descriptor it was made through), with the name it
+  // gave (NULL or empty) and the pointers' contents as syd read them
+  // (`data`): the kernel answers as it would have.
+  Performed MakeAgain(const CallToPerform& c, int fd, const std::string& data);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);
@@ -219,9 +224,9 @@ class Performer {
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
   bool said_cannot_switch_ = false;
-  bool said_no_socket_copy_ = false;  // pidfd_getfd refused
-  int root_fd_ = -1;                  // SetPrivateRoot
-  std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
+  bool said_no_copy_ = false;  // pidfd_getfd refused
+  int root_fd_ = -1;           // SetPrivateRoot
+  std::string view_;           // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;

@@ -430,6 +430,66 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
   return 0;
 }
 
+// race-descriptor GOOD BAD N OP: one thread puts GOOD, then BAD (files
+// opened read-only), on one descriptor, over and over (dup2), while this
+// one changes the file through it N times: "fchmod" (0777), "fchown"
+// (65534:65534), "fsetxattr" (user.raced), "futimens" (both times 1 s
+// after the epoch), "chmod-empty-path" (fchmodat2 with AT_EMPTY_PATH),
+// "utimes-null" (futimesat with a NULL name), "setflags" (FS_IOC_SETFLAGS,
+// nodump). "cwd-chown" takes directories: the thread moves the cwd between
+// them (fchdir) while this one chowns it (fchownat(AT_FDCWD, "",
+// AT_EMPTY_PATH)). syd judges the file the descriptor names; a kernel that
+// looks at the descriptor again may find the other.
+struct descriptor_swapper {
+  int fds[2];
+  int target;  // -1: the cwd
+  volatile int stop;
+};
+static void* swap_descriptor(void* arg) {
+  struct descriptor_swapper* s = arg;
+  for (unsigned i = 0; !s->stop; ++i) {
+    if (s->target < 0) {
+      if (fchdir(s->fds[i & 1]) != 0) break;
+    } else if (dup2(s->fds[i & 1], s->target) < 0) {
+      break;
+    }
+  }
+  return NULL;
+}
+static int race_descriptor(const char* good, const char* bad, int n,
+                           const char* op) {
+  const int cwd = !strcmp(op, "cwd-chown");
+  const int flags = O_RDONLY | (cwd ? O_DIRECTORY : 0);
+  struct descriptor_swapper s = {{open(good, flags), open(bad, flags)}, -1, 0};
+  if (s.fds[0] < 0 || s.fds[1] < 0) return report(-1);
+  if (!cwd) s.target = dup(s.fds[0]);
+  pthread_t t;
+  if (pthread_create(&t, NULL, swap_descriptor, &s) != 0) return 1;
+  const int fd = s.target;
+  int done = 0;
+  for (int i = 0; i < n; ++i) {
+    int rc = -1;
+    struct timespec ts[2] = {{1, 0}, {1, 0}};
+    struct timeval tv[2] = {{1, 0}, {1, 0}};
+    int nodump = FS_NODUMP_FL;
+    if (!strcmp(op, "fchmod")) rc = fchmod(fd, 0777);
+    if (!strcmp(op, "fchown")) rc = fchown(fd, 65534, 65534);
+    if (!strcmp(op, "fsetxattr")) rc = fsetxattr(fd, "user.raced", "x", 1, 0);
+    if (!strcmp(op, "futimens")) rc = futimens(fd, ts);
+    if (!strcmp(op, "chmod-empty-path"))
+      rc = (int)syscall(452, fd, "", 0777, AT_EMPTY_PATH);
+    if (!strcmp(op, "utimes-null"))
+      rc = (int)syscall(SYS_futimesat, fd, NULL, tv);
+    if (!strcmp(op, "setflags")) rc = ioctl(fd, FS_IOC_SETFLAGS, &nodump);
+    if (cwd) rc = fchownat(AT_FDCWD, "", 65534, 65534, AT_EMPTY_PATH);
+    if (rc == 0) ++done;
+  }
+  s.stop = 1;
+  pthread_join(t, NULL);
+  printf("done %d of %d\n", done, n);
+  return 0;
+}
+
 // race-connect GOOD BAD N: one thread rewrites a socket address with GOOD,
 // then BAD (inet specs of one family), over and over, while this one
 // connects a new TCP socket to the address in it N times; prints how many
@@ -707,6 +767,103 @@ static int meta_probe(const char* dir) {
             (int)syscall(SYS_removexattrat, AT_FDCWD, "f", 0, "user.t"), "f");
   meta_line("removexattrat-again",
             (int)syscall(SYS_removexattrat, AT_FDCWD, "f", 0, "user.t"), "f");
+  return 0;
+}
+
+// fd-meta-probe DIR: changes metadata through descriptors in DIR every way
+// that shows how it was done (a descriptor opened read-only and O_PATH, a
+// NULL and an empty name with and without AT_EMPTY_PATH, AT_FDCWD for the
+// cwd, bad pointers, attribute flags), a line each with the file's state after:
+// the same lines bare and under syd.
+static void flags_line(const char* what, int rc, int fd) {
+  int flags = 0;
+  if (rc != 0) {
+    printf("%s: %s\n", what, strerror(errno));
+  } else if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) {
+    printf("%s: ok, flags %s\n", what, strerror(errno));
+  } else {
+    printf("%s: ok, nodump %d\n", what, (flags & FS_NODUMP_FL) != 0);
+  }
+}
+static int fd_meta_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  int fd = open("f", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0 || write(fd, "contents", 8) != 8 || close(fd) != 0 ||
+      mkdir("d", 0755) != 0)
+    return report(-1);
+  struct timespec old[2] = {{10, 1}, {20, 2}};
+  utimensat(AT_FDCWD, "f", old, 0);
+  const int r = open("f", O_RDONLY);
+  const int o = open("f", O_PATH);
+  if (r < 0 || o < 0) return report(-1);
+  meta_line("fchmod", fchmod(r, 0600), "f");
+  meta_line("fchmod-suid", fchmod(r, 04755), "f");
+  meta_line("fchmod-path", fchmod(o, 0644), "f");
+  meta_line("fchmodat-empty", (int)syscall(SYS_fchmodat, r, "", 0640), "f");
+  meta_line("fchmodat2-empty-path",
+            (int)syscall(452, o, "", 0640, AT_EMPTY_PATH), "f");
+  meta_line("fchmodat2-empty", (int)syscall(452, r, "", 0600, 0), "f");
+  meta_line("fchown", fchown(r, 65534, 65534), "f");
+  meta_line("fchown-keep", fchown(r, -1, -1), "f");
+  meta_line("fchown-path", fchown(o, 1, 1), "f");
+  meta_line("fchownat-empty-path", fchownat(o, "", 2, 2, AT_EMPTY_PATH), "f");
+  meta_line("fchownat-empty", fchownat(r, "", 3, 3, 0), "f");
+  if (chdir("d") != 0) return report(-1);
+  meta_line("fchownat-cwd", fchownat(AT_FDCWD, "", 4, 4, AT_EMPTY_PATH), ".");
+  if (chdir("..") != 0) return report(-1);
+  struct timespec ts[2] = {{3, 7}, {4, 8}};
+  meta_line("futimens", futimens(r, ts), "f");
+  struct timespec omit[2] = {{5, UTIME_OMIT}, {6, 9}};
+  meta_line("futimens-omit", futimens(r, omit), "f");
+  meta_line("futimens-path", futimens(o, ts), "f");
+  struct timespec bad_ts[2] = {{1, 2000000000}, {2, 0}};
+  meta_line("futimens-nsec", futimens(r, bad_ts), "f");
+  meta_line("futimens-fault", (int)syscall(SYS_utimensat, r, NULL, (void*)8, 0),
+            "f");
+  meta_line("utimensat-empty-path", utimensat(o, "", ts, AT_EMPTY_PATH), "f");
+  meta_line("utimensat-empty", utimensat(r, "", ts, 0), "f");
+  meta_line("utimensat-cwd-null",
+            (int)syscall(SYS_utimensat, AT_FDCWD, NULL, ts, 0), "f");
+  struct timeval tv[2] = {{1, 5}, {2, 6}};
+  meta_line("futimesat-null", (int)syscall(SYS_futimesat, r, NULL, tv), "f");
+  struct timeval bad_tv[2] = {{1, 1000000}, {2, 0}};
+  meta_line("futimesat-usec", (int)syscall(SYS_futimesat, r, NULL, bad_tv),
+            "f");
+  meta_line("fsetxattr", fsetxattr(r, "user.t", "fd1", 3, 0), "f");
+  meta_line("fsetxattr-create", fsetxattr(r, "user.t", "fd2", 3, XATTR_CREATE),
+            "f");
+  meta_line("fsetxattr-path", fsetxattr(o, "user.t", "fd3", 3, 0), "f");
+  meta_line("fsetxattr-fault",
+            (int)syscall(SYS_fsetxattr, r, "user.t", (void*)8, 3, 0), "f");
+  meta_line("fsetxattr-empty-name", fsetxattr(r, "", "v", 1, 0), "f");
+  struct xattr_args_v0 xa = {(uint64_t)(uintptr_t) "at1", 3, 0};
+  meta_line("setxattrat-empty-path",
+            (int)syscall(SYS_setxattrat, o, "", AT_EMPTY_PATH, "user.t", &xa,
+                         sizeof xa),
+            "f");
+  meta_line("setxattrat-empty",
+            (int)syscall(SYS_setxattrat, r, "", 0, "user.t", &xa, sizeof xa),
+            "f");
+  meta_line("fremovexattr", fremovexattr(r, "user.t"), "f");
+  meta_line("fremovexattr-again", fremovexattr(r, "user.t"), "f");
+  meta_line("removexattrat-empty-path",
+            (int)syscall(SYS_removexattrat, o, "", AT_EMPTY_PATH, "user.t"),
+            "f");
+  // The file system's own flags kept (ext4 refuses to clear extents).
+  int flags = 0;
+  printf("getflags: %s\n",
+         ioctl(r, FS_IOC_GETFLAGS, &flags) ? strerror(errno) : "ok");
+  int nodump = flags | FS_NODUMP_FL;
+  flags_line("setflags", ioctl(r, FS_IOC_SETFLAGS, &nodump), r);
+  flags_line("setflags-fault", ioctl(r, FS_IOC_SETFLAGS, (void*)8), r);
+  flags_line("setflags-path", ioctl(o, FS_IOC_SETFLAGS, &nodump), r);
+  flags_line("setflags-clear", ioctl(r, FS_IOC_SETFLAGS, &flags), r);
+  struct fsxattr fsx;
+  memset(&fsx, 0, sizeof fsx);
+  if (ioctl(r, FS_IOC_FSGETXATTR, &fsx) == 0) {
+    fsx.fsx_xflags |= FS_XFLAG_NODUMP;
+    flags_line("fssetxattr", ioctl(r, FS_IOC_FSSETXATTR, &fsx), r);
+  }
   return 0;
 }
 
@@ -1775,6 +1932,9 @@ int main(int argc, char** argv) {
     execv(a, argv);
     return report(-1);
   }
+  if (!strcmp(op, "race-descriptor"))
+    return race_descriptor(a, b, atoi(argc > 4 ? argv[4] : "0"),
+                           argc > 5 ? argv[5] : "");
   if (!strcmp(op, "race-connect"))
     return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
@@ -1785,6 +1945,7 @@ int main(int argc, char** argv) {
                      argc > 5 ? argv[5] : "write",
                      !strcmp(op, "race-name-process"));
   if (!strcmp(op, "meta-probe")) return meta_probe(a);
+  if (!strcmp(op, "fd-meta-probe")) return fd_meta_probe(a);
   if (!strcmp(op, "name-probe")) return name_probe(a);
   if (!strcmp(op, "root-probe")) return root_probe(a);
   if (!strcmp(op, "reach-parent")) {  // reach-parent [kill]: what the

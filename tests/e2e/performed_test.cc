@@ -11,7 +11,9 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -21,6 +23,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,6 +190,17 @@ TEST_CASE("a change of metadata syd performs is the one the kernel makes") {
     CHECK(testing::Contains(got.err, " calls performed by syd"));
     CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
   }
+}
+
+TEST_CASE(
+    "a change through a descriptor syd performs is the one the kernel "
+    "makes") {
+  // fchmod, fchown, times, xattrs and attribute flags through a descriptor
+  // opened for reading and one opened O_PATH, a NULL name, an empty one
+  // with and without AT_EMPTY_PATH, the cwd: syd makes each call again on
+  // its duplicate of the descriptor, and the kernel answers it.
+  const RunResult got = SameAsBare("fd-meta-probe", "");
+  CHECK(CallsPerformed(got.err) >= 30);
 }
 
 TEST_CASE("a name syd makes, removes or moves is the one the kernel would") {
@@ -462,6 +476,63 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   }
 }
 
+// The attribute flags of `path` (FS_IOC_GETFLAGS), or nothing where its
+// file system has none.
+std::optional<int> AttributeFlags(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int flags = 0;
+  const bool ok = fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  if (fd >= 0) close(fd);
+  return ok ? std::optional<int>(flags) : std::nullopt;
+}
+
+TEST_CASE(
+    "a descriptor swapped while syd judges it cannot carry a change out") {
+  // A change through a descriptor is judged by the file it names, and a
+  // thread may put another there (dup2, or fchdir for the cwd) before the
+  // kernel looks at it again; none of these has a Landlock right. syd
+  // makes the change on its own duplicate of the descriptor, while that
+  // still names what it judged. Before, each of these changed no/f (or
+  // no/) in 2,000 tries, under both backends.
+  const Raced t;
+  const std::string bad = t.no + "/f";
+  struct stat before;
+  REQUIRE(stat(bad.c_str(), &before) == 0);
+  const std::optional<int> flags = AttributeFlags(bad);
+  std::vector<std::string> ops = {"fchmod",           "fchown",
+                                  "fsetxattr",        "futimens",
+                                  "chmod-empty-path", "utimes-null"};
+  if (flags) ops.push_back("setflags");
+  for (const std::string& op : ops) {
+    CAPTURE(op);
+    const RunResult r = Syd(t.writes, {kHelper, "race-descriptor", t.ok + "/f",
+                                       bad, Tries(2000), op});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
+    struct stat after;
+    REQUIRE(stat(bad.c_str(), &after) == 0);
+    CHECK(after.st_mode == before.st_mode);
+    CHECK(after.st_uid == before.st_uid);
+    CHECK(after.st_gid == before.st_gid);
+    CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
+    CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+    CHECK(getxattr(bad.c_str(), "user.raced", nullptr, 0) < 0);
+    CHECK(AttributeFlags(bad) == flags);
+  }
+  // The cwd, changed by AT_FDCWD and an empty name.
+  REQUIRE(stat(t.no.c_str(), &before) == 0);
+  const RunResult r = Syd(t.writes, {kHelper, "race-descriptor", t.ok, t.no,
+                                     Tries(2000), "cwd-chown"});
+  CHECK(r.exit_code == 0);
+  CAPTURE(r.out);
+  CHECK(NumberAfter(r.out, "done ") > 0);
+  struct stat after;
+  REQUIRE(stat(t.no.c_str(), &after) == 0);
+  CHECK(after.st_uid == before.st_uid);
+  CHECK(after.st_gid == before.st_gid);
+}
+
 TEST_CASE(
     "a name rewritten by another process sharing the memory is not "
     "what is done") {
@@ -660,7 +731,7 @@ TEST_CASE("where pidfd_getfd is refused, the kernel binds and connects" *
   CHECK(got.out == want.out);
   CHECK(testing::Contains(
       got.err,
-      "syd cannot copy the sandbox's sockets (pidfd_getfd: "
+      "syd cannot copy the sandbox's descriptors (pidfd_getfd: "
       "Operation not permitted; a container's seccomp profile "));
   CHECK(testing::Contains(got.err, "syd: 0 calls performed by syd"));
   CHECK(NumberAfter(got.err, "while it went on), ") > 0);

@@ -843,7 +843,7 @@ TEST_CASE("paludis: only what the sandbox bound is reachable" *
     // What syd says there, once, at the first INET bind or connect; the
     // checks below do not expect it.
     const std::string said =
-        "syd: syd cannot copy the sandbox's sockets (pidfd_getfd: ";
+        "syd: syd cannot copy the sandbox's descriptors (pidfd_getfd: ";
     if (r.err.rfind(said, 0) == 0) {
       r.err.erase(0, r.err.find('\n') + 1);
       refused = true;
@@ -1227,9 +1227,11 @@ TEST_CASE("--stats counts the stops, refusals and process events") {
     CHECK(std::string(backend) == "user notification");
     CHECK(events == 0);
   }
+  // Both to 0.01 s: a run shorter than 5 ms prints a wall time of 0.00
+  // (seen under ptrace here).
   CHECK(busy >= 0);
-  CHECK(wall > 0);
-  CHECK(busy <= wall * 1.5);  // one thread does the work
+  CHECK(wall >= 0);
+  CHECK(busy <= wall * 1.5 + 0.01);  // one thread does the work
   CHECK(Contains(r.err, "syd's peak RSS "));
 }
 
