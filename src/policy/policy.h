@@ -122,6 +122,7 @@ struct Call {
   // bytes (E2BIG).
   int struct_error = 0;
   uint64_t open_how_mode = 0;
+  uint64_t open_how_resolve = 0;
   // Bit i: path argument i ends in '/', which the resolved path does not
   // show (the kernel then wants a directory there).
   uint8_t trailing_slash = 0;

@@ -52,6 +52,13 @@ struct CallToPerform {
   std::array<uint64_t, 6> args{};  // the registers, as the call gave them
   uint64_t at_flags = 0;           // the call's AT_ flags, where it has them
   bool null_name = false;          // utimensat and futimesat with a NULL name
+  // Bit i: name argument i is empty where the call takes no empty name
+  // (an open, truncate, a name made, removed or moved; not linkat's first
+  // with AT_EMPTY_PATH). The kernel fails such a call there, after its
+  // checks of flags and modes and before any change: syd makes the call
+  // again with empty names of its own, and the kernel answers.
+  uint8_t empty_names = 0;
+  uint64_t resolve = 0;  // openat2's, for a call with an empty name
   // Resolved, absolute, in syd's view, with no link in it but perhaps the
   // last name, where the call does not follow it (`follows` false); a
   // trailing '/' as written.

@@ -259,6 +259,12 @@ constexpr Performable kPerformable[] = {
     {"connect", Kind::kConnect},
 };
 
+bool ChangesMetadata(Kind k) {
+  return k == Kind::kChmod || k == Kind::kChown || k == Kind::kUtimes ||
+         k == Kind::kSetXattr || k == Kind::kRemoveXattr ||
+         k == Kind::kAttributeFlags;
+}
+
 bool ChangesNames(Kind k) {
   return k == Kind::kMkdir || k == Kind::kMknod || k == Kind::kUnlink ||
          k == Kind::kRename || k == Kind::kLink || k == Kind::kSymlink;
@@ -365,6 +371,35 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   c.nr = e.nr;
   c.args = e.args;
   if (at >= 0) c.at_flags = e.args[at];
+  // An empty name where the call takes none: left to the kernel, a name
+  // a thread wrote there since would be what it reads.
+  if (!ChangesMetadata(c.kind)) {
+    for (int i = 0; i < s->nargs; ++i) {
+      if (s->args[i].IsPath() && !s->args[i].from_fd &&
+          (e.empty_name & (1u << i)) != 0) {
+        c.empty_names |= static_cast<uint8_t>(1u << i);
+      }
+    }
+    // linkat's first with AT_EMPTY_PATH is the descriptor's file, linked
+    // (docs/architecture.md: continued).
+    if (c.kind == Kind::kLink && (c.at_flags & AT_EMPTY_PATH) != 0 &&
+        (c.empty_names & (1u << arg)) != 0) {
+      return std::nullopt;
+    }
+    if (c.empty_names != 0) {
+      if (s->name == "openat2") {
+        if (!e.open_how_flags) return std::nullopt;
+        c.flags = *e.open_how_flags;
+        c.mode = e.open_how_mode;
+        c.resolve = e.open_how_resolve;
+      }
+      if (c.kind == Kind::kSymlink) {
+        if (!e.strings[0]) return std::nullopt;
+        c.name = *e.strings[0];
+      }
+      return c;
+    }
+  }
   if (arg == s->nargs) {
     // No name: the call names its descriptor (fchmod, ioctl).
     arg = first_path(true);
@@ -382,10 +417,8 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (c.descriptor) {
     // Its file as /proc named it; nothing where it was not open (the
     // kernel's EBADF). Only metadata is changed through a descriptor.
-    if (e.strings[arg]->empty() || c.kind == Kind::kOpen ||
-        c.kind == Kind::kTruncate || ChangesNames(c.kind)) {
+    if (e.strings[arg]->empty() || !ChangesMetadata(c.kind))
       return std::nullopt;
-    }
     c.path = *e.strings[arg];
   }
   c.follows = tracee::FollowsLast(*s, e, arg);
@@ -582,6 +615,7 @@ bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
 
 Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                              const std::function<bool()>& still_waits) {
+  if (asked.empty_names != 0) return FailAtEmptyName(asked);
   // What the call's pointers give, read once, before anything is done:
   // the kernel would read it once too, and no rule judged it.
   std::string data;
@@ -1030,6 +1064,41 @@ Performed Performer::MakeAgain(const CallToPerform& c, int fd,
   }
   const long rc = syscall(c.nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   return Performed::Answer(rc == 0 ? 0 : -errno);
+}
+
+Performed Performer::FailAtEmptyName(const CallToPerform& c) {
+  // The empty names as they were, "." for the others (a lookup that
+  // succeeds: syd answered any it saw fail), and the dirfds syd's cwd:
+  // the kernel fails the call at an empty name before it looks at the
+  // dirfd, so nothing is changed, and its checks of flags and modes come
+  // first, as they did for the caller.
+  const SyscallInfo& s = *FindSyscall(c.nr);
+  // openat2's open_how at the size the caller gave (the decider answered
+  // one past a page, or with bytes past open_how that are not zero).
+  std::array<char, kernel::kStructArgMax> how{};
+  const open_how known{.flags = c.flags, .mode = c.mode, .resolve = c.resolve};
+  std::memcpy(how.data(), &known, sizeof known);
+  std::array<uint64_t, 6> a = c.args;
+  const auto address = [](const void* p) {
+    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
+  };
+  for (int i = 0; i < s.nargs; ++i) {
+    const ArgSpec& spec = s.args[i];
+    if (spec.kind == ArgKind::kDirFd) {
+      a[i] = static_cast<uint64_t>(int64_t{AT_FDCWD});
+    } else if (spec.IsPath()) {
+      a[i] = address((c.empty_names & (1u << i)) != 0 ? "" : ".");
+    } else if (spec.kind == ArgKind::kString) {
+      a[i] = address(c.name.c_str());
+    } else if (spec.kind == ArgKind::kOpenHow) {
+      a[i] = address(how.data());
+    }
+  }
+  ++performed_;
+  const long rc = syscall(c.nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  if (rc < 0) return Performed::Answer(-errno);
+  if (c.kind == Kind::kOpen) close(static_cast<int>(rc));  // never
+  return Performed::Answer(-ENOENT);
 }
 
 Performed Performer::ChangeNames(const CallToPerform& c) {

@@ -204,6 +204,9 @@ class Performer {
   // gave (NULL or empty) and the pointers' contents as syd read them
   // (`data`): the kernel answers as it would have.
   Performed MakeAgain(const CallToPerform& c, int fd, const std::string& data);
+  // The call `c`, which has an empty name where it takes none, made again
+  // with syd's own: the kernel's error for it.
+  Performed FailAtEmptyName(const CallToPerform& c);
   // Whether the file system of device `dev` is a procfs; `fd` or `path`
   // tells, the first time.
   bool IsProcfs(dev_t dev, int fd, const std::string& path);

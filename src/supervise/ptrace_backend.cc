@@ -178,7 +178,8 @@ void PtraceBackend::OnSeccompStop(pid_t pid) {
   // a descriptor over. The caller is stopped here and cannot leave (a
   // SIGKILL aside, and then nobody reads the answer).
   if (o && o->run && o->perform) {
-    if (o->perform->kind == CallToPerform::Kind::kOpen) {
+    if (o->perform->kind == CallToPerform::Kind::kOpen &&
+        o->perform->empty_names == 0) {
       s_.performer_.LeftToKernelByBackend();
     } else if (const Performed p =
                    s_.performer_.Perform(pid, *o->perform, [] { return true; });

@@ -104,6 +104,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
       if (size >= sizeof how && process.Read(e->args[i], &how, sizeof how)) {
         resolve = how.resolve;
         e->open_how_mode = how.mode;
+        e->open_how_resolve = how.resolve;
         // The kernel takes a larger struct (up to a page) whose bytes past
         // the ones it knows are zero; E2BIG otherwise, before it looks
         // anything up.
@@ -221,10 +222,13 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
                                             ? process.BaseDirectory(dirfd)
                                             : std::optional<std::string>("/");
       if (!base) {
-        // A dirfd that is not open: the kernel will say EBADF. One syd
-        // cannot name is refused, as for a descriptor's own file.
+        // A dirfd that is not open: the kernel's EBADF, which syd answers
+        // for an allowed call (left to the kernel, a descriptor put there
+        // since would be the one it starts from). One syd cannot name is
+        // refused, as for a descriptor's own file.
         if (errno != ENOENT) return DecodeResult::kUnnamed;
         e->strings[i] = *raw;
+        e->path_errors[i] = EBADF;
         continue;
       }
       // A name made or removed is its parent's entry, which the kernel

@@ -490,6 +490,65 @@ static int race_descriptor(const char* good, const char* bad, int n,
   return 0;
 }
 
+// race-empty-name DIR BAD N OP: names relative to DIR (a descriptor), in
+// a buffer that holds BAD, whose first byte one thread zeroes and puts
+// back over and over (an empty name, then BAD), while this one acts on
+// the name in it N times: "create" opens it O_CREAT, "mkdir" makes it.
+// An empty name is the descriptor's own file (judged as DIR), and the
+// call fails there; a kernel that reads the name again may find BAD.
+// race-dirfd DIR NAME N: one thread puts DIR on a descriptor and closes
+// it, over and over, while this one creates NAME relative to it N times
+// (EBADF while it is closed); a kernel that looks at the descriptor again
+// may find DIR.
+struct byte_flipper {
+  char* at;
+  char values[2];
+  int dirfd;  // race-dirfd: dup2'd to `target` and closed
+  int target;
+  volatile int stop;
+};
+static void* flip_byte(void* arg) {
+  struct byte_flipper* f = arg;
+  for (unsigned i = 0; !f->stop; ++i) {
+    if (f->at != NULL) {
+      *(volatile char*)f->at = f->values[i & 1];
+    } else if (i & 1) {
+      close(f->target);
+    } else {
+      dup2(f->dirfd, f->target);
+    }
+  }
+  return NULL;
+}
+static int race_empty_name(const char* dir, const char* bad, int n,
+                           const char* op) {
+  static char buf[4096];
+  const int dirfd = open(dir, O_PATH | O_DIRECTORY);
+  if (dirfd < 0 || strlen(bad) >= sizeof buf) return report(-1);
+  const int by_dirfd = !strcmp(op, "dirfd");
+  struct byte_flipper f = {buf, {0, bad[0]}, dirfd, 999, 0};
+  if (by_dirfd) f.at = NULL;
+  memcpy(buf, bad, strlen(bad) + 1);
+  pthread_t t;
+  if (pthread_create(&t, NULL, flip_byte, &f) != 0) return 1;
+  int done = 0;
+  for (int i = 0; i < n; ++i) {
+    int rc = -1;
+    if (!strcmp(op, "create") || by_dirfd) {
+      const int fd = openat(by_dirfd ? f.target : dirfd, buf,
+                            O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      rc = fd < 0 ? -1 : close(fd);
+    } else if (!strcmp(op, "mkdir")) {
+      rc = mkdirat(dirfd, buf, 0755);
+    }
+    if (rc == 0) ++done;
+  }
+  f.stop = 1;
+  pthread_join(t, NULL);
+  printf("done %d of %d\n", done, n);
+  return 0;
+}
+
 // race-connect GOOD BAD N: one thread rewrites a socket address with GOOD,
 // then BAD (inet specs of one family), over and over, while this one
 // connects a new TCP socket to the address in it N times; prints how many
@@ -944,6 +1003,21 @@ static int open_probe(const char* dir) {
   probe_line("openat2-page",
              (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 8192));
   probe_line("openat2-p4", open("p4", O_RDONLY));
+  // An empty name, which no open takes (the kernel's checks of flags
+  // first).
+  const int here = open(".", O_PATH | O_DIRECTORY);
+  probe_line("empty", open("", O_RDONLY));
+  probe_line("empty-create", openat(here, "", O_WRONLY | O_CREAT, 0600));
+  probe_line("empty-tmpfile", openat(here, "", O_TMPFILE | O_RDONLY, 0600));
+  probe_line("creat-empty", creat("", 0600));
+  struct open_how both = {O_RDONLY, 0, RESOLVE_BENEATH | RESOLVE_IN_ROOT};
+  probe_line("openat2-empty-resolve",
+             (int)syscall(SYS_openat2, here, "", &both, sizeof both));
+  probe_line("openat2-empty-small",
+             (int)syscall(SYS_openat2, here, "", &both, 16));
+  struct open_how plain = {O_WRONLY | O_CREAT, 0600, 0};
+  probe_line("openat2-empty",
+             (int)syscall(SYS_openat2, here, "", &plain, sizeof plain));
   return 0;
 }
 
@@ -1189,6 +1263,24 @@ static int name_probe(const char* dir) {
   name_line("symlink-dot", symlink("x", "d/."));
   name_line("link-dotdot", link("reg", "d/.."));
   name_line("link-from-dot", link("d/.", "x"));
+  // An empty name, which none of these takes (the kernel's checks of
+  // flags and modes first).
+  const int here = open(".", O_PATH | O_DIRECTORY);
+  name_line("mkdir-empty", mkdir("", 0700));
+  name_line("mkdirat-empty", mkdirat(here, "", 0700));
+  name_line("mknodat-empty-dir", mknodat(here, "", S_IFDIR | 0700, 0));
+  name_line("mknodat-empty", mknodat(here, "", S_IFIFO | 0600, 0));
+  name_line("unlinkat-empty", unlinkat(here, "", 0));
+  name_line("unlinkat-empty-bad-flags", unlinkat(here, "", 0x1234));
+  name_line("rename-to-empty", rename("reg", ""));
+  name_line("rename-from-empty", rename("", "x"));
+  name_line("renameat2-empty-bad-flags",
+            (int)syscall(SYS_renameat2, here, "", here, "",
+                         RENAME_EXCHANGE | RENAME_NOREPLACE));
+  name_line("link-to-empty", link("reg", ""));
+  name_line("linkat-empty-bad-flags", linkat(here, "", here, "x", 0x8000));
+  name_line("symlink-empty", symlink("reg", ""));
+  name_line("symlink-empty-target", symlink("", "x"));
   name_line("mknod-dot", mknod("d/.", S_IFIFO | 0600, 0));
   name_line("unlink-dir", unlink("d"));
   name_line("rmdir-full", rmdir("d"));
@@ -1935,6 +2027,9 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "race-descriptor"))
     return race_descriptor(a, b, atoi(argc > 4 ? argv[4] : "0"),
                            argc > 5 ? argv[5] : "");
+  if (!strcmp(op, "race-empty-name"))
+    return race_empty_name(a, b, atoi(argc > 4 ? argv[4] : "0"),
+                           argc > 5 ? argv[5] : "create");
   if (!strcmp(op, "race-connect"))
     return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
