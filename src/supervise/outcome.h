@@ -36,6 +36,7 @@ struct CallToPerform {
     // On a duplicate of the caller's INET or INET6 socket (pidfd_getfd).
     kBind,
     kConnect,
+    kListen,  // judged by the address its socket is bound to
   };
   // How the caller gave the times of a kUtimes call.
   enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
@@ -102,7 +103,8 @@ struct CallToPerform {
   // kSetXattr, kRemoveXattr: the attribute; kSymlink: the link's target.
   std::string name;
   // kBind, kConnect: the caller's socket, and the address as syd judged
-  // it (Call::address_bytes).
+  // it (Call::address_bytes); kListen: the socket, and the address syd
+  // judged it bound to (SocketAddress::ToString), its backlog in `flags`.
   int socket = -1;
   std::string address;
 };

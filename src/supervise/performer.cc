@@ -257,6 +257,7 @@ constexpr Performable kPerformable[] = {
     {"symlinkat", Kind::kSymlink},
     {"bind", Kind::kBind},
     {"connect", Kind::kConnect},
+    {"listen", Kind::kListen},
 };
 
 bool ChangesMetadata(Kind k) {
@@ -353,6 +354,23 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
     c.kind = p->kind;
     c.socket = static_cast<int>(e.args[0]);
     c.address = e.address_bytes;
+    return c;
+  }
+  if (p->kind == Kind::kListen) {
+    // The socket judged by the address it is bound to; a thread may put
+    // another there (dup2) before the kernel looks, one bound nowhere,
+    // which listen would bind to every interface. INET and INET6: a unix
+    // socket's listen records its credentials for its clients.
+    const std::optional<SocketAddress>& a = e.addresses[0];
+    if (!a || (a->family != AddressFamily::kInet &&
+               a->family != AddressFamily::kInet6)) {
+      return std::nullopt;
+    }
+    CallToPerform c;
+    c.kind = Kind::kListen;
+    c.socket = static_cast<int>(e.args[0]);
+    c.address = a->ToString();
+    c.flags = e.args[1];
     return c;
   }
   const SyscallInfo* s = FindSyscall(e.nr);
@@ -571,6 +589,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       break;
     case Kind::kBind:
     case Kind::kConnect:
+    case Kind::kListen:
       return std::nullopt;  // made above; they name no path
   }
   return c;
@@ -697,7 +716,8 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   // identity may not have. One that is not open is the kernel's EBADF,
   // answered here: left to the kernel, a descriptor put there since
   // would be what it acts on.
-  const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect;
+  const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect ||
+                      c.kind == Kind::kListen;
   // utimensat(AT_FDCWD, NULL, ...) is the kernel's EFAULT, as syd's is.
   const bool through =
       c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
@@ -775,6 +795,21 @@ int Performer::CallersDescriptor(pid_t tid, int fd,
 }
 
 Performed Performer::Socket(const CallToPerform& c, int sock) {
+  if (c.kind == Kind::kListen) {
+    // What syd judged only while the socket is still bound there (a
+    // socket put on the descriptor since is refused, as a descriptor's
+    // file is); the kernel answers the rest (EOPNOTSUPP for UDP).
+    sockaddr_storage bound{};
+    socklen_t size = sizeof bound;
+    ++performed_;
+    if (getsockname(sock, reinterpret_cast<sockaddr*>(&bound), &size) != 0 ||
+        tracee::DecodeSockaddr(reinterpret_cast<const uint8_t*>(&bound), size)
+                .ToString() != c.address) {
+      return Performed::Answer(-EACCES);
+    }
+    return Performed::Answer(
+        listen(sock, static_cast<int>(c.flags)) == 0 ? 0 : -errno);
+  }
   // TCP and UDP only: another protocol's connect (SCTP, MPTCP) is not
   // what syd knows of one.
   int domain = 0;
@@ -990,6 +1025,7 @@ Performed Performer::ChangeMetadata(const CallToPerform& c,
     case Kind::kSymlink:
     case Kind::kBind:
     case Kind::kConnect:
+    case Kind::kListen:
     case Kind::kAttributeFlags:
       return Performed::Answer(-EINVAL);  // Perform sends these elsewhere
     case Kind::kChmod:

@@ -38,8 +38,15 @@ namespace syd::supervise {
 // - a change of a file's metadata by name (chmod, fchmodat, fchmodat2,
 //   chown, lchown, fchownat, truncate, utime, utimes, futimesat,
 //   utimensat, setxattr, lsetxattr, setxattrat, removexattr,
-//   lremovexattr, removexattrat; not through a descriptor, an empty name
-//   or a NULL one, which no name can race);
+//   lremovexattr, removexattrat);
+// - a change of metadata through a descriptor (fchmod, fchown, fsetxattr,
+//   fremovexattr, ioctl's FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR, and the
+//   calls above with a NULL or empty name, AT_FDCWD the cwd): made again
+//   on syd's duplicate of the descriptor, which a thread's dup2 cannot
+//   change, while it still names the file syd judged;
+// - a call with an empty name where it takes none (an open, truncate, a
+//   name made, removed or moved): made again with syd's own empty names,
+//   which the kernel fails;
 // - a name made, removed or moved (mkdir, mkdirat, mknod, mknodat,
 //   unlink, rmdir, unlinkat, rename, renameat, renameat2, link, linkat,
 //   symlink, symlinkat; a trailing '/' kept, and ".", ".." and the root

@@ -549,6 +549,36 @@ static int race_empty_name(const char* dir, const char* bad, int n,
   return 0;
 }
 
+// race-listen N: one thread puts a TCP socket bound to 127.0.0.1, then
+// one bound nowhere, on a descriptor (dup2), over and over, while this
+// one listens on it N times; says whether the unbound one listens (bound
+// to every interface as it did). syd judges the socket the descriptor
+// names; a kernel that looks at the descriptor again may find the other.
+static int race_listen(int n) {
+  struct sockaddr_in in = {.sin_family = AF_INET};
+  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int bound = socket(AF_INET, SOCK_STREAM, 0);
+  const int unbound = socket(AF_INET, SOCK_STREAM, 0);
+  if (bound < 0 || unbound < 0 ||
+      bind(bound, (struct sockaddr*)&in, sizeof in) != 0)
+    return report(-1);
+  struct descriptor_swapper s = {{bound, unbound}, dup(bound), 0};
+  pthread_t t;
+  if (pthread_create(&t, NULL, swap_descriptor, &s) != 0) return 1;
+  int done = 0;
+  for (int i = 0; i < n; ++i) {
+    if (listen(s.target, 1) == 0) ++done;
+  }
+  s.stop = 1;
+  pthread_join(t, NULL);
+  struct sockaddr_in got;
+  socklen_t len = sizeof got;
+  getsockname(unbound, (struct sockaddr*)&got, &len);
+  printf("done %d of %d, the unbound socket %s\n", done, n,
+         got.sin_port != 0 ? "listens" : "does not listen");
+  return 0;
+}
+
 // race-connect GOOD BAD N: one thread rewrites a socket address with GOOD,
 // then BAD (inet specs of one family), over and over, while this one
 // connects a new TCP socket to the address in it N times; prints how many
@@ -2030,6 +2060,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "race-empty-name"))
     return race_empty_name(a, b, atoi(argc > 4 ? argv[4] : "0"),
                            argc > 5 ? argv[5] : "create");
+  if (!strcmp(op, "race-listen")) return race_listen(atoi(a));
   if (!strcmp(op, "race-connect"))
     return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
