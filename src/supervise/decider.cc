@@ -411,8 +411,13 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
   bool denied =
       Restrictiveness(d.verdict) >= Restrictiveness(Verdict{K::kRetval, 0});
   if (rules.policy->ChangesRoot(e.nr, d.verdict)) same_root_ = false;
-  if (rules.policy->ChangesIdentity(e.nr, d.verdict))
-    performer_.IdentityMayDiffer();
+  if (rules.policy->ChangesIdentity(e.nr, d.verdict)) {
+    if (FindSyscall(e.nr)->name == "umask") {
+      performer_.UmaskMayDiffer();
+    } else {
+      performer_.IdentityMayDiffer();
+    }
+  }
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;

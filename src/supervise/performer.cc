@@ -681,16 +681,47 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   }
   const bool read_memory =
       c.data != 0 || asked.xattr_args != 0 || c.kind == Kind::kAttributeFlags;
+  // The caller's identity, where it may not be syd's: its umask only
+  // matters to a call that makes a file.
+  const bool makes = (c.kind == Kind::kOpen && Creates(c.flags)) ||
+                     c.kind == Kind::kMkdir || c.kind == Kind::kMknod;
+  const bool read_identity = !same_ids_ || (!same_umask_ && makes);
   std::optional<tracee::Credentials> caller;
-  if (!same_identity_) caller = tracee::CredentialsOf(tid);
-  // What was read must be the caller's: it has not gone, its pid reused.
-  if ((read_memory || !same_identity_) && !still_waits())
+  if (read_identity) caller = tracee::CredentialsOf(tid);
+  // The caller's socket, or the descriptor a change is made through, is
+  // taken as syd: pidfd_getfd asks what ptrace asks, which the caller's
+  // identity may not have.
+  const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect ||
+                      c.kind == Kind::kListen;
+  // utimensat(AT_FDCWD, NULL, ...) is the kernel's EFAULT, as syd's is.
+  const bool through =
+      c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
+  int taken = -1;
+  if (socket) {
+    taken = CallersDescriptor(tid, c.socket);
+  } else if (through && *c.descriptor != AT_FDCWD) {
+    taken = CallersDescriptor(tid, *c.descriptor);
+  } else if (through) {
+    // AT_FDCWD with an empty name: the thread's cwd, pinned.
+    taken = open(StrCat("/proc/", tid, "/cwd").c_str(),
+                 O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (taken < 0) taken = -ESRCH;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) close(fd);
+    }
+  } closer{taken};
+  // What was read or taken must be the caller's: it has not gone, its
+  // pid reused, since the call came.
+  if ((read_memory || read_identity || socket || through) && !still_waits())
     return LeftToKernel();  // nobody waits for the answer
   if (read_error != 0) {
     ++performed_;
     return Performed::Answer(-read_error);
   }
-  if (!same_identity_ && !caller) return Performed::Answer(-EPERM);
+  if (read_identity && !caller) return Performed::Answer(-EPERM);
   const bool switch_ids =
       caller &&
       (caller->fsuid != own_.fsuid || caller->fsgid != own_.fsgid ||
@@ -711,42 +742,19 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
     fs_unshared_ = true;
   }
-  // The caller's socket, or the descriptor a change is made through, is
-  // taken as syd: pidfd_getfd asks what ptrace asks, which the caller's
-  // identity may not have. One that is not open is the kernel's EBADF,
-  // answered here: left to the kernel, a descriptor put there since
-  // would be what it acts on.
-  const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect ||
-                      c.kind == Kind::kListen;
-  // utimensat(AT_FDCWD, NULL, ...) is the kernel's EFAULT, as syd's is.
-  const bool through =
-      c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
-  int taken = -1;
-  if (socket) {
-    taken = CallersDescriptor(tid, c.socket, still_waits);
-  } else if (through && *c.descriptor != AT_FDCWD) {
-    taken = CallersDescriptor(tid, *c.descriptor, still_waits);
-  } else if (through) {
-    // AT_FDCWD with an empty name: the thread's cwd, pinned.
-    taken = open(StrCat("/proc/", tid, "/cwd").c_str(),
-                 O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (taken < 0) taken = -ESRCH;
-  }
+  // A descriptor that is not open is the kernel's EBADF, answered here:
+  // left to the kernel, a descriptor put there since would be what it
+  // acts on.
   if (taken == -EBADF) {
     ++performed_;
     return Performed::Answer(-EBADF);
   }
   if ((socket || through) && taken < 0) return LeftToKernel();
-  struct Closer {
-    int fd;
-    ~Closer() {
-      if (fd >= 0) close(fd);
-    }
-  } closer{taken};
   // A descriptor put there since syd judged (dup2, or a chdir for the
   // cwd) is not what syd judged: refused, as a reopened /proc/self/fd/N
   // is. A name the file took since is refused too.
-  if (through && tracee::BaseDirectory(getpid(), taken) != c.path) {
+  static const pid_t self = getpid();
+  if (through && tracee::BaseDirectory(self, taken) != c.path) {
     ++performed_;
     return Performed::Answer(-EACCES);
   }
@@ -761,22 +769,18 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   return ChangeMetadata(c, data);
 }
 
-int Performer::CallersDescriptor(pid_t tid, int fd,
-                                 const std::function<bool()>& still_waits) {
+int Performer::CallersDescriptor(pid_t tid, int fd) {
   // From the caller's own descriptor table (a thread may have one of its
   // own): a pidfd of the thread where the kernel has them (6.9), of the
-  // process where the caller leads it. The pidfd holds the process; the
-  // call must still be waiting, its pid not reused.
+  // process where the caller leads it. The caller asks, after, whether
+  // the call still waits: the pid was not reused meanwhile.
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
   if (pidfd < 0 && errno == EINVAL)
     pidfd =
         static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
   if (pidfd < 0) return -errno;
-  int copy = -ESRCH;
-  if (still_waits()) {
-    copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
-    if (copy < 0) copy = -errno;
-  }
+  int copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
+  if (copy < 0) copy = -errno;
   close(pidfd);
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
   if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {

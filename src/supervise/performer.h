@@ -136,11 +136,13 @@ class Performer {
   // could not take the caller's identity.
   explicit Performer(std::function<void(const std::string&)> message);
 
-  // A call that may change a credential or the umask ran in the sandbox
+  // A call that may change a credential ran in the sandbox
   // (Policy::ChangesIdentity): from now on each call reads its caller's
   // from /proc. Until then every process has the identity it started
-  // with, syd's.
-  void IdentityMayDiffer() { same_identity_ = false; }
+  // with, syd's. UmaskMayDiffer: a umask call ran, and each call that
+  // makes a file reads it.
+  void IdentityMayDiffer() { same_ids_ = false; }
+  void UmaskMayDiffer() { same_umask_ = false; }
 
   // The backend opens FIFOs that wait on threads of their own
   // (WaitingOpens): such an open is kWaits, not continued.
@@ -203,9 +205,9 @@ class Performer {
   // reads again.
   Performed Socket(const CallToPerform& c, int sock);
   // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or
-  // -errno (-EBADF: not open); says once when syd may not make one.
-  int CallersDescriptor(pid_t tid, int fd,
-                        const std::function<bool()>& still_waits);
+  // -errno (-EBADF: not open); says once when syd may not make one. Its
+  // caller must then ask whether the call still waits (the pid reused).
+  int CallersDescriptor(pid_t tid, int fd);
   // The call `c` made again, as the caller made it, on `fd` (syd's
   // duplicate of the descriptor it was made through), with the name it
   // gave (NULL or empty) and the pointers' contents as syd read them
@@ -227,7 +229,8 @@ class Performer {
   }
 
   std::function<void(const std::string&)> message_;
-  bool same_identity_ = true;
+  bool same_ids_ = true;
+  bool same_umask_ = true;
   bool waits_aside_ = false;
   tracee::Credentials own_;
   tracee::Credentials as_;    // the identity of the call being performed
