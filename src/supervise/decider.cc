@@ -410,7 +410,10 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
   }
   bool denied =
       Restrictiveness(d.verdict) >= Restrictiveness(Verdict{K::kRetval, 0});
-  if (rules.policy->ChangesRoot(e.nr, d.verdict)) same_root_ = false;
+  if (rules.policy->ChangesRoot(e.nr, d.verdict)) {
+    same_root_ = false;
+    performer_.SetSandboxRoot(-1);
+  }
   if (rules.policy->ChangesIdentity(e.nr, d.verdict)) {
     if (FindSyscall(e.nr)->name == "umask") {
       performer_.UmaskMayDiffer();

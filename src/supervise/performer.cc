@@ -398,11 +398,11 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
         c.empty_names |= static_cast<uint8_t>(1u << i);
       }
     }
-    // linkat's first with AT_EMPTY_PATH is the descriptor's file, linked
-    // (docs/architecture.md: continued).
+    // linkat's first with AT_EMPTY_PATH is its descriptor's file, linked
+    // through syd's duplicate (below), where the new name is not empty.
     if (c.kind == Kind::kLink && (c.at_flags & AT_EMPTY_PATH) != 0 &&
-        (c.empty_names & (1u << arg)) != 0) {
-      return std::nullopt;
+        c.empty_names == (1u << arg)) {
+      c.empty_names = 0;
     }
     if (c.empty_names != 0) {
       if (s->name == "openat2") {
@@ -434,9 +434,12 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (!e.strings[arg] || e.path_errors[arg] != 0) return std::nullopt;
   if (c.descriptor) {
     // Its file as /proc named it; nothing where it was not open (the
-    // kernel's EBADF). Only metadata is changed through a descriptor.
-    if (e.strings[arg]->empty() || !ChangesMetadata(c.kind))
+    // kernel's EBADF). Metadata is changed through a descriptor, and a
+    // link made to its file.
+    if (e.strings[arg]->empty() ||
+        !(ChangesMetadata(c.kind) || c.kind == Kind::kLink)) {
       return std::nullopt;
+    }
     c.path = *e.strings[arg];
   }
   c.follows = tracee::FollowsLast(*s, e, arg);
@@ -762,6 +765,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   AsCaller as(own_, as_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (socket) return Socket(c, taken);
+  if (c.kind == Kind::kLink && c.descriptor) {
+    if (sandbox_root_fd_ < 0) return LeftToKernel();
+    return ChangeNames(c, taken);
+  }
   if (c.descriptor) return MakeAgain(c, through ? taken : AT_FDCWD, data);
   if (c.kind == Kind::kOpen) return Open(tid, c);
   if (c.kind == Kind::kTruncate) return Truncate(c);
@@ -1141,7 +1148,7 @@ Performed Performer::FailAtEmptyName(const CallToPerform& c) {
   return Performed::Answer(-ENOENT);
 }
 
-Performed Performer::ChangeNames(const CallToPerform& c) {
+Performed Performer::ChangeNames(const CallToPerform& c, int linked) {
   // The parent directory of each name, opened with no link on the way (a
   // link there since syd's walk fails it), and the name in it.
   struct Entry {
@@ -1152,7 +1159,7 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
     }
   };
   Entry entries[2];
-  for (int i = 0; i < 2; ++i) {
+  for (int i = linked >= 0 ? 1 : 0; i < 2; ++i) {
     const std::string& path = i == 0 ? c.path : c.path2;
     if (path.empty()) break;
     std::string dir = path;
@@ -1165,7 +1172,11 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
       dir = slash == 0 ? "/" : path.substr(0, slash);
     }
     entries[i].dir =
-        OpenJudged(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+        linked < 0 ? OpenJudged(dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                RESOLVE_NO_SYMLINKS)
+                   : tracee::OpenAt2(sandbox_root_fd_, dir.c_str(),
+                                     O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
     if (entries[i].dir < 0) {
       ++performed_;
       return Performed::Answer(-errno);
@@ -1198,8 +1209,19 @@ Performed Performer::ChangeNames(const CallToPerform& c) {
                                     entries[1].name.c_str(), c.flags));
       break;
     case Kind::kLink:
-      rc = linkat(dir, name, entries[1].dir, entries[1].name.c_str(),
-                  static_cast<int>(c.flags));
+      if (linked < 0) {
+        rc = linkat(dir, name, entries[1].dir, entries[1].name.c_str(),
+                    static_cast<int>(c.flags));
+      } else if ((as_.effective & (uint64_t{1} << CAP_DAC_READ_SEARCH)) != 0) {
+        rc = linkat(linked, "", entries[1].dir, entries[1].name.c_str(),
+                    AT_EMPTY_PATH);
+      } else {
+        // Without CAP_DAC_READ_SEARCH the kernel links a descriptor's
+        // file for the credentials that opened it, which syd's thread
+        // does not hold: through its /proc link, as the caller could.
+        rc = linkat(AT_FDCWD, StrCat("/proc/thread-self/fd/", linked).c_str(),
+                    entries[1].dir, entries[1].name.c_str(), AT_SYMLINK_FOLLOW);
+      }
       break;
     case Kind::kSymlink:
       rc = symlinkat(c.name.c_str(), dir, name);

@@ -43,7 +43,8 @@ namespace syd::supervise {
 //   fremovexattr, ioctl's FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR, and the
 //   calls above with a NULL or empty name, AT_FDCWD the cwd): made again
 //   on syd's duplicate of the descriptor, which a thread's dup2 cannot
-//   change, while it still names the file syd judged;
+//   change, while it still names the file syd judged; linkat of a
+//   descriptor's file (AT_EMPTY_PATH) too;
 // - a call with an empty name where it takes none (an open, truncate, a
 //   name made, removed or moved): made again with syd's own empty names,
 //   which the kernel fails;
@@ -152,6 +153,12 @@ class Performer {
   // the caller): names are the sandbox's, and syd acts beneath it.
   void SetPrivateRoot(int fd);
 
+  // The command's root in its mount namespace (`fd`, kept open by the
+  // caller), or -1 once a process may have changed its root: a link to a
+  // descriptor's file is made in the new name's parent opened beneath it,
+  // since a link cannot join the sandbox's mounts to syd's (EXDEV).
+  void SetSandboxRoot(int fd) { sandbox_root_fd_ = fd; }
+
   // Performs `c` for thread `tid` as the kernel would have for it, and
   // says what to answer. An open of a FIFO that would wait for its other
   // end is kWaits where the backend waits aside (WaitAside). Continued:
@@ -198,7 +205,9 @@ class Performer {
   Performed ChangeMetadata(const CallToPerform& c, const std::string& data);
   // mkdir, mknod, unlink, rmdir, rename, link, symlink: on the entries of
   // descriptors of the judged names' parents.
-  Performed ChangeNames(const CallToPerform& c);
+  // `linked`: kLink of a descriptor's file (AT_EMPTY_PATH), syd's
+  // duplicate of it.
+  Performed ChangeNames(const CallToPerform& c, int linked = -1);
   // bind, connect: on `sock`, a duplicate of the caller's INET or INET6
   // socket, with the address syd judged. A blocking TCP connect is started here
   // and continued: the kernel then waits for it, whatever address it
@@ -239,6 +248,7 @@ class Performer {
   bool said_cannot_switch_ = false;
   bool said_no_copy_ = false;  // pidfd_getfd refused
   int root_fd_ = -1;           // SetPrivateRoot
+  int sandbox_root_fd_ = -1;   // SetSandboxRoot
   std::string view_;           // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   uint64_t performed_ = 0;

@@ -333,6 +333,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   // names, the same answers.
   sandbox_root_fd_ = open(StrCat("/proc/", child, "/root").c_str(),
                           O_PATH | O_DIRECTORY | O_CLOEXEC);
+  performer_.SetSandboxRoot(sandbox_root_fd_);
   // A private root is the sandbox's view, not syd's: syd reads and acts
   // beneath it, and judges the names as the sandbox sees them.
   if (isolation.private_root()) {

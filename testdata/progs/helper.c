@@ -436,10 +436,11 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
 // (65534:65534), "fsetxattr" (user.raced), "futimens" (both times 1 s
 // after the epoch), "chmod-empty-path" (fchmodat2 with AT_EMPTY_PATH),
 // "utimes-null" (futimesat with a NULL name), "setflags" (FS_IOC_SETFLAGS,
-// nodump). "cwd-chown" takes directories: the thread moves the cwd between
-// them (fchdir) while this one chowns it (fchownat(AT_FDCWD, "",
-// AT_EMPTY_PATH)). syd judges the file the descriptor names; a kernel that
-// looks at the descriptor again may find the other.
+// nodump), "link-empty-path" (linkat with AT_EMPTY_PATH to GOOD.lI).
+// "cwd-chown" takes directories: the thread moves the cwd between them (fchdir)
+// while this one chowns it (fchownat(AT_FDCWD, "", AT_EMPTY_PATH)). syd judges
+// the file the descriptor names; a kernel that looks at the descriptor again
+// may find the other.
 struct descriptor_swapper {
   int fds[2];
   int target;  // -1: the cwd
@@ -481,6 +482,11 @@ static int race_descriptor(const char* good, const char* bad, int n,
     if (!strcmp(op, "utimes-null"))
       rc = (int)syscall(SYS_futimesat, fd, NULL, tv);
     if (!strcmp(op, "setflags")) rc = ioctl(fd, FS_IOC_SETFLAGS, &nodump);
+    if (!strcmp(op, "link-empty-path")) {
+      char name[4096];
+      snprintf(name, sizeof name, "%s.l%d", good, i);
+      rc = linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH);
+    }
     if (cwd) rc = fchownat(AT_FDCWD, "", 65534, 65534, AT_EMPTY_PATH);
     if (rc == 0) ++done;
   }
@@ -493,7 +499,8 @@ static int race_descriptor(const char* good, const char* bad, int n,
 // race-empty-name DIR BAD N OP: names relative to DIR (a descriptor), in
 // a buffer that holds BAD, whose first byte one thread zeroes and puts
 // back over and over (an empty name, then BAD), while this one acts on
-// the name in it N times: "create" opens it O_CREAT, "mkdir" makes it.
+// the name in it N times: "create" opens it O_CREAT, "mkdir" makes it;
+// "link" takes a file for DIR and links it (AT_EMPTY_PATH) to DIR.lI.
 // An empty name is the descriptor's own file (judged as DIR), and the
 // call fails there; a kernel that reads the name again may find BAD.
 // race-dirfd DIR NAME N: one thread puts DIR on a descriptor and closes
@@ -523,7 +530,9 @@ static void* flip_byte(void* arg) {
 static int race_empty_name(const char* dir, const char* bad, int n,
                            const char* op) {
   static char buf[4096];
-  const int dirfd = open(dir, O_PATH | O_DIRECTORY);
+  // "link": DIR is a file, linked (AT_EMPTY_PATH) to DIR.lI.
+  const int linking = !strcmp(op, "link");
+  const int dirfd = open(dir, O_PATH | (linking ? 0 : O_DIRECTORY));
   if (dirfd < 0 || strlen(bad) >= sizeof buf) return report(-1);
   const int by_dirfd = !strcmp(op, "dirfd");
   struct byte_flipper f = {buf, {0, bad[0]}, dirfd, 999, 0};
@@ -540,6 +549,10 @@ static int race_empty_name(const char* dir, const char* bad, int n,
       rc = fd < 0 ? -1 : close(fd);
     } else if (!strcmp(op, "mkdir")) {
       rc = mkdirat(dirfd, buf, 0755);
+    } else if (linking) {
+      char name[4096];
+      snprintf(name, sizeof name, "%s.l%d", dir, i);
+      rc = linkat(dirfd, buf, AT_FDCWD, name, AT_EMPTY_PATH);
     }
     if (rc == 0) ++done;
   }
