@@ -427,7 +427,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
     // A NULL name (futimens) or an empty one (AT_EMPTY_PATH): judged as
     // the descriptor's file. A name given with AT_EMPTY_PATH is looked up
     // as without it.
-    const int dirfd = s->args[arg].dirfd;
+    const int8_t dirfd = s->args[arg].dirfd;
     c.descriptor = dirfd >= 0 ? static_cast<int>(e.args[dirfd]) : AT_FDCWD;
     c.null_name = e.args[arg] == 0;
   }
