@@ -535,7 +535,9 @@ TEST_CASE(
   CHECK(after.st_gid == before.st_gid);
 }
 
-TEST_CASE("an empty name, or a dirfd not open, cannot carry a call elsewhere") {
+TEST_CASE(
+    "an empty name rewritten, or a dirfd not open swapped, cannot carry a "
+    "call elsewhere") {
   // An empty name is judged as its dirfd's own file, and the call fails
   // there; a relative name on a dirfd that is not open is EBADF. Left to
   // the kernel, a thread that writes a name over the empty one, or puts
