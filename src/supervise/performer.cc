@@ -721,6 +721,13 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   if ((read_memory || read_identity || socket || through) && !still_waits())
     return LeftToKernel();  // nobody waits for the answer
   if (read_error != 0) {
+    // An attribute request on another file is its driver's, which may
+    // read nothing there (MakeAgain).
+    struct stat st;
+    if (c.kind == Kind::kAttributeFlags &&
+        (taken < 0 || fstat(taken, &st) != 0 || !IsFileOrDirectory(st))) {
+      return LeftToKernel();
+    }
     ++performed_;
     return Performed::Answer(-read_error);
   }
