@@ -922,6 +922,8 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   const std::string nobodys = Write(dir + "/nobodys", "n");
   REQUIRE(chown(nobodys.c_str(), 65534, 65534) == 0);
   REQUIRE(chmod(nobodys.c_str(), 0600) == 0);
+  const std::string readable = Write(dir + "/readable", "r");
+  REQUIRE(chmod(readable.c_str(), 0644) == 0);
   const std::string policy =
       Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + dir +
                        "/***\"\nsys/trace+%file_wr:fault=EPERM\n");
@@ -940,6 +942,10 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
       // file's length.
       as_nobody + h + " chmod " + grouped + "; echo chmod=$?; " + as_nobody +
       h + " truncate " + secret + "; echo truncate=$?; " +
+      // 4b: through a descriptor nobody opened to read root's file.
+      as_nobody + h + " fchmod " + readable + "; echo fchmod=$?; " + as_nobody +
+      h + " fchown " + readable + "; echo fchown=$?; " + as_nobody + h +
+      " futimesat-null " + readable + "; echo futimes=$?; " +
       // 5: names, as nobody: root's file in a sticky directory.
       as_nobody + h + " unlink " + secret + "; echo unlink=$?; " +
       // 6: syd is itself again.
@@ -953,7 +959,10 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   CHECK(testing::Contains(r.out, "without-group=13\n"));
   CHECK(testing::Contains(r.out, "chmod=1\n"));      // EPERM
   CHECK(testing::Contains(r.out, "truncate=13\n"));  // EACCES
-  CHECK(testing::Contains(r.out, "unlink=1\n"));     // EPERM: sticky
+  CHECK(testing::Contains(r.out, "fchmod=1\n"));     // EPERM: not its owner
+  CHECK(testing::Contains(r.out, "fchown=1\n"));
+  CHECK(testing::Contains(r.out, "futimes=13\n"));  // EACCES: not writable
+  CHECK(testing::Contains(r.out, "unlink=1\n"));    // EPERM: sticky
   CHECK(testing::Contains(r.out, "root=0\n"));
   CHECK(ReadAll(secret) == "secret+");
   CHECK(ReadAll(grouped) == "g+");
@@ -961,6 +970,10 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   REQUIRE(stat(grouped.c_str(), &grouped_st) == 0);
   CHECK((grouped_st.st_mode & 07777) == 0660);
   CHECK(ReadAll(nobodys) == "n");
+  struct stat readable_st;
+  REQUIRE(stat(readable.c_str(), &readable_st) == 0);
+  CHECK((readable_st.st_mode & 07777) == 0644);
+  CHECK(readable_st.st_uid == 0u);
   struct stat st;
   REQUIRE(stat((dir + "/made").c_str(), &st) == 0);
   CHECK(st.st_uid == 65534u);
