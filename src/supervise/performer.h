@@ -51,7 +51,10 @@ namespace syd::supervise {
 // - a name made, removed or moved (mkdir, mkdirat, mknod, mknodat,
 //   unlink, rmdir, unlinkat, rename, renameat, renameat2, link, linkat,
 //   symlink, symlinkat; a trailing '/' kept, and ".", ".." and the root
-//   made on syd's copy of the name, which the kernel fails).
+//   made on syd's copy of the name, which the kernel fails);
+// - a bind or connect of an INET or INET6 socket to the address syd read,
+//   and a listen on one while it is bound where syd judged it, on syd's
+//   duplicate of the socket.
 // Else nothing, and the call is continued. A name syd could not resolve
 // is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
