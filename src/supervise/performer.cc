@@ -449,7 +449,14 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   // opens for it. fd/N, judged as that name, is a descriptor that names
   // no file syd could name (/dev/stdout on a pipe): syd reopens it. Any
   // other name syd opens beneath the caller's /proc/TGID.
-  if (c.kind == Kind::kOpen && !c.descriptor && !slash(arg)) {
+  // A metadata change there (chmod of /proc/self/attr/current, which
+  // paludis.syd lets a build write) is made beneath the caller's
+  // /proc/TGID as an open is; fd/N, a descriptor that names no file, is
+  // the kernel's.
+  const bool own_proc_kind = c.kind == Kind::kOpen ||
+                             c.kind == Kind::kTruncate ||
+                             ChangesMetadata(c.kind);
+  if (own_proc_kind && !c.descriptor && !slash(arg)) {
     const std::string& judged = *e.strings[arg];
     for (const std::string_view self : {"/proc/self/", "/proc/thread-self/"}) {
       if (!judged.starts_with(self) || judged.size() == self.size()) continue;
@@ -459,6 +466,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       const std::string_view rest =
           std::string_view(judged).substr(self.size());
       if (const std::optional<int> fd = DescriptorNamed(rest)) {
+        if (c.kind != Kind::kOpen) return std::nullopt;
         c.own_fd = *fd;
       } else {
         c.own_proc_name = rest;
@@ -778,9 +786,9 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   }
   if (c.descriptor) return MakeAgain(c, through ? taken : AT_FDCWD, data);
   if (c.kind == Kind::kOpen) return Open(tid, c);
-  if (c.kind == Kind::kTruncate) return Truncate(c);
+  if (c.kind == Kind::kTruncate) return Truncate(tid, c);
   if (ChangesNames(c.kind)) return ChangeNames(c);
-  return ChangeMetadata(c, data);
+  return ChangeMetadata(tid, c, data);
 }
 
 int Performer::CallersDescriptor(pid_t tid, int fd) {
@@ -954,20 +962,34 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
   return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
 }
 
-Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
+namespace {
+
+// Opens c.own_proc_name beneath thread `tid`'s /proc/TGID (or its task's)
+// in syd's /proc, with `flags`: a descriptor, or -errno (-ELOOP: a magic
+// link on the way).
+int OpenOwnProc(pid_t tid, const CallToPerform& c, uint64_t flags,
+                uint64_t mode) {
   // Beneath the caller's /proc/TGID, with no link followed: what the rest
   // of the name reaches there is in the caller's process whatever a
-  // thread wrote since. A magic link (ns/net) is the kernel's to follow.
+  // thread wrote since.
   const int dir = open(OwnProc(tid, c.thread_self).c_str(),
                        O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return Performed::Answer(-errno);  // gone
+  if (dir < 0) return -errno;  // gone
   const int fd = tracee::OpenAt2(
-      dir, c.own_proc_name.c_str(), c.flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV, c.mode);
+      dir, c.own_proc_name.c_str(), flags | O_CLOEXEC,
+      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV, mode);
   const int error = errno;
   close(dir);
-  if (fd < 0 && error == ELOOP) return LeftToKernel();
-  if (fd < 0) return Performed::Answer(-error);
+  return fd >= 0 ? fd : -error;
+}
+
+}  // namespace
+
+Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
+  // A magic link (ns/net) is the kernel's to follow.
+  const int fd = OpenOwnProc(tid, c, c.flags | O_NONBLOCK | O_NOCTTY, c.mode);
+  if (fd == -ELOOP) return LeftToKernel();
+  if (fd < 0) return Performed::Answer(fd);
   return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
 }
 
@@ -999,10 +1021,15 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
   return out;
 }
 
-Performed Performer::Truncate(const CallToPerform& c) {
+Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
   // truncate needs the file open for writing: opened as an open is (a
-  // directory gets the kernel's EISDIR).
-  const Performed file = OpenFile(c.path, O_WRONLY, 0, IsFileOrDirectory);
+  // directory gets the kernel's EISDIR), in the caller's own /proc as an
+  // open there is.
+  CallToPerform open = c;
+  open.flags = O_WRONLY;
+  const Performed file = !c.own_proc_name.empty()
+                             ? OpenOwnProcName(tid, open)
+                             : OpenFile(c.path, O_WRONLY, 0, IsFileOrDirectory);
   if (file.kind() == Performed::Kind::kContinue) return Performed::Continue();
   ++performed_;
   if (file.kind() == Performed::Kind::kAnswer)
@@ -1010,20 +1037,24 @@ Performed Performer::Truncate(const CallToPerform& c) {
   return Performed::Answer(ftruncate(file.fd(), c.length) == 0 ? 0 : -errno);
 }
 
-Performed Performer::ChangeMetadata(const CallToPerform& c,
+Performed Performer::ChangeMetadata(pid_t tid, const CallToPerform& c,
                                     const std::string& data) {
   // O_PATH opens nothing: a device, a FIFO or a terminal is not touched.
   // Where the call does not follow a link at the end, this is the link.
-  const int fd =
-      OpenJudged(c.path, O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW),
-                 RESOLVE_NO_SYMLINKS);
+  // A name in the caller's own /proc is opened beneath its /proc/TGID; a
+  // magic link there is the kernel's to follow.
+  const uint64_t flags = O_PATH | O_CLOEXEC | (c.follows ? 0 : O_NOFOLLOW);
+  const bool own = !c.own_proc_name.empty();
+  const int fd = own ? OpenOwnProc(tid, c, flags, 0)
+                     : OpenJudged(c.path, flags, RESOLVE_NO_SYMLINKS);
+  if (own && fd == -ELOOP) return LeftToKernel();
   if (fd < 0) {
     ++performed_;
-    return Performed::Answer(-errno);
+    return Performed::Answer(own ? fd : -errno);
   }
   const Performed owner = Performed::Descriptor(fd, false);  // closes it
   struct stat st;
-  if (fstat(fd, &st) != 0 || IsProcfs(st.st_dev, fd, c.path))
+  if (fstat(fd, &st) != 0 || (!own && IsProcfs(st.st_dev, fd, c.path)))
     return LeftToKernel();
   const int nofollow = c.follows ? 0 : AT_SYMLINK_NOFOLLOW;
   // The xattr calls have no AT_EMPTY_PATH form for an O_PATH descriptor:

@@ -38,7 +38,8 @@ namespace syd::supervise {
 // - a change of a file's metadata by name (chmod, fchmodat, fchmodat2,
 //   chown, lchown, fchownat, truncate, utime, utimes, futimesat,
 //   utimensat, setxattr, lsetxattr, setxattrat, removexattr,
-//   lremovexattr, removexattrat);
+//   lremovexattr, removexattrat); a name under /proc/self or
+//   /proc/thread-self is changed beneath the caller's /proc/TGID;
 // - a change of metadata through a descriptor (fchmod, fchown, fsetxattr,
 //   fremovexattr, ioctl's FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR, and the
 //   calls above with a NULL or empty name, AT_FDCWD the cwd): made again
@@ -201,11 +202,12 @@ class Performer {
   Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);
   // c.own_proc_name opened beneath the caller's /proc/TGID (Open).
   Performed OpenOwnProcName(pid_t tid, const CallToPerform& c);
-  Performed Truncate(const CallToPerform& c);
+  Performed Truncate(pid_t tid, const CallToPerform& c);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the
   // call's pointer argument gave (times, an xattr's value).
-  Performed ChangeMetadata(const CallToPerform& c, const std::string& data);
+  Performed ChangeMetadata(pid_t tid, const CallToPerform& c,
+                           const std::string& data);
   // mkdir, mknod, unlink, rmdir, rename, link, symlink: on the entries of
   // descriptors of the judged names' parents.
   // `linked`: kLink of a descriptor's file (AT_EMPTY_PATH), syd's

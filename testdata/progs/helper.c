@@ -1171,6 +1171,22 @@ static int proc_self_probe(void) {
   probe_line("missing", open("/proc/self/nothing", O_RDONLY));
   probe_line("create", open("/proc/self/new", O_WRONLY | O_CREAT, 0600));
   probe_line("task-missing", open("/proc/thread-self/nothing/x", O_RDONLY));
+  // Metadata by name there: the kernel's answers for procfs files.
+  printf("chmod: %s\n",
+         chmod("/proc/self/comm", 0600) ? strerror(errno) : "ok");
+  printf("chown: %s\n",
+         chown("/proc/self/comm", getuid(), getgid()) ? strerror(errno) : "ok");
+  printf("utimes: %s\n",
+         utimes("/proc/thread-self/comm", NULL) ? strerror(errno) : "ok");
+  printf("truncate: %s\n",
+         truncate("/proc/self/comm", 0) ? strerror(errno) : "ok");
+  printf("setxattr: %s\n", setxattr("/proc/self/comm", "user.t", "v", 1, 0)
+                               ? strerror(errno)
+                               : "ok");
+  printf("chmod-missing: %s\n",
+         chmod("/proc/self/nothing", 0600) ? strerror(errno) : "ok");
+  printf("chmod-magic: %s\n",
+         chmod("/proc/self/cwd", 0755) ? strerror(errno) : "ok");
   return 0;
 }
 

@@ -102,13 +102,14 @@ RunResult SameAsBare(const std::string& probe, const std::string& more) {
 }
 
 // Runs the helper's `probe`, which takes no directory, bare and under syd
-// with every open stopped and allowed: the same lines. Returns syd's run.
+// with every open and every change stopped and allowed: the same lines.
+// Returns syd's run.
 RunResult SameAsBareOpening(const std::string& probe) {
   const RunResult want = Run({kHelper, probe});
   REQUIRE(want.exit_code == 0);
-  RunResult got = Syd(
-      Policy(testing::MakeTempDir(), "sys/trace+open,openat,openat2:allow\n"),
-      {kHelper, probe});
+  RunResult got = Syd(Policy(testing::MakeTempDir(),
+                             "sys/trace+open,openat,openat2,%file_wr:allow\n"),
+                      {kHelper, probe});
   CHECK(got.exit_code == 0);
   CHECK(got.out == want.out);
   return got;
@@ -157,8 +158,9 @@ TEST_CASE(
 TEST_CASE("a name in the process's own /proc opens in its own /proc") {
   // syd's /proc/self is syd: syd opens the name beneath the caller's
   // /proc/TGID (comm written and read back, its memory read through
-  // /proc/self/mem, the kernel's errors); a namespace's magic link is the
-  // kernel's to follow.
+  // /proc/self/mem, the kernel's errors), and changes its metadata there
+  // (chmod's EPERM, chown, times, truncate); a namespace's magic link is
+  // the kernel's to follow.
   const RunResult got = SameAsBareOpening("proc-self-probe");
   if (PerformsOpens()) {
     CAPTURE(got.err);
@@ -461,6 +463,30 @@ TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
     CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
     CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
     CHECK(getxattr((t.no + "/f").c_str(), "user.raced", nullptr, 0) < 0);
+  }
+  // A name in the caller's own /proc, which paludis.syd lets a build
+  // change (/proc/self/attr/...): before, syd left a change there to the
+  // kernel, and a slash-padded /proc/self/comm rewritten into no/f
+  // chmod'ed it (under -p paludis, a file outside the build's trees:
+  // Landlock has no right for chmod).
+  const std::string bad = t.no + "/f";
+  for (const std::string op :
+       {"chmod", "chown", "truncate", "xattr", "utimes"}) {
+    CAPTURE(op);
+    const RunResult r = Syd(t.writes, {kHelper, "race-name",
+                                       PaddedTo("/proc/self/comm", bad.size()),
+                                       bad, Tries(2000), op});
+    CHECK(r.exit_code == 0);
+    CAPTURE(r.out);
+    // The race ran (chmod and xattrs fail on procfs files).
+    if (op != "chmod" && op != "xattr") CHECK(NumberAfter(r.out, "done ") > 0);
+    struct stat after;
+    REQUIRE(stat(bad.c_str(), &after) == 0);
+    CHECK(after.st_mode == before.st_mode);
+    CHECK(after.st_uid == before.st_uid);
+    CHECK(after.st_size == before.st_size);
+    CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
+    CHECK(getxattr(bad.c_str(), "user.raced", nullptr, 0) < 0);
   }
   // The attribute of a link itself: before, syd left it to the kernel,
   // and 4 or 5 runs in 5 set user.raced on no/f, under both backends.
