@@ -260,6 +260,11 @@ constexpr Performable kPerformable[] = {
     {"listen", Kind::kListen},
 };
 
+// A pointer in syd's memory, as a register of a call syd makes again.
+uint64_t Address(const void* p) {
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
+}
+
 bool ChangesMetadata(Kind k) {
   return k == Kind::kChmod || k == Kind::kChown || k == Kind::kUtimes ||
          k == Kind::kSetXattr || k == Kind::kRemoveXattr ||
@@ -728,14 +733,16 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   // pid reused, since the call came.
   if ((read_memory || read_identity || socket || through) && !still_waits())
     return LeftToKernel();  // nobody waits for the answer
+  // An attribute request on a file neither regular nor a directory may
+  // be its driver's own, with a pointer to the caller's memory (where
+  // syd may have read nothing): the kernel's.
+  struct stat taken_st;
+  const bool drivers_request =
+      c.kind == Kind::kAttributeFlags && taken >= 0 &&
+      (fstat(taken, &taken_st) != 0 || !IsFileOrDirectory(taken_st));
   if (read_error != 0) {
-    // An attribute request on another file is its driver's, which may
-    // read nothing there (MakeAgain).
-    struct stat st;
-    if (c.kind == Kind::kAttributeFlags &&
-        (taken < 0 || fstat(taken, &st) != 0 || !IsFileOrDirectory(st))) {
+    if (c.kind == Kind::kAttributeFlags && (taken < 0 || drivers_request))
       return LeftToKernel();
-    }
     ++performed_;
     return Performed::Answer(-read_error);
   }
@@ -784,6 +791,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     if (sandbox_root_fd_ < 0) return LeftToKernel();
     return ChangeNames(c, taken);
   }
+  if (drivers_request) return LeftToKernel();
   if (c.descriptor) return MakeAgain(c, through ? taken : AT_FDCWD, data);
   if (c.kind == Kind::kOpen) return Open(tid, c);
   if (c.kind == Kind::kTruncate) return Truncate(tid, c);
@@ -1025,11 +1033,13 @@ Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
   // truncate needs the file open for writing: opened as an open is (a
   // directory gets the kernel's EISDIR), in the caller's own /proc as an
   // open there is.
-  CallToPerform open = c;
-  open.flags = O_WRONLY;
-  const Performed file = !c.own_proc_name.empty()
-                             ? OpenOwnProcName(tid, open)
-                             : OpenFile(c.path, O_WRONLY, 0, IsFileOrDirectory);
+  const Performed file = [&] {
+    if (c.own_proc_name.empty())
+      return OpenFile(c.path, O_WRONLY, 0, IsFileOrDirectory);
+    CallToPerform for_writing = c;
+    for_writing.flags = O_WRONLY;
+    return OpenOwnProcName(tid, for_writing);
+  }();
   if (file.kind() == Performed::Kind::kContinue) return Performed::Continue();
   ++performed_;
   if (file.kind() == Performed::Kind::kAnswer)
@@ -1109,15 +1119,7 @@ Performed Performer::ChangeMetadata(pid_t tid, const CallToPerform& c,
 Performed Performer::MakeAgain(const CallToPerform& c, int fd,
                                const std::string& data) {
   ++performed_;
-  if (c.kind == Kind::kAttributeFlags) {
-    // A request number another file's driver may take for one of its own,
-    // with a pointer to the caller's memory: a file's and a directory's
-    // only.
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !IsFileOrDirectory(st)) {
-      --performed_;
-      return LeftToKernel();
-    }
+  if (c.kind == Kind::kAttributeFlags) {  // a file's or a directory's
     return Performed::Answer(
         ioctl(fd, static_cast<unsigned>(c.flags), data.data()) == 0 ? 0
                                                                     : -errno);
@@ -1129,22 +1131,19 @@ Performed Performer::MakeAgain(const CallToPerform& c, int fd,
       .flags = static_cast<uint32_t>(c.flags)};
   const SyscallInfo& s = *FindSyscall(c.nr);
   std::array<uint64_t, 6> a = c.args;
-  const auto address = [](const void* p) {
-    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
-  };
   for (int i = 0; i < s.nargs; ++i) {
     const ArgSpec& spec = s.args[i];
     if (spec.kind == ArgKind::kDirFd || (spec.IsPath() && spec.from_fd)) {
       a[i] = static_cast<uint64_t>(static_cast<int64_t>(fd));
     } else if (spec.IsPath()) {
-      a[i] = c.null_name ? 0 : address("");
+      a[i] = c.null_name ? 0 : Address("");
     } else if (spec.kind == ArgKind::kString) {
-      a[i] = address(c.name.c_str());
+      a[i] = Address(c.name.c_str());
     } else if (spec.kind == ArgKind::kPointer && s.name == "setxattrat") {
-      a[i] = address(&xattr_args);
+      a[i] = Address(&xattr_args);
       a[i + 1] = sizeof xattr_args;
     } else if (spec.kind == ArgKind::kPointer) {
-      a[i] = a[i] == 0 ? 0 : address(data.data());
+      a[i] = a[i] == 0 ? 0 : Address(data.data());
     }
   }
   const long rc = syscall(c.nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -1164,19 +1163,16 @@ Performed Performer::FailAtEmptyName(const CallToPerform& c) {
   const open_how known{.flags = c.flags, .mode = c.mode, .resolve = c.resolve};
   std::memcpy(how.data(), &known, sizeof known);
   std::array<uint64_t, 6> a = c.args;
-  const auto address = [](const void* p) {
-    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
-  };
   for (int i = 0; i < s.nargs; ++i) {
     const ArgSpec& spec = s.args[i];
     if (spec.kind == ArgKind::kDirFd) {
       a[i] = static_cast<uint64_t>(int64_t{AT_FDCWD});
     } else if (spec.IsPath()) {
-      a[i] = address((c.empty_names & (1u << i)) != 0 ? "" : ".");
+      a[i] = Address((c.empty_names & (1u << i)) != 0 ? "" : ".");
     } else if (spec.kind == ArgKind::kString) {
-      a[i] = address(c.name.c_str());
+      a[i] = Address(c.name.c_str());
     } else if (spec.kind == ArgKind::kOpenHow) {
-      a[i] = address(how.data());
+      a[i] = Address(how.data());
     }
   }
   ++performed_;
