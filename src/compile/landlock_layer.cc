@@ -1,5 +1,6 @@
 #include "src/compile/landlock_layer.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,7 +17,9 @@
 
 #include "absl/strings/str_join.h"
 #include "src/base/strcat.h"
+#include "src/kernel/landlock.h"
 #include "src/kernel/landlock_uapi.h"
+#include "src/lang/glob.h"
 #include "src/syscalls/syscalls.h"
 
 namespace syd {
@@ -104,6 +107,13 @@ struct Anchor {
   std::string path;
   bool tree = false;
   bool widened = false;  // wider than the rule's own pattern
+  // Beneath /proc/self, /proc/thread-self, /proc/PID or /dev/fd: another
+  // directory in each process, which no grant made before exec can name.
+  bool own_proc = false;
+  // The pattern of a widened anchor, which the names granted in a tree of
+  // the kernel's must match (one of the two).
+  const Glob* glob = nullptr;
+  const RE2* regex = nullptr;
 };
 
 // What calls of one syscall argument the rules can let run.
@@ -135,6 +145,7 @@ enum class Want : uint8_t {
 // "/proc/self/...", "/proc/1234/...": another process's, or one that does
 // not exist yet, cannot be named before the command runs.
 bool UnderProcPid(const std::string& path) {
+  if (path == "/dev/fd" || path.rfind("/dev/fd/", 0) == 0) return true;
   if (path.rfind("/proc/", 0) != 0) return false;
   std::string_view rest = std::string_view(path).substr(6);
   rest = rest.substr(0, rest.find('/'));
@@ -152,7 +163,7 @@ std::string Dir(const std::string& path) {
 
 Anchor Tidy(Anchor a) {
   if (a.path.empty() || a.path[0] != '/') return {"/", true, true};
-  if (UnderProcPid(a.path)) return {"/proc", true, true};
+  if (UnderProcPid(a.path)) return {"/proc", true, true, true};
   return a;
 }
 
@@ -195,6 +206,51 @@ Anchor RegexAnchor(const RE2& re) {
   return Tidy({Dir(prefix + "x"), true, !plain});
 }
 
+// Above this many entries looked at, a pattern's names in a kernel tree
+// are not granted one by one: none are.
+constexpr size_t kMaxKernelTreeNames = 4096;
+
+// The names beneath `a`'s directory that its pattern matches, two levels
+// deep on that directory's own file system (not /dev/shm or /dev/pts,
+// mounted there), symlinks not followed (a grant would attach where one
+// leads, and syd judges that name); nullopt past kMaxKernelTreeNames
+// entries.
+std::optional<std::vector<std::string>> ExistingMatches(const Anchor& a) {
+  std::vector<std::string> out;
+  struct stat top;
+  if (lstat(a.path.c_str(), &top) != 0 || !S_ISDIR(top.st_mode)) return out;
+  size_t seen = 0;
+  std::vector<std::pair<std::string, int>> todo = {{a.path, 0}};
+  while (!todo.empty()) {
+    const auto [dir, depth] = todo.back();
+    todo.pop_back();
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) continue;
+    while (const dirent* e = readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (++seen > kMaxKernelTreeNames) {
+        closedir(d);
+        return std::nullopt;
+      }
+      const std::string path = StrCat(dir, "/", name);
+      struct stat st;
+      if (lstat(path.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
+      const bool matches =
+          a.glob != nullptr
+              ? a.glob->Matches(path)
+              : RE2::PartialMatch(re2::StringPiece(path.data(), path.size()),
+                                  *a.regex);
+      if (matches) out.push_back(path);
+      if (S_ISDIR(st.st_mode) && depth == 0 && st.st_dev == top.st_dev)
+        todo.emplace_back(path, depth + 1);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool AppliesTo(const Condition& c, int arg) {
   return c.arg == kArgAuto || c.arg == arg;
 }
@@ -225,10 +281,12 @@ Reach Walk(const Policy& policy, int nr, int arg, Want want,
           anchor = Tidy({c.text, false, false});
         } else if (c.kind == Condition::Kind::kGlob) {
           anchor = GlobAnchor(c.glob->text());
+          anchor->glob = c.glob.get();
         } else if (c.kind == Condition::Kind::kRegex) {
           auto [it, added] = regexes->try_emplace(c.regex.get());
           if (added) it->second = RegexAnchor(*c.regex);
           anchor = it->second;
+          anchor->regex = c.regex.get();
         }
       } else if (c.kind == Condition::Kind::kNet && c.net) {
         const NetPattern& p = *c.net;
@@ -280,6 +338,10 @@ struct Findings {
   uint64_t net_left = 0;
   std::set<std::string> calls;
   std::set<std::string> widened_to;
+  bool own_proc = false;                         // granted nothing for it
+  std::map<std::string, size_t> matched_in;      // kernel tree: names granted
+  std::set<std::string> too_many_in;             // kernel tree: none granted
+  std::set<std::string> entries_in_kernel_tree;  // make, remove: none
   uint64_t denied_fs = 0;
   std::set<std::string> mounts;
   std::string other;
@@ -357,17 +419,73 @@ class Deriver {
     }
     for (uint64_t bit = 1; bit != 0 && bit <= rights; bit <<= 1) {
       if ((rights & bit) == 0) continue;
-      for (const auto& [rule, a] : reach.anchors) {
-        // Entry rights are checked on the directory that holds the entry.
-        const bool on_file = (bit & kFileRights) != 0;
-        const std::string path = a.tree || on_file ? a.path : Dir(a.path);
-        grants_[path] |= bit;
-        if (a.widened) found_[rule].widened_to.insert(a.path);
+      for (const auto& [rule, anchor] : reach.anchors) {
+        for (const Granted& a : GrantsFor(rule, anchor)) {
+          // Entry rights are checked on the directory that holds the
+          // entry, where in a kernel tree they would hold for every name
+          // (unlink /dev/sda): not granted. An open makes no existing
+          // device anew, so its make_reg is not missed.
+          const bool on_file = (bit & kFileRights) != 0;
+          if (!on_file && a.in_kernel_tree && !a.tree) {
+            if (!(a.exists && bit == kernel::kLandlockFsMakeReg))
+              found_[rule].entries_in_kernel_tree.insert(Dir(a.path));
+            continue;
+          }
+          const std::string path = a.tree || on_file ? a.path : Dir(a.path);
+          grants_[path] |= bit;
+          if (a.widened) found_[rule].widened_to.insert(a.path);
+        }
       }
       for (const Rule* deny : reach.conditional_denies)
         denies_.emplace_back(deny, bit);
     }
     handled_fs_ |= rights;
+  }
+
+  // A grant of an anchor, made narrower than the anchor in the kernel's
+  // trees.
+  struct Granted {
+    std::string path;
+    bool tree = false;
+    bool widened = false;
+    bool in_kernel_tree = false;
+    bool exists = false;
+  };
+
+  // What `a`, an anchor of `rule`, is granted as. Outside the kernel's
+  // trees, itself. Inside them a grant wider than the rule would reach
+  // the host's devices and settings through any call the kernel reads
+  // again (a raced open syd continued, or any open under ptrace): a
+  // process's own /proc directory gets nothing (syd makes those calls
+  // itself under user notification), and a pattern gets the names that
+  // match it now, not their directory.
+  std::vector<Granted> GrantsFor(const Rule* rule, const Anchor& a) {
+    Findings& f = found_[rule];
+    if (a.own_proc) {
+      f.own_proc = true;
+      return {};
+    }
+    // "/dev/": the tree's top is in it too.
+    const bool kernel_tree = kernel::InKernelTree(StrCat(a.path, "/"));
+    if (!kernel_tree) return {{a.path, a.tree, a.widened}};
+    if (!a.widened || (a.glob == nullptr && a.regex == nullptr)) {
+      struct stat st;
+      const bool exists = lstat(a.path.c_str(), &st) == 0;
+      return {{a.path, a.tree, a.widened, true, exists}};
+    }
+    const void* pattern =
+        a.glob != nullptr ? static_cast<const void*>(a.glob) : a.regex;
+    auto [it, added] = existing_.try_emplace(pattern);
+    if (added) it->second = ExistingMatches(a);
+    if (!it->second) {
+      f.too_many_in.insert(a.path);
+      return {};
+    }
+    f.matched_in[a.path] = it->second->size();
+    std::vector<Granted> out;
+    for (const std::string& path : *it->second)
+      out.push_back({path, false, false, true, true});
+    return out;
   }
 
   void AddPorts(uint64_t right, const SyscallInfo* info, const Reach& reach) {
@@ -451,6 +569,35 @@ class Deriver {
         note(StrCat("Landlock grants beneath ", to,
                     ", wider than this rule: syd alone refuses the rest"));
       }
+      if (f.own_proc) {
+        note(
+            "Landlock grants nothing for this rule: /proc/self (and "
+            "/dev/fd) is another directory in each process, which no grant "
+            "can name. syd makes these calls itself under user "
+            "notification; under ptrace the kernel judges where a "
+            "descriptor's link leads (a pipe, a granted file) and refuses "
+            "the rest (EACCES: /proc/self/attr/...)");
+      }
+      for (const auto& [dir, n] : f.matched_in) {
+        note(StrCat("Landlock grants the ", n, " name", n == 1 ? "" : "s",
+                    " beneath ", dir,
+                    " that this rule matches now, not the directory (a "
+                    "kernel tree): one made there later is refused by the "
+                    "kernel"));
+      }
+      for (const std::string& dir : f.entries_in_kernel_tree) {
+        note(StrCat("Landlock grants no right to make or remove names in ", dir,
+                    " for this rule: in a kernel tree it would hold for "
+                    "every name there; the kernel refuses those calls "
+                    "(EACCES)"));
+      }
+      for (const std::string& dir : f.too_many_in) {
+        note(StrCat("Landlock grants nothing beneath ", dir,
+                    " for this rule: more than ", kMaxKernelTreeNames,
+                    " names there to match, and the directory itself (a "
+                    "kernel tree) is not granted; the kernel refuses what "
+                    "it allows"));
+      }
       if (f.denied_fs != 0) {
         note(StrCat("Landlock cannot carry this refusal (",
                     kernel::FsRightNames(f.denied_fs),
@@ -498,6 +645,8 @@ class Deriver {
 
   const Policy& policy_;
   RegexAnchors regexes_;
+  // A pattern's existing names in a kernel tree, by its Glob or RE2.
+  std::map<const void*, std::optional<std::vector<std::string>>> existing_;
   std::map<const Rule*, Findings> found_;
   uint64_t handled_fs_ = 0;
   uint64_t everywhere_fs_ = 0;

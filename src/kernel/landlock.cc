@@ -87,7 +87,7 @@ int OpenGrantTarget(const std::string& path) {
   int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd >= 0 || !Unreachable(errno)) return fd;
   const size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos || path == "/") {
+  if (slash == std::string::npos || path == "/" || InKernelTree(path)) {
     errno = ENOENT;
     return -1;
   }
@@ -96,6 +96,20 @@ int OpenGrantTarget(const std::string& path) {
   if (fd < 0 && Unreachable(errno)) errno = ENOENT;
   return fd;
 }
+
+}  // namespace
+
+bool InKernelTree(const std::string& path) {
+  for (std::string_view tree : {"/dev", "/proc", "/sys"}) {
+    if (path.size() > tree.size() && path.compare(0, tree.size(), tree) == 0 &&
+        path[tree.size()] == '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 absl::Status AddPath(int ruleset, const LandlockRuleset::PathGrant& g,
                      uint64_t handled) {

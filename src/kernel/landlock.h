@@ -57,10 +57,18 @@ uint64_t NetRightsAt(int abi);
 // or not, cannot reach syd or any process outside the sandbox that way.
 // A granted path that does not exist yet is granted at its parent, where
 // the rule that allows it can make it; not at all when the parent does
-// not exist either (no rule lets the sandbox make it there). OK and nothing
+// not exist either (no rule lets the sandbox make it there), nor when it
+// is in one of the kernel's trees (InKernelTree). OK and nothing
 // done when there is nothing to handle; needs no_new_privs (or CAP_SYS_ADMIN).
 // An error leaves the process unconfined: the caller must not exec.
 absl::Status EnterDomain(const LandlockRuleset& rules, int abi);
+
+// Whether `path` is in a tree the kernel fills (/dev, /proc, /sys): a
+// grant there wider than a rule reaches the host's disks, memory and
+// settings (/dev/sda, /proc/sys/kernel/core_pattern) through any call the
+// kernel reads again, so none is made: not at a missing name's parent,
+// and not for a pattern (src/compile/landlock_layer.cc).
+bool InKernelTree(const std::string& path);
 
 // What a domain of `rules` gives at `abi`, in one line, for --version
 // (empty rules: the scopes alone) and --stats.

@@ -426,7 +426,15 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
     f.stop = 1;
     pthread_join(t, NULL);
   }
-  printf("done %d of %d, read bad %d\n", done, n, got_bad);
+  // The process's name: a write that reached /proc/self/comm renamed it.
+  char comm[32] = "?";
+  int cfd = open("/proc/self/comm", O_RDONLY);
+  if (cfd >= 0) {
+    ssize_t got = read(cfd, comm, sizeof comm - 1);
+    comm[got > 0 ? got - 1 : 0] = 0;
+    close(cfd);
+  }
+  printf("done %d of %d, read bad %d, comm %s\n", done, n, got_bad, comm);
   return 0;
 }
 

@@ -27,6 +27,12 @@ inline std::string Tries(int usual) {
   return env != nullptr && *env != '\0' ? env : std::to_string(usual);
 }
 
+// The number after `key` in `text`, or -1.
+inline long NumberAfter(const std::string& text, const std::string& key) {
+  const size_t at = text.find(key);
+  return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
+}
+
 inline std::string Backend() {
   const char* b = std::getenv("SYD_TEST_BACKEND");
   return b != nullptr ? b : "auto";

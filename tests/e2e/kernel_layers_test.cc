@@ -121,6 +121,36 @@ TEST_CASE("a symlink swapped mid-call cannot carry a write out" *
   CHECK(Entries(t.denied) == 0);
 }
 
+TEST_CASE("a name rewritten into /proc after syd judged it reaches nothing" *
+          doctest::skip(NoFileLayer())) {
+  // Under the paludis profile a thread rewrites a name syd allows (a
+  // device, padded with slashes) into /proc/self/comm while the other
+  // writes through it. syd's answer for /dev/null is its own open under
+  // user notification; /dev/tty (no terminal here: ENXIO) is left to the
+  // kernel, as is every open under ptrace, and the kernel reads the name
+  // again. Until 2026-12-02 the layer granted /proc and /dev whole (the
+  // profile's patterns there were widened to their directory), so such an
+  // open renamed the process, and with /proc/sys/kernel/core_pattern it
+  // would have set a program the host runs as root. The layer now grants
+  // the devices the patterns match and nothing beneath /proc.
+  const std::string work = testing::MakeTempDir();
+  const std::string comm = "/proc/self/comm";
+  for (const std::string device : {"/dev/null", "/dev/tty"}) {
+    CAPTURE(device);
+    const std::string padded =
+        std::string(comm.size() - device.size(), '/') + device;
+    const RunResult r = e2e::Run(
+        {kSyd, "-p", "paludis", "-D", "WORKDIR=" + work, "-D", "IMAGE=" + work,
+         "--", kHelper, "race-name", padded, comm, e2e::Tries(2000)},
+        {"SYD_PROFILE_PATH=profiles"});
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(testing::Contains(r.out, ", comm helper"));
+    // The race ran: writes to /dev/null went through.
+    if (device == "/dev/null") CHECK(e2e::NumberAfter(r.out, "done ") > 0);
+  }
+}
+
 // Programs for the exec tests: copies of true (exit 0) and false (exit 1)
 // at ok/prog and no/prog (names of one length, for the race), a script in
 // ok/ that /bin/sh runs, and a policy that lets only ok/ run.

@@ -38,6 +38,7 @@ namespace {
 using e2e::Backend;
 using e2e::kHelper;
 using e2e::kSyd;
+using e2e::NumberAfter;
 using e2e::Run;
 using e2e::Tries;
 using testing::Exists;
@@ -65,12 +66,6 @@ RunResult Syd(const std::string& policy, std::vector<std::string> command,
   for (const char* a : {"-c", policy.c_str(), "--"}) argv.push_back(a);
   argv.insert(argv.end(), command.begin(), command.end());
   return Run(argv);
-}
-
-// The number after `key` in `text`, or -1.
-long NumberAfter(const std::string& text, const std::string& key) {
-  const size_t at = text.find(key);
-  return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
 }
 
 // The count --stats gives of the calls syd performed, or -1.
