@@ -1,5 +1,6 @@
 #include "src/supervise/performer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -53,33 +55,21 @@ bool Creates(uint64_t flags) {
   return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-// The devices whose open does the same whoever opens them: /dev/null,
-// /dev/zero, /dev/full, /dev/random and /dev/urandom (the kernel's
-// devlist in drivers/char/mem.c). Every other device's may depend on the
-// opener (a terminal becomes a session leader's, /dev/tty is the
-// opener's, /dev/net/tun attaches to its network namespace) and is the
-// kernel's to open.
-bool OpensTheSameForAnyone(const struct stat& st) {
-  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1) return false;
-  const unsigned m = minor(st.st_rdev);
-  return m == 3 || m == 5 || m == 7 || m == 8 || m == 9;
+// /dev/tty: the opener's controlling terminal, which syd opens through a
+// descriptor of it (OpenControllingTerminal).
+bool IsOwnTerminal(const struct stat& st) {
+  return S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0);
 }
 
-// A pseudo-terminal: a slave (/dev/pts/N, UNIX98_PTY_SLAVE_MAJOR and the
-// 7 after it) or the multiplexer (/dev/ptmx, /dev/pts/ptmx), whose new
-// terminal is made in the devpts the opened name is in.
-bool IsPseudoTerminal(const struct stat& st) {
-  if (!S_ISCHR(st.st_mode)) return false;
-  const unsigned m = major(st.st_rdev);
-  return (m >= 136 && m < 144) || (m == 5 && minor(st.st_rdev) == 2);
+// /dev/net/tun, whose device attaches to the opener's network namespace:
+// the kernel's to open.
+bool IsTunnel(const struct stat& st) {
+  return S_ISCHR(st.st_mode) && st.st_rdev == makedev(10, 200);
 }
 
 // Whether syd opens what `st` is, for an open with `flags`, itself; else
-// the kernel does. `takes_terminal` says whether the caller, which leads
-// its session and has no terminal, would make one it opens its own: an
-// open syd does (O_NOCTTY) cannot give it that.
-bool SydOpens(const struct stat& st, uint64_t flags,
-              const std::function<bool()>& takes_terminal) {
+// the kernel does, and reads the name again.
+bool SydOpens(const struct stat& st, uint64_t flags) {
   // A socket's open is the kernel's ENXIO, which syd's gets too.
   if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))
     return true;
@@ -88,8 +78,12 @@ bool SydOpens(const struct stat& st, uint64_t flags,
   // syd's open gets ENXIO (no reader).
   if (S_ISFIFO(st.st_mode))
     return (flags & O_NONBLOCK) != 0 || (flags & O_ACCMODE) != O_RDONLY;
-  if (OpensTheSameForAnyone(st)) return true;
-  if (IsPseudoTerminal(st)) return (flags & O_NOCTTY) != 0 || !takes_terminal();
+  // A device, terminals too: opened with O_NOCTTY, so a session leader's
+  // open does not make a terminal its own, as the kernel's would; it asks
+  // with TIOCSCTTY, as glibc's login_tty, Expect and sshd do. Left to the
+  // kernel, the name is read again (docs/architecture.md).
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    return !IsOwnTerminal(st) && !IsTunnel(st);
   return false;
 }
 
@@ -1002,22 +996,19 @@ Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
 }
 
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
-  // Read from /proc once, and only for a terminal opened without O_NOCTTY.
-  std::optional<bool> leads_without_terminal;
-  const std::function<bool()> takes_terminal = [&] {
-    if (!leads_without_terminal)
-      leads_without_terminal = tracee::LeadsSessionWithoutTerminal(tid);
-    return *leads_without_terminal;
-  };
-  Performed out = c.own_fd >= 0 ? ReopenDescriptor(tid, c)
-                  : !c.own_proc_name.empty()
-                      ? OpenOwnProcName(tid, c)
-                      : OpenFile(
-                            c.path, c.flags, c.mode,
-                            [&](const struct stat& st) {
-                              return SydOpens(st, c.flags, takes_terminal);
-                            },
-                            waits_aside_);
+  struct stat named;
+  const bool own_terminal = c.own_fd < 0 && c.own_proc_name.empty() &&
+                            tracee::LstatIn(root_fd_, c.path, &named) == 0 &&
+                            IsOwnTerminal(named);
+  Performed out =
+      c.own_fd >= 0              ? ReopenDescriptor(tid, c)
+      : !c.own_proc_name.empty() ? OpenOwnProcName(tid, c)
+      : own_terminal
+          ? OpenControllingTerminal(tid, c)
+          : OpenFile(
+                c.path, c.flags, c.mode,
+                [&](const struct stat& st) { return SydOpens(st, c.flags); },
+                waits_aside_);
   if (out.kind() == Performed::Kind::kContinue) return out;
   ++performed_;
   if (out.kind() == Performed::Kind::kDescriptor &&
@@ -1027,6 +1018,84 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
     return Performed::Answer(-EPERM);
   }
   return out;
+}
+
+int Performer::TerminalHeldBy(pid_t pid, dev_t terminal) {
+  // Each of its descriptors' files, looked at through /proc (the link
+  // followed), taken only when it is that terminal, and checked again on
+  // syd's duplicate, which nothing can change.
+  const std::string dir = StrCat("/proc/", pid, "/fd");
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return -1;
+  int found = -1;
+  int looked = 0;
+  while (const dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.' || ++looked > 1024) continue;
+    struct stat st;
+    if (stat(StrCat(dir, "/", e->d_name).c_str(), &st) != 0 ||
+        !S_ISCHR(st.st_mode) || st.st_rdev != terminal) {
+      continue;
+    }
+    const int copy = CallersDescriptor(pid, std::atoi(e->d_name));
+    if (copy < 0) continue;
+    if (fstat(copy, &st) == 0 && S_ISCHR(st.st_mode) &&
+        st.st_rdev == terminal) {
+      found = copy;
+      break;
+    }
+    close(copy);
+  }
+  closedir(d);
+  return found;
+}
+
+Performed Performer::OpenControllingTerminal(pid_t tid,
+                                             const CallToPerform& c) {
+  // The kernel opens the caller's controlling terminal, ENXIO where it has
+  // none. syd opens that terminal again through a descriptor of it: the
+  // caller's own, its session leader's, or its /dev/pts entry (a pty's
+  // number names it only in the caller's devpts, which is where it is
+  // unless the caller mounted another). The descriptor is the terminal's
+  // own (st_rdev, ttyname) rather than /dev/tty's.
+  const tracee::SessionAndTerminal s = tracee::SessionOf(tid);
+  if (s.terminal == 0) return Performed::Answer(-ENXIO);
+  int held = TerminalHeldBy(tid, s.terminal);
+  if (held < 0 && s.session > 0) held = TerminalHeldBy(s.session, s.terminal);
+  if (held < 0 && major(s.terminal) == 136) {
+    const int root = open(StrCat("/proc/", tid, "/root").c_str(),
+                          O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root >= 0) {
+      held = tracee::OpenAt2(
+          root, StrCat("dev/pts/", minor(s.terminal)).c_str(),
+          O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, 0);
+      close(root);
+      struct stat st;
+      if (held >= 0 && (fstat(held, &st) != 0 || !S_ISCHR(st.st_mode) ||
+                        st.st_rdev != s.terminal)) {
+        close(held);
+        held = -1;
+      }
+    }
+  }
+  if (held < 0) {
+    if (!said_no_terminal_) {
+      said_no_terminal_ = true;
+      message_(StrCat(
+          "syd found the controlling terminal of pid ", tid,
+          " open nowhere in its session, nor in its /dev/pts: its open of "
+          "/dev/tty is refused (EACCES), where the kernel's would have "
+          "given that terminal"));
+    }
+    return Performed::Answer(-EACCES);
+  }
+  const Performed owner = Performed::Descriptor(held, false);  // closes it
+  const uint64_t kept = c.flags & ~uint64_t{O_CREAT | O_EXCL | O_TRUNC |
+                                            O_DIRECTORY | O_NOFOLLOW};
+  const int fd =
+      open(StrCat("/proc/thread-self/fd/", held).c_str(),
+           static_cast<int>(kept) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return Performed::Answer(-errno);
+  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
 }
 
 Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {

@@ -202,6 +202,12 @@ class Performer {
   Performed ReopenDescriptor(pid_t tid, const CallToPerform& c);
   // c.own_proc_name opened beneath the caller's /proc/TGID (Open).
   Performed OpenOwnProcName(pid_t tid, const CallToPerform& c);
+  // /dev/tty: the caller's controlling terminal, opened again through a
+  // descriptor of it (Open).
+  Performed OpenControllingTerminal(pid_t tid, const CallToPerform& c);
+  // A duplicate of a descriptor of process `pid` whose file is the
+  // terminal device `terminal`, or -1.
+  int TerminalHeldBy(pid_t pid, dev_t terminal);
   Performed Truncate(pid_t tid, const CallToPerform& c);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the
@@ -251,10 +257,11 @@ class Performer {
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
   bool said_cannot_switch_ = false;
-  bool said_no_copy_ = false;  // pidfd_getfd refused
-  int root_fd_ = -1;           // SetPrivateRoot
-  int sandbox_root_fd_ = -1;   // SetSandboxRoot
-  std::string view_;           // /proc/SYD/fd/ROOT: the private root, by name
+  bool said_no_copy_ = false;      // pidfd_getfd refused
+  bool said_no_terminal_ = false;  // a controlling terminal not found
+  int root_fd_ = -1;               // SetPrivateRoot
+  int sandbox_root_fd_ = -1;       // SetSandboxRoot
+  std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -150,12 +151,18 @@ bool IsStopped(pid_t tid) {
   return at != std::string::npos && at + 2 < stat.size() && stat[at + 2] == 'T';
 }
 
-bool LeadsSessionWithoutTerminal(pid_t tid) {
+SessionAndTerminal SessionOf(pid_t tid) {
   const std::string stat = ReadStat(StrCat(tid));
-  // Field 6 is the session, 7 the terminal (tty_nr, 0 for none).
-  const uint64_t session = StatField(stat, 6);
-  return session == 0 || (session == static_cast<uint64_t>(ThreadGroup(tid)) &&
-                          StatField(stat, 7) == 0);
+  // Field 6 is the session, 7 the terminal (tty_nr: the kernel's
+  // new_encode_dev, minor bits 0-7 and 20-31, major 8-19).
+  const uint64_t nr = StatField(stat, 7);
+  SessionAndTerminal out;
+  out.session = static_cast<pid_t>(StatField(stat, 6));
+  if (nr != 0) {
+    out.terminal =
+        makedev((nr >> 8) & 0xfff, (nr & 0xff) | ((nr >> 12) & 0xfff00));
+  }
+  return out;
 }
 
 pid_t ThreadGroup(pid_t tid) {

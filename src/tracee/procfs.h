@@ -54,10 +54,13 @@ uint64_t StartTime(pid_t tid);
 // as in a group-stop; not a ptrace stop (t).
 bool IsStopped(pid_t tid);
 
-// Whether thread `tid`'s process leads its session and has no
-// controlling terminal, so that a terminal it opens without O_NOCTTY
-// becomes its own (/proc/TID/stat); true when /proc does not say.
-bool LeadsSessionWithoutTerminal(pid_t tid);
+// Thread `tid`'s session and controlling terminal (/proc/TID/stat):
+// terminal 0 when it has none; both 0 when /proc does not say.
+struct SessionAndTerminal {
+  pid_t session = 0;
+  dev_t terminal = 0;
+};
+SessionAndTerminal SessionOf(pid_t tid);
 
 // The process (thread group) thread `tid` belongs to; `tid` itself when
 // /proc does not say.

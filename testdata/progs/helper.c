@@ -311,8 +311,12 @@ struct xattr_args_v0 {
 // lsetxattr, "xattrat" and "lxattrat" by setxattrat) and "utimes"
 // (both times 1 s after the epoch) change its metadata; "mkdir", "mknod"
 // (a FIFO), "symlink", "link" and "rename" (of GOOD.src) make it, and
-// "unlink" removes it, each remaking or removing GOOD itself after. syd
-// reads the name once; a kernel that reads it again may find the other.
+// "unlink" removes it, each remaking or removing GOOD itself after;
+// "leader" creates it as "write" does but from a child that leads a
+// session with no terminal (so that a terminal GOOD names would become
+// its own), writes nothing and gives the terminal up after each open
+// (TIOCNOTTY). syd reads the name once; a kernel that reads it again may
+// find the other.
 struct flipper {
   char* buf;
   const char* names[2];
@@ -330,6 +334,19 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
   char* buf = own;
   size_t len = strlen(good);
   if (len != strlen(bad) || len >= sizeof own) return EINVAL;
+  if (!strcmp(op, "leader")) {
+    const pid_t child = fork();
+    if (child < 0) return 1;
+    if (child == 0) {
+      signal(SIGHUP, SIG_IGN);  // giving the terminal up sends it
+      if (setsid() < 0) _exit(1);
+      _exit(race_name(good, bad, n, "leader-loop", from_process));
+    }
+    int status = 0;
+    if (waitpid(child, &status, 0) != child) return 1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  }
+  const int leader = !strcmp(op, "leader-loop");
   // race-name-process: the buffer is a shared mapping, rewritten by
   // another process rather than a thread.
   if (from_process) {
@@ -410,6 +427,12 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
       int fd =
           reading ? open(buf, O_RDONLY) : open(buf, O_WRONLY | O_CREAT, 0644);
       if (fd < 0) continue;
+      if (leader) {
+        ioctl(fd, TIOCNOTTY);
+        close(fd);
+        ++done;
+        continue;
+      }
       char data[8] = {0};
       if (reading && read(fd, data, sizeof data - 1) > 0 &&
           !strncmp(data, "bad", 3))
@@ -1114,9 +1137,11 @@ static int fifo_wait_probe(const char* dir) {
 
 // pty-probe: a pseudo-terminal opened as terminal programs open one: the
 // multiplexer, its slave without taking it (O_NOCTTY), a line written
-// through it; then a child that leads a new session opens the slave
-// without O_NOCTTY, which makes it its terminal. A line each: the same
-// bare and under syd.
+// through it; then a child that leads a new session opens the slave and
+// makes it its terminal as glibc's login_tty does (TIOCSCTTY), and opens
+// /dev/tty, through which a line reaches the multiplexer; and a child
+// that leads a session with no terminal opens /dev/tty. A line each: the
+// same bare and under syd.
 static int pty_probe(void) {
   const int master = posix_openpt(O_RDWR | O_NOCTTY);
   probe_line("ptmx", master);
@@ -1138,16 +1163,33 @@ static int pty_probe(void) {
   if (child == 0) {
     if (setsid() < 0) _exit(1);
     const int own = open(name, O_RDWR);
+    const int took = own >= 0 ? ioctl(own, TIOCSCTTY, 0) : -1;
     printf("leader opens: %s, %s\n", own < 0 ? strerror(errno) : "opened",
-           own >= 0 && tcgetsid(own) == getpid() ? "its terminal"
-                                                 : "not its terminal");
+           took == 0 && tcgetsid(own) == getpid() ? "its terminal"
+                                                  : "not its terminal");
     const int tty = open("/dev/tty", O_RDWR);
-    printf("its /dev/tty: %s\n", tty < 0 ? strerror(errno) : "opened");
+    char back[8] = {0};
+    printf("its /dev/tty: %s, through it: %s\n",
+           tty < 0 ? strerror(errno) : "opened",
+           tty >= 0 && write(tty, "y", 1) == 1 && read(master, back, 1) == 1
+               ? back
+               : strerror(errno));
     fflush(stdout);
     _exit(0);
   }
   int status = 0;
-  return waitpid(child, &status, 0) == child && status == 0 ? 0 : 1;
+  if (waitpid(child, &status, 0) != child || status != 0) return 1;
+  const pid_t lone = fork();
+  if (lone < 0) return report(-1);
+  if (lone == 0) {
+    if (setsid() < 0) _exit(1);
+    const int tty = open("/dev/tty", O_RDWR);
+    printf("no terminal, /dev/tty: %s\n",
+           tty < 0 ? strerror(errno) : "opened");
+    fflush(stdout);
+    _exit(0);
+  }
+  return waitpid(lone, &status, 0) == lone && status == 0 ? 0 : 1;
 }
 
 // proc-self-probe: opens of names in the process's own /proc/self and

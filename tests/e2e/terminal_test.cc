@@ -130,5 +130,23 @@ TEST_CASE("hangup: syd passes it on, and the shell's jobs end") {
   HangupEndsJobs({AbsolutePath(kSyd), Backend(), "-m", kRule, "--"});
 }
 
+TEST_CASE("/dev/tty is the terminal the program runs on") {
+  // Its output and error elsewhere, a program writes to its terminal
+  // through /dev/tty: syd opens that terminal again through a descriptor
+  // of it (the session's), where the kernel opened the caller's own.
+  Pty session({AbsolutePath(kSyd), Backend(), "--stats", "-m",
+               "sys/trace+open,openat,openat2,%file_wr:allow", "--", "/bin/sh",
+               "-c",
+               "exec </dev/null >/dev/null 2>/dev/null; "
+               "echo through-dev-tty >/dev/tty && echo status=$? >/dev/tty"});
+  REQUIRE(session.started());
+  CHECK_MESSAGE(session.WaitFor("through-dev-tty"), session.output());
+  CHECK_MESSAGE(session.WaitFor("status=0"), session.output());
+  CHECK_MESSAGE(session.WaitFor("left to the kernel"), session.output());
+  if (e2e::Backend() == "user-notif")
+    CHECK_MESSAGE(session.WaitFor(", 0 left to the kernel"), session.output());
+  CHECK(session.Wait(20) == 0);
+}
+
 }  // namespace
 }  // namespace syd
