@@ -98,6 +98,20 @@ inline constexpr BaselineItem kBaseline[] = {
      BaselineWhen::kAlways,
      "a character or block device reaches disks and memory past every path "
      "rule"},
+    {"host_settings",
+     "sys/fault+settimeofday,clock_settime,clock_adjtime,adjtimex:"
+     "error=EPERM\n"
+     "sys/fault+sethostname,setdomainname:error=EPERM\n"
+     "sys/fault+swapon,swapoff,acct,reboot:error=EPERM\n"
+     "sys/fault+syslog:arg0=4:error=EPERM\n"
+     "sys/fault+syslog:arg0=5:error=EPERM\n"
+     "sys/fault+syslog:arg0=6:error=EPERM\n"
+     "sys/fault+syslog:arg0=7:error=EPERM\n"
+     "sys/fault+syslog:arg0=8:error=EPERM",
+     BaselineWhen::kAlways,
+     "the clock, the host's names, its swap, process accounting and the "
+     "kernel log are the machine's: a root sandbox that sets them sets "
+     "them for every process (no namespace of syd's holds them)"},
     {"syd_process",
      "sys/fault+prlimit64,sched_setscheduler,sched_setparam,sched_setattr,"
      "sched_setaffinity:arg0=${SYD_PID}:error=EPERM\n"

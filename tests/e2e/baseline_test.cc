@@ -60,6 +60,20 @@ std::vector<RawCall> RawCalls() {
       {"mount_api", sys(SYS_fsopen, {"0", "0"}), ENOSYS},
       {"mount_api", sys(SYS_open_tree, {"-100", "0", "1"}), ENOSYS},
       {"mount_api", sys(SYS_mount_setattr, {"-1", "0", "0", "0", "0"}), ENOSYS},
+      // A time of NULL sets nothing; the rest fail in the kernel's own
+      // checks (a clock, a length or a level out of range, a bad pointer,
+      // reboot's magic): none changes the machine when reopened.
+      {"host_settings", sys(SYS_settimeofday, {"0", "0"}), EPERM},
+      {"host_settings", sys(SYS_clock_settime, {"-1", "0"}), EPERM},
+      {"host_settings", sys(SYS_clock_adjtime, {"-1", "0"}), EPERM},
+      {"host_settings", sys(SYS_adjtimex, {"1"}), EPERM},
+      {"host_settings", sys(SYS_sethostname, {"0", "-1"}), EPERM},
+      {"host_settings", sys(SYS_setdomainname, {"0", "-1"}), EPERM},
+      {"host_settings", sys(SYS_swapon, {"1", "0"}), EPERM},
+      {"host_settings", sys(SYS_swapoff, {"1"}), EPERM},
+      {"host_settings", sys(SYS_acct, {"1"}), EPERM},
+      {"host_settings", sys(SYS_reboot, {"0", "0", "0", "0"}), EPERM},
+      {"host_settings", sys(SYS_syslog, {"8", "0", "0"}), EPERM},
   };
 }
 
