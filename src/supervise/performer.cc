@@ -996,8 +996,11 @@ Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
 }
 
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
+  // /dev/tty, looked at only beneath /dev (one lstat): another name for
+  // the device (a bind mount of /dev) is left to the kernel.
   struct stat named;
   const bool own_terminal = c.own_fd < 0 && c.own_proc_name.empty() &&
+                            c.path.rfind("/dev/", 0) == 0 &&
                             tracee::LstatIn(root_fd_, c.path, &named) == 0 &&
                             IsOwnTerminal(named);
   Performed out =
@@ -1020,7 +1023,7 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
   return out;
 }
 
-int Performer::TerminalHeldBy(pid_t pid, dev_t terminal) {
+int Performer::TerminalHeldBy(pid_t pid, dev_t terminal, bool caller) {
   // Each of its descriptors' files, looked at through /proc (the link
   // followed), taken only when it is that terminal, and checked again on
   // syd's duplicate, which nothing can change.
@@ -1030,13 +1033,18 @@ int Performer::TerminalHeldBy(pid_t pid, dev_t terminal) {
   int found = -1;
   int looked = 0;
   while (const dirent* e = readdir(d)) {
-    if (e->d_name[0] == '.' || ++looked > 1024) continue;
+    if (e->d_name[0] == '.') continue;
+    if (++looked > 1024) break;
     struct stat st;
     if (stat(StrCat(dir, "/", e->d_name).c_str(), &st) != 0 ||
         !S_ISCHR(st.st_mode) || st.st_rdev != terminal) {
       continue;
     }
-    const int copy = CallersDescriptor(pid, std::atoi(e->d_name));
+    // The caller's own (a thread's table), or another process's, which
+    // the caller's identity may not reach: not a failure to report.
+    const int n = std::atoi(e->d_name);
+    const int copy =
+        caller ? CallersDescriptor(pid, n) : tracee::CopyDescriptor(pid, n);
     if (copy < 0) continue;
     if (fstat(copy, &st) == 0 && S_ISCHR(st.st_mode) &&
         st.st_rdev == terminal) {
@@ -1057,10 +1065,15 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
   // number names it only in the caller's devpts, which is where it is
   // unless the caller mounted another). The descriptor is the terminal's
   // own (st_rdev, ttyname) rather than /dev/tty's.
+  // What the kernel fails before it opens the device.
+  if ((c.flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+    return Performed::Answer(-EEXIST);
+  if ((c.flags & O_DIRECTORY) != 0) return Performed::Answer(-ENOTDIR);
   const tracee::SessionAndTerminal s = tracee::SessionOf(tid);
   if (s.terminal == 0) return Performed::Answer(-ENXIO);
-  int held = TerminalHeldBy(tid, s.terminal);
-  if (held < 0 && s.session > 0) held = TerminalHeldBy(s.session, s.terminal);
+  int held = TerminalHeldBy(tid, s.terminal, true);
+  if (held < 0 && s.session > 0)
+    held = TerminalHeldBy(s.session, s.terminal, false);
   if (held < 0 && major(s.terminal) == 136) {
     const int root = open(StrCat("/proc/", tid, "/root").c_str(),
                           O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1089,8 +1102,9 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
     return Performed::Answer(-EACCES);
   }
   const Performed owner = Performed::Descriptor(held, false);  // closes it
-  const uint64_t kept = c.flags & ~uint64_t{O_CREAT | O_EXCL | O_TRUNC |
-                                            O_DIRECTORY | O_NOFOLLOW};
+  // Through a magic link: O_NOFOLLOW would refuse it; O_CREAT and
+  // O_TRUNC do nothing to a device.
+  const uint64_t kept = c.flags & ~uint64_t{O_CREAT | O_TRUNC | O_NOFOLLOW};
   const int fd =
       open(StrCat("/proc/thread-self/fd/", held).c_str(),
            static_cast<int>(kept) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);

@@ -205,9 +205,9 @@ class Performer {
   // /dev/tty: the caller's controlling terminal, opened again through a
   // descriptor of it (Open).
   Performed OpenControllingTerminal(pid_t tid, const CallToPerform& c);
-  // A duplicate of a descriptor of process `pid` whose file is the
-  // terminal device `terminal`, or -1.
-  int TerminalHeldBy(pid_t pid, dev_t terminal);
+  // A duplicate of a descriptor of process `pid` (the caller's thread
+  // where `caller`) whose file is the terminal device `terminal`, or -1.
+  int TerminalHeldBy(pid_t pid, dev_t terminal, bool caller);
   Performed Truncate(pid_t tid, const CallToPerform& c);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the

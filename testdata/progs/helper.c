@@ -1186,6 +1186,11 @@ static int pty_probe(void) {
     const int tty = open("/dev/tty", O_RDWR);
     printf("no terminal, /dev/tty: %s\n",
            tty < 0 ? strerror(errno) : "opened");
+    // The kernel's errors before it opens the device.
+    const int excl = open("/dev/tty", O_RDWR | O_CREAT | O_EXCL, 0600);
+    printf("/dev/tty O_EXCL: %s\n", excl < 0 ? strerror(errno) : "opened");
+    const int dir = open("/dev/tty", O_RDONLY | O_DIRECTORY);
+    printf("/dev/tty O_DIRECTORY: %s\n", dir < 0 ? strerror(errno) : "opened");
     fflush(stdout);
     _exit(0);
   }
