@@ -400,6 +400,16 @@ class Deriver {
  private:
   Findings& At(const Reach& r) { return found_[r.everywhere_by]; }
 
+  // A grant of an anchor, made narrower than the anchor in the kernel's
+  // trees.
+  struct Granted {
+    std::string path;
+    bool tree = false;
+    bool widened = false;
+    bool in_kernel_tree = false;
+    bool exists = false;
+  };
+
   void Add(uint64_t rights, const SyscallInfo* info, const Reach& reach) {
     // Programs run and files are read anywhere unless a rule says
     // otherwise: execute or reads left open are named only where a
@@ -417,10 +427,15 @@ class Deriver {
       everywhere_fs_ |= rights;
       return;
     }
+    // Each anchor's grants once (in a kernel tree they look at the file
+    // system), then each right on them.
+    std::vector<std::pair<const Rule*, std::vector<Granted>>> granted;
+    for (const auto& [rule, anchor] : reach.anchors)
+      granted.emplace_back(rule, GrantsFor(rule, anchor));
     for (uint64_t bit = 1; bit != 0 && bit <= rights; bit <<= 1) {
       if ((rights & bit) == 0) continue;
-      for (const auto& [rule, anchor] : reach.anchors) {
-        for (const Granted& a : GrantsFor(rule, anchor)) {
+      for (const auto& [rule, grants] : granted) {
+        for (const Granted& a : grants) {
           // Entry rights are checked on the directory that holds the
           // entry, where in a kernel tree they would hold for every name
           // (unlink /dev/sda): not granted. An open makes no existing
@@ -441,16 +456,6 @@ class Deriver {
     }
     handled_fs_ |= rights;
   }
-
-  // A grant of an anchor, made narrower than the anchor in the kernel's
-  // trees.
-  struct Granted {
-    std::string path;
-    bool tree = false;
-    bool widened = false;
-    bool in_kernel_tree = false;
-    bool exists = false;
-  };
 
   // What `a`, an anchor of `rule`, is granted as. Outside the kernel's
   // trees, itself. Inside them a grant wider than the rule would reach

@@ -87,6 +87,21 @@ bool SydOpens(const struct stat& st, uint64_t flags) {
   return false;
 }
 
+// The kernel's error for an open with `flags` of a name that exists and
+// is not a directory, which it gives before it opens (or waits on) what
+// the name is; 0 for none.
+int FailsBeforeOpening(uint64_t flags) {
+  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return EEXIST;
+  if ((flags & O_DIRECTORY) != 0) return ENOTDIR;
+  return 0;
+}
+
+// Whether descriptor `fd`'s file is the terminal device `terminal`.
+bool IsTerminal(int fd, dev_t terminal) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == terminal;
+}
+
 bool IsFileOrDirectory(const struct stat& st) {
   return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
 }
@@ -919,10 +934,8 @@ Performed Performer::OpenFile(
 }
 
 Performed Performer::WaitForOtherEnd(const std::string& path, uint64_t flags) {
-  // What the kernel fails before it waits.
-  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-    return Performed::Answer(-EEXIST);
-  if ((flags & O_DIRECTORY) != 0) return Performed::Answer(-ENOTDIR);
+  if (const int error = FailsBeforeOpening(flags))
+    return Performed::Answer(-error);
   const int pin = OpenJudged(path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
   if (pin < 0) return Performed::Answer(-errno);
   struct stat st;
@@ -1046,8 +1059,7 @@ int Performer::TerminalHeldBy(pid_t pid, dev_t terminal, bool caller) {
     const int copy =
         caller ? CallersDescriptor(pid, n) : tracee::CopyDescriptor(pid, n);
     if (copy < 0) continue;
-    if (fstat(copy, &st) == 0 && S_ISCHR(st.st_mode) &&
-        st.st_rdev == terminal) {
+    if (IsTerminal(copy, terminal)) {
       found = copy;
       break;
     }
@@ -1065,10 +1077,8 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
   // number names it only in the caller's devpts, which is where it is
   // unless the caller mounted another). The descriptor is the terminal's
   // own (st_rdev, ttyname) rather than /dev/tty's.
-  // What the kernel fails before it opens the device.
-  if ((c.flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-    return Performed::Answer(-EEXIST);
-  if ((c.flags & O_DIRECTORY) != 0) return Performed::Answer(-ENOTDIR);
+  if (const int error = FailsBeforeOpening(c.flags))
+    return Performed::Answer(-error);
   const tracee::SessionAndTerminal s = tracee::SessionOf(tid);
   if (s.terminal == 0) return Performed::Answer(-ENXIO);
   int held = TerminalHeldBy(tid, s.terminal, true);
@@ -1082,9 +1092,7 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
           root, StrCat("dev/pts/", minor(s.terminal)).c_str(),
           O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, 0);
       close(root);
-      struct stat st;
-      if (held >= 0 && (fstat(held, &st) != 0 || !S_ISCHR(st.st_mode) ||
-                        st.st_rdev != s.terminal)) {
+      if (held >= 0 && !IsTerminal(held, s.terminal)) {
         close(held);
         held = -1;
       }
