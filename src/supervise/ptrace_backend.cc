@@ -46,10 +46,6 @@ int PtraceBackend::Supervise(pid_t child) {
     return 125;
   }
   kill(child, SIGCONT);
-  if (absl::Status st = InstallStopHandlers(); !st.ok()) {
-    s_.EndSandbox(std::string(st.message()));
-    return 125;
-  }
 
   int result = 125;
   for (;;) {
@@ -103,7 +99,6 @@ int PtraceBackend::Supervise(pid_t child) {
       Resume(pid, sig);
     }
   }
-  RemoveStopHandlers();
   return result;
 }
 

@@ -25,9 +25,10 @@ bool TakeHangup();        // the terminal of the session syd leads hung up
 bool TakeDumpRequest();   // SIGUSR2
 bool TakeChildEnded();    // SIGCHLD (user notification: syd reaps)
 
-// Under ptrace: SIGTSTP, SIGTTIN and SIGTTOU are held until the command's
-// processes have stopped (StopRequested), then syd takes the same stop
-// (StopLikeTheCommand) so that its shell sees the job stop.
+// SIGTSTP, SIGTTIN and SIGTTOU are held until the command's processes
+// have stopped (StopRequested), then syd takes the same stop
+// (StopLikeTheCommand) so that its shell sees the job stop. Installed
+// before the command is let go, by either backend.
 absl::Status InstallStopHandlers();
 void RemoveStopHandlers();
 int StopRequested();

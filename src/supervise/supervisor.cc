@@ -361,6 +361,15 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         [](const PluginSlot& p) { return p.plugin && p.plugin->has_exit(); });
     backend_ = std::make_unique<PtraceBackend>(*this, exec_events);
   }
+  // Before the command runs: a Ctrl-Z that came before syd caught it
+  // would stop syd at once, and the shell's `fg` could then continue the
+  // sandbox before a program that stops itself from its handler (vim,
+  // less) had stopped, which would stay stopped.
+  if (absl::Status st = InstallStopHandlers(); !st.ok()) {
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    return st;
+  }
   if (control) {
     absl::Status started = control->Start(
         [this](const std::string& command, std::string* reply) {
@@ -394,6 +403,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         });
   }
   int result = backend_->Supervise(child);
+  RemoveStopHandlers();
   if (deadline) {
     deadline->Cancel();
     // Past the timeout the run's status is 124, as timeout(1)'s, whichever

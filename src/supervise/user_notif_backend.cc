@@ -38,12 +38,6 @@ int UserNotifBackend::Supervise(pid_t child) {
   listener_ = &listener;
   DescriptorAnswers answers(listener);
   answers_ = &answers;
-  if (absl::Status st = InstallStopHandlers(); !st.ok()) {
-    s_.EndSandbox(std::string(st.message()));
-    answers_ = nullptr;
-    listener_ = nullptr;
-    return 125;
-  }
   WaitingOpens fifo_waits(listener, answers);
   waiting_ = &fifo_waits;
   s_.performer_.WaitAside();
@@ -132,7 +126,6 @@ int UserNotifBackend::Supervise(pid_t child) {
     }
   }
   sigprocmask(SIG_SETMASK, &waiting, nullptr);
-  RemoveStopHandlers();
   waiting_ = nullptr;
   answers_ = nullptr;
   listener_ = nullptr;
