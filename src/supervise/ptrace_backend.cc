@@ -24,6 +24,9 @@ namespace {
 // Up to this many tracees left, an exit checks which still exist; a
 // large build does not pay for it at every exit.
 constexpr size_t kFewTracees = 8;
+// New tracees that stopped before their parent's event may wait this
+// many at once for it.
+constexpr size_t kMaxSeenBeforeEvent = 4096;
 
 }  // namespace
 
@@ -74,6 +77,7 @@ int PtraceBackend::Supervise(pid_t child) {
     if (!s_.live_.count(pid)) {
       std::lock_guard<std::mutex> lock(s_.mu_);
       s_.live_.insert(pid);
+      seen_before_event_.insert(pid);
     }
     const int sig = WSTOPSIG(status);
     const int event = status >> 16;
@@ -137,6 +141,12 @@ void PtraceBackend::OnExec(pid_t pid) {
   // A thread that is not the leader took the leader's pid on exec.
   unsigned long former = 0;
   ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former);
+  if (static_cast<pid_t>(former) != pid) {
+    // The former tid vanishes without an exit for syd to see.
+    std::lock_guard<std::mutex> lock(s_.mu_);
+    s_.live_.erase(static_cast<pid_t>(former));
+    seen_before_event_.erase(static_cast<pid_t>(former));
+  }
   auto it = pending_exits_.find(static_cast<pid_t>(former));
   if (it != pending_exits_.end() && static_cast<pid_t>(former) != pid) {
     PendingExit moved = it->second;
@@ -151,10 +161,16 @@ void PtraceBackend::OnNewTracee(pid_t parent) {
   // The new tracee counts from now, before its first stop: its parent may
   // exit first.
   unsigned long born = 0;
-  if (ptrace(PTRACE_GETEVENTMSG, parent, nullptr, &born) == 0 && born != 0) {
+  if (ptrace(PTRACE_GETEVENTMSG, parent, nullptr, &born) == 0 && born != 0 &&
+      seen_before_event_.erase(static_cast<pid_t>(born)) == 0) {
     std::lock_guard<std::mutex> lock(s_.mu_);
     s_.live_.insert(static_cast<pid_t>(born));
   }
+  // A parent killed between its clone and the event leaves its child's
+  // entry behind: a bound, past which the few-tracees check of OnGone
+  // is what is left.
+  if (seen_before_event_.size() > kMaxSeenBeforeEvent)
+    seen_before_event_.clear();
   Resume(parent, 0);
 }
 

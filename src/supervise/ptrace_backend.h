@@ -55,6 +55,11 @@ class PtraceBackend : public Backend {
   const bool exec_events_;
   std::unordered_map<pid_t, PendingExit> pending_exits_;
   std::unordered_set<pid_t> group_stopped_;
+  // New tracees whose own first stop came before their parent's event.
+  // The two come in either order, and such a tracee may have exited (and
+  // left live_) by the time the event comes: the event must not count it
+  // again, or syd would wait for a tid that no longer exists.
+  std::unordered_set<pid_t> seen_before_event_;
 };
 
 }  // namespace syd::supervise

@@ -146,6 +146,24 @@ static void* thread_main(void* p) {
   return NULL;
 }
 
+// thread-spawners K N ROUNDS: K threads each start N threads that end at
+// once, and join them, ROUNDS times. A tracer sees a new thread's own
+// stops and its parent's clone event in either order, and the thread
+// may have ended before the event comes.
+static int spawned_threads, spawn_rounds;
+static void* ends_at_once(void* p) { return p; }
+static void* spawner(void* p) {
+  for (int r = 0; r < spawn_rounds; ++r) {
+    pthread_t t[64];
+    int made = 0;
+    for (int i = 0; i < spawned_threads && i < 64; ++i) {
+      if (pthread_create(&t[made], NULL, ends_at_once, NULL) == 0) ++made;
+    }
+    for (int i = 0; i < made; ++i) pthread_join(t[i], NULL);
+  }
+  return p;
+}
+
 // parallel-opens N K DIR: N threads each make K files DIR/tI.J, write
 // the file's own name through the descriptor the create returned, then
 // open it again to read that back; prints how many descriptors named
@@ -1184,8 +1202,7 @@ static int pty_probe(void) {
   if (lone == 0) {
     if (setsid() < 0) _exit(1);
     const int tty = open("/dev/tty", O_RDWR);
-    printf("no terminal, /dev/tty: %s\n",
-           tty < 0 ? strerror(errno) : "opened");
+    printf("no terminal, /dev/tty: %s\n", tty < 0 ? strerror(errno) : "opened");
     // The kernel's errors before it opens the device.
     const int excl = open("/dev/tty", O_RDWR | O_CREAT | O_EXCL, 0600);
     printf("/dev/tty O_EXCL: %s\n", excl < 0 ? strerror(errno) : "opened");
@@ -1905,6 +1922,19 @@ int main(int argc, char** argv) {
       mismatched += o[i].mismatched;
     }
     printf("mismatched %d\n", mismatched);
+    return 0;
+  }
+  if (!strcmp(op, "thread-spawners")) {  // thread-spawners K N ROUNDS
+    int k = atoi(a);
+    spawned_threads = atoi(b);
+    spawn_rounds = argc > 4 ? atoi(argv[4]) : 1;
+    pthread_t s[16];
+    int made = 0;
+    for (int i = 0; i < k && i < 16; ++i) {
+      if (pthread_create(&s[made], NULL, spawner, NULL) == 0) ++made;
+    }
+    for (int i = 0; i < made; ++i) pthread_join(s[i], NULL);
+    printf("spawned\n");
     return 0;
   }
   if (!strcmp(op, "threads")) {  // threads N PREFIX
