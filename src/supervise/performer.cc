@@ -34,6 +34,7 @@
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
 #include "src/tracee/paths.h"
+#include "src/tracee/process.h"
 
 namespace syd::supervise {
 namespace {
@@ -672,19 +673,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     from_args = asked;
     from_args->xattr_args = 0;
     kernel::XattrArgs args{};
-    std::string raw(std::min<uint64_t>(asked.size, kernel::kStructArgMax),
-                    '\0');
-    if (asked.size < sizeof args) {
-      read_error = EINVAL;
-    } else if (asked.size > kernel::kStructArgMax) {
-      read_error = E2BIG;
-    } else if (!tracee::ReadMemory(tid, asked.xattr_args, raw.data(),
-                                   raw.size())) {
-      read_error = EFAULT;
-    } else if (raw.find_first_not_of('\0', sizeof args) != std::string::npos) {
-      read_error = E2BIG;
-    } else {
-      std::memcpy(&args, raw.data(), sizeof args);
+    read_error =
+        tracee::ReadStructArg(tracee::LiveProcess(tid), asked.xattr_args,
+                              asked.size, &args, sizeof args);
+    if (read_error == 0) {
       from_args->data = args.value;
       from_args->size = args.size;
       from_args->flags = args.flags;

@@ -101,24 +101,23 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
     if (s->args[i].kind == ArgKind::kOpenHow) {
       open_how how{};
       const size_t size = i + 1 < s->nargs ? e->args[i + 1] : 0;
-      if (size >= sizeof how && process.Read(e->args[i], &how, sizeof how)) {
+      const int err =
+          ReadStructArg(process, e->args[i], size, &how, sizeof how);
+      if (err == EFAULT) return DecodeResult::kFault;
+      if (err == EINVAL) {
+        // Too small: the kernel's EINVAL; the flags still judge the call.
+        if (!process.Read(e->args[i], &how.flags, sizeof how.flags))
+          return DecodeResult::kFault;
+      } else {
+        // E2BIG comes before the kernel looks anything up, and before it
+        // reads the struct: what syd can read of it still judges the call.
+        if (err == E2BIG) {
+          e->struct_error = E2BIG;
+          if (!process.Read(e->args[i], &how, sizeof how)) how = open_how{};
+        }
         resolve = how.resolve;
         e->open_how_mode = how.mode;
         e->open_how_resolve = how.resolve;
-        // The kernel takes a larger struct (up to a page) whose bytes past
-        // the ones it knows are zero; E2BIG otherwise, before it looks
-        // anything up.
-        if (size > kernel::kStructArgMax) {
-          e->struct_error = E2BIG;
-        } else if (size > sizeof how) {
-          std::string tail(size - sizeof how, '\0');
-          if (!process.Read(e->args[i] + sizeof how, tail.data(), tail.size()))
-            return DecodeResult::kFault;
-          if (tail.find_first_not_of('\0') != std::string::npos)
-            e->struct_error = E2BIG;
-        }
-      } else if (!process.Read(e->args[i], &how.flags, sizeof how.flags)) {
-        return DecodeResult::kFault;
       }
       e->open_how_flags = how.flags;
     }

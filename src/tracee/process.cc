@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "src/base/strcat.h"
+#include "src/kernel/uapi.h"
 #include "src/lang/loader.h"
 #include "src/tracee/decode.h"
 #include "src/tracee/memory.h"
@@ -45,6 +46,18 @@ std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
   if (!named) return std::nullopt;
   return DecodeSockaddr(reinterpret_cast<const uint8_t*>(&ss),
                         std::min<size_t>(len, sizeof ss));
+}
+
+int ReadStructArg(const Process& process, uint64_t addr, uint64_t size,
+                  void* out, size_t known) {
+  if (size < known) return EINVAL;
+  if (size > kernel::kStructArgMax) return E2BIG;
+  if (size > known) {
+    std::string tail(size - known, '\0');
+    if (!process.Read(addr + known, tail.data(), tail.size())) return EFAULT;
+    if (tail.find_first_not_of('\0') != std::string::npos) return E2BIG;
+  }
+  return process.Read(addr, out, known) ? 0 : EFAULT;
 }
 
 bool LiveProcess::Read(uint64_t addr, void* out, size_t size) const {

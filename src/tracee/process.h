@@ -95,6 +95,14 @@ class LiveProcess : public Process {
   const std::string* view_;
 };
 
+// A struct argument whose size the caller gives (openat2's open_how,
+// setxattrat's xattr_args), read as the kernel's copy_struct_from_user
+// does after its caller's checks: EINVAL below `known` bytes, E2BIG past
+// a page, then the bytes past `known` (EFAULT unreadable, E2BIG not all
+// zero), then the `known` bytes into `out` (EFAULT). 0 when read.
+int ReadStructArg(const Process& process, uint64_t addr, uint64_t size,
+                  void* out, size_t known);
+
 }  // namespace syd::tracee
 
 #endif  // SYD_TRACEE_PROCESS_H_

@@ -763,6 +763,19 @@ static int race_exec(const char* good, const char* bad, int n) {
 // it was done (chmod, chown, truncate, times, xattrs, through links and
 // not, and the errors of names and values the kernel refuses), a line
 // each with the file's state after: the same lines bare and under syd.
+// A struct argument of `known` bytes on an unreadable page, followed by
+// one readable byte that is not zero: the kernel checks the bytes past
+// what it knows first (E2BIG), before it reads the rest (EFAULT).
+static void* struct_past_guard(size_t known) {
+  const long page = sysconf(_SC_PAGESIZE);
+  char* two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (two == MAP_FAILED) return NULL;
+  two[page] = 1;
+  mprotect(two, page, PROT_NONE);
+  return two + page - known;
+}
+
 static void meta_line(const char* what, int rc, const char* path) {
   if (rc != 0) {
     printf("%s: %s\n", what, strerror(errno));
@@ -886,6 +899,14 @@ static int meta_probe(const char* dir) {
             "f");
   meta_line("setxattrat-page",
             (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", &xa, 8192),
+            "f");
+  meta_line(
+      "setxattrat-page-fault",
+      (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t", (void*)8, 8192),
+      "f");
+  meta_line("setxattrat-unknown-fault",
+            (int)syscall(SYS_setxattrat, AT_FDCWD, "f", 0, "user.t",
+                         struct_past_guard(16), 17),
             "f");
   meta_line(
       "setxattrat-fault",
@@ -1097,6 +1118,12 @@ static int open_probe(const char* dir) {
              (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 16));
   probe_line("openat2-page",
              (int)syscall(SYS_openat2, AT_FDCWD, "p4", &larger, 8192));
+  probe_line("openat2-page-fault",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p4", (void*)8, 8192));
+  probe_line("openat2-unknown-fault",
+             (int)syscall(SYS_openat2, AT_FDCWD, "p4",
+                          struct_past_guard(sizeof(struct open_how)),
+                          sizeof(struct open_how) + 1));
   probe_line("openat2-p4", open("p4", O_RDONLY));
   // An empty name, which no open takes (the kernel's checks of flags
   // first).
