@@ -32,12 +32,12 @@ namespace syd::supervise {
 // PATH_MAX), not in the sandbox's own /proc (`own_proc`) but for the
 // caller's own /proc/self:
 // - an open (open, openat, creat, openat2; not O_PATH, which opens
-//   nothing) of a file, a directory, a FIFO or a device but /dev/net/tun
-//   (O_NOCTTY: a session leader takes a terminal with TIOCSCTTY); /dev/tty
-//   is the caller's terminal, reopened through a descriptor of it; a
-//   /proc/self/fd/N whose descriptor names no file is that descriptor,
-//   reopened; another name under /proc/self or /proc/thread-self is
-//   opened beneath the caller's /proc/TGID;
+//   nothing and which ADDFD cannot hand over: EBADF) of a file, a directory, a
+//   FIFO or a device but /dev/net/tun (O_NOCTTY: a session leader takes a
+//   terminal with TIOCSCTTY); /dev/tty is the caller's terminal, reopened
+//   through a descriptor of it; a /proc/self/fd/N whose descriptor names no
+//   file is that descriptor, reopened; another name under /proc/self or
+//   /proc/thread-self is opened beneath the caller's /proc/TGID;
 // - a change of a file's metadata by name (chmod, fchmodat, fchmodat2,
 //   chown, lchown, fchownat, truncate, utime, utimes, futimesat,
 //   utimensat, setxattr, lsetxattr, setxattrat, removexattr,

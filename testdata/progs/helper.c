@@ -334,7 +334,8 @@ struct xattr_args_v0 {
 // session with no terminal (so that a terminal GOOD names would become
 // its own), writes nothing and gives the terminal up after each open
 // (TIOCNOTTY). syd reads the name once; a kernel that reads it again may
-// find the other.
+// find the other. "opath" opens it O_PATH, counting the opens that got
+// BAD's file as "read bad".
 struct flipper {
   char* buf;
   const char* names[2];
@@ -389,6 +390,8 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
     return 1;
   }
   const int reading = !strcmp(op, "read");
+  struct stat bad_st;
+  if (!strcmp(op, "opath") && stat(bad, &bad_st) != 0) return 1;
   int done = 0;
   int got_bad = 0;
   for (int i = 0; i < n; ++i) {
@@ -408,6 +411,13 @@ static int race_name(const char* good, const char* bad, int n, const char* op,
     } else if (!strcmp(op, "chown-empty-path")) {
       // AT_EMPTY_PATH with a name: the kernel looks the name up.
       rc = fchownat(AT_FDCWD, buf, 65534, 65534, AT_EMPTY_PATH);
+    } else if (!strcmp(op, "opath")) {
+      int fd = open(buf, O_PATH);
+      struct stat st;
+      if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == bad_st.st_dev &&
+          st.st_ino == bad_st.st_ino)
+        ++got_bad;
+      rc = fd < 0 ? -1 : close(fd);
     } else if (!strcmp(op, "truncate")) {
       rc = truncate(buf, 0);
     } else if (!strcmp(op, "xattr")) {
@@ -1057,7 +1067,7 @@ static void probe_line(const char* what, int fd) {
          (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
          fcntl(fd, F_GETFL) &
              // The kernel's O_LARGEFILE (glibc's is 0 on x86_64).
-             (O_ACCMODE | O_APPEND | O_NONBLOCK | O_NOATIME | 0100000),
+             (O_ACCMODE | O_APPEND | O_NONBLOCK | O_NOATIME | O_PATH | 0100000),
          st.st_mode & 07777, (long long)st.st_size);
 }
 static int open_probe(const char* dir) {
@@ -1087,6 +1097,24 @@ static int open_probe(const char* dir) {
     return report(-1);
   probe_line("nofollow", open("link", O_WRONLY | O_NOFOLLOW));
   probe_line("follow", open("link", O_WRONLY | O_APPEND));
+  // O_PATH opens nothing (a FIFO with no writer, a link itself, a
+  // device); open(2) drops the flags O_PATH does not take (no create),
+  // openat2 refuses them.
+  probe_line("path", open("p1", O_PATH));
+  probe_line("path-cloexec", open("p1", O_PATH | O_CLOEXEC));
+  probe_line("path-fifo", open("fifo", O_PATH));
+  probe_line("path-link", open("link", O_PATH | O_NOFOLLOW));
+  probe_line("path-dir", open(".", O_PATH | O_DIRECTORY));
+  probe_line("path-not-dir", open("p1", O_PATH | O_DIRECTORY));
+  probe_line("path-create", open("p8", O_PATH | O_CREAT | O_WRONLY, 0600));
+  probe_line("path-null", open("/dev/null", O_PATH));
+  struct open_how path_how = {O_PATH, 0, 0};
+  probe_line("openat2-path", (int)syscall(SYS_openat2, AT_FDCWD, "p1",
+                                          &path_how, sizeof path_how));
+  path_how.flags = O_PATH | O_CREAT;
+  path_how.mode = 0600;
+  probe_line("openat2-path-create", (int)syscall(SYS_openat2, AT_FDCWD, "p8",
+                                                 &path_how, sizeof path_how));
   struct open_how nolinks = {O_WRONLY, 0, RESOLVE_NO_SYMLINKS};
   probe_line("no-symlinks", (int)syscall(SYS_openat2, AT_FDCWD, "link",
                                          &nolinks, sizeof nolinks));
@@ -1311,8 +1339,11 @@ static int proc_fd_probe(void) {
   probe_line("pipe-thread-self", open(path, O_WRONLY | O_CLOEXEC));
   snprintf(path, sizeof path, "/proc/self/fd/%d", s[0]);
   probe_line("socket", open(path, O_WRONLY));
+  probe_line("socket-path", open(path, O_PATH));
   snprintf(path, sizeof path, "/proc/self/fd/%d", ev);
   probe_line("eventfd", open(path, O_RDWR));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
+  probe_line("pipe-path-link", open(path, O_PATH | O_NOFOLLOW));
   snprintf(path, sizeof path, "/proc/self/fd/%d", m);
   const int mr = open(path, O_RDWR);
   probe_line("memfd", mr);
