@@ -51,9 +51,14 @@ const char* const kLoops[] = {"openat", "stat", "getppid"};
 int Workload(const std::string& loop, long calls) {
   const char* from_env = std::getenv("SYD_BENCH_PATH");
   const char* const path = from_env != nullptr ? from_env : kPath;
+  // "fchmod": a change through a descriptor, which syd makes on its own
+  // duplicate of it (not in the table; run it as a workload).
+  const int held = loop == "fchmod" ? open(path, O_WRONLY | O_CREAT, 0644) : -1;
   auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < calls; ++i) {
-    if (loop == "openat") {
+    if (loop == "fchmod") {
+      fchmod(held, 0644);
+    } else if (loop == "openat") {
       int fd = static_cast<int>(
           syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT, 0644));
       if (fd >= 0) close(fd);

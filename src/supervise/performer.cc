@@ -42,6 +42,8 @@ namespace {
 // The kernel's O_LARGEFILE (glibc's is 0 on x86_64, where the kernel sets
 // it on every open, openat2's too).
 constexpr uint64_t kLargeFile = 0100000;
+// Pidfds kept of the threads that made calls through descriptors.
+constexpr size_t kKeptPidfds = 64;
 // What open(2) and openat(2) take of their flags (the kernel's
 // VALID_OPEN_FLAGS; the rest are ignored). openat2 refuses the rest.
 constexpr uint64_t kOpenFlags =
@@ -621,6 +623,10 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   return c;
 }
 
+Performer::~Performer() {
+  for (const auto& [_, pidfd] : pidfds_) close(pidfd);
+}
+
 Performer::Performer(std::function<void(const std::string&)> message)
     : message_(std::move(message)) {
   own_ = tracee::CredentialsOf(static_cast<pid_t>(syscall(SYS_gettid)))
@@ -800,19 +806,42 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   return ChangeMetadata(tid, c, data);
 }
 
-int Performer::CallersDescriptor(pid_t tid, int fd) {
-  // From the caller's own descriptor table (a thread may have one of its
-  // own): a pidfd of the thread where the kernel has them (6.9), of the
-  // process where the caller leads it. The caller asks, after, whether
-  // the call still waits: the pid was not reused meanwhile.
+int Performer::PidfdOf(pid_t tid, bool fresh) {
+  auto it = pidfds_.find(tid);
+  if (it != pidfds_.end()) {
+    if (!fresh) return it->second;
+    close(it->second);
+    pidfds_.erase(it);
+  }
+  // Threads that have gone leave theirs behind: a bound, not a sweep.
+  if (pidfds_.size() >= kKeptPidfds) {
+    for (const auto& [_, pidfd] : pidfds_) close(pidfd);
+    pidfds_.clear();
+  }
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
   if (pidfd < 0 && errno == EINVAL)
     pidfd =
         static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
   if (pidfd < 0) return -errno;
-  int copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
-  if (copy < 0) copy = -errno;
-  close(pidfd);
+  pidfds_.emplace(tid, pidfd);
+  return pidfd;
+}
+
+int Performer::CallersDescriptor(pid_t tid, int fd) {
+  // From the caller's own descriptor table (a thread may have one of its
+  // own): a pidfd of the thread where the kernel has them (6.9), of the
+  // process where the caller leads it. The caller asks, after, whether
+  // the call still waits: the pid was not reused meanwhile. A pidfd kept
+  // from an earlier call is of that call's thread: if it has gone (ESRCH,
+  // and its tid may be another thread's now), a pidfd of this one.
+  int copy = -ESRCH;
+  for (const bool fresh : {false, true}) {
+    const int pidfd = PidfdOf(tid, fresh);
+    if (pidfd < 0) return pidfd;
+    copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
+    if (copy < 0) copy = -errno;
+    if (copy != -ESRCH) break;
+  }
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
   if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {
     said_no_copy_ = true;

@@ -143,6 +143,9 @@ class Performer {
   // `message`: says, once, why syd left a call to the kernel where it
   // could not take the caller's identity.
   explicit Performer(std::function<void(const std::string&)> message);
+  ~Performer();
+  Performer(const Performer&) = delete;
+  Performer& operator=(const Performer&) = delete;
 
   // A call that may change a credential ran in the sandbox
   // (Policy::ChangesIdentity): from now on each call reads its caller's
@@ -231,6 +234,10 @@ class Performer {
   // -errno (-EBADF: not open); says once when syd may not make one. Its
   // caller must then ask whether the call still waits (the pid reused).
   int CallersDescriptor(pid_t tid, int fd);
+  // A pidfd of thread `tid` (of its process where it leads it), kept for
+  // its next call; -errno. `fresh`: not the one kept, which may be of a
+  // thread that has gone.
+  int PidfdOf(pid_t tid, bool fresh);
   // The call `c` made again, as the caller made it, on `fd` (syd's
   // duplicate of the descriptor it was made through), with the name it
   // gave (NULL or empty) and the pointers' contents as syd read them
@@ -266,6 +273,7 @@ class Performer {
   int sandbox_root_fd_ = -1;       // SetSandboxRoot
   std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
+  std::unordered_map<pid_t, int> pidfds_;  // PidfdOf
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;
 };
