@@ -414,13 +414,8 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
     same_root_ = false;
     performer_.SetSandboxRoot(-1);
   }
-  if (rules.policy->ChangesIdentity(e.nr, d.verdict)) {
-    if (FindSyscall(e.nr)->name == "umask") {
-      performer_.UmaskMayDiffer();
-    } else {
-      performer_.IdentityMayDiffer();
-    }
-  }
+  if (rules.policy->ChangesIdentity(e.nr, d.verdict))
+    performer_.SawIdentityCall(FindSyscall(e.nr)->name, e.args);
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -634,6 +635,51 @@ Performer::Performer(std::function<void(const std::string&)> message)
   constexpr uint64_t kSwitch =
       (uint64_t{1} << CAP_SETUID) | (uint64_t{1} << CAP_SETGID);
   can_switch_ = (own_.effective & kSwitch) == kSwitch;
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+  if (getresuid(&ruid, &euid, &suid) == 0 && ruid == euid && euid == suid &&
+      suid == own_.fsuid)
+    own_uid_ = ruid;
+  if (getresgid(&rgid, &egid, &sgid) == 0 && rgid == egid && egid == sgid &&
+      sgid == own_.fsgid)
+    own_gid_ = rgid;
+}
+
+void Performer::SawIdentityCall(std::string_view name,
+                                const std::array<uint64_t, 6>& args) {
+  if (name == "umask") {
+    if ((args[0] & 0777) != own_.umask) same_umask_ = false;
+    return;
+  }
+  // prctl changes what a process is checked as through the capabilities
+  // it keeps at its next exec; its other options (names, signals, the
+  // dumpable flag) change nothing syd takes.
+  if (name == "prctl") {
+    const auto option = static_cast<uint32_t>(args[0]);  // an int
+    if (option == PR_CAPBSET_DROP || option == PR_SET_SECUREBITS ||
+        option == PR_CAP_AMBIENT)
+      same_ids_ = false;
+    return;
+  }
+  // The setuid and setgid families, each id in a register: -1 leaves one
+  // as it is, and setting one to the id every process has is no change.
+  std::optional<uint32_t> own;
+  if (name.find("uid") != std::string_view::npos) {
+    own = own_uid_;
+  } else if (name.find("gid") != std::string_view::npos) {
+    own = own_gid_;
+  }
+  if (!own) {  // setgroups, capset, or syd's own ids differ
+    same_ids_ = false;
+    return;
+  }
+  const int given = name == "setresuid" || name == "setresgid" ? 3
+                    : name == "setreuid" || name == "setregid" ? 2
+                                                               : 1;
+  for (int i = 0; i < given; ++i) {
+    const auto id = static_cast<uint32_t>(args[i]);
+    if (id != static_cast<uint32_t>(-1) && id != *own) same_ids_ = false;
+  }
 }
 
 void Performer::SetPrivateRoot(int fd) {
@@ -710,7 +756,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                      c.kind == Kind::kMkdir || c.kind == Kind::kMknod;
   const bool read_identity = !same_ids_ || (!same_umask_ && makes);
   std::optional<tracee::Credentials> caller;
-  if (read_identity) caller = tracee::CredentialsOf(tid);
+  if (read_identity) {
+    caller = tracee::CredentialsOf(tid);
+    ++identities_read_;
+  }
   // The caller's socket, or the descriptor a change is made through, is
   // taken as syd: pidfd_getfd asks what ptrace asks, which the caller's
   // identity may not have.

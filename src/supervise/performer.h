@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -126,6 +127,10 @@ class Performed {
   // kWaits: the call's flags, and syd's identity and the caller's.
   uint64_t flags_ = 0;
   tracee::Credentials own_;
+  // syd's uid and gid where its real, effective, saved and fs ids are
+  // one; nothing where they differ (every identity call then counts).
+  std::optional<uid_t> own_uid_;
+  std::optional<gid_t> own_gid_;
   tracee::Credentials caller_;
 };
 
@@ -147,13 +152,19 @@ class Performer {
   Performer(const Performer&) = delete;
   Performer& operator=(const Performer&) = delete;
 
-  // A call that may change a credential ran in the sandbox
-  // (Policy::ChangesIdentity): from now on each call reads its caller's
-  // from /proc. Until then every process has the identity it started
-  // with, syd's. UmaskMayDiffer: a umask call ran, and each call that
-  // makes a file reads it.
+  // Until a call changes a credential, every process of the sandbox has
+  // the identity it started with, syd's, and the umask syd has: syd
+  // performs as itself. IdentityMayDiffer: from now on each call reads
+  // its caller's from /proc (the sandbox starts as another user, or one
+  // of its processes changed its ids, groups or capabilities).
   void IdentityMayDiffer() { same_ids_ = false; }
-  void UmaskMayDiffer() { same_umask_ = false; }
+  // The allowed call `name` (Policy::ChangesIdentity) with `args` ran: one
+  // that sets what every process already has (syd's own ids or umask:
+  // setresuid(-1, 0, -1) as root, umask(022) where syd's is 022) changes
+  // nothing, and syd goes on performing as itself; umask otherwise makes
+  // each call that creates a file read its caller's, the rest every call.
+  void SawIdentityCall(std::string_view name,
+                       const std::array<uint64_t, 6>& args);
 
   // The backend opens FIFOs that wait on threads of their own
   // (WaitingOpens): such an open is kWaits, not continued.
@@ -190,6 +201,8 @@ class Performer {
   // Calls performed, and left to the kernel, for --stats.
   uint64_t performed() const { return performed_; }
   uint64_t continued() const { return continued_; }
+  // Callers' identities read from /proc, for --stats.
+  uint64_t identities_read() const { return identities_read_; }
 
  private:
   // Opens `path` for syd, as the kernel would for an open with `flags`
@@ -263,6 +276,10 @@ class Performer {
   bool same_umask_ = true;
   bool waits_aside_ = false;
   tracee::Credentials own_;
+  // syd's uid and gid where its real, effective, saved and fs ids are
+  // one; nothing where they differ (every identity call then counts).
+  std::optional<uid_t> own_uid_;
+  std::optional<gid_t> own_gid_;
   tracee::Credentials as_;    // the identity of the call being performed
   bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
   bool fs_unshared_ = false;  // this thread's umask is its own
@@ -276,6 +293,7 @@ class Performer {
   std::unordered_map<pid_t, int> pidfds_;  // PidfdOf
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;
+  uint64_t identities_read_ = 0;
 };
 
 }  // namespace syd::supervise

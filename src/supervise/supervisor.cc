@@ -444,11 +444,14 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                 : absl::StrFormat(
                       "%llu calls performed by syd (%llu opens answered "
                       "while it went on), %llu left to the kernel, %llu "
-                      "opens waited for a FIFO's other end",
+                      "opens waited for a FIFO's other end; callers' "
+                      "identities read %llu times",
                       static_cast<unsigned long long>(performer_.performed()),
                       static_cast<unsigned long long>(answered_aside_),
                       static_cast<unsigned long long>(performer_.continued()),
-                      static_cast<unsigned long long>(waited_aside_)));
+                      static_cast<unsigned long long>(waited_aside_),
+                      static_cast<unsigned long long>(
+                          performer_.identities_read())));
     if (!options_.backend_fallback.empty())
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));

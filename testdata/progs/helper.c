@@ -2211,6 +2211,39 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "pty-probe")) return pty_probe();
   if (!strcmp(op, "fifo-wait-probe")) return fifo_wait_probe(a);
   if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
+  if (!strcmp(op, "same-ids")) {
+    // same-ids DIR [UMASK]: the identity calls a build makes that change
+    // nothing (setresuid(-1, 0, -1) as root, a thread's name, the umask it
+    // has), or the umask UMASK (octal), then five files made in DIR.
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
+      return report(-1);
+    char status[4096] = {0};
+    int sfd = open("/proc/self/status", O_RDONLY);
+    if (sfd < 0 || read(sfd, status, sizeof status - 1) <= 0) return report(-1);
+    close(sfd);
+    const char* at = strstr(status, "Umask:");
+    if (at == NULL) return 1;
+    mode_t mask = (mode_t)strtoul(at + 6, NULL, 8);
+    if (argc > 3) mask = (mode_t)strtoul(b, NULL, 8);
+    if (setresuid(-1, eu, -1) != 0 || setresgid(-1, eg, -1) != 0 ||
+        setreuid(-1, -1) != 0 || setuid(ru) != 0 || setgid(rg) != 0 ||
+        syscall(SYS_setfsuid, eu) < 0 || syscall(SYS_setfsgid, eg) < 0 ||
+        prctl(PR_SET_NAME, "same-ids", 0, 0, 0) != 0 ||
+        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0)
+      return report(-1);
+    umask(mask);
+    for (int i = 0; i < 5; ++i) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/f%d", a, i);
+      int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+      if (fd < 0) return report(-1);
+      close(fd);
+    }
+    printf("made\n");
+    return 0;
+  }
   if (!strcmp(op, "drop-override-exec")) {
     // drop-override-exec PROG [ARG]...: CAP_DAC_OVERRIDE and
     // CAP_DAC_READ_SEARCH out of the bounding set (prctl alone, no

@@ -957,6 +957,48 @@ TEST_CASE("a socket swapped while syd judges a listen is not what listens" *
   CHECK(testing::Contains(r.out, "the unbound socket does not listen"));
 }
 
+TEST_CASE(
+    "identity calls that change nothing leave syd making files as itself" *
+    doctest::skip(geteuid() != 0)) {
+  // A gzip build calls setresuid(-1, 0, -1) and setresgid(-1, 0, -1) 521
+  // times each as root: each used to make every later call syd performed
+  // read its caller's identity from /proc. A umask that is not syd's is a
+  // change: each create then reads the caller's, and the file's mode is
+  // the caller's umask's, not syd's.
+  const std::string root = testing::MakeTempDir();
+  const std::string policy =
+      Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + root +
+                       "/***\"\nsys/trace+%file_wr:fault=EPERM\n");
+  const mode_t own = umask(0);
+  umask(own);
+  for (const std::string mask : {"", "077"}) {
+    CAPTURE(mask);
+    const std::string dir = root + "/" + (mask.empty() ? "same" : mask);
+    REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+    std::vector<std::string> argv = {kSyd,      "--backend=" + Backend(),
+                                     "--stats", "-c",
+                                     policy,    "--",
+                                     kHelper,   "same-ids",
+                                     dir};
+    if (!mask.empty()) argv.push_back(mask);
+    const RunResult r = Run(argv);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "made\n");
+    const mode_t want = mask.empty() ? 0666 & ~own : 0600;
+    for (int i = 0; i < 5; ++i) {
+      struct stat st;
+      REQUIRE(stat((dir + "/f" + std::to_string(i)).c_str(), &st) == 0);
+      CHECK((st.st_mode & 07777) == want);
+      CHECK(st.st_uid == 0u);
+    }
+    if (PerformsOpens()) {
+      CHECK(testing::Contains(r.err, mask.empty() ? "identities read 0 times"
+                                                  : "identities read 5 times"));
+    }
+  }
+}
+
 TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
           doctest::skip(geteuid() != 0)) {
   // What a process may not do itself, syd does not do for it; what it
