@@ -415,7 +415,7 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
     performer_.SetSandboxRoot(-1);
   }
   if (rules.policy->ChangesIdentity(e.nr, d.verdict))
-    performer_.SawIdentityCall(FindSyscall(e.nr)->name, e.args);
+    performer_.SawIdentityCall(pid, FindSyscall(e.nr)->name, e.args);
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;

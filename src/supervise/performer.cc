@@ -45,6 +45,9 @@ namespace {
 constexpr uint64_t kLargeFile = 0100000;
 // Pidfds kept of the threads that made calls through descriptors.
 constexpr size_t kKeptPidfds = 64;
+// Threads followed from a umask other than syd's to syd's again; past
+// that many at once, a umask other than syd's counts for good.
+constexpr size_t kUmaskChangesFollowed = 256;
 // What open(2) and openat(2) take of their flags (the kernel's
 // VALID_OPEN_FLAGS; the rest are ignored). openat2 refuses the rest.
 constexpr uint64_t kOpenFlags =
@@ -645,10 +648,37 @@ Performer::Performer(std::function<void(const std::string&)> message)
     own_gid_ = rgid;
 }
 
-void Performer::SawIdentityCall(std::string_view name,
+void Performer::SawIdentityCall(pid_t tid, std::string_view name,
                                 const std::array<uint64_t, 6>& args) {
   if (name == "umask") {
-    if ((args[0] & 0777) != own_.umask) same_umask_ = false;
+    // A shell's or tar's query of its umask: umask(0), then the old one
+    // back. The other umask is then only in that thread's fs_struct, and
+    // in a process or thread made meanwhile (the pid given out last then
+    // moved): back, every process has syd's again. Another thread of the
+    // process could make one as the umask is set back, unseen: not when
+    // the thread is alone.
+    if ((args[0] & 0777) != own_.umask) {
+      if (umask_changed_.empty())
+        last_pid_at_umask_change_ = tracee::LastPidGiven();
+      if (umask_changed_.size() >= kUmaskChangesFollowed) {
+        umask_changed_for_good_ = true;
+        umask_changed_.clear();
+      }
+      if (!umask_changed_for_good_) umask_changed_.insert(tid);
+      same_umask_ = false;
+      return;
+    }
+    if (umask_changed_.erase(tid) == 0 || !umask_changed_.empty() ||
+        umask_changed_for_good_) {
+      return;
+    }
+    if (last_pid_at_umask_change_ != 0 &&
+        tracee::LastPidGiven() == last_pid_at_umask_change_ &&
+        tracee::ThreadCount(tid) == 1) {
+      same_umask_ = true;
+    } else {
+      umask_changed_for_good_ = true;
+    }
     return;
   }
   // prctl changes what a process is checked as through the capabilities

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "src/policy/policy.h"
@@ -158,12 +159,15 @@ class Performer {
   // its caller's from /proc (the sandbox starts as another user, or one
   // of its processes changed its ids, groups or capabilities).
   void IdentityMayDiffer() { same_ids_ = false; }
-  // The allowed call `name` (Policy::ChangesIdentity) with `args` ran: one
-  // that sets what every process already has (syd's own ids or umask:
-  // setresuid(-1, 0, -1) as root, umask(022) where syd's is 022) changes
-  // nothing, and syd goes on performing as itself; umask otherwise makes
-  // each call that creates a file read its caller's, the rest every call.
-  void SawIdentityCall(std::string_view name,
+  // Thread `tid`'s allowed call `name` (Policy::ChangesIdentity) with
+  // `args` ran: one that sets what every process already has (syd's own
+  // ids or umask: setresuid(-1, 0, -1) as root, umask(022) where syd's is
+  // 022) changes nothing, and syd goes on performing as itself; umask
+  // otherwise makes each call that creates a file read its caller's until
+  // the same thread sets syd's back, alone in its process, with no
+  // process or thread made meanwhile (which would have taken the other);
+  // the rest make every call read it, for good.
+  void SawIdentityCall(pid_t tid, std::string_view name,
                        const std::array<uint64_t, 6>& args);
 
   // The backend opens FIFOs that wait on threads of their own
@@ -291,6 +295,11 @@ class Performer {
   std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
   std::unordered_map<pid_t, int> pidfds_;  // PidfdOf
+  // The threads that set a umask other than syd's and have not set syd's
+  // back, and the last pid given out when the first of them did.
+  std::unordered_set<pid_t> umask_changed_;
+  pid_t last_pid_at_umask_change_ = 0;
+  bool umask_changed_for_good_ = false;
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;
   uint64_t identities_read_ = 0;

@@ -174,6 +174,19 @@ pid_t TracerOf(pid_t pid) {
   return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
 }
 
+int ThreadCount(pid_t tid) {
+  return static_cast<int>(StatusField(tid, "Threads", 10));
+}
+
+pid_t LastPidGiven() {
+  std::string loadavg, error;
+  if (!ReadFile("/proc/loadavg", &loadavg, &error)) return 0;
+  const size_t space = loadavg.find_last_of(' ');
+  if (space == std::string::npos) return 0;
+  return static_cast<pid_t>(
+      std::strtol(loadavg.c_str() + space + 1, nullptr, 10));
+}
+
 std::optional<Credentials> CredentialsOf(pid_t tid) {
   std::string status, error;
   if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error))

@@ -73,6 +73,15 @@ int CopyDescriptor(pid_t pid, int fd);
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
 
+// How many threads the process of thread `tid` has (Threads); 0 when it
+// has gone.
+int ThreadCount(pid_t tid);
+
+// The pid the kernel gave out last in syd's pid namespace (/proc/loadavg),
+// which every new process or thread below it takes one in; 0 when /proc
+// does not say.
+pid_t LastPidGiven();
+
 // What the kernel checks a thread's file calls as, and the umask its
 // creates get (/proc/TID/status; the umask is the thread's fs_struct's).
 struct Credentials {

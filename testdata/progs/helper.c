@@ -2212,9 +2212,12 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "fifo-wait-probe")) return fifo_wait_probe(a);
   if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
   if (!strcmp(op, "same-ids")) {
-    // same-ids DIR [UMASK]: the identity calls a build makes that change
-    // nothing (setresuid(-1, 0, -1) as root, a thread's name, the umask it
-    // has), or the umask UMASK (octal), then five files made in DIR.
+    // same-ids DIR [UMASK|query|query-fork]: the identity calls a build
+    // makes that change nothing (setresuid(-1, 0, -1) as root, a thread's
+    // name, the umask it has), or the umask UMASK (octal), then five files
+    // made in DIR. "query" asks for the umask as a shell does (umask(0),
+    // then the old one back); "query-fork" makes a child between the two,
+    // which keeps umask 0 and makes the files.
     uid_t ru, eu, su;
     gid_t rg, eg, sg;
     if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
@@ -2226,7 +2229,8 @@ int main(int argc, char** argv) {
     const char* at = strstr(status, "Umask:");
     if (at == NULL) return 1;
     mode_t mask = (mode_t)strtoul(at + 6, NULL, 8);
-    if (argc > 3) mask = (mode_t)strtoul(b, NULL, 8);
+    const char* how = argc > 3 ? b : "";
+    if (*how >= '0' && *how <= '7') mask = (mode_t)strtoul(how, NULL, 8);
     if (setresuid(-1, eu, -1) != 0 || setresgid(-1, eg, -1) != 0 ||
         setreuid(-1, -1) != 0 || setuid(ru) != 0 || setgid(rg) != 0 ||
         syscall(SYS_setfsuid, eu) < 0 || syscall(SYS_setfsgid, eg) < 0 ||
@@ -2234,6 +2238,35 @@ int main(int argc, char** argv) {
         prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0)
       return report(-1);
     umask(mask);
+    pid_t child = -1;
+    if (!strcmp(how, "query") || !strcmp(how, "query-fork")) {
+      const mode_t old = umask(0);
+      int go[2];
+      if (pipe(go) != 0) return report(-1);
+      if (!strcmp(how, "query-fork")) {
+        child = fork();
+        if (child < 0) return report(-1);
+        if (child == 0) {
+          char c;
+          close(go[1]);
+          // End of file: the parent has set its umask back.
+          if (read(go[0], &c, 1) != 0) _exit(1);
+        }
+      }
+      if (child != 0) {
+        umask(old);
+        close(go[0]);
+        close(go[1]);  // the child goes on
+        if (child > 0) {
+          int status = 0;
+          if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+              WEXITSTATUS(status) != 0)
+            return 1;
+          printf("made\n");
+          return 0;
+        }
+      }
+    }
     for (int i = 0; i < 5; ++i) {
       char path[4096];
       snprintf(path, sizeof path, "%s/f%d", a, i);
@@ -2241,6 +2274,7 @@ int main(int argc, char** argv) {
       if (fd < 0) return report(-1);
       close(fd);
     }
+    if (child == 0) _exit(0);
     printf("made\n");
     return 0;
   }
