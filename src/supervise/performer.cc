@@ -45,6 +45,8 @@ namespace {
 constexpr uint64_t kLargeFile = 0100000;
 // Pidfds kept of the threads that made calls through descriptors.
 constexpr size_t kKeptPidfds = 64;
+// Threads whose umask syd knows (SawUmask).
+constexpr size_t kUmasksKnown = 256;
 // Threads followed from a umask other than syd's to syd's again; past
 // that many at once, a umask other than syd's counts for good.
 constexpr size_t kUmaskChangesFollowed = 256;
@@ -629,6 +631,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
 
 Performer::~Performer() {
   for (const auto& [_, pidfd] : pidfds_) close(pidfd);
+  for (const auto& [_, known] : known_umasks_) close(known.pidfd);
 }
 
 Performer::Performer(std::function<void(const std::string&)> message)
@@ -648,37 +651,71 @@ Performer::Performer(std::function<void(const std::string&)> message)
     own_gid_ = rgid;
 }
 
+void Performer::SawUmask(pid_t tid, mode_t mask) {
+  // What syd knew of this process's umask is no more.
+  const pid_t tgid = tracee::ThreadGroup(tid);
+  for (const pid_t known : {tid, tgid}) {
+    if (auto it = known_umasks_.find(known); it != known_umasks_.end()) {
+      close(it->second.pidfd);
+      known_umasks_.erase(it);
+    }
+  }
+  // Alone in its process, no other thread can change the umask it now
+  // sets (nor make a process as it sets it).
+  const bool alone = tid == tgid && tracee::ThreadCount(tid) == 1;
+  if (mask != own_.umask) {
+    same_umask_ = false;
+    // This thread's umask, known for its next creates (tar as root keeps
+    // umask 0 for good) while the thread lives: its tid is no other's.
+    if (alone) {
+      if (known_umasks_.size() >= kUmasksKnown) {
+        for (const auto& [_, k] : known_umasks_) close(k.pidfd);
+        known_umasks_.clear();
+      }
+      const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
+      if (pidfd >= 0) known_umasks_.emplace(tid, KnownUmask{mask, pidfd});
+    }
+    // A shell's query of its umask: umask(0), then the old one back. The
+    // other umask is then only in that thread's fs_struct, and in a
+    // process or thread made meanwhile (the pid given out last then
+    // moved): back, every process has syd's again.
+    if (umask_changed_.empty())
+      last_pid_at_umask_change_ = tracee::LastPidGiven();
+    if (umask_changed_.size() >= kUmaskChangesFollowed) {
+      umask_changed_for_good_ = true;
+      umask_changed_.clear();
+    }
+    if (!umask_changed_for_good_) umask_changed_.insert(tid);
+    return;
+  }
+  if (umask_changed_.erase(tid) == 0 || !umask_changed_.empty() ||
+      umask_changed_for_good_) {
+    return;
+  }
+  if (alone && last_pid_at_umask_change_ != 0 &&
+      tracee::LastPidGiven() == last_pid_at_umask_change_) {
+    same_umask_ = true;
+  } else {
+    umask_changed_for_good_ = true;
+  }
+}
+
+std::optional<mode_t> Performer::KnownUmaskOf(pid_t tid) {
+  auto it = known_umasks_.find(tid);
+  if (it == known_umasks_.end()) return std::nullopt;
+  // The thread that set it lives, so it is the caller.
+  if (syscall(SYS_pidfd_send_signal, it->second.pidfd, 0, nullptr, 0) != 0) {
+    close(it->second.pidfd);
+    known_umasks_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.mask;
+}
+
 void Performer::SawIdentityCall(pid_t tid, std::string_view name,
                                 const std::array<uint64_t, 6>& args) {
   if (name == "umask") {
-    // A shell's or tar's query of its umask: umask(0), then the old one
-    // back. The other umask is then only in that thread's fs_struct, and
-    // in a process or thread made meanwhile (the pid given out last then
-    // moved): back, every process has syd's again. Another thread of the
-    // process could make one as the umask is set back, unseen: not when
-    // the thread is alone.
-    if ((args[0] & 0777) != own_.umask) {
-      if (umask_changed_.empty())
-        last_pid_at_umask_change_ = tracee::LastPidGiven();
-      if (umask_changed_.size() >= kUmaskChangesFollowed) {
-        umask_changed_for_good_ = true;
-        umask_changed_.clear();
-      }
-      if (!umask_changed_for_good_) umask_changed_.insert(tid);
-      same_umask_ = false;
-      return;
-    }
-    if (umask_changed_.erase(tid) == 0 || !umask_changed_.empty() ||
-        umask_changed_for_good_) {
-      return;
-    }
-    if (last_pid_at_umask_change_ != 0 &&
-        tracee::LastPidGiven() == last_pid_at_umask_change_ &&
-        tracee::ThreadCount(tid) == 1) {
-      same_umask_ = true;
-    } else {
-      umask_changed_for_good_ = true;
-    }
+    SawUmask(tid, static_cast<mode_t>(args[0] & 0777));
     return;
   }
   // prctl changes what a process is checked as through the capabilities
@@ -786,7 +823,12 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                      c.kind == Kind::kMkdir || c.kind == Kind::kMknod;
   const bool read_identity = !same_ids_ || (!same_umask_ && makes);
   std::optional<tracee::Credentials> caller;
-  if (read_identity) {
+  const std::optional<mode_t> known_umask =
+      same_ids_ && read_identity ? KnownUmaskOf(tid) : std::nullopt;
+  if (known_umask) {
+    caller = own_;
+    caller->umask = *known_umask;
+  } else if (read_identity) {
     caller = tracee::CredentialsOf(tid);
     ++identities_read_;
   }

@@ -163,7 +163,8 @@ class Performer {
   // `args` ran: one that sets what every process already has (syd's own
   // ids or umask: setresuid(-1, 0, -1) as root, umask(022) where syd's is
   // 022) changes nothing, and syd goes on performing as itself; umask
-  // otherwise makes each call that creates a file read its caller's until
+  // otherwise makes each call that creates a file read its caller's
+  // (but the thread's own, alone in its process, while it lives) until
   // the same thread sets syd's back, alone in its process, with no
   // process or thread made meanwhile (which would have taken the other);
   // the rest make every call read it, for good.
@@ -255,6 +256,11 @@ class Performer {
   // its next call; -errno. `fresh`: not the one kept, which may be of a
   // thread that has gone.
   int PidfdOf(pid_t tid, bool fresh);
+  // SawIdentityCall's umask(mask) by thread `tid`.
+  void SawUmask(pid_t tid, mode_t mask);
+  // The umask thread `tid` set, while it lives; nothing where syd does
+  // not know it.
+  std::optional<mode_t> KnownUmaskOf(pid_t tid);
   // The call `c` made again, as the caller made it, on `fd` (syd's
   // duplicate of the descriptor it was made through), with the name it
   // gave (NULL or empty) and the pointers' contents as syd read them
@@ -300,6 +306,12 @@ class Performer {
   std::unordered_set<pid_t> umask_changed_;
   pid_t last_pid_at_umask_change_ = 0;
   bool umask_changed_for_good_ = false;
+  // The umask a thread alone in its process set, with a pidfd of it.
+  struct KnownUmask {
+    mode_t mask;
+    int pidfd;
+  };
+  std::unordered_map<pid_t, KnownUmask> known_umasks_;
   uint64_t performed_ = 0;
   uint64_t continued_ = 0;
   uint64_t identities_read_ = 0;

@@ -152,6 +152,10 @@ static void* thread_main(void* p) {
 // may have ended before the event comes.
 static int spawned_threads, spawn_rounds;
 static void* ends_at_once(void* p) { return p; }
+static void* umask_zero(void* p) {
+  umask(0);
+  return p;
+}
 static void* spawner(void* p) {
   for (int r = 0; r < spawn_rounds; ++r) {
     pthread_t t[64];
@@ -2217,7 +2221,8 @@ int main(int argc, char** argv) {
     // name, the umask it has), or the umask UMASK (octal), then five files
     // made in DIR. "query" asks for the umask as a shell does (umask(0),
     // then the old one back); "query-fork" makes a child between the two,
-    // which keeps umask 0 and makes the files.
+    // which keeps umask 0 and makes the files; "thread-umask" sets 077,
+    // then a thread of its own sets 0.
     uid_t ru, eu, su;
     gid_t rg, eg, sg;
     if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
@@ -2238,6 +2243,13 @@ int main(int argc, char** argv) {
         prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0)
       return report(-1);
     umask(mask);
+    if (!strcmp(how, "thread-umask")) {
+      umask(077);
+      pthread_t t;
+      if (pthread_create(&t, NULL, umask_zero, NULL) != 0 ||
+          pthread_join(t, NULL) != 0)
+        return 1;
+    }
     pid_t child = -1;
     if (!strcmp(how, "query") || !strcmp(how, "query-fork")) {
       const mode_t old = umask(0);

@@ -964,16 +964,19 @@ TEST_CASE(
   // times each as root, and its shells ask for their umask 300 times
   // (umask(0), then 022 back): each used to make every later call syd
   // performed read its caller's identity from /proc. A umask that is not
-  // syd's is a change: each create then reads the caller's, and the
-  // file's mode is the caller's umask's, not syd's; so is a child made
-  // while umask 0 was set, which keeps it.
+  // syd's is a change: the file's mode is the caller's umask's, not
+  // syd's. syd knows the umask a process alone in its process set (tar
+  // as root keeps umask 0); a child made while umask 0 was set keeps it,
+  // and a thread's umask is the process's: then each create reads its
+  // caller's.
   const std::string root = testing::MakeTempDir();
   const std::string policy =
       Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + root +
                        "/***\"\nsys/trace+%file_wr:fault=EPERM\n");
   const mode_t own = umask(0);
   umask(own);
-  for (const std::string mask : {"", "077", "query", "query-fork"}) {
+  for (const std::string mask :
+       {"", "077", "query", "query-fork", "thread-umask"}) {
     CAPTURE(mask);
     const std::string dir = root + "/" + (mask.empty() ? "same" : mask);
     REQUIRE(mkdir(dir.c_str(), 0755) == 0);
@@ -987,10 +990,12 @@ TEST_CASE(
     CAPTURE(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out == "made\n");
-    const mode_t want = mask == "077"          ? 0600
-                        : mask == "query-fork" ? 0666
-                                               : 0666 & ~own;
-    const bool reads = mask == "077" || mask == "query-fork";
+    // A thread alone in its process that sets a umask: syd knows it.
+    const mode_t want = mask == "077" ? 0600
+                        : mask == "query-fork" || mask == "thread-umask"
+                            ? 0666
+                            : 0666 & ~own;
+    const bool reads = mask == "query-fork" || mask == "thread-umask";
     for (int i = 0; i < 5; ++i) {
       struct stat st;
       REQUIRE(stat((dir + "/f" + std::to_string(i)).c_str(), &st) == 0);
