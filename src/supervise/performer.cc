@@ -652,22 +652,31 @@ Performer::Performer(std::function<void(const std::string&)> message)
 }
 
 void Performer::SawUmask(pid_t tid, mode_t mask) {
-  // What syd knew of this process's umask is no more.
-  const pid_t tgid = tracee::ThreadGroup(tid);
-  for (const pid_t known : {tid, tgid}) {
-    if (auto it = known_umasks_.find(known); it != known_umasks_.end()) {
-      close(it->second.pidfd);
-      known_umasks_.erase(it);
-    }
-  }
+  // /proc is read only where it is needed: most umask calls set syd's.
+  std::optional<pid_t> tgid;
+  const auto group = [&] {
+    if (!tgid) tgid = tracee::ThreadGroup(tid);
+    return *tgid;
+  };
   // Alone in its process, no other thread can change the umask it now
   // sets (nor make a process as it sets it).
-  const bool alone = tid == tgid && tracee::ThreadCount(tid) == 1;
+  const auto alone = [&] {
+    return tid == group() && tracee::ThreadCount(tid) == 1;
+  };
+  // What syd knew of this process's umask is no more.
+  if (!known_umasks_.empty()) {
+    for (const pid_t known : {tid, group()}) {
+      if (auto it = known_umasks_.find(known); it != known_umasks_.end()) {
+        close(it->second.pidfd);
+        known_umasks_.erase(it);
+      }
+    }
+  }
   if (mask != own_.umask) {
     same_umask_ = false;
     // This thread's umask, known for its next creates (tar as root keeps
     // umask 0 for good) while the thread lives: its tid is no other's.
-    if (alone) {
+    if (alone()) {
       if (known_umasks_.size() >= kUmasksKnown) {
         for (const auto& [_, k] : known_umasks_) close(k.pidfd);
         known_umasks_.clear();
@@ -692,8 +701,8 @@ void Performer::SawUmask(pid_t tid, mode_t mask) {
       umask_changed_for_good_) {
     return;
   }
-  if (alone && last_pid_at_umask_change_ != 0 &&
-      tracee::LastPidGiven() == last_pid_at_umask_change_) {
+  if (last_pid_at_umask_change_ != 0 &&
+      tracee::LastPidGiven() == last_pid_at_umask_change_ && alone()) {
     same_umask_ = true;
   } else {
     umask_changed_for_good_ = true;
