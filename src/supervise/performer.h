@@ -128,10 +128,6 @@ class Performed {
   // kWaits: the call's flags, and syd's identity and the caller's.
   uint64_t flags_ = 0;
   tracee::Credentials own_;
-  // syd's uid and gid where its real, effective, saved and fs ids are
-  // one; nothing where they differ (every identity call then counts).
-  std::optional<uid_t> own_uid_;
-  std::optional<gid_t> own_gid_;
   tracee::Credentials caller_;
 };
 
