@@ -652,20 +652,21 @@ Performer::Performer(std::function<void(const std::string&)> message)
 }
 
 void Performer::SawUmask(pid_t tid, mode_t mask) {
-  // /proc is read only where it is needed: most umask calls set syd's.
-  std::optional<pid_t> tgid;
-  const auto group = [&] {
-    if (!tgid) tgid = tracee::ThreadGroup(tid);
-    return *tgid;
+  // /proc is read once, and only where it is needed: most umask calls
+  // set syd's.
+  std::optional<tracee::ThreadGroupSize> group;
+  const auto group_of = [&] {
+    if (!group) group = tracee::ThreadGroupSizeOf(tid);
+    return *group;
   };
   // Alone in its process, no other thread can change the umask it now
   // sets (nor make a process as it sets it).
   const auto alone = [&] {
-    return tid == group() && tracee::ThreadCount(tid) == 1;
+    return group_of().tgid == tid && group_of().threads == 1;
   };
   // What syd knew of this process's umask is no more.
   if (!known_umasks_.empty()) {
-    for (const pid_t known : {tid, group()}) {
+    for (const pid_t known : {tid, group_of().tgid}) {
       if (auto it = known_umasks_.find(known); it != known_umasks_.end()) {
         close(it->second.pidfd);
         known_umasks_.erase(it);
@@ -964,13 +965,14 @@ int Performer::CallersDescriptor(pid_t tid, int fd) {
   // the call still waits: the pid was not reused meanwhile. A pidfd kept
   // from an earlier call is of that call's thread: if it has gone (ESRCH,
   // and its tid may be another thread's now), a pidfd of this one.
+  const bool kept = pidfds_.count(tid) != 0;
   int copy = -ESRCH;
   for (const bool fresh : {false, true}) {
     const int pidfd = PidfdOf(tid, fresh);
     if (pidfd < 0) return pidfd;
     copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
     if (copy < 0) copy = -errno;
-    if (copy != -ESRCH) break;
+    if (copy != -ESRCH || !kept) break;  // a new pidfd is not tried twice
   }
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
   if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {

@@ -174,8 +174,11 @@ pid_t TracerOf(pid_t pid) {
   return static_cast<pid_t>(StatusField(pid, "TracerPid", 10));
 }
 
-int ThreadCount(pid_t tid) {
-  return static_cast<int>(StatusField(tid, "Threads", 10));
+ThreadGroupSize ThreadGroupSizeOf(pid_t tid) {
+  std::string status, error;
+  if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error)) return {};
+  return {static_cast<pid_t>(std::atoi(Field(status, "Tgid").c_str())),
+          std::atoi(Field(status, "Threads").c_str())};
 }
 
 pid_t LastPidGiven() {

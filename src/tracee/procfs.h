@@ -73,9 +73,13 @@ int CopyDescriptor(pid_t pid, int fd);
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
 
-// How many threads the process of thread `tid` has (Threads); 0 when it
-// has gone.
-int ThreadCount(pid_t tid);
+// The process (Tgid) of thread `tid` and how many threads it has
+// (Threads), from one read of /proc/TID/status; zeros when it has gone.
+struct ThreadGroupSize {
+  pid_t tgid = 0;
+  int threads = 0;
+};
+ThreadGroupSize ThreadGroupSizeOf(pid_t tid);
 
 // The pid the kernel gave out last in syd's pid namespace (/proc/loadavg),
 // which every new process or thread below it takes one in; 0 when /proc
