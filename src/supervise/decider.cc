@@ -210,6 +210,16 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // Held to the end: magic stat may change the rules while this decides.
   const std::shared_ptr<const RulesInForce> rules = runtime_.InForce();
   const Policy& policy = *rules->policy;
+  // The copy of a descriptor decode named its file by is the performer's
+  // to take (and drop); closed here where nothing is performed, before
+  // the call is answered.
+  struct DropKept {
+    tracee::DescriptorCopies& copies;
+    bool performs = false;
+    ~DropKept() {
+      if (!performs) copies.DropKept();
+    }
+  } drop_kept{copies_};
   ++stops_;
   // syd's own exec of the command is not the command's doing: rules may
   // detach or log it, but not refuse it.
@@ -312,6 +322,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       answered = true;
     } else {
       out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
+      drop_kept.performs = out.perform.has_value();
     }
   }
   if (e.nr == SYS_bind && out.run && e.addresses[1])
@@ -385,8 +396,11 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // resolve or name a descriptor's file; either way the call does not run.
   const std::string* root = Root(pid);
   if (root == nullptr) return Outcome{.run = false, .ret = -EPERM};
+  // A call syd may perform on a descriptor is judged by the file of the
+  // copy it then acts on (not a second look at what that names).
   const tracee::LiveProcess process(
-      pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_);
+      pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_,
+      &copies_, MayPerform(call->nr));
   switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;

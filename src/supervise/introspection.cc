@@ -43,7 +43,9 @@ void Supervisor::WriteDump() {
     }
     return;
   }
-  // Whole or not at all: a reader never sees half a dump.
+  // Whole or not at all: a reader never sees half a dump. Its mode is
+  // syd's umask's, not that of the last call syd performed.
+  performer_.PutOwnUmaskBack();
   if (!WriteWholeFile(options_.dump, text, 0600)) {
     Message(StrCat("cannot write the dump to ", options_.dump, ": ",
                    strerror(errno)));

@@ -43,8 +43,6 @@ namespace {
 // The kernel's O_LARGEFILE (glibc's is 0 on x86_64, where the kernel sets
 // it on every open, openat2's too).
 constexpr uint64_t kLargeFile = 0100000;
-// Pidfds kept of the threads that made calls through descriptors.
-constexpr size_t kKeptPidfds = 64;
 // Threads whose umask syd knows (SawUmask).
 constexpr size_t kUmasksKnown = 256;
 // Threads followed from a umask other than syd's to syd's again; past
@@ -139,20 +137,23 @@ std::string OwnProc(pid_t tid, bool thread_self) {
 
 // The identity of the thread that performs, changed to the caller's where
 // it differs and put back when this ends. Raw syscalls: glibc's wrappers
-// of setgroups and capset would change every thread of syd.
+// of setgroups and capset would change every thread of syd. The umask is
+// not put back: `*umask_now` is the thread's, which stays the caller's
+// for its next call (tar keeps one umask for thousands of creates).
 class AsCaller {
  public:
-  AsCaller(const tracee::Credentials& own, const tracee::Credentials& caller)
-      : own_(own), caller_(caller) {}
+  AsCaller(const tracee::Credentials& own, const tracee::Credentials& caller,
+           mode_t* umask_now)
+      : own_(own), caller_(caller), umask_now_(umask_now) {}
   AsCaller(const AsCaller&) = delete;
   AsCaller& operator=(const AsCaller&) = delete;
   ~AsCaller() { Restore(); }
 
   // False, with the identity as it was, where a step failed.
   bool Take() {
-    if (own_.umask != caller_.umask) {
+    if (*umask_now_ != caller_.umask) {
       umask(caller_.umask);
-      umask_set_ = true;
+      *umask_now_ = caller_.umask;
     }
     if (own_.fsuid == caller_.fsuid && own_.fsgid == caller_.fsgid &&
         own_.groups == caller_.groups && own_.effective == caller_.effective) {
@@ -189,7 +190,6 @@ class AsCaller {
   }
 
   void Restore() {
-    if (umask_set_) umask(own_.umask);
     if (!ids_set_) return;
     // syd's capabilities first: they let it take its ids back.
     SetEffective(own_.effective);
@@ -200,7 +200,7 @@ class AsCaller {
 
   const tracee::Credentials& own_;
   const tracee::Credentials& caller_;
-  bool umask_set_ = false;
+  mode_t* umask_now_;
   bool ids_set_ = false;
 };
 
@@ -211,9 +211,8 @@ int OpenWaiting(const Performed& p) {
   // pin (O_PATH) did not. The thread is the open's alone, but its
   // fs_struct is the deciding thread's: the umask, which an open that
   // creates nothing does not use, is left as it is.
-  tracee::Credentials caller = p.caller_;
-  caller.umask = p.own_.umask;
-  AsCaller as(p.own_, caller);
+  mode_t umask_now = p.caller_.umask;  // not set: see above
+  AsCaller as(p.own_, p.caller_, &umask_now);
   if (!as.Take()) return -EPERM;
   const int fd =
       open(StrCat("/proc/thread-self/fd/", p.fd_).c_str(),
@@ -349,20 +348,26 @@ bool AsTimespecs(CallToPerform::Times t, const std::string& data,
   return false;
 }
 
-}  // namespace
-
-std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
-  if (e.abi != Abi::kX86_64 || !e.decoded) return std::nullopt;
-  // Asked at every allowed stop: by number, from a table made once.
+// Syscall `nr`'s entry in kPerformable, or nullptr. Asked at every stop:
+// by number, from a table made once.
+const Performable* PerformableOf(int nr) {
   static const std::array<const Performable*, kMaxSyscallNr> by_nr = [] {
     std::array<const Performable*, kMaxSyscallNr> table{};
     for (const Performable& p : kPerformable)
       table[FindSyscall(p.name)->nr] = &p;
     return table;
   }();
-  if (e.nr < 0 || e.nr >= kMaxSyscallNr || by_nr[e.nr] == nullptr)
-    return std::nullopt;
-  const Performable* p = by_nr[e.nr];
+  return nr >= 0 && nr < kMaxSyscallNr ? by_nr[nr] : nullptr;
+}
+
+}  // namespace
+
+bool MayPerform(int nr) { return PerformableOf(nr) != nullptr; }
+
+std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
+  if (e.abi != Abi::kX86_64 || !e.decoded) return std::nullopt;
+  const Performable* p = PerformableOf(e.nr);
+  if (p == nullptr) return std::nullopt;
   if (p->kind == Kind::kBind || p->kind == Kind::kConnect) {
     // INET and INET6 only: a unix socket's server must see the caller's
     // credentials, not syd's, and its path is the Landlock layer's.
@@ -630,14 +635,15 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
 }
 
 Performer::~Performer() {
-  for (const auto& [_, pidfd] : pidfds_) close(pidfd);
   for (const auto& [_, known] : known_umasks_) close(known.pidfd);
 }
 
-Performer::Performer(std::function<void(const std::string&)> message)
-    : message_(std::move(message)) {
+Performer::Performer(tracee::DescriptorCopies& copies,
+                     std::function<void(const std::string&)> message)
+    : copies_(copies), message_(std::move(message)) {
   own_ = tracee::CredentialsOf(static_cast<pid_t>(syscall(SYS_gettid)))
              .value_or(tracee::Credentials{});
+  umask_now_ = own_.umask;
   constexpr uint64_t kSwitch =
       (uint64_t{1} << CAP_SETUID) | (uint64_t{1} << CAP_SETGID);
   can_switch_ = (own_.effective & kSwitch) == kSwitch;
@@ -789,6 +795,12 @@ bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
 
 Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                              const std::function<bool()>& still_waits) {
+  // What the decision kept and this call does not take is closed before
+  // the call is answered.
+  struct DropKept {
+    tracee::DescriptorCopies& copies;
+    ~DropKept() { copies.DropKept(); }
+  } drop_kept{copies_};
   if (asked.empty_names != 0) return FailAtEmptyName(asked);
   // What the call's pointers give, read once, before anything is done:
   // the kernel would read it once too, and no rule judged it.
@@ -851,10 +863,15 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   const bool through =
       c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
   int taken = -1;
+  // The copy the decision named c.path by, where it did: no second look
+  // at what it names.
+  bool named_by_copy = false;
   if (socket) {
     taken = CallersDescriptor(tid, c.socket);
   } else if (through && *c.descriptor != AT_FDCWD) {
-    taken = CallersDescriptor(tid, *c.descriptor);
+    taken = copies_.TakeKept(tid, *c.descriptor, c.path);
+    named_by_copy = taken >= 0;
+    if (!named_by_copy) taken = CallersDescriptor(tid, *c.descriptor);
   } else if (through) {
     // AT_FDCWD with an empty name: the thread's cwd, pinned.
     taken = open(StrCat("/proc/", tid, "/cwd").c_str(),
@@ -901,9 +918,9 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   }
   // The umask is the fs_struct's, which syd's threads share: this thread
   // takes one of its own (with cwd and root) before it sets one.
-  if (caller && caller->umask != own_.umask && !fs_unshared_) {
+  if (caller && caller->umask != umask_now_ && fs_owner_ == 0) {
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
-    fs_unshared_ = true;
+    fs_owner_ = static_cast<pid_t>(syscall(SYS_gettid));
   }
   // A descriptor that is not open is the kernel's EBADF, answered here:
   // left to the kernel, a descriptor put there since would be what it
@@ -913,16 +930,21 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     return Performed::Answer(-EBADF);
   }
   if ((socket || through) && taken < 0) return LeftToKernel();
-  // A descriptor put there since syd judged (dup2, or a chdir for the
-  // cwd) is not what syd judged: refused, as a reopened /proc/self/fd/N
-  // is. A name the file took since is refused too.
+  // A duplicate taken after the decision (the cwd; a descriptor whose
+  // copy the decision could not keep) may not be what syd judged (dup2,
+  // a chdir, a rename since): refused then, as a reopened
+  // /proc/self/fd/N is.
   static const pid_t self = getpid();
-  if (through && tracee::BaseDirectory(self, taken) != c.path) {
+  if (through && !named_by_copy &&
+      tracee::BaseDirectory(self, taken) != c.path) {
     ++performed_;
     return Performed::Answer(-EACCES);
   }
   as_ = caller ? *caller : own_;
-  AsCaller as(own_, as_);
+  // Only a call that makes a file uses the umask: for the others the
+  // thread's stays as it is.
+  if (!makes) as_.umask = umask_now_;
+  AsCaller as(own_, as_, &umask_now_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (socket) return Socket(c, taken);
   if (c.kind == Kind::kLink && c.descriptor) {
@@ -937,43 +959,14 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   return ChangeMetadata(tid, c, data);
 }
 
-int Performer::PidfdOf(pid_t tid, bool fresh) {
-  auto it = pidfds_.find(tid);
-  if (it != pidfds_.end()) {
-    if (!fresh) return it->second;
-    close(it->second);
-    pidfds_.erase(it);
-  }
-  // Threads that have gone leave theirs behind: a bound, not a sweep.
-  if (pidfds_.size() >= kKeptPidfds) {
-    for (const auto& [_, pidfd] : pidfds_) close(pidfd);
-    pidfds_.clear();
-  }
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tid, 0));
-  if (pidfd < 0 && errno == EINVAL)
-    pidfd =
-        static_cast<int>(syscall(SYS_pidfd_open, tid, kernel::kPidfdThread));
-  if (pidfd < 0) return -errno;
-  pidfds_.emplace(tid, pidfd);
-  return pidfd;
+void Performer::PutOwnUmaskBack() {
+  if (umask_now_ == own_.umask || fs_owner_ != syscall(SYS_gettid)) return;
+  umask(own_.umask);
+  umask_now_ = own_.umask;
 }
 
 int Performer::CallersDescriptor(pid_t tid, int fd) {
-  // From the caller's own descriptor table (a thread may have one of its
-  // own): a pidfd of the thread where the kernel has them (6.9), of the
-  // process where the caller leads it. The caller asks, after, whether
-  // the call still waits: the pid was not reused meanwhile. A pidfd kept
-  // from an earlier call is of that call's thread: if it has gone (ESRCH,
-  // and its tid may be another thread's now), a pidfd of this one.
-  const bool kept = pidfds_.count(tid) != 0;
-  int copy = -ESRCH;
-  for (const bool fresh : {false, true}) {
-    const int pidfd = PidfdOf(tid, fresh);
-    if (pidfd < 0) return pidfd;
-    copy = static_cast<int>(syscall(kernel::kSysPidfdGetfd, pidfd, fd, 0));
-    if (copy < 0) copy = -errno;
-    if (copy != -ESRCH || !kept) break;  // a new pidfd is not tried twice
-  }
+  const int copy = copies_.Copy(tid, fd);
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
   if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {
     said_no_copy_ = true;
@@ -1047,12 +1040,19 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
 
 Performed Performer::OpenFile(
     const std::string& path, uint64_t flags, uint64_t mode,
-    const std::function<bool(const struct stat&)>& syd_opens, bool may_wait) {
+    const std::function<bool(const struct stat&)>& syd_opens, bool may_wait,
+    const Looked* looked) {
   // Only what `syd_opens` now is opened by syd; a name that is not there
   // yet may be created. Left to the kernel, the name is read again: any
   // name a thread wrote over it in between is what the kernel opens.
   struct stat before;
-  const bool there = tracee::LstatIn(root_fd_, path, &before) == 0;
+  bool there;
+  if (looked != nullptr) {
+    before = looked->st;
+    there = looked->there;
+  } else {
+    there = tracee::LstatIn(root_fd_, path, &before) == 0;
+  }
   const bool blocking = (flags & O_NONBLOCK) == 0;
   if (there && !syd_opens(before)) {
     // A FIFO syd does not open at once is a read end opened to wait for
@@ -1162,13 +1162,16 @@ Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
 }
 
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
-  // /dev/tty, looked at only beneath /dev (one lstat): another name for
-  // the device (a bind mount of /dev) is left to the kernel.
-  struct stat named;
-  const bool own_terminal = c.own_fd < 0 && c.own_proc_name.empty() &&
-                            c.path.rfind("/dev/", 0) == 0 &&
-                            tracee::LstatIn(root_fd_, c.path, &named) == 0 &&
-                            IsOwnTerminal(named);
+  // /dev/tty, looked at only beneath /dev (one lstat, which OpenFile
+  // then uses): another name for the device (a bind mount of /dev) is
+  // left to the kernel.
+  std::optional<Looked> looked;
+  if (c.own_fd < 0 && c.own_proc_name.empty() && c.path.starts_with("/dev/")) {
+    looked.emplace();
+    looked->there = tracee::LstatIn(root_fd_, c.path, &looked->st) == 0;
+  }
+  const bool own_terminal =
+      looked && looked->there && IsOwnTerminal(looked->st);
   Performed out =
       c.own_fd >= 0              ? ReopenDescriptor(tid, c)
       : !c.own_proc_name.empty() ? OpenOwnProcName(tid, c)
@@ -1177,7 +1180,7 @@ Performed Performer::Open(pid_t tid, const CallToPerform& c) {
           : OpenFile(
                 c.path, c.flags, c.mode,
                 [&](const struct stat& st) { return SydOpens(st, c.flags); },
-                waits_aside_);
+                waits_aside_, looked ? &*looked : nullptr);
   if (out.kind() == Performed::Kind::kContinue) return out;
   ++performed_;
   if (out.kind() == Performed::Kind::kDescriptor &&

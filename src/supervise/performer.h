@@ -25,6 +25,7 @@
 
 #include "src/policy/policy.h"
 #include "src/supervise/outcome.h"
+#include "src/tracee/descriptor_copies.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
@@ -49,8 +50,9 @@ namespace syd::supervise {
 //   fremovexattr, ioctl's FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR, and the
 //   calls above with a NULL or empty name, AT_FDCWD the cwd): made again
 //   on syd's duplicate of the descriptor, which a thread's dup2 cannot
-//   change, while it still names the file syd judged; linkat of a
-//   descriptor's file (AT_EMPTY_PATH) too;
+//   change, the one the decision named the file by
+//   (tracee::DescriptorCopies); linkat of a descriptor's file
+//   (AT_EMPTY_PATH) too;
 // - a call with an empty name where it takes none (an open, truncate, a
 //   name made, removed or moved): made again with syd's own empty names,
 //   which the kernel fails;
@@ -64,6 +66,11 @@ namespace syd::supervise {
 // Else nothing, and the call is continued. A name syd could not resolve
 // is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
+
+// Whether syd may perform syscall `nr` (above): a descriptor such a call
+// acts on is named, for the decision, by syd's copy of it, on which syd
+// then makes the call (tracee::DescriptorCopies).
+bool MayPerform(int nr);
 
 // What syd answers for a call it may perform.
 class Performed {
@@ -144,7 +151,10 @@ class Performer {
  public:
   // `message`: says, once, why syd left a call to the kernel where it
   // could not take the caller's identity.
-  explicit Performer(std::function<void(const std::string&)> message);
+  // `copies`: syd's copies of the sandbox's descriptors, with what the
+  // call's decision named (tracee::DescriptorCopies).
+  Performer(tracee::DescriptorCopies& copies,
+            std::function<void(const std::string&)> message);
   ~Performer();
   Performer(const Performer&) = delete;
   Performer& operator=(const Performer&) = delete;
@@ -195,9 +205,18 @@ class Performer {
   Performed Perform(pid_t tid, const CallToPerform& c,
                     const std::function<bool()>& still_waits);
 
+  // The umask of the thread that performs is the last caller's it
+  // performed for (a umask call per create saved); syd's own again, for
+  // what syd itself makes on that thread (a dump, the files after the
+  // run). A no-op on any other thread, whose umask is syd's.
+  void PutOwnUmaskBack();
+
   // A call syd could have performed, left to the kernel by the backend
   // (ptrace, an open): counted as continued.
-  void LeftToKernelByBackend() { ++continued_; }
+  void LeftToKernelByBackend() {
+    copies_.DropKept();
+    ++continued_;
+  }
 
   // Calls performed, and left to the kernel, for --stats.
   uint64_t performed() const { return performed_; }
@@ -210,10 +229,15 @@ class Performer {
   // and `mode`, if it is a file or a directory: a descriptor, -errno, or
   // left to the kernel (counted so).
   // `syd_opens`: whether syd opens what the name is (else the kernel);
-  // `may_wait`: a FIFO open that waits for its other end is kWaits.
+  // `may_wait`: a FIFO open that waits for its other end is kWaits;
+  // `looked`: the name's lstat, where the caller has just made it.
+  struct Looked {
+    bool there = false;
+    struct stat st {};
+  };
   Performed OpenFile(const std::string& path, uint64_t flags, uint64_t mode,
                      const std::function<bool(const struct stat&)>& syd_opens,
-                     bool may_wait = false);
+                     bool may_wait = false, const Looked* looked = nullptr);
   // The FIFO `path` pinned, to be opened with `flags` once its other end
   // comes (kWaits), or the kernel's error before it would wait.
   Performed WaitForOtherEnd(const std::string& path, uint64_t flags);
@@ -248,10 +272,6 @@ class Performer {
   // -errno (-EBADF: not open); says once when syd may not make one. Its
   // caller must then ask whether the call still waits (the pid reused).
   int CallersDescriptor(pid_t tid, int fd);
-  // A pidfd of thread `tid` (of its process where it leads it), kept for
-  // its next call; -errno. `fresh`: not the one kept, which may be of a
-  // thread that has gone.
-  int PidfdOf(pid_t tid, bool fresh);
   // SawIdentityCall's umask(mask) by thread `tid`.
   void SawUmask(pid_t tid, mode_t mask);
   // The umask thread `tid` set, while it lives; nothing where syd does
@@ -277,6 +297,7 @@ class Performer {
     return Performed::Continue();
   }
 
+  tracee::DescriptorCopies& copies_;
   std::function<void(const std::string&)> message_;
   bool same_ids_ = true;
   bool same_umask_ = true;
@@ -286,9 +307,12 @@ class Performer {
   // one; nothing where they differ (every identity call then counts).
   std::optional<uid_t> own_uid_;
   std::optional<gid_t> own_gid_;
-  tracee::Credentials as_;    // the identity of the call being performed
-  bool can_switch_ = false;   // syd holds CAP_SETUID and CAP_SETGID
-  bool fs_unshared_ = false;  // this thread's umask is its own
+  tracee::Credentials as_;   // the identity of the call being performed
+  bool can_switch_ = false;  // syd holds CAP_SETUID and CAP_SETGID
+  // The thread whose umask is its own (unshare(CLONE_FS)), once one is,
+  // and that umask: the last caller's it performed for, or syd's.
+  pid_t fs_owner_ = 0;
+  mode_t umask_now_ = 0;
   bool said_cannot_switch_ = false;
   bool said_no_copy_ = false;      // pidfd_getfd refused
   bool said_no_terminal_ = false;  // a controlling terminal not found
@@ -296,7 +320,6 @@ class Performer {
   int sandbox_root_fd_ = -1;       // SetSandboxRoot
   std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
   std::unordered_map<dev_t, bool> procfs_;
-  std::unordered_map<pid_t, int> pidfds_;  // PidfdOf
   // The threads that set a umask other than syd's and have not set syd's
   // back, and the last pid given out when the first of them did.
   std::unordered_set<pid_t> umask_changed_;

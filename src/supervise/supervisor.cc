@@ -60,7 +60,7 @@ Supervisor::Supervisor(const Policy& policy, const BpfProgram& prog,
       options_(std::move(options)),
       runtime_(policy, options_.vars),
       host_{SYD_PLUGIN_ABI_VERSION, HostReadMemory, HostReadString},
-      performer_([this](const std::string& m) { Message(m); }) {
+      performer_(copies_, [this](const std::string& m) { Message(m); }) {
   for (const ReopenedItem& r : policy_.rule_set().reopened) {
     if (r.item == "namespaces") {
       no_performing_ =
@@ -403,6 +403,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
         });
   }
   int result = backend_->Supervise(child);
+  performer_.PutOwnUmaskBack();
   RemoveStopHandlers();
   if (deadline) {
     deadline->Cancel();

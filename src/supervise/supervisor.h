@@ -243,6 +243,8 @@ class Supervisor {
   std::mutex end_mu_;
   // The sockets whose binds syd let run, for BOUND patterns.
   BoundSocketTable bound_;
+  // Copies of the sandbox's descriptors, for decisions and the performer.
+  tracee::DescriptorCopies copies_;
   // Allowed calls syd does itself (user notification), unless the policy
   // lets the sandbox make namespaces: in its own user or mount namespace
   // a process is not what syd would be in its place. Then why not.

@@ -130,7 +130,7 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
     // could not match: false, and the call is refused.
     auto name_descriptor = [&](int fd) {
       errno = 0;
-      if (std::optional<std::string> file = process.BaseDirectory(fd)) {
+      if (std::optional<std::string> file = process.DescriptorFile(fd)) {
         e->strings[i] = *file;
         return true;
       }

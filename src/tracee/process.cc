@@ -27,7 +27,13 @@ std::string ProcFile(pid_t pid, const char* name) {
 }  // namespace
 
 std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
-  const int copy = CopyDescriptor(ThreadGroup(pid_), fd);
+  int copy = -1;
+  if (copies_ != nullptr) {
+    copy = copies_->Copy(pid_, fd);
+    if (copy < 0) errno = -copy;
+  } else {
+    copy = CopyDescriptor(ThreadGroup(pid_), fd);
+  }
   if (copy < 0 && (errno == EPERM || errno == ENOSYS)) {
     // A seccomp profile (or a kernel before 5.6) refuses the copy: the
     // kernel's socket tables say where a bound socket is bound.
@@ -71,6 +77,24 @@ std::optional<std::string> LiveProcess::ReadString(uint64_t addr,
 
 std::optional<std::string> LiveProcess::BaseDirectory(int dirfd) const {
   return tracee::BaseDirectory(pid_, dirfd);
+}
+
+std::optional<std::string> LiveProcess::DescriptorFile(int fd) const {
+  if (!name_by_copy_ || fd < 0) return BaseDirectory(fd);
+  // Not open (the kernel's EBADF), or syd may not copy: /proc says.
+  const int copy = copies_->Copy(pid_, fd);
+  if (copy < 0) return BaseDirectory(fd);
+  static const pid_t self = getpid();
+  std::optional<std::string> name = tracee::BaseDirectory(self, copy);
+  if (!name) {
+    // ENOENT would say the caller's descriptor is not open; it was.
+    const int error = errno == ENOENT ? EIO : errno;
+    close(copy);
+    errno = error;
+    return std::nullopt;
+  }
+  copies_->Keep(pid_, fd, copy, *name);
+  return name;
 }
 
 std::string LiveProcess::Comm() const {

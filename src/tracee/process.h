@@ -12,6 +12,7 @@
 #include <string>
 
 #include "src/lang/net_pattern.h"
+#include "src/tracee/descriptor_copies.h"
 
 namespace syd::tracee {
 
@@ -30,6 +31,11 @@ class Process {
   // Where a relative path starts: the cwd for AT_FDCWD, else what
   // descriptor `dirfd` names; nothing for a bad descriptor.
   virtual std::optional<std::string> BaseDirectory(int dirfd) const = 0;
+  // The file descriptor `fd` names, for a call that acts on it (fchmod,
+  // futimens, AT_EMPTY_PATH): as BaseDirectory.
+  virtual std::optional<std::string> DescriptorFile(int fd) const {
+    return BaseDirectory(fd);
+  }
   // The process's name (comm) and its command line, arguments joined by
   // spaces.
   virtual std::string Comm() const = 0;
@@ -65,18 +71,25 @@ class Process {
 class LiveProcess : public Process {
  public:
   // `sandbox_proc`, when given, must outlive the LiveProcess, and so must
-  // `root_fd` and `view`.
+  // `root_fd`, `view` and `copies`. With `copies`, descriptors are copied
+  // through its kept pidfds; with `name_by_copy` too, a descriptor the
+  // call acts on is named by its copy, which `copies` keeps for the call.
   explicit LiveProcess(pid_t pid, const std::string* sandbox_proc = nullptr,
-                       int root_fd = -1, const std::string* view = nullptr)
+                       int root_fd = -1, const std::string* view = nullptr,
+                       DescriptorCopies* copies = nullptr,
+                       bool name_by_copy = false)
       : pid_(pid),
         sandbox_proc_(sandbox_proc),
         root_fd_(root_fd),
-        view_(view) {}
+        view_(view),
+        copies_(copies),
+        name_by_copy_(name_by_copy && copies != nullptr) {}
   pid_t pid() const override { return pid_; }
   bool Read(uint64_t addr, void* out, size_t size) const override;
   std::optional<std::string> ReadString(uint64_t addr,
                                         size_t max) const override;
   std::optional<std::string> BaseDirectory(int dirfd) const override;
+  std::optional<std::string> DescriptorFile(int fd) const override;
   std::string Comm() const override;
   std::string Cmdline() const override;
   std::optional<SocketAddress> SocketName(int fd) const override;
@@ -93,6 +106,8 @@ class LiveProcess : public Process {
   const std::string* sandbox_proc_;
   int root_fd_;
   const std::string* view_;
+  DescriptorCopies* copies_;
+  bool name_by_copy_;
 };
 
 // A struct argument whose size the caller gives (openat2's open_how,

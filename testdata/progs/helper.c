@@ -1655,10 +1655,32 @@ static int thread_exec(const char* dir) {
   for (;;) pause();  // until the thread's exec replaces this program
 }
 
+// in-thread OP ARGS...: OP run by a thread that does not lead the
+// process (the leader waits for it): a call of its is made by a tid that
+// is not the process's pid.
+struct in_thread {
+  int argc;
+  char** argv;
+  int rc;
+};
+int main(int argc, char** argv);
+static void* run_in_thread(void* arg) {
+  struct in_thread* t = arg;
+  t->rc = main(t->argc, t->argv);
+  return NULL;
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc < 2) return 2;
   const char* op = argv[1];
+  if (!strcmp(op, "in-thread")) {
+    struct in_thread t = {argc - 1, argv + 1, 1};
+    pthread_t th;
+    if (pthread_create(&th, NULL, run_in_thread, &t) != 0) return 1;
+    pthread_join(th, NULL);
+    return t.rc;
+  }
   const char* a = argc > 2 ? argv[2] : "";
   const char* b = argc > 3 ? argv[3] : "";
   if (!strcmp(op, "write")) return report(write_file(a));

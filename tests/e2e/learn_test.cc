@@ -175,6 +175,24 @@ TEST_CASE("a learned profile refuses what the run did not do") {
   CHECK_FALSE(Exists(p.other + "/sock"));
 }
 
+TEST_CASE("the profile is made with syd's umask, not the last the run made") {
+  // syd keeps the umask of the last caller it made a file for on the
+  // thread that performs (one umask call less per create): the files syd
+  // makes for itself afterwards must not take it.
+  const Probe p;
+  const mode_t before = umask(022);
+  const RunResult learned = Learn({"-o", p.profile, "--", "/bin/sh", "-c",
+                                   "umask 077 && mkdir " + p.work + "/d"});
+  umask(before);
+  INFO(learned.err);
+  REQUIRE(learned.exit_code == 0);
+  struct stat st;
+  REQUIRE(stat((p.work + "/d").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0700);  // the run's umask
+  REQUIRE(stat(p.profile.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0644);  // syd's
+}
+
 TEST_CASE("learning the same run twice gives the same file but its date") {
   REQUIRE(testing::EnterNewNetworkNamespace());
   const Probe p;

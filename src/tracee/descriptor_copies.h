@@ -1,0 +1,62 @@
+// Copies of the sandbox's descriptors in syd (pidfd_getfd), through a
+// pidfd kept per thread; and the copy whose file a call was judged by,
+// kept for syd to make that call on. Judged and acted on, the copy is one
+// file: a thread's dup2 in between changes neither, and syd needs no
+// second look at what it names.
+#ifndef SYD_TRACEE_DESCRIPTOR_COPIES_H_
+#define SYD_TRACEE_DESCRIPTOR_COPIES_H_
+
+#include <sys/types.h>
+
+#include <array>
+#include <string>
+#include <unordered_map>
+
+namespace syd::tracee {
+
+class DescriptorCopies {
+ public:
+  DescriptorCopies() = default;
+  ~DescriptorCopies();
+  DescriptorCopies(const DescriptorCopies&) = delete;
+  DescriptorCopies& operator=(const DescriptorCopies&) = delete;
+
+  // A copy of descriptor `fd` of thread `tid`, from the thread's own
+  // table (a thread may have one of its own), close-on-exec; or -errno:
+  // -EBADF when it is not open, -EPERM or -ENOSYS where syd may not copy.
+  // The tid may be another thread's by now: the caller asks, after,
+  // whether the call still waits.
+  int Copy(pid_t tid, int fd);
+
+  // Keeps `copy`, of descriptor `fd` of thread `tid`, whose file syd
+  // named `name` for the call being decided; closed by DropKept where
+  // TakeKept does not take it.
+  void Keep(pid_t tid, int fd, int copy, const std::string& name);
+  // The copy kept of `tid`'s `fd` where its name was `name`, now the
+  // caller's to close; else -1.
+  int TakeKept(pid_t tid, int fd, const std::string& name);
+  // Closes what is kept, before the call is answered: a copy held past
+  // the answer holds the file open (a writable one makes an exec of it
+  // fail with ETXTBSY).
+  void DropKept();
+
+ private:
+  // A pidfd of thread `tid` (of its process where it leads it), kept for
+  // its next call; -errno. `fresh`: not the one kept, which may be of a
+  // thread that has gone.
+  int PidfdOf(pid_t tid, bool fresh);
+
+  std::unordered_map<pid_t, int> pidfds_;
+  struct Kept {
+    pid_t tid = 0;
+    int fd = -1;
+    int copy = -1;
+    std::string name;
+  };
+  // A call acts on one descriptor's file: two are room enough.
+  std::array<Kept, 2> kept_;
+};
+
+}  // namespace syd::tracee
+
+#endif  // SYD_TRACEE_DESCRIPTOR_COPIES_H_
