@@ -400,7 +400,7 @@ std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
   // copy it then acts on (not a second look at what that names).
   const tracee::LiveProcess process(
       pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_,
-      &copies_, MayPerform(call->nr));
+      &copies_, MayPerform(*call));
   switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;

@@ -360,9 +360,19 @@ const Performable* PerformableOf(int nr) {
   return nr >= 0 && nr < kMaxSyscallNr ? by_nr[nr] : nullptr;
 }
 
+// The two ioctl requests that change a file's attribute flags.
+bool IsAttributeRequest(uint64_t request) {
+  const auto r = static_cast<uint32_t>(request);
+  return r == FS_IOC_SETFLAGS || r == FS_IOC_FSSETXATTR;
+}
+
 }  // namespace
 
-bool MayPerform(int nr) { return PerformableOf(nr) != nullptr; }
+bool MayPerform(const Call& e) {
+  const Performable* p = PerformableOf(e.nr);
+  return p != nullptr &&
+         (p->kind != Kind::kAttributeFlags || IsAttributeRequest(e.args[1]));
+}
 
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   if (e.abi != Abi::kX86_64 || !e.decoded) return std::nullopt;
@@ -595,9 +605,8 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
     case Kind::kAttributeFlags: {
       // The two requests that change a file's attribute flags; the
       // argument is read once, when syd performs.
+      if (!IsAttributeRequest(e.args[1])) return std::nullopt;
       const auto request = static_cast<uint32_t>(e.args[1]);
-      if (request != FS_IOC_SETFLAGS && request != FS_IOC_FSSETXATTR)
-        return std::nullopt;
       c.flags = request;
       c.data = e.args[2];
       c.size = request == FS_IOC_SETFLAGS ? sizeof(int) : sizeof(fsxattr);

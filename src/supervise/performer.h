@@ -67,10 +67,11 @@ namespace syd::supervise {
 // is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 
-// Whether syd may perform syscall `nr` (above): a descriptor such a call
-// acts on is named, for the decision, by syd's copy of it, on which syd
-// then makes the call (tracee::DescriptorCopies).
-bool MayPerform(int nr);
+// Whether syd may perform a call like `e` (above), by its number (and
+// ioctl's request), before it is decoded: a descriptor such a call acts
+// on is named, for the decision, by syd's copy of it, on which syd then
+// makes the call (tracee::DescriptorCopies).
+bool MayPerform(const Call& e);
 
 // What syd answers for a call it may perform.
 class Performed {
