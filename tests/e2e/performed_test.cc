@@ -80,18 +80,25 @@ long CallsPerformed(const std::string& err) {
 // Runs the helper's `probe` in a fresh directory bare, and in another
 // under syd with writes allowed there and `more` rules: the same lines.
 // Returns syd's run.
-RunResult SameAsBare(const std::string& probe, const std::string& more) {
+RunResult SameAsBare(const std::string& probe, const std::string& more,
+                     bool in_thread = false) {
   const std::string root = testing::MakeTempDir();
   const std::string bare = root + "/bare";
   const std::string sandboxed = root + "/sandboxed";
   REQUIRE(mkdir(bare.c_str(), 0755) == 0);
   REQUIRE(mkdir(sandboxed.c_str(), 0755) == 0);
-  const RunResult want = Run({kHelper, probe, bare});
+  // in_thread: made by a thread that does not lead its process.
+  auto argv = [&](const std::string& dir) {
+    return in_thread
+               ? std::vector<std::string>{kHelper, "in-thread", probe, dir}
+               : std::vector<std::string>{kHelper, probe, dir};
+  };
+  const RunResult want = Run(argv(bare));
   REQUIRE(want.exit_code == 0);
   const std::string policy =
       Policy(root, "sys/trace+%file_wr:allow:arg_=*\"" + sandboxed +
                        "/***\"\nsys/trace+%file_wr:fault=EPERM\n" + more);
-  RunResult got = Syd(policy, {kHelper, probe, sandboxed});
+  RunResult got = Syd(policy, argv(sandboxed));
   CHECK(got.exit_code == 0);
   CHECK(got.out == want.out);
   return got;
@@ -201,6 +208,10 @@ TEST_CASE(
   // its duplicate of the descriptor, and the kernel answers it.
   const RunResult got = SameAsBare("fd-meta-probe", "");
   CHECK(CallsPerformed(got.err) >= 30);
+  // The same from a thread that does not lead its process: before, syd
+  // opened no pidfd of it and left every one of these to the kernel.
+  const RunResult thread = SameAsBare("fd-meta-probe", "", true);
+  CHECK(CallsPerformed(thread.err) >= 30);
 }
 
 TEST_CASE("a name syd makes, removes or moves is the one the kernel would") {
@@ -800,6 +811,12 @@ TEST_CASE("a bind or connect syd performs is the one the kernel makes" *
   CHECK(got.out == want.out);
   CHECK(testing::Contains(got.err, " calls performed by syd"));
   CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
+  // From a thread that does not lead its process: as many performed.
+  const RunResult thread = Syd(
+      policy, {kHelper, "in-thread", "net-probe", std::to_string(FreePort())});
+  CHECK(thread.exit_code == 0);
+  CHECK(thread.out == want.out);
+  CHECK(CallsPerformed(thread.err) == CallsPerformed(got.err));
   // As nobody (a copy of the helper under /tmp, which nobody reaches):
   // syd takes the socket as itself and binds as the caller, so port 1 is
   // refused as the kernel refuses it to nobody.
