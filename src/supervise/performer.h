@@ -195,11 +195,11 @@ class Performer {
   // Performs `c` for thread `tid` as the kernel would have for it, and
   // says what to answer. An open of a FIFO that would wait for its other
   // end is kWaits where the backend waits aside (WaitAside). Continued:
-  // such an open elsewhere, an open of a terminal that would become the
-  // caller's (it leads its session and has none, no O_NOCTTY) or is not a
-  // pseudo-terminal, of a device other than null, zero, full, random and
-  // urandom, an open a lease would make wait, a call on a procfs file (syd's
-  // /proc/self is syd), and an identity syd cannot take (not root). An
+  // such an open elsewhere, an open of /dev/net/tun (its device attaches
+  // to the opener's network namespace), an open a lease would make wait,
+  // a call on a procfs file (syd's /proc/self is syd), a descriptor syd
+  // cannot copy, and an identity syd cannot take (not root). Other
+  // devices, terminals too, syd opens with O_NOCTTY (SydOpens). An
   // error the kernel gives is answered as it would have been to the
   // caller. `still_waits` says whether the call is still waiting, after
   // syd read the caller's memory or /proc (its pid may have been reused).
