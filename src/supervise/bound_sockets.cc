@@ -23,12 +23,15 @@
 namespace syd::supervise {
 namespace {
 
-// The protocol of socket `fd` of `pid` (IPPROTO_TCP, IPPROTO_UDP ...), or
-// -1 with errno set (the copy's EPERM where it is refused): from a copy of
-// the descriptor, since /proc lists unbound sockets nowhere.
-int SocketProtocol(pid_t pid, int fd) {
-  const int copy = tracee::CopyDescriptor(tracee::ThreadGroup(pid), fd);
-  if (copy < 0) return -1;
+// The protocol of socket `fd` of thread `pid` (IPPROTO_TCP, IPPROTO_UDP
+// ...), or -1 with errno set (the copy's EPERM where it is refused): from
+// a copy of the descriptor, since /proc lists unbound sockets nowhere.
+int SocketProtocol(tracee::DescriptorCopies& copies, pid_t pid, int fd) {
+  const int copy = copies.Copy(pid, fd);
+  if (copy < 0) {
+    errno = -copy;
+    return -1;
+  }
   int protocol = -1;
   socklen_t len = sizeof protocol;
   const bool asked =
@@ -130,7 +133,7 @@ bool BoundSocketTable::Reaches(pid_t pid, int fd, const SocketAddress& to) {
   if (!unix_family) {
     if (to.family != AddressFamily::kInet && to.family != AddressFamily::kInet6)
       return false;
-    const int protocol = SocketProtocol(pid, fd);
+    const int protocol = SocketProtocol(copies_, pid, fd);
     if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP) {
       protocols = {protocol};
     } else if (protocol < 0 && (errno == EPERM || errno == ENOSYS)) {

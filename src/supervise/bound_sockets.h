@@ -15,11 +15,16 @@
 #include <unordered_map>
 
 #include "src/lang/net_pattern.h"
+#include "src/tracee/descriptor_copies.h"
 
 namespace syd::supervise {
 
 class BoundSocketTable {
  public:
+  // `copies`: how syd copies a caller's socket to ask its protocol.
+  explicit BoundSocketTable(tracee::DescriptorCopies& copies)
+      : copies_(copies) {}
+
   // Descriptor `fd` of thread `pid` is a socket whose bind to `to` (as
   // decoded: a unix path resolved) syd lets run.
   void Record(pid_t pid, int fd, const SocketAddress& to);
@@ -54,6 +59,7 @@ class BoundSocketTable {
   // Whether the process that bound `r` still holds it.
   static bool StillHeld(uint64_t inode, const Recorded& r);
 
+  tracee::DescriptorCopies& copies_;
   std::unordered_map<uint64_t, Recorded> sockets_;  // by inode
 };
 

@@ -241,10 +241,10 @@ class Supervisor {
   // EndSandbox's kill of the namespace, from the loop or the Deadline's
   // thread.
   std::mutex end_mu_;
-  // The sockets whose binds syd let run, for BOUND patterns.
-  BoundSocketTable bound_;
   // Copies of the sandbox's descriptors, for decisions and the performer.
   tracee::DescriptorCopies copies_;
+  // The sockets whose binds syd let run, for BOUND patterns.
+  BoundSocketTable bound_{copies_};
   // Allowed calls syd does itself (user notification), unless the policy
   // lets the sandbox make namespaces: in its own user or mount namespace
   // a process is not what syd would be in its place. Then why not.
