@@ -1221,8 +1221,7 @@ int Performer::TerminalHeldBy(pid_t pid, dev_t terminal, bool caller) {
     // The caller's own (a thread's table), or another process's, which
     // the caller's identity may not reach: not a failure to report.
     const int n = std::atoi(e->d_name);
-    const int copy =
-        caller ? CallersDescriptor(pid, n) : tracee::CopyDescriptor(pid, n);
+    const int copy = caller ? CallersDescriptor(pid, n) : copies_.Copy(pid, n);
     if (copy < 0) continue;
     if (IsTerminal(copy, terminal)) {
       found = copy;

@@ -27,13 +27,11 @@ std::string ProcFile(pid_t pid, const char* name) {
 }  // namespace
 
 std::optional<SocketAddress> LiveProcess::SocketName(int fd) const {
-  int copy = -1;
-  if (copies_ != nullptr) {
-    copy = copies_->Copy(pid_, fd);
-    if (copy < 0) errno = -copy;
-  } else {
-    copy = CopyDescriptor(ThreadGroup(pid_), fd);
-  }
+  // Without the supervisor's copies (and their kept pidfds), a set of
+  // this call's own.
+  DescriptorCopies own;
+  const int copy = (copies_ != nullptr ? *copies_ : own).Copy(pid_, fd);
+  if (copy < 0) errno = -copy;
   if (copy < 0 && (errno == EPERM || errno == ENOSYS)) {
     // A seccomp profile (or a kernel before 5.6) refuses the copy: the
     // kernel's socket tables say where a bound socket is bound.

@@ -76,16 +76,6 @@ uint64_t StatusField(pid_t pid, const std::string& name, int base) {
 
 }  // namespace
 
-int CopyDescriptor(pid_t pid, int fd) {
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) return -1;
-  const int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-  const int error = errno;
-  close(pidfd);
-  errno = error;
-  return copy;
-}
-
 pid_t ParentOf(pid_t pid) {
   return static_cast<pid_t>(StatField(ReadStat(StrCat(pid)), 4));
 }

@@ -66,10 +66,6 @@ SessionAndTerminal SessionOf(pid_t tid);
 // /proc does not say.
 pid_t ThreadGroup(pid_t tid);
 
-// A copy in syd of descriptor `fd` of process `pid` (pidfd_getfd, 5.6),
-// close-on-exec; -1 with errno set when it cannot be had.
-int CopyDescriptor(pid_t pid, int fd);
-
 // The pid tracing `pid` (TracerPid), or 0.
 pid_t TracerOf(pid_t pid);
 
