@@ -213,13 +213,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // The copy of a descriptor decode named its file by is the performer's
   // to take (and drop); closed here where nothing is performed, before
   // the call is answered.
-  struct DropKept {
-    tracee::DescriptorCopies& copies;
-    bool performs = false;
-    ~DropKept() {
-      if (!performs) copies.DropKept();
-    }
-  } drop_kept{copies_};
+  tracee::DescriptorCopies::DropOnExit drop_kept(copies_);
   ++stops_;
   // syd's own exec of the command is not the command's doing: rules may
   // detach or log it, but not refuse it.
@@ -322,7 +316,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
       answered = true;
     } else {
       out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
-      drop_kept.performs = out.perform.has_value();
+      drop_kept.HandOver(out.perform.has_value());
     }
   }
   if (e.nr == SYS_bind && out.run && e.addresses[1])

@@ -806,10 +806,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                              const std::function<bool()>& still_waits) {
   // What the decision kept and this call does not take is closed before
   // the call is answered.
-  struct DropKept {
-    tracee::DescriptorCopies& copies;
-    ~DropKept() { copies.DropKept(); }
-  } drop_kept{copies_};
+  const tracee::DescriptorCopies::DropOnExit drop_kept(copies_);
   if (asked.empty_names != 0) return FailAtEmptyName(asked);
   // What the call's pointers give, read once, before anything is done:
   // the kernel would read it once too, and no rule judged it.
@@ -925,12 +922,6 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     }
     return LeftToKernel();
   }
-  // The umask is the fs_struct's, which syd's threads share: this thread
-  // takes one of its own (with cwd and root) before it sets one.
-  if (caller && caller->umask != umask_now_ && fs_owner_ == 0) {
-    if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
-    fs_owner_ = static_cast<pid_t>(syscall(SYS_gettid));
-  }
   // A descriptor that is not open is the kernel's EBADF, answered here:
   // left to the kernel, a descriptor put there since would be what it
   // acts on.
@@ -953,6 +944,12 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   // Only a call that makes a file uses the umask: for the others the
   // thread's stays as it is.
   if (!makes) as_.umask = umask_now_;
+  // The umask is the fs_struct's, which syd's threads share: this thread
+  // takes one of its own (with cwd and root) before it sets one.
+  if (as_.umask != umask_now_ && fs_owner_ == 0) {
+    if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
+    fs_owner_ = static_cast<pid_t>(syscall(SYS_gettid));
+  }
   AsCaller as(own_, as_, &umask_now_);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (socket) return Socket(c, taken);

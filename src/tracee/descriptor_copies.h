@@ -39,6 +39,22 @@ class DescriptorCopies {
   // the answer holds the file open (a writable one makes an exec of it
   // fail with ETXTBSY).
   void DropKept();
+  // DropKept when this goes, unless the kept copy was handed over to
+  // whoever takes it next (and drops it itself).
+  class DropOnExit {
+   public:
+    explicit DropOnExit(DescriptorCopies& copies) : copies_(copies) {}
+    DropOnExit(const DropOnExit&) = delete;
+    DropOnExit& operator=(const DropOnExit&) = delete;
+    ~DropOnExit() {
+      if (!handed_over_) copies_.DropKept();
+    }
+    void HandOver(bool handed_over) { handed_over_ = handed_over; }
+
+   private:
+    DescriptorCopies& copies_;
+    bool handed_over_ = false;
+  };
 
  private:
   // A pidfd of thread `tid` (of its process where it leads it), kept for
