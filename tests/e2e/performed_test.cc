@@ -77,6 +77,13 @@ long CallsPerformed(const std::string& err) {
   return std::stol(err.substr(start + 1, end - start - 1));
 }
 
+// The helper's `argv` (the helper, then its op) run by a thread that does
+// not lead its process (the helper's in-thread).
+std::vector<std::string> InThread(std::vector<std::string> argv) {
+  argv.insert(argv.begin() + 1, "in-thread");
+  return argv;
+}
+
 // Runs the helper's `probe` in a fresh directory bare, and in another
 // under syd with writes allowed there and `more` rules: the same lines.
 // Returns syd's run.
@@ -89,9 +96,8 @@ RunResult SameAsBare(const std::string& probe, const std::string& more,
   REQUIRE(mkdir(sandboxed.c_str(), 0755) == 0);
   // in_thread: made by a thread that does not lead its process.
   auto argv = [&](const std::string& dir) {
-    return in_thread
-               ? std::vector<std::string>{kHelper, "in-thread", probe, dir}
-               : std::vector<std::string>{kHelper, probe, dir};
+    const std::vector<std::string> run = {kHelper, probe, dir};
+    return in_thread ? InThread(run) : run;
   };
   const RunResult want = Run(argv(bare));
   REQUIRE(want.exit_code == 0);
@@ -575,12 +581,13 @@ TEST_CASE(
   ops.push_back("in-thread fchmod");
   for (const std::string& op : ops) {
     CAPTURE(op);
-    const bool in_thread = op.starts_with("in-thread ");
-    std::vector<std::string> argv = {
-        kHelper, "race-descriptor", t.ok + "/f",
-        bad,     Tries(2000),       in_thread ? op.substr(10) : op};
-    if (in_thread) argv.insert(argv.begin() + 1, "in-thread");
-    const RunResult r = Syd(t.writes, argv);
+    constexpr std::string_view kInThread = "in-thread ";
+    const bool in_thread = op.starts_with(kInThread);
+    const std::vector<std::string> argv = {
+        kHelper,     "race-descriptor",
+        t.ok + "/f", bad,
+        Tries(2000), in_thread ? op.substr(kInThread.size()) : op};
+    const RunResult r = Syd(t.writes, in_thread ? InThread(argv) : argv);
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "done ") > 0);  // the race ran
@@ -812,8 +819,8 @@ TEST_CASE("a bind or connect syd performs is the one the kernel makes" *
   CHECK(testing::Contains(got.err, " calls performed by syd"));
   CHECK_FALSE(testing::Contains(got.err, "syd: 0 calls performed"));
   // From a thread that does not lead its process: as many performed.
-  const RunResult thread = Syd(
-      policy, {kHelper, "in-thread", "net-probe", std::to_string(FreePort())});
+  const RunResult thread =
+      Syd(policy, InThread({kHelper, "net-probe", std::to_string(FreePort())}));
   CHECK(thread.exit_code == 0);
   CHECK(thread.out == want.out);
   CHECK(CallsPerformed(thread.err) == CallsPerformed(got.err));
@@ -954,11 +961,10 @@ TEST_CASE("an address rewritten while syd judges a connect is not reached" *
   // connects to the kernel: 127.0.0.2 was reached in 2,000 tries).
   for (const bool in_thread : {false, true}) {
     CAPTURE(in_thread);
-    std::vector<std::string> argv = {kHelper, "race-connect",
-                                     "inet:127.0.0.1@" + port,
-                                     "inet:127.0.0.2@" + port, Tries(2000)};
-    if (in_thread) argv.insert(argv.begin() + 1, "in-thread");
-    const RunResult r = Syd(policy, argv);
+    const std::vector<std::string> argv = {
+        kHelper, "race-connect", "inet:127.0.0.1@" + port,
+        "inet:127.0.0.2@" + port, Tries(2000)};
+    const RunResult r = Syd(policy, in_thread ? InThread(argv) : argv);
     CHECK(r.exit_code == 0);
     CAPTURE(r.out);
     CHECK(NumberAfter(r.out, "connected ") > 0);  // the race ran
