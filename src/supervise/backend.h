@@ -40,9 +40,6 @@ class Backend {
   // or 125 when syd had to end the run.
   virtual int Supervise(pid_t child) = 0;
 
-  // Whether the call being decided still waits for its answer, so that
-  // what syd read for it and the pid it acts on are still its.
-  virtual bool CallWaits() const = 0;
   // Where in the filter chain the call of `pid` left the filter (the
   // filter's return data), or 0 when the backend does not pass it on.
   virtual uint32_t ChainPosition(pid_t pid) const = 0;

@@ -196,17 +196,10 @@ bool Supervisor::Detached(pid_t pid) {
          same(detached_processes_, tracee::ThreadGroup(pid));
 }
 
-const std::string* Supervisor::Root(pid_t pid) {
-  if (same_root_) return &sandbox_root_;
-  std::optional<std::string> root = tracee::RootOf(pid);
-  if (!root) return nullptr;
-  root_scratch_ = *std::move(root);
-  return &root_scratch_;
-}
-
-std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
+std::optional<Outcome> Supervisor::Decide(
+    pid_t pid, Call* call, const std::function<bool()>& still_waits) {
   Call& e = *call;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   // Held to the end: magic stat may change the rules while this decides.
   const std::shared_ptr<const RulesInForce> rules = runtime_.InForce();
   const Policy& policy = *rules->policy;
@@ -223,8 +216,24 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
                         (e.nr == SYS_execve || e.nr == SYS_execveat);
   if (own_exec) command_execed_ = true;
   if (Detached(pid)) return Outcome{};
-  if (std::optional<Outcome> plain = NotMagic(pid, e, *rules)) return plain;
-  if (std::optional<Outcome> unread = Read(pid, policy, &e)) return unread;
+  const int32_t magic_end = MagicEndOf(e.nr, *rules);
+  const bool same_root = same_root_;
+  // Reading the call and resolving its names is most of a stop's work, and
+  // needs nothing the lock guards: calls are read on several threads at
+  // once (user notification), and decided one at a time. A read may wait
+  // long (a page that never arrives): the others go on meanwhile.
+  lock.unlock();
+  const std::optional<Decision> plain =
+      magic_end > 0 ? NotMagic(pid, e, policy, magic_end) : std::nullopt;
+  std::optional<Outcome> unread;
+  if (!plain) unread = Read(pid, policy, same_root, &e);
+  lock.lock();
+  if (plain) {
+    runtime_.CountHit(*rules, plain->rule);
+    ++counts_[e.nr][static_cast<int>(plain->verdict.kind)];
+    return Outcome{};
+  }
+  if (unread) return unread;
   // The filter's return data says where in the chain to resume. Rules
   // before it did not match these registers, so starting from the top
   // decides the same; for a short chain that is cheaper than the syscall.
@@ -255,7 +264,7 @@ std::optional<Outcome> Supervisor::Decide(pid_t pid, Call* call) {
   // needs no check that it still waits; what acts on the pid or is
   // recorded (a refusal, a signal, a detach, a report) does.
   if ((d.verdict.kind != Verdict::Kind::kAllow || log.Logs()) &&
-      !backend_->CallWaits()) {
+      !still_waits()) {
     return std::nullopt;
   }
   runtime_.CountHit(*rules, d.rule);
@@ -354,17 +363,20 @@ int32_t MagicEnd(const Policy& policy, int nr) {
 
 }  // namespace
 
-std::optional<Outcome> Supervisor::NotMagic(pid_t pid, const Call& e,
-                                            const RulesInForce& rules) {
-  const Policy& policy = *rules.policy;
-  if (e.nr < 0 || e.nr >= kMaxSyscallNr) return std::nullopt;
+int32_t Supervisor::MagicEndOf(int nr, const RulesInForce& rules) {
+  if (nr < 0 || nr >= kMaxSyscallNr) return 0;
   if (magic_ends_of_ != rules.policy) {
     magic_ends_of_ = rules.policy;
     magic_ends_.assign(kMaxSyscallNr, -1);
   }
-  int32_t& end = magic_ends_[e.nr];
-  if (end < 0) end = MagicEnd(policy, e.nr);
-  if (end == 0) return std::nullopt;
+  int32_t& end = magic_ends_[nr];
+  if (end < 0) end = MagicEnd(*rules.policy, nr);
+  return end;
+}
+
+std::optional<Decision> Supervisor::NotMagic(pid_t pid, const Call& e,
+                                             const Policy& policy,
+                                             int32_t magic_end) {
   const SyscallInfo& s = *FindSyscall(e.nr);
   int arg = 0;
   while (arg < s.nargs && (!s.args[arg].IsPath() || s.args[arg].from_fd)) ++arg;
@@ -375,27 +387,29 @@ std::optional<Outcome> Supervisor::NotMagic(pid_t pid, const Call& e,
       tracee::ReadString(pid, e.args[arg], PATH_MAX);
   if (!raw || IsMagicPath(*raw)) return std::nullopt;
   // Past the magic rules, the kernel's rules decide on the registers.
-  const Decision d = Evaluate(policy, e, static_cast<uint32_t>(end));
+  Decision d = Evaluate(policy, e, static_cast<uint32_t>(magic_end));
   const LogTarget& log = d.rule ? d.rule->log : policy.default_verdict().log;
   if (d.trace || d.verdict.kind != Verdict::Kind::kAllow || log.Logs())
     return std::nullopt;
-  runtime_.CountHit(rules, d.rule);
-  ++counts_[e.nr][static_cast<int>(d.verdict.kind)];
-  return Outcome{};
+  return d;
 }
 
 std::optional<Outcome> Supervisor::Read(pid_t pid, const Policy& policy,
-                                        Call* call) {
+                                        bool same_root, Call* call) {
   // Unreadable: the process has gone, or syd cannot tell how its paths
   // resolve or name a descriptor's file; either way the call does not run.
-  const std::string* root = Root(pid);
-  if (root == nullptr) return Outcome{.run = false, .ret = -EPERM};
+  std::optional<std::string> own_root;
+  if (!same_root) {
+    own_root = tracee::RootOf(pid);
+    if (!own_root) return Outcome{.run = false, .ret = -EPERM};
+  }
   // A call syd may perform on a descriptor is judged by the file of the
   // copy it then acts on (not a second look at what that names).
   const tracee::LiveProcess process(
-      pid, &sandbox_proc_, same_root_ ? sandbox_root_fd_ : -1, &sandbox_view_,
+      pid, &sandbox_proc_, same_root ? sandbox_root_fd_ : -1, &sandbox_view_,
       &copies_, MayPerform(*call));
-  switch (tracee::Decode(process, *root, call, policy.TestsProcessNames())) {
+  switch (tracee::Decode(process, same_root ? sandbox_root_ : *own_root, call,
+                         policy.TestsProcessNames())) {
     case tracee::DecodeResult::kOk:
       break;
     case tracee::DecodeResult::kFault:

@@ -72,6 +72,27 @@ void* HandOver(void* arg) {
   return nullptr;
 }
 
+// One of the kernel's structs at the size the kernel says (which may be
+// larger than ours), zeroed; on the stack where it fits: calls are
+// received and answered on more than one thread at once.
+class KernelStruct {
+ public:
+  explicit KernelStruct(size_t size) {
+    if (size > sizeof small_) {
+      large_.resize(size);
+      data_ = large_.data();
+    }
+  }
+  KernelStruct(const KernelStruct&) = delete;
+  KernelStruct& operator=(const KernelStruct&) = delete;
+  char* data() { return data_; }
+
+ private:
+  alignas(seccomp_notif_resp) alignas(seccomp_notif) char small_[256] = {};
+  std::vector<char> large_;
+  char* data_ = small_;
+};
+
 }  // namespace
 
 ListenerSupport ProbeListener(std::string* why) {
@@ -182,7 +203,7 @@ Listener::Listener(int fd) : fd_(fd) {
   ioctl(fd_, kernel::kSeccompIoctlNotifSetFlags,
         kernel::kSeccompUserNotifFdSyncWakeUp);
   const seccomp_notif_sizes sizes = NotifSizes();
-  req_.resize(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
+  req_size_ = std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif));
   resp_size_ =
       std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp));
 }
@@ -190,14 +211,15 @@ Listener::Listener(int fd) : fd_(fd) {
 Listener::~Listener() { close(fd_); }
 
 absl::StatusOr<std::optional<seccomp_notif>> Listener::Receive() {
-  std::fill(req_.begin(), req_.end(), 0);  // the kernel insists
-  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_RECV, req_.data()) != 0) {
+  KernelStruct req_buf(req_size_);  // zeroed: the kernel insists
+  char* buf = req_buf.data();
+  if (ioctl(fd_, SECCOMP_IOCTL_NOTIF_RECV, buf) != 0) {
     // ENOENT: the call went away before syd read it; EINTR: a signal.
     if (errno == ENOENT || errno == EINTR) return std::nullopt;
     return Errno("SECCOMP_IOCTL_NOTIF_RECV");
   }
   seccomp_notif req;
-  std::memcpy(&req, req_.data(), sizeof req);
+  std::memcpy(&req, buf, sizeof req);
   return req;
 }
 
@@ -269,15 +291,9 @@ bool Listener::AnotherWaits() const {
 }
 
 absl::Status Listener::Send(const seccomp_notif_resp& resp) {
-  // The kernel reads its own struct's size. On the stack: answers come
-  // from the deciding thread and DescriptorAnswers' at once.
-  alignas(seccomp_notif_resp) char small[256] = {};
-  std::vector<char> large;
-  char* buf = small;
-  if (resp_size_ > sizeof small) {
-    large.resize(resp_size_);
-    buf = large.data();
-  }
+  // The kernel reads its own struct's size.
+  KernelStruct resp_buf(resp_size_);
+  char* buf = resp_buf.data();
   std::memcpy(buf, &resp, sizeof resp);
   // ENOENT: the call went away meanwhile (killed, or a signal); nobody
   // waits for the answer.

@@ -116,8 +116,8 @@ class Listener {
   absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;
-  std::vector<char> req_;  // the kernel's struct may be larger than ours
-  size_t resp_size_ = 0;   // and so may its answer
+  size_t req_size_ = 0;   // the kernel's struct may be larger than ours
+  size_t resp_size_ = 0;  // and so may its answer
 };
 
 }  // namespace syd::supervise

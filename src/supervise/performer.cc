@@ -204,6 +204,18 @@ class AsCaller {
   bool ids_set_ = false;
 };
 
+// What a thread of syd that performs is in the kernel, each its own
+// (calls are performed on more than one thread): whether it has an
+// fs_struct of its own (unshare(CLONE_FS)), and the umask in it, the last
+// caller's it performed for; and the identity of the call it performs.
+// Without one of its own, its umask is syd's, which no thread changes.
+struct PerformingThread {
+  bool owns_fs = false;
+  mode_t umask_now = 0;
+  tracee::Credentials as;
+};
+thread_local PerformingThread this_thread;
+
 }  // namespace
 
 int OpenWaiting(const Performed& p) {
@@ -652,7 +664,6 @@ Performer::Performer(tracee::DescriptorCopies& copies,
     : copies_(copies), message_(std::move(message)) {
   own_ = tracee::CredentialsOf(static_cast<pid_t>(syscall(SYS_gettid)))
              .value_or(tracee::Credentials{});
-  umask_now_ = own_.umask;
   constexpr uint64_t kSwitch =
       (uint64_t{1} << CAP_SETUID) | (uint64_t{1} << CAP_SETGID);
   can_switch_ = (own_.effective & kSwitch) == kSwitch;
@@ -739,6 +750,7 @@ std::optional<mode_t> Performer::KnownUmaskOf(pid_t tid) {
 
 void Performer::SawIdentityCall(pid_t tid, std::string_view name,
                                 const std::array<uint64_t, 6>& args) {
+  std::lock_guard<std::mutex> lock(identity_mu_);
   if (name == "umask") {
     SawUmask(tid, static_cast<mode_t>(args[0] & 0777));
     return;
@@ -790,14 +802,18 @@ int Performer::OpenJudged(const std::string& path, uint64_t flags,
 }
 
 bool Performer::IsProcfs(dev_t dev, int fd, const std::string& path) {
-  auto it = procfs_.find(dev);
-  if (it != procfs_.end()) return it->second;
+  {
+    std::lock_guard<std::mutex> lock(procfs_mu_);
+    auto it = procfs_.find(dev);
+    if (it != procfs_.end()) return it->second;
+  }
   struct statfs fs;
   const int rc =
       fd >= 0 ? fstatfs(fd, &fs) : statfs(StrCat(view_, path).c_str(), &fs);
   // Unknown is taken as procfs: the call is continued.
   if (rc != 0) return true;
   const bool proc = fs.f_type == PROC_SUPER_MAGIC;
+  std::lock_guard<std::mutex> lock(procfs_mu_);
   procfs_.emplace(dev, proc);
   return proc;
 }
@@ -849,10 +865,14 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   // matters to a call that makes a file.
   const bool makes = (c.kind == Kind::kOpen && Creates(c.flags)) ||
                      c.kind == Kind::kMkdir || c.kind == Kind::kMknod;
-  const bool read_identity = !same_ids_ || (!same_umask_ && makes);
+  bool read_identity;
+  std::optional<mode_t> known_umask;
+  {
+    std::lock_guard<std::mutex> lock(identity_mu_);
+    read_identity = !same_ids_ || (!same_umask_ && makes);
+    if (same_ids_ && read_identity) known_umask = KnownUmaskOf(tid);
+  }
   std::optional<tracee::Credentials> caller;
-  const std::optional<mode_t> known_umask =
-      same_ids_ && read_identity ? KnownUmaskOf(tid) : std::nullopt;
   if (known_umask) {
     caller = own_;
     caller->umask = *known_umask;
@@ -913,8 +933,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
       (caller->fsuid != own_.fsuid || caller->fsgid != own_.fsgid ||
        caller->groups != own_.groups || caller->effective != own_.effective);
   if (switch_ids && !can_switch_) {
-    if (!said_cannot_switch_) {
-      said_cannot_switch_ = true;
+    if (!said_cannot_switch_.exchange(true)) {
       message_(
           "a process of the sandbox has changed its credentials, which syd "
           "(not root) cannot take: its calls are left to the kernel, which "
@@ -940,17 +959,19 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     ++performed_;
     return Performed::Answer(-EACCES);
   }
-  as_ = caller ? *caller : own_;
+  PerformingThread& t = this_thread;
+  if (!t.owns_fs) t.umask_now = own_.umask;
+  t.as = caller ? *caller : own_;
   // Only a call that makes a file uses the umask: for the others the
   // thread's stays as it is.
-  if (!makes) as_.umask = umask_now_;
+  if (!makes) t.as.umask = t.umask_now;
   // The umask is the fs_struct's, which syd's threads share: this thread
   // takes one of its own (with cwd and root) before it sets one.
-  if (as_.umask != umask_now_ && fs_owner_ == 0) {
+  if (t.as.umask != t.umask_now && !t.owns_fs) {
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
-    fs_owner_ = static_cast<pid_t>(syscall(SYS_gettid));
+    t.owns_fs = true;
   }
-  AsCaller as(own_, as_, &umask_now_);
+  AsCaller as(own_, t.as, &t.umask_now);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (socket) return Socket(c, taken);
   if (c.kind == Kind::kLink && c.descriptor) {
@@ -966,16 +987,25 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
 }
 
 void Performer::PutOwnUmaskBack() {
-  if (umask_now_ == own_.umask || fs_owner_ != syscall(SYS_gettid)) return;
+  PerformingThread& t = this_thread;
+  if (!t.owns_fs || t.umask_now == own_.umask) return;
   umask(own_.umask);
-  umask_now_ = own_.umask;
+  t.umask_now = own_.umask;
+}
+
+void Performer::OwnFsStruct() {
+  PerformingThread& t = this_thread;
+  if (t.owns_fs || unshare(CLONE_FS) != 0) return;
+  umask(own_.umask);
+  t.owns_fs = true;
+  t.umask_now = own_.umask;
 }
 
 int Performer::CallersDescriptor(pid_t tid, int fd) {
   const int copy = copies_.Copy(tid, fd);
   // EBADF: not open, the kernel's to say. Anything else is syd's lack.
-  if (copy < 0 && copy != -EBADF && copy != -ESRCH && !said_no_copy_) {
-    said_no_copy_ = true;
+  if (copy < 0 && copy != -EBADF && copy != -ESRCH &&
+      !said_no_copy_.exchange(true)) {
     message_(StrCat(
         "syd cannot copy the sandbox's descriptors (pidfd_getfd: ",
         strerror(-copy),
@@ -1102,7 +1132,7 @@ Performed Performer::WaitForOtherEnd(const std::string& path, uint64_t flags) {
     close(pin);
     return LeftToKernel();  // no longer a FIFO: the kernel's
   }
-  return Performed::Waits(pin, flags, own_, as_);
+  return Performed::Waits(pin, flags, own_, this_thread.as);
 }
 
 Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
@@ -1260,8 +1290,7 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
     }
   }
   if (held < 0) {
-    if (!said_no_terminal_) {
-      said_no_terminal_ = true;
+    if (!said_no_terminal_.exchange(true)) {
       message_(StrCat(
           "syd found the controlling terminal of pid ", tid,
           " open nowhere in its session, nor in its /dev/pts: its open of "
@@ -1498,7 +1527,8 @@ Performed Performer::ChangeNames(const CallToPerform& c, int linked) {
       if (linked < 0) {
         rc = linkat(dir, name, entries[1].dir, entries[1].name.c_str(),
                     static_cast<int>(c.flags));
-      } else if ((as_.effective & (uint64_t{1} << CAP_DAC_READ_SEARCH)) != 0) {
+      } else if ((this_thread.as.effective &
+                  (uint64_t{1} << CAP_DAC_READ_SEARCH)) != 0) {
         rc = linkat(linked, "", entries[1].dir, entries[1].name.c_str(),
                     AT_EMPTY_PATH);
       } else {

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -147,7 +149,8 @@ int OpenWaiting(const Performed& p);
 
 // Performs calls on the thread that decides them, as the caller: its
 // file-system ids, groups, effective capabilities and umask, set on that
-// thread alone and restored after.
+// thread alone and restored after. Any number of syd's threads may
+// perform at once.
 class Performer {
  public:
   // `message`: says, once, why syd left a call to the kernel where it
@@ -165,7 +168,10 @@ class Performer {
   // performs as itself. IdentityMayDiffer: from now on each call reads
   // its caller's from /proc (the sandbox starts as another user, or one
   // of its processes changed its ids, groups or capabilities).
-  void IdentityMayDiffer() { same_ids_ = false; }
+  void IdentityMayDiffer() {
+    std::lock_guard<std::mutex> lock(identity_mu_);
+    same_ids_ = false;
+  }
   // Thread `tid`'s allowed call `name` (Policy::ChangesIdentity) with
   // `args` ran: one that sets what every process already has (syd's own
   // ids or umask: setresuid(-1, 0, -1) as root, umask(022) where syd's is
@@ -206,11 +212,18 @@ class Performer {
   Performed Perform(pid_t tid, const CallToPerform& c,
                     const std::function<bool()>& still_waits);
 
-  // The umask of the thread that performs is the last caller's it
+  // The umask of a thread that performs is the last caller's it
   // performed for (a umask call per create saved); syd's own again, for
-  // what syd itself makes on that thread (a dump, the files after the
-  // run). A no-op on any other thread, whose umask is syd's.
+  // what syd itself makes on the calling thread (a dump, the files after
+  // the run). A no-op on a thread that has not performed, whose umask is
+  // syd's.
   void PutOwnUmaskBack();
+  // Gives the calling thread an fs_struct of its own, with syd's umask,
+  // before it performs: one it shared with a thread that performs would
+  // have that thread's umask, not syd's (a thread made by one that has
+  // its own shares that one's). Where the kernel refuses, the thread
+  // takes one at its first call that needs it.
+  void OwnFsStruct();
 
   // A call syd could have performed, left to the kernel by the backend
   // (ptrace, an open): counted as continued.
@@ -300,6 +313,9 @@ class Performer {
 
   tracee::DescriptorCopies& copies_;
   std::function<void(const std::string&)> message_;
+  // Guards what calls have said of the sandbox's identities: same_ids_,
+  // same_umask_, and the umasks below.
+  std::mutex identity_mu_;
   bool same_ids_ = true;
   bool same_umask_ = true;
   bool waits_aside_ = false;
@@ -308,21 +324,18 @@ class Performer {
   // one; nothing where they differ (every identity call then counts).
   std::optional<uid_t> own_uid_;
   std::optional<gid_t> own_gid_;
-  tracee::Credentials as_;   // the identity of the call being performed
   bool can_switch_ = false;  // syd holds CAP_SETUID and CAP_SETGID
-  // The thread whose umask is its own (unshare(CLONE_FS)), once one is,
-  // and that umask: the last caller's it performed for, or syd's.
-  pid_t fs_owner_ = 0;
-  mode_t umask_now_ = 0;
-  bool said_cannot_switch_ = false;
-  bool said_no_copy_ = false;      // pidfd_getfd refused
-  bool said_no_terminal_ = false;  // a controlling terminal not found
-  int root_fd_ = -1;               // SetPrivateRoot
-  int sandbox_root_fd_ = -1;       // SetSandboxRoot
+  std::atomic<bool> said_cannot_switch_ = false;
+  std::atomic<bool> said_no_copy_ = false;      // pidfd_getfd refused
+  std::atomic<bool> said_no_terminal_ = false;  // no controlling terminal
+  int root_fd_ = -1;                            // SetPrivateRoot
+  std::atomic<int> sandbox_root_fd_ = -1;       // SetSandboxRoot
   std::string view_;  // /proc/SYD/fd/ROOT: the private root, by name
-  std::unordered_map<dev_t, bool> procfs_;
+  std::mutex procfs_mu_;
+  std::unordered_map<dev_t, bool> procfs_;  // guarded by procfs_mu_
   // The threads that set a umask other than syd's and have not set syd's
-  // back, and the last pid given out when the first of them did.
+  // back, and the last pid given out when the first of them did; with
+  // known_umasks_, guarded by identity_mu_.
   std::unordered_set<pid_t> umask_changed_;
   pid_t last_pid_at_umask_change_ = 0;
   bool umask_changed_for_good_ = false;
@@ -332,9 +345,9 @@ class Performer {
     int pidfd;
   };
   std::unordered_map<pid_t, KnownUmask> known_umasks_;
-  uint64_t performed_ = 0;
-  uint64_t continued_ = 0;
-  uint64_t identities_read_ = 0;
+  std::atomic<uint64_t> performed_ = 0;
+  std::atomic<uint64_t> continued_ = 0;
+  std::atomic<uint64_t> identities_read_ = 0;
 };
 
 }  // namespace syd::supervise

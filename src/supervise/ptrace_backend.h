@@ -25,7 +25,6 @@ class PtraceBackend : public Backend {
 
   std::string_view name() const override { return "ptrace"; }
   int Supervise(pid_t child) override;
-  bool CallWaits() const override { return true; }  // it is stopped
   uint32_t ChainPosition(pid_t pid) const override;
   void ExpectExit(pid_t pid, PendingExit exit) override;
   std::vector<pid_t> Processes() const override;

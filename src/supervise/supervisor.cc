@@ -426,8 +426,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   if (options_.stats) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    // How busy syd's one thread was: every stopped call of every process
-    // queues on it, so a share near 100% would mean it throttles them.
+    // How busy syd was: a share near 100% per deciding thread would mean
+    // it throttles the calls that queue on it.
     const double cpu = CpuSeconds(usage) - cpu_at_start;
     const double wall = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - started)
@@ -453,6 +453,12 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                       static_cast<unsigned long long>(waited_aside_),
                       static_cast<unsigned long long>(
                           performer_.identities_read())));
+    if (deciding_threads_ > 1) {
+      Message(absl::StrFormat(
+          "%d threads decided calls, one per CPU; %llu calls were decided "
+          "by a thread other than the loop's",
+          deciding_threads_, static_cast<unsigned long long>(decided_aside_)));
+    }
     if (!options_.backend_fallback.empty())
       Message(
           StrCat("ptrace, not user notification: ", options_.backend_fallback));

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -132,17 +133,26 @@ class Supervisor {
   // The terminal of the session syd leads hung up: SIGHUP to the sandbox.
   void HangUp();
   // Decides the call in `e` (nr and args set) made by thread `pid`; nothing
-  // when the call went away while syd read it.
-  std::optional<Outcome> Decide(pid_t pid, Call* e);
-  // Decide's steps: reads the call's root and memory into `call` (an
-  // outcome when they cannot be read); records a decided call (detached
-  // processes, counters, reports, the root changing, a plugin's exit hook).
-  std::optional<Outcome> Read(pid_t pid, const Policy& policy, Call* call);
+  // when the call went away while syd read it (`still_waits` says whether
+  // it still waits). Any number of threads may decide at once.
+  std::optional<Outcome> Decide(pid_t pid, Call* e,
+                                const std::function<bool()>& still_waits);
+  // Decide's steps: reads the call's root (the sandbox's while
+  // `same_root`) and memory into `call` (an outcome when they cannot be
+  // read), without mu_; records a decided call (detached processes,
+  // counters, reports, the root changing, a plugin's exit hook).
+  std::optional<Outcome> Read(pid_t pid, const Policy& policy, bool same_root,
+                              Call* call);
   // Magic stat's rule stops every stat of a path, and nearly none is
-  // magic: the outcome of one whose path, as written, is not, where
-  // nothing else in its chain needs syd; nullopt to decide it in full.
-  std::optional<Outcome> NotMagic(pid_t pid, const Call& call,
-                                  const RulesInForce& rules);
+  // magic: for a call of `nr`, the chain position after its magic rules
+  // where nothing else in its chain needs syd (0 where something does, or
+  // there are none); with mu_ held.
+  int32_t MagicEndOf(int nr, const RulesInForce& rules);
+  // The decision, from `magic_end` on, of a call whose path, as written,
+  // is not magic and which the kernel's rules then allow, unlogged;
+  // nullopt to decide it in full. Without mu_: it reads the call's memory.
+  std::optional<Decision> NotMagic(pid_t pid, const Call& call,
+                                   const Policy& policy, int32_t magic_end);
   void Record(pid_t pid, const Call& call, const RulesInForce& rules,
               const Decision& d, const LogTarget& log,
               std::optional<PendingExit> exit);
@@ -174,9 +184,6 @@ class Supervisor {
              const Decision& d, const Outcome& out);
   void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);
-  // The root the call of `pid` resolves paths in; nullptr when /proc
-  // cannot say.
-  const std::string* Root(pid_t pid);
   void WriteDump();
   absl::Status Control(const std::string& command, std::string* reply);
   // The sandbox's state for introspection; call with mu_ held.
@@ -185,8 +192,8 @@ class Supervisor {
   const Policy& policy_;
   const BpfProgram& prog_;
   Options options_;
-  // Guards what the control socket's thread reads or changes: the runtime
-  // rules, the live set, the counters.
+  // Guards what the deciding threads and the control socket's thread read
+  // or change: the runtime rules, the live set, the counters.
   std::mutex mu_;
   RuntimeRules runtime_;
   // Magic stat's lock, per process of the sandbox.
@@ -227,7 +234,6 @@ class Supervisor {
   // Held, so that a later policy cannot be made at the same address.
   std::shared_ptr<const Policy> magic_ends_of_;
   std::vector<int32_t> magic_ends_;
-  std::string root_scratch_;  // Root()'s answer once same_root_ is off
   // A private root (isolate/bind=...): where syd reads the sandbox's "/"
   // (tracee::ResolvePath's view), and its descriptor; empty and -1
   // without one.
@@ -251,10 +257,14 @@ class Supervisor {
   Performer performer_;
   // Performed opens answered on DescriptorAnswers' thread while the
   // deciding one went on to the next call.
-  uint64_t answered_aside_ = 0;
+  std::atomic<uint64_t> answered_aside_ = 0;
   // Opens of a FIFO that waited for its other end on a thread of their
   // own (WaitingOpens).
-  uint64_t waited_aside_ = 0;
+  std::atomic<uint64_t> waited_aside_ = 0;
+  // The threads that decide calls (user notification), and the calls
+  // decided by those other than the loop's.
+  int deciding_threads_ = 1;
+  std::atomic<uint64_t> decided_aside_ = 0;
   std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;

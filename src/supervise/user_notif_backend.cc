@@ -2,21 +2,35 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
+#include <thread>
+#include <vector>
 
+#include "src/base/thread_holding_signals.h"
 #include "src/supervise/descriptor_answers.h"
 #include "src/supervise/launch.h"
 #include "src/supervise/listener.h"
+#include "src/supervise/receive_gate.h"
 #include "src/supervise/signals.h"
 #include "src/supervise/supervisor.h"
 #include "src/supervise/waiting_opens.h"
 #include "src/tracee/procfs.h"
 
 namespace syd::supervise {
+
+int DecidingThreads() {
+  // More threads than CPUs would only wake for calls others take.
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) != 0) return 1;
+  return std::clamp(CPU_COUNT(&cpus), 1, 4);
+}
 
 int UserNotifBackend::Supervise(pid_t child) {
   // The child waits in its stop; it installs the filter and hands the
@@ -41,6 +55,18 @@ int UserNotifBackend::Supervise(pid_t child) {
   WaitingOpens fifo_waits(listener, answers);
   waiting_ = &fifo_waits;
   s_.performer_.WaitAside();
+  // The other deciding threads start before any call is performed: each
+  // takes an fs_struct of its own for the umasks it sets.
+  const int stop_aside = eventfd(0, EFD_CLOEXEC);
+  const int deciders = stop_aside >= 0 ? DecidingThreads() : 1;
+  ReceiveGate gate(listener, deciders > 1);
+  gate_ = &gate;
+  s_.deciding_threads_ = deciders;
+  std::vector<std::thread> aside;
+  for (int i = 1; i < deciders; ++i) {
+    aside.push_back(StartThreadHoldingSignals(
+        [this, stop_aside] { DecideAside(stop_aside); }));
+  }
   // The signals syd catches are held but while syd waits on the
   // listener: a child that exits between the reaping and the wait is not
   // missed, and no handler interrupts a call syd makes while it decides
@@ -52,6 +78,8 @@ int UserNotifBackend::Supervise(pid_t child) {
   waiting = before;
   sigdelset(&waiting, SIGCHLD);
   int result = 125;
+  // syd ended the run: 125 whatever the command's status says then.
+  bool ended = false;
   int status = 0;
   auto command_ended = [&](int st) {
     SetCommand(0);
@@ -69,8 +97,10 @@ int UserNotifBackend::Supervise(pid_t child) {
       }
     }
     if (StopRequested() && GroupStopped()) {
+      gate.Pause();
       answers.WaitAnswered();
       StopLikeTheCommand();
+      gate.Resume();
     }
     // Nothing says when the others have stopped: while a stop is due, syd
     // looks again every 10 ms (and answers calls meanwhile).
@@ -88,16 +118,19 @@ int UserNotifBackend::Supervise(pid_t child) {
     if (polled[1].revents & POLLIN) {
       if (absl::Status st = answers.TakeFailure(); !st.ok()) {
         s_.EndSandbox(std::string(st.message()));
-        result = 125;
+        ended = true;
       }
     }
     if (fds.revents & POLLIN) {
-      absl::StatusOr<std::optional<seccomp_notif>> req = listener.Receive();
+      absl::StatusOr<std::optional<seccomp_notif>> req = gate.Take();
       absl::Status answered = req.status();
-      if (req.ok() && *req) answered = OnCall(**req);
+      if (req.ok() && *req) {
+        answered = OnCall(**req);
+        gate.Done();
+      }
       if (!answered.ok()) {
         s_.EndSandbox(std::string(answered.message()));
-        result = 125;
+        ended = true;
       }
       continue;
     }
@@ -106,10 +139,17 @@ int UserNotifBackend::Supervise(pid_t child) {
     if (fds.revents & (POLLERR | POLLNVAL)) {
       // Calls would wait for syd forever, or run unjudged: end the run.
       s_.EndSandbox("the seccomp listener failed");
-      result = 125;
+      ended = true;
       break;
     }
   }
+  const uint64_t one = 1;
+  if (!aside.empty() && write(stop_aside, &one, sizeof one) < 0) {
+    // Unreachable for an eventfd below its maximum.
+  }
+  for (std::thread& t : aside) t.join();
+  if (stop_aside >= 0) close(stop_aside);
+  gate_ = nullptr;
   // Collect what has exited, the command among it if it is still a zombie:
   // the sandbox's children only, not one syd inherited from its caller,
   // which may outlive it.
@@ -129,16 +169,45 @@ int UserNotifBackend::Supervise(pid_t child) {
   waiting_ = nullptr;
   answers_ = nullptr;
   listener_ = nullptr;
-  return result;
+  return ended || failed_aside_ ? 125 : result;
+}
+
+void UserNotifBackend::DecideAside(int stop_fd) {
+  s_.performer_.OwnFsStruct();
+  for (;;) {
+    pollfd polled[2] = {{listener_->fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
+    if (poll(polled, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (polled[1].revents != 0) break;
+    // No caller left, or the listener failed: the loop's thread ends the
+    // run.
+    if ((polled[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) break;
+    if ((polled[0].revents & POLLIN) == 0) continue;
+    absl::StatusOr<std::optional<seccomp_notif>> req = gate_->Take();
+    absl::Status answered = req.status();
+    if (req.ok() && *req) {
+      answered = OnCall(**req);
+      gate_->Done();
+      ++s_.decided_aside_;
+    }
+    if (!answered.ok()) {
+      failed_aside_ = true;
+      s_.EndSandbox(std::string(answered.message()));
+    }
+  }
 }
 
 absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   Call e;
   e.nr = req.data.nr;
   for (int i = 0; i < 6; ++i) e.args[i] = req.data.args[i];
-  call_id_ = req.id;
   const auto pid = static_cast<pid_t>(req.pid);
-  const std::optional<Outcome> o = s_.Decide(pid, &e);
+  // The call is not held by syd: it may have gone, and its pid been
+  // reused, while syd read memory and /proc.
+  const auto still_waits = [&] { return listener_->Waiting(req.id); };
+  const std::optional<Outcome> o = s_.Decide(pid, &e, still_waits);
   if (!o) return absl::OkStatus();
   // The verdict's signal goes first. The process waits for the answer
   // whatever it catches (kListenerFilterFlags); a fatal signal ends it at
@@ -147,8 +216,7 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   if (o->signal != 0) s_.Signal(pid, *o);
   if (!o->run) return listener_->Return(req.id, o->ret);
   if (o->perform) {
-    Performed p = s_.performer_.Perform(
-        pid, *o->perform, [&] { return listener_->Waiting(req.id); });
+    Performed p = s_.performer_.Perform(pid, *o->perform, still_waits);
     switch (p.kind()) {
       case Performed::Kind::kDescriptor:
         // The caller takes it when next scheduled: where another call
@@ -176,12 +244,6 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   // window as ptrace leaves between syd's read and the kernel's, which
   // the kernel layers hold (docs/architecture.md).
   return listener_->Continue(req.id);
-}
-
-bool UserNotifBackend::CallWaits() const {
-  // The call is not held by syd: it may have gone, and its pid been
-  // reused, while syd read memory and /proc.
-  return listener_->Waiting(call_id_);
 }
 
 std::vector<pid_t> UserNotifBackend::Processes() const {

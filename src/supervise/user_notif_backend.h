@@ -1,12 +1,16 @@
 // The user-notification backend: nothing is traced; the calls the filter
 // returns SECCOMP_RET_USER_NOTIF for wait on syd's listener, and syd
 // answers each. syd is the sandbox's subreaper and reaps on SIGCHLD.
+// Calls are received, decided and answered on the loop's thread and on
+// one more per further CPU (DecidingThreads): while one thread waits on a
+// call (its memory, a slow file system, a driver), the others go on.
 #ifndef SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
 #define SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
 
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -16,8 +20,13 @@
 namespace syd::supervise {
 
 class DescriptorAnswers;
+class ReceiveGate;
 class WaitingOpens;
 class Supervisor;
+
+// The threads that decide calls under user notification: one per CPU
+// syd may run on, up to four (the loop's among them).
+int DecidingThreads();
 
 class UserNotifBackend : public Backend {
  public:
@@ -27,7 +36,6 @@ class UserNotifBackend : public Backend {
 
   std::string_view name() const override { return "user notification"; }
   int Supervise(pid_t child) override;
-  bool CallWaits() const override;
   // User notification does not pass the filter's return data on.
   uint32_t ChainPosition(pid_t) const override { return 0; }
   // Never asked: a run with exit hooks takes ptrace.
@@ -41,14 +49,19 @@ class UserNotifBackend : public Backend {
   bool InGroupStop(pid_t pid) const override;
   // An error when the answer could not be given: the run ends.
   absl::Status OnCall(const seccomp_notif& req);
+  // A deciding thread other than the loop's: takes calls until `stop_fd`
+  // is readable or the listener has no more callers.
+  void DecideAside(int stop_fd);
 
   Supervisor& s_;
   ListenerChannel channel_;
-  // While Supervise runs: the listener, and the call being decided.
+  // While Supervise runs.
   Listener* listener_ = nullptr;
   DescriptorAnswers* answers_ = nullptr;
-  WaitingOpens* waiting_ = nullptr;  // while Supervise runs
-  uint64_t call_id_ = 0;
+  WaitingOpens* waiting_ = nullptr;
+  ReceiveGate* gate_ = nullptr;
+  // A thread other than the loop's could not answer: the run ended.
+  std::atomic<bool> failed_aside_ = false;
 };
 
 }  // namespace syd::supervise

@@ -14,10 +14,19 @@ namespace {
 // Threads that have gone leave their pidfds behind: a bound, not a sweep.
 constexpr size_t kKeptPidfds = 64;
 
+// Copies kept at once, by all of syd's deciding threads: a thread that
+// finds no room takes its copy again when it acts.
+constexpr size_t kKeptCopies = 16;
+
+pid_t ThisThread() {
+  static thread_local const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return tid;
+}
+
 }  // namespace
 
 DescriptorCopies::~DescriptorCopies() {
-  DropKept();
+  for (const Kept& k : kept_) close(k.copy);
   for (const auto& [_, pidfd] : pidfds_) close(pidfd);
 }
 
@@ -49,6 +58,7 @@ int DescriptorCopies::PidfdOf(pid_t tid, bool fresh) {
 }
 
 int DescriptorCopies::Copy(pid_t tid, int fd) {
+  std::lock_guard<std::mutex> lock(mu_);
   // A pidfd kept from an earlier call is of that call's thread: if it has
   // gone (ESRCH, and its tid may be another thread's now), a pidfd of
   // this one, tried once.
@@ -66,22 +76,22 @@ int DescriptorCopies::Copy(pid_t tid, int fd) {
 
 void DescriptorCopies::Keep(pid_t tid, int fd, int copy,
                             const std::string& name) {
-  for (Kept& k : kept_) {
-    if (k.copy >= 0) continue;
-    k.tid = tid;
-    k.fd = fd;
-    k.copy = copy;
-    k.name = name;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (kept_.size() >= kKeptCopies) {
+    close(copy);  // no room: the call takes a copy of its own
     return;
   }
-  close(copy);  // no room: the call takes a copy of its own
+  kept_.push_back(Kept{ThisThread(), tid, fd, copy, name});
 }
 
 int DescriptorCopies::TakeKept(pid_t tid, int fd, const std::string& name) {
-  for (Kept& k : kept_) {
-    if (k.copy >= 0 && k.tid == tid && k.fd == fd && k.name == name) {
-      const int copy = k.copy;
-      k.copy = -1;
+  std::lock_guard<std::mutex> lock(mu_);
+  const pid_t decider = ThisThread();
+  for (auto it = kept_.begin(); it != kept_.end(); ++it) {
+    if (it->decider == decider && it->tid == tid && it->fd == fd &&
+        it->name == name) {
+      const int copy = it->copy;
+      kept_.erase(it);
       return copy;
     }
   }
@@ -89,11 +99,13 @@ int DescriptorCopies::TakeKept(pid_t tid, int fd, const std::string& name) {
 }
 
 void DescriptorCopies::DropKept() {
-  for (Kept& k : kept_) {
-    if (k.copy < 0) continue;
+  std::lock_guard<std::mutex> lock(mu_);
+  const pid_t decider = ThisThread();
+  std::erase_if(kept_, [decider](const Kept& k) {
+    if (k.decider != decider) return false;
     close(k.copy);
-    k.copy = -1;
-  }
+    return true;
+  });
 }
 
 }  // namespace syd::tracee

@@ -12,10 +12,13 @@
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -193,6 +196,85 @@ static void* open_many(void* p) {
     if (fd >= 0) close(fd);
   }
   return NULL;
+}
+
+// stalled-read DIR N: a thread opens a name on a page that never arrives
+// (userfaultfd): whoever reads the name waits for it, syd deciding that
+// open among them. Once syd waits, the leader creates N files in DIR,
+// each a call syd decides. Prints "made N while one read stalled" when
+// all were made, or after 5 s "stalled after K" when the rest waited for
+// the stalled one; then the page arrives (zeros: the empty name, ENOENT)
+// and the stalled open ends.
+static void* open_stalled(void* page) {
+  const int fd = open((const char*)page, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) close(fd);
+  return NULL;
+}
+// The creates made so far, as -2 - K while they go on; K once done.
+static atomic_int stalled_made = -1;
+struct stalled_page {
+  int uffd;
+  char* page;
+  long size;
+};
+// The page arrives: zeros.
+static int release_page(const struct stalled_page* p) {
+  struct uffdio_zeropage zero = {
+      .range = {(unsigned long)p->page, (unsigned long)p->size}};
+  return ioctl(p->uffd, UFFDIO_ZEROPAGE, &zero) == 0 || errno == EEXIST ? 0
+                                                                        : -1;
+}
+static void* release_stalled_late(void* arg) {
+  // Every 10 ms for 5 s: the creates are done, or they waited.
+  for (int i = 0; i < 500 && atomic_load(&stalled_made) < 0; ++i) usleep(10000);
+  if (atomic_load(&stalled_made) >= 0) return NULL;
+  printf("stalled after %d\n", -2 - atomic_load(&stalled_made));
+  release_page(arg);
+  return (void*)1;
+}
+static int stalled_read(const char* dir, int n) {
+  struct stalled_page p = {(int)syscall(SYS_userfaultfd, O_CLOEXEC), NULL,
+                           sysconf(_SC_PAGESIZE)};
+  if (p.uffd < 0) return report(-1);
+  struct uffdio_api api = {.api = UFFD_API};
+  p.page = mmap(NULL, (size_t)p.size, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct uffdio_register reg = {
+      .range = {(unsigned long)p.page, (unsigned long)p.size},
+      .mode = UFFDIO_REGISTER_MODE_MISSING};
+  if (ioctl(p.uffd, UFFDIO_API, &api) != 0 || p.page == MAP_FAILED ||
+      ioctl(p.uffd, UFFDIO_REGISTER, &reg) != 0)
+    return report(-1);
+  pthread_t opener, watchdog;
+  if (pthread_create(&opener, NULL, open_stalled, p.page) != 0) return 1;
+  // The fault is reported once something reads the page: syd, for the
+  // open it decides.
+  struct pollfd fault = {p.uffd, POLLIN, 0};
+  struct uffd_msg msg;
+  if (poll(&fault, 1, 5000) != 1 || read(p.uffd, &msg, sizeof msg) <= 0) {
+    printf("nothing read the page\n");
+    release_page(&p);
+    pthread_join(opener, NULL);
+    return 1;
+  }
+  atomic_store(&stalled_made, -2);
+  if (pthread_create(&watchdog, NULL, release_stalled_late, &p) != 0) return 1;
+  int made = 0;
+  for (int i = 0; i < n; ++i) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/made.%d", dir, i);
+    const int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) break;
+    close(fd);
+    atomic_store(&stalled_made, -2 - ++made);
+  }
+  void* late = NULL;
+  atomic_store(&stalled_made, made);
+  pthread_join(watchdog, &late);
+  if (!late) printf("made %d while one read stalled\n", made);
+  const int released = release_page(&p);
+  pthread_join(opener, NULL);
+  return made == n && !late && released == 0 ? 0 : 1;
 }
 
 static void* exec_thread(void* p) {
@@ -1683,6 +1765,7 @@ int main(int argc, char** argv) {
   }
   const char* a = argc > 2 ? argv[2] : "";
   const char* b = argc > 3 ? argv[3] : "";
+  if (!strcmp(op, "stalled-read")) return stalled_read(a, atoi(b));
   if (!strcmp(op, "write")) return report(write_file(a));
   if (!strcmp(op, "read")) return report(open(a, O_RDONLY));
   if (!strcmp(op, "append")) {  // append PATH: one byte at its end

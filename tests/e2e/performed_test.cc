@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -483,6 +484,44 @@ TEST_CASE("opens from many threads at once each get their own file") {
   if (PerformsOpens()) {
     CHECK(NumberAfter(r.err, "calls performed by syd (") > 0);
   }
+}
+
+// Whether syd decides calls on more than one thread here: under user
+// notification, with more than one CPU. Under ptrace one thread traces
+// the whole sandbox.
+bool DecidesInParallel() {
+  cpu_set_t cpus;
+  return PerformsOpens() && sched_getaffinity(0, sizeof cpus, &cpus) == 0 &&
+         CPU_COUNT(&cpus) > 1;
+}
+
+TEST_CASE("a call whose read stalls syd does not hold the sandbox's others" *
+          doctest::skip(!DecidesInParallel() || geteuid() != 0)) {
+  // A name on a page that never arrives (userfaultfd, which the baseline
+  // refuses for this reason, reopened here) stalls the thread of syd that
+  // reads it. The other calls are decided on syd's other threads; with
+  // one deciding thread the helper's creates would wait until its
+  // watchdog let the page arrive, 5 s on, and it would say so.
+  const std::string root = testing::MakeTempDir();
+  const std::string dir = root + "/w";
+  REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+  const std::string policy = Policy(root,
+                                    "baseline/allow+userfaultfd\n"
+                                    "sys/trace+%file_wr:allow:arg_=*\"" +
+                                        dir +
+                                        "/***\"\n"
+                                        "sys/trace+%file_wr:fault=EPERM\n"
+                                        "sys/trace+openat:allow\n");
+  const RunResult r = Syd(policy, {kHelper, "stalled-read", dir, "20"});
+  CAPTURE(r.err);
+  CHECK(r.out == "made 20 while one read stalled\n");
+  CHECK(r.exit_code == 0);
+  CHECK(testing::Entries(dir) == 20);
+  for (int i = 0; i < 20; ++i)
+    CHECK(Exists(dir + "/made." + std::to_string(i)));
+  CHECK(r.err.find("threads decided calls") != std::string::npos);
+  // The creates were syd's to perform, not continued.
+  CHECK(CallsPerformed(r.err) >= 20);
 }
 
 TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
