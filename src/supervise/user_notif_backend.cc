@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -61,12 +62,16 @@ int UserNotifBackend::Supervise(pid_t child) {
   const int deciders = stop_aside >= 0 ? DecidingThreads() : 1;
   ReceiveGate gate(listener, deciders > 1);
   gate_ = &gate;
-  s_.deciding_threads_ = deciders;
   std::vector<std::thread> aside;
   for (int i = 1; i < deciders; ++i) {
-    aside.push_back(StartThreadHoldingSignals(
-        [this, stop_aside] { DecideAside(stop_aside); }));
+    try {
+      aside.push_back(StartThreadHoldingSignals(
+          [this, stop_aside] { DecideAside(stop_aside); }));
+    } catch (const std::system_error&) {
+      break;  // fewer threads decide: no less is judged
+    }
   }
+  s_.deciding_threads_ = static_cast<int>(aside.size()) + 1;
   // The signals syd catches are held but while syd waits on the
   // listener: a child that exits between the reaping and the wait is not
   // missed, and no handler interrupts a call syd makes while it decides
