@@ -2,13 +2,19 @@
 
 #include <signal.h>
 
+#include "src/base/thread_holding_signals.h"
+
 namespace syd::supervise {
 
 Deadline::Deadline(std::chrono::milliseconds timeout,
                    std::chrono::milliseconds grace,
                    std::function<void(int sig)> signal)
     : signal_(std::move(signal)),
-      thread_([this, timeout, grace] { Wait(timeout, grace); }) {}
+      // Holding the signals syd catches: a SIGCHLD taken here would not
+      // wake the loop (found by ThreadSanitizer: the handler ran on this
+      // thread).
+      thread_(StartThreadHoldingSignals(
+          [this, timeout, grace] { Wait(timeout, grace); })) {}
 
 void Deadline::Cancel() {
   {

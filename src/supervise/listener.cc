@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -246,6 +247,9 @@ absl::Status Listener::Return(uint64_t id, int64_t ret) {
 }
 
 absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+    return ReturnFifo(id, fd, cloexec);
   seccomp_notif_addfd add{};
   add.id = id;
   add.flags = SECCOMP_ADDFD_FLAG_SEND;
@@ -283,6 +287,34 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   if (error == EMFILE || error == ENOMEM) return Return(id, -error);
   errno = error;
   return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
+}
+
+absl::Status Listener::ReturnFifo(uint64_t id, int fd, bool cloexec) {
+  seccomp_notif_addfd add{};
+  add.id = id;
+  add.srcfd = static_cast<uint32_t>(fd);
+  add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+  // Without SEND the caller installs the descriptor and waits on: an
+  // interrupted request is withdrawn or done, never done twice.
+  int installed;
+  while ((installed = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
+         errno == EINTR) {
+  }
+  if (installed < 0) {
+    const int error = errno;
+    if (error == ENOENT) return absl::OkStatus();  // the call has gone
+    if (error == EMFILE || error == ENOMEM) return Return(id, -error);
+    errno = error;
+    return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
+  }
+  // syd's end goes before the caller runs on: /dev/null in its place, so
+  // that the number stays syd's until its owner closes it.
+  const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null >= 0) {
+    dup3(null, fd, O_CLOEXEC);
+    close(null);
+  }
+  return Return(id, installed);
 }
 
 bool Listener::AnotherWaits() const {

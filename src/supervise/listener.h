@@ -113,6 +113,14 @@ class Listener {
   bool AnotherWaits() const;
 
  private:
+  // A FIFO's ends are counted by the kernel: syd's copy, held past the
+  // answer until its owner closes it, would be one more reader or writer
+  // for a moment, which the caller's next calls see (its writer's open,
+  // decided on another thread, finds syd's reader and goes on; its write
+  // then fails with EPIPE once syd has closed it). So a FIFO is added
+  // without the answer, syd's copy of it is dropped (`fd` then names
+  // /dev/null), and then the call is answered with the number.
+  absl::Status ReturnFifo(uint64_t id, int fd, bool cloexec);
   absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;
