@@ -247,12 +247,17 @@ absl::Status Listener::Return(uint64_t id, int64_t ret) {
 }
 
 absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
+  // A FIFO's readers and writers are counted: syd's copy, held until its
+  // owner closes it after the answer, would be one more for a moment,
+  // which the caller, running on, can meet (its writer's open, decided on
+  // another thread, finds syd's reader and goes on; its write then fails
+  // with EPIPE once syd has closed it). A FIFO is added without SEND,
+  // syd's copy dropped, and then the call answered with the number.
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
-    return ReturnFifo(id, fd, cloexec);
+  const bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
   seccomp_notif_addfd add{};
   add.id = id;
-  add.flags = SECCOMP_ADDFD_FLAG_SEND;
+  add.flags = fifo ? 0 : SECCOMP_ADDFD_FLAG_SEND;
   add.srcfd = static_cast<uint32_t>(fd);
   add.newfd_flags = cloexec ? O_CLOEXEC : 0;
   // The caller installs the descriptor while syd waits, and no signal may
@@ -263,12 +268,24 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   // build ended the sandbox). Both threads that answer hold the signals
   // syd catches (CaughtSignals): they wait until the answer is in. Only a
   // stop (SIGSTOP, not blockable) or a freeze can still interrupt it.
+  // Without SEND an interrupted request is withdrawn or done, never done
+  // twice.
   int rc;
   while ((rc = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
          errno == EINTR) {
   }
   const int error = errno;
-  if (rc >= 0) return absl::OkStatus();
+  if (rc >= 0 && !fifo) return absl::OkStatus();
+  if (rc >= 0) {
+    // syd's end goes before the caller runs on: /dev/null in its place,
+    // so that the number stays syd's until its owner closes it.
+    const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+      dup3(null, fd, O_CLOEXEC);
+      close(null);
+    }
+    return Return(id, rc);
+  }
   // ENOENT: the call has gone.
   if (error == ENOENT) return absl::OkStatus();
   // EINPROGRESS: this request was taken as the answer and then withdrawn.
@@ -287,34 +304,6 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   if (error == EMFILE || error == ENOMEM) return Return(id, -error);
   errno = error;
   return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
-}
-
-absl::Status Listener::ReturnFifo(uint64_t id, int fd, bool cloexec) {
-  seccomp_notif_addfd add{};
-  add.id = id;
-  add.srcfd = static_cast<uint32_t>(fd);
-  add.newfd_flags = cloexec ? O_CLOEXEC : 0;
-  // Without SEND the caller installs the descriptor and waits on: an
-  // interrupted request is withdrawn or done, never done twice.
-  int installed;
-  while ((installed = ioctl(fd_, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 &&
-         errno == EINTR) {
-  }
-  if (installed < 0) {
-    const int error = errno;
-    if (error == ENOENT) return absl::OkStatus();  // the call has gone
-    if (error == EMFILE || error == ENOMEM) return Return(id, -error);
-    errno = error;
-    return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
-  }
-  // syd's end goes before the caller runs on: /dev/null in its place, so
-  // that the number stays syd's until its owner closes it.
-  const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null >= 0) {
-    dup3(null, fd, O_CLOEXEC);
-    close(null);
-  }
-  return Return(id, installed);
 }
 
 bool Listener::AnotherWaits() const {

@@ -107,20 +107,13 @@ class Listener {
   // table, at its lowest free number, close-on-exec when `cloexec`; where
   // the caller's table cannot take it, with the kernel's error (EMFILE).
   // As Continue. The calling thread holds the signals syd catches
-  // (CaughtSignals in signals.h): a handler would interrupt the wait.
+  // (CaughtSignals in signals.h): a handler would interrupt the wait. A
+  // FIFO's `fd` names /dev/null after (its owner still closes it).
   absl::Status ReturnDescriptor(uint64_t id, int fd, bool cloexec);
   // Whether another stopped call is there to be received now.
   bool AnotherWaits() const;
 
  private:
-  // A FIFO's ends are counted by the kernel: syd's copy, held past the
-  // answer until its owner closes it, would be one more reader or writer
-  // for a moment, which the caller's next calls see (its writer's open,
-  // decided on another thread, finds syd's reader and goes on; its write
-  // then fails with EPIPE once syd has closed it). So a FIFO is added
-  // without the answer, syd's copy of it is dropped (`fd` then names
-  // /dev/null), and then the call is answered with the number.
-  absl::Status ReturnFifo(uint64_t id, int fd, bool cloexec);
   absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;

@@ -127,14 +127,8 @@ int UserNotifBackend::Supervise(pid_t child) {
       }
     }
     if (fds.revents & POLLIN) {
-      absl::StatusOr<std::optional<seccomp_notif>> req = gate.Take();
-      absl::Status answered = req.status();
-      if (req.ok() && *req) {
-        answered = OnCall(**req);
-        gate.Done();
-      }
-      if (!answered.ok()) {
-        s_.EndSandbox(std::string(answered.message()));
+      if (absl::StatusOr<bool> answered = AnswerNext(); !answered.ok()) {
+        s_.EndSandbox(std::string(answered.status().message()));
         ended = true;
       }
       continue;
@@ -190,18 +184,24 @@ void UserNotifBackend::DecideAside(int stop_fd) {
     // run.
     if ((polled[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) break;
     if ((polled[0].revents & POLLIN) == 0) continue;
-    absl::StatusOr<std::optional<seccomp_notif>> req = gate_->Take();
-    absl::Status answered = req.status();
-    if (req.ok() && *req) {
-      answered = OnCall(**req);
-      gate_->Done();
-      ++s_.decided_aside_;
-    }
+    const absl::StatusOr<bool> answered = AnswerNext();
     if (!answered.ok()) {
       failed_aside_ = true;
-      s_.EndSandbox(std::string(answered.message()));
+      s_.EndSandbox(std::string(answered.status().message()));
+    } else if (*answered) {
+      ++s_.decided_aside_;
     }
   }
+}
+
+absl::StatusOr<bool> UserNotifBackend::AnswerNext() {
+  absl::StatusOr<std::optional<seccomp_notif>> req = gate_->Take();
+  if (!req.ok()) return req.status();
+  if (!*req) return false;
+  const absl::Status answered = OnCall(**req);
+  gate_->Done();
+  if (!answered.ok()) return answered;
+  return true;
 }
 
 absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {

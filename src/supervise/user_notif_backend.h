@@ -49,6 +49,9 @@ class UserNotifBackend : public Backend {
   bool InGroupStop(pid_t pid) const override;
   // An error when the answer could not be given: the run ends.
   absl::Status OnCall(const seccomp_notif& req);
+  // Takes the next call through the gate, where it is still there, and
+  // answers it (OnCall): whether one was taken, or OnCall's error.
+  absl::StatusOr<bool> AnswerNext();
   // A deciding thread other than the loop's: takes calls until `stop_fd`
   // is readable or the listener has no more callers.
   void DecideAside(int stop_fd);

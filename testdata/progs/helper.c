@@ -210,8 +210,9 @@ static void* open_stalled(void* page) {
   if (fd >= 0) close(fd);
   return NULL;
 }
-// The creates made so far, as -2 - K while they go on; K once done.
-static atomic_int stalled_made = -1;
+// The creates made so far, and whether the leader is done with them.
+static atomic_int stalled_made;
+static atomic_bool stalled_done;
 struct stalled_page {
   int uffd;
   char* page;
@@ -226,9 +227,9 @@ static int release_page(const struct stalled_page* p) {
 }
 static void* release_stalled_late(void* arg) {
   // Every 10 ms for 5 s: the creates are done, or they waited.
-  for (int i = 0; i < 500 && atomic_load(&stalled_made) < 0; ++i) usleep(10000);
-  if (atomic_load(&stalled_made) >= 0) return NULL;
-  printf("stalled after %d\n", -2 - atomic_load(&stalled_made));
+  for (int i = 0; i < 500 && !atomic_load(&stalled_done); ++i) usleep(10000);
+  if (atomic_load(&stalled_done)) return NULL;
+  printf("stalled after %d\n", atomic_load(&stalled_made));
   release_page(arg);
   return (void*)1;
 }
@@ -257,7 +258,6 @@ static int stalled_read(const char* dir, int n) {
     pthread_join(opener, NULL);
     return 1;
   }
-  atomic_store(&stalled_made, -2);
   if (pthread_create(&watchdog, NULL, release_stalled_late, &p) != 0) return 1;
   int made = 0;
   for (int i = 0; i < n; ++i) {
@@ -266,10 +266,10 @@ static int stalled_read(const char* dir, int n) {
     const int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) break;
     close(fd);
-    atomic_store(&stalled_made, -2 - ++made);
+    atomic_store(&stalled_made, ++made);
   }
   void* late = NULL;
-  atomic_store(&stalled_made, made);
+  atomic_store(&stalled_done, 1);
   pthread_join(watchdog, &late);
   if (!late) printf("made %d while one read stalled\n", made);
   const int released = release_page(&p);
