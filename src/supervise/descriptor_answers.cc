@@ -26,10 +26,10 @@ DescriptorAnswers::~DescriptorAnswers() {
   if (failed_fd_ >= 0) close(failed_fd_);
 }
 
-void DescriptorAnswers::Hand(uint64_t id, int fd, bool cloexec) {
+void DescriptorAnswers::Hand(uint64_t id, int fd, uint64_t flags) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({id, fd, cloexec});
+    queue_.push_back({id, fd, flags});
   }
   wake_.notify_one();
 }
@@ -37,7 +37,7 @@ void DescriptorAnswers::Hand(uint64_t id, int fd, bool cloexec) {
 void DescriptorAnswers::HandError(uint64_t id, int64_t error) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back({id, -1, false, error});
+    queue_.push_back({id, -1, 0, error});
   }
   wake_.notify_one();
 }
@@ -66,8 +66,7 @@ void DescriptorAnswers::Run() {
     lock.unlock();
     absl::Status st = a.fd < 0
                           ? listener_.Return(a.id, a.error)
-                          : listener_.ReturnDescriptor(a.id, a.fd, a.cloexec);
-    if (a.fd >= 0) close(a.fd);
+                          : listener_.ReturnDescriptor(a.id, a.fd, a.flags);
     lock.lock();
     answering_ = false;
     answered_.notify_all();

@@ -27,9 +27,9 @@ class DescriptorAnswers {
   DescriptorAnswers(const DescriptorAnswers&) = delete;
   DescriptorAnswers& operator=(const DescriptorAnswers&) = delete;
 
-  // Answers call `id` with a copy of syd's descriptor `fd`, which this
-  // takes and closes once the caller has it.
-  void Hand(uint64_t id, int fd, bool cloexec);
+  // Answers call `id` with a copy of syd's descriptor `fd`, opened with
+  // `flags`, which this takes and closes once the caller has it.
+  void Hand(uint64_t id, int fd, uint64_t flags);
   // Answers call `id` with -errno `error` (an open that waited, and
   // failed).
   void HandError(uint64_t id, int64_t error);
@@ -47,7 +47,7 @@ class DescriptorAnswers {
   struct Answer {
     uint64_t id;
     int fd;  // -1: answer `error`
-    bool cloexec;
+    uint64_t flags;
     int64_t error = 0;
   };
   void Run();

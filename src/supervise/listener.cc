@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 #include "src/base/descriptor_passing.h"
@@ -246,20 +248,34 @@ absl::Status Listener::Return(uint64_t id, int64_t ret) {
   return Send(resp);
 }
 
-absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
-  // A FIFO's readers and writers are counted: syd's copy, held until its
-  // owner closes it after the answer, would be one more for a moment,
-  // which the caller, running on, can meet (its writer's open, decided on
-  // another thread, finds syd's reader and goes on; its write then fails
-  // with EPIPE once syd has closed it). A FIFO is added without SEND,
-  // syd's copy dropped, and then the call answered with the number.
-  struct stat st;
-  const bool fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, uint64_t flags) {
+  // Some files count who holds them open: a FIFO its readers and
+  // writers, a regular file its writers. syd's copy, held until syd
+  // closes it after the answer, would be one more for a moment, which the
+  // caller, running on, can meet: a FIFO's writer, decided on another
+  // thread, finds syd's reader and goes on, and its write then fails with
+  // EPIPE; a file written, closed and run at once fails to run with
+  // ETXTBSY (16% of such runs in two processes at once, 2026-12-03).
+  // Such a file is added without SEND, syd's copy closed, and then the
+  // call answered with the number: one more ioctl, and the caller woken
+  // twice (17 us an open on this VM). A regular file that no one may run
+  // yet is handed over at once: the call that gives it an execute bit
+  // waits for syd's copy to be closed (WaitWritersClosed).
+  struct stat st {};
+  const bool writes = (flags & O_ACCMODE) != O_RDONLY;
+  const bool file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && writes;
+  const bool runnable = (st.st_mode & 0111) != 0;
+  const bool counted = (file && runnable) || S_ISFIFO(st.st_mode);
+  const bool writer = file && !runnable;
+  if (writer) {
+    std::lock_guard<std::mutex> lock(writers_mu_);
+    ++writers_;
+  }
   seccomp_notif_addfd add{};
   add.id = id;
-  add.flags = fifo ? 0 : SECCOMP_ADDFD_FLAG_SEND;
+  add.flags = counted ? 0 : SECCOMP_ADDFD_FLAG_SEND;
   add.srcfd = static_cast<uint32_t>(fd);
-  add.newfd_flags = cloexec ? O_CLOEXEC : 0;
+  add.newfd_flags = (flags & O_CLOEXEC) != 0 ? O_CLOEXEC : 0;
   // The caller installs the descriptor while syd waits, and no signal may
   // end that wait: with SEND the kernel takes the request as the answer
   // before it is carried out, and one interrupted before the caller
@@ -275,17 +291,12 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
          errno == EINTR) {
   }
   const int error = errno;
-  if (rc >= 0 && !fifo) return absl::OkStatus();
-  if (rc >= 0) {
-    // syd's end goes before the caller runs on: /dev/null in its place,
-    // so that the number stays syd's until its owner closes it.
-    const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null >= 0) {
-      dup3(null, fd, O_CLOEXEC);
-      close(null);
-    }
-    return Return(id, rc);
+  close(fd);
+  if (writer) {
+    std::lock_guard<std::mutex> lock(writers_mu_);
+    if (--writers_ == 0) writers_closed_.notify_all();
   }
+  if (rc >= 0) return counted ? Return(id, rc) : absl::OkStatus();
   // ENOENT: the call has gone.
   if (error == ENOENT) return absl::OkStatus();
   // EINPROGRESS: this request was taken as the answer and then withdrawn.
@@ -304,6 +315,12 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, bool cloexec) {
   if (error == EMFILE || error == ENOMEM) return Return(id, -error);
   errno = error;
   return Errno("SECCOMP_IOCTL_NOTIF_ADDFD");
+}
+
+void Listener::WaitWritersClosed() {
+  std::unique_lock<std::mutex> lock(writers_mu_);
+  writers_closed_.wait_for(lock, std::chrono::seconds(1),
+                           [this] { return writers_ == 0; });
 }
 
 bool Listener::AnotherWaits() const {

@@ -8,7 +8,9 @@
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,13 +105,17 @@ class Listener {
   absl::Status Continue(uint64_t id);
   // Skips the call; it returns `ret`, a value or -errno. As Continue.
   absl::Status Return(uint64_t id, int64_t ret);
-  // Answers the call with a copy of syd's descriptor `fd` in the caller's
-  // table, at its lowest free number, close-on-exec when `cloexec`; where
-  // the caller's table cannot take it, with the kernel's error (EMFILE).
-  // As Continue. The calling thread holds the signals syd catches
-  // (CaughtSignals in signals.h): a handler would interrupt the wait. A
-  // FIFO's `fd` names /dev/null after (its owner still closes it).
-  absl::Status ReturnDescriptor(uint64_t id, int fd, bool cloexec);
+  // Answers the call with syd's descriptor `fd`, opened with `flags`,
+  // which this takes and closes: a copy of it in the caller's table, at
+  // its lowest free number, close-on-exec as `flags` say; where the
+  // caller's table cannot take it, with the kernel's error (EMFILE). As
+  // Continue. The calling thread holds the signals syd catches
+  // (CaughtSignals in signals.h): a handler would interrupt the wait.
+  absl::Status ReturnDescriptor(uint64_t id, int fd, uint64_t flags);
+  // Returns once no file without an execute bit that syd handed over for
+  // writing is still open in syd, or after a second: a call that gives
+  // one an execute bit waits for it, and the file can then be run.
+  void WaitWritersClosed();
   // Whether another stopped call is there to be received now.
   bool AnotherWaits() const;
 
@@ -117,6 +123,9 @@ class Listener {
   absl::Status Send(const seccomp_notif_resp& resp);
 
   int fd_;
+  std::mutex writers_mu_;
+  std::condition_variable writers_closed_;
+  int writers_ = 0;       // guarded by writers_mu_; see WaitWritersClosed
   size_t req_size_ = 0;   // the kernel's struct may be larger than ours
   size_t resp_size_ = 0;  // and so may its answer
 };

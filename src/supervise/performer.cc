@@ -1113,7 +1113,7 @@ Performed Performer::OpenFile(
       return LeftToKernel();
     return Performed::Answer(-errno);
   }
-  Performed out = Performed::Descriptor(fd, (flags & O_CLOEXEC) != 0);
+  Performed out = Performed::Descriptor(fd, flags);
   // Something else was put there since the lstat: the kernel's to open.
   struct stat st;
   if (fstat(fd, &st) != 0 || !syd_opens(st) || IsProcfs(st.st_dev, fd, path)) {
@@ -1143,8 +1143,8 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
   const std::string link =
       StrCat(OwnProc(tid, c.thread_self), "/fd/", c.own_fd);
   const int pin = open(link.c_str(), O_PATH | O_CLOEXEC);
-  if (pin < 0) return Performed::Answer(-errno);  // ENOENT: not open
-  const Performed owner = Performed::Descriptor(pin, false);  // closes it
+  if (pin < 0) return Performed::Answer(-errno);          // ENOENT: not open
+  const Performed owner = Performed::Descriptor(pin, 0);  // closes it
   const std::string through = StrCat("/proc/thread-self/fd/", pin);
   struct stat st;
   const std::optional<std::string> name = tracee::ReadLink(through);
@@ -1163,7 +1163,7 @@ Performed Performer::ReopenDescriptor(pid_t tid, const CallToPerform& c) {
            static_cast<int>(c.flags) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
            static_cast<mode_t>(c.mode));
   if (fd < 0) return Performed::Answer(-errno);
-  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+  return Performed::Descriptor(fd, c.flags);
 }
 
 namespace {
@@ -1194,7 +1194,7 @@ Performed Performer::OpenOwnProcName(pid_t tid, const CallToPerform& c) {
   const int fd = OpenOwnProc(tid, c, c.flags | O_NONBLOCK | O_NOCTTY, c.mode);
   if (fd == -ELOOP) return LeftToKernel();
   if (fd < 0) return Performed::Answer(fd);
-  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+  return Performed::Descriptor(fd, c.flags);
 }
 
 Performed Performer::Open(pid_t tid, const CallToPerform& c) {
@@ -1299,7 +1299,7 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
     }
     return Performed::Answer(-EACCES);
   }
-  const Performed owner = Performed::Descriptor(held, false);  // closes it
+  const Performed owner = Performed::Descriptor(held, 0);  // closes it
   // Through a magic link: O_NOFOLLOW would refuse it; O_CREAT and
   // O_TRUNC do nothing to a device.
   const uint64_t kept = c.flags & ~uint64_t{O_CREAT | O_TRUNC | O_NOFOLLOW};
@@ -1307,7 +1307,7 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
       open(StrCat("/proc/thread-self/fd/", held).c_str(),
            static_cast<int>(kept) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return Performed::Answer(-errno);
-  return Performed::Descriptor(fd, (c.flags & O_CLOEXEC) != 0);
+  return Performed::Descriptor(fd, c.flags);
 }
 
 Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
@@ -1343,7 +1343,7 @@ Performed Performer::ChangeMetadata(pid_t tid, const CallToPerform& c,
     ++performed_;
     return Performed::Answer(own ? fd : -errno);
   }
-  const Performed owner = Performed::Descriptor(fd, false);  // closes it
+  const Performed owner = Performed::Descriptor(fd, 0);  // closes it
   struct stat st;
   if (fstat(fd, &st) != 0 || (!own && IsProcfs(st.st_dev, fd, c.path)))
     return LeftToKernel();

@@ -91,16 +91,17 @@ class Performed {
   static Performed Answer(int64_t ret) {
     return Performed(Kind::kAnswer, ret, -1);
   }
-  static Performed Descriptor(int fd, bool cloexec) {
+  // `flags`: the open's, which say how the caller holds it (O_CLOEXEC,
+  // the access mode).
+  static Performed Descriptor(int fd, uint64_t flags) {
     Performed p(Kind::kDescriptor, 0, fd);
-    p.cloexec_ = cloexec;
+    p.flags_ = flags;
     return p;
   }
   static Performed Waits(int pin, uint64_t flags,
                          const tracee::Credentials& own,
                          const tracee::Credentials& caller) {
     Performed p(Kind::kWaits, 0, pin);
-    p.cloexec_ = (flags & O_CLOEXEC) != 0;
     p.flags_ = flags;
     p.own_ = own;
     p.caller_ = caller;
@@ -110,7 +111,6 @@ class Performed {
       : kind_(o.kind_),
         ret_(o.ret_),
         fd_(o.fd_),
-        cloexec_(o.cloexec_),
         flags_(o.flags_),
         own_(std::move(o.own_)),
         caller_(std::move(o.caller_)) {
@@ -126,7 +126,8 @@ class Performed {
   int fd() const { return fd_; }  // syd's: closed with this
   // The descriptor, no longer closed with this.
   int ReleaseFd() { return std::exchange(fd_, -1); }
-  bool cloexec() const { return cloexec_; }
+  // kDescriptor and kWaits: the open's flags.
+  uint64_t flags() const { return flags_; }
 
  private:
   friend int OpenWaiting(const Performed& p);
@@ -134,9 +135,8 @@ class Performed {
   Kind kind_;
   int64_t ret_;
   int fd_;
-  bool cloexec_ = false;
-  // kWaits: the call's flags, and syd's identity and the caller's.
   uint64_t flags_ = 0;
+  // kWaits: syd's identity and the caller's.
   tracee::Credentials own_;
   tracee::Credentials caller_;
 };

@@ -221,17 +221,23 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
   if (o->signal != 0) s_.Signal(pid, *o);
   if (!o->run) return listener_->Return(req.id, o->ret);
   if (o->perform) {
+    // A file written through a descriptor syd handed over may still be
+    // open in syd for a moment (Listener::ReturnDescriptor).
+    if (o->perform->kind == CallToPerform::Kind::kChmod &&
+        (o->perform->mode & 0111) != 0) {
+      listener_->WaitWritersClosed();
+    }
     Performed p = s_.performer_.Perform(pid, *o->perform, still_waits);
     switch (p.kind()) {
       case Performed::Kind::kDescriptor:
         // The caller takes it when next scheduled: where another call
         // waits, syd goes on to it meanwhile.
         if (listener_->AnotherWaits()) {
-          answers_->Hand(req.id, p.ReleaseFd(), p.cloexec());
+          answers_->Hand(req.id, p.ReleaseFd(), p.flags());
           ++s_.answered_aside_;
           return absl::OkStatus();
         }
-        return listener_->ReturnDescriptor(req.id, p.fd(), p.cloexec());
+        return listener_->ReturnDescriptor(req.id, p.ReleaseFd(), p.flags());
       case Performed::Kind::kAnswer:
         return listener_->Return(req.id, p.answer());
       case Performed::Kind::kWaits:

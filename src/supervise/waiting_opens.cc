@@ -93,7 +93,7 @@ void WaitingOpens::Wait(uint64_t id, const Performed& p, Waiter* self) {
   for (;;) {
     const int fd = OpenWaiting(p);
     if (fd >= 0) {
-      answers_.Hand(id, fd, p.cloexec());
+      answers_.Hand(id, fd, p.flags());
       break;
     }
     if (fd == -EINTR && !ending_ && listener_.Waiting(id)) continue;

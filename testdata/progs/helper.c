@@ -1294,6 +1294,50 @@ static int fifo_wait_probe(const char* dir) {
   return 0;
 }
 
+// write-and-run DIR N [chmod]: two processes, each N times: a copy of
+// /bin/true written to DIR, closed and run at once, as a build runs what
+// it just linked (chmod: written with no one's execute bit, which chmod
+// then gives it). Each prints "ran R, busy B, of N": B the runs that failed with
+// ETXTBSY (someone still held the file open for writing).
+static int write_and_run(const char* dir, int n, int then_chmod) {
+  static char image[1 << 20];
+  const int src = open("/bin/true", O_RDONLY | O_CLOEXEC);
+  const ssize_t size = src >= 0 ? read(src, image, sizeof image) : -1;
+  if (size <= 0) return report(-1);
+  close(src);
+  fflush(stdout);
+  const pid_t other = fork();
+  if (other < 0) return report(-1);
+  int ran = 0, busy = 0;
+  for (int i = 0; i < n; ++i) {
+    char name[4096];
+    snprintf(name, sizeof name, "%s/run-%d-%d", dir, other == 0, i);
+    const int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        then_chmod ? 0644 : 0755);
+    if (fd < 0) return report(-1);
+    const int written = write(fd, image, size) == size;
+    close(fd);
+    if (!written || (then_chmod && chmod(name, 0755) != 0)) return report(-1);
+    const pid_t child = fork();
+    if (child < 0) return report(-1);
+    if (child == 0) {
+      char* args[] = {name, NULL};
+      execv(name, args);
+      _exit(errno == ETXTBSY ? 100 : 101);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++ran;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 100) ++busy;
+    unlink(name);
+  }
+  printf("ran %d, busy %d, of %d\n", ran, busy, n);
+  if (other == 0) _exit(0);
+  int status = 0;
+  waitpid(other, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 // pty-probe: a pseudo-terminal opened as terminal programs open one: the
 // multiplexer, its slave without taking it (O_NOCTTY), a line written
 // through it; then a child that leads a new session opens the slave and
@@ -2319,6 +2363,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
   if (!strcmp(op, "pty-probe")) return pty_probe();
   if (!strcmp(op, "fifo-wait-probe")) return fifo_wait_probe(a);
+  if (!strcmp(op, "write-and-run")) return write_and_run(a, atoi(b), argc > 4 && !strcmp(argv[4], "chmod"));
   if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
   if (!strcmp(op, "same-ids")) {
     // same-ids DIR [UMASK|query|query-fork]: the identity calls a build
