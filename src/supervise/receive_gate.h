@@ -2,8 +2,7 @@
 // thread that polls the listener is woken for every call; the gate lets
 // one of them receive it, and only while it is still there: a thread in
 // SECCOMP_IOCTL_NOTIF_RECV for a call another took would wait for the
-// next call, and the loop's thread must stay free for signals. It also
-// holds every deciding thread but the loop's while syd stops itself.
+// next call. It also holds every deciding thread while syd stops itself.
 #ifndef SYD_SUPERVISE_RECEIVE_GATE_H_
 #define SYD_SUPERVISE_RECEIVE_GATE_H_
 

@@ -453,11 +453,16 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                       static_cast<unsigned long long>(waited_aside_),
                       static_cast<unsigned long long>(
                           performer_.identities_read())));
-    if (deciding_threads_ > 1) {
+    if (deciding_threads_ > 0) {
       Message(absl::StrFormat(
-          "%d threads decided calls, one per CPU; %llu calls were decided "
-          "by a thread other than the loop's",
-          deciding_threads_, static_cast<unsigned long long>(decided_aside_)));
+          "%d %s calls, one per CPU, apart from the one that handles "
+          "syd's signals",
+          deciding_threads_,
+          deciding_threads_ == 1 ? "thread decided" : "threads decided"));
+    } else if (deciding_threads_ == 0) {
+      Message(
+          "the thread that handles syd's signals decided calls: no other "
+          "could be started");
     }
     if (!options_.backend_fallback.empty())
       Message(

@@ -261,10 +261,10 @@ class Supervisor {
   // Opens of a FIFO that waited for its other end on a thread of their
   // own (WaitingOpens).
   std::atomic<uint64_t> waited_aside_ = 0;
-  // The threads that decide calls (user notification), and the calls
-  // decided by those other than the loop's.
-  int deciding_threads_ = 1;
-  std::atomic<uint64_t> decided_aside_ = 0;
+  // The threads that decide calls apart from the one that handles syd's
+  // signals (user notification): 0 where that one decides them, -1 under
+  // ptrace.
+  int deciding_threads_ = -1;
   std::string no_performing_;
   int sandbox_proc_fd_ = -1;
   std::string sandbox_proc_;

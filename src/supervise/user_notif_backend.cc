@@ -56,14 +56,17 @@ int UserNotifBackend::Supervise(pid_t child) {
   WaitingOpens fifo_waits(listener, answers);
   waiting_ = &fifo_waits;
   s_.performer_.WaitAside();
-  // The other deciding threads start before any call is performed: each
-  // takes an fs_struct of its own for the umasks it sets.
+  // The deciding threads start before any call is performed: each takes
+  // an fs_struct of its own for the umasks it sets. The loop's thread
+  // decides only where none could be started: a call whose read or open
+  // waits (a page that never arrives, a slow file system) then holds no
+  // signal of syd's (the command's end, a stop, SIGTERM, a dump request).
   const int stop_aside = eventfd(0, EFD_CLOEXEC);
-  const int deciders = stop_aside >= 0 ? DecidingThreads() : 1;
+  const int deciders = stop_aside >= 0 ? DecidingThreads() : 0;
   ReceiveGate gate(listener, deciders > 1);
   gate_ = &gate;
   std::vector<std::thread> aside;
-  for (int i = 1; i < deciders; ++i) {
+  for (int i = 0; i < deciders; ++i) {
     try {
       aside.push_back(StartThreadHoldingSignals(
           [this, stop_aside] { DecideAside(stop_aside); }));
@@ -71,7 +74,8 @@ int UserNotifBackend::Supervise(pid_t child) {
       break;  // fewer threads decide: no less is judged
     }
   }
-  s_.deciding_threads_ = static_cast<int>(aside.size()) + 1;
+  const bool loop_decides = aside.empty();
+  s_.deciding_threads_ = static_cast<int>(aside.size());
   // The signals syd catches are held but while syd waits on the
   // listener: a child that exits between the reaping and the wait is not
   // missed, and no handler interrupts a call syd makes while it decides
@@ -108,10 +112,12 @@ int UserNotifBackend::Supervise(pid_t child) {
       gate.Resume();
     }
     // Nothing says when the others have stopped: while a stop is due, syd
-    // looks again every 10 ms (and answers calls meanwhile).
+    // looks again every 10 ms. Where other threads decide, the listener
+    // wakes this one only when it fails or has no caller left.
     const timespec recheck{0, 10'000'000};
-    pollfd polled[2] = {{listener.fd(), POLLIN, 0},
-                        {answers.failed_fd(), POLLIN, 0}};
+    pollfd polled[2] = {
+        {listener.fd(), static_cast<short>(loop_decides ? POLLIN : 0), 0},
+        {answers.failed_fd(), POLLIN, 0}};
     pollfd& fds = polled[0];
     if (ppoll(polled, 2, StopRequested() ? &recheck : nullptr, &waiting) < 0) {
       if (errno != EINTR) break;
@@ -188,8 +194,6 @@ void UserNotifBackend::DecideAside(int stop_fd) {
     if (!answered.ok()) {
       failed_aside_ = true;
       s_.EndSandbox(std::string(answered.status().message()));
-    } else if (*answered) {
-      ++s_.decided_aside_;
     }
   }
 }

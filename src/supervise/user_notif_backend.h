@@ -1,9 +1,11 @@
 // The user-notification backend: nothing is traced; the calls the filter
 // returns SECCOMP_RET_USER_NOTIF for wait on syd's listener, and syd
 // answers each. syd is the sandbox's subreaper and reaps on SIGCHLD.
-// Calls are received, decided and answered on the loop's thread and on
-// one more per further CPU (DecidingThreads): while one thread waits on a
-// call (its memory, a slow file system, a driver), the others go on.
+// Calls are received, decided and answered on one thread per CPU
+// (DecidingThreads), not on the loop's, which handles syd's signals:
+// while one thread waits on a call (its memory, a slow file system, a
+// driver), the others go on, and syd still answers its signals when all
+// of them wait.
 #ifndef SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
 #define SYD_SUPERVISE_USER_NOTIF_BACKEND_H_
 
@@ -25,7 +27,7 @@ class WaitingOpens;
 class Supervisor;
 
 // The threads that decide calls under user notification: one per CPU
-// syd may run on, up to four (the loop's among them).
+// syd may run on, up to four, besides the loop's.
 int DecidingThreads();
 
 class UserNotifBackend : public Backend {
@@ -52,8 +54,8 @@ class UserNotifBackend : public Backend {
   // Takes the next call through the gate, where it is still there, and
   // answers it (OnCall): whether one was taken, or OnCall's error.
   absl::StatusOr<bool> AnswerNext();
-  // A deciding thread other than the loop's: takes calls until `stop_fd`
-  // is readable or the listener has no more callers.
+  // A deciding thread: takes calls until `stop_fd` is readable or the
+  // listener has no more callers.
   void DecideAside(int stop_fd);
 
   Supervisor& s_;
@@ -63,7 +65,7 @@ class UserNotifBackend : public Backend {
   DescriptorAnswers* answers_ = nullptr;
   WaitingOpens* waiting_ = nullptr;
   ReceiveGate* gate_ = nullptr;
-  // A thread other than the loop's could not answer: the run ended.
+  // A deciding thread could not answer: the run ended.
   std::atomic<bool> failed_aside_ = false;
 };
 

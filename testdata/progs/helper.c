@@ -233,19 +233,26 @@ static void* release_stalled_late(void* arg) {
   release_page(arg);
   return (void*)1;
 }
-static int stalled_read(const char* dir, int n) {
-  struct stalled_page p = {(int)syscall(SYS_userfaultfd, O_CLOEXEC), NULL,
-                           sysconf(_SC_PAGESIZE)};
-  if (p.uffd < 0) return report(-1);
+// `size` bytes of pages that arrive only when release_page says so: 0, or
+// -1 with errno.
+static int stall_pages(struct stalled_page* p, long size) {
+  p->size = size;
+  p->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+  if (p->uffd < 0) return -1;
   struct uffdio_api api = {.api = UFFD_API};
-  p.page = mmap(NULL, (size_t)p.size, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  p->page = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   struct uffdio_register reg = {
-      .range = {(unsigned long)p.page, (unsigned long)p.size},
+      .range = {(unsigned long)p->page, (unsigned long)size},
       .mode = UFFDIO_REGISTER_MODE_MISSING};
-  if (ioctl(p.uffd, UFFDIO_API, &api) != 0 || p.page == MAP_FAILED ||
-      ioctl(p.uffd, UFFDIO_REGISTER, &reg) != 0)
-    return report(-1);
+  if (ioctl(p->uffd, UFFDIO_API, &api) != 0 || p->page == MAP_FAILED ||
+      ioctl(p->uffd, UFFDIO_REGISTER, &reg) != 0)
+    return -1;
+  return 0;
+}
+static int stalled_read(const char* dir, int n) {
+  struct stalled_page p;
+  if (stall_pages(&p, sysconf(_SC_PAGESIZE)) != 0) return report(-1);
   pthread_t opener, watchdog;
   if (pthread_create(&opener, NULL, open_stalled, p.page) != 0) return 1;
   // The fault is reported once something reads the page: syd, for the
@@ -275,6 +282,35 @@ static int stalled_read(const char* dir, int n) {
   const int released = release_page(&p);
   pthread_join(opener, NULL);
   return made == n && !late && released == 0 ? 0 : 1;
+}
+
+// stalled-reads K: K threads (at most 8) each open a name on a page of
+// their own that never arrives, so that K of syd's deciding threads wait
+// on those reads. Prints "stalled S" once S reads wait (K, unless none
+// came for 5 s), then waits, 30 s at most, for someone to end it; then
+// the pages arrive.
+static int stalled_reads(int k) {
+  if (k < 1 || k > 8) return 2;
+  const long page = sysconf(_SC_PAGESIZE);
+  struct stalled_page p;
+  if (stall_pages(&p, page * k) != 0) return report(-1);
+  pthread_t openers[8];
+  for (int i = 0; i < k; ++i) {
+    if (pthread_create(&openers[i], NULL, open_stalled, p.page + i * page))
+      return 1;
+  }
+  int stalled = 0;
+  struct pollfd fault = {p.uffd, POLLIN, 0};
+  struct uffd_msg msg;
+  while (stalled < k && poll(&fault, 1, 5000) == 1 &&
+         read(p.uffd, &msg, sizeof msg) > 0) {
+    ++stalled;
+  }
+  printf("stalled %d\n", stalled);
+  for (int i = 0; i < 300; ++i) usleep(100 * 1000);
+  const int released = release_page(&p);
+  for (int i = 0; i < k; ++i) pthread_join(openers[i], NULL);
+  return stalled == k && released == 0 ? 0 : 1;
 }
 
 static void* exec_thread(void* p) {
@@ -1810,6 +1846,7 @@ int main(int argc, char** argv) {
   const char* a = argc > 2 ? argv[2] : "";
   const char* b = argc > 3 ? argv[3] : "";
   if (!strcmp(op, "stalled-read")) return stalled_read(a, atoi(b));
+  if (!strcmp(op, "stalled-reads")) return stalled_reads(atoi(a));
   if (!strcmp(op, "write")) return report(write_file(a));
   if (!strcmp(op, "read")) return report(open(a, O_RDONLY));
   if (!strcmp(op, "append")) {  // append PATH: one byte at its end

@@ -568,6 +568,31 @@ TEST_CASE("a call whose read stalls syd does not hold the sandbox's others" *
   CHECK(CallsPerformed(r.err) >= 20);
 }
 
+TEST_CASE(
+    "syd answers its own signals while every deciding thread waits on a "
+    "call" *
+    doctest::skip(!PerformsOpens() || geteuid() != 0)) {
+  // A name on a page that never arrives for each of syd's deciding
+  // threads: all of them wait. The thread that handles syd's signals
+  // decides nothing, so the run's deadline still gets syd's dump
+  // (SIGUSR2); when that thread was one of the deciding ones, the signal
+  // waited with it, and the run was killed two seconds later with no
+  // dump.
+  cpu_set_t cpus;
+  REQUIRE(sched_getaffinity(0, sizeof cpus, &cpus) == 0);
+  const int threads = std::clamp(CPU_COUNT(&cpus), 1, 4);  // as syd's
+  const std::string policy = Policy(testing::MakeTempDir(),
+                                    "baseline/allow+userfaultfd\n"
+                                    "sys/trace+openat:allow\n");
+  const RunResult r = testing::Run({kSyd, "-c", policy, "--", kHelper,
+                                    "stalled-reads", std::to_string(threads)},
+                                   {}, 3);
+  CAPTURE(r.err);
+  CHECK(r.out == "stalled " + std::to_string(threads) + "\n");
+  CHECK(r.timed_out);
+  CHECK(testing::Contains(r.err, "\"processes\""));
+}
+
 TEST_CASE("a name rewritten while syd judges it cannot carry a change out") {
   // Reads, chmod, chown, truncate, xattrs and times have no Landlock
   // right: syd alone holds them.
