@@ -267,9 +267,11 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, uint64_t flags) {
   const bool runnable = (st.st_mode & 0111) != 0;
   const bool counted = (file && runnable) || S_ISFIFO(st.st_mode);
   const bool writer = file && !runnable;
+  uint64_t ticket = 0;
   if (writer) {
     std::lock_guard<std::mutex> lock(writers_mu_);
-    ++writers_;
+    ticket = next_writer_++;
+    writers_.insert(ticket);
   }
   seccomp_notif_addfd add{};
   add.id = id;
@@ -294,7 +296,8 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, uint64_t flags) {
   close(fd);
   if (writer) {
     std::lock_guard<std::mutex> lock(writers_mu_);
-    if (--writers_ == 0) writers_closed_.notify_all();
+    writers_.erase(ticket);
+    writers_closed_.notify_all();
   }
   if (rc >= 0) return counted ? Return(id, rc) : absl::OkStatus();
   // ENOENT: the call has gone.
@@ -318,9 +321,13 @@ absl::Status Listener::ReturnDescriptor(uint64_t id, int fd, uint64_t flags) {
 }
 
 void Listener::WaitWritersClosed() {
+  // Those handed over before this call, not those after: a sandbox
+  // opening files all the while does not hold it.
   std::unique_lock<std::mutex> lock(writers_mu_);
-  writers_closed_.wait_for(lock, std::chrono::seconds(1),
-                           [this] { return writers_ == 0; });
+  const uint64_t until = next_writer_;
+  writers_closed_.wait_for(lock, std::chrono::seconds(1), [&] {
+    return writers_.empty() || *writers_.begin() >= until;
+  });
 }
 
 bool Listener::AnotherWaits() const {

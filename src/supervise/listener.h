@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -125,7 +126,10 @@ class Listener {
   int fd_;
   std::mutex writers_mu_;
   std::condition_variable writers_closed_;
-  int writers_ = 0;       // guarded by writers_mu_; see WaitWritersClosed
+  // Guarded by writers_mu_: the files handed over for writing and still
+  // open in syd, by the order they were handed over (WaitWritersClosed).
+  std::set<uint64_t> writers_;
+  uint64_t next_writer_ = 0;
   size_t req_size_ = 0;   // the kernel's struct may be larger than ours
   size_t resp_size_ = 0;  // and so may its answer
 };
