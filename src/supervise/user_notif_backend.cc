@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "src/base/strcat.h"
 #include "src/base/thread_holding_signals.h"
 #include "src/supervise/descriptor_answers.h"
 #include "src/supervise/launch.h"
@@ -182,7 +184,15 @@ void UserNotifBackend::DecideAside(int stop_fd) {
   for (;;) {
     pollfd polled[2] = {{listener_->fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
     if (poll(polled, 2, -1) < 0) {
-      if (errno == EINTR) continue;
+      const int error = errno;
+      if (error == EINTR) continue;
+      // The loop's thread does not take calls where this one does: with
+      // a thread gone, calls would wait on fewer, or on none.
+      failed_aside_ = true;
+      s_.EndSandbox(
+          StrCat("a thread of syd's that decides calls could not "
+                 "wait for them: ",
+                 std::strerror(error)));
       break;
     }
     if (polled[1].revents != 0) break;
