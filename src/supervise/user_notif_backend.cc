@@ -135,8 +135,8 @@ int UserNotifBackend::Supervise(pid_t child) {
       }
     }
     if (fds.revents & POLLIN) {
-      if (absl::StatusOr<bool> answered = AnswerNext(); !answered.ok()) {
-        s_.EndSandbox(std::string(answered.status().message()));
+      if (absl::Status answered = AnswerNext(); !answered.ok()) {
+        s_.EndSandbox(std::string(answered.message()));
         ended = true;
       }
       continue;
@@ -200,22 +200,20 @@ void UserNotifBackend::DecideAside(int stop_fd) {
     // run.
     if ((polled[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) break;
     if ((polled[0].revents & POLLIN) == 0) continue;
-    const absl::StatusOr<bool> answered = AnswerNext();
-    if (!answered.ok()) {
+    if (const absl::Status answered = AnswerNext(); !answered.ok()) {
       failed_aside_ = true;
-      s_.EndSandbox(std::string(answered.status().message()));
+      s_.EndSandbox(std::string(answered.message()));
     }
   }
 }
 
-absl::StatusOr<bool> UserNotifBackend::AnswerNext() {
+absl::Status UserNotifBackend::AnswerNext() {
   absl::StatusOr<std::optional<seccomp_notif>> req = gate_->Take();
   if (!req.ok()) return req.status();
-  if (!*req) return false;
-  const absl::Status answered = OnCall(**req);
+  if (!*req) return absl::OkStatus();
+  absl::Status answered = OnCall(**req);
   gate_->Done();
-  if (!answered.ok()) return answered;
-  return true;
+  return answered;
 }
 
 absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {

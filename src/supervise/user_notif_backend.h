@@ -52,8 +52,8 @@ class UserNotifBackend : public Backend {
   // An error when the answer could not be given: the run ends.
   absl::Status OnCall(const seccomp_notif& req);
   // Takes the next call through the gate, where it is still there, and
-  // answers it (OnCall): whether one was taken, or OnCall's error.
-  absl::StatusOr<bool> AnswerNext();
+  // answers it (OnCall): OnCall's error, or the gate's.
+  absl::Status AnswerNext();
   // A deciding thread: takes calls until `stop_fd` is readable or the
   // listener has no more callers.
   void DecideAside(int stop_fd);

@@ -1333,8 +1333,8 @@ static int fifo_wait_probe(const char* dir) {
 // write-and-run DIR N [chmod]: two processes, each N times: a copy of
 // /bin/true written to DIR, closed and run at once, as a build runs what
 // it just linked (chmod: written with no one's execute bit, which chmod
-// then gives it). Each prints "ran R, busy B, of N": B the runs that failed with
-// ETXTBSY (someone still held the file open for writing).
+// then gives it). Each prints "ran R, busy B, of N": B the runs that failed
+// with ETXTBSY (someone still held the file open for writing).
 static int write_and_run(const char* dir, int n, int then_chmod) {
   static char image[1 << 20];
   const int src = open("/bin/true", O_RDONLY | O_CLOEXEC);
@@ -2400,7 +2400,8 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "proc-fd-probe")) return proc_fd_probe();
   if (!strcmp(op, "pty-probe")) return pty_probe();
   if (!strcmp(op, "fifo-wait-probe")) return fifo_wait_probe(a);
-  if (!strcmp(op, "write-and-run")) return write_and_run(a, atoi(b), argc > 4 && !strcmp(argv[4], "chmod"));
+  if (!strcmp(op, "write-and-run"))
+    return write_and_run(a, atoi(b), argc > 4 && !strcmp(argv[4], "chmod"));
   if (!strcmp(op, "proc-self-probe")) return proc_self_probe();
   if (!strcmp(op, "same-ids")) {
     // same-ids DIR [UMASK|query|query-fork]: the identity calls a build
