@@ -92,6 +92,12 @@ inline constexpr BaselineItem kBaseline[] = {
      BaselineWhen::kAlways,
      "mounts made through descriptors name no path the rules see (ENOSYS: "
      "libmount falls back to mount(2), which the rules judge)"},
+    {"terminal_input",
+     "sys/fault+ioctl:arg1=TIOCSTI:error=EIO\n"
+     "sys/fault+ioctl:arg1=TIOCLINUX:error=EPERM",
+     BaselineWhen::kAlways,
+     "characters pushed into the terminal's input are read, after syd "
+     "ends, by the shell that started it, and run outside the sandbox"},
     {"device_nodes",
      "sys/fault+mknod:arg1&S_IFCHR:arg1!&S_IFREG:error=EPERM\n"
      "sys/fault+mknodat:arg2&S_IFCHR:arg2!&S_IFREG:error=EPERM",

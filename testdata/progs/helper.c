@@ -2310,6 +2310,12 @@ int main(int argc, char** argv) {
     printf("resumed\n");
     return 0;
   }
+  if (!strcmp(op, "push-input")) {  // push-input TEXT: typed into stdin's tty
+    for (const char* c = a; *c; ++c)
+      if (ioctl(0, TIOCSTI, c) != 0) return report(-1);
+    printf("pushed %zu\n", strlen(a));
+    return 0;
+  }
   if (!strcmp(op, "sigsys")) {  // sigsys DIR: mkdir DIR with a SIGSYS handler
     struct sigaction sa = {0};
     sa.sa_sigaction = on_sigsys;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <errno.h>
 #include <linux/sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -74,6 +75,12 @@ std::vector<RawCall> RawCalls() {
       {"host_settings", sys(SYS_acct, {"1"}), EPERM},
       {"host_settings", sys(SYS_reboot, {"0", "0", "0", "0"}), EPERM},
       {"host_settings", sys(SYS_syslog, {"8", "0", "0"}), EPERM},
+      // Descriptor -1: reopened, the kernel's EBADF. ioctl's request is
+      // 32 bits, and the kernel drops any above them: so must the filter.
+      {"terminal_input", sys(SYS_ioctl, {"-1", StrCat(TIOCSTI), "0"}), EIO},
+      {"terminal_input",
+       sys(SYS_ioctl, {"-1", StrCat(uint64_t{1} << 32 | TIOCSTI), "0"}), EIO},
+      {"terminal_input", sys(SYS_ioctl, {"-1", StrCat(TIOCLINUX), "0"}), EPERM},
   };
 }
 

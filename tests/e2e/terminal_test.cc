@@ -130,15 +130,52 @@ TEST_CASE("hangup: syd passes it on, and the shell's jobs end") {
   HangupEndsJobs({AbsolutePath(kSyd), Backend(), "-m", kRule, "--"});
 }
 
+// A program on the user's terminal pushes a command into the terminal's
+// input (TIOCSTI). When syd ends, the shell that started it reads the
+// command as typed and runs it, outside the sandbox. `reopen` takes the
+// baseline's item away: the command then runs, which shows the case can
+// fail. Whether the shell made the command's file.
+bool PushedCommandRan(bool reopen) {
+  e2e::Tree t;
+  const std::string made = t.denied + "/made-by-the-pushed-command";
+  Pty shell({"/bin/bash", "--norc", "--noprofile", "-i"}, kBashEnv);
+  REQUIRE(shell.started());
+  REQUIRE(shell.WaitFor("$ "));
+  shell.Type(AbsolutePath(kSyd) + " " + Backend() + " -c " + t.policy +
+             (reopen ? " -m baseline/allow+terminal_input" : "") + " -- " +
+             AbsolutePath(kHelper) + " push-input $'touch " + made +
+             "\\n'; echo sta''tus=$?\n");
+  // The quotes keep the typed line's echo from matching.
+  REQUIRE_MESSAGE(shell.WaitFor("status="), shell.output());
+  // Typed after the push, so read after whatever it pushed.
+  shell.Type("echo marker=$((6 * 7))\n");
+  REQUIRE_MESSAGE(shell.WaitFor("marker=42"), shell.output());
+  const std::string& out = shell.output();
+  if (reopen) {
+    CHECK_MESSAGE(out.find("pushed") != std::string::npos, out);
+  } else {
+    CHECK_MESSAGE(out.find("Input/output error") != std::string::npos, out);
+    CHECK_MESSAGE(out.find("status=5") != std::string::npos, out);  // EIO
+  }
+  shell.Type("exit\n");
+  return testing::Exists(made);
+}
+
+TEST_CASE("a command pushed into the terminal's input does not run") {
+  CHECK_FALSE(PushedCommandRan(false));
+  CHECK(PushedCommandRan(true));
+}
+
 TEST_CASE("/dev/tty is the terminal the program runs on") {
   // Its output and error elsewhere, a program writes to its terminal
   // through /dev/tty: syd opens that terminal again through a descriptor
   // of it (the session's), where the kernel opened the caller's own.
+  const std::string script =
+      "exec </dev/null >/dev/null 2>/dev/null; "
+      "echo through-dev-tty >/dev/tty && echo status=$? >/dev/tty";
   Pty session({AbsolutePath(kSyd), Backend(), "--stats", "-m",
                "sys/trace+open,openat,openat2,%file_wr:allow", "--", "/bin/sh",
-               "-c",
-               "exec </dev/null >/dev/null 2>/dev/null; "
-               "echo through-dev-tty >/dev/tty && echo status=$? >/dev/tty"});
+               "-c", script});
   REQUIRE(session.started());
   CHECK_MESSAGE(session.WaitFor("through-dev-tty"), session.output());
   CHECK_MESSAGE(session.WaitFor("status=0"), session.output());
