@@ -100,16 +100,6 @@ std::optional<std::vector<Policy>> ReportProfiles() {
   return policies;
 }
 
-// Whether a file can be made beside `path`, where the profile goes: asked
-// before the command runs, so that its run is not lost.
-bool CanWriteBeside(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "."
-                          : slash == 0               ? "/"
-                                                     : path.substr(0, slash);
-  return access(dir.c_str(), W_OK | X_OK) == 0;
-}
-
 }  // namespace
 
 int Learn(const std::vector<std::string>& args) {
@@ -183,11 +173,19 @@ int Learn(const std::vector<std::string>& args) {
     }
     earlier = *std::move(read);
   }
-  const std::string& target = append.empty() ? output : append;
-  if (!target.empty() && target != "-" && !CanWriteBeside(target)) {
-    std::fprintf(stderr, "syd learn: cannot write %s: %s; nothing was run\n",
-                 target.c_str(), strerror(errno));
-    return kExitCommandUsage;
+  // Opened before the command runs: a run is not lost to a profile that
+  // cannot be written, and the command cannot move where it goes.
+  std::optional<WholeFileDestination> destination;
+  if (!output.empty() && output != "-") {
+    absl::StatusOr<WholeFileDestination> opened =
+        WholeFileDestination::Open(output);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "syd learn: cannot write %s: %s; nothing was run\n",
+                   output.c_str(),
+                   std::string(opened.status().message()).c_str());
+      return kExitCommandUsage;
+    }
+    destination = *std::move(opened);
   }
   // With no policy (a --limit is none), what is recorded.
   if (bases.empty()) {
@@ -248,7 +246,7 @@ int Learn(const std::vector<std::string>& args) {
   const std::string profile = learn::WriteProfile(learned, header);
   if (output.empty() || output == "-") {
     std::fputs(profile.c_str(), stdout);
-  } else if (!WriteWholeFile(output, profile, 0644)) {
+  } else if (!destination->Replace(profile, 0644)) {
     std::fprintf(stderr, "syd learn: cannot write %s: %s\n", output.c_str(),
                  strerror(errno));
     return kExitCommandUsage;

@@ -37,7 +37,7 @@ std::string Supervisor::Dump() {
 
 void Supervisor::WriteDump() {
   std::string text = Dump();
-  if (options_.dump.empty()) {
+  if (!dump_to_) {
     if (write(STDERR_FILENO, text.data(), text.size()) < 0) {
       // Nowhere better to say it.
     }
@@ -46,7 +46,7 @@ void Supervisor::WriteDump() {
   // Whole or not at all: a reader never sees half a dump. Its mode is
   // syd's umask's, not that of the last call syd performed.
   performer_.PutOwnUmaskBack();
-  if (!WriteWholeFile(options_.dump, text, 0600)) {
+  if (!dump_to_->Replace(text, 0600)) {
     Message(StrCat("cannot write the dump to ", options_.dump, ": ",
                    strerror(errno)));
   }

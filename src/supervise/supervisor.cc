@@ -212,6 +212,17 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
     control = std::make_unique<ControlServer>(options_.control);
     if (absl::Status st = control->Listen(); !st.ok()) return st;
   }
+  if (!options_.dump.empty()) {
+    // Held from before the command runs: it cannot move where a dump goes.
+    absl::StatusOr<WholeFileDestination> dump_to =
+        WholeFileDestination::Open(options_.dump);
+    if (!dump_to.ok()) {
+      return absl::FailedPreconditionError(StrCat("cannot write the dump to ",
+                                                  options_.dump, ": ",
+                                                  dump_to.status().message()));
+    }
+    dump_to_ = *std::move(dump_to);
+  }
   if (absl::Status s = InstallSignalHandlers(); !s.ok()) return s;
 
   std::optional<std::string> root = tracee::RootOf(getpid());

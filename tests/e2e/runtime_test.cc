@@ -366,7 +366,7 @@ struct Background {
 
   std::atomic<bool> done = false;
 
-  explicit Background(std::vector<std::string> argv) {
+  explicit Background(const std::vector<std::string>& argv) {
     thread = std::thread([this, argv] {
       result = Run(argv);
       done = true;
@@ -878,6 +878,48 @@ TEST_CASE("SIGUSR2 during a build writes a JSON dump; the build goes on") {
   CHECK(Contains(j["rules"][1]["location"].get<std::string>(), "policy.syd:2"));
   CHECK(j["counters"]["openat"]["fault"].get<int>() == 1);
   CHECK(j["refused"].get<int>() == 1);
+}
+
+TEST_CASE("a dump asked for in the sandbox's directory goes nowhere else") {
+  // The sandbox may write where the dump goes: it moves the directory
+  // away, puts a link to a directory it may not write in its place, and
+  // a link to a file there at the dump's name. syd writes the dump into
+  // the directory it opened at the start, over the link, and nothing
+  // outside the sandbox's reach changes. (syd once looked the name up
+  // again at the dump and wrote into extra/.)
+  Tree t;
+  const std::string dumps = t.allowed + "/dumps";
+  const std::string moved = t.allowed + "/moved";
+  const std::string victim = t.extra + "/victim";
+  REQUIRE(mkdir(dumps.c_str(), 0755) == 0);
+  std::ofstream(victim) << "precious\n";
+  const std::string ready = t.allowed + "/ready";
+  std::ofstream(t.script) << "mv " << dumps << " " << moved << " || exit 10\n"
+                          << "ln -s " << t.extra << " " << dumps
+                          << " || exit 11\n"
+                          << "ln -s " << victim << " " << moved
+                          << "/dump.json || exit 12\n"
+                          << "echo > " << ready << "\n"
+                          << "i=0; while [ -L " << moved
+                          << "/dump.json ] && [ $i -lt 500 ]; do "
+                          << "sleep 0.02; i=$((i + 1)); done\n"
+                          << "exit 6\n";
+  std::unique_ptr<Background> syd;
+  const pid_t syd_pid = DumpingSyd(t, dumps + "/dump.json", ready, &syd);
+  REQUIRE(syd_pid > 0);
+  kill(syd_pid, SIGUSR2);
+  const RunResult r = syd->Wait();
+  INFO(r.err);
+  CHECK(r.exit_code == 6);
+  CHECK(ReadAll(victim) == "precious\n");
+  CHECK_FALSE(Exists(t.extra + "/dump.json"));
+  CHECK(testing::Entries(t.extra) == 1);  // the victim
+  CHECK(testing::Entries(moved) == 1);    // the dump, no temporary file
+  struct stat st;
+  REQUIRE(lstat((moved + "/dump.json").c_str(), &st) == 0);
+  CHECK(S_ISREG(st.st_mode));
+  CHECK(nlohmann::json::parse(ReadAll(moved + "/dump.json"))
+            .contains("processes"));
 }
 
 TEST_CASE(

@@ -1,0 +1,93 @@
+#include "src/base/whole_file.h"
+
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace syd {
+namespace {
+
+std::string TempDir() {
+  std::string dir =
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
+      "/whole_file_test.XXXXXX";
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  return dir;
+}
+
+std::string Read(const std::string& path) {
+  std::string text;
+  REQUIRE(ReadWholeFile(path, &text));
+  return text;
+}
+
+size_t Entries(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator(dir))
+    ++n;
+  return n;
+}
+
+TEST_CASE("Replace writes the whole file and leaves nothing beside it") {
+  const std::string dir = TempDir();
+  absl::StatusOr<WholeFileDestination> to =
+      WholeFileDestination::Open(dir + "/f");
+  REQUIRE(to.ok());
+  const mode_t old = umask(022);
+  CHECK(to->Replace("one", 0640));
+  CHECK(to->Replace("two", 0640));
+  umask(old);
+  CHECK(Read(dir + "/f") == "two");
+  struct stat st;
+  REQUIRE(stat((dir + "/f").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);
+  CHECK(Entries(dir) == 1);
+}
+
+TEST_CASE("a link at the name is replaced, not written through") {
+  const std::string dir = TempDir();
+  const std::string victim = TempDir() + "/victim";
+  REQUIRE(WholeFileDestination::Open(victim)->Replace("precious", 0644));
+  REQUIRE(symlink(victim.c_str(), (dir + "/f").c_str()) == 0);
+  CHECK(WholeFileDestination::Open(dir + "/f")->Replace("text", 0644));
+  CHECK(Read(victim) == "precious");
+  struct stat st;
+  REQUIRE(lstat((dir + "/f").c_str(), &st) == 0);
+  CHECK(S_ISREG(st.st_mode));
+}
+
+TEST_CASE("the directory is the one opened, whatever is at its name later") {
+  const std::string root = TempDir();
+  const std::string other = TempDir();
+  REQUIRE(mkdir((root + "/d").c_str(), 0755) == 0);
+  absl::StatusOr<WholeFileDestination> to =
+      WholeFileDestination::Open(root + "/d/f");
+  REQUIRE(to.ok());
+  REQUIRE(rename((root + "/d").c_str(), (root + "/moved").c_str()) == 0);
+  REQUIRE(symlink(other.c_str(), (root + "/d").c_str()) == 0);
+  CHECK(to->Replace("text", 0644));
+  CHECK(Read(root + "/moved/f") == "text");
+  CHECK(Entries(other) == 0);
+}
+
+TEST_CASE("a name that is no file, or a directory that is not there") {
+  const std::string dir = TempDir();
+  for (const std::string& bad : {dir + "/", dir + "/.", dir + "/.."}) {
+    CAPTURE(bad);
+    CHECK(WholeFileDestination::Open(bad).status().message() ==
+          bad + " names no file");
+  }
+  const absl::Status missing =
+      WholeFileDestination::Open(dir + "/none/f").status();
+  CHECK(missing.message() ==
+        "cannot open " + dir + "/none: No such file or directory");
+}
+
+}  // namespace
+}  // namespace syd
