@@ -10,7 +10,6 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
-#include "src/base/errno_status.h"
 #include "src/base/strcat.h"
 
 namespace syd {
@@ -26,45 +25,7 @@ bool ReadWholeFile(const std::string& path, std::string* text) {
   return ok;
 }
 
-absl::StatusOr<WholeFileDestination> WholeFileDestination::Open(
-    const std::string& path) {
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "."
-                          : slash == 0               ? "/"
-                                                     : path.substr(0, slash);
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.empty() || name == "." || name == "..") {
-    return absl::InvalidArgumentError(StrCat(path, " names no file"));
-  }
-  const int fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(StrCat("cannot open ", dir));
-  if (faccessat(fd, ".", W_OK | X_OK, 0) != 0) {
-    absl::Status status = ErrnoStatus(StrCat("cannot make files in ", dir));
-    close(fd);
-    return status;
-  }
-  return WholeFileDestination(fd, std::move(name));
-}
-
-WholeFileDestination::WholeFileDestination(
-    WholeFileDestination&& other) noexcept
-    : dir_(std::exchange(other.dir_, -1)), name_(std::move(other.name_)) {}
-
-WholeFileDestination& WholeFileDestination::operator=(
-    WholeFileDestination&& other) noexcept {
-  if (this != &other) {
-    if (dir_ >= 0) close(dir_);
-    dir_ = std::exchange(other.dir_, -1);
-    name_ = std::move(other.name_);
-  }
-  return *this;
-}
-
-WholeFileDestination::~WholeFileDestination() {
-  if (dir_ >= 0) close(dir_);
-}
-
-bool WholeFileDestination::Replace(std::string_view text, mode_t mode) const {
+bool ReplaceWholeFile(const HeldName& at, std::string_view text, mode_t mode) {
   // O_EXCL: whatever is at the name (a link, a file linked elsewhere) is
   // not opened. The name is random so that nothing can be planted there
   // ahead; a few tries cover the names that are.
@@ -73,8 +34,8 @@ bool WholeFileDestination::Replace(std::string_view text, mode_t mode) const {
   for (int tries = 0; fd < 0 && tries < 8; ++tries) {
     uint64_t random = 0;
     if (getrandom(&random, sizeof random, 0) != sizeof random) return false;
-    tmp = StrCat(".", name_, ".", absl::Hex(random));
-    fd = openat(dir_, tmp.c_str(),
+    tmp = StrCat(".", at.name(), ".", absl::Hex(random));
+    fd = openat(at.dir(), tmp.c_str(),
                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0 && errno != EEXIST) return false;
   }
@@ -89,9 +50,10 @@ bool WholeFileDestination::Replace(std::string_view text, mode_t mode) const {
   const bool ok = done == text.size() && fsync(fd) == 0;
   int saved = errno;
   close(fd);
-  if (ok && renameat(dir_, tmp.c_str(), dir_, name_.c_str()) == 0) return true;
+  if (ok && renameat(at.dir(), tmp.c_str(), at.dir(), at.name().c_str()) == 0)
+    return true;
   if (ok) saved = errno;
-  unlinkat(dir_, tmp.c_str(), 0);
+  unlinkat(at.dir(), tmp.c_str(), 0);
   errno = saved;
   return false;
 }

@@ -175,10 +175,9 @@ int Learn(const std::vector<std::string>& args) {
   }
   // Opened before the command runs: a run is not lost to a profile that
   // cannot be written, and the command cannot move where it goes.
-  std::optional<WholeFileDestination> destination;
+  std::optional<HeldName> destination;
   if (!output.empty() && output != "-") {
-    absl::StatusOr<WholeFileDestination> opened =
-        WholeFileDestination::Open(output);
+    absl::StatusOr<HeldName> opened = HeldName::Open(output);
     if (!opened.ok()) {
       std::fprintf(stderr, "syd learn: cannot write %s: %s; nothing was run\n",
                    output.c_str(),
@@ -246,7 +245,7 @@ int Learn(const std::vector<std::string>& args) {
   const std::string profile = learn::WriteProfile(learned, header);
   if (output.empty() || output == "-") {
     std::fputs(profile.c_str(), stdout);
-  } else if (!destination->Replace(profile, 0644)) {
+  } else if (!ReplaceWholeFile(*destination, profile, 0644)) {
     std::fprintf(stderr, "syd learn: cannot write %s: %s\n", output.c_str(),
                  strerror(errno));
     return kExitCommandUsage;

@@ -58,24 +58,37 @@ absl::Status ControlServer::Listen() {
   if (listen_fd_ < 0) {
     return absl::InternalError(StrCat("--control: socket: ", strerror(errno)));
   }
+  struct stat st;
   if (path_[0] != '@') {
+    absl::StatusOr<HeldName> held = HeldName::Open(path_);
+    if (!held.ok()) {
+      return absl::FailedPreconditionError(
+          StrCat("--control ", path_, ": ", held.status().message()));
+    }
+    held_ = *std::move(held);
     // A socket left by an earlier syd is replaced; anything else is not.
-    struct stat st;
-    if (lstat(path_.c_str(), &st) == 0) {
+    if (fstatat(held_->dir(), held_->name().c_str(), &st,
+                AT_SYMLINK_NOFOLLOW) == 0) {
       if (!S_ISSOCK(st.st_mode)) {
         return absl::AlreadyExistsError(
             StrCat("--control ", path_, ": exists and is not a socket"));
       }
-      unlink(path_.c_str());
+      unlinkat(held_->dir(), held_->name().c_str(), 0);
     }
   }
   // Only the owner may connect; SO_PEERCRED checks again for each client.
+  // Bound by its path: nothing of the sandbox runs yet to move it.
   mode_t old = umask(0177);
   int rc = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len);
   umask(old);
   if (rc != 0 || listen(listen_fd_, 16) != 0) {
     return absl::FailedPreconditionError(
         StrCat("--control ", path_, ": ", strerror(errno)));
+  }
+  if (held_ && fstatat(held_->dir(), held_->name().c_str(), &st,
+                       AT_SYMLINK_NOFOLLOW) == 0) {
+    socket_dev_ = st.st_dev;
+    socket_ino_ = st.st_ino;
   }
   return absl::OkStatus();
 }
@@ -108,7 +121,15 @@ void ControlServer::Stop() {
   }
   if (listen_fd_ >= 0) close(listen_fd_);
   listen_fd_ = -1;
-  if (!path_.empty() && path_[0] != '@') unlink(path_.c_str());
+  struct stat st;
+  if (held_ &&
+      fstatat(held_->dir(), held_->name().c_str(), &st, AT_SYMLINK_NOFOLLOW) ==
+          0 &&
+      S_ISSOCK(st.st_mode) && st.st_dev == socket_dev_ &&
+      st.st_ino == socket_ino_) {
+    unlinkat(held_->dir(), held_->name().c_str(), 0);
+  }
+  held_.reset();
   for (int& fd : wake_) {
     if (fd >= 0) close(fd);
     fd = -1;

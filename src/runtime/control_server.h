@@ -5,13 +5,16 @@
 #define SYD_RUNTIME_CONTROL_SERVER_H_
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "src/base/held_name.h"
 
 namespace syd {
 
@@ -49,6 +52,12 @@ class ControlServer {
   void Answer(int fd);
 
   std::string path_;
+  // A socket file's directory, held from before the command starts, and
+  // the socket made there: at the end syd removes that socket, not what a
+  // sandbox that writes there put at its name or in the directory's place.
+  std::optional<HeldName> held_;
+  dev_t socket_dev_ = 0;
+  ino_t socket_ino_ = 0;
   // Why the peer of connection `fd` may not talk, or "".
   std::string Refusal(int fd) const;
 

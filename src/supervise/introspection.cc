@@ -46,7 +46,7 @@ void Supervisor::WriteDump() {
   // Whole or not at all: a reader never sees half a dump. Its mode is
   // syd's umask's, not that of the last call syd performed.
   performer_.PutOwnUmaskBack();
-  if (!dump_to_->Replace(text, 0600)) {
+  if (!ReplaceWholeFile(*dump_to_, text, 0600)) {
     Message(StrCat("cannot write the dump to ", options_.dump, ": ",
                    strerror(errno)));
   }

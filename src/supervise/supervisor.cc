@@ -214,8 +214,7 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
   }
   if (!options_.dump.empty()) {
     // Held from before the command runs: it cannot move where a dump goes.
-    absl::StatusOr<WholeFileDestination> dump_to =
-        WholeFileDestination::Open(options_.dump);
+    absl::StatusOr<HeldName> dump_to = HeldName::Open(options_.dump);
     if (!dump_to.ok()) {
       return absl::FailedPreconditionError(StrCat("cannot write the dump to ",
                                                   options_.dump, ": ",

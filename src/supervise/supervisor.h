@@ -26,7 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "src/base/whole_file.h"
+#include "src/base/held_name.h"
 #include "src/compile/bpf.h"
 #include "src/kernel/landlock.h"
 #include "src/policy/policy.h"
@@ -220,7 +220,7 @@ class Supervisor {
   // allowed, each call's root is read from /proc.
   std::string sandbox_root_;
   // --dump's file, or none for stderr.
-  std::optional<WholeFileDestination> dump_to_;
+  std::optional<HeldName> dump_to_;
   bool same_root_ = true;
   pid_t command_pid_ = -1;
   bool command_execed_ = false;

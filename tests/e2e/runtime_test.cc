@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -396,6 +397,16 @@ pid_t DumpingSyd(const Tree& t, const std::string& dump,
   WaitFor(ready);
   return std::atoi(ReadAll(pidfile).c_str());
 }
+
+// A directory under /tmp, removed with what is in it at the end.
+struct ShortTempDir {
+  std::string path = [] {
+    std::string p = "/tmp/syd-test-XXXXXX";
+    REQUIRE(mkdtemp(p.data()) != nullptr);
+    return p;
+  }();
+  ~ShortTempDir() { std::filesystem::remove_all(path); }
+};
 
 RunResult Ctl(const std::string& socket, const std::string& command) {
   return Run({kSyd, "ctl", socket, command});
@@ -920,6 +931,32 @@ TEST_CASE("a dump asked for in the sandbox's directory goes nowhere else") {
   CHECK(S_ISREG(st.st_mode));
   CHECK(nlohmann::json::parse(ReadAll(moved + "/dump.json"))
             .contains("processes"));
+}
+
+TEST_CASE("the control socket's removal at the end goes nowhere else") {
+  // The sandbox may write where the socket is: it moves the socket's
+  // directory away and puts a link to a directory it may not write in
+  // its place, where a file has the socket's name. syd removes its own
+  // socket, in the directory it held, and not that file. (syd once
+  // removed the name as a path at the end, through the link.)
+  // Short names: a socket's path is at most 107 bytes, TEST_TMPDIR's long.
+  const ShortTempDir top_dir, out_dir;
+  const std::string& top = top_dir.path;
+  const std::string& out = out_dir.path;
+  REQUIRE(mkdir((top + "/ctl").c_str(), 0755) == 0);
+  std::ofstream(out + "/s.sock") << "precious\n";
+  const std::string policy = top + "/policy.syd";
+  std::ofstream(policy) << "sys/trace+%file_wr:allow:arg_=*\"" << top
+                        << "/***\"\nsys/trace+%file_wr:fault=EPERM\n";
+  const RunResult r =
+      Run({kSyd, "--backend=" + Backend(), "--control", top + "/ctl/s.sock",
+           "-c", policy, "--", "/bin/sh", "-c",
+           "mv " + top + "/ctl " + top + "/moved && ln -s " + out + " " + top +
+               "/ctl && test -S " + top + "/moved/s.sock"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(ReadAll(out + "/s.sock") == "precious\n");
+  CHECK_FALSE(Exists(top + "/moved/s.sock"));
 }
 
 TEST_CASE(
