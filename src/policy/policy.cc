@@ -22,6 +22,10 @@ constexpr std::string_view kIdentityChangers[] = {
     "setuid",   "setgid",   "setreuid",  "setregid", "setresuid", "setresgid",
     "setfsuid", "setfsgid", "setgroups", "capset",   "umask",     "prctl"};
 
+// What gives a process a Landlock domain of its own, which syd cannot
+// take when it performs a call for it (src/supervise/performer.h).
+constexpr std::string_view kDomainMakers[] = {"landlock_restrict_self"};
+
 bool Named(std::span<const std::string_view> names, int nr) {
   const std::string_view name = FindSyscall(nr)->name;
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -49,6 +53,8 @@ Policy::Policy(RuleSet rules, size_t indexed_run) : rules_(std::move(rules)) {
       watched_[FindSyscall(name)->nr] = true;
     for (std::string_view name : kIdentityChangers)
       watched_[FindSyscall(name)->nr] = true;
+    for (std::string_view name : kDomainMakers)
+      watched_[FindSyscall(name)->nr] = true;
   }
   if (rules_.execs_stop) {
     for (const char* name : {"execve", "execveat"})
@@ -71,6 +77,10 @@ bool Policy::ChangesRoot(int nr, const Verdict& v) const {
 
 bool Policy::ChangesIdentity(int nr, const Verdict& v) const {
   return StopsWatched(nr, v) && Named(kIdentityChangers, nr);
+}
+
+bool Policy::MakesDomain(int nr, const Verdict& v) const {
+  return StopsWatched(nr, v) && Named(kDomainMakers, nr);
 }
 
 const std::vector<ChainEntry>& Policy::chain(int nr) const {

@@ -57,7 +57,8 @@ class Policy {
   bool TestsProcessNames() const { return tests_process_names_; }
   // Syscalls syd sees whenever they would run, whatever rule lets them:
   // those that change how paths resolve (chroot, pivot_root, setns) or the
-  // identity file calls are checked as (setuid ... capset, umask, prctl), when
+  // identity file calls are checked as (setuid ... capset, umask, prctl,
+  // landlock_restrict_self), when
   // the tracer runs, so that it can trust what it caches about a
   // process's root and identity; and execve and execveat where rules change at
   // run time (RuleSet::execs_stop), for lock:exec.
@@ -75,6 +76,10 @@ class Policy {
   // credentials or umask: syd, having let one run, reads its caller's
   // before it performs a call (src/supervise/performer.h).
   bool ChangesIdentity(int nr, const Verdict& v) const;
+  // Whether a call of `nr` with verdict `v` may give its caller a Landlock
+  // domain of its own (landlock_restrict_self): syd, which cannot perform
+  // a call inside that domain, leaves that process's calls to the kernel.
+  bool MakesDomain(int nr, const Verdict& v) const;
   // named_syscalls() and the watched ones, ascending: what the filter
   // dispatches on.
   const std::vector<int>& dispatched_syscalls() const { return dispatched_; }

@@ -196,6 +196,24 @@ bool Supervisor::Detached(pid_t pid) {
          same(detached_processes_, tracee::ThreadGroup(pid));
 }
 
+bool Supervisor::InOwnDomain(pid_t pid) {
+  if (own_domains_.empty()) return false;
+  // Up the parents to the command: a process made after its parent made
+  // its domain has it too. One made before is taken to have it as well
+  // (syd sees no fork under user notification), which only leaves more
+  // to the kernel. A bounded walk: the chain ends at syd.
+  pid_t p = tracee::ThreadGroup(pid);
+  for (int depth = 0; depth < 256 && p > 1 && p != getpid(); ++depth) {
+    const tracee::ParentAndStart ps = tracee::ParentAndStartOf(p);
+    if (auto it = own_domains_.find(p); it != own_domains_.end()) {
+      if (it->second == ps.start) return true;
+      own_domains_.erase(it);  // gone; the pid is another's now
+    }
+    p = ps.parent;
+  }
+  return false;
+}
+
 std::optional<Outcome> Supervisor::Decide(
     pid_t pid, Call* call, const std::function<bool()>& still_waits) {
   Call& e = *call;
@@ -323,6 +341,8 @@ std::optional<Outcome> Supervisor::Decide(
     if (err != 0 && !own_exec && (d.rule == nullptr || !d.rule->plugin)) {
       out = Outcome{.run = false, .ret = -err};
       answered = true;
+    } else if (InOwnDomain(pid)) {
+      performer_.LeftToKernelByBackend();
     } else {
       out.perform = CallToPerformOf(e, !sandbox_proc_.empty());
       drop_kept.HandOver(out.perform.has_value());
@@ -438,6 +458,18 @@ void Supervisor::Record(pid_t pid, const Call& e, const RulesInForce& rules,
   }
   if (rules.policy->ChangesIdentity(e.nr, d.verdict))
     performer_.SawIdentityCall(pid, FindSyscall(e.nr)->name, e.args);
+  if (rules.policy->MakesDomain(e.nr, d.verdict)) {
+    const pid_t tgid = tracee::ThreadGroup(pid);
+    own_domains_.insert_or_assign(tgid, tracee::StartTime(tgid));
+    if (!said_own_domain_) {
+      said_own_domain_ = true;
+      Message(StrCat("process ", tgid,
+                     " makes a Landlock domain of its own: syd leaves its "
+                     "calls, and those of the processes it makes, to the "
+                     "kernel, which checks them in that domain (and in "
+                     "syd's, where the policy has one)"));
+    }
+  }
   // Magic stat answers are not refusals; it logs its own failures.
   const PluginSlot* slot =
       d.rule && d.rule->plugin ? SlotOf(rules, d.rule) : nullptr;

@@ -10,8 +10,10 @@
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1325,6 +1327,19 @@ Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
   ++performed_;
   if (file.kind() == Performed::Kind::kAnswer)
     return Performed::Answer(file.answer());
+  // A file grown past the caller's RLIMIT_FSIZE fails with EFBIG and a
+  // SIGXFSZ to the caller, as in the kernel: syd's own limit, which
+  // ftruncate checks, is not the sandbox's (--limit fsize=).
+  rlimit fsize{};
+  if (prlimit(tid, RLIMIT_FSIZE, nullptr, &fsize) != 0)
+    return Performed::Answer(-errno);
+  struct stat st {};
+  if (fsize.rlim_cur != RLIM_INFINITY && c.length > 0 &&
+      static_cast<rlim_t>(c.length) > fsize.rlim_cur &&
+      fstat(file.fd(), &st) == 0 && c.length > st.st_size) {
+    syscall(SYS_tgkill, tracee::ThreadGroup(tid), tid, SIGXFSZ);
+    return Performed::Answer(-EFBIG);
+  }
   return Performed::Answer(ftruncate(file.fd(), c.length) == 0 ? 0 : -errno);
 }
 

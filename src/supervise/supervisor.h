@@ -185,6 +185,9 @@ class Supervisor {
              const Decision& d, const Outcome& out);
   void Log(const LogTarget& target, const std::string& line);
   bool Detached(pid_t pid);
+  // Whether thread `pid`'s process, or one above it, made a Landlock
+  // domain of its own (own_domains_). Under mu_.
+  bool InOwnDomain(pid_t pid);
   void WriteDump();
   absl::Status Control(const std::string& command, std::string* reply);
   // The sandbox's state for introspection; call with mu_ held.
@@ -214,6 +217,13 @@ class Supervisor {
   // notification no exit event says it has gone).
   std::unordered_map<pid_t, uint64_t> detached_threads_;
   std::unordered_map<pid_t, uint64_t> detached_processes_;
+  // Processes that made a Landlock domain of their own (Policy::
+  // MakesDomain), with their start times. syd performs nothing for them
+  // or for a process below them (InOwnDomain): what it did would not be
+  // checked against that domain, and a program that sandboxes a part of
+  // itself would find that part free of it.
+  std::unordered_map<pid_t, uint64_t> own_domains_;
+  bool said_own_domain_ = false;
   // The root every process of the sandbox has (syd's own, which the
   // command inherits) until one changes it. Only a watched syscall
   // (Policy::Watched) can, and each stops in syd: after the first is

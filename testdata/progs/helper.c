@@ -10,6 +10,7 @@
 #include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
+#include <linux/landlock.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <linux/userfaultfd.h>
@@ -322,6 +323,78 @@ static void* exec_thread(void* p) {
 // Creates `path` through io_uring's IORING_OP_OPENAT, whose open never
 // passes through seccomp: only Landlock (or refusing io_uring) stops it.
 // Returns 0 or an errno, as report() does.
+static int compare_names(const void* a, const void* b) {
+  return strcmp((const char*)a, (const char*)b);
+}
+
+// own-domain DIR: DIR/old written, then the process puts itself in a
+// Landlock domain that refuses every change to files (ABI 1's rights) and
+// tries them in DIR, and so does a child it makes after; then what DIR
+// holds. Under syd the lines are bare's: syd does not do for the process
+// what its own domain refuses.
+static int own_domain(const char* dir) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/old", dir);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return report(-1);
+  close(fd);
+  struct landlock_ruleset_attr attr = {
+      .handled_access_fs =
+          LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+          LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |
+          LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SYM};
+  const int ruleset =
+      (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+  if (ruleset < 0) {
+    printf("no landlock\n");
+    return 0;
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_landlock_restrict_self, ruleset, 0) != 0)
+    return report(-1);
+  close(ruleset);
+#define OWN_DOMAIN_TRY(what, call)                                 \
+  do {                                                             \
+    printf("%s=%s\n", what, (call) >= 0 ? "ok" : strerror(errno)); \
+  } while (0)
+  snprintf(path, sizeof path, "%s/new", dir);
+  OWN_DOMAIN_TRY("create", fd = open(path, O_WRONLY | O_CREAT, 0644));
+  if (fd >= 0) close(fd);
+  snprintf(path, sizeof path, "%s/old", dir);
+  OWN_DOMAIN_TRY("write", fd = open(path, O_WRONLY));
+  if (fd >= 0) close(fd);
+  OWN_DOMAIN_TRY("unlink", unlink(path));
+  snprintf(path, sizeof path, "%s/dir", dir);
+  OWN_DOMAIN_TRY("mkdir", mkdir(path, 0755));
+  snprintf(path, sizeof path, "%s/link", dir);
+  OWN_DOMAIN_TRY("symlink", symlink("old", path));
+  fflush(stdout);
+  const pid_t child = fork();
+  if (child == 0) {
+    snprintf(path, sizeof path, "%s/child", dir);
+    OWN_DOMAIN_TRY("child mkdir", mkdir(path, 0755));
+    fflush(stdout);
+    _exit(0);
+  }
+  if (child < 0 || waitpid(child, NULL, 0) != child) return report(-1);
+#undef OWN_DOMAIN_TRY
+  DIR* d = opendir(dir);
+  if (d == NULL) return report(-1);
+  // Sorted: the order readdir gives differs from one directory to another.
+  char names[16][256];
+  int n = 0;
+  const struct dirent* e;
+  while ((e = readdir(d)) != NULL && n < 16)
+    if (e->d_name[0] != '.')
+      snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+  qsort(names, (size_t)n, sizeof names[0], compare_names);
+  printf("holds:");
+  for (int i = 0; i < n; ++i) printf(" %s", names[i]);
+  printf("\n");
+  closedir(d);
+  return 0;
+}
+
 static int uring_create(const char* path) {
   struct io_uring_params p;
   memset(&p, 0, sizeof p);
@@ -1865,6 +1938,9 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "link")) return report(link(a, b));
   if (!strcmp(op, "symlink")) return report(symlink(a, b));
   if (!strcmp(op, "truncate")) return report(truncate(a, 0));
+  if (!strcmp(op, "own-domain")) return own_domain(a);
+  if (!strcmp(op, "grow"))  // grow PATH LENGTH: truncate(2) by its name
+    return report(truncate(a, strtoll(b, NULL, 0)));
   if (!strcmp(op, "chmod")) return report(chmod(a, 0600));
   if (!strcmp(op, "utimensat")) return report(utimensat(AT_FDCWD, a, NULL, 0));
   // Calls that do not follow a link at the end, unless the name ends in '/'.

@@ -125,6 +125,32 @@ TEST_CASE("fsize: a write past the limit stops there, with SIGXFSZ") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("fsize: a file grown by name past the limit is not, with SIGXFSZ") {
+  // truncate(2) by name is a call syd performs under the first policy:
+  // the caller's limit holds there too (it once was syd's, and a file
+  // grew to any size).
+  char tmpl[] = "/tmp/syd-limits.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  const std::string helper = e2e::kHelper;
+  for (size_t i = 0; i < kPolicies.size(); ++i) {
+    const std::vector<std::string>& policy = kPolicies[i];
+    CAPTURE(policy[1]);
+    const std::string file = dir + "/grown" + std::to_string(i);
+    const RunResult r =
+        Syd(policy, {"--limit", "fsize=4K"},
+            {"/bin/sh", "-c",
+             ": > " + file + "; " + helper + " grow " + file + " 1000 && " +
+                 helper + " grow " + file + " 100000; echo status=$? >&2"});
+    CAPTURE(r.err);
+    struct stat st {};
+    REQUIRE(stat(file.c_str(), &st) == 0);
+    CHECK(st.st_size == 1000);
+    CHECK(Contains(r.err, "status=153"));  // killed by SIGXFSZ: 128 + 25
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a limit syd cannot set runs nothing") {
   // Past /proc/sys/fs/nr_open, which binds root too.
   for (const auto& policy : kPolicies) {

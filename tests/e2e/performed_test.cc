@@ -288,6 +288,19 @@ TEST_CASE("nothing is performed where the sandbox may make namespaces") {
   CHECK_FALSE(testing::Contains(r.err, "calls performed by syd"));
 }
 
+TEST_CASE("a process's own Landlock domain holds for what syd would do") {
+  // A program that puts itself in a Landlock domain (a build tool that
+  // sandboxes the tests it runs) finds its creates, writes, removals and
+  // its child's refused as bare, in a directory syd's rules let it write:
+  // syd leaves its calls to the kernel, which checks them in that domain.
+  // (syd once made them itself, outside the domain, and they were made.)
+  const RunResult r = SameAsBare("own-domain", "");
+  CAPTURE(r.out);
+  CHECK(testing::Contains(r.out, "create=Permission denied"));
+  CHECK(testing::Contains(r.out, "holds: old\n"));
+  CHECK(testing::Contains(r.err, "makes a Landlock domain of its own"));
+}
+
 // Two directories: ok/f holds "good", no/f "bad"; policies refuse no/ and
 // nothing else, so there is no Landlock file layer and syd alone holds
 // them.
