@@ -912,9 +912,16 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
       if (fd >= 0) close(fd);
     }
   } closer{taken};
+  // A truncate is checked against the caller's file-size limit, read as
+  // syd: as the caller, syd may lack the CAP_SYS_RESOURCE prlimit wants.
+  rlimit fsize{RLIM_INFINITY, RLIM_INFINITY};
+  const bool truncates = c.kind == Kind::kTruncate;
+  if (truncates && prlimit(tid, RLIMIT_FSIZE, nullptr, &fsize) != 0)
+    return LeftToKernel();  // gone
   // What was read or taken must be the caller's: it has not gone, its
   // pid reused, since the call came.
-  if ((read_memory || read_identity || socket || through) && !still_waits())
+  if ((read_memory || read_identity || socket || through || truncates) &&
+      !still_waits())
     return LeftToKernel();  // nobody waits for the answer
   // An attribute request on a file neither regular nor a directory may
   // be its driver's own, with a pointer to the caller's memory (where
@@ -983,7 +990,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   if (drivers_request) return LeftToKernel();
   if (c.descriptor) return MakeAgain(c, through ? taken : AT_FDCWD, data);
   if (c.kind == Kind::kOpen) return Open(tid, c);
-  if (c.kind == Kind::kTruncate) return Truncate(tid, c);
+  if (c.kind == Kind::kTruncate) return Truncate(tid, c, fsize.rlim_cur);
   if (ChangesNames(c.kind)) return ChangeNames(c);
   return ChangeMetadata(tid, c, data);
 }
@@ -1312,7 +1319,7 @@ Performed Performer::OpenControllingTerminal(pid_t tid,
   return Performed::Descriptor(fd, c.flags);
 }
 
-Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
+Performed Performer::Truncate(pid_t tid, const CallToPerform& c, rlim_t fsize) {
   // truncate needs the file open for writing: opened as an open is (a
   // directory gets the kernel's EISDIR), in the caller's own /proc as an
   // open there is.
@@ -1330,13 +1337,10 @@ Performed Performer::Truncate(pid_t tid, const CallToPerform& c) {
   // A file grown past the caller's RLIMIT_FSIZE fails with EFBIG and a
   // SIGXFSZ to the caller, as in the kernel: syd's own limit, which
   // ftruncate checks, is not the sandbox's (--limit fsize=).
-  rlimit fsize{};
-  if (prlimit(tid, RLIMIT_FSIZE, nullptr, &fsize) != 0)
-    return Performed::Answer(-errno);
   struct stat st {};
-  if (fsize.rlim_cur != RLIM_INFINITY && c.length > 0 &&
-      static_cast<rlim_t>(c.length) > fsize.rlim_cur &&
-      fstat(file.fd(), &st) == 0 && c.length > st.st_size) {
+  if (fsize != RLIM_INFINITY && c.length > 0 &&
+      static_cast<rlim_t>(c.length) > fsize && fstat(file.fd(), &st) == 0 &&
+      c.length > st.st_size) {
     syscall(SYS_tgkill, tracee::ThreadGroup(tid), tid, SIGXFSZ);
     return Performed::Answer(-EFBIG);
   }

@@ -10,6 +10,7 @@
 #define SYD_SUPERVISE_PERFORMER_H_
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -266,7 +267,8 @@ class Performer {
   // A duplicate of a descriptor of process `pid` (the caller's thread
   // where `caller`) whose file is the terminal device `terminal`, or -1.
   int TerminalHeldBy(pid_t pid, dev_t terminal, bool caller);
-  Performed Truncate(pid_t tid, const CallToPerform& c);
+  // `fsize`: the caller's RLIMIT_FSIZE (its soft limit).
+  Performed Truncate(pid_t tid, const CallToPerform& c, rlim_t fsize);
   // chmod, chown, times, xattrs: on the file the judged name names,
   // through an O_PATH descriptor syd opens to it. `data` holds what the
   // call's pointer argument gave (times, an xattr's value).

@@ -1218,6 +1218,9 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
       // file's length.
       as_nobody + h + " chmod " + grouped + "; echo chmod=$?; " + as_nobody +
       h + " truncate " + secret + "; echo truncate=$?; " +
+      // 4a: nobody's own file, grown by name (syd reads nobody's
+      // RLIMIT_FSIZE as itself: as nobody it may not).
+      as_nobody + h + " grow " + dir + "/made 7; echo grow=$?; " +
       // 4b: through a descriptor nobody opened to read root's file.
       as_nobody + h + " fchmod " + readable + "; echo fchmod=$?; " + as_nobody +
       h + " fchown " + readable + "; echo fchown=$?; " + as_nobody + h +
@@ -1235,7 +1238,8 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   CHECK(testing::Contains(r.out, "without-group=13\n"));
   CHECK(testing::Contains(r.out, "chmod=1\n"));      // EPERM
   CHECK(testing::Contains(r.out, "truncate=13\n"));  // EACCES
-  CHECK(testing::Contains(r.out, "fchmod=1\n"));     // EPERM: not its owner
+  CHECK(testing::Contains(r.out, "grow=0\n"));
+  CHECK(testing::Contains(r.out, "fchmod=1\n"));  // EPERM: not its owner
   CHECK(testing::Contains(r.out, "fchown=1\n"));
   CHECK(testing::Contains(r.out, "futimes=13\n"));  // EACCES: not writable
   CHECK(testing::Contains(r.out, "unlink=1\n"));    // EPERM: sticky
@@ -1254,6 +1258,7 @@ TEST_CASE("syd opens as the caller: its ids, groups and capabilities" *
   REQUIRE(stat((dir + "/made").c_str(), &st) == 0);
   CHECK(st.st_uid == 65534u);
   CHECK(st.st_gid == 65534u);
+  CHECK(st.st_size == 7);
   CHECK(testing::Contains(r.err, " calls performed by syd"));
   CHECK_FALSE(testing::Contains(r.err, "syd: 0 calls performed"));
   // Root without CAP_DAC_OVERRIDE, at another's 0600 file, in a run of
