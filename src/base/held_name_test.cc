@@ -2,24 +2,17 @@
 
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <string>
 
+#include "src/testing/subprocess.h"
+
 namespace syd {
 namespace {
 
-std::string TempDir() {
-  std::string dir =
-      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-      "/held_name_test.XXXXXX";
-  REQUIRE(mkdtemp(dir.data()) != nullptr);
-  return dir;
-}
-
 TEST_CASE("the name and its directory, held open") {
-  const std::string dir = TempDir();
+  const std::string dir = testing::MakeTempDir();
   absl::StatusOr<HeldName> held = HeldName::Open(dir + "/f");
   REQUIRE(held.ok());
   CHECK(held->name() == "f");
@@ -32,7 +25,7 @@ TEST_CASE("the name and its directory, held open") {
 }
 
 TEST_CASE("a name that is no file, or a directory that is not there") {
-  const std::string dir = TempDir();
+  const std::string dir = testing::MakeTempDir();
   for (const std::string& bad : {dir + "/", dir + "/.", dir + "/.."}) {
     CAPTURE(bad);
     CHECK(HeldName::Open(bad).status().message() == bad + " names no file");

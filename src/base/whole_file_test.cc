@@ -2,23 +2,16 @@
 
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
+#include "src/testing/subprocess.h"
+
 namespace syd {
 namespace {
-
-std::string TempDir() {
-  std::string dir =
-      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-      "/whole_file_test.XXXXXX";
-  REQUIRE(mkdtemp(dir.data()) != nullptr);
-  return dir;
-}
 
 std::string Read(const std::string& path) {
   std::string text;
@@ -35,7 +28,7 @@ size_t Entries(const std::string& dir) {
 }
 
 TEST_CASE("Replace writes the whole file and leaves nothing beside it") {
-  const std::string dir = TempDir();
+  const std::string dir = testing::MakeTempDir();
   absl::StatusOr<HeldName> to = HeldName::Open(dir + "/f");
   REQUIRE(to.ok());
   const mode_t old = umask(022);
@@ -50,8 +43,8 @@ TEST_CASE("Replace writes the whole file and leaves nothing beside it") {
 }
 
 TEST_CASE("a link at the name is replaced, not written through") {
-  const std::string dir = TempDir();
-  const std::string victim = TempDir() + "/victim";
+  const std::string dir = testing::MakeTempDir();
+  const std::string victim = testing::MakeTempDir() + "/victim";
   REQUIRE(ReplaceWholeFile(*HeldName::Open(victim), "precious", 0644));
   REQUIRE(symlink(victim.c_str(), (dir + "/f").c_str()) == 0);
   CHECK(ReplaceWholeFile(*HeldName::Open(dir + "/f"), "text", 0644));
@@ -62,8 +55,8 @@ TEST_CASE("a link at the name is replaced, not written through") {
 }
 
 TEST_CASE("the directory is the one opened, whatever is at its name later") {
-  const std::string root = TempDir();
-  const std::string other = TempDir();
+  const std::string root = testing::MakeTempDir();
+  const std::string other = testing::MakeTempDir();
   REQUIRE(mkdir((root + "/d").c_str(), 0755) == 0);
   absl::StatusOr<HeldName> to = HeldName::Open(root + "/d/f");
   REQUIRE(to.ok());

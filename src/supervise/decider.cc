@@ -181,19 +181,25 @@ int LookupError(const Call& e) {
   return 0;
 }
 
+// Whether `set` holds process or thread `id` as the one that has that id
+// now: by its start time (`start`, read when not given). An entry of one
+// gone is erased: the id is another's now.
+bool HoldsLive(std::unordered_map<pid_t, uint64_t>& set, pid_t id,
+               std::optional<uint64_t> start = std::nullopt) {
+  auto it = set.find(id);
+  if (it == set.end()) return false;
+  if (it->second == (start ? *start : tracee::StartTime(id))) return true;
+  set.erase(it);
+  return false;
+}
+
 }  // namespace
 
 bool Supervisor::Detached(pid_t pid) {
-  auto same = [](std::unordered_map<pid_t, uint64_t>& set, pid_t id) {
-    auto it = set.find(id);
-    if (it == set.end()) return false;
-    if (tracee::StartTime(id) == it->second) return true;
-    set.erase(it);  // gone; the pid is another's now
-    return false;
-  };
-  if (!detached_threads_.empty() && same(detached_threads_, pid)) return true;
+  if (!detached_threads_.empty() && HoldsLive(detached_threads_, pid))
+    return true;
   return !detached_processes_.empty() &&
-         same(detached_processes_, tracee::ThreadGroup(pid));
+         HoldsLive(detached_processes_, tracee::ThreadGroup(pid));
 }
 
 bool Supervisor::InOwnDomain(pid_t pid) {
@@ -205,10 +211,7 @@ bool Supervisor::InOwnDomain(pid_t pid) {
   pid_t p = tracee::ThreadGroup(pid);
   for (int depth = 0; depth < 256 && p > 1 && p != getpid(); ++depth) {
     const tracee::ParentAndStart ps = tracee::ParentAndStartOf(p);
-    if (auto it = own_domains_.find(p); it != own_domains_.end()) {
-      if (it->second == ps.start) return true;
-      own_domains_.erase(it);  // gone; the pid is another's now
-    }
+    if (HoldsLive(own_domains_, p, ps.start)) return true;
     p = ps.parent;
   }
   return false;
