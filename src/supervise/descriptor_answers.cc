@@ -34,7 +34,7 @@ void DescriptorAnswers::Hand(uint64_t id, int fd, uint64_t flags) {
   wake_.notify_one();
 }
 
-void DescriptorAnswers::HandError(uint64_t id, int64_t error) {
+void DescriptorAnswers::HandResult(uint64_t id, int64_t error) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back({id, -1, 0, error});

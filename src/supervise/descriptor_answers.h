@@ -30,9 +30,9 @@ class DescriptorAnswers {
   // Answers call `id` with a copy of syd's descriptor `fd`, opened with
   // `flags`, which this takes and closes once the caller has it.
   void Hand(uint64_t id, int fd, uint64_t flags);
-  // Answers call `id` with -errno `error` (an open that waited, and
-  // failed).
-  void HandError(uint64_t id, int64_t error);
+  // Answers call `id` with `error`: -errno (an open that waited, and
+  // failed), or 0 (a connect that waited).
+  void HandResult(uint64_t id, int64_t error);
   // Returns once every answer handed over has been given, or after a
   // second: syd's own stop would interrupt one being given (a caller
   // waits for its answer killably, so it never stops before it has it).

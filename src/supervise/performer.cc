@@ -20,12 +20,14 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/xattr.h>
 #include <utime.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -144,12 +146,23 @@ std::string OwnProc(pid_t tid, bool thread_self) {
 // for its next call (tar keeps one umask for thousands of creates).
 class AsCaller {
  public:
+  // `peer`: the effective ids too, which a unix socket's server reads of
+  // the client that connects (SO_PEERCRED); a file system reads the
+  // file-system ids alone.
   AsCaller(const tracee::Credentials& own, const tracee::Credentials& caller,
-           mode_t* umask_now)
-      : own_(own), caller_(caller), umask_now_(umask_now) {}
+           mode_t* umask_now, bool peer = false)
+      : own_(own), caller_(caller), umask_now_(umask_now), peer_(peer) {}
   AsCaller(const AsCaller&) = delete;
   AsCaller& operator=(const AsCaller&) = delete;
   ~AsCaller() { Restore(); }
+
+  // Whether the ids AsCaller(own, caller, ..., peer) takes are one.
+  static bool SameIds(const tracee::Credentials& own,
+                      const tracee::Credentials& caller, bool peer) {
+    return own.fsuid == caller.fsuid && own.fsgid == caller.fsgid &&
+           own.groups == caller.groups && own.effective == caller.effective &&
+           (!peer || (own.euid == caller.euid && own.egid == caller.egid));
+  }
 
   // False, with the identity as it was, where a step failed.
   bool Take() {
@@ -157,13 +170,19 @@ class AsCaller {
       umask(caller_.umask);
       *umask_now_ = caller_.umask;
     }
-    if (own_.fsuid == caller_.fsuid && own_.fsgid == caller_.fsgid &&
-        own_.groups == caller_.groups && own_.effective == caller_.effective) {
-      return true;
-    }
+    if (SameIds(own_, caller_, peer_)) return true;
     ids_set_ = true;
     if (syscall(SYS_setgroups, caller_.groups.size(), caller_.groups.data()) !=
         0) {
+      return false;
+    }
+    // The effective ids first: setresuid sets the fsuid to the euid, and
+    // an euid other than 0 drops the effective capabilities, taken back
+    // (within the permitted ones, which a real and saved id of 0 keep)
+    // for the fs ids.
+    if (peer_ && (syscall(SYS_setresgid, -1, caller_.egid, -1) != 0 ||
+                  syscall(SYS_setresuid, -1, caller_.euid, -1) != 0 ||
+                  !SetEffective(own_.effective))) {
       return false;
     }
     // setfsuid and setfsgid answer the previous id whether or not they
@@ -195,6 +214,13 @@ class AsCaller {
     if (!ids_set_) return;
     // syd's capabilities first: they let it take its ids back.
     SetEffective(own_.effective);
+    if (peer_) {
+      // An euid of 0 again sets the effective capabilities to the
+      // permitted ones: syd's own, exactly, after.
+      syscall(SYS_setresuid, -1, own_.euid, -1);
+      syscall(SYS_setresgid, -1, own_.egid, -1);
+      SetEffective(own_.effective);
+    }
     syscall(SYS_setfsuid, own_.fsuid);
     syscall(SYS_setfsgid, own_.fsgid);
     syscall(SYS_setgroups, own_.groups.size(), own_.groups.data());
@@ -203,8 +229,29 @@ class AsCaller {
   const tracee::Credentials& own_;
   const tracee::Credentials& caller_;
   mode_t* umask_now_;
+  const bool peer_;
   bool ids_set_ = false;
 };
+
+// A descriptor of syd's, closed at the end of the scope (unless taken: -1).
+struct Closer {
+  int fd;
+  ~Closer() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// connect(2) of `sock` to the unix socket file `pin` (O_PATH) names,
+// through its link in syd's /proc, which the kernel's lookup follows.
+int ConnectToPinned(int sock, int pin) {
+  sockaddr_un to{};
+  to.sun_family = AF_UNIX;
+  const std::string name = StrCat("/proc/thread-self/fd/", pin);
+  std::memcpy(to.sun_path, name.data(), name.size());
+  const auto len =
+      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
+  return connect(sock, reinterpret_cast<const sockaddr*>(&to), len);
+}
 
 // What a thread of syd that performs is in the kernel, each its own
 // (calls are performed on more than one thread): whether it has an
@@ -233,6 +280,13 @@ int OpenWaiting(const Performed& p) {
            static_cast<int>(p.flags_ & ~uint64_t{O_CREAT | O_EXCL | O_TRUNC}) |
                O_NOCTTY | O_CLOEXEC);
   return fd >= 0 ? fd : -errno;
+}
+
+int ConnectWaiting(const Performed& p) {
+  mode_t umask_now = p.caller_.umask;  // not set: nothing is made
+  AsCaller as(p.own_, p.caller_, &umask_now, /*peer=*/true);
+  if (!as.Take()) return -EPERM;
+  return ConnectToPinned(p.socket_, p.fd_) == 0 ? 0 : -errno;
 }
 
 namespace {
@@ -393,19 +447,28 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
   const Performable* p = PerformableOf(e.nr);
   if (p == nullptr) return std::nullopt;
   if (p->kind == Kind::kBind || p->kind == Kind::kConnect) {
-    // INET and INET6 only: a unix socket's server must see the caller's
-    // credentials, not syd's, and its path is the Landlock layer's.
     const std::optional<SocketAddress>& a = e.addresses[1];
-    if (!a ||
-        (a->family != AddressFamily::kInet &&
-         a->family != AddressFamily::kInet6) ||
-        e.address_bytes.empty()) {
-      return std::nullopt;
-    }
+    if (!a || e.address_bytes.empty()) return std::nullopt;
     CallToPerform c;
     c.kind = p->kind;
     c.socket = static_cast<int>(e.args[0]);
     c.address = e.address_bytes;
+    // A unix connect to the socket file syd resolved: this kernel's
+    // Landlock does not judge one by its path (LANDLOCK_ACCESS_FS_
+    // RESOLVE_UNIX came later), so a name rewritten after syd read it
+    // would reach any server. A unix bind is the kernel's, whose Landlock
+    // layer judges the file it makes (syd cannot make it: the socket's
+    // name is the path it was bound with), and so is an abstract name's
+    // connect, which the Landlock scope keeps within the sandbox. A name
+    // in /proc (a descriptor's link) may be the caller's /proc/self.
+    if (a->family == AddressFamily::kUnix && p->kind == Kind::kConnect) {
+      std::optional<std::string> path = JudgedName(a->path, false, own_proc);
+      if (!path || path->starts_with("/proc/")) return std::nullopt;
+      c.path = *std::move(path);
+      return c;
+    }
+    if (a->family != AddressFamily::kInet && a->family != AddressFamily::kInet6)
+      return std::nullopt;
     return c;
   }
   if (p->kind == Kind::kListen) {
@@ -906,12 +969,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
                  O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (taken < 0) taken = -ESRCH;
   }
-  struct Closer {
-    int fd;
-    ~Closer() {
-      if (fd >= 0) close(fd);
-    }
-  } closer{taken};
+  Closer closer{taken};
   // A truncate is checked against the caller's file-size limit, read as
   // syd: as the caller, syd may lack the CAP_SYS_RESOURCE prlimit wants.
   rlimit fsize{RLIM_INFINITY, RLIM_INFINITY};
@@ -937,10 +995,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     return Performed::Answer(-read_error);
   }
   if (read_identity && !caller) return Performed::Answer(-EPERM);
-  const bool switch_ids =
-      caller &&
-      (caller->fsuid != own_.fsuid || caller->fsgid != own_.fsgid ||
-       caller->groups != own_.groups || caller->effective != own_.effective);
+  // A unix connect gives the server the effective ids of whoever
+  // connects: syd's would be another's.
+  const bool peer = c.kind == Kind::kConnect && !c.path.empty();
+  const bool switch_ids = caller && !AsCaller::SameIds(own_, *caller, peer);
   if (switch_ids && !can_switch_) {
     if (!said_cannot_switch_.exchange(true)) {
       message_(
@@ -980,7 +1038,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     if (unshare(CLONE_FS) != 0) return Performed::Answer(-EPERM);
     t.owns_fs = true;
   }
-  AsCaller as(own_, t.as, &t.umask_now);
+  AsCaller as(own_, t.as, &t.umask_now, peer);
   if (!as.Take()) return Performed::Answer(-EPERM);
   if (socket) return Socket(c, taken);
   if (c.kind == Kind::kLink && c.descriptor) {
@@ -1044,6 +1102,7 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
     return Performed::Answer(
         listen(sock, static_cast<int>(c.flags)) == 0 ? 0 : -errno);
   }
+  if (!c.path.empty()) return ConnectUnix(c, sock);
   // TCP and UDP only: another protocol's connect (SCTP, MPTCP) is not
   // what syd knows of one.
   int domain = 0;
@@ -1080,6 +1139,56 @@ Performed Performer::Socket(const CallToPerform& c, int sock) {
   const int error = errno;
   if (blocking) fcntl(sock, F_SETFL, flags);
   if (rc != 0 && error == EINPROGRESS && blocking) return Performed::Continue();
+  return Performed::Answer(rc == 0 ? 0 : -error);
+}
+
+Performed Performer::ConnectUnix(const CallToPerform& c, int sock) {
+  int domain = 0;
+  int type = 0;
+  socklen_t n = sizeof(int);
+  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &n) != 0 ||
+      getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &n) != 0) {
+    ++performed_;
+    return Performed::Answer(-errno);  // ENOTSOCK
+  }
+  ++performed_;
+  if (domain != AF_UNIX) {
+    // The kernel's error for a unix address on another family's socket,
+    // from syd's copy of it: the caller's may say another by now.
+    return Performed::Answer(
+        connect(sock, reinterpret_cast<const sockaddr*>(c.address.data()),
+                static_cast<socklen_t>(c.address.size())) == 0
+            ? 0
+            : -errno);
+  }
+  // The file syd judged, as the caller looks it up (its search rights),
+  // and no link on the way: one put there since leads elsewhere. The
+  // kernel then connects to what the pin is; its write right on the file
+  // is checked as the caller's.
+  const int pin = OpenJudged(c.path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+  if (pin < 0) return Performed::Answer(-errno);
+  Closer closer{pin};
+  // A blocking connect to a server whose queue is full waits for room:
+  // not on the thread that decides.
+  const int flags = fcntl(sock, F_GETFL);
+  if (flags < 0) return Performed::Answer(-EBADF);
+  const bool blocking =
+      (type == SOCK_STREAM || type == SOCK_SEQPACKET) && !(flags & O_NONBLOCK);
+  if (blocking && fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0)
+    return Performed::Answer(-errno);
+  const int rc = ConnectToPinned(sock, pin);
+  const int error = errno;
+  if (blocking) fcntl(sock, F_SETFL, flags);
+  if (rc != 0 && error == EAGAIN && blocking) {
+    if (!waits_aside_) {
+      --performed_;  // counted once made again
+      return Performed::Again();
+    }
+    const int waiting = fcntl(sock, F_DUPFD_CLOEXEC, 0);
+    if (waiting < 0) return Performed::Answer(-EMFILE);
+    return Performed::ConnectWaits(std::exchange(closer.fd, -1), waiting, own_,
+                                   this_thread.as);
+  }
   return Performed::Answer(rc == 0 ? 0 : -error);
 }
 

@@ -65,7 +65,10 @@ namespace syd::supervise {
 //   made on syd's copy of the name, which the kernel fails);
 // - a bind or connect of an INET or INET6 socket to the address syd read,
 //   and a listen on one while it is bound where syd judged it, on syd's
-//   duplicate of the socket.
+//   duplicate of the socket;
+// - a connect to a unix socket's file (not an abstract name), to the file
+//   syd resolved, on syd's duplicate of the socket, with the caller's
+//   effective ids, which the server reads (its pid is syd's).
 // Else nothing, and the call is continued. A name syd could not resolve
 // is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
@@ -85,8 +88,14 @@ class Performed {
     kDescriptor,  // an open: hand fd() to the caller
     // An open of a FIFO that waits for its other end, as the caller's
     // would: fd() is the FIFO, pinned (O_PATH); OpenWaiting opens it on a
-    // thread of its own (WaitingOpens), which then answers.
+    // thread of its own (WaitingOpens), which then answers. Or a blocking
+    // unix connect to a server whose queue is full (connects()): fd() is
+    // the socket file, pinned, and ConnectWaiting connects.
     kWaits,
+    // ptrace: the call is made again, as the caller made it, and judged
+    // again (a blocking unix connect to a full queue, which the one
+    // thread that traces cannot wait in).
+    kAgain,
   };
   static Performed Continue() { return Performed(Kind::kContinue, 0, -1); }
   static Performed Answer(int64_t ret) {
@@ -108,18 +117,30 @@ class Performed {
     p.caller_ = caller;
     return p;
   }
+  // `socket`: syd's duplicate of the caller's, taken with the pin `pin`.
+  static Performed ConnectWaits(int pin, int socket,
+                                const tracee::Credentials& own,
+                                const tracee::Credentials& caller) {
+    Performed p = Waits(pin, 0, own, caller);
+    p.socket_ = socket;
+    return p;
+  }
+  static Performed Again() { return Performed(Kind::kAgain, 0, -1); }
   Performed(Performed&& o) noexcept
       : kind_(o.kind_),
         ret_(o.ret_),
         fd_(o.fd_),
+        socket_(o.socket_),
         flags_(o.flags_),
         own_(std::move(o.own_)),
         caller_(std::move(o.caller_)) {
     o.fd_ = -1;
+    o.socket_ = -1;
   }
   Performed& operator=(Performed&&) = delete;
   ~Performed() {
     if (fd_ >= 0) close(fd_);
+    if (socket_ >= 0) close(socket_);
   }
 
   Kind kind() const { return kind_; }
@@ -129,13 +150,17 @@ class Performed {
   int ReleaseFd() { return std::exchange(fd_, -1); }
   // kDescriptor and kWaits: the open's flags.
   uint64_t flags() const { return flags_; }
+  // kWaits: a connect, not an open.
+  bool connects() const { return socket_ >= 0; }
 
  private:
   friend int OpenWaiting(const Performed& p);
+  friend int ConnectWaiting(const Performed& p);
   Performed(Kind kind, int64_t ret, int fd) : kind_(kind), ret_(ret), fd_(fd) {}
   Kind kind_;
   int64_t ret_;
   int fd_;
+  int socket_ = -1;  // ConnectWaits
   uint64_t flags_ = 0;
   // kWaits: syd's identity and the caller's.
   tracee::Credentials own_;
@@ -147,6 +172,10 @@ class Performed {
 // (-EINTR: a signal interrupted the wait, which may be taken up again).
 // On a thread of its own, whose identity it changes for good.
 int OpenWaiting(const Performed& p);
+// Connects the socket of `p` (kWaits, connects()) to its pinned file as
+// its caller, waiting for room in the server's queue: 0, or -errno
+// (-EINTR as OpenWaiting's). On a thread of its own, likewise.
+int ConnectWaiting(const Performed& p);
 
 // Performs calls on the thread that decides them, as the caller: its
 // file-system ids, groups, effective capabilities and umask, set on that
@@ -280,10 +309,13 @@ class Performer {
   // duplicate of it.
   Performed ChangeNames(const CallToPerform& c, int linked = -1);
   // bind, connect: on `sock`, a duplicate of the caller's INET or INET6
-  // socket, with the address syd judged. A blocking TCP connect is started here
-  // and continued: the kernel then waits for it, whatever address it
-  // reads again.
+  // socket, with the address syd judged (a unix connect: ConnectUnix). A
+  // blocking TCP connect is started here and continued: the kernel then waits
+  // for it, whatever address it reads again.
   Performed Socket(const CallToPerform& c, int sock);
+  // connect: on `sock`, a duplicate of the caller's socket, to the unix
+  // socket file c.path, pinned first.
+  Performed ConnectUnix(const CallToPerform& c, int sock);
   // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or
   // -errno (-EBADF: not open); says once when syd may not make one. Its
   // caller must then ask whether the call still waits (the pid reused).

@@ -197,6 +197,8 @@ void PtraceBackend::OnSeccompStop(pid_t pid) {
                    s_.performer_.Perform(pid, *o->perform, [] { return true; });
                p.kind() == Performed::Kind::kAnswer) {
       Skip(pid, &regs, p.answer(), "answer");
+    } else if (p.kind() == Performed::Kind::kAgain) {
+      MakeAgain(pid, &regs);
     }
   }
   if (o) s_.Signal(pid, *o);
@@ -215,6 +217,12 @@ void PtraceBackend::Skip(pid_t pid, user_regs_struct* regs, int64_t ret,
                       " (PTRACE_SETREGS: ", strerror(errno), "); killing it"));
     kill(tracee::ThreadGroup(pid), SIGKILL);
   }
+}
+
+void PtraceBackend::MakeAgain(pid_t pid, user_regs_struct* regs) {
+  const unsigned long long nr = regs->orig_rax;
+  regs->rip -= 2;  // `syscall`, the x86_64 calls syd performs
+  Skip(pid, regs, static_cast<int64_t>(nr), "make again");
 }
 
 uint32_t PtraceBackend::ChainPosition(pid_t pid) const {

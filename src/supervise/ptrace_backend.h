@@ -49,6 +49,10 @@ class PtraceBackend : public Backend {
   // where the registers cannot be written. `what` names it for the
   // message: "refuse", "answer".
   void Skip(pid_t pid, user_regs_struct* regs, int64_t ret, const char* what);
+  // Skips the call and has `pid` make it again, as the kernel restarts
+  // one: its `syscall` instruction once more, with the same registers, a
+  // signal's handler run first (Performed::Kind::kAgain).
+  void MakeAgain(pid_t pid, user_regs_struct* regs);
 
   Supervisor& s_;
   const bool exec_events_;

@@ -455,8 +455,8 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                 : absl::StrFormat(
                       "%llu calls performed by syd (%llu opens answered "
                       "while it went on), %llu left to the kernel, %llu "
-                      "opens waited for a FIFO's other end; callers' "
-                      "identities read %llu times",
+                      "waited aside (for a FIFO's other end, or room in a "
+                      "server's queue); callers' identities read %llu times",
                       static_cast<unsigned long long>(performer_.performed()),
                       static_cast<unsigned long long>(answered_aside_),
                       static_cast<unsigned long long>(performer_.continued()),

@@ -259,6 +259,9 @@ absl::Status UserNotifBackend::OnCall(const seccomp_notif& req) {
           return absl::OkStatus();
         }
         return listener_->Return(req.id, -ENFILE);
+      case Performed::Kind::kAgain:
+        // Not given where syd waits aside (WaitAside).
+        return listener_->Return(req.id, -EAGAIN);
       case Performed::Kind::kContinue:
         break;
     }

@@ -91,15 +91,15 @@ void WaitingOpens::Wait(uint64_t id, const Performed& p, Waiter* self) {
     timer_settime(timer, 0, &second, nullptr);
   }
   for (;;) {
-    const int fd = OpenWaiting(p);
-    if (fd >= 0) {
+    const int fd = p.connects() ? ConnectWaiting(p) : OpenWaiting(p);
+    if (fd >= 0 && !p.connects()) {
       answers_.Hand(id, fd, p.flags());
       break;
     }
     if (fd == -EINTR && !ending_ && listener_.Waiting(id)) continue;
-    // Refused, or syd ends while the caller still waits (a caller gone
-    // takes no answer).
-    answers_.HandError(id, fd);
+    // Connected, refused, or syd ends while the caller still waits (a
+    // caller gone takes no answer).
+    answers_.HandResult(id, fd);
     break;
   }
   if (timed) timer_delete(timer);

@@ -184,26 +184,32 @@ std::optional<Credentials> CredentialsOf(pid_t tid) {
   std::string status, error;
   if (!ReadFile(StrCat("/proc/", tid, "/status"), &status, &error))
     return std::nullopt;
-  // The fourth of "Uid:" and "Gid:" (real, effective, saved, file system).
-  auto fourth = [&](std::string_view name) -> std::optional<uint32_t> {
+  // Field `n` (1-4) of "Uid:" and "Gid:" (real, effective, saved, file
+  // system).
+  auto nth = [&](std::string_view name, int n) -> std::optional<uint32_t> {
     const std::string ids = Field(status, name);
     const char* p = ids.c_str();
     char* end = nullptr;
     uint64_t id = 0;
-    for (int i = 0; i < 4; ++i, p = end) {
+    for (int i = 0; i < n; ++i, p = end) {
       id = std::strtoull(p, &end, 10);
       if (end == p) return std::nullopt;
     }
     return static_cast<uint32_t>(id);
   };
-  const std::optional<uint32_t> fsuid = fourth("Uid");
-  const std::optional<uint32_t> fsgid = fourth("Gid");
+  const std::optional<uint32_t> fsuid = nth("Uid", 4);
+  const std::optional<uint32_t> fsgid = nth("Gid", 4);
+  const std::optional<uint32_t> euid = nth("Uid", 2);
+  const std::optional<uint32_t> egid = nth("Gid", 2);
   const std::string eff = Field(status, "CapEff");
   const std::string umask = Field(status, "Umask");
-  if (!fsuid || !fsgid || eff.empty() || umask.empty()) return std::nullopt;
+  if (!fsuid || !fsgid || !euid || !egid || eff.empty() || umask.empty())
+    return std::nullopt;
   Credentials c;
   c.fsuid = *fsuid;
   c.fsgid = *fsgid;
+  c.euid = *euid;
+  c.egid = *egid;
   c.effective = std::strtoull(eff.c_str(), nullptr, 16);
   c.umask = static_cast<mode_t>(std::strtoul(umask.c_str(), nullptr, 8));
   const std::string groups = Field(status, "Groups");

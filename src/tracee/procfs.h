@@ -87,6 +87,10 @@ pid_t LastPidGiven();
 struct Credentials {
   uid_t fsuid = 0;
   gid_t fsgid = 0;
+  // What a unix socket's server reads of a client (SO_PEERCRED), with the
+  // groups: taken where syd connects for the caller.
+  uid_t euid = 0;
+  gid_t egid = 0;
   std::vector<gid_t> groups;
   uint64_t effective = 0;  // capabilities, a bit per CAP_*
   mode_t umask = 0;

@@ -879,6 +879,85 @@ static int race_connect(const char* good, const char* bad, int n) {
   return 0;
 }
 
+// unix-probe DIR: connects to unix sockets it made in DIR (by names
+// relative to it, which fit in sun_path), a line each with what the kernel
+// said: a connect, whether the server sees the client's effective ids, a
+// connect without blocking to a full queue and one that waits for room, to
+// no socket, to a file, to a socket file of mode 0, of a datagram socket,
+// of one to a server of another type, and again. The same lines bare and
+// under syd.
+static void net_line(const char* what, int rc);
+struct unix_waiter {
+  int fd;
+  int rc;
+  int error;
+};
+static void* unix_connect_waiting(void* p) {
+  struct unix_waiter* w = p;
+  struct sockaddr_un un = {.sun_family = AF_UNIX, .sun_path = "srv.sock"};
+  w->rc = connect(w->fd, (struct sockaddr*)&un, sizeof un);
+  w->error = errno;
+  return NULL;
+}
+static int unix_connect(int fd, const char* name) {
+  struct sockaddr_un un = {.sun_family = AF_UNIX};
+  strncpy(un.sun_path, name, sizeof un.sun_path - 1);
+  return connect(fd, (struct sockaddr*)&un, sizeof un);
+}
+static int unix_listener(const char* name, int type, int backlog) {
+  int fd = socket(AF_UNIX, type, 0);
+  struct sockaddr_un un = {.sun_family = AF_UNIX};
+  strncpy(un.sun_path, name, sizeof un.sun_path - 1);
+  if (bind(fd, (struct sockaddr*)&un, sizeof un) != 0) return -1;
+  if (type != SOCK_DGRAM && listen(fd, backlog) != 0) return -1;
+  return fd;
+}
+static int unix_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  int server = unix_listener("srv.sock", SOCK_STREAM, 0);
+  int dgram = unix_listener("dg.sock", SOCK_DGRAM, 0);
+  int locked = unix_listener("locked.sock", SOCK_STREAM, 4);
+  if (server < 0 || dgram < 0 || locked < 0 || chmod("locked.sock", 0) != 0)
+    return report(-1);
+  int first = socket(AF_UNIX, SOCK_STREAM, 0);
+  net_line("connect", unix_connect(first, "srv.sock"));
+  int accepted = accept(server, NULL, NULL);
+  // Accepted first: a connect finds the server's queue full before it
+  // looks at its own socket.
+  net_line("connect again", unix_connect(first, "srv.sock"));
+  struct ucred peer = {0};
+  socklen_t len = sizeof peer;
+  getsockopt(accepted, SOL_SOCKET, SO_PEERCRED, &peer, &len);
+  printf("the server sees the client's effective ids: %d\n",
+         peer.uid == geteuid() && peer.gid == getegid());
+  // listen(0) queues one: the second waits.
+  int queued = socket(AF_UNIX, SOCK_STREAM, 0);
+  net_line("connect to a queue with room", unix_connect(queued, "srv.sock"));
+  int nonblocking = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  net_line("nonblocking connect to a full queue",
+           unix_connect(nonblocking, "srv.sock"));
+  struct unix_waiter w = {socket(AF_UNIX, SOCK_STREAM, 0), -1, 0};
+  pthread_t t;
+  if (pthread_create(&t, NULL, unix_connect_waiting, &w) != 0) return 1;
+  usleep(200 * 1000);
+  close(accept(server, NULL, NULL));
+  pthread_join(t, NULL);
+  errno = w.error;
+  net_line("connect that waits for room", w.rc);
+  int other = socket(AF_UNIX, SOCK_STREAM, 0);
+  net_line("connect to no socket", unix_connect(other, "none.sock"));
+  close(open("file", O_WRONLY | O_CREAT, 0600));
+  net_line("connect to a file", unix_connect(other, "file"));
+  net_line("connect to a socket of mode 0", unix_connect(other, "locked.sock"));
+  net_line("connect to a datagram socket", unix_connect(other, "dg.sock"));
+  int client = socket(AF_UNIX, SOCK_DGRAM, 0);
+  net_line("datagram connect", unix_connect(client, "dg.sock"));
+  char got[8] = {0};
+  net_line("datagram sent", send(client, "x", 1, 0) == 1 ? 0 : -1);
+  printf("datagram received: %zd\n", recv(dgram, got, sizeof got, 0));
+  return 0;
+}
+
 // net-probe PORT: binds and connects on loopback, a line each with what
 // the kernel said (errno name or "ok"): a bind twice, a bind in use, a
 // bind of a port below 1024, a connect to nothing, a connect to a
@@ -2588,6 +2667,7 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "race-connect"))
     return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
+  if (!strcmp(op, "unix-probe")) return unix_probe(a);
   if (!strcmp(op, "race-exec"))
     return race_exec(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "race-name") || !strcmp(op, "race-name-process"))
