@@ -117,6 +117,9 @@ struct Call {
   // sendmmsg: the addresses of its messages after the first (which is in
   // `addresses`); arg_ judges each, the most restrictive verdict wins.
   std::vector<SocketAddress> more_addresses;
+  // sendmsg, sendmmsg: each message's name, the bytes as syd read them
+  // (empty: none), in order, as many messages as syd read.
+  std::vector<std::string> message_names;
   // The socket address of a call with one (bind, connect, sendto), the
   // bytes as syd read them and judged them: what syd binds or connects
   // to when it performs the call.

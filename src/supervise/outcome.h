@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/policy/rules.h"
 
@@ -37,6 +38,10 @@ struct CallToPerform {
     kBind,
     kConnect,
     kListen,  // judged by the address its socket is bound to
+    // sendto with an address, sendmsg, sendmmsg: on a duplicate of the
+    // caller's socket (any family), with the data read once and the names
+    // syd judged.
+    kSend,
   };
   // How the caller gave the times of a kUtimes call.
   enum class Times : uint8_t { kTimespec, kTimeval, kUtimbuf };
@@ -107,6 +112,15 @@ struct CallToPerform {
   // judged it bound to (SocketAddress::ToString), its backlog in `flags`.
   int socket = -1;
   std::string address;
+  // kSend: each message's name as syd read and judged it, in order
+  // (sendto: one; sendmmsg: as many messages as syd read). `bytes` empty:
+  // no name (the socket's peer); `path`: a unix socket file syd resolved,
+  // sent to through a pin of it, as a connect is.
+  struct SendName {
+    std::string bytes;
+    std::string path;
+  };
+  std::vector<SendName> names;
 };
 
 struct Outcome {

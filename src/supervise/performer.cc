@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <utime.h>
@@ -241,16 +242,48 @@ struct Closer {
   }
 };
 
-// connect(2) of `sock` to the unix socket file `pin` (O_PATH) names,
-// through its link in syd's /proc, which the kernel's lookup follows.
-int ConnectToPinned(int sock, int pin) {
+// The unix socket address of the file `pin` (O_PATH) names: its link in
+// syd's /proc, which the kernel's lookup follows.
+std::string PinnedName(int pin) {
   sockaddr_un to{};
   to.sun_family = AF_UNIX;
   const std::string name = StrCat("/proc/thread-self/fd/", pin);
   std::memcpy(to.sun_path, name.data(), name.size());
-  const auto len =
-      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
-  return connect(sock, reinterpret_cast<const sockaddr*>(&to), len);
+  return {reinterpret_cast<const char*>(&to),
+          offsetof(sockaddr_un, sun_path) + name.size() + 1};
+}
+
+// connect(2) of `sock` to the unix socket file `pin` names.
+int ConnectToPinned(int sock, int pin) {
+  const std::string to = PinnedName(pin);
+  return connect(sock, reinterpret_cast<const sockaddr*>(to.data()),
+                 static_cast<socklen_t>(to.size()));
+}
+
+// The header sendmsg takes for `m`, its data in `iov`.
+msghdr HeaderOf(const OutgoingMessage& m, iovec* iov) {
+  // sendmsg reads what the pointers point to and writes nothing there.
+  auto* data = const_cast<char*>(m.data.data());
+  *iov = {data, m.data.size()};
+  msghdr h{};
+  if (!m.name.empty()) {
+    h.msg_name = const_cast<char*>(m.name.data());
+    h.msg_namelen = static_cast<socklen_t>(m.name.size());
+  }
+  h.msg_iov = iov;
+  h.msg_iovlen = 1;
+  if (!m.control.empty()) {
+    h.msg_control = const_cast<char*>(m.control.data());
+    h.msg_controllen = m.control.size();
+  }
+  return h;
+}
+
+// The SIGPIPE the kernel sends the thread whose send finds its stream
+// closed, unless the call says MSG_NOSIGNAL (syd's own sends always do).
+void BrokenPipe(pid_t tid, int error, int flags) {
+  if (error == EPIPE && (flags & MSG_NOSIGNAL) == 0)
+    syscall(SYS_tgkill, tracee::ThreadGroup(tid), tid, SIGPIPE);
 }
 
 // What a thread of syd that performs is in the kernel, each its own
@@ -287,6 +320,28 @@ int ConnectWaiting(const Performed& p) {
   AsCaller as(p.own_, p.caller_, &umask_now, /*peer=*/true);
   if (!as.Take()) return -EPERM;
   return ConnectToPinned(p.socket_, p.fd_) == 0 ? 0 : -errno;
+}
+
+int64_t SendWaiting(const Performed& p) {
+  const PendingSend& s = *p.send_;
+  mode_t umask_now = p.caller_.umask;  // not set: nothing is made
+  AsCaller as(p.own_, p.caller_, &umask_now, /*peer=*/true);
+  if (!as.Take()) return -EPERM;
+  iovec iov;
+  const msghdr h = HeaderOf(s.message, &iov);
+  const ssize_t n = sendmsg(s.socket, &h, s.flags | MSG_NOSIGNAL);
+  if (n < 0) {
+    const int error = errno;
+    if (error == EINTR && s.sent == 0) return -EINTR;
+    BrokenPipe(s.tid, error, s.flags);
+    return s.sent > 0 ? s.sent : -error;
+  }
+  if (s.msg_len_at != 0) {
+    const auto len = static_cast<uint32_t>(n);
+    tracee::WriteMemory(s.tid, s.msg_len_at, &len, sizeof len);
+    return 1;
+  }
+  return s.sent + n;
 }
 
 namespace {
@@ -343,6 +398,9 @@ constexpr Performable kPerformable[] = {
     {"bind", Kind::kBind},
     {"connect", Kind::kConnect},
     {"listen", Kind::kListen},
+    {"sendto", Kind::kSend},
+    {"sendmsg", Kind::kSend},
+    {"sendmmsg", Kind::kSend},
 };
 
 // A pointer in syd's memory, as a register of a call syd makes again.
@@ -434,6 +492,45 @@ bool IsAttributeRequest(uint64_t request) {
   return r == FS_IOC_SETFLAGS || r == FS_IOC_FSSETXATTR;
 }
 
+// A send's messages' names as syd judged them (`e`'s decoded addresses,
+// in order); nothing where one is a unix name syd cannot pin (in /proc,
+// or one the kernel could not take from syd), whose send is continued
+// as such a connect is. A sendto with no address, which never reads one,
+// is the kernel's.
+std::optional<CallToPerform> SendOf(const Call& e, bool own_proc) {
+  CallToPerform c;
+  c.kind = Kind::kSend;
+  c.nr = e.nr;
+  c.args = e.args;
+  c.socket = static_cast<int>(e.args[0]);
+  const bool to = e.nr == SYS_sendto;
+  std::vector<const SocketAddress*> judged;
+  if (const std::optional<SocketAddress>& first = e.addresses[to ? 4 : 1])
+    judged.push_back(&*first);
+  for (const SocketAddress& a : e.more_addresses) judged.push_back(&a);
+  size_t next = 0;
+  const auto add = [&](const std::string& bytes) {
+    CallToPerform::SendName& n = c.names.emplace_back();
+    n.bytes = bytes;
+    if (bytes.empty()) return true;
+    if (next >= judged.size()) return false;
+    const SocketAddress& a = *judged[next++];
+    if (a.family != AddressFamily::kUnix || a.path.empty()) return true;
+    std::optional<std::string> path = JudgedName(a.path, false, own_proc);
+    if (!path || path->starts_with("/proc/")) return false;
+    n.path = *std::move(path);
+    return true;
+  };
+  if (to) {
+    if (e.address_bytes.empty() || !add(e.address_bytes)) return std::nullopt;
+    return c;
+  }
+  for (const std::string& bytes : e.message_names) {
+    if (!add(bytes)) return std::nullopt;
+  }
+  return c;
+}
+
 }  // namespace
 
 bool MayPerform(const Call& e) {
@@ -471,6 +568,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
       return std::nullopt;
     return c;
   }
+  if (p->kind == Kind::kSend) return SendOf(e, own_proc);
   if (p->kind == Kind::kListen) {
     // The socket judged by the address it is bound to; a thread may put
     // another there (dup2) before the kernel looks, one bound nowhere,
@@ -715,6 +813,7 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc) {
     case Kind::kBind:
     case Kind::kConnect:
     case Kind::kListen:
+    case Kind::kSend:
       return std::nullopt;  // made above; they name no path
   }
   return c;
@@ -949,7 +1048,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   // taken as syd: pidfd_getfd asks what ptrace asks, which the caller's
   // identity may not have.
   const bool socket = c.kind == Kind::kBind || c.kind == Kind::kConnect ||
-                      c.kind == Kind::kListen;
+                      c.kind == Kind::kListen || c.kind == Kind::kSend;
   // utimensat(AT_FDCWD, NULL, ...) is the kernel's EFAULT, as syd's is.
   const bool through =
       c.descriptor && !(c.null_name && *c.descriptor == AT_FDCWD);
@@ -970,6 +1069,12 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     if (taken < 0) taken = -ESRCH;
   }
   Closer closer{taken};
+  // A send's data and control messages, read once, and the descriptors
+  // it passes taken, while the call is known to wait (below).
+  std::vector<OutgoingMessage> messages;
+  int send_error = 0;
+  if (c.kind == Kind::kSend && taken >= 0)
+    send_error = ReadMessages(tid, c, taken, &messages);
   // A truncate is checked against the caller's file-size limit, read as
   // syd: as the caller, syd may lack the CAP_SYS_RESOURCE prlimit wants.
   rlimit fsize{RLIM_INFINITY, RLIM_INFINITY};
@@ -996,8 +1101,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   }
   if (read_identity && !caller) return Performed::Answer(-EPERM);
   // A unix connect gives the server the effective ids of whoever
-  // connects: syd's would be another's.
-  const bool peer = c.kind == Kind::kConnect && !c.path.empty();
+  // connects, and a unix send the receiver its credentials: syd's would
+  // be another's.
+  const bool peer =
+      (c.kind == Kind::kConnect && !c.path.empty()) || c.kind == Kind::kSend;
   const bool switch_ids = caller && !AsCaller::SameIds(own_, *caller, peer);
   if (switch_ids && !can_switch_) {
     if (!said_cannot_switch_.exchange(true)) {
@@ -1016,6 +1123,10 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
     return Performed::Answer(-EBADF);
   }
   if ((socket || through) && taken < 0) return LeftToKernel();
+  if (send_error != 0) {
+    ++performed_;
+    return Performed::Answer(-send_error);
+  }
   // A duplicate taken after the decision (the cwd; a descriptor whose
   // copy the decision could not keep) may not be what syd judged (dup2,
   // a chdir, a rename since): refused then, as a reopened
@@ -1040,6 +1151,7 @@ Performed Performer::Perform(pid_t tid, const CallToPerform& asked,
   }
   AsCaller as(own_, t.as, &t.umask_now, peer);
   if (!as.Take()) return Performed::Answer(-EPERM);
+  if (c.kind == Kind::kSend) return Send(tid, c, taken, messages, switch_ids);
   if (socket) return Socket(c, taken);
   if (c.kind == Kind::kLink && c.descriptor) {
     if (sandbox_root_fd_ < 0) return LeftToKernel();
@@ -1190,6 +1302,207 @@ Performed Performer::ConnectUnix(const CallToPerform& c, int sock) {
                                    this_thread.as);
   }
   return Performed::Answer(rc == 0 ? 0 : -error);
+}
+
+int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
+                            std::vector<OutgoingMessage>* out) {
+  // What syd reads of one message at most: a datagram beyond it is the
+  // kernel's EMSGSIZE anyway (no socket buffer holds it), a stream's send
+  // goes short. Control messages: the kernel's ENOBUFS beyond its
+  // optmem_max, far below this.
+  constexpr uint64_t kMaxData = uint64_t{16} << 20;
+  constexpr uint64_t kMaxControl = uint64_t{64} << 10;
+  int type = 0;
+  socklen_t size = sizeof type;
+  if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &size) != 0) return errno;
+  const bool stream = type == SOCK_STREAM;
+  // One message: `iov` pointing to its data, `control` to its control
+  // messages, or a sendto's buffer.
+  const auto read_one = [&](const std::vector<iovec>& iov, uint64_t control,
+                            uint64_t control_size, OutgoingMessage* m) {
+    uint64_t total = 0;
+    for (const iovec& v : iov) {
+      if (static_cast<ssize_t>(v.iov_len) < 0) return EINVAL;
+      total += v.iov_len;
+    }
+    if (total > kMaxData && !stream) return EMSGSIZE;
+    m->data.resize(std::min(total, kMaxData));
+    size_t at = 0;
+    for (const iovec& v : iov) {
+      const size_t n = std::min(v.iov_len, m->data.size() - at);
+      if (n != 0 &&
+          !tracee::ReadMemory(tid, reinterpret_cast<uint64_t>(v.iov_base),
+                              m->data.data() + at, n)) {
+        return EFAULT;
+      }
+      at += n;
+    }
+    if (control_size == 0) return 0;
+    if (control_size > kMaxControl) return ENOBUFS;
+    m->control.resize(control_size);
+    if (!tracee::ReadMemory(tid, control, m->control.data(), control_size))
+      return EFAULT;
+    // The descriptors it passes are the caller's: syd's duplicates of them
+    // go instead. Its credentials name the caller's pid in its own pid
+    // namespace, which the kernel would take for syd's: syd's goes.
+    msghdr view{};
+    view.msg_control = m->control.data();
+    view.msg_controllen = m->control.size();
+    for (cmsghdr* cm = CMSG_FIRSTHDR(&view); cm != nullptr;
+         cm = CMSG_NXTHDR(&view, cm)) {
+      if (cm->cmsg_len < CMSG_LEN(0) || cm->cmsg_level != SOL_SOCKET) continue;
+      const size_t bytes = cm->cmsg_len - CMSG_LEN(0);
+      if (cm->cmsg_type == SCM_RIGHTS) {
+        for (size_t i = 0; i + sizeof(int) <= bytes; i += sizeof(int)) {
+          int fd;
+          std::memcpy(&fd, CMSG_DATA(cm) + i, sizeof fd);
+          const int copy = CallersDescriptor(tid, fd);
+          if (copy < 0) return EBADF;
+          m->fds.push_back(copy);
+          std::memcpy(CMSG_DATA(cm) + i, &copy, sizeof copy);
+        }
+      } else if (cm->cmsg_type == SCM_CREDENTIALS && bytes >= sizeof(ucred)) {
+        ucred u;
+        std::memcpy(&u, CMSG_DATA(cm), sizeof u);
+        u.pid = getpid();
+        std::memcpy(CMSG_DATA(cm), &u, sizeof u);
+      }
+    }
+    return 0;
+  };
+  if (c.nr == SYS_sendto) {
+    // The address length, which the kernel checks before it copies.
+    const auto length = static_cast<int32_t>(c.args[5]);
+    if (length < 0 || length > static_cast<int32_t>(sizeof(sockaddr_storage)))
+      return EINVAL;
+    OutgoingMessage& m = out->emplace_back();
+    m.name = c.names[0].bytes;
+    return read_one({{reinterpret_cast<void*>(c.args[1]), c.args[2]}}, 0, 0,
+                    &m);
+  }
+  const bool many = c.nr == SYS_sendmmsg;
+  for (size_t k = 0; k < c.names.size(); ++k) {
+    // sendmmsg sends the messages before one it cannot read, and says so.
+    const auto fails = [&](int error) { return k > 0 ? 0 : error; };
+    msghdr h;
+    if (!tracee::ReadMemory(tid, c.args[1] + k * sizeof(mmsghdr), &h,
+                            sizeof h)) {
+      return fails(EFAULT);
+    }
+    if (static_cast<int>(h.msg_namelen) < 0) return fails(EINVAL);
+    if (h.msg_iovlen > UIO_MAXIOV) return fails(EMSGSIZE);
+    if (h.msg_controllen > INT_MAX) return fails(ENOBUFS);
+    std::vector<iovec> iov(h.msg_iovlen);
+    if (!iov.empty() &&
+        !tracee::ReadMemory(tid, reinterpret_cast<uint64_t>(h.msg_iov),
+                            iov.data(), iov.size() * sizeof(iovec))) {
+      return fails(EFAULT);
+    }
+    OutgoingMessage& m = out->emplace_back();
+    m.name = c.names[k].bytes;
+    if (const int error =
+            read_one(iov, reinterpret_cast<uint64_t>(h.msg_control),
+                     h.msg_controllen, &m);
+        error != 0) {
+      out->pop_back();
+      return fails(error);
+    }
+    if (!many) break;
+  }
+  return 0;
+}
+
+Performed Performer::Send(pid_t tid, const CallToPerform& c, int sock,
+                          std::vector<OutgoingMessage>& messages,
+                          bool other_ids) {
+  ++performed_;
+  int domain = 0;
+  socklen_t size = sizeof domain;
+  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &size) != 0)
+    return Performed::Answer(-errno);
+  const int status = fcntl(sock, F_GETFL);
+  if (status < 0) return Performed::Answer(-EBADF);
+  const bool many = c.nr == SYS_sendmmsg;
+  // MSG_ZEROCOPY would leave the kernel reading syd's buffer after the
+  // call: syd's copy goes as any other.
+  const int flags =
+      static_cast<int>(c.args[c.nr == SYS_sendmsg ? 2 : 3]) & ~MSG_ZEROCOPY;
+  const bool blocks = (status & O_NONBLOCK) == 0 && (flags & MSG_DONTWAIT) == 0;
+  int64_t count = 0;
+  for (size_t k = 0; k < messages.size(); ++k) {
+    OutgoingMessage& m = messages[k];
+    int error = 0;
+    ssize_t sent = -1;
+    if (!c.names[k].path.empty()) {
+      // The file syd judged, as the caller looks it up, no link on the
+      // way (ConnectUnix).
+      const int pin =
+          OpenJudged(c.names[k].path, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+      if (pin < 0) error = errno;
+      if (pin >= 0) {
+        m.fds.push_back(pin);
+        m.name = PinnedName(pin);
+      }
+    }
+    // The kernel tells a unix receiver the sender's real ids, syd's: the
+    // caller's effective ones go with the message instead, which the
+    // kernel accepts from a sender with those effective ids.
+    if (error == 0 && domain == AF_UNIX && other_ids) {
+      std::string credentials(CMSG_SPACE(sizeof(ucred)), '\0');
+      auto* cm = reinterpret_cast<cmsghdr*>(credentials.data());
+      cm->cmsg_len = CMSG_LEN(sizeof(ucred));
+      cm->cmsg_level = SOL_SOCKET;
+      cm->cmsg_type = SCM_CREDENTIALS;
+      const ucred u{getpid(), this_thread.as.euid, this_thread.as.egid};
+      std::memcpy(CMSG_DATA(cm), &u, sizeof u);
+      m.control.resize(CMSG_ALIGN(m.control.size()), '\0');
+      m.control += credentials;
+    }
+    if (error == 0) {
+      iovec iov;
+      const msghdr h = HeaderOf(m, &iov);
+      sent = sendmsg(sock, &h, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+      error = sent < 0 ? errno : 0;
+    }
+    const uint64_t msg_len_at =
+        many ? c.args[1] + k * sizeof(mmsghdr) + offsetof(mmsghdr, msg_len) : 0;
+    // A caller that blocks waits for room for the rest, as the kernel
+    // would have it wait: not on the thread that decides.
+    const bool short_send = sent >= 0 && !many &&
+                            static_cast<size_t>(sent) < m.data.size() &&
+                            blocks && waits_aside_;
+    const bool no_room = sent < 0 && error == EAGAIN && blocks && count == 0;
+    if (no_room && !waits_aside_) {
+      --performed_;  // counted once made again
+      return Performed::Again();
+    }
+    if (short_send || no_room) {
+      auto pending = std::make_unique<PendingSend>();
+      pending->socket = fcntl(sock, F_DUPFD_CLOEXEC, 0);
+      if (pending->socket < 0)
+        return Performed::Answer(short_send ? sent : -EMFILE);
+      if (short_send) {
+        m.data.erase(0, static_cast<size_t>(sent));
+        m.control.clear();
+        pending->sent = sent;
+      }
+      pending->message = std::move(m);
+      pending->flags = flags;
+      pending->tid = tid;
+      pending->msg_len_at = msg_len_at;
+      return Performed::SendWaits(std::move(pending), own_, this_thread.as);
+    }
+    if (sent >= 0) {
+      if (!many) return Performed::Answer(sent);
+      const auto len = static_cast<uint32_t>(sent);
+      tracee::WriteMemory(tid, msg_len_at, &len, sizeof len);
+      ++count;
+      continue;
+    }
+    BrokenPipe(tid, error, flags);
+    return Performed::Answer(count > 0 ? count : -error);
+  }
+  return Performed::Answer(count);
 }
 
 Performed Performer::OpenFile(
@@ -1494,6 +1807,7 @@ Performed Performer::ChangeMetadata(pid_t tid, const CallToPerform& c,
     case Kind::kBind:
     case Kind::kConnect:
     case Kind::kListen:
+    case Kind::kSend:
     case Kind::kAttributeFlags:
       return Performed::Answer(-EINVAL);  // Perform sends these elsewhere
     case Kind::kChmod:

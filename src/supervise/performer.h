@@ -19,12 +19,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "src/policy/policy.h"
 #include "src/supervise/outcome.h"
@@ -68,7 +70,11 @@ namespace syd::supervise {
 //   duplicate of the socket;
 // - a connect to a unix socket's file (not an abstract name), to the file
 //   syd resolved, on syd's duplicate of the socket, with the caller's
-//   effective ids, which the server reads (its pid is syd's).
+//   effective ids, which the server reads (its pid is syd's);
+// - a send whose name the kernel would read from memory again (sendto
+//   with an address, sendmsg, sendmmsg, named or not), on syd's duplicate
+//   of the socket, of any family, with the data read once and the names
+//   syd judged: a unix socket file through a pin of it, as a connect.
 // Else nothing, and the call is continued. A name syd could not resolve
 // is not for this: the decider answers its errno.
 std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
@@ -78,6 +84,54 @@ std::optional<CallToPerform> CallToPerformOf(const Call& e, bool own_proc);
 // on is named, for the decision, by syd's copy of it, on which syd then
 // makes the call (tracee::DescriptorCopies).
 bool MayPerform(const Call& e);
+
+// One message of a send syd performs, as it sends it: read once from the
+// caller's memory, with the name syd judged.
+struct OutgoingMessage {
+  OutgoingMessage() = default;
+  OutgoingMessage(OutgoingMessage&& o) noexcept { *this = std::move(o); }
+  OutgoingMessage& operator=(OutgoingMessage&& o) noexcept {
+    if (this == &o) return *this;
+    Close();
+    name = std::move(o.name);
+    data = std::move(o.data);
+    control = std::move(o.control);
+    fds = std::exchange(o.fds, {});
+    return *this;
+  }
+  ~OutgoingMessage() { Close(); }
+  void Close() {
+    for (int fd : fds) close(fd);
+    fds.clear();
+  }
+  std::string name;  // the judged bytes, or a pin's link; empty: none
+  std::string data;
+  // The caller's control messages, the descriptors it passes replaced by
+  // syd's duplicates of them; empty once some data went (they go with
+  // the first byte).
+  std::string control;
+  std::vector<int> fds;  // syd's: those duplicates and the pin
+};
+
+// A send that found no room in the socket for a caller that blocks: the
+// message, or what is left of it, sent by a thread of its own
+// (SendWaiting).
+struct PendingSend {
+  PendingSend() = default;
+  PendingSend(const PendingSend&) = delete;
+  PendingSend& operator=(const PendingSend&) = delete;
+  ~PendingSend() {
+    if (socket >= 0) close(socket);
+  }
+  int socket = -1;  // syd's duplicate of the caller's
+  OutgoingMessage message;
+  int flags = 0;     // the call's
+  int64_t sent = 0;  // bytes of the message that went before
+  pid_t tid = 0;
+  // sendmmsg: where the caller's msg_len of the message is, written once
+  // it went (the call then answers 1).
+  uint64_t msg_len_at = 0;
+};
 
 // What syd answers for a call it may perform.
 class Performed {
@@ -125,6 +179,13 @@ class Performed {
     p.socket_ = socket;
     return p;
   }
+  static Performed SendWaits(std::unique_ptr<PendingSend> send,
+                             const tracee::Credentials& own,
+                             const tracee::Credentials& caller) {
+    Performed p = Waits(-1, 0, own, caller);
+    p.send_ = std::move(send);
+    return p;
+  }
   static Performed Again() { return Performed(Kind::kAgain, 0, -1); }
   Performed(Performed&& o) noexcept
       : kind_(o.kind_),
@@ -132,6 +193,7 @@ class Performed {
         fd_(o.fd_),
         socket_(o.socket_),
         flags_(o.flags_),
+        send_(std::move(o.send_)),
         own_(std::move(o.own_)),
         caller_(std::move(o.caller_)) {
     o.fd_ = -1;
@@ -152,16 +214,20 @@ class Performed {
   uint64_t flags() const { return flags_; }
   // kWaits: a connect, not an open.
   bool connects() const { return socket_ >= 0; }
+  // kWaits: a send, not an open.
+  bool sends() const { return send_ != nullptr; }
 
  private:
   friend int OpenWaiting(const Performed& p);
   friend int ConnectWaiting(const Performed& p);
+  friend int64_t SendWaiting(const Performed& p);
   Performed(Kind kind, int64_t ret, int fd) : kind_(kind), ret_(ret), fd_(fd) {}
   Kind kind_;
   int64_t ret_;
   int fd_;
   int socket_ = -1;  // ConnectWaits
   uint64_t flags_ = 0;
+  std::unique_ptr<PendingSend> send_;  // SendWaits
   // kWaits: syd's identity and the caller's.
   tracee::Credentials own_;
   tracee::Credentials caller_;
@@ -176,6 +242,10 @@ int OpenWaiting(const Performed& p);
 // its caller, waiting for room in the server's queue: 0, or -errno
 // (-EINTR as OpenWaiting's). On a thread of its own, likewise.
 int ConnectWaiting(const Performed& p);
+// Sends the message of `p` (kWaits, sends()) as its caller, waiting for
+// room as the kernel would: the call's answer (bytes, or 1 for a
+// sendmmsg), or -errno (-EINTR, with nothing sent, as OpenWaiting's).
+int64_t SendWaiting(const Performed& p);
 
 // Performs calls on the thread that decides them, as the caller: its
 // file-system ids, groups, effective capabilities and umask, set on that
@@ -316,6 +386,18 @@ class Performer {
   // connect: on `sock`, a duplicate of the caller's socket, to the unix
   // socket file c.path, pinned first.
   Performed ConnectUnix(const CallToPerform& c, int sock);
+  // The messages of the send `c` of thread `tid` on `sock` (syd's
+  // duplicate of its socket) as it gave them (its
+  // data, its control messages with syd's duplicates of the descriptors
+  // they pass), with the names syd judged, not yet pinned: 0, or the
+  // kernel's errno for them.
+  int ReadMessages(pid_t tid, const CallToPerform& c, int sock,
+                   std::vector<OutgoingMessage>* out);
+  // The send `c` of thread `tid` made on `sock`, a duplicate of the
+  // caller's socket, with `messages` (ReadMessages); `other_ids`: syd
+  // sends as another user than itself, whom a unix receiver is told of.
+  Performed Send(pid_t tid, const CallToPerform& c, int sock,
+                 std::vector<OutgoingMessage>& messages, bool other_ids);
   // A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), or
   // -errno (-EBADF: not open); says once when syd may not make one. Its
   // caller must then ask whether the call still waits (the pid reused).

@@ -455,8 +455,9 @@ absl::StatusOr<int> Supervisor::Run(const std::string& path,
                 : absl::StrFormat(
                       "%llu calls performed by syd (%llu opens answered "
                       "while it went on), %llu left to the kernel, %llu "
-                      "waited aside (for a FIFO's other end, or room in a "
-                      "server's queue); callers' identities read %llu times",
+                      "waited aside (for a FIFO's other end, room in a "
+                      "server's queue or in a socket to send on); callers' "
+                      "identities read %llu times",
                       static_cast<unsigned long long>(performer_.performed()),
                       static_cast<unsigned long long>(answered_aside_),
                       static_cast<unsigned long long>(performer_.continued()),

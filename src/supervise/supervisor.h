@@ -271,9 +271,9 @@ class Supervisor {
   // Performed opens answered on DescriptorAnswers' thread while the
   // deciding one went on to the next call.
   std::atomic<uint64_t> answered_aside_ = 0;
-  // Opens of a FIFO that waited for its other end, and unix connects
-  // that waited for room in a server's queue, on a thread of their own
-  // (WaitingOpens).
+  // Opens of a FIFO that waited for its other end, unix connects that
+  // waited for room in a server's queue, and sends that waited for room,
+  // on a thread of their own (WaitingOpens).
   std::atomic<uint64_t> waited_aside_ = 0;
   // The threads that decide calls apart from the one that handles syd's
   // signals (user notification): 0 where that one decides them, -1 under

@@ -91,9 +91,11 @@ void WaitingOpens::Wait(uint64_t id, const Performed& p, Waiter* self) {
     timer_settime(timer, 0, &second, nullptr);
   }
   for (;;) {
-    const int fd = p.connects() ? ConnectWaiting(p) : OpenWaiting(p);
-    if (fd >= 0 && !p.connects()) {
-      answers_.Hand(id, fd, p.flags());
+    const int64_t fd = p.sends()      ? SendWaiting(p)
+                       : p.connects() ? ConnectWaiting(p)
+                                      : OpenWaiting(p);
+    if (fd >= 0 && !p.connects() && !p.sends()) {
+      answers_.Hand(id, static_cast<int>(fd), p.flags());
       break;
     }
     if (fd == -EINTR && !ending_ && listener_.Waiting(id)) continue;

@@ -1,8 +1,9 @@
-// Opens that wait for a FIFO's other end, and unix connects that wait for
-// room in a server's queue, each on a thread of its own. syd opens (and
-// connects to) what it judged, so such a call cannot be left to the
-// kernel, which would read the name again; nor can the deciding thread
-// wait in it. The thread waits as the caller would have, and answers.
+// Opens that wait for a FIFO's other end, unix connects that wait for
+// room in a server's queue, and sends that wait for room in their socket,
+// each on a thread of its own. syd opens (connects to, sends to) what it
+// judged, so such a call cannot be left to the kernel, which would read
+// the name again; nor can the deciding thread wait in it. The thread waits as
+// the caller would have, and answers.
 #ifndef SYD_SUPERVISE_WAITING_OPENS_H_
 #define SYD_SUPERVISE_WAITING_OPENS_H_
 
@@ -35,9 +36,9 @@ class WaitingOpens {
   WaitingOpens& operator=(const WaitingOpens&) = delete;
 
   // Opens the FIFO of `p` (Performed::Kind::kWaits) for call `id` once
-  // its other end comes, or connects its socket once the server's queue
-  // has room, and answers the call; false, `p` untouched, when
-  // kMaxWaiting already wait.
+  // its other end comes, connects its socket once the server's queue has
+  // room, or sends its message, and answers the call; false, `p` untouched,
+  // when kMaxWaiting already wait.
   bool Start(uint64_t id, Performed& p);
 
  private:

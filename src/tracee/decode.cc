@@ -280,10 +280,12 @@ DecodeResult Decode(const Process& process, const std::string& root, Call* e,
         msghdr m;
         if (!process.Read(e->args[i] + k * stride, &m, sizeof m))
           return DecodeResult::kFault;
+        std::string& bytes = e->message_names.emplace_back();
         if (m.msg_name == nullptr || m.msg_namelen == 0) continue;
         SocketAddress addr;
-        if (const DecodeResult r = read_address(
-                reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen, &addr);
+        if (const DecodeResult r =
+                read_address(reinterpret_cast<uint64_t>(m.msg_name),
+                             m.msg_namelen, &addr, &bytes);
             r != DecodeResult::kOk) {
           return r;
         }

@@ -853,15 +853,26 @@ static int race_listen(int n) {
 // then BAD (inet specs of one family), over and over, while this one
 // connects a new TCP socket to the address in it N times; prints how many
 // connected.
+// GOOD and BAD, addresses of one family and length (make_addr): 0, or
+// EINVAL.
+static int make_addr_pair(const char* good, const char* bad,
+                          struct sockaddr_storage* g,
+                          struct sockaddr_storage* b, socklen_t* len,
+                          int* family) {
+  socklen_t bad_len;
+  int bad_family;
+  if (make_addr(good, g, len, family) != 0 ||
+      make_addr(bad, b, &bad_len, &bad_family) != 0 || *len != bad_len ||
+      *family != bad_family)
+    return EINVAL;
+  return 0;
+}
 static int race_connect(const char* good, const char* bad, int n) {
   static struct sockaddr_storage buf;
   struct sockaddr_storage g, b;
-  socklen_t len, bad_len;
-  int family, bad_family;
-  if (make_addr(good, &g, &len, &family) != 0 ||
-      make_addr(bad, &b, &bad_len, &bad_family) != 0 || len != bad_len ||
-      family != bad_family)
-    return EINVAL;
+  socklen_t len;
+  int family;
+  if (make_addr_pair(good, bad, &g, &b, &len, &family) != 0) return EINVAL;
   memcpy(&buf, &g, len);
   struct flipper f = {(char*)&buf, {(const char*)&g, (const char*)&b}, len, 0};
   pthread_t t;
@@ -876,6 +887,59 @@ static int race_connect(const char* good, const char* bad, int n) {
   f.stop = 1;
   pthread_join(t, NULL);
   printf("connected %d of %d\n", connected, n);
+  return 0;
+}
+
+// race-send HOW GOOD BAD N: a datagram socket connected to GOOD sends a
+// byte N times without blocking while one thread rewrites where to, over
+// and over: HOW sendto, sendmsg or sendmmsg with an address flipping
+// between GOOD and BAD (specs of one family and length), or "unnamed": a
+// sendmsg whose message flips between no address (to GOOD, the socket's
+// peer) and BAD. Prints how many were sent.
+static int race_send(const char* how, const char* good, const char* bad,
+                     int n) {
+  static struct sockaddr_storage buf;
+  static struct msghdr message;
+  struct sockaddr_storage g, b;
+  socklen_t len;
+  int family;
+  if (make_addr_pair(good, bad, &g, &b, &len, &family) != 0) return EINVAL;
+  const int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr*)&g, len) != 0) return report(-1);
+  char byte = 'x';
+  struct iovec iov = {&byte, 1};
+  const struct msghdr named = {
+      .msg_name = &buf, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1};
+  const struct msghdr unnamed = {.msg_iov = &iov, .msg_iovlen = 1};
+  const int no_name = !strcmp(how, "unnamed");
+  struct flipper f = {(char*)&buf, {(const char*)&g, (const char*)&b}, len, 0};
+  memcpy(&buf, &g, len);
+  message = named;
+  if (no_name) {
+    memcpy(&buf, &b, len);
+    f = (struct flipper){(char*)&message,
+                         {(const char*)&unnamed, (const char*)&named},
+                         sizeof message,
+                         0};
+  }
+  pthread_t t;
+  if (pthread_create(&t, NULL, flip_name, &f) != 0) return 1;
+  int sent = 0;
+  for (int i = 0; i < n; ++i) {
+    ssize_t rc = -1;
+    if (!strcmp(how, "sendto")) {
+      rc = sendto(fd, &byte, 1, MSG_DONTWAIT, (struct sockaddr*)&buf, len);
+    } else if (!strcmp(how, "sendmsg") || no_name) {
+      rc = sendmsg(fd, &message, MSG_DONTWAIT);
+    } else if (!strcmp(how, "sendmmsg")) {
+      struct mmsghdr m = {.msg_hdr = named};
+      rc = sendmmsg(fd, &m, 1, MSG_DONTWAIT) == 1 ? 1 : -1;
+    }
+    if (rc == 1) ++sent;
+  }
+  f.stop = 1;
+  pthread_join(t, NULL);
+  printf("sent %d of %d\n", sent, n);
   return 0;
 }
 
@@ -955,6 +1019,152 @@ static int unix_probe(const char* dir) {
   char got[8] = {0};
   net_line("datagram sent", send(client, "x", 1, 0) == 1 ? 0 : -1);
   printf("datagram received: %zd\n", recv(dgram, got, sizeof got, 0));
+  return 0;
+}
+
+// send-probe DIR: sends in DIR every way that shows how a send was done,
+// a line each with what the kernel said and what arrived: sendto a unix
+// datagram socket by its name, a sendmsg passing a descriptor, a
+// sendmmsg of three messages (two named, one to the peer) with the
+// lengths it wrote back, the credentials a receiver sees, a send to a
+// closed stream with and without MSG_NOSIGNAL (SIGPIPE), a blocking send
+// that waits for room, an unreadable buffer, an address too long, a
+// send on no socket. The same lines bare and under syd.
+static volatile sig_atomic_t pipe_signals;
+static void count_pipe_signal(int sig) {
+  (void)sig;
+  ++pipe_signals;
+}
+static void* read_all_later(void* p) {
+  usleep(200 * 1000);
+  char buf[64];
+  while (recv(*(int*)p, buf, sizeof buf, MSG_DONTWAIT) >= 0) {
+  }
+  return NULL;
+}
+static int send_probe(const char* dir) {
+  if (chdir(dir) != 0) return report(-1);
+  const int rx = unix_listener("rx.sock", SOCK_DGRAM, 0);
+  if (rx < 0) return report(-1);
+  const int on = 1;
+  setsockopt(rx, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+  struct sockaddr_un to = {.sun_family = AF_UNIX, .sun_path = "rx.sock"};
+  const socklen_t to_len = sizeof to;
+  char buf[64];
+  const int tx = socket(AF_UNIX, SOCK_DGRAM, 0);
+  ssize_t n = sendto(tx, "abc", 3, 0, (struct sockaddr*)&to, to_len);
+  printf("sendto by name: %zd %s\n", n, n < 0 ? strerror(errno) : "");
+  n = recv(rx, buf, sizeof buf, MSG_DONTWAIT);
+  printf("received: %.*s\n", (int)(n > 0 ? n : 0), buf);
+  // A descriptor passed: the receiver writes through it.
+  int pair[2], pipefd[2];
+  if (socketpair(AF_UNIX, SOCK_DGRAM, 0, pair) != 0 || pipe(pipefd) != 0)
+    return report(-1);
+  char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = {0};
+  struct iovec iov = {"x", 1};
+  struct msghdr m = {.msg_iov = &iov,
+                     .msg_iovlen = 1,
+                     .msg_control = cbuf,
+                     .msg_controllen = sizeof cbuf};
+  struct cmsghdr* cm = CMSG_FIRSTHDR(&m);
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  memcpy(CMSG_DATA(cm), &pipefd[1], sizeof(int));
+  n = sendmsg(pair[0], &m, 0);
+  printf("sendmsg passing a descriptor: %zd\n", n);
+  char rbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8))) = {0};
+  struct msghdr r = {.msg_iov = &(struct iovec){buf, sizeof buf},
+                     .msg_iovlen = 1,
+                     .msg_control = rbuf,
+                     .msg_controllen = sizeof rbuf};
+  int passed = -1;
+  if (recvmsg(pair[1], &r, MSG_DONTWAIT) == 1 && CMSG_FIRSTHDR(&r) &&
+      CMSG_FIRSTHDR(&r)->cmsg_type == SCM_RIGHTS) {
+    memcpy(&passed, CMSG_DATA(CMSG_FIRSTHDR(&r)), sizeof(int));
+  }
+  n = passed >= 0 ? write(passed, "through", 7) : -1;
+  n = n == 7 ? read(pipefd[0], buf, sizeof buf) : -1;
+  printf("written through it: %.*s\n", (int)(n > 0 ? n : 0), buf);
+  // Three messages: two to rx by name, one to the peer, of 3, 5, 7 bytes.
+  struct iovec v[3] = {{"one", 3}, {"three", 5}, {"seventh", 7}};
+  struct mmsghdr mm[3] = {{.msg_hdr = {.msg_name = &to,
+                                       .msg_namelen = to_len,
+                                       .msg_iov = &v[0],
+                                       .msg_iovlen = 1}},
+                          {.msg_hdr = {.msg_iov = &v[1], .msg_iovlen = 1}},
+                          {.msg_hdr = {.msg_name = &to,
+                                       .msg_namelen = to_len,
+                                       .msg_iov = &v[2],
+                                       .msg_iovlen = 1}}};
+  const int peer = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (connect(peer, (struct sockaddr*)&to, to_len) != 0) return report(-1);
+  const int sent = sendmmsg(peer, mm, 3, 0);
+  printf("sendmmsg: %d, lengths %u %u %u\n", sent, mm[0].msg_len, mm[1].msg_len,
+         mm[2].msg_len);
+  for (int i = 0; i < 3; ++i) {
+    n = recv(rx, buf, sizeof buf, MSG_DONTWAIT);
+    printf("received: %.*s\n", (int)(n > 0 ? n : 0), buf);
+  }
+  // The credentials the receiver is told of (its pid aside: syd's).
+  n = sendto(peer, "c", 1, 0, (struct sockaddr*)&to, to_len);
+  char credbuf[CMSG_SPACE(sizeof(struct ucred))]
+      __attribute__((aligned(8))) = {0};
+  struct msghdr cr = {.msg_iov = &(struct iovec){buf, sizeof buf},
+                      .msg_iovlen = 1,
+                      .msg_control = credbuf,
+                      .msg_controllen = sizeof credbuf};
+  struct ucred u = {0, (uid_t)-1, (gid_t)-1};
+  if (recvmsg(rx, &cr, MSG_DONTWAIT) == 1 && CMSG_FIRSTHDR(&cr) &&
+      CMSG_FIRSTHDR(&cr)->cmsg_type == SCM_CREDENTIALS) {
+    memcpy(&u, CMSG_DATA(CMSG_FIRSTHDR(&cr)), sizeof u);
+  }
+  printf("the receiver is told of the sender's ids: %d\n",
+         u.uid == geteuid() && u.gid == getegid());
+  n = sendmsg(peer, &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1}, 0);
+  printf("sendmsg to the peer: %zd\n", n);
+  n = recv(rx, buf, sizeof buf, MSG_DONTWAIT);
+  printf("received: %.*s\n", (int)(n > 0 ? n : 0), buf);
+  // A closed stream: EPIPE, and SIGPIPE unless MSG_NOSIGNAL.
+  signal(SIGPIPE, count_pipe_signal);
+  int stream[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, stream) != 0) return report(-1);
+  close(stream[1]);
+  n = sendmsg(stream[0], &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1},
+              0);
+  printf("to a closed stream: %zd %s, SIGPIPE %d\n", n, strerror(errno),
+         (int)pipe_signals);
+  n = sendmsg(stream[0], &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1},
+              MSG_NOSIGNAL);
+  printf("again with MSG_NOSIGNAL: %zd %s, SIGPIPE %d\n", n, strerror(errno),
+         (int)pipe_signals);
+  // Full: a blocking send waits until the other end reads.
+  int full[2];
+  if (socketpair(AF_UNIX, SOCK_DGRAM, 0, full) != 0) return report(-1);
+  int queued = 0;
+  while (queued < 100000 && send(full[0], "f", 1, MSG_DONTWAIT) == 1) ++queued;
+  n = sendmsg(full[0], &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1},
+              MSG_DONTWAIT);
+  printf("full, without blocking: %zd %s\n", n, strerror(errno));
+  pthread_t reader;
+  pthread_create(&reader, NULL, read_all_later, &full[1]);
+  n = sendmsg(full[0], &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1}, 0);
+  printf("full, blocking: %zd\n", n);
+  pthread_join(reader, NULL);
+  n = sendmsg(peer,
+              &(struct msghdr){.msg_iov = &(struct iovec){(void*)8, 4},
+                               .msg_iovlen = 1},
+              0);
+  printf("unreadable buffer: %zd %s\n", n, strerror(errno));
+  struct sockaddr_storage big[2] = {0};
+  memcpy(big, &to, sizeof to);
+  n = sendto(tx, "x", 1, 0, (struct sockaddr*)big, sizeof big);
+  printf("address too long: %zd %s\n", n, strerror(errno));
+  n = sendmsg(pipefd[0], &(struct msghdr){.msg_iov = &v[0], .msg_iovlen = 1},
+              0);
+  printf("on no socket: %zd %s\n", n, strerror(errno));
+  n = sendto(1000, "x", 1, 0, (struct sockaddr*)&to, to_len);
+  printf("on no descriptor: %zd %s\n", n, strerror(errno));
   return 0;
 }
 
@@ -2664,10 +2874,14 @@ int main(int argc, char** argv) {
     return race_empty_name(a, b, atoi(argc > 4 ? argv[4] : "0"),
                            argc > 5 ? argv[5] : "create");
   if (!strcmp(op, "race-listen")) return race_listen(atoi(a));
+  if (!strcmp(op, "race-send"))
+    return race_send(a, b, argc > 4 ? argv[4] : "",
+                     atoi(argc > 5 ? argv[5] : "0"));
   if (!strcmp(op, "race-connect"))
     return race_connect(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "net-probe")) return net_probe(atoi(a));
   if (!strcmp(op, "unix-probe")) return unix_probe(a);
+  if (!strcmp(op, "send-probe")) return send_probe(a);
   if (!strcmp(op, "race-exec"))
     return race_exec(a, b, atoi(argc > 4 ? argv[4] : "0"));
   if (!strcmp(op, "race-name") || !strcmp(op, "race-name-process"))

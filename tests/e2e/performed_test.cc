@@ -115,6 +115,62 @@ void CheckConnectRaceNotReached(const std::string& policy,
   drain.join();
 }
 
+// How many datagrams wait on `fd` (non-blocking); each is read.
+int Datagrams(int fd) {
+  int n = 0;
+  char byte;
+  while (recv(fd, &byte, 1, MSG_DONTWAIT) >= 0) ++n;
+  return n;
+}
+
+// Runs the helper's race-send every way (sendto, sendmsg and sendmmsg
+// with an address flipping between `good` and `bad`, and a sendmsg whose
+// message flips between no address and `bad`) under `allow`'s rules, by
+// a thread that leads its process and by another, while the datagrams on
+// `good_fd` are read as they come; checks each race ran and that `bad_fd`
+// got nothing.
+void CheckSendRaceNotReached(const std::string& allow, const std::string& good,
+                             int good_fd, const std::string& bad, int bad_fd) {
+  // Refused: every address of the family; allowed by falling through:
+  // a send with none (to the socket's peer), as under paludis.syd.
+  std::string rules;
+  for (const std::string& action : {"allow:arg_@~\"" + allow + "\"",
+                                    std::string("fault=ECONNREFUSED:log=none:"
+                                                "arg_@~\"inet://0.0.0.0/0\""),
+                                    std::string("fault=ECONNREFUSED:log=none:"
+                                                "arg_@~\"unix:/***\"")}) {
+    rules += "sys/trace+sendmsg,sendmmsg:" + action + "\n";
+    rules += "sys/trace+sendto:arg4!=0:" + action + "\n";
+  }
+  const std::string policy = Policy(testing::MakeTempDir(), rules);
+  std::atomic<bool> ran{false};
+  std::atomic<int> got{0};
+  std::thread drain([&] {
+    while (!ran) {
+      const int n = Datagrams(good_fd);
+      got += n;
+      if (n == 0) usleep(1000);
+    }
+  });
+  for (const std::string how : {"sendto", "sendmsg", "sendmmsg", "unnamed"}) {
+    for (const bool in_thread : {false, true}) {
+      CAPTURE(how);
+      CAPTURE(in_thread);
+      const std::vector<std::string> argv = {kHelper, "race-send", how,
+                                             good,    bad,         Tries(2000)};
+      const RunResult r = Syd(policy, in_thread ? InThread(argv) : argv);
+      CHECK(r.exit_code == 0);
+      CAPTURE(r.out);
+      CAPTURE(r.err);
+      CHECK(NumberAfter(r.out, "sent ") > 0);  // the race ran
+      CHECK(Datagrams(bad_fd) == 0);
+    }
+  }
+  ran = true;
+  drain.join();
+  CHECK(got > 0);
+}
+
 // Runs the helper's `probe` in a fresh directory bare, and in another
 // under syd with writes allowed there and `more` rules: the same lines.
 // Returns syd's run.
@@ -139,6 +195,37 @@ RunResult SameAsBare(const std::string& probe, const std::string& more,
   CHECK(got.exit_code == 0);
   CHECK(got.out == want.out);
   return got;
+}
+
+// Runs the helper's `probe` as nobody, bare and under root's syd with
+// `rules`, each in a directory of its own that nobody may write (the
+// helper copied where nobody may run it).
+struct BareAndSyd {
+  RunResult bare;
+  RunResult syd;
+};
+BareAndSyd BareAndSydAsNobody(const std::string& probe,
+                              const std::string& rules) {
+  std::string tmp = "/tmp/syd-as-nobody.XXXXXX";  // fits in sun_path
+  REQUIRE(mkdtemp(tmp.data()) != nullptr);
+  REQUIRE(chmod(tmp.c_str(), 0755) == 0);
+  const std::string h = tmp + "/helper";
+  REQUIRE(Run({"/bin/cp", kHelper, h}).exit_code == 0);
+  auto as_nobody = [&](const std::string& dir) {
+    REQUIRE(mkdir(dir.c_str(), 0777) == 0);
+    REQUIRE(chmod(dir.c_str(), 0777) == 0);
+    return std::vector<std::string>{"/usr/bin/setpriv",
+                                    "--reuid=65534",
+                                    "--regid=65534",
+                                    "--clear-groups",
+                                    h,
+                                    probe,
+                                    dir};
+  };
+  BareAndSyd out{Run(as_nobody(tmp + "/bare")),
+                 Syd(Policy(tmp, rules), as_nobody(tmp + "/syd"))};
+  Run({"/bin/rm", "-rf", tmp});
+  return out;
 }
 
 // Runs the helper's `probe`, which takes no directory, bare and under syd
@@ -1012,29 +1099,33 @@ TEST_CASE("a unix connect syd performs is the one the kernel makes") {
   if (geteuid() != 0) return;
   // As nobody under root's syd: the server sees nobody, and a socket of
   // mode 0 refuses it, as bare.
-  std::string tmp = "/tmp/syd-unix-probe.XXXXXX";
-  REQUIRE(mkdtemp(tmp.data()) != nullptr);
-  REQUIRE(chmod(tmp.c_str(), 0755) == 0);
-  const std::string h = tmp + "/helper";
-  REQUIRE(Run({"/bin/cp", kHelper, h}).exit_code == 0);
-  auto as_nobody = [&](const std::string& dir) {
-    REQUIRE(mkdir(dir.c_str(), 0777) == 0);
-    REQUIRE(chmod(dir.c_str(), 0777) == 0);
-    return std::vector<std::string>{"/usr/bin/setpriv",
-                                    "--reuid=65534",
-                                    "--regid=65534",
-                                    "--clear-groups",
-                                    h,
-                                    "unix-probe",
-                                    dir};
-  };
-  const RunResult bare = Run(as_nobody(tmp + "/bare"));
-  const RunResult nobody =
-      Syd(Policy(tmp, "sys/trace+connect:allow\n"), as_nobody(tmp + "/syd"));
-  Run({"/bin/rm", "-rf", tmp});
+  const auto [bare, nobody] =
+      BareAndSydAsNobody("unix-probe", "sys/trace+connect:allow\n");
   CHECK(testing::Contains(bare.out, "socket of mode 0: Permission denied"));
   CHECK(nobody.out == bare.out);
   CHECK(CallsPerformed(nobody.err) >= 8);
+}
+
+TEST_CASE("a send syd performs is the one the kernel makes") {
+  // By a unix socket's name, passing a descriptor, three messages at once
+  // (the lengths written back), the ids a receiver is told of, to a
+  // closed stream (SIGPIPE), blocking on a full socket until there is
+  // room, and the kernel's errors for a buffer, an address and a socket.
+  const std::string rules =
+      "sys/trace+sendto:arg4!=0:allow\nsys/trace+sendmsg,sendmmsg:allow\n";
+  const RunResult got = SameAsBare("send-probe", rules);
+  CHECK(testing::Contains(got.out, "sendmmsg: 3, lengths 3 5 7"));
+  CHECK(testing::Contains(got.out, "full, blocking: 3"));
+  CHECK(testing::Contains(got.out, "SIGPIPE 1"));
+  CHECK(CallsPerformed(got.err) >= 10);
+  if (geteuid() != 0) return;
+  // As nobody under root's syd: the receiver is told of nobody, not of
+  // root, who sends.
+  const auto [bare, nobody] = BareAndSydAsNobody("send-probe", rules);
+  CHECK(testing::Contains(bare.out,
+                          "the receiver is told of the sender's ids: 1"));
+  CHECK(nobody.out == bare.out);
+  CHECK(CallsPerformed(nobody.err) >= 10);
 }
 
 TEST_CASE(
@@ -1177,6 +1268,56 @@ TEST_CASE("an address rewritten while syd judges a connect is not reached" *
                              "inet:127.0.0.2@" + port, bad);
   close(bad);
   close(good.fd);
+}
+
+TEST_CASE("an address rewritten while syd judges a send is not reached" *
+          doctest::skip(geteuid() != 0)) {
+  // A datagram's address is in memory (sendto's contents, sendmsg's
+  // whole header): before, the kernel read it again and some half of the
+  // sends allowed to 127.0.0.1 went to 127.0.0.2, refused, in 2,000
+  // tries under both backends, and a sendmsg judged with no address went
+  // to one. No layer of this kernel judges a UDP address.
+  REQUIRE(testing::EnterNewNetworkNamespace());
+  const testing::LoopbackSocket good = testing::BindLoopback(SOCK_DGRAM);
+  REQUIRE(good.fd >= 0);
+  const int bad = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(good.port);
+  in.sin_addr.s_addr = htonl(0x7f000002);
+  REQUIRE(bind(bad, reinterpret_cast<sockaddr*>(&in), sizeof in) == 0);
+  const std::string port = std::to_string(good.port);
+  CheckSendRaceNotReached("inet://127.0.0.1@" + port, "inet:127.0.0.1@" + port,
+                          good.fd, "inet:127.0.0.2@" + port, bad);
+  close(bad);
+  close(good.fd);
+}
+
+TEST_CASE(
+    "a unix socket's name rewritten while syd judges a send is not "
+    "reached") {
+  // As above, to unix datagram sockets by path: the logger refused
+  // (/dev/log) got half of what a build sent to the one allowed.
+  std::string dir = "/tmp/syd-send-race.XXXXXX";  // fits in sun_path
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  auto receiver = [](const std::string& path) {
+    const int fd =
+        socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    sockaddr_un un{};
+    un.sun_family = AF_UNIX;
+    std::snprintf(un.sun_path, sizeof un.sun_path, "%s", path.c_str());
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&un), sizeof un) == 0);
+    return fd;
+  };
+  const std::string good = dir + "/good.sock";
+  const std::string bad = dir + "/bad_.sock";  // as long: one flip
+  const int good_fd = receiver(good);
+  const int bad_fd = receiver(bad);
+  CheckSendRaceNotReached("unix:" + good, "unix:" + good, good_fd,
+                          "unix:" + bad, bad_fd);
+  close(bad_fd);
+  close(good_fd);
+  Run({"/bin/rm", "-rf", dir});
 }
 
 TEST_CASE("a socket swapped while syd judges a listen is not what listens" *
