@@ -494,9 +494,10 @@ bool IsAttributeRequest(uint64_t request) {
 
 // A send's messages' names as syd judged them (`e`'s decoded addresses,
 // in order); nothing where one is a unix name syd cannot pin (in /proc,
-// or one the kernel could not take from syd), whose send is continued
-// as such a connect is. A sendto with no address, which never reads one,
-// is the kernel's.
+// or one the kernel could not take from syd), or an abstract name, whose
+// send is continued as such a connect is: the Landlock scope keeps it
+// within the sandbox, which syd, outside the sandbox's domain, is not.
+// A sendto with no address, which never reads one, is the kernel's.
 std::optional<CallToPerform> SendOf(const Call& e, bool own_proc) {
   CallToPerform c;
   c.kind = Kind::kSend;
@@ -515,6 +516,7 @@ std::optional<CallToPerform> SendOf(const Call& e, bool own_proc) {
     if (bytes.empty()) return true;
     if (next >= judged.size()) return false;
     const SocketAddress& a = *judged[next++];
+    if (a.family == AddressFamily::kUnixAbstract) return false;
     if (a.family != AddressFamily::kUnix || a.path.empty()) return true;
     std::optional<std::string> path = JudgedName(a.path, false, own_proc);
     if (!path || path->starts_with("/proc/")) return false;
