@@ -9,6 +9,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -28,6 +29,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -277,6 +279,28 @@ msghdr HeaderOf(const OutgoingMessage& m, iovec* iov) {
     h.msg_controllen = m.control.size();
   }
   return h;
+}
+
+// ptrace: the rest of stream message `m` after its first `sent` bytes,
+// sent on `sock` as room comes for at most 100 ms (the one thread that
+// traces cannot wait for a reader that may be stopped in it): the bytes
+// that went in all, a short count where the reader is slower.
+int64_t SendRestAWhile(int sock, const OutgoingMessage& m, int64_t sent,
+                       int flags) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point until = Clock::now() + std::chrono::milliseconds(100);
+  while (static_cast<size_t>(sent) < m.data.size()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          until - Clock::now())
+                          .count();
+    pollfd room{sock, POLLOUT, 0};
+    if (left <= 0 || poll(&room, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t more = send(sock, m.data.data() + sent, m.data.size() - sent,
+                              flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (more < 0 && errno != EAGAIN) break;
+    if (more > 0) sent += more;
+  }
+  return sent;
 }
 
 // The SIGPIPE the kernel sends the thread whose send finds its stream
@@ -1471,14 +1495,15 @@ Performed Performer::Send(pid_t tid, const CallToPerform& c, int sock,
     // A caller that blocks waits for room for the rest, as the kernel
     // would have it wait: not on the thread that decides.
     const bool short_send = sent >= 0 && !many &&
-                            static_cast<size_t>(sent) < m.data.size() &&
-                            blocks && waits_aside_;
+                            static_cast<size_t>(sent) < m.data.size() && blocks;
+    if (short_send && !waits_aside_)
+      return Performed::Answer(SendRestAWhile(sock, m, sent, flags));
     const bool no_room = sent < 0 && error == EAGAIN && blocks && count == 0;
     if (no_room && !waits_aside_) {
       --performed_;  // counted once made again
       return Performed::Again();
     }
-    if (short_send || no_room) {
+    if ((short_send && waits_aside_) || no_room) {
       auto pending = std::make_unique<PendingSend>();
       pending->socket = fcntl(sock, F_DUPFD_CLOEXEC, 0);
       if (pending->socket < 0)

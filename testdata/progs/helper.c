@@ -1027,9 +1027,10 @@ static int unix_probe(const char* dir) {
 // datagram socket by its name, a sendmsg passing a descriptor, a
 // sendmmsg of three messages (two named, one to the peer) with the
 // lengths it wrote back, the credentials a receiver sees, a send to a
-// closed stream with and without MSG_NOSIGNAL (SIGPIPE), a blocking send
-// that waits for room, an unreadable buffer, an address too long, a
-// send on no socket. The same lines bare and under syd.
+// closed stream with and without MSG_NOSIGNAL (SIGPIPE), more than a
+// stream holds to a reader, a blocking send that waits for room, an unreadable
+// buffer, an address too long, a send on no socket. The same lines bare and
+// under syd.
 static volatile sig_atomic_t pipe_signals;
 static void count_pipe_signal(int sig) {
   (void)sig;
@@ -1039,6 +1040,24 @@ static void* read_all_later(void* p) {
   usleep(200 * 1000);
   char buf[64];
   while (recv(*(int*)p, buf, sizeof buf, MSG_DONTWAIT) >= 0) {
+  }
+  return NULL;
+}
+struct stream_reader {
+  int fd;
+  size_t got;
+  unsigned sum;
+  atomic_int started;
+};
+static void* read_stream(void* p) {
+  struct stream_reader* r = p;
+  char buf[65536];
+  ssize_t n;
+  atomic_store(&r->started, 1);
+  while ((n = read(r->fd, buf, sizeof buf)) > 0) {
+    for (ssize_t i = 0; i < n; ++i)
+      r->sum = r->sum * 31 + (unsigned char)buf[i];
+    r->got += (size_t)n;
   }
   return NULL;
 }
@@ -1138,6 +1157,31 @@ static int send_probe(const char* dir) {
               MSG_NOSIGNAL);
   printf("again with MSG_NOSIGNAL: %zd %s, SIGPIPE %d\n", n, strerror(errno),
          (int)pipe_signals);
+  // More than the stream holds, to a reader: all of it goes, in order.
+  int stream_pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, stream_pair) != 0) return report(-1);
+  const size_t size = 4 << 20;
+  char* bytes = malloc(size);
+  unsigned want = 0;
+  for (size_t i = 0; i < size; ++i) {
+    bytes[i] = (char)(i * 7 + i / 251);
+    want = want * 31 + (unsigned char)bytes[i];
+  }
+  struct stream_reader sr = {stream_pair[1], 0, 0, 0};
+  pthread_t sr_thread;
+  pthread_create(&sr_thread, NULL, read_stream, &sr);
+  // Reading already: under ptrace a thread just made waits for syd to
+  // let it start, which syd, sending, does not do meanwhile.
+  for (int i = 0; i < 5000 && !atomic_load(&sr.started); ++i) usleep(1000);
+  n = sendmsg(stream_pair[0],
+              &(struct msghdr){.msg_iov = &(struct iovec){bytes, size},
+                               .msg_iovlen = 1},
+              0);
+  close(stream_pair[0]);
+  pthread_join(sr_thread, NULL);
+  printf("a stream of 4 MiB: %zd, read %zu, same bytes %d\n", n, sr.got,
+         sr.sum == want);
+  free(bytes);
   // Full: a blocking send waits until the other end reads.
   int full[2];
   if (socketpair(AF_UNIX, SOCK_DGRAM, 0, full) != 0) return report(-1);
