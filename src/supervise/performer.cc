@@ -1332,12 +1332,17 @@ Performed Performer::ConnectUnix(const CallToPerform& c, int sock) {
 
 int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
                             std::vector<OutgoingMessage>* out) {
-  // What syd reads of one message at most: a datagram beyond it is the
-  // kernel's EMSGSIZE anyway (no socket buffer holds it), a stream's send
-  // goes short. Control messages: the kernel's ENOBUFS beyond its
-  // optmem_max, far below this.
-  constexpr uint64_t kMaxData = uint64_t{16} << 20;
+  // What syd reads of one call at most, which holds its memory while a
+  // send waits (WaitingOpens::kMaxWaiting of them): a datagram beyond it
+  // is the kernel's EMSGSIZE anyway (no socket buffer holds one under the
+  // default net.core.wmem_max), a stream's send goes short, a sendmmsg
+  // sends the messages before the one that would pass it. Control
+  // messages: the kernel's ENOBUFS beyond its optmem_max, far below this;
+  // descriptors passed in one: its EINVAL beyond SCM_MAX_FD.
+  constexpr uint64_t kMaxData = uint64_t{4} << 20;
   constexpr uint64_t kMaxControl = uint64_t{64} << 10;
+  constexpr size_t kMaxPassed = 253;
+  uint64_t budget = kMaxData;
   int type = 0;
   socklen_t size = sizeof type;
   if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &size) != 0) return errno;
@@ -1346,13 +1351,15 @@ int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
   // messages, or a sendto's buffer.
   const auto read_one = [&](const std::vector<iovec>& iov, uint64_t control,
                             uint64_t control_size, OutgoingMessage* m) {
-    uint64_t total = 0;
+    uint64_t total = 0;  // no more than kMaxData + 1: it cannot wrap
     for (const iovec& v : iov) {
       if (static_cast<ssize_t>(v.iov_len) < 0) return EINVAL;
-      total += v.iov_len;
+      total = std::min(total + v.iov_len, kMaxData + 1);
     }
+    if (total > budget && !out->empty()) return ENOBUFS;  // see above
     if (total > kMaxData && !stream) return EMSGSIZE;
     m->data.resize(std::min(total, kMaxData));
+    budget -= std::min(budget, total);
     size_t at = 0;
     for (const iovec& v : iov) {
       const size_t n = std::min(v.iov_len, m->data.size() - at);
@@ -1374,11 +1381,22 @@ int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
     msghdr view{};
     view.msg_control = m->control.data();
     view.msg_controllen = m->control.size();
+    const char* end = m->control.data() + m->control.size();
+    size_t passed = 0;
     for (cmsghdr* cm = CMSG_FIRSTHDR(&view); cm != nullptr;
          cm = CMSG_NXTHDR(&view, cm)) {
-      if (cm->cmsg_len < CMSG_LEN(0) || cm->cmsg_level != SOL_SOCKET) continue;
+      // One that says it is longer than what is left, or shorter than its
+      // header: the kernel's EINVAL, before anything is sent.
+      if (cm->cmsg_len < CMSG_LEN(0) ||
+          cm->cmsg_len >
+              static_cast<size_t>(end - reinterpret_cast<const char*>(cm))) {
+        return EINVAL;
+      }
+      if (cm->cmsg_level != SOL_SOCKET) continue;
       const size_t bytes = cm->cmsg_len - CMSG_LEN(0);
       if (cm->cmsg_type == SCM_RIGHTS) {
+        passed += bytes / sizeof(int);
+        if (passed > kMaxPassed) return EINVAL;
         for (size_t i = 0; i + sizeof(int) <= bytes; i += sizeof(int)) {
           int fd;
           std::memcpy(&fd, CMSG_DATA(cm) + i, sizeof fd);
@@ -1401,10 +1419,12 @@ int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
     const auto length = static_cast<int32_t>(c.args[5]);
     if (length < 0 || length > static_cast<int32_t>(sizeof(sockaddr_storage)))
       return EINVAL;
-    OutgoingMessage& m = out->emplace_back();
+    OutgoingMessage m;
     m.name = c.names[0].bytes;
-    return read_one({{reinterpret_cast<void*>(c.args[1]), c.args[2]}}, 0, 0,
-                    &m);
+    const int error =
+        read_one({{reinterpret_cast<void*>(c.args[1]), c.args[2]}}, 0, 0, &m);
+    if (error == 0) out->push_back(std::move(m));
+    return error;
   }
   const bool many = c.nr == SYS_sendmmsg;
   for (size_t k = 0; k < c.names.size(); ++k) {
@@ -1424,15 +1444,15 @@ int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
                             iov.data(), iov.size() * sizeof(iovec))) {
       return fails(EFAULT);
     }
-    OutgoingMessage& m = out->emplace_back();
+    OutgoingMessage m;
     m.name = c.names[k].bytes;
     if (const int error =
             read_one(iov, reinterpret_cast<uint64_t>(h.msg_control),
                      h.msg_controllen, &m);
         error != 0) {
-      out->pop_back();
       return fails(error);
     }
+    out->push_back(std::move(m));
     if (!many) break;
   }
   return 0;

@@ -1024,13 +1024,13 @@ static int unix_probe(const char* dir) {
 
 // send-probe DIR: sends in DIR every way that shows how a send was done,
 // a line each with what the kernel said and what arrived: sendto a unix
-// datagram socket by its name, a sendmsg passing a descriptor, a
-// sendmmsg of three messages (two named, one to the peer) with the
-// lengths it wrote back, the credentials a receiver sees, a send to a
-// closed stream with and without MSG_NOSIGNAL (SIGPIPE), more than a
-// stream holds to a reader, a blocking send that waits for room, an unreadable
-// buffer, an address too long, a send on no socket. The same lines bare and
-// under syd.
+// datagram socket by its name, a sendmsg passing a descriptor, control
+// messages the kernel refuses, a sendmmsg of three messages (two named,
+// one to the peer) with the lengths it wrote back, the credentials a
+// receiver sees, a send to a closed stream with and without MSG_NOSIGNAL
+// (SIGPIPE), more than a stream holds to a reader, a blocking send that
+// waits for room, an unreadable buffer, an address too long, a send on
+// no socket. The same lines bare and under syd.
 static volatile sig_atomic_t pipe_signals;
 static void count_pipe_signal(int sig) {
   (void)sig;
@@ -1105,6 +1105,23 @@ static int send_probe(const char* dir) {
   n = passed >= 0 ? write(passed, "through", 7) : -1;
   n = n == 7 ? read(pipefd[0], buf, sizeof buf) : -1;
   printf("written through it: %.*s\n", (int)(n > 0 ? n : 0), buf);
+  // A control message longer than its buffer says, and more descriptors
+  // than one message passes: the kernel's EINVAL.
+  cm->cmsg_len = 4096;
+  n = sendmsg(pair[0], &m, 0);
+  printf("a control message past its buffer: %zd %s\n", n, strerror(errno));
+  int many[300];
+  for (int i = 0; i < 300; ++i) many[i] = pipefd[1];
+  char mbuf[CMSG_SPACE(sizeof many)] __attribute__((aligned(8))) = {0};
+  m.msg_control = mbuf;
+  m.msg_controllen = sizeof mbuf;
+  cm = CMSG_FIRSTHDR(&m);
+  cm->cmsg_len = CMSG_LEN(sizeof many);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  memcpy(CMSG_DATA(cm), many, sizeof many);
+  n = sendmsg(pair[0], &m, 0);
+  printf("300 descriptors: %zd %s\n", n, strerror(errno));
   // Three messages: two to rx by name, one to the peer, of 3, 5, 7 bytes.
   struct iovec v[3] = {{"one", 3}, {"three", 5}, {"seventh", 7}};
   struct mmsghdr mm[3] = {{.msg_hdr = {.msg_name = &to,
