@@ -1409,6 +1409,7 @@ int Performer::ReadMessages(pid_t tid, const CallToPerform& c, int sock,
         ucred u;
         std::memcpy(&u, CMSG_DATA(cm), sizeof u);
         u.pid = getpid();
+        m->credentials = true;
         std::memcpy(CMSG_DATA(cm), &u, sizeof u);
       }
     }
@@ -1491,9 +1492,9 @@ Performed Performer::Send(pid_t tid, const CallToPerform& c, int sock,
       }
     }
     // The kernel tells a unix receiver the sender's real ids, syd's: the
-    // caller's effective ones go with the message instead, which the
-    // kernel accepts from a sender with those effective ids.
-    if (error == 0 && domain == AF_UNIX && other_ids) {
+    // caller's effective ones go with the message instead (where it gave
+    // none), which the kernel accepts from a sender with those ids.
+    if (error == 0 && domain == AF_UNIX && other_ids && !m.credentials) {
       std::string credentials(CMSG_SPACE(sizeof(ucred)), '\0');
       auto* cm = reinterpret_cast<cmsghdr*>(credentials.data());
       cm->cmsg_len = CMSG_LEN(sizeof(ucred));

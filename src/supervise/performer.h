@@ -97,6 +97,7 @@ struct OutgoingMessage {
     data = std::move(o.data);
     control = std::move(o.control);
     fds = std::exchange(o.fds, {});
+    credentials = o.credentials;
     return *this;
   }
   ~OutgoingMessage() { Close(); }
@@ -110,7 +111,8 @@ struct OutgoingMessage {
   // syd's duplicates of them; empty once some data went (they go with
   // the first byte).
   std::string control;
-  std::vector<int> fds;  // syd's: those duplicates and the pin
+  std::vector<int> fds;      // syd's: those duplicates and the pin
+  bool credentials = false;  // the caller's control gives SCM_CREDENTIALS
 };
 
 // A send that found no room in the socket for a caller that blocks: the
