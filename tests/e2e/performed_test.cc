@@ -24,7 +24,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -1318,6 +1320,32 @@ TEST_CASE(
   close(bad_fd);
   close(good_fd);
   Run({"/bin/rm", "-rf", dir});
+}
+
+TEST_CASE("a send to an abstract name is the kernel's, held by the scope") {
+  // syd, outside the sandbox's Landlock domain, would reach an abstract
+  // socket of the host that the scope keeps the sandbox from: a send
+  // judged by an abstract name is continued, as such a connect is, and
+  // the kernel refuses it (EPERM) where the rules allow it.
+  const std::string name = "syd-scope-" + std::to_string(getpid());
+  const int rx = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::memcpy(un.sun_path + 1, name.data(), name.size());
+  REQUIRE(bind(rx, reinterpret_cast<sockaddr*>(&un),
+               static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 +
+                                      name.size())) == 0);
+  const RunResult r = Syd(
+      Policy(testing::MakeTempDir(),
+             "sys/trace+sendto:arg4!=0:allow:arg_@~\"unix-abstract:" + name +
+                 "\"\n"),
+      {kHelper, "sendto", "abstract:" + name});
+  CAPTURE(r.err);
+  if (testing::Contains(r.err, "abstract unix sockets and ptrace scoped")) {
+    CHECK(r.out == "Operation not permitted\n");
+    CHECK(Datagrams(rx) == 0);
+  }
+  close(rx);
 }
 
 TEST_CASE("a socket swapped while syd judges a listen is not what listens" *
