@@ -303,6 +303,13 @@ int64_t SendRestAWhile(int sock, const OutgoingMessage& m, int64_t sent,
   return sent;
 }
 
+// sendmmsg's msg_len of a message that went, `sent` bytes, written into
+// the caller's header at `at` as the kernel writes it.
+void WriteMessageLength(pid_t tid, uint64_t at, ssize_t sent) {
+  const auto len = static_cast<uint32_t>(sent);
+  tracee::WriteMemory(tid, at, &len, sizeof len);
+}
+
 // The SIGPIPE the kernel sends the thread whose send finds its stream
 // closed, unless the call says MSG_NOSIGNAL (syd's own sends always do).
 void BrokenPipe(pid_t tid, int error, int flags) {
@@ -361,8 +368,7 @@ int64_t SendWaiting(const Performed& p) {
     return s.sent > 0 ? s.sent : -error;
   }
   if (s.msg_len_at != 0) {
-    const auto len = static_cast<uint32_t>(n);
-    tracee::WriteMemory(s.tid, s.msg_len_at, &len, sizeof len);
+    WriteMessageLength(s.tid, s.msg_len_at, n);
     return 1;
   }
   return s.sent + n;
@@ -1542,8 +1548,7 @@ Performed Performer::Send(pid_t tid, const CallToPerform& c, int sock,
     }
     if (sent >= 0) {
       if (!many) return Performed::Answer(sent);
-      const auto len = static_cast<uint32_t>(sent);
-      tracee::WriteMemory(tid, msg_len_at, &len, sizeof len);
+      WriteMessageLength(tid, msg_len_at, sent);
       ++count;
       continue;
     }

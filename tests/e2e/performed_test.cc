@@ -117,6 +117,24 @@ void CheckConnectRaceNotReached(const std::string& policy,
   drain.join();
 }
 
+// A non-blocking unix socket of `type` bound to `name`: a path, or an
+// abstract name after an '@'.
+int BoundUnixSocket(const std::string& name, int type) {
+  const int fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  REQUIRE(name.size() < sizeof un.sun_path);
+  std::memcpy(un.sun_path, name.data(), name.size());
+  const bool abstract = name.starts_with('@');
+  if (abstract) un.sun_path[0] = '\0';
+  // An abstract name is its bytes alone; a path ends at its NUL.
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) +
+                                          name.size() + (abstract ? 0 : 1));
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&un), len) == 0);
+  return fd;
+}
+
 // How many datagrams wait on `fd` (non-blocking); each is read.
 int Datagrams(int fd) {
   int n = 0;
@@ -1140,12 +1158,7 @@ TEST_CASE(
   std::string dir = "/tmp/syd-unix-race.XXXXXX";  // fits in sun_path
   REQUIRE(mkdtemp(dir.data()) != nullptr);
   auto listener = [](const std::string& path) {
-    const int fd =
-        socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_un un{};
-    un.sun_family = AF_UNIX;
-    std::snprintf(un.sun_path, sizeof un.sun_path, "%s", path.c_str());
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&un), sizeof un) == 0);
+    const int fd = BoundUnixSocket(path, SOCK_STREAM);
     REQUIRE(listen(fd, 4096) == 0);
     return fd;
   };
@@ -1302,19 +1315,10 @@ TEST_CASE(
   // (/dev/log) got half of what a build sent to the one allowed.
   std::string dir = "/tmp/syd-send-race.XXXXXX";  // fits in sun_path
   REQUIRE(mkdtemp(dir.data()) != nullptr);
-  auto receiver = [](const std::string& path) {
-    const int fd =
-        socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_un un{};
-    un.sun_family = AF_UNIX;
-    std::snprintf(un.sun_path, sizeof un.sun_path, "%s", path.c_str());
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&un), sizeof un) == 0);
-    return fd;
-  };
   const std::string good = dir + "/good.sock";
   const std::string bad = dir + "/bad_.sock";  // as long: one flip
-  const int good_fd = receiver(good);
-  const int bad_fd = receiver(bad);
+  const int good_fd = BoundUnixSocket(good, SOCK_DGRAM);
+  const int bad_fd = BoundUnixSocket(bad, SOCK_DGRAM);
   CheckSendRaceNotReached("unix:" + good, "unix:" + good, good_fd,
                           "unix:" + bad, bad_fd);
   close(bad_fd);
@@ -1328,13 +1332,7 @@ TEST_CASE("a send to an abstract name is the kernel's, held by the scope") {
   // judged by an abstract name is continued, as such a connect is, and
   // the kernel refuses it (EPERM) where the rules allow it.
   const std::string name = "syd-scope-" + std::to_string(getpid());
-  const int rx = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_un un{};
-  un.sun_family = AF_UNIX;
-  std::memcpy(un.sun_path + 1, name.data(), name.size());
-  REQUIRE(bind(rx, reinterpret_cast<sockaddr*>(&un),
-               static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 +
-                                      name.size())) == 0);
+  const int rx = BoundUnixSocket("@" + name, SOCK_DGRAM);
   const RunResult r = Syd(
       Policy(testing::MakeTempDir(),
              "sys/trace+sendto:arg4!=0:allow:arg_@~\"unix-abstract:" + name +
